@@ -1,0 +1,1 @@
+"""Training analytics core: load, form, shoes, findings (pure)."""

@@ -1,0 +1,1 @@
+"""Assessment core: intake model, red flags, triage, patterns, questionnaires (pure)."""

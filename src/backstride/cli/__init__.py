@@ -1,0 +1,1 @@
+"""Command-line shell: one module per command group, loaded only when that command runs."""

@@ -1,0 +1,89 @@
+"""The `backstride` command: a lazy root group so each command imports only what it needs.
+
+Every command module exposes `command: click.Command` (usually `typer.main.get_command`
+of its Typer app). Errors a user can cause (`BackstrideError`) become one line on stderr
+and exit code 2; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from backstride import __version__
+from backstride.errors import BackstrideError
+
+#: name -> (module, one-line help). Order is the order `--help` shows.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "start": ("backstride.cli.start", "Guided welcome that leads into the assessment."),
+    "assess": ("backstride.cli.assess", "Screen for danger signs and assess your back pain."),
+    "plan": ("backstride.cli.plan", "Build your personal relief, exercise and return-to-run plan."),
+    "import": ("backstride.cli.imports", "Import activity files, folders and exports."),
+    "activity": ("backstride.cli.activity", "Inspect one activity file without storing it."),
+    "analyze": ("backstride.cli.analyze", "Find modifiable factors in your training history."),
+    "chart": ("backstride.cli.chart", "Draw load, cadence, form or shoe charts."),
+    "shoes": ("backstride.cli.shoes", "Track shoes and their distance."),
+    "diary": ("backstride.cli.diary", "Log pain and runs in your diary."),
+    "progress": ("backstride.cli.progress", "Show recovery progress and any escalation."),
+    "report": ("backstride.cli.report", "Write a report to hand to a clinician."),
+    "export": ("backstride.cli.data", "Export all your data as JSON or a FHIR bundle."),
+    "import-data": ("backstride.cli.data", "Restore data from an export."),
+    "forget": ("backstride.cli.data", "Delete all your data (asks first)."),
+    "kb": ("backstride.cli.kb", "Inspect and validate the knowledge base."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module = importlib.import_module(entry[0])
+        found = getattr(module, "commands", {}).get(cmd_name) or getattr(module, "command", None)
+        if not isinstance(found, click.Command):
+            raise click.ClickException(f"command {cmd_name} is not available in this build")
+        return found
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_text) for name, (_module, help_text) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="backstride")
+def cli() -> None:
+    """backstride: screening, self-management plans and training-history analysis for
+    runners with lower back pain. Information and self-management support for adults;
+    not a diagnosis."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, mapping user errors to one line and exit code 2."""
+    try:
+        cli.main(args=argv, prog_name="backstride", standalone_mode=False)
+    except BackstrideError as exc:
+        _fail(str(exc), 2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        _fail("aborted", 1)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    sys.exit(0)
+
+
+def _fail(message: str, code: int) -> Any:
+    click.echo(f"backstride: error: {message}", err=True)
+    sys.exit(code)

@@ -1,0 +1,48 @@
+"""Settings, built once at the edge (CLI/web start-up) and passed inward."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path(user_data_dir("backstride", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Configuration from `BACKSTRIDE_*` environment variables.
+
+    `BACKSTRIDE_HOME` moves the whole data directory (tests and scripts rely on that name);
+    `BACKSTRIDE_DATABASE_URL` selects any SQLAlchemy URL (SQLite in HOME by default).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="BACKSTRIDE_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home)
+    database_url: str | None = None
+    shoe_inspection_km: float = Field(default=600.0, ge=100.0, le=2000.0)
+    max_file_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
+    max_archive_total_bytes: int = Field(default=4 * 1024 * 1024 * 1024, gt=0)
+    max_compression_ratio: float = Field(default=200.0, gt=1.0)
+    workers: int | None = Field(default=None, ge=1)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL: the configured one, else SQLite inside `home`."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'backstride.sqlite3'}"
+
+    @property
+    def samples_dir(self) -> Path:
+        """Where compressed per-activity sample arrays live, beside the database."""
+        return self.home / "samples"
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment (the only place the environment is read)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Domain values shared by the pure core and the adapters (frozen dataclasses)."""

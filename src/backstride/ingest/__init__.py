@@ -1,0 +1,1 @@
+"""Activity-file readers: FIT, GPX, TCX and export archives -> Activity."""

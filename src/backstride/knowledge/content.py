@@ -1,0 +1,141 @@
+"""Content schemas: exercises, treatments, education and prevention advice.
+
+The plan interprets these records; their vocabularies (phases, caution tags) are the
+contract between the knowledge base, the assessment and the plan.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from backstride.knowledge.model import Record, Strict
+
+Phase = Literal["settle", "restore", "strengthen", "return_to_run", "prevent"]
+PHASES: tuple[Phase, ...] = ("settle", "restore", "strengthen", "return_to_run", "prevent")
+
+#: Why an exercise may be unsuitable. Pattern ids, answers from the case file, or states.
+CautionTag = Literal[
+    "radicular",  # pattern: nerve-root (sciatica) symptoms
+    "sacroiliac",  # pattern: SI-joint pain
+    "inflammatory",  # pattern: inflammatory back pain features
+    "worse_bending_forward",
+    "worse_bending_backward",
+    "worse_sitting",
+    "worse_standing",
+    "worse_lifting",
+    "acute_severe",  # pain now 7/10 or more
+    "osteoporosis",
+    "leg_symptoms",  # numbness, tingling or weakness in a leg
+]
+
+ExerciseCategory = Literal["stretch", "mobility", "motor_control", "strength", "conditioning"]
+
+
+class Dose(Strict):
+    """How much of an exercise: sets × reps, or sets × hold seconds, per side if stated."""
+
+    sets: int = Field(ge=1, le=10)
+    reps: int | None = Field(default=None, ge=1, le=100)
+    hold_s: int | None = Field(default=None, ge=1, le=600)
+    per_side: bool = False
+    sessions_per_week: int = Field(ge=1, le=14)
+
+
+class Exercise(Record):
+    """A stretch, mobility, motor-control or strength exercise with dose and progression."""
+
+    name: str
+    category: ExerciseCategory
+    purpose: str
+    targets: tuple[str, ...] = Field(min_length=1)
+    steps: tuple[str, ...] = Field(min_length=2)
+    dose: Dose
+    dose_max: Dose  # where weekly progression stops before moving to the harder variant
+    progression: str
+    regression: str
+    cautions: tuple[CautionTag, ...] = ()
+    caution_text: str | None = None
+    phases: tuple[Phase, ...] = Field(min_length=1)
+    equipment: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # seed-claims topics this record covers
+
+
+TreatmentStatus = Literal[
+    "recommended", "optional_comfort", "not_recommended", "clinician_only", "insufficient_evidence"
+]
+
+
+class GuidelinePosition(Strict):
+    """What one guideline (a source id) says of a treatment."""
+
+    source: str
+    status: TreatmentStatus
+    note: str | None = None
+
+
+class Treatment(Record):
+    """A treatment option with its status per guideline and the reason."""
+
+    name: str
+    category: Literal[
+        "advice",
+        "relief",
+        "medicine",
+        "exercise",
+        "manual",
+        "psychological",
+        "device",
+        "procedure",
+        "imaging",
+    ]
+    status: TreatmentStatus  # the position backstride follows
+    reason: str
+    summary: str
+    positions: tuple[GuidelinePosition, ...] = Field(min_length=1)
+    topics: tuple[str, ...] = ()
+
+
+class EducationTopic(Record):
+    """A short piece of education; `myth`/`evidence` set for myth-vs-evidence entries."""
+
+    title: str
+    summary: str
+    body: tuple[str, ...] = Field(min_length=1)
+    myth: str | None = None
+    evidence: str | None = None
+    topics: tuple[str, ...] = ()
+
+
+PreventionCategory = Literal[
+    "warm_up",
+    "cool_down",
+    "form",
+    "footwear",
+    "surface",
+    "load",
+    "strength",
+    "posture",
+    "lifting",
+    "cross_training",
+    "recovery",
+]
+
+
+class PreventionItem(Record):
+    """A piece of prevention advice or a running-form cue."""
+
+    title: str
+    category: PreventionCategory
+    advice: str
+    cue: str | None = None  # a short phrase to think of while running, for form cues
+    topics: tuple[str, ...] = ()
+
+
+CONTENT_KINDS: dict[str, type[BaseModel]] = {
+    "exercise": Exercise,
+    "treatment": Treatment,
+    "education": EducationTopic,
+    "prevention": PreventionItem,
+}

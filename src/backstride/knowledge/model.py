@@ -1,0 +1,69 @@
+"""Base record types and the KnowledgeBase container. Kinds of record register here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
+class Strict(BaseModel):
+    """Base for knowledge-base schemas: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    """A citable source: guideline, trial, review or instrument."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=3)
+    authors: str = Field(min_length=2, description="authors or issuing organisation")
+    year: int = Field(ge=1900, le=2100)
+    venue: str = Field(min_length=2, description="journal, publisher or organisation")
+    url: str | None = None
+    doi: str | None = None
+    note: str | None = None
+
+
+class Record(Strict):
+    """Every knowledge-base record except a Source: an id and at least one source id."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """All records, by kind and by id, with the version and digest that produced them."""
+
+    version: str
+    digest: str
+    sources: dict[str, Source]
+    records: dict[str, Record]
+
+    def of(self, kind: type[R]) -> list[R]:
+        """Every record of one schema type, in file order."""
+        return [r for r in self.records.values() if type(r) is kind]
+
+    def get(self, record_id: str) -> Record:
+        """One record by id (KeyError when absent)."""
+        return self.records[record_id]
+
+    def one(self, kind: type[R], record_id: str) -> R:
+        """One record by id, checked to be of `kind`."""
+        record = self.records[record_id]
+        if not isinstance(record, kind):
+            raise KeyError(f"{record_id} is a {type(record).__name__}, not a {kind.__name__}")
+        return record
+
+    @property
+    def stamp(self) -> dict[str, str]:
+        """`{"version", "digest"}` as results carry it."""
+        return {"version": self.version, "digest": self.digest}

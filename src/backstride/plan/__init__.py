@@ -1,0 +1,1 @@
+"""Plan core: phases, exercise prescription, return-to-run, prevention (pure)."""

@@ -1,0 +1,1 @@
+"""Recovery-tracking core: diary trends, meaningful change, escalation (pure)."""

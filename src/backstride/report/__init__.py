@@ -1,0 +1,1 @@
+"""Renderers: markdown, HTML, PDF, ICS calendar, FHIR bundle, plots."""

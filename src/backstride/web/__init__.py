@@ -1,0 +1,1 @@
+"""Web shell (FastAPI app factory, pages, JSON API)."""

@@ -1,0 +1,96 @@
+"""Shared fixtures: a scratch BACKSTRIDE_HOME, the real CLI entry point, the corpus, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("BACKSTRIDE_CORPUS", REPO.parent / "shared" / "corpus"))
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The shared activity corpus; skipped on a user's clone, a failure under CI."""
+    if not (CORPUS / "MANIFEST.csv").is_file():
+        if IN_CI:
+            pytest.fail(f"CI=true but the shared corpus is missing at {CORPUS}")
+        pytest.skip("the shared activity corpus (../shared/corpus) is not present in this clone")
+    return CORPUS
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch data directory; the program under test sees it as BACKSTRIDE_HOME."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    monkeypatch.setenv("BACKSTRIDE_HOME", str(folder))
+    monkeypatch.delenv("BACKSTRIDE_DATABASE_URL", raising=False)
+    return folder
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one real run of the `backstride` command produced."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_backstride(
+    *args: str,
+    input_text: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> CliResult:
+    """Run the installed entry point in a fresh process, exactly as a user would."""
+    full_env = {**os.environ, **(env or {}), "PYTHONHASHSEED": "0", "COLUMNS": "100"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "backstride", *args],
+        input=input_text,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def cli(home: Path) -> Iterator[type[CliResult]]:
+    """The real CLI in a scratch home: call `run_backstride(...)` from the test."""
+    return CliResult
+
+
+def postgres_url() -> str | None:
+    """The test PostgreSQL URL: the env var, else the default CI server if it answers."""
+    url = os.environ.get("BACKSTRIDE_TEST_DATABASE_URL")
+    if url:
+        return url
+    import socket
+
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        if sock.connect_ex(("127.0.0.1", 5432)) == 0:
+            return "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    return None
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """A reachable PostgreSQL server URL; missing is a skip locally and a failure in CI."""
+    url = postgres_url()
+    if url is None:
+        if IN_CI:
+            pytest.fail("CI=true but no PostgreSQL server is reachable")
+        pytest.skip("no PostgreSQL server reachable (run `make test`, which starts one)")
+    return url

@@ -1,0 +1,62 @@
+"""The storage base: SQLite pragmas, migrations on first use, transaction ownership."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from backstride.config import Settings
+from backstride.services.store import local_runner
+from backstride.storage.db import make_engine, migrate, open_database, session_scope
+from backstride.storage.tables import RunnerRow
+
+
+def test_sqlite_database_is_created_in_home_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    engine = open_database(Settings(home=tmp_path / "data"))
+    assert (tmp_path / "data" / "backstride.sqlite3").is_file()
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    assert "runner" in inspect(engine).get_table_names()
+
+
+def test_session_scope_rolls_back_on_error(tmp_path: Path) -> None:
+    engine = open_database(Settings(home=tmp_path))
+
+    def write_then_fail() -> None:
+        with session_scope(engine) as session:
+            local_runner(session)
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+    with session_scope(engine) as session:
+        assert session.scalars(select(RunnerRow)).all() == []
+
+
+def test_local_runner_is_created_once(tmp_path: Path) -> None:
+    engine = open_database(Settings(home=tmp_path))
+    with session_scope(engine) as session:
+        first = local_runner(session).id
+    with session_scope(engine) as session:
+        assert local_runner(session).id == first
+        assert len(session.scalars(select(RunnerRow)).all()) == 1
+
+
+def test_migrating_twice_is_a_no_op(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    migrate(engine)
+    migrate(engine)
+    assert "alembic_version" in inspect(engine).get_table_names()
+
+
+@pytest.mark.postgres
+def test_postgresql_migrates_by_url_alone(pg_url: str) -> None:
+    engine = make_engine(pg_url)
+    try:
+        migrate(engine)
+        assert "runner" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
