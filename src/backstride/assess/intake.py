@@ -1,0 +1,163 @@
+"""The case file (spec/assessment-contract.md): every field of the intake, range-checked.
+
+Unknown keys are errors (usually typos). Every field is optional except `age` and
+`pain.intensity`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Location = Literal[
+    "low_back_central",
+    "low_back_left",
+    "low_back_right",
+    "buttock_left",
+    "buttock_right",
+    "sacroiliac_left",
+    "sacroiliac_right",
+    "thigh_left",
+    "thigh_right",
+    "below_knee_left",
+    "below_knee_right",
+    "groin",
+    "thoracic",
+    "abdomen",
+    "flank",
+]
+Onset = Literal[
+    "after_run", "during_run", "gradual", "lifting", "minor_fall", "major_trauma", "unknown"
+]
+WorseWith = Literal[
+    "running",
+    "sitting",
+    "standing",
+    "bending_forward",
+    "bending_backward",
+    "lifting",
+    "coughing",
+    "morning",
+]
+BetterWith = Literal["movement", "rest", "lying_down", "nsaids", "heat"]
+LegWeakness = Literal["none", "stable_one_side", "progressive", "both_legs"]
+Trend = Literal["improving", "same", "worse"]
+Surface = Literal["asphalt", "concrete", "trail", "grass", "track", "treadmill", "sand"]
+CrossTraining = Literal[
+    "cycling",
+    "swimming",
+    "elliptical",
+    "stair_climber",
+    "pool_running",
+    "yoga",
+    "pilates",
+    "rowing",
+]
+Bothersomeness = Literal["not_at_all", "slightly", "moderately", "very_much", "extremely"]
+
+Score10 = Annotated[int, Field(ge=0, le=10)]
+NonNegInt = Annotated[int, Field(ge=0)]
+NonNegFloat = Annotated[float, Field(ge=0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Pain(_Section):
+    """Pain now and its story."""
+
+    intensity: Score10
+    worst_24h: Score10 | None = None
+    started_days_ago: NonNegInt | None = None
+    onset: Onset = "unknown"
+    locations: tuple[Location, ...] = ()
+    leg_pain_worse_than_back: bool = False
+    worse_with: tuple[WorseWith, ...] = ()
+    better_with: tuple[BetterWith, ...] = ()
+    night_pain_unrelieved: bool = False
+    wakes_second_half_of_night: bool = False
+    morning_stiffness_minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
+
+
+class Neuro(_Section):
+    """Nerve symptoms, including the cauda equina questions."""
+
+    numbness_or_tingling: tuple[Location, ...] = ()
+    leg_weakness: LegWeakness = "none"
+    saddle_numbness: bool = False
+    bladder_change: bool = False
+    bowel_change: bool = False
+    sexual_dysfunction_new: bool = False
+    gait_disturbance: bool = False
+
+
+class General(_Section):
+    """General health questions behind the serious-pathology red flags."""
+
+    fever: bool = False
+    unexplained_weight_loss: bool = False
+    history_of_cancer: bool = False
+    osteoporosis: bool = False
+    long_term_steroids: bool = False
+    immunosuppressed: bool = False
+    iv_drug_use: bool = False
+    recent_bacterial_infection: bool = False
+    collapse_or_pulsatile_mass: bool = False
+    chest_pain: bool = False
+    urinary_symptoms_with_flank_pain: bool = False
+    family_history_spondyloarthritis: bool = False
+    psoriasis_or_arthritis_or_enthesitis: bool = False
+
+
+class History(_Section):
+    """What has happened so far."""
+
+    self_care_weeks: NonNegFloat | None = None
+    trend: Trend | None = None
+    previous_episodes: NonNegInt | None = None
+    pain_after_every_run: bool = False
+
+
+class Running(_Section):
+    """The running profile the plan personalises from."""
+
+    weekly_km: Annotated[float, Field(ge=0, le=500)] | None = None
+    weekly_km_prior: Annotated[float, Field(ge=0, le=500)] | None = None
+    runs_per_week: Annotated[int, Field(ge=0, le=21)] | None = None
+    longest_run_km: Annotated[float, Field(ge=0, le=300)] | None = None
+    longest_run_prior_30d_km: Annotated[float, Field(ge=0, le=300)] | None = None
+    surfaces: tuple[Surface, ...] = ()
+    surface_changed_recently: bool = False
+    shoe_km: Annotated[float, Field(ge=0, le=10000)] | None = None
+    shoe_pairs_in_rotation: Annotated[int, Field(ge=0, le=20)] | None = None
+    cadence_spm: Annotated[float, Field(ge=60, le=260)] | None = None
+    warm_up: bool | None = None
+    cool_down: bool | None = None
+    strength_sessions_per_week: Annotated[int, Field(ge=0, le=14)] | None = None
+    sitting_hours_per_day: Annotated[float, Field(ge=0, le=24)] | None = None
+    cross_training: tuple[CrossTraining, ...] = ()
+    deadlifts: bool | None = None
+    standing_hours_per_day: Annotated[float, Field(ge=0, le=24)] | None = None
+
+
+class Case(_Section):
+    """One person's answers: the whole case file."""
+
+    age: Annotated[int, Field(ge=0, le=120)]
+    sex: Literal["female", "male", "other", "unspecified"] = "unspecified"
+    pain: Pain
+    neuro: Neuro = Neuro()
+    general: General = General()
+    history: History = History()
+    start_back: tuple[bool, bool, bool, bool, bool, bool, bool, bool, Bothersomeness] | None = None
+    rmdq: tuple[Annotated[int, Field(ge=1, le=24)], ...] | None = None
+    running: Running = Running()
+
+    @field_validator("rmdq")
+    @classmethod
+    def _rmdq_items_unique(cls, value: tuple[int, ...] | None) -> tuple[int, ...] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("each RMDQ statement number may appear once")
+        return value
