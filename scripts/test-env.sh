@@ -12,8 +12,10 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 apt_updated=0
 apt_install() {
-  if [ "$apt_updated" -eq 0 ]; then $SUDO apt-get update -qq; apt_updated=1; fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  # Wait for another apt/dpkg run instead of failing on its lock.
+  local lock=(-o DPkg::Lock::Timeout=600)
+  if [ "$apt_updated" -eq 0 ]; then $SUDO apt-get "${lock[@]}" update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${lock[@]}" install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 command -v chromium >/dev/null 2>&1 || { echo "installing chromium"; apt_install chromium fonts-dejavu-core; }
@@ -21,7 +23,8 @@ ldconfig -p | grep -q libpangoft2-1.0 || { echo "installing pango"; apt_install 
 
 url="${BACKSTRIDE_TEST_DATABASE_URL:-}"
 if [ -z "$url" ]; then
-  if python3 - <<'PY' 2>/dev/null
+  # BACKSTRIDE_TEST_PRIVATE_PG=1 skips the shared server (to exercise the fallback).
+  if [ -z "${BACKSTRIDE_TEST_PRIVATE_PG:-}" ] && python3 - <<'PY' 2>/dev/null
 import socket, sys
 s = socket.socket(); s.settimeout(1)
 sys.exit(s.connect_ex(("127.0.0.1", 5432)))
