@@ -1,0 +1,422 @@
+"""Activity and shoe tables, and the repository the services and analytics use.
+
+Every function takes a `Session` and never commits: the caller owns the transaction.
+Times are stored as UTC and always come back timezone-aware (SQLite drops the zone).
+Samples live in files (see `storage.samples`); a row keeps only the file name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from backstride.domain.activity import Activity, Samples
+from backstride.errors import InputError, NotFoundError
+from backstride.storage.base import Base
+from backstride.storage.samples import read_samples
+from backstride.storage.tables import RunnerRow
+
+__all__ = [
+    "ActivityRow",
+    "ActivityStats",
+    "ActivitySummary",
+    "ShoeRow",
+    "ShoeSummary",
+    "activity_exists_at",
+    "activity_exists_by_hash",
+    "add_activity",
+    "add_shoe",
+    "assign_shoe",
+    "find_shoe",
+    "get_or_add_shoe",
+    "list_activity_summaries",
+    "list_sample_names",
+    "list_shoes",
+    "load_samples",
+    "retire_shoe",
+    "set_surface",
+    "shoe_distances_km",
+]
+
+
+class ShoeRow(Base):
+    """A pair of shoes; its distance is `start_km` plus its activities' distance."""
+
+    __tablename__ = "shoe"
+    __table_args__ = (UniqueConstraint("runner_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey(RunnerRow.id, ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    model: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    start_km: Mapped[float] = mapped_column(Float, default=0.0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_on: Mapped[date] = mapped_column(Date)
+
+
+class ActivityRow(Base):
+    """One imported activity: its summary values and the name of its samples file."""
+
+    __tablename__ = "activity"
+    __table_args__ = (UniqueConstraint("runner_id", "source_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey(RunnerRow.id, ondelete="CASCADE"), index=True)
+    sport: Mapped[str] = mapped_column(String(40))
+    sub_sport: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    start_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    device: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    duration_s: Mapped[float] = mapped_column(Float)
+    moving_time_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    avg_hr_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    max_hr_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    avg_cadence_spm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    avg_speed_mps: Mapped[float | None] = mapped_column(Float, nullable=True)
+    has_running_dynamics: Mapped[bool] = mapped_column(Boolean, default=False)
+    records: Mapped[int] = mapped_column(Integer)
+    source_format: Mapped[str] = mapped_column(String(8))
+    source_hash: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    shoe_id: Mapped[int | None] = mapped_column(
+        ForeignKey(ShoeRow.id, ondelete="SET NULL"), nullable=True, index=True
+    )
+    surface: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    samples_path: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityStats:
+    """Summary values computed from an activity's samples at import time."""
+
+    avg_hr_bpm: float | None
+    max_hr_bpm: float | None
+    avg_cadence_spm: float | None
+    avg_speed_mps: float | None
+    has_running_dynamics: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ActivitySummary:
+    """One stored activity without its samples (what history views and analytics read)."""
+
+    id: int
+    sport: str
+    sub_sport: str | None
+    start_time: datetime
+    device: str | None
+    duration_s: float
+    moving_time_s: float | None
+    distance_m: float | None
+    avg_hr_bpm: float | None
+    max_hr_bpm: float | None
+    avg_cadence_spm: float | None
+    avg_speed_mps: float | None
+    has_running_dynamics: bool
+    records: int
+    source_format: str
+    name: str | None
+    shoe_id: int | None
+    shoe_name: str | None
+    surface: str | None
+    samples_path: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShoeSummary:
+    """A shoe with its total distance (start_km plus assigned activities)."""
+
+    id: int
+    name: str
+    brand: str | None
+    model: str | None
+    start_km: float
+    retired: bool
+    added_on: date
+    distance_km: float
+    activities: int
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` as an aware UTC datetime (naive values are taken to be UTC already)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _stored_time(moment: datetime) -> datetime:
+    # Always aware UTC to the second: SQLite keeps the UTC wall time, PostgreSQL the instant.
+    return as_utc(moment).replace(microsecond=0)
+
+
+def add_activity(
+    session: Session,
+    *,
+    runner_id: int,
+    activity: Activity,
+    stats: ActivityStats,
+    samples_path: str | None,
+    shoe_id: int | None = None,
+    imported_at: datetime,
+) -> int:
+    """Insert an activity row (its samples file must already be written); returns its id."""
+    row = ActivityRow(
+        runner_id=runner_id,
+        sport=activity.sport,
+        sub_sport=activity.sub_sport,
+        start_time=_stored_time(activity.start_time),
+        device=activity.device,
+        duration_s=float(activity.duration_s),
+        moving_time_s=activity.moving_time_s,
+        distance_m=activity.distance_m,
+        avg_hr_bpm=stats.avg_hr_bpm,
+        max_hr_bpm=stats.max_hr_bpm,
+        avg_cadence_spm=stats.avg_cadence_spm,
+        avg_speed_mps=stats.avg_speed_mps,
+        has_running_dynamics=stats.has_running_dynamics,
+        records=len(activity.samples),
+        source_format=activity.source_format,
+        source_hash=activity.source_hash,
+        name=(activity.name or None) and activity.name[:300],
+        shoe_id=shoe_id,
+        surface=_surface_from(activity.sub_sport),
+        samples_path=samples_path,
+        imported_at=_stored_time(imported_at),
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+#: sub_sport values that name a running surface (FIT vocabulary).
+_SURFACES = frozenset({"treadmill", "trail", "track", "street", "road", "indoor_running"})
+
+
+def _surface_from(sub_sport: str | None) -> str | None:
+    return sub_sport if sub_sport in _SURFACES else None
+
+
+def activity_exists_by_hash(session: Session, *, runner_id: int, source_hash: str) -> bool:
+    """True when this runner already has an activity with this content hash."""
+    query = select(ActivityRow.id).where(
+        ActivityRow.runner_id == runner_id, ActivityRow.source_hash == source_hash
+    )
+    return session.scalars(query.limit(1)).first() is not None
+
+
+def activity_exists_at(
+    session: Session, *, runner_id: int, start_time: datetime, device: str | None
+) -> bool:
+    """True when this runner has an activity starting at that second on that device."""
+    query = select(ActivityRow.id).where(
+        ActivityRow.runner_id == runner_id,
+        ActivityRow.start_time == _stored_time(start_time),
+        ActivityRow.device.is_(None) if device is None else ActivityRow.device == device,
+    )
+    return session.scalars(query.limit(1)).first() is not None
+
+
+def known_keys(session: Session, *, runner_id: int) -> tuple[set[str], set[tuple[datetime, str]]]:
+    """All content hashes and (UTC start, device) keys a runner has: for bulk dedupe."""
+    rows = session.execute(
+        select(ActivityRow.source_hash, ActivityRow.start_time, ActivityRow.device).where(
+            ActivityRow.runner_id == runner_id
+        )
+    ).all()
+    hashes = {row[0] for row in rows}
+    starts = {(as_utc(row[1]), row[2] or "") for row in rows}
+    return hashes, starts
+
+
+def list_activity_summaries(
+    session: Session, *, runner_id: int, since: date | None = None, sport: str | None = None
+) -> list[ActivitySummary]:
+    """The runner's activities (optionally from `since` on, of one sport), oldest first."""
+    query = (
+        select(ActivityRow, ShoeRow.name)
+        .outerjoin(ShoeRow, ActivityRow.shoe_id == ShoeRow.id)
+        .where(ActivityRow.runner_id == runner_id)
+        .order_by(ActivityRow.start_time, ActivityRow.id)
+    )
+    if since is not None:
+        query = query.where(ActivityRow.start_time >= datetime.combine(since, time.min, tzinfo=UTC))
+    if sport is not None:
+        query = query.where(ActivityRow.sport == sport)
+    return [_summary(row, shoe_name) for row, shoe_name in session.execute(query).all()]
+
+
+def _summary(row: ActivityRow, shoe_name: str | None) -> ActivitySummary:
+    return ActivitySummary(
+        id=row.id,
+        sport=row.sport,
+        sub_sport=row.sub_sport,
+        start_time=as_utc(row.start_time),
+        device=row.device,
+        duration_s=row.duration_s,
+        moving_time_s=row.moving_time_s,
+        distance_m=row.distance_m,
+        avg_hr_bpm=row.avg_hr_bpm,
+        max_hr_bpm=row.max_hr_bpm,
+        avg_cadence_spm=row.avg_cadence_spm,
+        avg_speed_mps=row.avg_speed_mps,
+        has_running_dynamics=row.has_running_dynamics,
+        records=row.records,
+        source_format=row.source_format,
+        name=row.name,
+        shoe_id=row.shoe_id,
+        shoe_name=shoe_name,
+        surface=row.surface,
+        samples_path=row.samples_path,
+    )
+
+
+def load_samples(session: Session, samples_dir: Path, *, activity_id: int) -> Samples:
+    """The columnar samples of one stored activity (read from its samples file)."""
+    row = session.get(ActivityRow, activity_id)
+    if row is None:
+        raise NotFoundError(f"activity id {activity_id} does not exist")
+    if row.samples_path is None:
+        raise NotFoundError(f"activity id {activity_id} has no stored samples")
+    return read_samples(samples_dir, row.samples_path)
+
+
+def list_sample_names(session: Session) -> set[str]:
+    """Every samples file name any row references (to tell orphans apart)."""
+    names = session.scalars(
+        select(ActivityRow.samples_path).where(ActivityRow.samples_path.isnot(None))
+    )
+    return {name for name in names if name}
+
+
+def set_surface(session: Session, *, activity_id: int, surface: str | None) -> None:
+    """Tag an activity's surface (road, trail, track, treadmill, ...) or clear it."""
+    row = session.get(ActivityRow, activity_id)
+    if row is None:
+        raise NotFoundError(f"activity id {activity_id} does not exist")
+    row.surface = surface.strip().lower()[:40] if surface else None
+
+
+def add_shoe(
+    session: Session,
+    *,
+    runner_id: int,
+    name: str,
+    added_on: date,
+    brand: str | None = None,
+    model: str | None = None,
+    start_km: float = 0.0,
+) -> int:
+    """Add a shoe (names are unique per runner); returns its id."""
+    clean = name.strip()
+    if not clean or len(clean) > 200:
+        raise InputError(f"shoe name must be 1-200 characters, got {name!r}")
+    if start_km < 0:
+        raise InputError(f"shoe start_km must be 0 or more, got {start_km}")
+    if find_shoe(session, runner_id=runner_id, name=clean) is not None:
+        raise InputError(f"a shoe named {clean!r} already exists")
+    row = ShoeRow(
+        runner_id=runner_id,
+        name=clean,
+        brand=brand,
+        model=model,
+        start_km=start_km,
+        retired=False,
+        added_on=added_on,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def find_shoe(session: Session, *, runner_id: int, name: str) -> int | None:
+    """The id of the runner's shoe with this name (case-insensitive), or None."""
+    query = select(ShoeRow.id).where(
+        ShoeRow.runner_id == runner_id, func.lower(ShoeRow.name) == name.strip().lower()
+    )
+    return session.scalars(query.limit(1)).first()
+
+
+def get_or_add_shoe(session: Session, *, runner_id: int, name: str, added_on: date) -> int:
+    """The id of the shoe with this name, adding it first when it does not exist."""
+    found = find_shoe(session, runner_id=runner_id, name=name)
+    if found is not None:
+        return found
+    return add_shoe(session, runner_id=runner_id, name=name, added_on=added_on)
+
+
+def assign_shoe(session: Session, *, activity_id: int, shoe_id: int | None) -> None:
+    """Record which shoe an activity was run in (None clears it)."""
+    row = session.get(ActivityRow, activity_id)
+    if row is None:
+        raise NotFoundError(f"activity id {activity_id} does not exist")
+    if shoe_id is not None and session.get(ShoeRow, shoe_id) is None:
+        raise NotFoundError(f"shoe id {shoe_id} does not exist")
+    row.shoe_id = shoe_id
+
+
+def retire_shoe(session: Session, *, shoe_id: int, retired: bool = True) -> None:
+    """Mark a shoe retired (or back in use)."""
+    row = session.get(ShoeRow, shoe_id)
+    if row is None:
+        raise NotFoundError(f"shoe id {shoe_id} does not exist")
+    row.retired = retired
+
+
+def shoe_distances_km(session: Session, *, runner_id: int) -> dict[int, float]:
+    """Total distance per shoe id: start_km plus the distance of its activities."""
+    return {shoe.id: shoe.distance_km for shoe in list_shoes(session, runner_id=runner_id)}
+
+
+def list_shoes(
+    session: Session, *, runner_id: int, include_retired: bool = True
+) -> list[ShoeSummary]:
+    """The runner's shoes with their distance and activity count, in the order added."""
+    totals = (
+        select(
+            ActivityRow.shoe_id.label("shoe_id"),
+            func.coalesce(func.sum(ActivityRow.distance_m), 0.0).label("metres"),
+            func.count(ActivityRow.id).label("n"),
+        )
+        .where(ActivityRow.shoe_id.isnot(None))
+        .group_by(ActivityRow.shoe_id)
+        .subquery()
+    )
+    query = (
+        select(ShoeRow, totals.c.metres, totals.c.n)
+        .outerjoin(totals, totals.c.shoe_id == ShoeRow.id)
+        .where(ShoeRow.runner_id == runner_id)
+        .order_by(ShoeRow.id)
+    )
+    if not include_retired:
+        query = query.where(ShoeRow.retired.is_(False))
+    return [
+        ShoeSummary(
+            id=shoe.id,
+            name=shoe.name,
+            brand=shoe.brand,
+            model=shoe.model,
+            start_km=shoe.start_km,
+            retired=shoe.retired,
+            added_on=shoe.added_on,
+            distance_km=shoe.start_km + float(metres or 0.0) / 1000.0,
+            activities=int(n or 0),
+        )
+        for shoe, metres, n in session.execute(query).all()
+    ]

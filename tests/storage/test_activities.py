@@ -1,0 +1,270 @@
+"""The activity/shoe repository and compact sample files."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from backstride.config import Settings
+from backstride.domain.activity import Activity, Samples
+from backstride.errors import InputError, NotFoundError, StorageError
+from backstride.services.store import local_runner
+from backstride.storage import activities as repo
+from backstride.storage.base import Base
+from backstride.storage.db import open_database, session_scope
+from backstride.storage.samples import (
+    pack_samples,
+    read_samples,
+    remove_orphans,
+    unpack_samples,
+    write_samples,
+)
+
+START = datetime(2024, 3, 1, 7, 0, 5, tzinfo=UTC)
+NO_STATS = repo.ActivityStats(None, None, None, None, False)
+
+
+def make_activity(
+    *, start: datetime = START, source_hash: str = "ab" * 32, distance_m: float = 5000.0
+) -> Activity:
+    n = 5
+    stamps = np.datetime64(start.replace(tzinfo=None), "ms") + np.arange(n) * np.timedelta64(
+        1000, "ms"
+    )
+    channels = {
+        "lat_deg": np.linspace(46.0, 46.001, n),
+        "hr_bpm": np.array([120.0, np.nan, 130.0, 131.0, 132.0]),
+    }
+    return Activity(
+        sport="running",
+        sub_sport="trail",
+        start_time=start,
+        duration_s=4.0,
+        moving_time_s=4.0,
+        distance_m=distance_m,
+        device="garmin fr955",
+        source_format="fit",
+        source_hash=source_hash,
+        samples=Samples(timestamp=stamps, channels=channels),
+        name="Morning run",
+    )
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return open_database(Settings(home=tmp_path))
+
+
+def test_migrations_create_exactly_the_tables_the_models_declare(engine: Engine) -> None:
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    ours = [d for d in diff if "activity" in repr(d) or "shoe" in repr(d)]
+    assert ours == []
+
+
+def test_added_activity_is_listed_with_aware_utc_start_and_surface(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        runner = local_runner(session).id
+        repo.add_activity(
+            session,
+            runner_id=runner,
+            activity=make_activity(),
+            stats=repo.ActivityStats(128.0, 132.0, 170.0, 3.1, True),
+            samples_path=None,
+            imported_at=START,
+        )
+    with session_scope(engine) as session:
+        (summary,) = repo.list_activity_summaries(session, runner_id=runner)
+    assert summary.start_time == START
+    assert summary.surface == "trail"
+    assert summary.records == 5
+    assert (summary.avg_hr_bpm, summary.avg_cadence_spm, summary.has_running_dynamics) == (
+        128.0,
+        170.0,
+        True,
+    )
+
+
+def test_duplicates_are_found_by_hash_and_by_start_and_device(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        runner = local_runner(session).id
+        repo.add_activity(
+            session,
+            runner_id=runner,
+            activity=make_activity(),
+            stats=NO_STATS,
+            samples_path=None,
+            imported_at=START,
+        )
+        assert repo.activity_exists_by_hash(session, runner_id=runner, source_hash="ab" * 32)
+        assert not repo.activity_exists_by_hash(session, runner_id=runner, source_hash="cd" * 32)
+        assert repo.activity_exists_at(
+            session, runner_id=runner, start_time=START, device="garmin fr955"
+        )
+        assert not repo.activity_exists_at(
+            session, runner_id=runner, start_time=START, device="other"
+        )
+        hashes, starts = repo.known_keys(session, runner_id=runner)
+    assert hashes == {"ab" * 32}
+    assert starts == {(START, "garmin fr955")}
+
+
+def test_the_same_content_hash_cannot_be_stored_twice_for_one_runner(engine: Engine) -> None:
+    def add_twice() -> None:
+        with session_scope(engine) as session:
+            runner = local_runner(session).id
+            for _ in range(2):
+                repo.add_activity(
+                    session,
+                    runner_id=runner,
+                    activity=make_activity(),
+                    stats=NO_STATS,
+                    samples_path=None,
+                    imported_at=START,
+                )
+
+    with pytest.raises(IntegrityError):
+        add_twice()
+
+
+def test_summaries_since_a_date_leave_older_activities_out(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        runner = local_runner(session).id
+        for days, digest in [(0, "aa"), (10, "bb"), (20, "cc")]:
+            repo.add_activity(
+                session,
+                runner_id=runner,
+                activity=make_activity(start=START + timedelta(days=days), source_hash=digest * 32),
+                stats=NO_STATS,
+                samples_path=None,
+                imported_at=START,
+            )
+        recent = repo.list_activity_summaries(session, runner_id=runner, since=date(2024, 3, 11))
+    assert [s.start_time.day for s in recent] == [11, 21]
+
+
+def test_shoe_distance_is_start_km_plus_assigned_activities(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        runner = local_runner(session).id
+        shoe = repo.add_shoe(
+            session, runner_id=runner, name="Pegasus", added_on=date(2024, 1, 1), start_km=100
+        )
+        for i in range(3):
+            activity_id = repo.add_activity(
+                session,
+                runner_id=runner,
+                activity=make_activity(source_hash=f"{i:02d}" * 32, distance_m=10_000.0),
+                stats=NO_STATS,
+                samples_path=None,
+                imported_at=START,
+            )
+            repo.assign_shoe(session, activity_id=activity_id, shoe_id=shoe)
+        repo.retire_shoe(session, shoe_id=shoe)
+        (listed,) = repo.list_shoes(session, runner_id=runner)
+        assert repo.list_shoes(session, runner_id=runner, include_retired=False) == []
+        assert repo.shoe_distances_km(session, runner_id=runner) == {shoe: pytest.approx(130.0)}
+        assert (
+            repo.get_or_add_shoe(
+                session, runner_id=runner, name="pegasus", added_on=date(2024, 1, 1)
+            )
+            == shoe
+        )
+    assert (listed.retired, listed.activities, listed.distance_km) == (True, 3, 130.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "start_km"), [("", 0.0), ("x" * 201, 0.0), ("Ok", -1.0)], ids=["empty", "long", "neg"]
+)
+def test_invalid_shoes_are_refused_with_a_clear_error(
+    engine: Engine, name: str, start_km: float
+) -> None:
+    with pytest.raises(InputError, match="shoe"), session_scope(engine) as session:
+        repo.add_shoe(
+            session,
+            runner_id=local_runner(session).id,
+            name=name,
+            added_on=date(2024, 1, 1),
+            start_km=start_km,
+        )
+
+
+def test_unknown_ids_raise_not_found(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        with pytest.raises(NotFoundError, match="activity id 99"):
+            repo.assign_shoe(session, activity_id=99, shoe_id=None)
+        with pytest.raises(NotFoundError, match="shoe id 7"):
+            repo.retire_shoe(session, shoe_id=7)
+
+
+def test_samples_round_trip_through_the_store(engine: Engine, tmp_path: Path) -> None:
+    activity = make_activity()
+    samples_dir = tmp_path / "samples"
+    name = write_samples(samples_dir, activity.source_hash, activity.samples)
+    with session_scope(engine) as session:
+        runner = local_runner(session).id
+        activity_id = repo.add_activity(
+            session,
+            runner_id=runner,
+            activity=activity,
+            stats=NO_STATS,
+            samples_path=name,
+            imported_at=START,
+        )
+        loaded = repo.load_samples(session, samples_dir, activity_id=activity_id)
+        assert repo.list_sample_names(session) == {name}
+    assert np.array_equal(loaded.timestamp, activity.samples.timestamp)
+    np.testing.assert_array_equal(loaded.channels["lat_deg"], activity.samples.channels["lat_deg"])
+    np.testing.assert_allclose(loaded.channels["hr_bpm"], [120, np.nan, 130, 131, 132])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(st.floats(min_value=-1e6, max_value=1e6, width=32), st.just(float("nan"))),
+        max_size=50,
+    ),
+    offset_ms=st.integers(min_value=0, max_value=10**12),
+)
+def test_packing_keeps_every_value_and_timestamp(values: list[float], offset_ms: int) -> None:
+    n = len(values)
+    stamps = (np.int64(offset_ms) + np.arange(n, dtype=np.int64) * 1000).astype("datetime64[ms]")
+    samples = Samples(timestamp=stamps, channels={"speed_mps": np.array(values, dtype=np.float64)})
+    back = unpack_samples(pack_samples(samples))
+    assert np.array_equal(back.timestamp, stamps)
+    np.testing.assert_array_equal(back.channels["speed_mps"], samples.channels["speed_mps"])
+
+
+def test_orphan_files_are_removed_once_stale_and_kept_files_survive(tmp_path: Path) -> None:
+    activity = make_activity()
+    kept = write_samples(tmp_path, "11" * 32, activity.samples)
+    orphan = write_samples(tmp_path, "22" * 32, activity.samples)
+    fresh = write_samples(tmp_path, "33" * 32, activity.samples)
+    old = time.time() - 7200
+    for name in (kept, orphan):
+        os.utime(tmp_path / name, (old, old))
+    assert remove_orphans(tmp_path, {kept}) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([kept, fresh])
+    assert len(read_samples(tmp_path, kept)) == 5
+
+
+@pytest.mark.parametrize("bad", ["../x.npz", "abc"])
+def test_sample_names_outside_the_folder_are_refused(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(StorageError, match="samples name"):
+        read_samples(tmp_path, bad)
+
+
+def test_a_non_hex_hash_is_refused_as_a_sample_name(tmp_path: Path) -> None:
+    samples = make_activity().samples
+    with pytest.raises(StorageError, match="hex digest"):
+        write_samples(tmp_path, "ZZ" * 32, samples)
