@@ -1,0 +1,169 @@
+"""Pain and load together: does next-day pain move with the day's training? (a hypothesis)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+#: Fewer paired days than this and no association is shown at all.
+MIN_DAYS = 7
+LOOKBACK_DAYS = 30
+FEATURES: dict[str, str] = {
+    "distance_km": "distance run that day",
+    "spike_ratio": "longest run that day compared with the longest of the previous 30 days",
+    "trail_share": "share of the day's distance on trail",
+    "treadmill_share": "share of the day's distance on a treadmill",
+    "cadence_spm": "average cadence of the day's runs",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RunLoad:
+    """The summary of one run that load features are computed from."""
+
+    key: str
+    start: datetime
+    distance_m: float
+    duration_s: float
+    cadence_spm: float | None = None
+    surface: str | None = None  # trail | treadmill | track | road | street | None
+
+
+@dataclass(frozen=True, slots=True)
+class Association:
+    """A within-person association between a load feature and next-day pain."""
+
+    feature: str
+    description: str
+    correlation: float  # Pearson r between the feature on day d and pain on day d + lag
+    days: int  # paired days behind it
+    lag_days: int
+
+    @property
+    def hypothesis(self) -> str:
+        """The finding worded as a hypothesis, with the number of days behind it."""
+        direction = "higher" if self.correlation > 0 else "lower"
+        strength = _strength(self.correlation)
+        return (
+            f"On days after more {self.description}, your pain tended to be {direction} "
+            f"({strength}, r = {self.correlation:+.2f}, {self.days} days). "
+            "This is a pattern in your own diary, not proof of a cause."
+        )
+
+
+def daily_load(runs: Sequence[RunLoad]) -> dict[date, dict[str, float]]:
+    """Load features per day with runs; days without runs have distance 0 (added later)."""
+    by_day: dict[date, list[RunLoad]] = defaultdict(list)
+    for run in runs:
+        by_day[run.start.date()].append(run)
+    features: dict[date, dict[str, float]] = {}
+    for day in sorted(by_day):
+        todays = by_day[day]
+        total_m = sum(r.distance_m for r in todays)
+        values = {"distance_km": total_m / 1000.0}
+        if total_m > 0:
+            values["trail_share"] = _share(todays, "trail", total_m)
+            values["treadmill_share"] = _share(todays, "treadmill", total_m)
+        ratio = _spike_ratio(runs, day, max(r.distance_m for r in todays))
+        if ratio is not None:
+            values["spike_ratio"] = ratio
+        cadence = _mean_cadence(todays)
+        if cadence is not None:
+            values["cadence_spm"] = cadence
+        features[day] = values
+    return features
+
+
+def lagged_associations(
+    pain_by_day: Mapping[date, float],
+    load_by_day: Mapping[date, Mapping[str, float]],
+    *,
+    lag_days: int = 1,
+    min_days: int = MIN_DAYS,
+) -> tuple[Association, ...]:
+    """Pearson r of each load feature on day d against pain on day d + lag, strongest first.
+
+    Days with a pain entry the next day but no run count as zero distance, so rest days
+    take part; cadence and surface only exist on run days.
+    References: silbernagel-2007, frandsen-2025
+    """
+    found = []
+    for feature, description in FEATURES.items():
+        xs, ys = _pairs(pain_by_day, load_by_day, feature, lag_days)
+        if len(xs) < min_days:
+            continue
+        r = pearson(xs, ys)
+        if r is not None:
+            found.append(Association(feature, description, round(r, 3), len(xs), lag_days))
+    return tuple(sorted(found, key=lambda a: -abs(a.correlation)))
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Pearson correlation, or None when either series does not vary."""
+    n = len(xs)
+    if n < 2:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx <= 1e-12 or syy <= 1e-12:
+        return None
+    return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+
+
+def _pairs(
+    pain_by_day: Mapping[date, float],
+    load_by_day: Mapping[date, Mapping[str, float]],
+    feature: str,
+    lag_days: int,
+) -> tuple[list[float], list[float]]:
+    if not load_by_day:
+        return [], []
+    first_run = min(load_by_day)
+    xs: list[float] = []
+    ys: list[float] = []
+    for pain_day in sorted(pain_by_day):
+        load_day = pain_day - timedelta(days=lag_days)
+        if load_day < first_run:
+            continue
+        values = load_by_day.get(load_day, {})
+        if feature == "distance_km":
+            xs.append(values.get("distance_km", 0.0))
+        elif feature in values:
+            xs.append(values[feature])
+        else:
+            continue
+        ys.append(pain_by_day[pain_day])
+    return xs, ys
+
+
+def _share(runs: Sequence[RunLoad], surface: str, total_m: float) -> float:
+    return sum(r.distance_m for r in runs if r.surface == surface) / total_m
+
+
+def _spike_ratio(runs: Sequence[RunLoad], day: date, longest_m: float) -> float | None:
+    start = day - timedelta(days=LOOKBACK_DAYS)
+    prior = [r.distance_m for r in runs if start <= r.start.date() < day]
+    if not prior or max(prior) <= 0:
+        return None
+    return longest_m / max(prior)
+
+
+def _mean_cadence(runs: Sequence[RunLoad]) -> float | None:
+    timed = [(r.cadence_spm, r.duration_s) for r in runs if r.cadence_spm and r.duration_s > 0]
+    if not timed:
+        return None
+    return sum(c * d for c, d in timed) / sum(d for _, d in timed)
+
+
+def _strength(r: float) -> str:
+    size = abs(r)
+    if size >= 0.5:
+        return "a strong link"
+    if size >= 0.3:
+        return "a moderate link"
+    return "a weak link"

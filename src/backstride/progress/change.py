@@ -1,0 +1,201 @@
+"""Pain and disability over time: daily and 7-day means, meaningful change, recovery, trend."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from backstride.domain.diary import DiaryEntry
+
+Trend = Literal["improving", "same", "worse"]
+
+#: Minimal important change (Ostelo 2008): NRS 2 points or 30 %; RMDQ 5 points or 30 %.
+PAIN_MIC_POINTS = 2.0
+RMDQ_MIC_POINTS = 5.0
+MIC_FRACTION = 0.30
+#: Recovered (Kamper 2010): pain 0 and RMDQ at most 2.
+RECOVERED_RMDQ_MAX = 2
+WINDOW_DAYS = 7
+#: A 7-day mean that moved at least this far from the previous week's counts as a trend.
+TREND_POINTS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class RmdqPoint:
+    """One weekly Roland–Morris score (0–24)."""
+
+    on: date
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
+class DailyPain:
+    """All entries of one day: the mean of `pain_now` and the worst pain reported."""
+
+    on: date
+    mean_pain: float
+    worst_pain: int
+    entries: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressSummary:
+    """Where recovery stands today compared with the baseline."""
+
+    baseline_pain: float | None
+    current_pain: float | None
+    change: float | None  # current minus baseline: negative is better
+    change_fraction: float | None  # change / baseline
+    meaningful_improvement: bool
+    meaningful_worsening: bool
+    baseline_rmdq: int | None
+    current_rmdq: int | None
+    rmdq_meaningful_improvement: bool
+    recovered: bool
+    trend: Trend
+    days_tracked: int
+    daily: tuple[DailyPain, ...]
+    rolling: tuple[tuple[date, float], ...]  # (day, 7-day mean of daily means)
+
+
+def daily_pain(entries: Sequence[DiaryEntry]) -> tuple[DailyPain, ...]:
+    """One value per day with entries (several entries a day are averaged), oldest first."""
+    by_day: dict[date, list[DiaryEntry]] = defaultdict(list)
+    for entry in entries:
+        by_day[entry.at.date()].append(entry)
+    days = []
+    for day in sorted(by_day):
+        group = by_day[day]
+        worst = max(max(e.pain_now, e.pain_worst or 0) for e in group)
+        mean = sum(e.pain_now for e in group) / len(group)
+        days.append(DailyPain(day, round(mean, 3), worst, len(group)))
+    return tuple(days)
+
+
+def window_mean(
+    days: Sequence[DailyPain], *, end: date, window_days: int = WINDOW_DAYS
+) -> float | None:
+    """Mean of the daily means in the `window_days` ending on `end` (None without data)."""
+    start = end - timedelta(days=window_days - 1)
+    values = [d.mean_pain for d in days if start <= d.on <= end]
+    return round(sum(values) / len(values), 3) if values else None
+
+
+def rolling_means(days: Sequence[DailyPain]) -> tuple[tuple[date, float], ...]:
+    """For each day with data, the 7-day rolling mean ending that day."""
+    out = []
+    for day in days:
+        mean = window_mean(days, end=day.on)
+        if mean is not None:
+            out.append((day.on, mean))
+    return tuple(out)
+
+
+def is_meaningful_change(before: float, after: float, *, points: float) -> bool:
+    """True when `after` is lower than `before` by `points` or by 30 % of `before`.
+
+    References: ostelo-2008
+    """
+    drop = before - after
+    if drop <= 0:
+        return False
+    return drop >= points - 1e-9 or (before > 0 and drop / before >= MIC_FRACTION - 1e-9)
+
+
+def is_recovered(pain: float | None, rmdq: int | None) -> bool:
+    """Pain 0 (the 7-day mean rounds to 0) and RMDQ at most 2; unknown RMDQ is not recovered.
+
+    References: kamper-2010
+    """
+    if pain is None or rmdq is None:
+        return False
+    return round(pain) == 0 and rmdq <= RECOVERED_RMDQ_MAX
+
+
+def pain_trend(days: Sequence[DailyPain], *, today: date, baseline: float | None) -> Trend:
+    """This week's mean against last week's (or the baseline): a 1-point move is a trend.
+
+    References: ostelo-2008
+    """
+    current = window_mean(days, end=today)
+    previous = window_mean(days, end=today - timedelta(days=WINDOW_DAYS))
+    reference = previous if previous is not None else baseline
+    if current is None or reference is None:
+        return "same"
+    if current <= reference - TREND_POINTS:
+        return "improving"
+    if current >= reference + TREND_POINTS:
+        return "worse"
+    return "same"
+
+
+def baseline_pain(days: Sequence[DailyPain], assessed_pain: float | None) -> float | None:
+    """The assessment's pain when known, else the mean of the first diary week."""
+    if assessed_pain is not None:
+        return float(assessed_pain)
+    if not days:
+        return None
+    return window_mean(days, end=days[0].on + timedelta(days=WINDOW_DAYS - 1))
+
+
+def summarise_progress(
+    entries: Sequence[DiaryEntry],
+    rmdq: Sequence[RmdqPoint],
+    *,
+    today: date,
+    assessed_pain: float | None = None,
+    assessed_rmdq: int | None = None,
+) -> ProgressSummary:
+    """Baseline vs the last 7 days, meaningful change, recovery and trend.
+
+    References: ostelo-2008, kamper-2010
+    """
+    days = tuple(d for d in daily_pain(entries) if d.on <= today)
+    baseline = baseline_pain(days, assessed_pain)
+    current = window_mean(days, end=today)
+    if current is None and days:
+        current = days[-1].mean_pain  # nothing this week: the last known day stands in
+    change = None if baseline is None or current is None else round(current - baseline, 3)
+    points = sorted((p for p in rmdq if p.on <= today), key=lambda p: p.on)
+    base_rmdq = (
+        assessed_rmdq if assessed_rmdq is not None else (points[0].score if points else None)
+    )
+    cur_rmdq = points[-1].score if points else assessed_rmdq
+    return ProgressSummary(
+        baseline_pain=baseline,
+        current_pain=current,
+        change=change,
+        change_fraction=_fraction(change, baseline),
+        meaningful_improvement=_improved(baseline, current, PAIN_MIC_POINTS),
+        meaningful_worsening=_worsened(baseline, current),
+        baseline_rmdq=base_rmdq,
+        current_rmdq=cur_rmdq,
+        rmdq_meaningful_improvement=_improved(base_rmdq, cur_rmdq, RMDQ_MIC_POINTS),
+        recovered=is_recovered(current, cur_rmdq),
+        trend=pain_trend(days, today=today, baseline=baseline),
+        days_tracked=len(days),
+        daily=days,
+        rolling=rolling_means(days),
+    )
+
+
+def _improved(before: float | None, after: float | None, points: float) -> bool:
+    if before is None or after is None:
+        return False
+    return is_meaningful_change(float(before), float(after), points=points)
+
+
+def _worsened(before: float | None, after: float | None) -> bool:
+    if before is None or after is None or after <= before:
+        return False
+    # Only the absolute 2 points: 30 % of a low baseline is noise (1 -> 1.3).
+    return after - before >= PAIN_MIC_POINTS - 1e-9
+
+
+def _fraction(change: float | None, baseline: float | None) -> float | None:
+    if change is None or not baseline:
+        return None
+    return round(change / baseline, 3)

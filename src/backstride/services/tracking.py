@@ -1,0 +1,378 @@
+"""Recovery tracking use cases: store assessments, keep the diary, compute progress.
+
+A new red-flag answer in the diary re-runs the real triage on the latest assessment's case
+with that answer set; the result leads everything else the runner sees.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backstride.assess.intake import Case
+from backstride.assess.result import AssessmentResult
+from backstride.config import Settings
+from backstride.domain.diary import DiaryEntry
+from backstride.errors import InputError
+from backstride.knowledge import load as kb_load
+from backstride.knowledge.model import KnowledgeBase
+from backstride.progress.association import (
+    Association,
+    RunLoad,
+    daily_load,
+    lagged_associations,
+)
+from backstride.progress.change import ProgressSummary, RmdqPoint, summarise_progress
+from backstride.progress.escalation import Escalation, escalations, red_flag_escalation
+from backstride.progress.monitoring import RunCheck, check_runs
+from backstride.progress.questions import (
+    apply_red_flag_answers,
+    check_locations,
+    check_red_flag_ids,
+    fallback_urgency,
+)
+from backstride.services.store import local_runner, open_store
+from backstride.storage import tracking as repo
+from backstride.storage.db import session_scope
+
+Score = Annotated[int, Field(ge=0, le=10)]
+
+
+class DiaryForm(BaseModel):
+    """One diary entry as typed or scripted (the boundary model: ranges checked here)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    on: date
+    at_time: time | None = None
+    pain_now: Score
+    pain_worst: Score | None = None
+    pain_during_run: Score | None = None
+    pain_next_morning: Score | None = None
+    stiffness: Score | None = None
+    locations: tuple[str, ...] = ()
+    leg_symptoms: bool = False
+    red_flags: tuple[str, ...] = ()
+    exercises_done: tuple[str, ...] = ()
+    sleep_hours: Annotated[float, Field(ge=0, le=24)] | None = None
+    rmdq_items: tuple[Annotated[int, Field(ge=1, le=24)], ...] | None = None
+    note: Annotated[str, Field(max_length=4000)] | None = None
+    run_keys: tuple[str, ...] = ()
+    link_runs: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryOutcome:
+    """What adding an entry did: its id, linked runs and any immediate escalation."""
+
+    entry_id: int
+    entry: DiaryEntry
+    escalation: Escalation | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressStatus:
+    """Everything `backstride progress` and the report show about recovery."""
+
+    today: date
+    summary: ProgressSummary
+    escalations: tuple[Escalation, ...]
+    run_checks: tuple[RunCheck, ...]
+    associations: tuple[Association, ...]
+    rmdq: tuple[RmdqPoint, ...]
+    assessments: tuple[repo.StoredAssessment, ...]
+    new_red_flags: tuple[str, ...]
+    runs: tuple[RunLoad, ...] = field(default=())
+
+    @property
+    def escalation(self) -> Escalation | None:
+        """The most urgent escalation, or None."""
+        return self.escalations[0] if self.escalations else None
+
+
+def parse_diary_form(values: dict[str, Any]) -> DiaryForm:
+    """Validate raw diary values; the first problem becomes an InputError naming the field."""
+    try:
+        form = DiaryForm.model_validate(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "entry"
+        raise InputError(f"diary {where}: {first['msg']}") from exc
+    check_locations(form.locations)
+    check_red_flag_ids(form.red_flags)
+    if form.rmdq_items is not None and len(set(form.rmdq_items)) != len(form.rmdq_items):
+        raise InputError("diary rmdq: each statement number 1-24 may appear once")
+    return form
+
+
+def record_assessment(
+    session: Session, case: Case, result: AssessmentResult, *, now: datetime | None = None
+) -> int:
+    """Store an assessment (the case as answered and its result) for the local runner."""
+    runner = local_runner(session)
+    return repo.add_assessment(
+        session,
+        runner_id=runner.id,
+        case=case.model_dump(mode="json", exclude_defaults=True),
+        result=result.to_dict(),
+        created_at=now or datetime.now(UTC),
+    )
+
+
+def record_plan(
+    session: Session,
+    plan: dict[str, Any],
+    *,
+    phase: str | None,
+    kb_version: str,
+    now: datetime | None = None,
+) -> int:
+    """Store the plan as given to the runner (for the report's plan phase)."""
+    runner = local_runner(session)
+    return repo.add_plan_snapshot(
+        session,
+        runner_id=runner.id,
+        plan=plan,
+        phase=phase,
+        kb_version=kb_version,
+        created_at=now or datetime.now(UTC),
+    )
+
+
+def add_diary_entry(settings: Settings, form: DiaryForm, *, now: datetime) -> DiaryOutcome:
+    """Store one diary entry (and its RMDQ); new red flags re-run triage at once."""
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        runner = local_runner(session)
+        run_keys = _link_runs(session, runner.id, form)
+        entry = _entry_from(form, now=now, run_keys=run_keys)
+        entry_id = repo.add_diary_entry(session, runner_id=runner.id, entry=entry, created_at=now)
+        if form.rmdq_items is not None:
+            repo.add_rmdq(
+                session, runner_id=runner.id, on=form.on, items=form.rmdq_items, created_at=now
+            )
+        escalation = None
+        if entry.new_red_flags:
+            escalation = _red_flag_escalation(session, runner.id, entry.new_red_flags)
+    return DiaryOutcome(entry_id, entry, escalation)
+
+
+def add_rmdq(settings: Settings, *, on: date, items: tuple[int, ...], now: datetime) -> int:
+    """Store a weekly RMDQ response on its own."""
+    if len(set(items)) != len(items) or any(not 1 <= i <= 24 for i in items):
+        raise InputError("rmdq: expected distinct statement numbers 1-24")
+    with session_scope(open_store(settings)) as session:
+        runner = local_runner(session)
+        return repo.add_rmdq(session, runner_id=runner.id, on=on, items=items, created_at=now)
+
+
+def list_entries(settings: Settings, *, since: date | None = None) -> list[repo.StoredEntry]:
+    """The diary, oldest first."""
+    with session_scope(open_store(settings)) as session:
+        runner = local_runner(session)
+        return repo.list_diary_entries(session, runner_id=runner.id, since=since)
+
+
+def delete_entry(settings: Settings, entry_id: int) -> None:
+    """Remove one diary entry."""
+    with session_scope(open_store(settings)) as session:
+        repo.delete_diary_entry(session, runner_id=local_runner(session).id, entry_id=entry_id)
+
+
+def progress_status(settings: Settings, *, today: date) -> ProgressStatus:
+    """Progress, escalations, run checks and pain-load associations as of `today`."""
+    with session_scope(open_store(settings)) as session:
+        return progress_in_session(session, today=today)
+
+
+def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
+    """`progress_status` inside a caller's transaction."""
+    runner = local_runner(session)
+    stored = repo.list_diary_entries(session, runner_id=runner.id)
+    entries = [s.entry for s in stored]
+    rmdq = repo.list_rmdq(session, runner_id=runner.id)
+    assessments = repo.list_assessments(session, runner_id=runner.id)
+    first = assessments[0] if assessments else None
+    summary = summarise_progress(
+        entries,
+        rmdq,
+        today=today,
+        assessed_pain=_case_value(first, "pain", "intensity"),
+        assessed_rmdq=_result_rmdq(first),
+    )
+    flags = _new_red_flags(entries, assessments[-1] if assessments else None)
+    urgency = _retriage(assessments[-1] if assessments else None, flags) if flags else None
+    runs = tuple(_run_loads(session, runner.id))
+    return ProgressStatus(
+        today=today,
+        summary=summary,
+        escalations=escalations(
+            summary,
+            retriage_urgency=urgency,
+            new_red_flags=flags,
+            self_care_days=_self_care_days(first, entries, today),
+            pain_days=_pain_days(first, today),
+        ),
+        run_checks=check_runs(entries),
+        associations=lagged_associations(
+            {d.on: d.mean_pain for d in summary.daily}, daily_load(runs)
+        ),
+        rmdq=tuple(rmdq),
+        assessments=tuple(assessments),
+        new_red_flags=flags,
+        runs=runs,
+    )
+
+
+def _entry_from(form: DiaryForm, *, now: datetime, run_keys: tuple[str, ...]) -> DiaryEntry:
+    at_time = form.at_time
+    if at_time is None:
+        at_time = now.time() if form.on == now.date() else time(12, 0)
+    return DiaryEntry(
+        at=datetime.combine(form.on, at_time.replace(microsecond=0, tzinfo=None)),
+        pain_now=form.pain_now,
+        pain_worst=form.pain_worst,
+        pain_during_run=form.pain_during_run,
+        pain_next_morning=form.pain_next_morning,
+        stiffness=form.stiffness,
+        locations=check_locations(form.locations),
+        leg_symptoms=form.leg_symptoms,
+        new_red_flags=check_red_flag_ids(form.red_flags),
+        exercises_done=tuple(x.strip() for x in form.exercises_done if x.strip()),
+        sleep_hours=form.sleep_hours,
+        rmdq_score=None if form.rmdq_items is None else len(form.rmdq_items),
+        note=form.note,
+        run_keys=run_keys,
+    )
+
+
+def _red_flag_escalation(
+    session: Session, runner_id: int, flags: tuple[str, ...]
+) -> Escalation | None:
+    assessments = repo.list_assessments(session, runner_id=runner_id)
+    return red_flag_escalation(_retriage(assessments[-1] if assessments else None, flags), flags)
+
+
+def triage_function() -> Callable[[Case, KnowledgeBase], AssessmentResult] | None:
+    """The assessment engine's `assess(case, kb)`, once the assess package provides it."""
+    for module_name in (
+        "backstride.assess",
+        "backstride.assess.engine",
+        "backstride.assess.triage",
+    ):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        found = getattr(module, "assess", None)
+        if callable(found):
+            return found  # type: ignore[no-any-return]
+    return None
+
+
+def _retriage(latest: repo.StoredAssessment | None, flags: tuple[str, ...]) -> str | None:
+    """Urgency of the latest case with the new answers set, by the real triage if present."""
+    engine = triage_function()
+    if latest is None or engine is None:
+        return fallback_urgency(flags)
+    try:
+        case = Case.model_validate(apply_red_flag_answers(latest.case, flags))
+    except ValidationError:
+        return fallback_urgency(flags)
+    return engine(case, kb_load.load_knowledge_base()).urgency
+
+
+def _new_red_flags(
+    entries: Sequence[DiaryEntry], latest: repo.StoredAssessment | None
+) -> tuple[str, ...]:
+    """Red-flag answers logged after the latest assessment (that one already counted them)."""
+    since = None if latest is None else latest.created_at.replace(tzinfo=None)
+    flags: list[str] = []
+    for entry in entries:
+        if since is not None and entry.at < since - timedelta(days=1):
+            continue
+        flags.extend(f for f in entry.new_red_flags if f not in flags)
+    return tuple(flags)
+
+
+def _case_value(stored: repo.StoredAssessment | None, section: str, key: str) -> float | None:
+    if stored is None:
+        return None
+    value = (stored.case.get(section) or {}).get(key)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _result_rmdq(stored: repo.StoredAssessment | None) -> int | None:
+    if stored is None or not isinstance(stored.result.get("rmdq"), dict):
+        return None
+    score = stored.result["rmdq"].get("score")
+    return int(score) if isinstance(score, int) else None
+
+
+def _self_care_days(
+    first: repo.StoredAssessment | None, entries: Sequence[DiaryEntry], today: date
+) -> int | None:
+    if first is not None:
+        weeks_before = _case_value(first, "history", "self_care_weeks") or 0.0
+        return (today - first.created_at.date()).days + round(weeks_before * 7)
+    if entries:
+        return (today - entries[0].at.date()).days
+    return None
+
+
+def _pain_days(first: repo.StoredAssessment | None, today: date) -> int | None:
+    started = _case_value(first, "pain", "started_days_ago")
+    if first is None or started is None:
+        return None
+    return round(started) + (today - first.created_at.date()).days
+
+
+def _link_runs(session: Session, runner_id: int, form: DiaryForm) -> tuple[str, ...]:
+    """Explicit run keys (checked to exist) plus, by default, every run on the entry's day."""
+    known = {run.key: run for run in _run_loads(session, runner_id)}
+    for key in form.run_keys:
+        if key not in known:
+            raise InputError(f"diary run: no imported activity with key {key!r}")
+    keys = list(form.run_keys)
+    if form.link_runs:
+        keys += [k for k, r in known.items() if r.start.date() == form.on and k not in keys]
+    return tuple(keys)
+
+
+def _run_loads(session: Session, runner_id: int) -> list[RunLoad]:
+    """The runner's imported runs as load summaries (none until activities are stored)."""
+    try:
+        from backstride.storage.activities import ActivityRow
+    except ImportError:  # the activity store is optional for tracking
+        return []
+    rows = session.execute(
+        select(
+            ActivityRow.source_hash,
+            ActivityRow.start_time,
+            ActivityRow.distance_m,
+            ActivityRow.duration_s,
+            ActivityRow.avg_cadence_spm,
+            ActivityRow.surface,
+            ActivityRow.sub_sport,
+        )
+        .where(ActivityRow.runner_id == runner_id, ActivityRow.sport == "running")
+        .order_by(ActivityRow.start_time)
+    ).all()
+    return [
+        RunLoad(
+            key=row[0],
+            start=repo.utc(row[1]).astimezone(),  # the runner's local day
+            distance_m=float(row[2] or 0.0),
+            duration_s=float(row[3] or 0.0),
+            cadence_spm=row[4],
+            surface=row[5] or row[6],
+        )
+        for row in rows
+    ]
