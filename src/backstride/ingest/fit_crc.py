@@ -1,0 +1,83 @@
+"""The FIT CRC (CRC-16/ARC: reflected polynomial 0xA001, initial value 0), vectorised.
+
+CRC-16/ARC has no initial or final XOR, so it is linear over GF(2): the CRC of `A + B` is
+the CRC of `A` pushed through `len(B)` zero bytes, XOR the CRC of `B`. Long inputs are cut
+into equal lanes that numpy advances side by side, then folded together with a
+precomputed "push through LANE zero bytes" table — about a hundred times faster than a
+byte-at-a-time Python loop.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+_POLY = 0xA001
+_LANE_BYTES = (16, 32, 64, 128, 256, 512)
+
+
+def _byte_table() -> list[int]:
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ _POLY if crc & 1 else crc >> 1
+        table.append(crc)
+    return table
+
+
+_TABLE = _byte_table()
+_TABLE_NP = np.array(_TABLE, dtype=np.uint16)
+
+
+def crc16_loop(data: bytes | memoryview, crc: int = 0) -> int:
+    """The FIT CRC of `data` continuing from `crc`, one byte at a time (short inputs)."""
+    table = _TABLE
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    return crc
+
+
+@cache
+def _zero_push_tables(length: int) -> tuple[list[int], list[int]]:
+    """Tables mapping a CRC's low and high byte to its value after `length` zero bytes."""
+    zeros = bytes(length)
+    basis = [crc16_loop(zeros, 1 << bit) for bit in range(16)]
+
+    def fold(bits: range) -> list[int]:
+        out = []
+        for value in range(256):
+            acc = 0
+            for i, bit in enumerate(bits):
+                if value >> i & 1:
+                    acc ^= basis[bit]
+            out.append(acc)
+        return out
+
+    return fold(range(8)), fold(range(8, 16))
+
+
+def _lane_crcs(lanes: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint16]:
+    """The CRC of every row of a 2-D byte array, all rows advanced together."""
+    columns = np.ascontiguousarray(lanes.T).astype(np.uint16)
+    crc = np.zeros(lanes.shape[0], dtype=np.uint16)
+    for column in columns:
+        crc = (crc >> 8) ^ _TABLE_NP[(crc ^ column) & 0xFF]
+    return crc
+
+
+def crc16(data: bytes | memoryview, crc: int = 0) -> int:
+    """The FIT CRC of `data` (continuing from `crc`)."""
+    size = len(data)
+    if size < 512:
+        return crc16_loop(data, crc)
+    # numpy steps cost ~ lane, the Python fold ~ size / lane: balance them
+    lane = min(_LANE_BYTES, key=lambda n: abs(n * n * 27 - size))
+    n_lanes = size // lane
+    body = np.frombuffer(data, dtype=np.uint8, count=n_lanes * lane).reshape(n_lanes, lane)
+    low, high = _zero_push_tables(lane)
+    for part in _lane_crcs(body).tolist():
+        crc = low[crc & 0xFF] ^ high[crc >> 8] ^ part
+    return crc16_loop(memoryview(data)[n_lanes * lane :], crc)

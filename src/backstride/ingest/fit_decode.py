@@ -1,0 +1,221 @@
+"""Columnar FIT decoding: every known message as one table of numpy arrays per field."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from backstride.errors import CorruptFileError, IngestError
+from backstride.ingest.fit_columns import Column, Rows, decode_field, merge, message_rows, scaled
+from backstride.ingest.fit_developer import DeveloperField, developer_columns, read_descriptions
+from backstride.ingest.fit_profile import MESSAGE_NUMBERS, MESSAGES
+from backstride.ingest.fit_scan import Scan, scan
+
+#: 1989-12-31T00:00:00Z, the FIT epoch, in Unix seconds
+FIT_EPOCH_S = 631065600
+RECORD = 20
+
+
+@dataclass(frozen=True, slots=True)
+class MessageTable:
+    """All messages of one global number in file order: one array per field.
+
+    Numbers are float64 with NaN for invalid values, after the profile's scale and offset
+    (positions stay in semicircles); arrays are 2-D; strings are object arrays (None for
+    empty); date_time fields are datetime64[ms] UTC with NaT for invalid. `order` is each
+    message's index among all data messages of the file.
+    """
+
+    name: str
+    order: npt.NDArray[np.int64]
+    fields: dict[str, Column]
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def get(self, name: str) -> Column | None:
+        """The field's column, or None when no message of this kind carries it."""
+        return self.fields.get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedFit:
+    """A FIT file (or chain of them) decoded into columnar message tables."""
+
+    messages: dict[int, MessageTable]
+    developer_fields: dict[str, DeveloperField]
+    warnings: tuple[str, ...]
+    n_files: int
+    n_messages: int
+
+    def table(self, name: str) -> MessageTable | None:
+        """The table of a message by its profile name (`record`, `session`, ...)."""
+        number = MESSAGE_NUMBERS.get(name)
+        return None if number is None else self.messages.get(number)
+
+
+def decode_fit(data: bytes) -> DecodedFit:
+    """Decode every known message of a FIT file into columnar tables.
+
+    Raises NotActivityFileError when the bytes are not FIT and CorruptFileError when
+    nothing can be salvaged; recoverable damage is reported in `warnings`.
+    """
+    try:
+        return _decode(bytes(data))
+    except IngestError:
+        raise
+    except Exception as err:  # a defect in a damaged file we did not foresee: stay typed
+        raise CorruptFileError(f"FIT file could not be decoded: {type(err).__name__}") from err
+
+
+def _decode(data: bytes) -> DecodedFit:
+    found = scan(data)
+    if found.n_messages == 0:
+        problem = found.warnings[-1] if found.warnings else "it holds no data messages"
+        raise CorruptFileError(f"FIT file has no readable messages: {problem}")
+    groups = message_rows(data, found)
+    warnings = list(found.warnings)
+    descriptions = read_descriptions(groups)
+    known: dict[str, DeveloperField] = {}
+    parts: dict[int, list[tuple[npt.NDArray[np.int64], dict[str, Column]]]] = defaultdict(list)
+    for rows in groups:
+        if rows.definition.global_num not in MESSAGES:
+            continue
+        columns = _profile_columns(rows)
+        if rows.definition.dev_fields:
+            columns.update(developer_columns(rows, descriptions, known=known, warnings=warnings))
+        parts[rows.definition.global_num].append((rows.order, columns))
+    tables = {num: merge(p) for num, p in parts.items()}
+    if found.compressed:
+        _resolve_compressed(tables, found, groups, warnings)
+    if RECORD in tables:
+        _expand_speed_distance(tables[RECORD][1])
+    messages = {num: _table(num, order, cols) for num, (order, cols) in tables.items()}
+    return DecodedFit(messages, known, tuple(warnings), found.n_files, found.n_messages)
+
+
+def _profile_columns(rows: Rows) -> dict[str, Column]:
+    definition = rows.definition
+    profile = MESSAGES[definition.global_num]
+    columns: dict[str, Column] = {}
+    for num, offset, size, base_type in definition.fields:
+        field = profile.fields.get(num)
+        if field is None:
+            continue  # unknown to the profile subset we decode: skipped
+        column = decode_field(
+            rows.block,
+            offset=offset,
+            size=size,
+            base_type=base_type,
+            big_endian=definition.big_endian,
+        )
+        if column is not None:
+            columns[field.name] = scaled(column, field)
+    return columns
+
+
+def _expand_speed_distance(cols: dict[str, Column]) -> None:
+    """Split record.compressed_speed_distance (12-bit speed, 12-bit rolling distance)."""
+    packed = cols.get("compressed_speed_distance")
+    if packed is None or packed.dtype == object or packed.ndim != 2 or packed.shape[1] < 3:
+        return
+    ok = ~np.isnan(packed[:, 0])
+    raw = np.nan_to_num(packed[:, :3]).astype(np.int64)
+    speed = np.where(ok, (raw[:, 0] | (raw[:, 1] & 0x0F) << 8) / 100.0, np.nan)
+    distance12 = (raw[:, 1] >> 4 | raw[:, 2] << 4)[ok]
+    steps = np.diff(distance12, prepend=0) & 0xFFF  # accumulate with 12-bit rollover
+    distance = np.full(len(ok), np.nan)
+    distance[ok] = np.cumsum(steps) / 16.0
+    cols.setdefault("speed", speed)
+    cols.setdefault("distance", distance)
+
+
+def _resolve_compressed(
+    tables: dict[int, tuple[npt.NDArray[np.int64], dict[str, Column]]],
+    found: Scan,
+    groups: list[Rows],
+    warnings: list[str],
+) -> None:
+    """Fill the timestamps of compressed-header messages (5-bit offset, rollover rule)."""
+    full_order, full_time = _full_timestamps(tables)
+    global_of = np.full(found.n_messages, -1, dtype=np.int64)
+    for rows in groups:
+        global_of[rows.order] = rows.definition.global_num
+    comp = np.array(found.compressed, dtype=np.int64)
+    previous = np.searchsorted(full_order, comp[:, 0]) - 1
+    last: int | None = None
+    last_order = -1
+    resolved: list[float] = []
+    for (order, offset), i in zip(comp.tolist(), previous.tolist(), strict=True):
+        if i >= 0 and full_order[i] > last_order:
+            last = int(full_time[i])
+        if last is None:
+            resolved.append(np.nan)
+            continue
+        last += (offset - last) & 0x1F
+        last_order = order
+        resolved.append(last)
+    if np.isnan(resolved).any():
+        warnings.append("compressed timestamps before any full timestamp were left empty")
+    _write_times(tables, comp[:, 0], np.array(resolved), global_of)
+
+
+def _full_timestamps(
+    tables: dict[int, tuple[npt.NDArray[np.int64], dict[str, Column]]],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    orders, times = [], []
+    for order, cols in tables.values():
+        stamp = cols.get("timestamp")
+        if stamp is not None and stamp.dtype != object and stamp.ndim == 1:
+            ok = ~np.isnan(stamp)
+            orders.append(order[ok])
+            times.append(stamp[ok])
+    if not orders:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    order = np.concatenate(orders)
+    sort = np.argsort(order, kind="stable")
+    return order[sort], np.concatenate(times)[sort].astype(np.float64)
+
+
+def _write_times(
+    tables: dict[int, tuple[npt.NDArray[np.int64], dict[str, Column]]],
+    orders: npt.NDArray[np.int64],
+    times: npt.NDArray[np.float64],
+    global_of: npt.NDArray[np.int64],
+) -> None:
+    owners = global_of[orders]
+    for num in np.unique(owners).tolist():
+        if num not in tables:
+            continue
+        order, cols = tables[num]
+        mine = owners == num
+        stamp = cols.get("timestamp")
+        if stamp is None or stamp.dtype == object or stamp.ndim != 1:
+            stamp = np.full(len(order), np.nan)
+        else:
+            stamp = stamp.copy()
+        stamp[np.searchsorted(order, orders[mine])] = times[mine]
+        cols["timestamp"] = stamp
+
+
+def _table(num: int, order: npt.NDArray[np.int64], cols: dict[str, Column]) -> MessageTable:
+    """Convert date_time fields to datetime64[ms] and wrap the columns."""
+    profile = MESSAGES[num]
+    time_names = {f.name for f in profile.fields.values() if f.is_time}
+    for name in time_names & cols.keys():
+        cols[name] = to_datetime64(cols[name])
+    return MessageTable(profile.name, order, cols)
+
+
+def to_datetime64(seconds: Column) -> Column:
+    """FIT seconds (float, NaN = missing) as datetime64[ms] UTC (NaT = missing)."""
+    if seconds.dtype == object:
+        return seconds
+    values = np.asarray(seconds, dtype=np.float64)
+    ms = np.where(np.isnan(values), 0, (values + FIT_EPOCH_S) * 1000.0).astype(np.int64)
+    out = ms.view("datetime64[ms]")
+    out[np.isnan(values)] = np.datetime64("NaT")
+    return out

@@ -1,0 +1,166 @@
+"""FIT developer fields: field_description messages and the columns they describe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from backstride.ingest.fit_columns import Column, Rows, decode_field, scaled
+from backstride.ingest.fit_profile import MESSAGES, FieldProfile
+
+FIELD_DESCRIPTION = 206
+
+
+@dataclass(frozen=True, slots=True)
+class DeveloperField:
+    """What a field_description message says about one developer field."""
+
+    name: str
+    units: str | None
+    developer_index: int
+    field_num: int
+    base_type: int
+    scale: float
+    offset: float
+    native_field: int | None
+    #: file-order index of the description message; earlier data cannot use it
+    order: int
+
+
+Key = tuple[int, int, int]  # (file index in the chain, developer data index, field number)
+
+
+def read_descriptions(groups: list[Rows]) -> dict[Key, list[DeveloperField]]:
+    """Every developer field description, by file, developer index and field number."""
+    profile = MESSAGES[FIELD_DESCRIPTION]
+    found: dict[Key, list[DeveloperField]] = {}
+    for rows in groups:
+        definition = rows.definition
+        if definition.global_num != FIELD_DESCRIPTION:
+            continue
+        columns: dict[str, Column] = {}
+        for num, offset, size, base_type in definition.fields:
+            field = profile.fields.get(num)
+            column = (
+                None
+                if field is None
+                else decode_field(
+                    rows.block,
+                    offset=offset,
+                    size=size,
+                    base_type=base_type,
+                    big_endian=definition.big_endian,
+                )
+            )
+            if field is not None and column is not None:
+                columns[field.name] = scaled(column, field)
+        for i, order in enumerate(rows.order.tolist()):
+            described = _description(columns, i, order)
+            if described is not None:
+                key = (definition.file_index, described.developer_index, described.field_num)
+                found.setdefault(key, []).append(described)
+    return found
+
+
+def _description(columns: dict[str, Column], i: int, order: int) -> DeveloperField | None:
+    def value(name: str) -> float | None:
+        column = columns.get(name)
+        if column is None or column.ndim != 1:
+            return None
+        item = column[i]
+        return None if item is None or item != item else float(item)
+
+    index, number, base = (
+        value(n) for n in ("developer_data_index", "field_definition_number", "fit_base_type_id")
+    )
+    if index is None or number is None or base is None:
+        return None
+    names = columns.get("field_name")
+    units = columns.get("units")
+    name = names[i] if names is not None and names.dtype == object else None
+    native = value("native_field_num")
+    return DeveloperField(
+        name=str(name or f"developer_{int(index)}_{int(number)}"),
+        units=str(units[i]) if units is not None and units.dtype == object and units[i] else None,
+        developer_index=int(index),
+        field_num=int(number),
+        base_type=int(base),
+        scale=value("scale") or 1.0,
+        offset=value("offset") or 0.0,
+        native_field=None if native is None else int(native),
+        order=order,
+    )
+
+
+def developer_columns(
+    rows: Rows,
+    descriptions: dict[Key, list[DeveloperField]],
+    *,
+    known: dict[str, DeveloperField],
+    warnings: list[str],
+) -> dict[str, Column]:
+    """Decode the developer fields of one definition's rows (undescribed ones are skipped)."""
+    definition = rows.definition
+    out: dict[str, Column] = {}
+    for num, offset, size, index in definition.dev_fields:
+        candidates = descriptions.get((definition.file_index, index, num), [])
+        usable = [d for d in candidates if d.order < int(rows.order[-1])]
+        if not usable:
+            _warn_once(
+                warnings,
+                f"developer field {num} of developer {index} is used without "
+                "a preceding field_description; skipped it",
+            )
+            continue
+        before_first = [d for d in usable if d.order < int(rows.order[0])]
+        described = before_first[-1] if before_first else usable[0]
+        column = decode_field(
+            rows.block,
+            offset=offset,
+            size=size,
+            base_type=described.base_type,
+            big_endian=definition.big_endian,
+        )
+        if column is None:
+            continue
+        column = _mask_early(column, rows.order, described, warnings)
+        profile = FieldProfile(described.name, described.scale, described.offset, False, False)
+        name = _column_name(described, known)
+        out[name] = scaled(column, profile)
+    return out
+
+
+def _mask_early(
+    column: Column, order: npt.NDArray[np.int64], described: DeveloperField, warnings: list[str]
+) -> Column:
+    early = order < described.order
+    if not early.any():
+        return column
+    _warn_once(
+        warnings,
+        f"developer field '{described.name}' is used before its "
+        "field_description; skipped those values",
+    )
+    column = column.copy()
+    column[early] = None if column.dtype == object else np.nan
+    return column
+
+
+def _column_name(described: DeveloperField, known: dict[str, DeveloperField]) -> str:
+    """The field's name, suffixed with its developer index when another developer uses it."""
+    name = described.name
+    other = known.get(name)
+    if other is not None and (other.developer_index, other.field_num) != (
+        described.developer_index,
+        described.field_num,
+    ):
+        name = f"{name}#{described.developer_index}.{described.field_num}"
+    known.setdefault(name, described)
+    return name
+
+
+def _warn_once(warnings: list[str], message: str) -> None:
+    if message not in warnings:
+        warnings.append(message)

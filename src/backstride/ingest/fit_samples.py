@@ -1,0 +1,145 @@
+"""FIT `record` messages -> Samples channels (units in names, NaN for missing)."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from backstride.domain.activity import FloatArray, Samples
+from backstride.ingest.fit_decode import DecodedFit, MessageTable
+from backstride.ingest.fit_developer import DeveloperField
+from backstride.ingest.fit_profile import enum_name
+
+SEMICIRCLE_DEG = 180.0 / 2**31
+#: Sports whose FIT cadence counts strides (one leg): doubled to steps per minute.
+ON_FOOT = frozenset({"running", "walking", "hiking"})
+
+#: channel -> (preferred record field, fallback record field)
+_NATIVE: dict[str, tuple[str, str | None]] = {
+    "distance_m": ("distance", None),
+    "speed_mps": ("enhanced_speed", "speed"),
+    "altitude_m": ("enhanced_altitude", "altitude"),
+    "hr_bpm": ("heart_rate", None),
+    "vertical_oscillation_mm": ("vertical_oscillation", None),
+    "stance_time_ms": ("stance_time", None),
+    "step_length_mm": ("step_length", None),
+    "vertical_ratio_pct": ("vertical_ratio", None),
+    "power_w": ("power", None),
+}
+#: record field numbers a developer field may name as its native equivalent
+_NATIVE_NUMBERS = {7: "power_w", 39: "vertical_oscillation_mm", 41: "stance_time_ms"}
+#: developer field names (lower case) -> channel, for apps that do not name a native field
+_DEV_NAMES = {
+    "power": "power_w",
+    "ground time": "stance_time_ms",
+    "ground contact time": "stance_time_ms",
+    "stance time": "stance_time_ms",
+    "vertical oscillation": "vertical_oscillation_mm",
+}
+_TO_MM = {"mm": 1.0, "millimeters": 1.0, "cm": 10.0, "centimeters": 10.0, "m": 1000.0}
+
+
+def record_samples(decoded: DecodedFit, *, default_sport: str) -> tuple[Samples, tuple[str, ...]]:
+    """The activity's samples from its record messages (rows without a time are dropped)."""
+    records = decoded.table("record")
+    if records is None or len(records) == 0:
+        return Samples(np.zeros(0, dtype="datetime64[ms]")), ()
+    stamps = records.get("timestamp")
+    if stamps is None or stamps.dtype.kind != "M":
+        stamps = np.full(len(records), np.datetime64("NaT"), dtype="datetime64[ms]")
+    keep = ~np.isnat(stamps)
+    warnings: tuple[str, ...] = ()
+    if not keep.all():
+        dropped = int((~keep).sum())
+        warnings = (f"{dropped} record messages without a timestamp were dropped",)
+    channels = _channels(decoded, records)
+    cadence = _cadence(decoded, records, stamps, default_sport)
+    if cadence is not None:
+        channels["cadence_spm"] = cadence
+    samples = Samples(
+        timestamp=stamps[keep].astype("datetime64[ms]"),
+        channels={name: values[keep] for name, values in channels.items()},
+    )
+    return samples, warnings
+
+
+def _number(records: MessageTable, name: str | None) -> FloatArray | None:
+    """A 1-D float column (first element of an array field), None when absent or empty."""
+    column = None if name is None else records.get(name)
+    if column is None or column.dtype.kind != "f":
+        return None
+    values = column if column.ndim == 1 else column[:, 0]
+    return None if np.isnan(values).all() else np.asarray(values, dtype=np.float64)
+
+
+def _channels(decoded: DecodedFit, records: MessageTable) -> dict[str, FloatArray]:
+    out: dict[str, FloatArray] = {}
+    lat, lon = _number(records, "position_lat"), _number(records, "position_long")
+    if lat is not None and lon is not None:
+        out["lat_deg"], out["lon_deg"] = lat * SEMICIRCLE_DEG, lon * SEMICIRCLE_DEG
+    for channel, (preferred, fallback) in _NATIVE.items():
+        first, second = _number(records, preferred), _number(records, fallback)
+        if first is not None and second is not None:
+            out[channel] = np.where(np.isnan(first), second, first)
+        elif first is not None or second is not None:
+            out[channel] = first if first is not None else second  # type: ignore[assignment]
+    for channel, values in _developer_channels(decoded, records).items():
+        out.setdefault(channel, values)  # native fields win over developer fields
+    return out
+
+
+def _developer_channels(decoded: DecodedFit, records: MessageTable) -> dict[str, FloatArray]:
+    out: dict[str, FloatArray] = {}
+    for name, described in decoded.developer_fields.items():
+        channel = _developer_channel(described)
+        values = _number(records, name) if channel else None
+        if channel is None or values is None or channel in out:
+            continue
+        if channel == "vertical_oscillation_mm":
+            factor = _TO_MM.get((described.units or "mm").strip().lower())
+            if factor is None:
+                continue
+            values = values * factor
+        out[channel] = values
+    return out
+
+
+def _developer_channel(described: DeveloperField) -> str | None:
+    if described.native_field in _NATIVE_NUMBERS:
+        return _NATIVE_NUMBERS[described.native_field]
+    return _DEV_NAMES.get(described.name.strip().lower())
+
+
+def _cadence(
+    decoded: DecodedFit,
+    records: MessageTable,
+    stamps: npt.NDArray[np.datetime64],
+    default_sport: str,
+) -> FloatArray | None:
+    """Cadence + fractional cadence, doubled to steps/min on on-foot records."""
+    cadence = _number(records, "cadence")
+    if cadence is None:
+        return None
+    fraction = _number(records, "fractional_cadence")
+    if fraction is not None:
+        cadence = cadence + np.nan_to_num(fraction)
+    return cadence * _foot_factor(decoded, stamps, default_sport)
+
+
+def _foot_factor(
+    decoded: DecodedFit, stamps: npt.NDArray[np.datetime64], default_sport: str
+) -> FloatArray | float:
+    """2 for records inside an on-foot session (or file sport), 1 elsewhere."""
+    sessions = decoded.table("session")
+    starts = None if sessions is None else sessions.get("start_time")
+    sports = None if sessions is None else sessions.get("sport")
+    if starts is None or sports is None or starts.dtype.kind != "M" or len(starts) < 2:
+        return 2.0 if default_sport in ON_FOOT else 1.0
+    factor = np.ones(len(stamps))
+    order = np.argsort(starts)
+    for i in order.tolist():
+        if np.isnat(starts[i]):
+            continue
+        on_foot = enum_name("sport", sports[i]) in ON_FOOT
+        factor[stamps >= starts[i]] = 2.0 if on_foot else 1.0
+    return factor
