@@ -1,0 +1,109 @@
+"""Choosing exercises from the knowledge base for a phase, and dosing them week by week."""
+
+from __future__ import annotations
+
+from backstride.knowledge.content import PHASES, CautionTag, Dose, Exercise, Phase
+from backstride.knowledge.model import KnowledgeBase
+from backstride.plan.cautions import suitable
+from backstride.plan.model import Prescription
+
+#: How many exercises of each category a session of each phase holds (a short routine).
+QUOTAS: dict[Phase, dict[str, int]] = {
+    "settle": {"mobility": 1, "motor_control": 1, "stretch": 1, "conditioning": 1},
+    "restore": {"mobility": 1, "stretch": 1, "motor_control": 2, "strength": 1, "conditioning": 1},
+    "strengthen": {"strength": 4, "motor_control": 1, "stretch": 1},
+    "return_to_run": {"strength": 3, "motor_control": 1, "stretch": 1},
+    "prevent": {"strength": 3, "motor_control": 1, "mobility": 1, "stretch": 1},
+}
+RAMP_WEEKS = 4  # weeks over which a dose climbs from `dose` to `dose_max`
+
+
+def phase_exercises(
+    kb: KnowledgeBase, phase: Phase, cautions: frozenset[CautionTag]
+) -> tuple[Exercise, ...]:
+    """Suitable exercises for a phase: per-category quotas, spread over different muscles.
+
+    A category with no suitable exercise in the phase borrows from the nearest earlier phase.
+    References: owen-2020, nice-ng59
+    """
+    chosen: list[Exercise] = []
+    for category, count in QUOTAS[phase].items():
+        for candidate in reversed(PHASES[: PHASES.index(phase) + 1]):
+            pool = [
+                e
+                for e in kb.of(Exercise)
+                if e.category == category and candidate in e.phases and suitable(e, cautions)
+            ]
+            if pool:
+                chosen.extend(_spread(pool, count, phase))
+                break
+    return tuple(chosen)
+
+
+def _spread(pool: list[Exercise], count: int, phase: Phase) -> list[Exercise]:
+    """Greedy choice: each next exercise works muscles not yet covered; native ones first."""
+    picked: list[Exercise] = []
+    covered: set[str] = set()
+    remaining = list(pool)
+    while remaining and len(picked) < count:
+        best = max(remaining, key=lambda e: (len(_words(e) - covered), e.phases[0] == phase))
+        picked.append(best)
+        remaining.remove(best)
+        covered |= _words(best)
+    return picked
+
+
+def _words(exercise: Exercise) -> set[str]:
+    return {w for target in exercise.targets for w in target.lower().split()}
+
+
+def prescribe(exercise: Exercise, *, week: int) -> Prescription:
+    """The exercise with its dose in a given week of progression (0 = starting dose)."""
+    fraction = min(max(week, 0), RAMP_WEEKS) / RAMP_WEEKS
+    start, top = exercise.dose, exercise.dose_max
+    return Prescription(
+        exercise_id=exercise.id,
+        name=exercise.name,
+        category=exercise.category,
+        sets=_between(start.sets, top.sets, fraction),
+        reps=_between_opt(start.reps, top.reps, fraction),
+        hold_s=_round_hold(_between_opt(start.hold_s, top.hold_s, fraction)),
+        per_side=start.per_side,
+        steps=exercise.steps,
+        caution_text=exercise.caution_text,
+        sources=exercise.sources,
+    )
+
+
+def _between(low: int, high: int, fraction: float) -> int:
+    return low + round((high - low) * fraction)
+
+
+def _between_opt(low: int | None, high: int | None, fraction: float) -> int | None:
+    if low is None:
+        return None
+    return _between(low, high if high is not None else low, fraction)
+
+
+def _round_hold(hold_s: int | None) -> int | None:
+    """Holds of 10 s or more in steps of 5 s, so a dose is easy to time."""
+    if hold_s is None or hold_s < 10:
+        return hold_s
+    return 5 * round(hold_s / 5)
+
+
+def on_day(dose: Dose, weekday: int) -> bool:
+    """Whether an exercise dosed `sessions_per_week` falls on day `weekday` (0–6) of a week."""
+    pattern = _WEEK_PATTERNS.get(min(dose.sessions_per_week, 7), frozenset(range(7)))
+    return weekday in pattern
+
+
+_WEEK_PATTERNS: dict[int, frozenset[int]] = {
+    1: frozenset({0}),
+    2: frozenset({0, 3}),
+    3: frozenset({0, 2, 4}),
+    4: frozenset({0, 1, 3, 4}),
+    5: frozenset({0, 1, 2, 3, 4}),
+    6: frozenset({0, 1, 2, 3, 4, 5}),
+    7: frozenset(range(7)),
+}
