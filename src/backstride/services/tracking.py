@@ -104,7 +104,7 @@ def parse_diary_form(values: dict[str, Any]) -> DiaryForm:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "entry"
-        raise InputError(f"diary {where}: {first['msg']}") from exc
+        raise InputError(f"diary {where}: {first['msg']} (got {first.get('input')!r})") from exc
     check_locations(form.locations)
     check_red_flag_ids(form.red_flags)
     if form.rmdq_items is not None and len(set(form.rmdq_items)) != len(form.rmdq_items):
@@ -376,3 +376,63 @@ def _run_loads(session: Session, runner_id: int) -> list[RunLoad]:
         )
         for row in rows
     ]
+
+
+def escalation_dict(escalation: Escalation | None) -> dict[str, Any] | None:
+    """The escalation as `{"urgency", "reason", ...}` or None."""
+    if escalation is None:
+        return None
+    return {
+        "urgency": escalation.urgency,
+        "reason": escalation.reason,
+        "text": escalation.text,
+        "action": escalation.action,
+        "sources": list(escalation.sources),
+    }
+
+
+def status_dict(status: ProgressStatus) -> dict[str, Any]:
+    """The progress JSON that `backstride progress --format json` prints (stable keys)."""
+    s = status.summary
+    return {
+        "today": status.today.isoformat(),
+        "baseline_pain": s.baseline_pain,
+        "current_pain": s.current_pain,
+        "change": s.change,
+        "change_fraction": s.change_fraction,
+        "meaningful_improvement": s.meaningful_improvement,
+        "meaningful_worsening": s.meaningful_worsening,
+        "recovered": s.recovered,
+        "trend": s.trend,
+        "escalation": escalation_dict(status.escalation),
+        "escalations": [escalation_dict(e) for e in status.escalations],
+        "rmdq": {
+            "baseline": s.baseline_rmdq,
+            "current": s.current_rmdq,
+            "meaningful_improvement": s.rmdq_meaningful_improvement,
+            "history": [{"date": p.on.isoformat(), "score": p.score} for p in status.rmdq],
+        },
+        "days_tracked": s.days_tracked,
+        "rolling_7d": [{"date": d.isoformat(), "mean_pain": m} for d, m in s.rolling],
+        "runs": [
+            {
+                "date": c.on.isoformat(),
+                "pain_during": c.pain_during,
+                "pain_next_morning": c.pain_next_morning,
+                "advice": c.advice,
+                "reason": c.reason,
+            }
+            for c in status.run_checks
+        ],
+        "associations": [
+            {
+                "feature": a.feature,
+                "correlation": a.correlation,
+                "days": a.days,
+                "lag_days": a.lag_days,
+                "hypothesis": a.hypothesis,
+            }
+            for a in status.associations
+        ],
+        "new_red_flags": list(status.new_red_flags),
+    }

@@ -1,0 +1,224 @@
+"""`backstride diary`: log pain, runs, exercises and the weekly RMDQ; list the diary."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import typer
+
+from backstride.config import load_settings
+from backstride.errors import InputError
+from backstride.progress.escalation import Escalation
+from backstride.progress.questions import DIARY_LOCATIONS, RED_FLAG_QUESTIONS
+from backstride.services import tracking
+
+app = typer.Typer(
+    add_completion=False, pretty_exceptions_enable=False, help="Log pain and runs in your diary."
+)
+
+
+def _day(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"--date must be YYYY-MM-DD, got {text!r}") from exc
+
+
+def _items(text: str | None) -> tuple[int, ...] | None:
+    if text is None:
+        return None
+    try:
+        return tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError as exc:
+        raise InputError(f"--rmdq must be statement numbers like 3,7,12, got {text!r}") from exc
+
+
+@app.command("add")
+def add(
+    on: str = typer.Option(None, "--date", help="Day of the entry, YYYY-MM-DD (default today)."),
+    at: str = typer.Option(None, "--time", help="Time of the entry, HH:MM."),
+    pain: int = typer.Option(None, "--pain", help="Pain now, 0-10."),
+    worst: int = typer.Option(None, "--worst", help="Worst pain today, 0-10."),
+    during_run: int = typer.Option(None, "--during-run", help="Pain during the last run, 0-10."),
+    morning: int = typer.Option(None, "--morning", help="Pain the next morning, 0-10."),
+    stiffness: int = typer.Option(None, "--stiffness", help="Stiffness, 0-10."),
+    where: Annotated[
+        list[str] | None, typer.Option("--where", help="Where it hurts (repeat).")
+    ] = None,
+    leg: bool = typer.Option(False, "--leg-symptoms", help="Pain, numbness or tingling in a leg."),
+    red_flag: Annotated[
+        list[str] | None, typer.Option("--red-flag", help="A NEW warning sign (repeat).")
+    ] = None,
+    exercise: Annotated[
+        list[str] | None, typer.Option("--exercise", help="Exercise done (repeat).")
+    ] = None,
+    sleep: float = typer.Option(None, "--sleep", help="Hours slept."),
+    rmdq: str = typer.Option(None, "--rmdq", help="RMDQ statements ticked, e.g. 3,7,12."),
+    note: str = typer.Option(None, "--note", help="A free note."),
+    run: Annotated[
+        list[str] | None, typer.Option("--run", help="Link an imported run by key (repeat).")
+    ] = None,
+    link_runs: bool = typer.Option(True, "--link-runs/--no-link-runs", help="Link the day's runs."),
+    output: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Add a diary entry (asks the questions when called without --pain)."""
+    values: dict[str, Any]
+    if pain is None:
+        values = _ask()
+    else:
+        values = {
+            "on": _day(on),
+            "at_time": at,
+            "pain_now": pain,
+            "pain_worst": worst,
+            "pain_during_run": during_run,
+            "pain_next_morning": morning,
+            "stiffness": stiffness,
+            "locations": tuple(where or ()),
+            "leg_symptoms": leg,
+            "red_flags": tuple(red_flag or ()),
+            "exercises_done": tuple(exercise or ()),
+            "sleep_hours": sleep,
+            "rmdq_items": _items(rmdq),
+            "note": note,
+            "run_keys": tuple(run or ()),
+            "link_runs": link_runs,
+        }
+    form = tracking.parse_diary_form(values)
+    outcome = tracking.add_diary_entry(load_settings(), form, now=datetime.now())
+    if output == "json":
+        typer.echo(json.dumps(_outcome_json(outcome), indent=2))
+        return
+    if outcome.escalation is not None:
+        _show_escalation(outcome.escalation)
+    linked = f", linked runs: {len(outcome.entry.run_keys)}" if outcome.entry.run_keys else ""
+    typer.echo(
+        f"Saved diary entry {outcome.entry_id} for {outcome.entry.at:%Y-%m-%d %H:%M}{linked}."
+    )
+
+
+def _outcome_json(outcome: tracking.DiaryOutcome) -> dict[str, Any]:
+    escalation = outcome.escalation
+    return {
+        "id": outcome.entry_id,
+        "at": outcome.entry.at.isoformat(),
+        "run_keys": list(outcome.entry.run_keys),
+        "escalation": None
+        if escalation is None
+        else {"urgency": escalation.urgency, "reason": escalation.reason, "text": escalation.text},
+    }
+
+
+def _show_escalation(escalation: Escalation) -> None:
+    typer.secho(f"{escalation.urgency.upper()}: {escalation.action}", fg="red", bold=True)
+    typer.echo(f"Why: {escalation.text}")
+
+
+def _ask() -> dict[str, Any]:
+    """The interactive diary questions (safety check included)."""
+    on = _day(typer.prompt("Date (YYYY-MM-DD)", default=date.today().isoformat()))
+    values: dict[str, Any] = {"on": on, "pain_now": typer.prompt("Pain now (0-10)", type=int)}
+    for key, text in (
+        ("pain_worst", "Worst pain today (0-10, blank to skip)"),
+        ("pain_during_run", "Pain during your last run (0-10, blank if no run)"),
+        ("pain_next_morning", "Pain the morning after that run (0-10, blank to skip)"),
+    ):
+        answer = typer.prompt(text, default="", show_default=False).strip()
+        values[key] = int(answer) if answer.isdigit() else None
+    typer.echo("Are any of these NEW since your last entry?")
+    for number, question in enumerate(RED_FLAG_QUESTIONS, start=1):
+        typer.echo(f"  {number:2d}. {question.text}")
+    picked = typer.prompt(
+        "Numbers, comma separated (blank for none)", default="", show_default=False
+    )
+    values["red_flags"] = tuple(
+        RED_FLAG_QUESTIONS[int(n) - 1].id
+        for n in picked.replace(" ", "").split(",")
+        if n.isdigit() and 1 <= int(n) <= len(RED_FLAG_QUESTIONS)
+    )
+    values["note"] = typer.prompt("Note (blank to skip)", default="", show_default=False) or None
+    return values
+
+
+@app.command("list")
+def list_entries(
+    since: str = typer.Option(None, "--since", help="Only entries from this day, YYYY-MM-DD."),
+    output: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """List diary entries, oldest first."""
+    stored = tracking.list_entries(load_settings(), since=None if since is None else _day(since))
+    if output == "json":
+        typer.echo(json.dumps([_entry_json(s) for s in stored], indent=2))
+        return
+    if not stored:
+        typer.echo("The diary is empty. Add an entry with `backstride diary add`.")
+    for item in stored:
+        e = item.entry
+        extra = "".join(
+            f"  {label} {value}"
+            for label, value in (
+                ("worst", e.pain_worst),
+                ("run", e.pain_during_run),
+                ("morning", e.pain_next_morning),
+            )
+            if value is not None
+        )
+        flags = f"  NEW: {', '.join(e.new_red_flags)}" if e.new_red_flags else ""
+        typer.echo(f"{item.id:5d}  {e.at:%Y-%m-%d %H:%M}  pain {e.pain_now}{extra}{flags}")
+        if e.note:
+            typer.echo(f"       {e.note}")
+
+
+def _entry_json(item: Any) -> dict[str, Any]:
+    e = item.entry
+    return {
+        "id": item.id,
+        "at": e.at.isoformat(),
+        "pain_now": e.pain_now,
+        "pain_worst": e.pain_worst,
+        "pain_during_run": e.pain_during_run,
+        "pain_next_morning": e.pain_next_morning,
+        "stiffness": e.stiffness,
+        "locations": list(e.locations),
+        "leg_symptoms": e.leg_symptoms,
+        "new_red_flags": list(e.new_red_flags),
+        "exercises_done": list(e.exercises_done),
+        "sleep_hours": e.sleep_hours,
+        "rmdq_score": e.rmdq_score,
+        "note": e.note,
+        "run_keys": list(e.run_keys),
+    }
+
+
+@app.command("rmdq")
+def rmdq(
+    items: str = typer.Option(..., "--items", help="Statements ticked, e.g. 3,7,12 ('' for none)."),
+    on: str = typer.Option(None, "--date", help="Day, YYYY-MM-DD (default today)."),
+) -> None:
+    """Record the weekly Roland-Morris questionnaire (the numbers of the statements ticked)."""
+    ticked = _items(items) or ()
+    tracking.add_rmdq(load_settings(), on=_day(on), items=ticked, now=datetime.now())
+    typer.echo(f"Saved RMDQ score {len(ticked)}/24.")
+
+
+@app.command("delete")
+def delete(entry_id: int = typer.Argument(..., help="The entry id `diary list` shows.")) -> None:
+    """Delete one diary entry."""
+    tracking.delete_entry(load_settings(), entry_id)
+    typer.echo(f"Deleted diary entry {entry_id}.")
+
+
+@app.command("questions")
+def questions() -> None:
+    """List the warning-sign ids for --red-flag and the places for --where."""
+    typer.echo("Warning signs (--red-flag):")
+    for question in RED_FLAG_QUESTIONS:
+        typer.echo(f"  {question.id:34s} {question.text}")
+    typer.echo("Places (--where): " + ", ".join(DIARY_LOCATIONS))
+
+
+command = typer.main.get_command(app)
