@@ -1,0 +1,140 @@
+"""GPX 1.0/1.1 reader: track points (with Garmin TrackPointExtension hr/cad) -> Activity.
+
+Parsed with lxml (no entity resolution, no network, no huge trees) into plain lists of
+strings, then converted column by column with numpy; no per-point objects. All track
+segments are joined (a segment start is a break: never counted as moving time). A point
+without `lat`/`lon` is dropped with a warning; points without a time are dropped with a
+warning; a file with no timed track point is not an activity (a route or waypoints).
+Running cadence (`cad`, per leg) is reported in steps/min (see `running_cadence_spm`);
+other sports keep the device's cadence unchanged (rpm for cycling).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from lxml import etree
+
+from backstride.domain.activity import Activity, FloatArray
+from backstride.errors import NotActivityFileError
+from backstride.ingest.assemble import Track, assemble
+from backstride.ingest.track import (
+    local_name,
+    normalise_sport,
+    parse_times,
+    parse_xml,
+    sha256_hex,
+    to_floats,
+)
+
+#: Extension element local names -> sample channel (Garmin TPX v1/v2 and common variants).
+_EXTENSION_CHANNELS = {
+    "hr": "hr_bpm",
+    "heartrate": "hr_bpm",
+    "cad": "cadence_spm",
+    "cadence": "cadence_spm",
+    "power": "power_w",
+    "watts": "power_w",
+    "speed": "speed_mps",
+}
+Tag = Callable[[str], str]
+_COLUMNS = ("time", "lat", "lon", "ele", "hr_bpm", "cadence_spm", "power_w", "speed_mps")
+
+
+def read_gpx(data: bytes, *, source_name: str = "", sport_hint: str | None = None) -> Activity:
+    """Read a GPX file's tracks into one Activity (raises NotActivity/CorruptFileError)."""
+    name = source_name or "GPX file"
+    root = parse_xml(data, source_name=name, kind="GPX")
+    if local_name(root.tag) != "gpx":
+        raise NotActivityFileError(f"{name}: root element is <{local_name(root.tag)}>, not <gpx>")
+    ns = root.tag[1 : root.tag.index("}")] if root.tag.startswith("{") else ""
+    tag: Tag = (lambda t: f"{{{ns}}}{t}") if ns else (lambda t: t)
+    columns, breaks, dropped = _collect_points(root, tag)
+    if not columns["time"]:
+        raise NotActivityFileError(f"{name}: no track points (expected <trk><trkseg><trkpt>)")
+    sport, sub_sport = _sport(root, tag, sport_hint)
+    track = Track(
+        timestamp=parse_times(columns["time"], source_name=name),
+        breaks=np.array(breaks, dtype=np.float64),
+        channels=_channels(columns),
+        sport=sport,
+        sub_sport=sub_sport,
+        source_format="gpx",
+        source_hash=sha256_hex(data),
+        source_name=name,
+        device=(root.get("creator") or "").strip()[:200] or None,
+        name=_name(root, tag),
+    )
+    if dropped:
+        track.warnings.append(f"{dropped} track points without lat/lon were dropped")
+    return assemble(track)
+
+
+def _collect_points(
+    root: etree._Element, tag: Tag
+) -> tuple[dict[str, list[str | None]], list[float], int]:
+    t_trk, t_seg, t_pt = tag("trk"), tag("trkseg"), tag("trkpt")
+    t_time, t_ele, t_ext = tag("time"), tag("ele"), tag("extensions")
+    columns: dict[str, list[str | None]] = {c: [] for c in _COLUMNS}
+    breaks: list[float] = []
+    dropped = 0
+    for trk in root.iterfind(t_trk):
+        for seg in trk.iterfind(t_seg):
+            new_segment = 1.0
+            for pt in seg.iterfind(t_pt):
+                lat, lon = pt.get("lat"), pt.get("lon")
+                if lat is None or lon is None:
+                    dropped += 1
+                    continue
+                row: dict[str, str | None] = {"lat": lat, "lon": lon}
+                for child in pt:
+                    if child.tag == t_time:
+                        row["time"] = child.text
+                    elif child.tag == t_ele:
+                        row["ele"] = child.text
+                    elif child.tag == t_ext:
+                        _read_extensions(child, row)
+                for column in _COLUMNS:
+                    columns[column].append(row.get(column))
+                breaks.append(new_segment)
+                new_segment = 0.0
+    return columns, breaks, dropped
+
+
+def _read_extensions(extensions: etree._Element, row: dict[str, str | None]) -> None:
+    for element in extensions.iter():
+        channel = _EXTENSION_CHANNELS.get(local_name(element.tag).lower())
+        if channel is not None and channel not in row:
+            row[channel] = element.text
+
+
+def _channels(columns: dict[str, list[str | None]]) -> dict[str, FloatArray]:
+    hr = to_floats(columns["hr_bpm"])
+    hr[hr <= 0] = np.nan  # 0 bpm is a missing reading, not a heart rate
+    return {
+        "lat_deg": to_floats(columns["lat"]),
+        "lon_deg": to_floats(columns["lon"]),
+        "altitude_m": to_floats(columns["ele"]),
+        "hr_bpm": hr,
+        "cadence_spm": to_floats(columns["cadence_spm"]),
+        "power_w": to_floats(columns["power_w"]),
+        "speed_mps": to_floats(columns["speed_mps"]),
+    }
+
+
+def _sport(root: etree._Element, tag: Tag, hint: str | None) -> tuple[str, str | None]:
+    trk = root.find(tag("trk"))
+    kind = trk.findtext(tag("type")) if trk is not None else None
+    sport, sub_sport = normalise_sport(kind)
+    if sport == "generic" and hint:
+        return normalise_sport(hint)
+    return sport, sub_sport
+
+
+def _name(root: etree._Element, tag: Tag) -> str | None:
+    for path in (("trk", "name"), ("metadata", "name"), ("name",)):
+        found = root.findtext("/".join(tag(p) for p in path))
+        if found and found.strip():
+            return found.strip()[:300]
+    return None
