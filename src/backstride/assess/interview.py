@@ -1,0 +1,193 @@
+"""The interactive questionnaire as data: which question comes next, and what it stores.
+
+Pure: the CLI asks each `Question` and hands the answer back. Emergency questions come
+first (from the red-flag records' triggers); the caller stops as soon as the answers so
+far raise an emergency. Leg questions are skipped without leg pain, and the inflammatory
+questions are skipped from age 45 (the spondyloarthritis rule needs onset before 45).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from backstride.assess.casefile import case_from_data
+from backstride.assess.intake import Case
+from backstride.assess.questionnaires import RMDQ_ID, STARTBACK_ID, answer_code
+from backstride.assess.redflags import red_flag_records
+from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.rules import Questionnaire
+
+Answers = dict[str, Any]
+Kind = Literal["yes_no", "integer", "number", "choice", "multi"]
+LEG = ("thigh_left", "thigh_right", "below_knee_left", "below_knee_right")
+LOCATIONS = (
+    "low_back_central", "low_back_left", "low_back_right", "buttock_left", "buttock_right",
+    "sacroiliac_left", "sacroiliac_right", *LEG, "groin", "thoracic", "abdomen", "flank",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: `key` is the dotted case field (or a questionnaire slot) it fills."""
+
+    key: str
+    text: str
+    kind: Kind
+    section: str
+    choices: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    optional: bool = False
+    sets: Mapping[str, Any] | None = None  # a "yes" stores these instead of `key`
+    ask_if: Callable[[Answers], bool] | None = field(default=None, compare=False)
+
+
+def _leg_pain(answers: Answers) -> bool:
+    return any(loc in LEG for loc in answers.get("pain.locations", ()))
+
+
+def _under_45(answers: Answers) -> bool:
+    return isinstance(answers.get("age"), int) and answers["age"] < 45
+
+
+def _unanswered(key: str) -> Callable[[Answers], bool]:
+    return lambda answers: key not in answers
+
+
+def questions(kb: KnowledgeBase) -> Iterator[Question]:
+    """Every question in order; the caller skips those whose `ask_if` is false."""
+    yield from _red_flag_questions(kb, "emergency", "Safety first")
+    yield from _pain_questions()
+    yield from _red_flag_questions(kb, "urgent", "Your general health")
+    yield from _history_questions()
+    yield from _start_back_questions(kb)
+    yield Question("rmdq.wanted", _RMDQ_OFFER, "yes_no", "Roland-Morris (optional)")
+    yield from _rmdq_questions(kb)
+
+
+def _red_flag_questions(kb: KnowledgeBase, urgency: str, section: str) -> Iterator[Question]:
+    for record in red_flag_records(kb):
+        if record.urgency != urgency:
+            continue
+        for trigger in record.triggers:
+            if trigger.question is None or trigger.sets is None:
+                continue
+            first = next(iter(trigger.sets))
+            yield Question(
+                trigger.id, trigger.question, "yes_no", section,
+                sets=trigger.sets, ask_if=_unanswered(first),
+            )  # fmt: skip
+
+
+def _pain_questions() -> Iterator[Question]:
+    s = "About you and your pain"
+    yield Question("age", "How old are you (years)?", "integer", s, low=0, high=120)
+    yield Question("pain.intensity", "How bad is the pain now, 0 (none) to 10 (worst)?",
+                   "integer", s, low=0, high=10)  # fmt: skip
+    yield Question("pain.worst_24h", "And at its worst in the last 24 hours (0-10)?",
+                   "integer", s, low=0, high=10, optional=True)  # fmt: skip
+    yield Question("pain.started_days_ago", "How many days ago did this episode start?",
+                   "integer", s, low=0, high=36500, optional=True)  # fmt: skip
+    yield Question("pain.onset", "How did it start?", "choice", s, choices=_ONSETS,
+                   ask_if=_unanswered("pain.onset"))  # fmt: skip
+    yield Question("pain.locations", "Where do you feel the pain?", "multi", s,
+                   choices=LOCATIONS)  # fmt: skip
+    yield Question("pain.leg_pain_worse_than_back", "Is the leg pain worse than the back pain?",
+                   "yes_no", s, ask_if=_leg_pain)  # fmt: skip
+    yield Question("neuro.numbness_or_tingling", "Any numbness or pins and needles? Where?",
+                   "multi", s, choices=LEG, ask_if=lambda a: _leg_pain(a) and
+                   "neuro.numbness_or_tingling" not in a)  # fmt: skip
+    yield Question("neuro.leg_weakness", "Does one leg feel weak (and it is not getting worse)?",
+                   "yes_no", s, sets={"neuro.leg_weakness": "stable_one_side"},
+                   ask_if=lambda a: _leg_pain(a) and "neuro.leg_weakness" not in a)  # fmt: skip
+    yield Question("pain.worse_with", "What makes it worse?", "multi", s, choices=_WORSE)
+    yield Question("pain.better_with", "What makes it better?", "multi", s, choices=_BETTER)
+    yield Question("pain.morning_stiffness_minutes", "How many minutes of stiffness in the "
+                   "morning?", "integer", s, low=0, high=1440, optional=True)  # fmt: skip
+    yield Question("pain.wakes_second_half_of_night", "Does the pain wake you in the second "
+                   "half of the night?", "yes_no", s)  # fmt: skip
+
+
+def _history_questions() -> Iterator[Question]:
+    s = "What has happened so far"
+    yield Question("general.family_history_spondyloarthritis", "Does a parent, brother, sister "
+                   "or child have spondyloarthritis (for example ankylosing spondylitis)?",
+                   "yes_no", s, ask_if=_under_45)  # fmt: skip
+    yield Question("general.psoriasis_or_arthritis_or_enthesitis", "Have you had psoriasis, "
+                   "arthritis, or painful swelling where a tendon meets bone?", "yes_no", s,
+                   ask_if=_under_45)  # fmt: skip
+    yield Question("history.self_care_weeks", "How many weeks of self-care have you tried?",
+                   "number", s, low=0, high=520, optional=True)  # fmt: skip
+    yield Question("history.trend", "Is it improving, the same or worse?", "choice", s,
+                   choices=("improving", "same", "worse"), optional=True)  # fmt: skip
+    yield Question("history.previous_episodes", "How many earlier episodes have you had?",
+                   "integer", s, low=0, high=1000, optional=True)  # fmt: skip
+    yield Question("history.pain_after_every_run", "Does steady pain follow every run?",
+                   "yes_no", s)  # fmt: skip
+
+
+def _start_back_questions(kb: KnowledgeBase) -> Iterator[Question]:
+    tool = kb.one(Questionnaire, STARTBACK_ID)
+    section = f"{tool.name}\n{tool.instructions}"
+    for item in tool.items:
+        key = f"start_back.{item.number}"
+        if item.answers:
+            codes = tuple(answer_code(label) for label in item.answers)
+            yield Question(key, item.text, "choice", section, choices=codes)
+        else:
+            yield Question(key, item.text, "yes_no", section)
+
+
+def _rmdq_questions(kb: KnowledgeBase) -> Iterator[Question]:
+    tool = kb.one(Questionnaire, RMDQ_ID)
+    section = f"{tool.name}\n{tool.instructions}"
+    for item in tool.items:
+        yield Question(f"rmdq.{item.number}", item.text, "yes_no", section, ask_if=_wants_rmdq)
+
+
+def _wants_rmdq(answers: Answers) -> bool:
+    return answers.get("rmdq.wanted") is True
+
+
+def record(answers: Answers, question: Question, value: Any) -> None:
+    """Store one answer (a "yes" to a screening question stores its `sets`)."""
+    if question.sets is not None:
+        if value is True:
+            answers.update(question.sets)
+        return
+    if value is not None:
+        answers[question.key] = value
+
+
+def case_answers(answers: Answers) -> dict[str, Any]:
+    """The dotted case fields among the answers (questionnaire slots left out)."""
+    return {k: v for k, v in answers.items() if not k.startswith(("start_back.", "rmdq."))}
+
+
+def to_case(answers: Answers) -> Case:
+    """The finished questionnaire as a validated case."""
+    data: dict[str, Any] = {}
+    for key, value in case_answers(answers).items():
+        *parents, leaf = key.split(".")
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = list(value) if isinstance(value, tuple) else value
+    start_back = [answers[f"start_back.{n}"] for n in range(1, 10) if f"start_back.{n}" in answers]
+    if len(start_back) == 9:
+        data["start_back"] = start_back
+    if answers.get("rmdq.wanted") is True:
+        data["rmdq"] = [n for n in range(1, 25) if answers.get(f"rmdq.{n}") is True]
+    return case_from_data(data)
+
+
+_ONSETS = ("after_run", "during_run", "gradual", "lifting", "minor_fall", "unknown")
+_WORSE = ("running", "sitting", "standing", "bending_forward", "bending_backward", "lifting",
+          "coughing", "morning")  # fmt: skip
+_BETTER = ("movement", "rest", "lying_down", "nsaids", "heat")
+_RMDQ_OFFER = (
+    "Would you like to answer the Roland-Morris questionnaire (24 short statements about "
+    "what your back stops you doing today)? It helps track your recovery."
+)
