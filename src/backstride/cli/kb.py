@@ -1,0 +1,249 @@
+"""`backstride kb`: validate, list, show and trace the knowledge base."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+
+from backstride.errors import InputError, KnowledgeBaseError, NotFoundError
+from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.checklist import SEED_TOPICS, uncovered_topics
+from backstride.knowledge.kinds import KINDS
+from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.trace import Trace, build_trace, find_covers, kind_name
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Inspect and validate the knowledge base.",
+    no_args_is_help=True,
+)
+
+
+class OutputFormat(StrEnum):
+    """How a command prints its result."""
+
+    text = "text"
+    json = "json"
+
+
+class Listing(StrEnum):
+    """What `kb list` can list; the value is the plural a person types."""
+
+    exercises = "exercises"
+    treatments = "treatments"
+    red_flags = "red-flags"
+    sources = "sources"
+    education = "education"
+    prevention = "prevention"
+
+
+#: Listing -> the kind name its records are registered under.
+LISTING_KINDS: dict[Listing, str] = {
+    Listing.exercises: "exercise",
+    Listing.treatments: "treatment",
+    Listing.red_flags: "red_flag",
+    Listing.sources: "source",
+    Listing.education: "education",
+    Listing.prevention: "prevention",
+}
+
+#: Kind -> the fields `kb list` shows beside the id, title and sources.
+DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
+    "exercise": ("category", "phases"),
+    "treatment": ("category", "status"),
+    "red_flag": ("urgency",),
+    "source": ("year", "venue"),
+    "prevention": ("category",),
+}
+TITLE_FIELDS = ("name", "title", "condition")
+
+Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="text (tables) or json.")]
+KbDir = Annotated[
+    Path | None, typer.Option("--dir", help="Use the knowledge-base files in this directory.")
+]
+
+
+@app.command()
+def validate(
+    directory: KbDir = None,
+    output: Format = OutputFormat.text,
+) -> None:
+    """Load and check the knowledge base; print counts per kind, version and digest."""
+    kb = _load(directory)
+    counts = {"source": len(kb.sources)}
+    for record in kb.records.values():
+        counts[kind_name(record)] = counts.get(kind_name(record), 0) + 1
+    missing = uncovered_topics(kb)
+    result = {
+        "valid": True,
+        **kb.stamp,
+        "counts": dict(sorted(counts.items())),
+        "seed_topics": {"total": len(SEED_TOPICS), "uncovered": missing},
+    }
+    if output is OutputFormat.json:
+        _print_json(result)
+        return
+    table = _table("Kind", "Records")
+    for kind, count in sorted(counts.items()):
+        table.add_row(kind, str(count))
+    typer.echo(f"Knowledge base {kb.version} is valid (digest {kb.digest}).")
+    Console().print(table)
+    covered = len(SEED_TOPICS) - len(missing)
+    typer.echo(f"Seed topics covered: {covered}/{len(SEED_TOPICS)}")
+    if missing:
+        typer.echo("Uncovered seed topics: " + ", ".join(missing))
+
+
+@app.command("list")
+def list_records(
+    what: Annotated[Listing, typer.Argument(help="Which records to list.")],
+    directory: KbDir = None,
+    output: Format = OutputFormat.text,
+) -> None:
+    """List exercises, treatments, red flags, sources, education or prevention advice."""
+    kind = LISTING_KINDS[what]
+    items = _items_of_kind(_load(directory), kind)
+    if output is OutputFormat.json:
+        _print_json([_dump(item) for item in items])
+        return
+    table = _table("Id", "Title", *DETAIL_FIELDS.get(kind, ()), "Sources")
+    for item in items:
+        details = [_text(getattr(item, name)) for name in DETAIL_FIELDS.get(kind, ())]
+        sources = _text(getattr(item, "sources", ()))
+        table.add_row(str(getattr(item, "id", "")), _title(item), *details, sources)
+    Console().print(table)
+    typer.echo(f"{len(items)} {what.value}")
+
+
+@app.command()
+def show(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record or source id.")],
+    directory: KbDir = None,
+    output: Format = OutputFormat.text,
+) -> None:
+    """Show one record or source with every field."""
+    kb = _load(directory)
+    item: BaseModel | None = kb.records.get(record_id) or kb.sources.get(record_id)
+    if item is None:
+        raise NotFoundError(
+            f"id: no knowledge-base record or source {record_id!r} (see `backstride kb list`)"
+        )
+    if output is OutputFormat.json:
+        _print_json({"kind": kind_name(item), "record": _dump(item), "knowledge_base": kb.stamp})
+        return
+    table = _table("Field", "Value")
+    table.add_row("kind", kind_name(item))
+    for name, value in _dump(item).items():
+        if value not in (None, [], ""):
+            table.add_row(name, _text(value))
+    for source_id in getattr(item, "sources", ()):
+        source = kb.sources[source_id]
+        table.add_row(f"source {source_id}", f"{source.authors} ({source.year}). {source.title}")
+    Console().print(table)
+
+
+@app.command()
+def trace(
+    tests: Annotated[Path, typer.Option("--tests", help="Folder of tests to scan.")] = Path(
+        "tests"
+    ),
+    directory: KbDir = None,
+    output: Format = OutputFormat.text,
+) -> None:
+    """Show which tests cover each record (via pytest.mark.covers) and which none cover."""
+    kb = _load(directory)
+    result = build_trace(kb, find_covers(tests))
+    if output is OutputFormat.json:
+        _print_json(_trace_json(kb, result))
+        return
+    table = _table("Record", "Kind", "Sources", "Tests")
+    for row in result.rows:
+        table.add_row(row.record_id, row.kind, _text(row.sources), _text(row.tests) or "-")
+    Console().print(table)
+    covered = len(result.rows) - len(result.uncovered)
+    typer.echo(f"Records covered by a test: {covered}/{len(result.rows)}")
+    if result.uncovered:
+        typer.echo("Not covered by any test: " + ", ".join(result.uncovered))
+    if result.unknown:
+        typer.echo("Covers marks naming no record: " + ", ".join(result.unknown))
+
+
+def _load(directory: Path | None) -> KnowledgeBase:
+    """The knowledge base (packaged, or from `--dir`), with load errors on one line."""
+    if directory is not None and not directory.is_dir():
+        raise InputError(f"--dir: expected a knowledge-base directory, got {directory}")
+    try:
+        return load_knowledge_base(directory)
+    except KnowledgeBaseError as exc:
+        raise KnowledgeBaseError(" ".join(str(exc).split())) from exc
+
+
+def _items_of_kind(kb: KnowledgeBase, kind: str) -> list[BaseModel]:
+    """Records (or sources) of one kind sorted by id; none when the kind is not registered."""
+    if kind == "source":
+        return [kb.sources[key] for key in sorted(kb.sources)]
+    schema = KINDS.get(kind)
+    if schema is None:
+        return []
+    records = sorted((r for r in kb.records.values() if type(r) is schema), key=lambda r: r.id)
+    return list(records)
+
+
+def _trace_json(kb: KnowledgeBase, result: Trace) -> dict[str, Any]:
+    rows = [
+        {"id": r.record_id, "kind": r.kind, "sources": list(r.sources), "tests": list(r.tests)}
+        for r in result.rows
+    ]
+    unknown = {key: list(tests) for key, tests in sorted(result.unknown.items())}
+    return {
+        "knowledge_base": kb.stamp,
+        "records": rows,
+        "uncovered": list(result.uncovered),
+        "unknown": unknown,
+    }
+
+
+def _dump(item: BaseModel) -> dict[str, Any]:
+    return item.model_dump(mode="json", by_alias=True)
+
+
+def _title(item: BaseModel) -> str:
+    for name in TITLE_FIELDS:
+        value = getattr(item, name, None)
+        if isinstance(value, str):
+            return value
+    return ""
+
+
+def _text(value: Any) -> str:
+    """A field value as terminal text: lists one per line, nested values as compact JSON."""
+    if isinstance(value, (list, tuple)):
+        return "\n".join(_text(part) for part in value)
+    if isinstance(value, dict):
+        shown = {key: part for key, part in value.items() if part is not None}
+        return json.dumps(shown, sort_keys=True, ensure_ascii=False)
+    if isinstance(value, BaseModel):
+        return json.dumps(_dump(value), sort_keys=True, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
+def _table(*columns: str) -> Table:
+    table = Table(show_lines=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _print_json(value: object) -> None:
+    typer.echo(json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False))
+
+
+command = typer.main.get_command(app)

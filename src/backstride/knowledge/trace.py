@@ -1,0 +1,185 @@
+"""Traceability: which tests exercise which knowledge-base record, found statically.
+
+Tests declare the records they exercise with `@pytest.mark.covers("id", ...)`, on the
+function, its class, the module's `pytestmark`, or a parametrize case's `marks=`. This
+module reads test files with `ast` (it never imports or runs them) and joins the ids
+with the knowledge base: record -> its sources -> the tests that cover it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from backstride.errors import InputError
+from backstride.knowledge.kinds import KINDS
+from backstride.knowledge.model import KnowledgeBase, Record
+
+#: Separators allowed between a record id and a nested id in a covers mark ("rf.trigger").
+NESTED_SEPARATORS = (".", "/", ":")
+
+
+@dataclass(frozen=True)
+class TraceRow:
+    """One record with its kind, its sources and the tests that cover it."""
+
+    record_id: str
+    kind: str
+    sources: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Every record's row, the records no test covers, and covers ids that match nothing."""
+
+    rows: tuple[TraceRow, ...]
+    uncovered: tuple[str, ...]
+    unknown: dict[str, tuple[str, ...]]
+
+
+def kind_name(record: BaseModel) -> str:
+    """The registry name (`exercise`, `red_flag`, ...) of a record's schema."""
+    for name, schema in KINDS.items():
+        if type(record) is schema:
+            return name
+    return type(record).__name__
+
+
+def find_covers(tests_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Covered id -> sorted test ids (`path::Class::test`) for every test file under a folder."""
+    if not tests_dir.is_dir():
+        raise InputError(f"--tests: expected a directory of tests, got {tests_dir}")
+    found: dict[str, set[str]] = {}
+    for path in sorted(tests_dir.rglob("*.py")):
+        if not (path.name.startswith("test_") or path.name.endswith("_test.py")):
+            continue
+        label = path.relative_to(tests_dir.parent).as_posix()
+        for test_id, ids in _covers_in_module(path, label):
+            for covered in ids:
+                found.setdefault(covered, set()).add(test_id)
+    return {key: tuple(sorted(tests)) for key, tests in sorted(found.items())}
+
+
+def build_trace(kb: KnowledgeBase, covers: dict[str, tuple[str, ...]]) -> Trace:
+    """Join the knowledge base's records with the covers found in tests."""
+    owners = _owners(list(kb.records.values()))
+    by_record: dict[str, set[str]] = {record_id: set() for record_id in kb.records}
+    unknown: dict[str, tuple[str, ...]] = {}
+    for covered, tests in covers.items():
+        owner = owners.get(covered) or _prefix_owner(covered, kb)
+        if owner is None:
+            unknown[covered] = tests
+        else:
+            by_record[owner].update(tests)
+    rows = tuple(
+        TraceRow(record.id, kind_name(record), record.sources, tuple(sorted(by_record[record.id])))
+        for record in sorted(kb.records.values(), key=lambda r: (kind_name(r), r.id))
+    )
+    uncovered = tuple(row.record_id for row in rows if not row.tests)
+    return Trace(rows=rows, uncovered=uncovered, unknown=unknown)
+
+
+def _owners(records: list[Record]) -> dict[str, str]:
+    """Every id (a record's and its nested elements') -> the id of the record holding it."""
+    owners: dict[str, str] = {}
+    for record in records:
+        for nested in _nested_ids(record):
+            owners.setdefault(nested, record.id)
+    for record in records:
+        owners[record.id] = record.id
+    return owners
+
+
+def _nested_ids(value: object) -> Iterator[str]:
+    """Ids of sub-models (triggers, features, items) inside a record, depth first."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            child = getattr(value, name)
+            if isinstance(child, BaseModel):
+                yield from _ids_of(child)
+            elif isinstance(child, (list, tuple)):
+                for item in child:
+                    if isinstance(item, BaseModel):
+                        yield from _ids_of(item)
+
+
+def _ids_of(model: BaseModel) -> Iterator[str]:
+    nested_id = getattr(model, "id", None)
+    if isinstance(nested_id, str):
+        yield nested_id
+    yield from _nested_ids(model)
+
+
+def _prefix_owner(covered: str, kb: KnowledgeBase) -> str | None:
+    for separator in NESTED_SEPARATORS:
+        head = covered.split(separator, 1)[0]
+        if head != covered and head in kb.records:
+            return head
+    return None
+
+
+def _covers_in_module(path: Path, label: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """(test id, covered ids) for each test function of one file."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InputError(f"{label}: cannot parse test file: {exc}") from exc
+    module_ids = _pytestmark_ids(tree.body)
+    yield from _tests_in(tree.body, prefix=label, inherited=module_ids)
+
+
+def _tests_in(
+    body: list[ast.stmt], *, prefix: str, inherited: tuple[str, ...]
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    for node in body:
+        if isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            class_ids = inherited + _decorator_ids(node) + _pytestmark_ids(node.body)
+            yield from _tests_in(node.body, prefix=f"{prefix}::{node.name}", inherited=class_ids)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith(
+            "test"
+        ):
+            ids = _unique(inherited + _decorator_ids(node))
+            if ids:
+                yield f"{prefix}::{node.name}", ids
+
+
+def _decorator_ids(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> tuple[str, ...]:
+    return tuple(covered for decorator in node.decorator_list for covered in _marks_in(decorator))
+
+
+def _pytestmark_ids(body: list[ast.stmt]) -> tuple[str, ...]:
+    ids: list[str] = []
+    for node in body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "pytestmark" for target in node.targets
+        ):
+            ids.extend(_marks_in(node.value))
+    return tuple(ids)
+
+
+def _marks_in(expression: ast.expr) -> Iterator[str]:
+    """String ids of every `*.mark.covers(...)` call anywhere inside an expression."""
+    for node in ast.walk(expression):
+        if isinstance(node, ast.Call) and _is_covers(node.func):
+            for arg in node.args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    yield arg.value
+
+
+def _is_covers(func: ast.expr) -> bool:
+    """`pytest.mark.covers` or `mark.covers` (a bare `covers` name is not a mark)."""
+    if not (isinstance(func, ast.Attribute) and func.attr == "covers"):
+        return False
+    owner = func.value
+    return (isinstance(owner, ast.Attribute) and owner.attr == "mark") or (
+        isinstance(owner, ast.Name) and owner.id == "mark"
+    )
+
+
+def _unique(ids: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
