@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     delete,
+    func,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -30,6 +31,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from backstride.domain.diary import DiaryEntry
 from backstride.errors import NotFoundError
 from backstride.progress.change import RmdqPoint
+from backstride.progress.history import AssessmentRecord, RmdqResponse
 from backstride.storage.base import Base
 from backstride.storage.tables import RunnerRow
 
@@ -112,16 +114,8 @@ class StoredEntry:
     entry: DiaryEntry
 
 
-@dataclass(frozen=True, slots=True)
-class StoredAssessment:
-    """An assessment as stored: the case and result mappings plus when and with what."""
-
-    id: int
-    created_at: datetime
-    case: dict[str, Any]
-    result: dict[str, Any]
-    urgency: str
-    kb_version: str
+#: The stored assessment is the pure core's record (kept under its storage name too).
+StoredAssessment = AssessmentRecord
 
 
 def utc(moment: datetime) -> datetime:
@@ -289,9 +283,19 @@ def list_rmdq(session: Session, *, runner_id: int) -> list[RmdqPoint]:
     return [RmdqPoint(row.taken_on, row.score) for row in rows]
 
 
+def list_rmdq_responses(session: Session, *, runner_id: int) -> list[RmdqResponse]:
+    """Every RMDQ response with the statements ticked, oldest first."""
+    rows = session.scalars(
+        select(RmdqResponseRow)
+        .where(RmdqResponseRow.runner_id == runner_id)
+        .order_by(RmdqResponseRow.taken_on, RmdqResponseRow.id)
+    )
+    return [RmdqResponse(row.taken_on, tuple(row.items), row.score) for row in rows]
+
+
 def count_diary_entries(session: Session) -> int:
     """How many diary entries the database holds (all runners): for integrity checks."""
-    return len(session.scalars(select(DiaryEntryRow.id)).all())
+    return int(session.scalar(select(func.count()).select_from(DiaryEntryRow)) or 0)
 
 
 def delete_tracking(session: Session, *, runner_id: int) -> None:

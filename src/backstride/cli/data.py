@@ -1,0 +1,60 @@
+"""`backstride export`, `backstride import-data` and `backstride forget`: all your data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from backstride.config import load_settings
+from backstride.services import data_export
+
+export_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+import_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+forget_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@export_app.command()
+def export(
+    fmt: str = typer.Option("json", "--format", help="json (restorable) or fhir (FHIR R4)."),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Export all your data as JSON (restorable) or as a FHIR R4 Bundle."""
+    document = data_export.export_data(load_settings(), fmt=fmt, now=datetime.now(UTC))
+    if out is None:
+        typer.echo(document, nl=False)
+        return
+    out.write_text(document, encoding="utf-8")
+    typer.echo(f"Wrote {fmt} export to {out}", err=True)
+
+
+@import_app.command("import-data")
+def import_data(
+    file: Annotated[Path, typer.Argument(help="A JSON file from `backstride export`.")],
+) -> None:
+    """Restore everything from a JSON export (into an empty store)."""
+    counts = data_export.import_data(load_settings(), file)
+    restored = ", ".join(f"{n} {name}" for name, n in counts.rows.items() if n)
+    typer.echo(f"Restored {restored or 'nothing'}; {counts.files} sample files.")
+
+
+@forget_app.command()
+def forget(
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Delete all your data: assessments, plans, diary, activities and shoes."""
+    if not yes:
+        typer.confirm("Delete ALL your backstride data? This cannot be undone", abort=True)
+    counts = data_export.forget(load_settings())
+    typer.echo(f"Deleted {sum(counts.rows.values())} records and {counts.files} sample files.")
+
+
+commands = {
+    "export": typer.main.get_command(export_app),
+    "import-data": typer.main.get_command(import_app),
+    "forget": typer.main.get_command(forget_app),
+}
