@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
-from backstride.knowledge.model import Record, Strict
+from backstride.knowledge.model import ID_PATTERN, Record, Strict
 
 Phase = Literal["settle", "restore", "strengthen", "return_to_run", "prevent"]
 PHASES: tuple[Phase, ...] = ("settle", "restore", "strengthen", "return_to_run", "prevent")
@@ -61,6 +61,13 @@ class Exercise(Record):
     equipment: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()  # seed-claims topics this record covers
 
+    @model_validator(mode="after")
+    def _cautions_are_explained(self) -> Exercise:
+        """A caution tag needs `caution_text` saying in plain words why."""
+        if self.cautions and not self.caution_text:
+            raise ValueError("caution_text: expected a plain-words reason when cautions are set")
+        return self
+
 
 TreatmentStatus = Literal[
     "recommended", "optional_comfort", "not_recommended", "clinician_only", "insufficient_evidence"
@@ -70,7 +77,7 @@ TreatmentStatus = Literal[
 class GuidelinePosition(Strict):
     """What one guideline (a source id) says of a treatment."""
 
-    source: str
+    source: str = Field(pattern=ID_PATTERN)
     status: TreatmentStatus
     note: str | None = None
 
@@ -106,6 +113,13 @@ class EducationTopic(Record):
     myth: str | None = None
     evidence: str | None = None
     topics: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _myth_has_evidence(self) -> EducationTopic:
+        """A myth-vs-evidence entry states both sides."""
+        if (self.myth is None) != (self.evidence is None):
+            raise ValueError("myth and evidence: expected both or neither")
+        return self
 
 
 PreventionCategory = Literal[
