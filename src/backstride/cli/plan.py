@@ -1,0 +1,194 @@
+"""`backstride plan`: build the personal plan and show it or write it as a file."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, cast
+
+import typer
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from backstride.config import load_settings
+from backstride.errors import InputError
+from backstride.plan.model import Plan, PlanItem
+from backstride.services import plans
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+FORMATS = ("text", "json", "md", "html", "pdf", "ics")
+PHASE_WORDS = {
+    "settle": "Settle",
+    "restore": "Restore",
+    "strengthen": "Strengthen",
+    "return_to_run": "Return to running",
+    "prevent": "Prevent",
+}
+STYLE = {"warning": "red", "clinician": "red", "referral": "yellow", "action": "cyan"}
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+@app.command()
+def plan(
+    source: str = typer.Option(..., "--input", "-i", help="Case file (.yaml/.json, - = stdin)."),
+    start: str = typer.Option(None, "--start", help="First day of the plan, YYYY-MM-DD."),
+    weeks: int = typer.Option(6, "--weeks", help="Number of weeks to schedule."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json, md, html, pdf or ics."),
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    findings: str = typer.Option(None, "--findings", help="Findings JSON (from analyze)."),
+    use_store: bool = typer.Option(
+        False, "--use-store", help="Also use imported training history and your pain diary."
+    ),
+    as_of: str = typer.Option(
+        None, "--as-of", help="Judge progress as of this day (default today)."
+    ),
+) -> None:
+    """Build your personal relief, exercise and return-to-run plan."""
+    if fmt not in FORMATS:
+        raise InputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    settings = load_settings()
+    today = _date(as_of, "--as-of") or date.today()
+    outcome = plans.make_plan(
+        source,
+        stdin=sys.stdin,
+        settings=settings,
+        today=today,
+        start=_date(start, "--start"),
+        weeks=weeks,
+        findings_file=findings,
+        use_store=use_store,
+    )
+    if use_store:
+        plans.record(outcome, settings, now=datetime.now(UTC))
+    if fmt == "text":
+        _show(outcome.plan, today, out)
+        return
+    _write(plans.render(outcome, cast(plans.PlanFormat, fmt)), out)
+
+
+def _write(payload: str | bytes, out: Path | None) -> None:
+    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"--out: cannot write {out}: {exc.strerror}") from None
+    typer.echo(f"wrote {out}", err=True)
+
+
+def _show(plan: Plan, today: date, out: Path | None) -> None:
+    if out is None:
+        _print(Console(highlight=False), plan, today)
+        return
+    try:
+        with out.open("w", encoding="utf-8") as handle:
+            _print(Console(file=handle, highlight=False, width=100), plan, today)
+    except OSError as exc:
+        raise InputError(f"--out: cannot write {out}: {exc.strerror}") from None
+
+
+def _print(console: Console, plan: Plan, today: date) -> None:
+    console.print(_header(plan, today))
+    for item in plan.top:
+        console.print(_panel(item))
+    if plan.status == "no_self_care":
+        console.print(Text(plan.disclaimer, style="dim"))
+        return
+    console.print(_phases(plan))
+    if plan.personal:
+        console.print(_items("Made for you", plan.personal))
+    console.print(_schedule(plan))
+    console.print(_items("Treatment options", plan.treatments))
+    console.print(Text(f"Sources: {', '.join(_sources(plan))}", style="dim"))
+    console.print(Text(plan.disclaimer, style="dim"))
+
+
+def _header(plan: Plan, today: date) -> Panel:
+    current = plan.current_phase(today)
+    lines = [
+        f"Start {plan.start.isoformat()} · {plan.weeks} weeks · assessment: "
+        f"{plan.assessment.urgency.replace('_', ' ')}",
+        f"Now: {PHASE_WORDS[current.phase] if current else 'no self-care plan'}"
+        + (f" · left out for: {', '.join(plan.cautions)}" if plan.cautions else ""),
+        f"Knowledge base {plan.kb_version} ({plan.kb_digest[:12]})",
+    ]
+    return Panel("\n".join(lines), title="Your back and running plan", border_style="blue")
+
+
+def _panel(item: PlanItem) -> Panel:
+    body = Text(item.text)
+    body.append(f"\n[{', '.join((*item.records, *item.sources))}]", style="dim")
+    return Panel(body, title=item.title, border_style=STYLE.get(item.kind, "blue"))
+
+
+def _phases(plan: Plan) -> Group:
+    panels = []
+    for n, block in enumerate(plan.phases, 1):
+        body = Text(block.goal + "\n", style="bold")
+        body.append("Start when: " + " ".join(block.entry) + "\n")
+        body.append("Move on when: " + " ".join(block.exit) + "\n")
+        for item in block.items:
+            body.append(f"• {item.title}: ", style="bold")
+            body.append(item.text)
+            body.append(f" [{', '.join((*item.records, *item.sources))}]\n", style="dim")
+        title = f"{n}. {block.title}  {block.start:%d %b} – {block.end:%d %b}"
+        panels.append(Panel(body, title=title, title_align="left", border_style="green"))
+    return Group(*panels)
+
+
+def _items(title: str, items: tuple[PlanItem, ...]) -> Table:
+    table = Table(title=title, show_header=False, show_lines=True, expand=True)
+    table.add_column("What", style="bold", ratio=1)
+    table.add_column("Advice", ratio=3)
+    for item in items:
+        cite = f" [{', '.join((*item.records, *item.sources))}]"
+        status = f" ({item.status.replace('_', ' ')})" if item.status else ""
+        table.add_row(item.title + status, Text(item.text) + Text(cite, style="dim"))
+    return table
+
+
+def _schedule(plan: Plan) -> Table:
+    table = Table(title="Day by day", expand=True)
+    table.add_column("Day", no_wrap=True)
+    table.add_column("Phase", ratio=1)
+    table.add_column("Session", ratio=4)
+    table.add_column("Learn", ratio=1)
+    for day in plan.days:
+        lines = [day.title]
+        if day.run:
+            lines.append(day.run.text)
+        lines += [f"• {p.name} {p.dose_text}" for p in day.exercises]
+        if day.activity:
+            lines.append(day.activity)
+        table.add_row(
+            f"{day.on:%a %d %b}",
+            PHASE_WORDS[day.phase],
+            "\n".join(lines),
+            day.education_title or "",
+            end_section=day.on.weekday() == 6,
+        )
+    return table
+
+
+def _sources(plan: Plan) -> list[str]:
+    return list(dict.fromkeys(s for item in plan.all_items() for s in item.sources))
+
+
+command = typer.main.get_command(app)

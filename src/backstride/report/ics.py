@@ -1,0 +1,69 @@
+"""The schedule as an iCalendar file: one all-day event per session, deterministic."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, time, timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from backstride.plan.model import Day, Plan
+
+PRODID = "-//backstride//personal plan//EN"
+
+
+def plan_ics(plan: Plan, *, reminder: bool = False) -> bytes:
+    """An iCalendar document with one event per scheduled session (rest days are left free).
+
+    UIDs and DTSTAMP derive from the plan itself, so the same plan gives identical bytes.
+    """
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "Back and running plan")
+    stamp = datetime.combine(plan.start, time(0, 0), tzinfo=UTC)
+    key = _plan_key(plan)
+    for day in plan.days:
+        if day.kind == "rest":
+            continue
+        cal.add_component(_event(day, key=key, stamp=stamp, reminder=reminder))
+    return bytes(cal.to_ical())
+
+
+def _plan_key(plan: Plan) -> str:
+    """A short hash naming this plan, so events of different plans never share a UID."""
+    return hashlib.sha256(plan.to_json().encode()).hexdigest()[:16]
+
+
+def _event(day: Day, *, key: str, stamp: datetime, reminder: bool) -> Event:
+    event = Event()
+    event.add("uid", f"{day.on:%Y%m%d}-{key}@backstride")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day.on)
+    event.add("dtend", day.on + timedelta(days=1))
+    event.add("summary", f"Back plan: {day.title}")
+    event.add("description", describe(day))
+    event.add("transp", "TRANSPARENT")
+    if reminder:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", day.title)
+        alarm.add("trigger", timedelta(hours=8))
+        event.add_component(alarm)
+    return event
+
+
+def describe(day: Day) -> str:
+    """The session in plain text for a calendar event: exercises with dose, run, activity."""
+    lines = [f"{day.title} ({day.phase.replace('_', ' ')})"]
+    if day.run is not None:
+        lines.append(day.run.text)
+    for p in day.exercises:
+        lines.append(f"- {p.name}: {p.dose_text}")
+    if day.activity:
+        lines.append(day.activity)
+    lines += list(day.notes)
+    if day.education_title:
+        lines.append(f"Learn today: {day.education_title}")
+    return "\n".join(lines)

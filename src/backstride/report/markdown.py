@@ -1,0 +1,126 @@
+"""The personal plan as Markdown (readable as plain text, renders anywhere)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from backstride.knowledge.model import KnowledgeBase
+from backstride.plan.model import PhaseBlock, Plan, PlanItem
+from backstride.report.plan_view import (
+    STATUS_WORDS,
+    URGENCY_WORDS,
+    PlanView,
+    day_summary,
+    plan_view,
+    source_line,
+)
+
+
+def plan_markdown(plan: Plan, kb: KnowledgeBase, *, today: date | None = None) -> str:
+    """The whole plan as a Markdown document."""
+    view = plan_view(plan, kb, today=today)
+    parts = [_header(view), _items("First", plan.top)]
+    if plan.status != "no_self_care":
+        parts += [
+            _assessment(view),
+            "\n".join(_phase(p) for p in plan.phases),
+            _items("Your personal plan", plan.personal),
+            _schedule(view),
+            _exercises(view),
+            _items("Treatment options and what the evidence says", plan.treatments),
+            _items("Staying well: prevention", plan.prevention),
+        ]
+    parts += [_sources(view), f"_{plan.disclaimer}_\n"]
+    return "\n".join(p for p in parts if p)
+
+
+def _header(view: PlanView) -> str:
+    plan = view.plan
+    return (
+        f"# Your back and running plan\n\n"
+        f"- Start: {plan.start.isoformat()} ({plan.weeks} weeks)\n"
+        f"- Assessment: {URGENCY_WORDS[plan.assessment.urgency]}\n"
+        f"- Knowledge base: version {plan.kb_version}, digest {plan.kb_digest[:12]}\n"
+    )
+
+
+def _cite(item: PlanItem) -> str:
+    ids = [*item.records, *item.sources]
+    return f" [{', '.join(ids)}]" if ids else ""
+
+
+def _items(title: str, items: tuple[PlanItem, ...]) -> str:
+    if not items:
+        return ""
+    lines = [f"## {title}\n"]
+    for item in items:
+        status = f" ({STATUS_WORDS.get(item.status, item.status)})" if item.status else ""
+        lines.append(f"- **{item.title}**{status}: {item.text}{_cite(item)}")
+    return "\n".join(lines) + "\n"
+
+
+def _assessment(view: PlanView) -> str:
+    a = view.plan.assessment
+    lines = ["## Your assessment\n"]
+    if a.patterns:
+        lines.append(f"- Most likely: {', '.join(p.replace('_', ' ') for p in a.patterns)}")
+    if a.duration:
+        lines.append(f"- Duration: {a.duration}")
+    if a.start_back_risk:
+        lines.append(f"- STarT Back: {a.start_back_total}/9, {a.start_back_risk} risk")
+    if view.plan.cautions:
+        lines.append(f"- Exercises left out because of: {', '.join(view.plan.cautions)}")
+    return "\n".join(lines) + "\n"
+
+
+def _phase(block: PhaseBlock) -> str:
+    lines = [
+        f"## {block.title} ({block.start.isoformat()} to {block.end.isoformat()})\n",
+        f"{block.goal}\n",
+        "Start when: " + " ".join(block.entry),
+        "",
+        "Move on when: " + " ".join(block.exit),
+        "",
+    ]
+    lines += [f"- **{i.title}**: {i.text}{_cite(i)}" for i in block.items]
+    return "\n".join(lines) + "\n"
+
+
+def _schedule(view: PlanView) -> str:
+    lines = ["## Day by day\n"]
+    for week in view.weeks:
+        lines += [
+            f"### Week {week.number}\n",
+            "| Day | Phase | Session | Learn |",
+            "|---|---|---|---|",
+        ]
+        for day in week.days:
+            what = f"**{day.title}**: {day_summary(day)}"
+            if day.activity and (day.exercises or day.run):
+                what += f" · {day.activity}"
+            learn = day.education_title or ""
+            lines.append(
+                f"| {day.on:%a %d %b} | {day.phase.replace('_', ' ')} | {what} | {learn} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _exercises(view: PlanView) -> str:
+    if not view.exercises:
+        return ""
+    lines = ["## How to do the exercises\n"]
+    for p in view.exercises:
+        lines.append(f"### {p.name}\n")
+        lines.append(f"Starting dose: {p.dose_text} [{p.exercise_id}, {', '.join(p.sources)}]\n")
+        lines += [f"{n}. {step}" for n, step in enumerate(p.steps, 1)]
+        if p.caution_text:
+            lines.append(f"\n> Caution: {p.caution_text}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _sources(view: PlanView) -> str:
+    lines = ["## Sources\n"]
+    lines += [f"- `{s.id}`: {source_line(s)}" for s in view.sources]
+    return "\n".join(lines) + "\n"

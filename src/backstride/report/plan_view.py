@@ -1,0 +1,92 @@
+"""What every plan renderer shows, gathered once: weeks, exercise pages, cited sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from backstride.knowledge.model import KnowledgeBase, Source
+from backstride.plan.model import Day, Plan, Prescription
+
+STATUS_WORDS = {
+    "recommended": "Recommended",
+    "optional_comfort": "Optional comfort",
+    "clinician_only": "Only with a clinician",
+    "insufficient_evidence": "Not enough evidence",
+    "not_recommended": "Not recommended",
+}
+URGENCY_WORDS = {
+    "emergency": "Emergency: go to an emergency department now",
+    "urgent": "Urgent: see a doctor today",
+    "soon": "Soon: book a GP or physiotherapist within 1–2 weeks",
+    "self_care": "Self-care",
+}
+PHASE_WORDS = {
+    "settle": "Settle",
+    "restore": "Restore",
+    "strengthen": "Strengthen",
+    "return_to_run": "Return to running",
+    "prevent": "Prevent",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    """Seven (or fewer) consecutive days of the schedule."""
+
+    number: int
+    days: tuple[Day, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    """A plan plus the lookups renderers need."""
+
+    plan: Plan
+    weeks: tuple[Week, ...]
+    exercises: tuple[Prescription, ...]  # each exercise once, at its first prescription
+    sources: tuple[Source, ...]  # every source the plan cites, in first-cited order
+    current_phase: str | None
+
+
+def plan_view(plan: Plan, kb: KnowledgeBase, *, today: date | None = None) -> PlanView:
+    """Group the schedule into weeks, list exercises once and resolve cited sources."""
+    weeks = tuple(Week(i // 7 + 1, plan.days[i : i + 7]) for i in range(0, len(plan.days), 7))
+    seen: dict[str, Prescription] = {}
+    for day in plan.days:
+        for p in day.exercises:
+            seen.setdefault(p.exercise_id, p)
+    current = plan.current_phase(today or plan.start)
+    return PlanView(
+        plan=plan,
+        weeks=weeks,
+        exercises=tuple(seen.values()),
+        sources=tuple(kb.sources[s] for s in cited_sources(plan) if s in kb.sources),
+        current_phase=PHASE_WORDS[current.phase] if current else None,
+    )
+
+
+def cited_sources(plan: Plan) -> tuple[str, ...]:
+    """Every source id the plan cites, in order of first citation."""
+    ids: list[str] = [s for item in plan.all_items() for s in item.sources]
+    if plan.decision is not None:
+        ids += plan.decision.sources
+    for day in plan.days:
+        ids += [s for p in day.exercises for s in p.sources]
+        if day.run is not None:
+            ids += day.run.sources
+    return tuple(dict.fromkeys(ids))
+
+
+def source_line(source: Source) -> str:
+    """'Authors (year). Title. Venue.' for a reference list."""
+    return f"{source.authors} ({source.year}). {source.title}. {source.venue}."
+
+
+def day_summary(day: Day) -> str:
+    """One line saying what the day holds."""
+    if day.run is not None:
+        return day.run.text
+    if day.exercises:
+        return ", ".join(f"{p.name} {p.dose_text}" for p in day.exercises)
+    return day.activity or day.title

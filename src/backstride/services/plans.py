@@ -1,0 +1,176 @@
+"""Plan use cases: read a case (and optional findings or stored history), build and render."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from backstride.config import Settings
+from backstride.domain.diary import DiaryEntry
+from backstride.domain.finding import Finding, FindingId, Severity
+from backstride.errors import InputError
+from backstride.knowledge import KnowledgeBase
+from backstride.plan import Plan, build_plan
+from backstride.services.assessment import assess_source, knowledge_base
+
+PlanFormat = Literal["text", "json", "md", "html", "pdf", "ics"]
+MAX_WEEKS = 26
+
+
+class FindingIn(BaseModel):
+    """A finding as `backstride analyze --format json` writes it (extra keys ignored)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: FindingId
+    severity: Severity = "consider"
+    title: str = ""
+    evidence: str = ""
+    runs: tuple[str, ...] = ()
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    on: date | None = None
+
+    @field_validator("runs", mode="before")
+    @classmethod
+    def _run_keys(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [v.get("key") if isinstance(v, dict) else v for v in value]
+        return value
+
+    def finding(self) -> Finding:
+        """The domain value."""
+        metrics = {k: v for k, v in self.metrics.items() if v is not None}
+        return Finding(
+            self.id,
+            self.severity,
+            self.title,
+            self.evidence,
+            self.runs,
+            metrics,
+            self.sources,
+            self.on,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutcome:
+    """A built plan and the knowledge base it was built from (renderers need both)."""
+
+    plan: Plan
+    kb: KnowledgeBase
+    today: date
+
+
+def make_plan(
+    source: str,
+    *,
+    stdin: TextIO,
+    settings: Settings,
+    today: date,
+    start: date | None = None,
+    weeks: int = 6,
+    findings_file: str | None = None,
+    use_store: bool = False,
+) -> PlanOutcome:
+    """Assess the case and build its plan; stored findings and diary only when asked."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise InputError(f"--weeks: expected a whole number of weeks 1–{MAX_WEEKS}, got {weeks}")
+    case, result = assess_source(source, stdin=stdin)
+    kb = knowledge_base()
+    findings = read_findings(findings_file) if findings_file else []
+    diary: list[DiaryEntry] = []
+    if use_store:
+        stored_findings, diary = _from_store(settings, today=today)
+        findings += stored_findings
+    plan = build_plan(
+        result,
+        case,
+        findings,
+        diary,
+        today,
+        kb,
+        weeks=weeks,
+        start=start,
+        shoe_inspection_km=settings.shoe_inspection_km,
+    )
+    return PlanOutcome(plan, kb, today)
+
+
+def read_findings(path_text: str) -> list[Finding]:
+    """Findings from a JSON file: a list, or an object with a `findings` list."""
+    path = Path(path_text)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"--findings: file not found: {path_text}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"--findings: cannot read {path_text} as JSON: {exc}") from None
+    items = data.get("findings") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise InputError("--findings: expected a list of findings or an object with 'findings'")
+    out: list[Finding] = []
+    for index, raw in enumerate(items):
+        try:
+            out.append(FindingIn.model_validate(raw).finding())
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(finding)"
+            raise InputError(f"--findings: finding {index + 1}: {where}: {first['msg']}") from None
+    return out
+
+
+def _from_store(settings: Settings, *, today: date) -> tuple[list[Finding], list[DiaryEntry]]:
+    """Analytics findings and diary entries from the store (imported here: optional path)."""
+    from backstride.services.analysis import analyze
+    from backstride.services.tracking import list_entries
+
+    report = analyze(settings, as_of=today)
+    entries = [s.entry for s in list_entries(settings)]
+    return list(report.findings), entries
+
+
+def record(outcome: PlanOutcome, settings: Settings, *, now: datetime) -> int:
+    """Keep a snapshot of the plan in the store (the clinician report shows its phase)."""
+    from backstride.services.store import open_store
+    from backstride.services.tracking import record_plan
+    from backstride.storage.db import session_scope
+
+    current = outcome.plan.current_phase(outcome.today)
+    with session_scope(open_store(settings)) as session:
+        return record_plan(
+            session,
+            outcome.plan.to_dict(),
+            phase=current.phase if current else None,
+            kb_version=outcome.plan.kb_version,
+            now=now,
+        )
+
+
+def render(outcome: PlanOutcome, fmt: PlanFormat) -> str | bytes:
+    """The plan in a file format (text is rendered by the CLI with Rich)."""
+    plan, kb, today = outcome.plan, outcome.kb, outcome.today
+    if fmt == "json":
+        return plan.to_json()
+    if fmt == "md":
+        from backstride.report.markdown import plan_markdown
+
+        return plan_markdown(plan, kb, today=today)
+    if fmt == "html":
+        from backstride.report.html import plan_html
+
+        return plan_html(plan, kb, today=today)
+    if fmt == "pdf":
+        from backstride.report.pdf import plan_pdf
+
+        return plan_pdf(plan, kb, today=today)
+    if fmt == "ics":
+        from backstride.report.ics import plan_ics
+
+        return plan_ics(plan)
+    raise InputError(f"--format: expected text, json, md, html, pdf or ics, got {fmt}")
