@@ -130,7 +130,8 @@ def _history_questions() -> Iterator[Question]:
 
 def _start_back_questions(kb: KnowledgeBase) -> Iterator[Question]:
     tool = kb.one(Questionnaire, STARTBACK_ID)
-    section = f"{tool.name}\n{tool.instructions}"
+    labels = " / ".join(f"{'ny'[i]} = {label}" for i, label in enumerate(tool.answer_labels))
+    section = f"{tool.name}\n{tool.copyright}\n{tool.instructions}\n({labels})"
     for item in tool.items:
         key = f"start_back.{item.number}"
         if item.answers:

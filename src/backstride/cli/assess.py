@@ -1,21 +1,216 @@
-"""`backstride assess` (being built: the assessment issue replaces this module)."""
+"""`backstride assess`: the danger-sign screen and assessment, from a case file or interactively.
+
+A plain click command rather than a Typer app: `assess --format json` must start fast
+from cold, and Typer's import costs about a tenth of a second it does not need. Rich is
+imported only to render for a person in the terminal.
+"""
 
 from __future__ import annotations
 
-import typer
+import sys
+from typing import TYPE_CHECKING, Any
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+import click
+
+if TYPE_CHECKING:
+    from backstride.assess.interview import Answers, Question
+    from backstride.assess.result import AssessmentResult
+
+TITLES = {
+    "emergency": "EMERGENCY - act now",
+    "urgent": "URGENT - see a doctor today",
+    "soon": "SEE A CLINICIAN SOON",
+    "self_care": "SELF-CARE",
+}
+
+
+@click.command(
+    "assess", context_settings={"help_option_names": ["-h", "--help"]}, no_args_is_help=False
+)
+@click.option(
+    "--input", "-i", "source", help="Case file (.yaml/.yml/.json), or - for JSON on stdin."
+)
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+    show_default=True, help="text for a person, json for programs.",
+)  # fmt: skip
+@click.option("--save", "save", help="Save the answers as a case file (.yaml or .json).")
+def command(source: str | None, fmt: str, save: str | None) -> None:
+    """Screen for danger signs and assess your back pain (interactive without --input)."""
+    if source is None:
+        _interview(fmt=fmt, save=save)
+        return
+    from backstride.services.assessment import assess_source, save_case
+
+    case, result = assess_source(source, stdin=sys.stdin)
+    if save:
+        save_case(case, save)
+    _show(result, fmt)
 
 
 def run_interactive() -> None:
-    """Run the interactive questionnaire."""
-    raise typer.Exit(code=1)
+    """Run the interactive questionnaire and show the result for a person."""
+    _interview(fmt="text", save=None)
 
 
-@app.command()
-def assess() -> None:
-    """Assess your back pain."""
-    run_interactive()
+def _show(result: AssessmentResult, fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(result.to_json())
+    else:
+        _render(result)
 
 
-command = typer.main.get_command(app)
+def _interview(*, fmt: str, save: str | None) -> None:
+    from backstride.assess.interview import questions, record, to_case
+    from backstride.services.assessment import (
+        assess_case,
+        knowledge_base,
+        save_case,
+        screen_answers,
+    )
+
+    answers: Answers = {}
+    section = ""
+    click.echo("Answer each question; press Enter to skip one marked (optional).\n", err=True)
+    for question in questions(knowledge_base()):
+        if question.ask_if is not None and not question.ask_if(answers):
+            continue
+        if question.section != section:
+            section = question.section
+            click.echo(f"\n== {section} ==", err=True)
+        record(answers, question, _ask(question))
+        early = screen_answers(_case_fields(answers))
+        if early.urgency == "emergency":
+            click.echo("\nStopping here: one of your answers needs emergency care.\n", err=True)
+            _show(early, fmt)
+            return
+    case = to_case(answers)
+    if save:
+        click.echo(f"Saved your answers to {save_case(case, save)}", err=True)
+    _show(assess_case(case), fmt)
+
+
+def _case_fields(answers: Answers) -> dict[str, Any]:
+    from backstride.assess.interview import case_answers
+
+    return case_answers(answers)
+
+
+def _ask(question: Question) -> Any:
+    text = question.text + (" (optional)" if question.optional else "")
+    if question.kind == "yes_no":
+        return click.confirm(text, default=None, err=True)
+    if question.kind in ("integer", "number"):
+        return _ask_number(question, text)
+    for number, choice in enumerate(question.choices, start=1):
+        click.echo(f"  {number}. {choice.replace('_', ' ')}", err=True)
+    if question.kind == "choice":
+        hint = "number" if not question.optional else "number, Enter to skip"
+        return _ask_picks(question, f"{text} [{hint}]", many=False)
+    return _ask_picks(question, f"{text} [numbers separated by commas, Enter for none]", many=True)
+
+
+def _ask_number(question: Question, text: str) -> int | float | None:
+    while True:
+        raw = click.prompt(text, default="" if question.optional else None, show_default=False,
+                           err=True).strip()  # fmt: skip
+        if not raw and question.optional:
+            return None
+        try:
+            value: int | float = int(raw) if question.kind == "integer" else float(raw)
+        except ValueError:
+            click.echo(
+                f"Please enter {'a whole number' if question.kind == 'integer' else 'a number'}.",
+                err=True,
+            )
+            continue
+        if (
+            question.low is not None
+            and question.high is not None
+            and not question.low <= value <= question.high
+        ):
+            click.echo(
+                f"Please enter a value from {question.low:g} to {question.high:g}.", err=True
+            )
+            continue
+        return value
+
+
+def _ask_picks(question: Question, text: str, *, many: bool) -> Any:
+    allow_empty = many or question.optional
+    while True:
+        raw = click.prompt(text, default="" if allow_empty else None, show_default=False,
+                           err=True).strip()  # fmt: skip
+        if not raw:
+            return () if many else None
+        picks = [p.strip() for p in raw.split(",") if p.strip()] if many else [raw]
+        chosen = [_pick(question.choices, p) for p in picks]
+        if None in chosen or (not many and len(chosen) != 1):
+            click.echo("Please answer with the numbers shown.", err=True)
+            continue
+        values = tuple(dict.fromkeys(c for c in chosen if c is not None))
+        return values if many else values[0]
+
+
+def _pick(choices: tuple[str, ...], raw: str) -> str | None:
+    if raw.isdigit() and 1 <= int(raw) <= len(choices):
+        return choices[int(raw) - 1]
+    return raw if raw in choices else None
+
+
+def _render(result: AssessmentResult) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    from backstride import INTENDED_PURPOSE
+    from backstride.services.assessment import knowledge_base
+
+    console = Console(highlight=False)
+    style = {"emergency": "bold red", "urgent": "bold yellow"}.get(result.urgency, "bold green")
+    console.print(Panel(result.action, title=TITLES[result.urgency], border_style=style))
+    console.print("[bold]What we found[/bold]")
+    for line in _findings(result):
+        console.print(f"  • {line}")
+    console.print("\n[bold]Why[/bold]")
+    for reason in result.reasons:
+        console.print(f"  • {escape(reason.text)} [dim]({escape(reason.rule)})[/dim]")
+    console.print("\n[bold]Sources[/bold]")
+    sources = knowledge_base().sources
+    for source_id in dict.fromkeys(s for r in result.reasons for s in r.sources):
+        source = sources.get(source_id)
+        title = (
+            f"{source.authors}. {source.title}. {source.venue}, {source.year}." if source else ""
+        )
+        console.print(f"  [{source_id}] {title}")
+    console.print(f"\n[dim]{INTENDED_PURPOSE}[/dim]")
+    console.print(f"[dim]Knowledge base {result.kb_version} ({result.kb_digest[:12]}).[/dim]")
+
+
+def _citation(source: Any) -> str:
+    authors = str(source.authors).rstrip(".")
+    return f"{authors}. {source.title}. {source.venue}, {source.year}."
+
+
+def _findings(result: AssessmentResult) -> list[str]:
+    lines = []
+    if result.red_flags:
+        lines.append("Warning signs: " + ", ".join(f.replace("_", " ") for f in result.red_flags))
+    if result.referral_reasons:
+        reasons = ", ".join(r.replace("_", " ") for r in result.referral_reasons)
+        lines.append(f"Reasons to see a clinician: {reasons}")
+    if result.patterns:
+        likely = ", then ".join(p for p in result.patterns)
+        lines.append(f"Most likely pattern (not a diagnosis): {likely}")
+    if result.duration:
+        lines.append(f"Duration: {result.duration}")
+    if result.start_back:
+        sb = result.start_back
+        lines.append(
+            f"STarT Back: {sb.risk} risk (total {sb.total}/9, psychosocial {sb.psychosocial}/5)"
+        )
+    if result.rmdq_score is not None:
+        lines.append(f"Roland-Morris disability score: {result.rmdq_score}/24")
+    if result.weak_flags:
+        lines.append("Noted (not warning signs on their own): " + ", ".join(result.weak_flags))
+    return lines or ["No warning signs."]

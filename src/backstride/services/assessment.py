@@ -1,0 +1,90 @@
+"""Assessment use cases: read a case file, assess it against the knowledge base, save answers.
+
+No database is involved, so this module imports neither storage nor settings: the
+`assess --format json` path stays fast from a cold start.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from backstride.assess.casefile import CaseFormat, parse_case_text
+from backstride.assess.intake import Case
+from backstride.assess.result import AssessmentResult
+from backstride.assess.triage import assess, assess_answers
+from backstride.errors import InputError
+from backstride.knowledge import KnowledgeBase, load_knowledge_base
+
+_FORMATS: dict[str, CaseFormat] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+
+
+def knowledge_base() -> KnowledgeBase:
+    """The packaged knowledge base (parsed once per process)."""
+    return load_knowledge_base()
+
+
+def read_case(source: str, *, stdin: TextIO) -> Case:
+    """The case in file `source` (YAML or JSON by extension), or JSON on stdin for "-"."""
+    if source == "-":
+        return parse_case_text(stdin.read(), fmt="json", name="stdin")
+    path = Path(source)
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"--input: expected a .yaml, .yml or .json file (or - for JSON on stdin), got {source}"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"--input: file not found: {source}") from None
+    except IsADirectoryError:
+        raise InputError(f"--input: expected a file, got a directory: {source}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"--input: {source} is not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"--input: cannot read {source}: {exc.strerror}") from None
+    return parse_case_text(text, fmt=fmt, name=path.name)
+
+
+def assess_source(source: str, *, stdin: TextIO) -> tuple[Case, AssessmentResult]:
+    """Read and assess one case file."""
+    case = read_case(source, stdin=stdin)
+    return case, assess(case, knowledge_base())
+
+
+def assess_case(case: Case) -> AssessmentResult:
+    """Assess a case already validated (from the questionnaire)."""
+    return assess(case, knowledge_base())
+
+
+def screen_answers(answers: Mapping[str, Any]) -> AssessmentResult:
+    """The red-flag screen over the questionnaire's answers so far."""
+    return assess_answers(answers, knowledge_base())
+
+
+def case_document(case: Case) -> dict[str, Any]:
+    """The case as a case-file mapping, leaving out answers that are only defaults."""
+    return case.model_dump(mode="json", exclude_defaults=True)
+
+
+def save_case(case: Case, target: str) -> Path:
+    """Write the case as a case file (YAML, or JSON for a .json name)."""
+    path = Path(target)
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"--save: expected a .yaml, .yml or .json file name, got {target}")
+    document = case_document(case)
+    if fmt == "json":
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    else:
+        import yaml
+
+        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--save: cannot write {target}: {exc.strerror}") from None
+    return path
