@@ -116,10 +116,11 @@ def _ids_of(model: BaseModel) -> Iterator[str]:
 
 
 def _prefix_owner(covered: str, kb: KnowledgeBase) -> str | None:
-    for separator in NESTED_SEPARATORS:
-        head = covered.split(separator, 1)[0]
-        if head != covered and head in kb.records:
-            return head
+    """The record whose id is the longest prefix of `covered` ending at a separator."""
+    cuts = [i for i, char in enumerate(covered) if char in NESTED_SEPARATORS]
+    for cut in reversed(cuts):
+        if covered[:cut] in kb.records:
+            return covered[:cut]
     return None
 
 

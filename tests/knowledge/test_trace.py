@@ -1,0 +1,135 @@
+"""Static discovery of `pytest.mark.covers` and the record -> sources -> tests trace."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backstride.errors import InputError
+from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.content import PreventionItem
+from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.trace import build_trace, find_covers
+
+KB = load_knowledge_base()
+
+SAMPLE = """
+import pytest
+from pytest import mark
+
+pytestmark = [pytest.mark.covers("module-wide")]
+
+
+@pytest.mark.covers("walking", "bird-dog")
+def test_decorated() -> None:
+    assert True
+
+
+@pytest.mark.parametrize(
+    "x",
+    [
+        pytest.param(1, marks=pytest.mark.covers("in-param")),
+        pytest.param(2, marks=[pytest.mark.slow, mark.covers("in-list")]),
+    ],
+)
+def test_parametrized(x: int) -> None:
+    assert x
+
+
+@pytest.mark.covers("on-class")
+class TestGroup:
+    pytestmark = pytest.mark.covers("class-mark")
+
+    @pytest.mark.covers("on-method")
+    def test_method(self) -> None:
+        assert True
+
+    def helper(self) -> None:
+        pass
+
+
+def helper_not_a_test() -> None:
+    covers = pytest.mark.covers("ignored")
+"""
+
+
+@pytest.fixture
+def tests_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "tests" / "sub"
+    folder.mkdir(parents=True)
+    (folder / "test_sample.py").write_text(textwrap.dedent(SAMPLE), encoding="utf-8")
+    (folder / "helpers.py").write_text('import pytest\nX = pytest.mark.covers("not-a-test-file")\n')
+    return tmp_path / "tests"
+
+
+def test_covers_are_found_on_functions_params_classes_and_modules(tests_dir: Path) -> None:
+    covers = find_covers(tests_dir)
+    decorated = "tests/sub/test_sample.py::test_decorated"
+    method = "tests/sub/test_sample.py::TestGroup::test_method"
+    assert covers["walking"] == (decorated,)
+    assert covers["in-param"] == ("tests/sub/test_sample.py::test_parametrized",)
+    assert covers["in-list"] == ("tests/sub/test_sample.py::test_parametrized",)
+    assert covers["on-method"] == (method,)
+    assert covers["class-mark"] == (method,)
+    assert covers["on-class"] == (method,)
+    assert len(covers["module-wide"]) == 3
+
+
+def test_helpers_and_non_test_files_are_ignored(tests_dir: Path) -> None:
+    covers = find_covers(tests_dir)
+    assert "ignored" not in covers
+    assert "not-a-test-file" not in covers
+
+
+def test_trace_joins_records_with_sources_and_tests(tests_dir: Path) -> None:
+    trace = build_trace(KB, find_covers(tests_dir))
+    rows = {row.record_id: row for row in trace.rows}
+    assert rows["walking"].tests == ("tests/sub/test_sample.py::test_decorated",)
+    assert rows["walking"].sources == KB.get("walking").sources
+    assert rows["walking"].kind == "exercise"
+    assert "walking" not in trace.uncovered
+    assert "childs-pose" in trace.uncovered
+    assert "module-wide" in trace.unknown
+
+
+def test_a_nested_id_prefixed_by_its_record_counts_for_the_record() -> None:
+    trace = build_trace(KB, {"walking.step-2": ("tests/test_x.py::test_y",)})
+    rows = {row.record_id: row for row in trace.rows}
+    assert rows["walking"].tests == ("tests/test_x.py::test_y",)
+    assert trace.unknown == {}
+
+
+def test_a_missing_tests_folder_is_a_clear_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="--tests: expected a directory"):
+        find_covers(tmp_path / "absent")
+
+
+def test_a_test_file_with_a_syntax_error_is_named(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_broken.py").write_text("def test_(:\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"tests/test_broken\.py: cannot parse"):
+        find_covers(tmp_path / "tests")
+
+
+def test_this_repository_covers_records_with_its_own_tests() -> None:
+    repo_tests = Path(__file__).resolve().parents[1]
+    trace = build_trace(KB, find_covers(repo_tests))
+    rows = {row.record_id: row for row in trace.rows}
+    assert (
+        "tests/knowledge/test_claims.py::test_ice_is_optional_comfort_and_heat_has_the_better_evidence"
+        in rows["ice"].tests
+    )
+
+
+def test_the_longest_record_id_prefix_wins_for_dotted_ids() -> None:
+    records = {
+        rid: PreventionItem(id=rid, title="T", category="load", advice="A.", sources=("nice-ng59",))
+        for rid in ("referral", "referral.chronic")
+    }
+    kb = KnowledgeBase(version="t", digest="0" * 64, sources=KB.sources, records=records)
+    trace = build_trace(kb, {"referral.chronic.long-pain": ("tests/test_x.py::test_y",)})
+    rows = {row.record_id: row for row in trace.rows}
+    assert rows["referral.chronic"].tests == ("tests/test_x.py::test_y",)
+    assert rows["referral"].tests == ()
