@@ -48,9 +48,13 @@ def read_activity(
     limits: Limits | None = None,
 ) -> Activity:
     """Read any supported file (FIT, GPX, TCX, gzipped, or a zip holding one of them)."""
-    limits = limits or Limits()
-    name = source_name or "file"
-    for _ in range(3):  # unwrap at most a few layers (file.fit.gz inside a zip, ...)
+    data, name = unwrap(data, limits=limits or Limits(), name=source_name or "file")
+    return parse_activity(data, source_name=name, sport_hint=sport_hint)
+
+
+def unwrap(data: bytes, *, limits: Limits, name: str) -> tuple[bytes, str]:
+    """Undo gzip and single-file zip layers (bounded by `limits`); returns bytes and name."""
+    for _ in range(3):  # a few layers at most (file.fit.gz inside a zip, ...)
         kind = detect_format(data)
         if kind == "gzip":
             data = gunzip(data, limits=limits, name=name)
@@ -58,14 +62,21 @@ def read_activity(
             data, name = _single_member(data, limits=limits, name=name)
         else:
             break
+    return data, name
+
+
+def parse_activity(data: bytes, *, source_name: str, sport_hint: str | None = None) -> Activity:
+    """Parse uncompressed FIT, GPX or TCX bytes, chosen by content."""
+    kind = detect_format(data)
     if kind == "fit":
-        return read_fit(data, source_name=name)
+        return read_fit(data, source_name=source_name)
     if kind == "gpx":
-        return read_gpx(data, source_name=name, sport_hint=sport_hint)
+        return read_gpx(data, source_name=source_name, sport_hint=sport_hint)
     if kind == "tcx":
-        return read_tcx(data, source_name=name, sport_hint=sport_hint)
+        return read_tcx(data, source_name=source_name, sport_hint=sport_hint)
     raise NotActivityFileError(
-        f"{name}: not an activity file (expected FIT, GPX or TCX, possibly gzipped or zipped)"
+        f"{source_name}: not an activity file "
+        "(expected FIT, GPX or TCX, possibly gzipped or zipped)"
     )
 
 

@@ -1,0 +1,88 @@
+"""`backstride import PATH...`: import activity files, folders, zips and exports."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
+
+from backstride.config import load_settings
+from backstride.services.imports import ImportReport, import_paths
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+class OutputFormat(StrEnum):
+    """How the summary is printed."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command(name="import")
+def import_command(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Activity files (FIT/GPX/TCX, .gz, .zip) or folders.")
+    ],
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="Summary as text or JSON.")
+    ] = OutputFormat.text,
+) -> None:
+    """Import activities; files already imported are skipped, bad files are reported."""
+    with _ProgressBar() as bar:
+        report = import_paths(load_settings(), paths, on_progress=bar.update)
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        _print_text(report)
+    if not any(o.status in ("imported", "duplicate") for o in report.outcomes):
+        raise typer.Exit(code=1)  # nothing usable was found or every file failed
+
+
+def _print_text(report: ImportReport) -> None:
+    typer.echo(f"imported: {report.count('imported')}")
+    typer.echo(f"duplicates: {report.count('duplicate')}")
+    typer.echo(f"failed: {report.count('failed')}")
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            typer.echo(f"failed {outcome.label}: {outcome.detail}")
+
+
+class _ProgressBar:
+    """A Rich progress bar on stderr, started on the first update (after workers fork)."""
+
+    def __init__(self) -> None:
+        self.console = Console(stderr=True)
+        self.progress: Progress | None = None
+        self.task = TaskID(0)
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def update(self, done: int, total: int) -> None:
+        """Show `done` of `total` files."""
+        if self.progress is None:
+            self.progress = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=True,
+                disable=not self.console.is_terminal,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("importing", total=total)
+        self.progress.update(self.task, completed=done, total=total)
+
+
+command = typer.main.get_command(app)

@@ -1,0 +1,45 @@
+"""Use cases for single activity files and the stored history (no import side effects)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from backstride.config import Settings
+from backstride.errors import InputError
+from backstride.ingest.archive import Limits
+from backstride.ingest.detect import read_activity
+from backstride.ingest.summary import FileSummary, summarize
+from backstride.services.store import local_runner, open_store
+from backstride.storage import activities as repo
+from backstride.storage.db import session_scope
+
+
+def limits_from(settings: Settings) -> Limits:
+    """The decompression limits the settings ask for."""
+    return Limits(
+        max_file_bytes=settings.max_file_bytes,
+        max_archive_total_bytes=settings.max_archive_total_bytes,
+        max_compression_ratio=settings.max_compression_ratio,
+    )
+
+
+def summarize_file(settings: Settings, path: Path) -> FileSummary:
+    """Read one activity file (any supported format) and summarise it; stores nothing."""
+    if not path.is_file():
+        raise InputError(f"file {path} does not exist (expected an activity file)")
+    size = path.stat().st_size
+    if size > settings.max_file_bytes:
+        raise InputError(
+            f"file {path} has {size} bytes, more than max_file_bytes ({settings.max_file_bytes})"
+        )
+    activity = read_activity(path.read_bytes(), source_name=path.name, limits=limits_from(settings))
+    return summarize(activity)
+
+
+def list_history(settings: Settings, *, since: date | None = None) -> list[repo.ActivitySummary]:
+    """The local runner's stored activities (from `since` on), oldest first."""
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        runner_id = local_runner(session).id
+        return repo.list_activity_summaries(session, runner_id=runner_id, since=since)
