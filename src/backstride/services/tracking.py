@@ -436,3 +436,32 @@ def status_dict(status: ProgressStatus) -> dict[str, Any]:
         ],
         "new_red_flags": list(status.new_red_flags),
     }
+
+
+def clinician_report(settings: Settings, *, fmt: str, today: date) -> bytes:
+    """The clinician report as HTML or PDF bytes."""
+    from backstride.report.clinician_report import ReportData, render_html, render_pdf
+
+    if fmt not in ("html", "pdf"):
+        raise InputError(f"--format must be pdf or html, got {fmt!r}")
+    with session_scope(open_store(settings)) as session:
+        status = progress_in_session(session, today=today)
+        plan = repo.latest_plan_snapshot(session, runner_id=local_runner(session).id)
+        phase, created = (None, None) if plan is None else (plan.phase, repo.utc(plan.created_at))
+    data = ReportData(
+        generated_on=today,
+        assessments=status.assessments,
+        summary=status.summary,
+        escalations=status.escalations,
+        run_checks=status.run_checks,
+        associations=status.associations,
+        rmdq=status.rmdq,
+        runs=status.runs,
+        new_red_flags=status.new_red_flags,
+        plan_phase=phase,
+        plan_created=created,
+    )
+    kb = kb_load.load_knowledge_base()
+    if fmt == "pdf":
+        return render_pdf(data, kb)
+    return render_html(data, kb).encode("utf-8")

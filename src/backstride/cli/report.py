@@ -1,0 +1,29 @@
+"""`backstride report`: the report to hand to a clinician (PDF or HTML)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from backstride.config import load_settings
+from backstride.services import tracking
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command()
+def report(
+    fmt: str = typer.Option("pdf", "--format", help="pdf or html."),
+    out: Annotated[Path | None, typer.Option("--out", help="The file to write.")] = None,
+) -> None:
+    """Write the clinician report: assessments, flags, scores over time, pain chart, training."""
+    content = tracking.clinician_report(load_settings(), fmt=fmt, today=date.today())
+    target = out or Path(f"backstride-report.{fmt}")
+    target.write_bytes(content)
+    typer.echo(f"Wrote the clinician report to {target}")
+
+
+command = typer.main.get_command(app)

@@ -1,0 +1,154 @@
+"""The report a runner hands to a clinician: HTML (Jinja) and PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from backstride import INTENDED_PURPOSE
+from backstride.knowledge.model import KnowledgeBase
+from backstride.progress.association import Association, RunLoad
+from backstride.progress.change import ProgressSummary, RmdqPoint
+from backstride.progress.escalation import Escalation
+from backstride.progress.history import AssessmentRecord
+from backstride.progress.monitoring import RunCheck
+from backstride.report.pain_chart import pain_chart_png
+
+TEMPLATES = Path(__file__).with_name("templates")
+#: Sources every report leans on (meaningful change, recovery, the run rule).
+BASE_SOURCES = ("ostelo-2008", "kamper-2010", "silbernagel-2007", "nice-ng59")
+TRAINING_WEEKS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class WeekLoad:
+    """One training week (Monday start): distance, runs and the longest run."""
+
+    start: date
+    distance_km: float
+    runs: int
+    longest_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """Everything the clinician report shows, gathered by the tracking service."""
+
+    generated_on: date
+    assessments: Sequence[AssessmentRecord]
+    summary: ProgressSummary
+    escalations: Sequence[Escalation]
+    run_checks: Sequence[RunCheck]
+    associations: Sequence[Association]
+    rmdq: Sequence[RmdqPoint]
+    runs: Sequence[RunLoad]
+    new_red_flags: Sequence[str]
+    plan_phase: str | None
+    plan_created: datetime | None
+
+
+def weekly_training(
+    runs: Sequence[RunLoad], *, end: date, weeks: int = TRAINING_WEEKS
+) -> list[WeekLoad]:
+    """Distance, run count and longest run for each of the last `weeks` weeks up to `end`."""
+    last_monday = end - timedelta(days=end.weekday())
+    starts = [last_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    by_week: dict[date, list[RunLoad]] = defaultdict(list)
+    for run in runs:
+        day = run.start.date()
+        by_week[day - timedelta(days=day.weekday())].append(run)
+    return [
+        WeekLoad(
+            start,
+            round(sum(r.distance_m for r in by_week[start]) / 1000.0, 1),
+            len(by_week[start]),
+            round(max((r.distance_m for r in by_week[start]), default=0.0) / 1000.0, 1),
+        )
+        for start in starts
+    ]
+
+
+def report_context(data: ReportData, kb: KnowledgeBase) -> dict[str, Any]:
+    """The template's variables (plain values, easy to test)."""
+    distance: dict[date, float] = defaultdict(float)
+    for run in data.runs:
+        distance[run.start.date()] += run.distance_m / 1000.0
+    chart = pain_chart_png(data.summary.daily, data.summary.rolling, dict(distance))
+    return {
+        "data": data,
+        "purpose": INTENDED_PURPOSE,
+        "assessments": [_assessment_row(a) for a in data.assessments],
+        "training": weekly_training(data.runs, end=data.generated_on),
+        "chart_png": base64.b64encode(chart).decode("ascii"),
+        "sources": _sources(data, kb),
+        "kb_version": kb.version,
+        "recent_checks": list(data.run_checks)[-10:],
+    }
+
+
+def render_html(data: ReportData, kb: KnowledgeBase) -> str:
+    """The report as a self-contained HTML page (the chart is embedded)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
+    )
+    return env.get_template("report.html.j2").render(**report_context(data, kb))
+
+
+def render_pdf(data: ReportData, kb: KnowledgeBase) -> bytes:
+    """The report as PDF (WeasyPrint renders the HTML)."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=render_html(data, kb)).write_pdf()
+    return pdf
+
+
+def _assessment_row(record: AssessmentRecord) -> dict[str, Any]:
+    result = record.result
+    start_back = result.get("start_back") or None
+    rmdq = result.get("rmdq") or None
+    return {
+        "date": record.created_at.date().isoformat(),
+        "urgency": record.urgency,
+        "red_flags": ", ".join(result.get("red_flags") or []) or "none",
+        "weak_flags": ", ".join(result.get("weak_flags") or []),
+        "referral": ", ".join(result.get("referral_reasons") or []) or "none",
+        "patterns": ", ".join(result.get("patterns") or []) or "-",
+        "duration": result.get("duration") or "-",
+        "start_back": "-"
+        if not start_back
+        else f"{start_back['total']}/9, psychosocial {start_back['psychosocial']}/5, "
+        f"{start_back['risk']} risk",
+        "rmdq": "-" if not rmdq else f"{rmdq['score']}/24",
+        "pain": (record.case.get("pain") or {}).get("intensity"),
+        "kb_version": record.kb_version,
+    }
+
+
+def _sources(data: ReportData, kb: KnowledgeBase) -> list[dict[str, Any]]:
+    ids: list[str] = list(BASE_SOURCES)
+    for record in data.assessments:
+        for reason in record.result.get("reasons") or []:
+            ids.extend(reason.get("sources") or [])
+    for escalation in data.escalations:
+        ids.extend(escalation.sources)
+    for check in data.run_checks[-1:]:
+        ids.extend(check.sources)
+    out = []
+    for source_id in dict.fromkeys(ids):
+        source = kb.sources.get(source_id)
+        if source is not None:
+            out.append(
+                {
+                    "id": source.id,
+                    "text": f"{source.authors} ({source.year}). {source.title}. {source.venue}.",
+                    "link": source.url or (f"https://doi.org/{source.doi}" if source.doi else None),
+                }
+            )
+    return out
