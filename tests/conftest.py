@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,3 +94,43 @@ def pg_url() -> str:
             pytest.fail("CI=true but no PostgreSQL server is reachable")
         pytest.skip("no PostgreSQL server reachable (run `make test`, which starts one)")
     return url
+
+
+def fresh_pg_schema(base_url: str, label: str) -> tuple[str, Callable[[], None]]:
+    """A new empty schema on the PostgreSQL server at `base_url`: (URL selecting it, drop)."""
+    import re
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = f"bs_{re.sub(r'[^a-z0-9]', '_', label.lower())[:30]}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    separator = "&" if "?" in base_url else "?"
+    url = f"{base_url}{separator}options=-csearch_path%3D{name}"
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        admin.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(
+    request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """The test's database, once on SQLite and once on PostgreSQL (a fresh schema, dropped
+    afterwards); the program under test sees it as BACKSTRIDE_DATABASE_URL."""
+    if request.param == "sqlite":
+        url, drop = f"sqlite:///{home / 'backstride.sqlite3'}", None
+    else:
+        url, drop = fresh_pg_schema(request.getfixturevalue("pg_url"), request.node.name)
+    monkeypatch.setenv("BACKSTRIDE_DATABASE_URL", url)
+    try:
+        yield url
+    finally:
+        if drop is not None:
+            drop()

@@ -1,0 +1,55 @@
+"""Pain and load: lagged within-person association, shown only with enough days."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from backstride.progress.association import RunLoad, daily_load, lagged_associations, pearson
+
+START = date(2026, 3, 1)
+
+
+def run(
+    day: int, km: float, *, surface: str | None = None, cadence: float | None = None
+) -> RunLoad:
+    start = datetime.combine(START + timedelta(days=day), datetime.min.time(), tzinfo=UTC)
+    return RunLoad(f"r{day}", start.replace(hour=7), km * 1000, km * 360, cadence, surface)
+
+
+def test_next_day_pain_that_follows_distance_shows_a_strong_positive_link() -> None:
+    kms = [0, 5, 0, 12, 0, 8, 3, 0, 15, 0, 6, 0, 10, 2]
+    runs = [run(d, km) for d, km in enumerate(kms) if km]
+    pain = {START + timedelta(days=d + 1): 1 + km / 3 for d, km in enumerate(kms)}
+    found = {a.feature: a for a in lagged_associations(pain, daily_load(runs))}
+    assert found["distance_km"].correlation > 0.99
+    # day 0 has no run and comes before the first run: it cannot count as a rest day yet
+    assert found["distance_km"].days == len(kms) - 1
+    assert f"{len(kms) - 1} days" in found["distance_km"].hypothesis
+    assert "not proof" in found["distance_km"].hypothesis
+
+
+def test_too_few_days_show_no_association() -> None:
+    runs = [run(d, 5 + d) for d in range(4)]
+    pain = {START + timedelta(days=d + 1): float(d) for d in range(4)}
+    assert lagged_associations(pain, daily_load(runs)) == ()
+
+
+def test_spike_ratio_compares_with_the_longest_run_of_the_previous_thirty_days() -> None:
+    features = daily_load([run(0, 10), run(5, 8), run(10, 15)])
+    assert "spike_ratio" not in features[START]
+    assert features[START + timedelta(days=10)]["spike_ratio"] == 1.5
+
+
+def test_surface_shares_and_cadence_are_distance_and_time_weighted() -> None:
+    features = daily_load(
+        [run(0, 6, surface="trail", cadence=160), run(0, 2, surface="treadmill", cadence=180)]
+    )
+    day = features[START]
+    assert day["trail_share"] == 0.75
+    assert day["treadmill_share"] == 0.25
+    assert day["cadence_spm"] == 165.0
+
+
+def test_pearson_is_undefined_for_a_constant_series() -> None:
+    assert pearson([1, 1, 1], [1, 2, 3]) is None
+    assert pearson([1, 2, 3], [3, 2, 1]) == -1.0

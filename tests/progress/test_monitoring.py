@@ -1,0 +1,56 @@
+"""The pain-monitoring rule per run: advance, hold or step back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from backstride.domain.diary import DiaryEntry
+from backstride.progress.monitoring import check_run, check_runs
+
+DAY = date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("before", "during", "morning", "rising", "leg", "advice"),
+    [
+        (3.0, 3, 3, False, False, "advance"),  # within 5 and settled by the morning
+        (3.0, 5, 2, False, False, "advance"),  # 5/10 during is still acceptable
+        (3.0, 6, 3, False, False, "step_back"),  # above 5 during
+        (3.0, 4, 6, False, False, "step_back"),  # above 5 next morning
+        (3.0, 4, 4, False, False, "hold"),  # not settled to the usual level
+        (3.0, 4, 3, True, False, "hold"),  # rising week to week
+        (3.0, 4, None, False, False, "hold"),  # no morning answer yet
+        (3.0, 2, 2, False, True, "step_back"),  # new leg symptoms stop progression
+    ],
+)
+def test_the_rule_gives_the_expected_advice(
+    before: float, during: int, morning: int | None, rising: bool, leg: bool, advice: str
+) -> None:
+    check = check_run(
+        on=DAY,
+        pain_before=before,
+        pain_during=during,
+        pain_next_morning=morning,
+        week_rising=rising,
+        new_leg_symptoms=leg,
+    )
+    assert check.advice == advice
+    assert "silbernagel-2007" in check.sources
+
+
+def test_next_morning_pain_is_read_from_the_next_days_entry() -> None:
+    entries = [
+        DiaryEntry(at=datetime(2026, 3, 9, 8), pain_now=3),
+        DiaryEntry(at=datetime(2026, 3, 10, 19), pain_now=4, pain_during_run=4),
+        DiaryEntry(at=datetime(2026, 3, 11, 7), pain_now=3),
+    ]
+    (check,) = check_runs(entries)
+    assert check.pain_next_morning == 3
+    assert check.advice == "advance"
+
+
+def test_only_entries_with_run_pain_are_checked() -> None:
+    entries = [DiaryEntry(at=datetime(2026, 3, d, 8), pain_now=2) for d in range(1, 6)]
+    assert check_runs(entries) == ()
