@@ -84,6 +84,19 @@ def test_medicines_never_state_a_dose_and_defer_to_a_professional(treatment: Tre
     assert re.search(r"doctor|pharmacist|prescriber", treatment.summary + treatment.reason)
 
 
+@pytest.mark.parametrize(
+    "record",
+    [
+        r
+        for r in KB.records.values()
+        if {"otc-medicines", "medicines"} & set(getattr(r, "topics", ()))
+    ],
+    ids=lambda r: r.id,
+)
+def test_no_record_about_medicines_states_a_dose(record: object) -> None:
+    assert DOSE_PATTERN.search(record.model_dump_json()) is None
+
+
 def test_the_dose_pattern_would_catch_a_stated_dose() -> None:
     assert DOSE_PATTERN.search("take 400 mg three times a day")
     assert DOSE_PATTERN.search("up to 1.5g daily")
