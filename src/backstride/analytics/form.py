@@ -96,11 +96,12 @@ def run_form(samples: Samples, *, key: str, day: date) -> RunForm | None:
     if not mask.any():
         return None
     seconds = _sample_seconds(samples)
-    step_m = speed / (cadence / 60.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step_m = np.where(mask, speed / (cadence / 60.0), np.nan)
     vo = samples.get("vertical_oscillation_mm")
     ratio = samples.get("vertical_ratio_pct")
     if ratio is None and vo is not None:
-        ratio = 100.0 * (vo / 1000.0) / step_m
+        ratio = 100.0 * (vo / 1000.0) / step_m  # step_m is NaN wherever it could be 0
     bands = band_medians(speed[mask], cadence[mask], seconds[mask])
     return RunForm(
         key=key,

@@ -1,0 +1,373 @@
+"""Training analysis use cases: read the stored history, run the pure analytics, chart, shoes.
+
+The store gives activity summaries and samples; `analytics` turns them into metrics and
+findings; `report.charts` draws them. Days are UTC calendar days of the activity start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backstride.analytics.analysis import (
+    ACWR_METHOD,
+    BASELINE_FORM_DAYS,
+    RECENT_FORM_DAYS,
+    TrainingAnalysis,
+    analyze_training,
+)
+from backstride.analytics.equipment import Shoe
+from backstride.analytics.findings import findings_from
+from backstride.analytics.form import RunForm, run_form
+from backstride.analytics.history import TrainingActivity
+from backstride.config import Settings
+from backstride.domain.finding import Finding
+from backstride.errors import InputError, NotFoundError, StorageError
+from backstride.services.store import local_runner, open_store
+from backstride.storage import activities as repo
+from backstride.storage.db import session_scope
+
+DEFAULT_WINDOW_DAYS = 28
+
+
+@dataclass(frozen=True, slots=True)
+class RunLabel:
+    """How a run is shown to the runner: stored id, day, name and distance."""
+
+    activity_id: int
+    day: date
+    name: str | None
+    distance_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisReport:
+    """Everything `analyze` shows: the analysis, its findings and how to label runs."""
+
+    analysis: TrainingAnalysis
+    findings: list[Finding]
+    labels: dict[str, RunLabel]
+    activities: int  # stored activities of any sport up to as_of
+    first_day: date | None  # first stored activity
+    last_day: date | None  # latest stored activity
+
+    @property
+    def empty(self) -> bool:
+        """True when no running activity has been imported yet."""
+        return len(self.analysis.runs.keys) == 0
+
+
+def _keys_by_id(session: Session, runner_id: int) -> dict[int, str]:
+    rows = session.execute(
+        select(repo.ActivityRow.id, repo.ActivityRow.source_hash).where(
+            repo.ActivityRow.runner_id == runner_id
+        )
+    ).all()
+    return {int(row[0]): str(row[1]) for row in rows}
+
+
+def _training_activity(row: repo.ActivitySummary, key: str) -> TrainingActivity:
+    return TrainingActivity(
+        key=key,
+        start_time=row.start_time,
+        distance_m=float(row.distance_m or 0.0),
+        duration_s=float(row.duration_s or 0.0),
+        sport=row.sport,
+        sub_sport=row.sub_sport,
+        surface_tag=row.surface,
+        shoe=row.shoe_name,
+        avg_hr_bpm=row.avg_hr_bpm,
+    )
+
+
+def _forms(
+    session: Session,
+    settings: Settings,
+    rows: Sequence[repo.ActivitySummary],
+    keys: dict[int, str],
+) -> list[RunForm]:
+    """Per-run form for running activities that carry cadence (samples read from disk)."""
+    forms = []
+    for row in rows:
+        if row.sport != "running" or row.avg_cadence_spm is None or row.samples_path is None:
+            continue
+        try:
+            samples = repo.load_samples(session, settings.samples_dir, activity_id=row.id)
+        except (NotFoundError, StorageError):
+            continue  # a missing samples file only costs this run its form
+        form = run_form(samples, key=keys[row.id], day=row.start_time.date())
+        if form is not None:
+            forms.append(form)
+    return forms
+
+
+def _window(since: date | None, as_of: date | None, today: date) -> tuple[date, date]:
+    end = as_of or today
+    start = since or end - timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+    if start > end:
+        raise InputError(f"--since must be on or before {end}, got {start}")
+    return start, end
+
+
+def analyze(
+    settings: Settings, *, since: date | None = None, as_of: date | None = None
+) -> AnalysisReport:
+    """Analyse the stored history from `since` to `as_of` (default: the last 28 days)."""
+    start, end = _window(since, as_of, date.today())
+    form_start = min(start, end - timedelta(days=RECENT_FORM_DAYS + BASELINE_FORM_DAYS))
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        runner = local_runner(session)
+        rows = [
+            r
+            for r in repo.list_activity_summaries(session, runner_id=runner.id)
+            if r.start_time.date() <= end
+        ]
+        keys = _keys_by_id(session, runner.id)
+        forms = _forms(
+            session, settings, [r for r in rows if r.start_time.date() >= form_start], keys
+        )
+        shoes = [
+            Shoe(s.name, start_km=s.start_km, retired=s.retired, added_on=s.added_on)
+            for s in repo.list_shoes(session, runner_id=runner.id)
+        ]
+    analysis = analyze_training(
+        [_training_activity(r, keys[r.id]) for r in rows],
+        today=end,
+        since=start,
+        forms=forms,
+        shoes=shoes,
+        shoe_inspection_km=settings.shoe_inspection_km,
+    )
+    labels = {
+        keys[r.id]: RunLabel(r.id, r.start_time.date(), r.name, (r.distance_m or 0.0) / 1000.0)
+        for r in rows
+    }
+    days = [r.start_time.date() for r in rows]
+    return AnalysisReport(
+        analysis=analysis,
+        findings=findings_from(analysis),
+        labels=labels,
+        activities=len(rows),
+        first_day=min(days, default=None),
+        last_day=max(days, default=None),
+    )
+
+
+def _finite(value: float) -> float | None:
+    return None if value != value else round(float(value), 4)  # NaN -> null
+
+
+def _finding_json(finding: Finding, labels: dict[str, RunLabel]) -> dict[str, Any]:
+    return {
+        "id": finding.id,
+        "severity": finding.severity,
+        "on": finding.on.isoformat() if finding.on else None,
+        "title": finding.title,
+        "evidence": finding.evidence,
+        "runs": [
+            {"key": key, "activity_id": labels[key].activity_id if key in labels else None}
+            for key in finding.runs
+        ],
+        "metrics": dict(sorted(finding.metrics.items())),
+        "sources": list(finding.sources),
+    }
+
+
+def current_metrics(analysis: TrainingAnalysis) -> dict[str, Any]:
+    """The latest value of each load metric, with the method it was computed by."""
+    last = len(analysis.series) - 1
+    week = analysis.series.distance_km[max(0, last - 6) :]
+    fit = analysis.fitness
+    return {
+        "load_unit": "running distance, km per day",
+        "last_7_days_km": round(float(week.sum()), 3),
+        "acwr": {name: _finite(series[last]) for name, series in analysis.acwr.items()},
+        "acwr_method": ACWR_METHOD,
+        "acwr_note": "contested measure: a trend of your own load, not a risk figure",
+        "monotony_7_days": _finite(analysis.monotony[last]),
+        "fitness": _finite(fit.fitness[last]),
+        "fatigue": _finite(fit.fatigue[last]),
+        "fitness_fatigue_convention": f"{fit.convention}: λ = 1 − e^(−1/N), N = 42 and 7 days",
+        "shoes_in_rotation_8_weeks": analysis.shoes_in_rotation,
+    }
+
+
+def report_json(report: AnalysisReport) -> dict[str, Any]:
+    """The stable JSON document `backstride analyze --format json` prints."""
+    a = report.analysis
+    weeks = [
+        w for w in a.weeks if w.week_start + timedelta(days=6) >= a.since and w.distance_km > 0
+    ]
+    return {
+        "schema": "backstride.analysis/1",
+        "since": a.since.isoformat(),
+        "as_of": a.today.isoformat(),
+        "activities": report.activities,
+        "runs": len(a.runs.keys),
+        "history": {
+            "first_day": report.first_day.isoformat() if report.first_day else None,
+            "last_day": report.last_day.isoformat() if report.last_day else None,
+        },
+        "metrics": current_metrics(a),
+        "weeks": [
+            {
+                "week_start": w.week_start.isoformat(),
+                "distance_km": round(w.distance_km, 3),
+                "longest_run_km": round(w.longest_run_km, 3),
+                "change_pct": w.change_pct,
+            }
+            for w in weeks
+        ],
+        "shoes": [
+            {
+                "name": s.name,
+                "distance_km": round(s.distance_km, 1),
+                "runs": s.runs,
+                "retired": s.retired,
+                "inspection_due": s.inspection_due,
+            }
+            for s in a.shoes
+        ],
+        "findings": [_finding_json(f, report.labels) for f in report.findings],
+        "note": "Associations in your own data to consider, not diagnoses or risk figures.",
+    }
+
+
+def draw_chart(
+    settings: Settings,
+    kind: str,
+    out: Path,
+    *,
+    since: date | None = None,
+    as_of: date | None = None,
+) -> Path:
+    """Draw one chart (load, cadence, form, shoes) of the stored history to `out`."""
+    from backstride.report import charts
+
+    if kind not in charts.CHARTS:
+        raise InputError(f"chart must be one of {', '.join(charts.CHARTS)}, got {kind!r}")
+    if out.suffix.lower() not in {".png", ".svg"}:
+        raise InputError(f"--out must end in .png or .svg, got {out.name!r}")
+    end = as_of or date.today()
+    report = analyze(settings, since=since or end - timedelta(days=181), as_of=end)
+    if report.empty:
+        raise InputError("no running activities imported yet: run `backstride import PATH` first")
+    charts.CHARTS[kind](report.analysis, report.findings, out)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ShoeLine:
+    """One shoe as `backstride shoes list` shows it."""
+
+    name: str
+    brand: str | None
+    model: str | None
+    distance_km: float
+    runs: int
+    retired: bool
+    added_on: date
+    inspection_due: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ShoeList:
+    """The runner's shoes, the inspection distance and how many pairs are in rotation."""
+
+    shoes: list[ShoeLine]
+    inspection_km: float
+    in_rotation_8_weeks: int
+
+
+def _shoe_id(session: Session, runner_id: int, name: str) -> int:
+    found = repo.find_shoe(session, runner_id=runner_id, name=name)
+    if found is None:
+        raise NotFoundError(f"no shoe named {name!r}: add it with `backstride shoes add {name!r}`")
+    return found
+
+
+def add_shoe(
+    settings: Settings,
+    *,
+    name: str,
+    brand: str | None = None,
+    model: str | None = None,
+    start_km: float = 0.0,
+) -> None:
+    """Register a new pair of shoes (names are unique, case-insensitively)."""
+    with session_scope(open_store(settings)) as session:
+        runner = local_runner(session)
+        repo.add_shoe(
+            session,
+            runner_id=runner.id,
+            name=name,
+            added_on=date.today(),
+            brand=brand,
+            model=model,
+            start_km=start_km,
+        )
+
+
+def list_shoes(settings: Settings) -> ShoeList:
+    """Every shoe with its distance, the soft inspection flag and the rotation count."""
+    today = date.today()
+    with session_scope(open_store(settings)) as session:
+        runner = local_runner(session)
+        stored = repo.list_shoes(session, runner_id=runner.id)
+        recent = repo.list_activity_summaries(
+            session, runner_id=runner.id, since=today - timedelta(weeks=8), sport="running"
+        )
+    lines = [
+        ShoeLine(
+            name=s.name,
+            brand=s.brand,
+            model=s.model,
+            distance_km=s.distance_km,
+            runs=s.activities,
+            retired=s.retired,
+            added_on=s.added_on,
+            inspection_due=not s.retired and s.distance_km >= settings.shoe_inspection_km,
+        )
+        for s in stored
+    ]
+    rotation = len({r.shoe_name for r in recent if r.shoe_name is not None})
+    return ShoeList(lines, settings.shoe_inspection_km, rotation)
+
+
+def assign_shoe(
+    settings: Settings,
+    *,
+    name: str,
+    activity_ids: Sequence[int] = (),
+    since: date | None = None,
+    until: date | None = None,
+) -> int:
+    """Record the shoe for the given activities and/or every run from `since` to `until`."""
+    if not activity_ids and since is None and until is None:
+        raise InputError("shoes assign needs activity ids or --since/--until to pick runs")
+    with session_scope(open_store(settings)) as session:
+        runner = local_runner(session)
+        shoe_id = _shoe_id(session, runner.id, name)
+        chosen = list(activity_ids)
+        if since is not None or until is not None:
+            runs = repo.list_activity_summaries(
+                session, runner_id=runner.id, since=since, sport="running"
+            )
+            chosen += [r.id for r in runs if until is None or r.start_time.date() <= until]
+        for activity_id in dict.fromkeys(chosen):
+            repo.assign_shoe(session, activity_id=activity_id, shoe_id=shoe_id)
+    return len(dict.fromkeys(chosen))
+
+
+def retire_shoe(settings: Settings, *, name: str, retired: bool = True) -> None:
+    """Mark a shoe retired (or, with retired=False, back in use)."""
+    with session_scope(open_store(settings)) as session:
+        runner = local_runner(session)
+        repo.retire_shoe(session, shoe_id=_shoe_id(session, runner.id, name), retired=retired)
