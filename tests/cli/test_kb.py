@@ -171,3 +171,12 @@ def test_trace_without_a_tests_folder_exits_2(home: Path, tmp_path: Path) -> Non
     result = run_backstride("kb", "trace", "--tests", str(tmp_path / "none"))
     assert result.code == 2
     assert "--tests" in _one_error_line(result.stderr)
+
+
+@pytest.mark.covers("myth-bed-rest")
+def test_checklist_as_json_maps_every_seed_topic_to_its_records(home: Path) -> None:
+    result = run_backstride("kb", "checklist", "--format", "json")
+    assert result.code == 0, result.stderr
+    rows = {row["topic"]: row for row in json.loads(result.stdout)}
+    assert all(row["records"] for row in rows.values())
+    assert "myth-bed-rest" in rows["bed-rest"]["records"]

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from backstride.errors import InputError, KnowledgeBaseError, NotFoundError
 from backstride.knowledge import load_knowledge_base
-from backstride.knowledge.checklist import SEED_TOPICS, uncovered_topics
+from backstride.knowledge.checklist import SEED_TOPICS, coverage, uncovered_topics
 from backstride.knowledge.kinds import KINDS
 from backstride.knowledge.model import KnowledgeBase
 from backstride.knowledge.trace import Trace, build_trace, find_covers, kind_name
@@ -147,6 +147,26 @@ def show(
     for source_id in getattr(item, "sources", ()):
         source = kb.sources[source_id]
         table.add_row(f"source {source_id}", f"{source.authors} ({source.year}). {source.title}")
+    Console().print(table)
+
+
+@app.command()
+def checklist(
+    directory: KbDir = None,
+    output: Format = OutputFormat.text,
+) -> None:
+    """Show each seed-claims topic and the records that cover it."""
+    covered = coverage(_load(directory))
+    if output is OutputFormat.json:
+        rows = [
+            {"topic": t, "description": SEED_TOPICS[t], "records": ids}
+            for t, ids in covered.items()
+        ]
+        _print_json(rows)
+        return
+    table = _table("Topic", "What it covers", "Records")
+    for topic, ids in covered.items():
+        table.add_row(topic, SEED_TOPICS[topic], _text(ids) or "MISSING")
     Console().print(table)
 
 
