@@ -1,0 +1,137 @@
+"""The import use case against a real SQLite store: dedupe, re-runs, bad files, shoes."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tests.ingest.test_gpx import gpx_bytes, straight_run
+from tests.ingest.test_tcx import tcx_bytes
+
+from backstride.config import Settings
+from backstride.errors import InputError
+from backstride.services.imports import import_paths
+from backstride.services.store import local_runner, open_store
+from backstride.storage import activities as repo
+from backstride.storage.db import session_scope
+
+
+def _runs(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"run{i}.gpx"
+        path.write_bytes(gpx_bytes([straight_run(30, start_s=i * 86_400)], name=f"Run {i}"))
+        paths.append(path)
+    return paths
+
+
+def _stored(settings: Settings) -> list[repo.ActivitySummary]:
+    with session_scope(open_store(settings)) as session:
+        runner = local_runner(session).id
+        return repo.list_activity_summaries(session, runner_id=runner)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_folder_is_imported_with_samples_beside_the_database(
+    tmp_path: Path, workers: int
+) -> None:
+    settings = Settings(home=tmp_path / "home", workers=workers)
+    _runs(tmp_path / "in", 5)
+    progress: list[tuple[int, int]] = []
+    report = import_paths(
+        settings, [tmp_path / "in"], on_progress=lambda d, t: progress.append((d, t))
+    )
+    assert (report.count("imported"), report.count("failed")) == (5, 0)
+    assert progress[0] == (0, 5)
+    assert progress[-1] == (5, 5)
+    stored = _stored(settings)
+    assert [s.name for s in stored] == [f"Run {i}" for i in range(5)]
+    assert all(s.avg_cadence_spm == 170.0 and s.records == 30 for s in stored)
+    with session_scope(open_store(settings)) as session:
+        samples = repo.load_samples(session, settings.samples_dir, activity_id=stored[0].id)
+    np.testing.assert_array_equal(samples.channels["hr_bpm"], np.full(30, 140.0))
+
+
+def test_importing_the_same_files_again_changes_nothing(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", workers=2)
+    _runs(tmp_path / "in", 4)
+    import_paths(settings, [tmp_path / "in"])
+    files_before = sorted(p.name for p in settings.samples_dir.iterdir())
+    again = import_paths(settings, [tmp_path / "in"])
+    assert (again.count("imported"), again.count("duplicate")) == (0, 4)
+    assert len(_stored(settings)) == 4
+    assert sorted(p.name for p in settings.samples_dir.iterdir()) == files_before
+
+
+def test_the_same_activity_in_another_wrapping_or_format_is_a_duplicate(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home")
+    (original,) = _runs(tmp_path / "in", 1)
+    gz = tmp_path / "copy.gpx.gz"
+    gz.write_bytes(gzip.compress(original.read_bytes()))
+    renamed = tmp_path / "renamed.gpx"  # other bytes, same start second and device
+    renamed.write_bytes(original.read_bytes().replace(b"Run 0", b"Renamed"))
+    report = import_paths(settings, [original, gz, renamed])
+    assert [o.status for o in report.outcomes] == ["imported", "duplicate", "duplicate"]
+    assert "start and device" in report.outcomes[2].detail
+    assert len(_stored(settings)) == 1
+
+
+def test_a_bad_file_among_good_ones_is_reported_and_the_rest_are_stored(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", workers=2)
+    good = _runs(tmp_path / "in", 3)
+    bad = tmp_path / "in" / "broken.tcx"
+    bad.write_bytes(tcx_bytes([10])[:200])
+    junk = tmp_path / "in" / "notes.gpx"
+    junk.write_text("hello")
+    report = import_paths(settings, [*good, bad, junk])
+    failed = {o.label: o.detail for o in report.outcomes if o.status == "failed"}
+    assert set(failed) == {str(bad), str(junk)}
+    assert "not well-formed TCX" in failed[str(bad)]
+    assert "not an activity file" in failed[str(junk)]
+    assert len(_stored(settings)) == 3
+
+
+def test_strava_gear_becomes_a_shoe_for_runs_but_not_for_rides(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    (export / "activities").mkdir(parents=True)
+    run = gpx_bytes([straight_run(30)], sport=None)
+    ride = gpx_bytes([straight_run(30, start_s=90_000)], sport=None)
+    (export / "activities" / "1.gpx.gz").write_bytes(gzip.compress(run))
+    (export / "activities" / "2.gpx").write_bytes(ride)
+    (export / "activities.csv").write_text(
+        "Activity ID,Activity Name,Activity Type,Distance,Activity Gear,Filename,Distance\n"
+        "1,Lunch Run,Run,0.1,Kinvara 14,activities/1.gpx.gz,100\n"
+        "2,Spin,Ride,0.1,Old Bike,activities/2.gpx,100\n"
+    )
+    settings = Settings(home=tmp_path / "home")
+    import_paths(settings, [export])
+    first, second = _stored(settings)
+    assert (first.name, first.sport, first.shoe_name) == ("Lunch Run", "running", "Kinvara 14")
+    assert (second.sport, second.shoe_name) == ("cycling", None)
+    with session_scope(open_store(settings)) as session:
+        shoes = repo.list_shoes(session, runner_id=local_runner(session).id)
+    assert [(s.name, s.activities) for s in shoes] == [("Kinvara 14", 1)]
+
+
+def test_a_stale_orphan_samples_file_is_cleaned_by_the_next_import(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home")
+    settings.samples_dir.mkdir(parents=True)
+    orphan = settings.samples_dir / ("ef" * 32 + ".npz")
+    orphan.write_bytes(b"left by an import that never committed")
+    old = time.time() - 7200
+    os.utime(orphan, (old, old))
+    import_paths(settings, _runs(tmp_path / "in", 1))
+    assert not orphan.exists()
+    assert len(list(settings.samples_dir.glob("*.npz"))) == 1
+
+
+def test_a_missing_path_stops_before_anything_is_imported(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home")
+    with pytest.raises(InputError, match="does not exist"):
+        import_paths(settings, [*_runs(tmp_path / "in", 1), tmp_path / "missing.fit"])
+    assert not (tmp_path / "home").exists()
