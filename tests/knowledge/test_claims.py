@@ -477,3 +477,86 @@ def _all_text(record: object) -> str:
     else:
         parts = [str(record)]
     return " ".join(" ".join(parts).split())
+
+
+@pytest.mark.parametrize(
+    ("record_id", "source", "phrases"),
+    [
+        pytest.param(rid, src, phr, id=rid, marks=pytest.mark.covers(rid))
+        for rid, src, phr in [
+            ("edu-causes", "lancet-2018-foster", ["non-specific", "sacroiliac"]),
+            ("edu-pain-not-damage", "lancet-2018-foster", ["not damaged", "next morning"]),
+            ("edu-running-form", "heiderscheit-2011", ["Overstriding", "bounce", "step rate"]),
+            ("edu-sleep", "nice-cks-lbp", ["pillow between the knees"]),
+            ("edu-standing-and-lifting", "mcgill-2016", ["Shift your weight", "hinge at the hips"]),
+            ("edu-staying-active", "dahm-2010-cochrane", ["walking", "safe"]),
+            ("myth-back-belts", "van-duijvenbode-2008-cochrane", ["no benefit"]),
+            ("myth-barefoot", "nielsen-2014", ["new load", "walking barefoot"]),
+            ("myth-crunches", "mcgill-2016", ["curl-up", "spine near neutral"]),
+            ("myth-hard-surfaces", "maselli-2020", ["sudden change"]),
+            ("myth-paracetamol-first", "nice-ng59", ["no better than a placebo", "pharmacist"]),
+            ("myth-spinal-misalignment", "lancet-2018-foster", ["does not move bones"]),
+            ("form-land-under-body", "heiderscheit-2011", ["overstriding"]),
+            ("form-less-bounce", "folland-2017", ["vertical bounce"]),
+            ("form-tall-relaxed", "folland-2017", ["eyes", "little direct evidence"]),
+            ("lifting-deadlift-form", "mcgill-2016", ["long back", "lift from blocks"]),
+            ("load-dial-back", "silbernagel-2007", ["5 out of 10", "next morning"]),
+            ("posture-standing", "lancet-2018-foster", ["Shift your weight", "low step"]),
+            ("prev-cool-down", "van-hooren-2018", ["does not prevent injury"]),
+            ("prev-dynamic-warm-up", "fradkin-2010", ["leg swings", "not proven"]),
+            ("recovery-days", "trials-2023-walkrun", ["rest day"]),
+            ("shoes-barefoot-transition", "nielsen-2014", ["walk barefoot first"]),
+            ("shoes-fit-comfort", "nigg-2015", ["comfortable", "no shoe type"]),
+            ("strength-core-hips", "steffens-2016", ["once or twice a week"]),
+            ("surface-change-is-load", "nielsen-2014", ["gradually"]),
+            ("surface-variety", "maselli-2020", ["hard surfaces cause back pain is weak"]),
+        ]
+    ],
+)
+def test_education_and_prevention_records_state_their_point(
+    record_id: str, source: str, phrases: list[str]
+) -> None:
+    record = KB.get(record_id)
+    assert source in record.sources
+    text = _all_text(record)
+    for phrase in phrases:
+        assert phrase in text, phrase
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "category", "target", "phase"),
+    [
+        pytest.param(eid, cat, tgt, ph, id=eid, marks=pytest.mark.covers(eid))
+        for eid, cat, tgt, ph in [
+            ("abdominal-drawing-in", "motor_control", "transverse abdominis", "settle"),
+            ("crook-lying-breathing", "motor_control", "diaphragm", "settle"),
+            ("heel-slides", "motor_control", "deep abdominals", "settle"),
+            ("pelvic-tilt", "mobility", "pelvic control", "settle"),
+            ("lower-trunk-rotation", "mobility", "lumbar spine mobility", "settle"),
+            ("cat-cow", "mobility", "lumbar and thoracic spine mobility", "settle"),
+            ("hip-flexor-stretch", "stretch", "iliopsoas", "restore"),
+            ("piriformis-stretch", "stretch", "piriformis", "restore"),
+            ("hip-hinge-dowel", "motor_control", "hip hinge pattern", "restore"),
+            ("clamshell", "strength", "gluteus medius", "restore"),
+            ("dead-bug", "motor_control", "transverse abdominis", "restore"),
+            ("pilates-leg-circles", "motor_control", "deep abdominals", "restore"),
+            ("bird-dog", "motor_control", "back extensors", "strengthen"),
+            ("mcgill-curl-up", "strength", "rectus abdominis", "strengthen"),
+            ("side-lying-hip-abduction", "strength", "gluteus medius", "strengthen"),
+            ("suitcase-carry", "strength", "quadratus lumborum", "strengthen"),
+            ("side-plank", "strength", "obliques", "return_to_run"),
+            ("pallof-press", "strength", "obliques", "return_to_run"),
+            ("split-squat", "strength", "quadriceps", "return_to_run"),
+            ("step-up", "strength", "gluteus medius", "return_to_run"),
+            ("calf-raise", "strength", "soleus", "return_to_run"),
+            ("thoracic-open-book", "mobility", "thoracic rotation", "prevent"),
+        ]
+    ],
+)
+def test_exercises_are_classified_by_what_they_train_and_when(
+    exercise_id: str, category: str, target: str, phase: str
+) -> None:
+    exercise = KB.one(Exercise, exercise_id)
+    assert exercise.category == category
+    assert target in exercise.targets
+    assert phase in exercise.phases

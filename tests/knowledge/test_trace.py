@@ -133,3 +133,32 @@ def test_the_longest_record_id_prefix_wins_for_dotted_ids() -> None:
     rows = {row.record_id: row for row in trace.rows}
     assert rows["referral.chronic"].tests == ("tests/test_x.py::test_y",)
     assert rows["referral"].tests == ()
+
+
+COMPREHENSIONS = """
+import pytest
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.covers(n)) for n in ("alpha", "beta")]
+)
+def test_names(name: str) -> None:
+    assert name
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [pytest.param(n, s, marks=pytest.mark.covers(n)) for n, s in [("gamma", 1), ("delta", 2)]],
+)
+def test_pairs(name: str, size: int) -> None:
+    assert size
+"""
+
+
+def test_covers_bound_by_a_comprehension_over_literals_are_found(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_comp.py").write_text(COMPREHENSIONS, encoding="utf-8")
+    covers = find_covers(tmp_path / "tests")
+    assert covers["alpha"] == covers["beta"] == ("tests/test_comp.py::test_names",)
+    assert covers["gamma"] == covers["delta"] == ("tests/test_comp.py::test_pairs",)
+    assert set(covers) == {"alpha", "beta", "gamma", "delta"}

@@ -164,12 +164,42 @@ def _pytestmark_ids(body: list[ast.stmt]) -> tuple[str, ...]:
 
 
 def _marks_in(expression: ast.expr) -> Iterator[str]:
-    """String ids of every `*.mark.covers(...)` call anywhere inside an expression."""
+    """String ids of every `*.mark.covers(...)` call anywhere inside an expression.
+
+    Arguments are string literals, or names bound by a comprehension over literal strings
+    (`[pytest.param(n, marks=pytest.mark.covers(n)) for n in ("a", "b")]`).
+    """
+    bindings = _comprehension_bindings(expression)
     for node in ast.walk(expression):
         if isinstance(node, ast.Call) and _is_covers(node.func):
             for arg in node.args:
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     yield arg.value
+                elif isinstance(arg, ast.Name):
+                    yield from bindings.get(arg.id, ())
+
+
+def _comprehension_bindings(expression: ast.expr) -> dict[str, list[str]]:
+    """Loop variable -> the literal strings it takes, for comprehensions over literals."""
+    bindings: dict[str, list[str]] = {}
+    for node in ast.walk(expression):
+        if not (
+            isinstance(node, ast.comprehension) and isinstance(node.iter, ast.List | ast.Tuple)
+        ):
+            continue
+        for item in node.iter.elts:
+            for name, value in _bind(node.target, item):
+                bindings.setdefault(name, []).append(value)
+    return bindings
+
+
+def _bind(target: ast.expr, item: ast.expr) -> Iterator[tuple[str, str]]:
+    if isinstance(target, ast.Name):
+        if isinstance(item, ast.Constant) and isinstance(item.value, str):
+            yield target.id, item.value
+    elif isinstance(target, ast.Tuple) and isinstance(item, ast.Tuple | ast.List):
+        for sub_target, sub_item in zip(target.elts, item.elts, strict=False):
+            yield from _bind(sub_target, sub_item)
 
 
 def _is_covers(func: ast.expr) -> bool:
