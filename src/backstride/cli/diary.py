@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+import sys
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -210,6 +211,17 @@ def delete(entry_id: int = typer.Argument(..., help="The entry id `diary list` s
     """Delete one diary entry."""
     tracking.delete_entry(load_settings(), entry_id)
     typer.echo(f"Deleted diary entry {entry_id}.")
+
+
+@app.command("assessment")
+def assessment(
+    source: str = typer.Option(..., "--input", "-i", help="Case file (.yaml/.json), - for stdin."),
+) -> None:
+    """Assess a case file and store it as the baseline your progress is measured from."""
+    result = tracking.store_assessment(
+        load_settings(), source, stdin=sys.stdin, now=datetime.now(UTC)
+    )
+    typer.echo(f"Stored the assessment (urgency: {result.urgency}). {result.action}")
 
 
 @app.command("questions")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from backstride.config import load_settings
+from backstride.errors import InputError
 from backstride.services import tracking
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -18,9 +19,14 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 def report(
     fmt: str = typer.Option("pdf", "--format", help="pdf or html."),
     out: Annotated[Path | None, typer.Option("--out", help="The file to write.")] = None,
+    today: str = typer.Option(None, "--today", help="Report as of this day, YYYY-MM-DD."),
 ) -> None:
     """Write the clinician report: assessments, flags, scores over time, pain chart, training."""
-    content = tracking.clinician_report(load_settings(), fmt=fmt, today=date.today())
+    try:
+        day = date.today() if today is None else date.fromisoformat(today)
+    except ValueError as exc:
+        raise InputError(f"--today must be YYYY-MM-DD, got {today!r}") from exc
+    content = tracking.clinician_report(load_settings(), fmt=fmt, today=day)
     target = out or Path(f"backstride-report.{fmt}")
     target.write_bytes(content)
     typer.echo(f"Wrote the clinician report to {target}")

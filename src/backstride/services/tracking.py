@@ -465,3 +465,15 @@ def clinician_report(settings: Settings, *, fmt: str, today: date) -> bytes:
     if fmt == "pdf":
         return render_pdf(data, kb)
     return render_html(data, kb).encode("utf-8")
+
+
+def store_assessment(
+    settings: Settings, source: str, *, stdin: Any, now: datetime
+) -> AssessmentResult:
+    """Assess a case file and keep it as the diary's baseline (and for the report)."""
+    from backstride.services.assessment import assess_source
+
+    case, result = assess_source(source, stdin=stdin)
+    with session_scope(open_store(settings)) as session:
+        record_assessment(session, case, result, now=now)
+    return result
