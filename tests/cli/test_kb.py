@@ -180,3 +180,11 @@ def test_checklist_as_json_maps_every_seed_topic_to_its_records(home: Path) -> N
     rows = {row["topic"]: row for row in json.loads(result.stdout)}
     assert all(row["records"] for row in rows.values())
     assert "myth-bed-rest" in rows["bed-rest"]["records"]
+
+
+@pytest.mark.covers("edu-anatomy")
+def test_show_prints_the_anatomy_diagram_with_its_bracketed_labels(home: Path) -> None:
+    result = run_backstride("kb", "show", "edu-anatomy")
+    assert result.code == 0, result.stderr
+    assert "|  L1  |==[facet]" in result.stdout
+    assert "SACRUM" in result.stdout

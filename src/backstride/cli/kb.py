@@ -11,6 +11,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from backstride.errors import InputError, KnowledgeBaseError, NotFoundError
 from backstride.knowledge import load_knowledge_base
@@ -93,7 +94,7 @@ def validate(
         return
     table = _table("Kind", "Records")
     for kind, count in sorted(counts.items()):
-        table.add_row(kind, str(count))
+        _add_row(table, kind, str(count))
     typer.echo(f"Knowledge base {kb.version} is valid (digest {kb.digest}).")
     Console().print(table)
     covered = len(SEED_TOPICS) - len(missing)
@@ -118,7 +119,7 @@ def list_records(
     for item in items:
         details = [_text(getattr(item, name)) for name in DETAIL_FIELDS.get(kind, ())]
         sources = _text(getattr(item, "sources", ()))
-        table.add_row(str(getattr(item, "id", "")), _title(item), *details, sources)
+        _add_row(table, str(getattr(item, "id", "")), _title(item), *details, sources)
     Console().print(table)
     typer.echo(f"{len(items)} {what.value}")
 
@@ -140,13 +141,13 @@ def show(
         _print_json({"kind": kind_name(item), "record": _dump(item), "knowledge_base": kb.stamp})
         return
     table = _table("Field", "Value")
-    table.add_row("kind", kind_name(item))
+    _add_row(table, "kind", kind_name(item))
     for name, value in _dump(item).items():
         if value not in (None, [], ""):
-            table.add_row(name, _text(value))
+            _add_row(table, name, _text(value))
     for source_id in getattr(item, "sources", ()):
         source = kb.sources[source_id]
-        table.add_row(f"source {source_id}", f"{source.authors} ({source.year}). {source.title}")
+        _add_row(table, f"source {source_id}", f"{source.authors} ({source.year}). {source.title}")
     Console().print(table)
 
 
@@ -166,7 +167,7 @@ def checklist(
         return
     table = _table("Topic", "What it covers", "Records")
     for topic, ids in covered.items():
-        table.add_row(topic, SEED_TOPICS[topic], _text(ids) or "MISSING")
+        _add_row(table, topic, SEED_TOPICS[topic], _text(ids) or "MISSING")
     Console().print(table)
 
 
@@ -186,7 +187,7 @@ def trace(
         return
     table = _table("Record", "Kind", "Sources", "Tests")
     for row in result.rows:
-        table.add_row(row.record_id, row.kind, _text(row.sources), _text(row.tests) or "-")
+        _add_row(table, row.record_id, row.kind, _text(row.sources), _text(row.tests) or "-")
     Console().print(table)
     covered = len(result.rows) - len(result.uncovered)
     typer.echo(f"Records covered by a test: {covered}/{len(result.rows)}")
@@ -253,6 +254,11 @@ def _text(value: Any) -> str:
     if isinstance(value, BaseModel):
         return json.dumps(_dump(value), sort_keys=True, ensure_ascii=False)
     return "" if value is None else str(value)
+
+
+def _add_row(table: Table, *cells: str) -> None:
+    """Add a row of plain text (no Rich markup: ids and diagrams contain brackets)."""
+    table.add_row(*(Text(cell) for cell in cells))
 
 
 def _table(*columns: str) -> Table:
