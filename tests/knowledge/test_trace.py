@@ -6,6 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
@@ -17,6 +19,8 @@ KB = load_knowledge_base()
 
 SAMPLE = """
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest import mark
 
 pytestmark = [pytest.mark.covers("module-wide")]
@@ -137,6 +141,8 @@ def test_the_longest_record_id_prefix_wins_for_dotted_ids() -> None:
 
 COMPREHENSIONS = """
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 @pytest.mark.parametrize(
@@ -162,3 +168,11 @@ def test_covers_bound_by_a_comprehension_over_literals_are_found(tmp_path: Path)
     assert covers["alpha"] == covers["beta"] == ("tests/test_comp.py::test_names",)
     assert covers["gamma"] == covers["delta"] == ("tests/test_comp.py::test_pairs",)
     assert set(covers) == {"alpha", "beta", "gamma", "delta"}
+
+
+@given(st.sets(st.sampled_from(sorted(KB.records)), max_size=25))
+def test_exactly_the_named_records_are_covered(named: set[str]) -> None:
+    trace = build_trace(KB, dict.fromkeys(named, ("tests/test_x.py::test_y",)))
+    assert set(trace.uncovered) == set(KB.records) - named
+    assert trace.unknown == {}
+    assert len(trace.rows) == len(KB.records)
