@@ -1,0 +1,108 @@
+"""Clinical vignettes: expected urgency, red flags, referrals, patterns and duration."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backstride.assess.casefile import case_from_data
+from backstride.assess.triage import assess
+from backstride.knowledge import KnowledgeBase
+from tests.assess.conftest import load_vignettes
+from tests.conftest import run_backstride
+
+VIGNETTES = load_vignettes()
+IDS = [v["id"] for v in VIGNETTES]
+
+ALL_RULES = pytest.mark.covers(
+    "cauda_equina",
+    "progressive_neuro_deficit",
+    "major_trauma",
+    "vascular_or_visceral_mimic",
+    "metastatic_cord_compression",
+    "infection",
+    "renal_mimic",
+    "fracture",
+    "malignancy",
+    "urgency.emergency",
+    "urgency.urgent",
+    "urgency.soon",
+    "urgency.self_care",
+    "referral.under_16",
+    "referral.radicular",
+    "referral.not_recovering",
+    "referral.chronic",
+    "referral.inflammatory",
+    "referral.high_psychosocial_risk",
+    "duration.acute",
+    "duration.subacute",
+    "duration.chronic",
+    "pattern.radicular",
+    "pattern.inflammatory",
+    "pattern.sacroiliac",
+    "pattern.nonspecific",
+    "startback",
+    "rmdq",
+)
+
+
+def _outcome(result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "urgency": result["urgency"],
+        "red_flags": result["red_flags"],
+        "referral_reasons": result["referral_reasons"],
+        "patterns": result["patterns"],
+        "duration": result["duration"],
+        "weak_flags": result["weak_flags"],
+    }
+
+
+def _expected(vignette: dict[str, Any]) -> dict[str, Any]:
+    return {"weak_flags": [], **vignette["expect"]}
+
+
+def test_the_vignette_table_is_large_and_every_id_is_unique() -> None:
+    assert len(VIGNETTES) >= 40
+    assert len(set(IDS)) == len(IDS)
+
+
+@ALL_RULES
+def test_the_vignettes_cover_every_red_flag_urgency_pattern_referral_and_duration() -> None:
+    seen = {key: set() for key in ("urgency", "red_flags", "referral_reasons", "patterns")}
+    durations = set()
+    for vignette in VIGNETTES:
+        expect = vignette["expect"]
+        seen["urgency"].add(expect["urgency"])
+        for key in ("red_flags", "referral_reasons", "patterns"):
+            seen[key].update(expect[key])
+        durations.add(expect["duration"])
+    assert seen["urgency"] == {"emergency", "urgent", "soon", "self_care"}
+    assert len(seen["red_flags"]) == 9
+    assert len(seen["referral_reasons"]) == 6
+    assert seen["patterns"] == {"nonspecific", "radicular", "sacroiliac", "inflammatory"}
+    assert durations == {"acute", "subacute", "chronic", None}
+
+
+@ALL_RULES
+@pytest.mark.parametrize("vignette", VIGNETTES, ids=IDS)
+def test_each_vignette_is_assessed_as_expected_through_the_api(
+    vignette: dict[str, Any], kb: KnowledgeBase
+) -> None:
+    result = assess(case_from_data(vignette["case"]), kb).to_dict()
+    assert _outcome(result) == _expected(vignette)
+
+
+@ALL_RULES
+@pytest.mark.parametrize("vignette", VIGNETTES, ids=IDS)
+def test_each_vignette_is_assessed_as_expected_through_the_real_command(
+    vignette: dict[str, Any], home: Path
+) -> None:
+    case_file = home / f"{vignette['id']}.json"
+    case_file.write_text(json.dumps(vignette["case"]), encoding="utf-8")
+    result = run_backstride("assess", "--input", str(case_file), "--format", "json")
+    assert result.code == 0, result.stderr
+    assert result.stderr == ""
+    assert _outcome(json.loads(result.stdout)) == _expected(vignette)
