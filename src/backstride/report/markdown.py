@@ -112,7 +112,9 @@ def _exercises(view: PlanView) -> str:
     lines = ["## How to do the exercises\n"]
     for p in view.exercises:
         lines.append(f"### {p.name}\n")
-        lines.append(f"Starting dose: {p.dose_text} [{p.exercise_id}, {', '.join(p.sources)}]\n")
+        lines.append(
+            f"First dose in your plan: {p.dose_text} [{p.exercise_id}, {', '.join(p.sources)}]\n"
+        )
         lines += [f"{n}. {step}" for n, step in enumerate(p.steps, 1)]
         if p.caution_text:
             lines.append(f"\n> Caution: {p.caution_text}")

@@ -1,0 +1,60 @@
+"""The plan calendar: parsed back with icalendar, one event per session, deterministic."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from icalendar import Calendar
+
+from backstride.report.ics import plan_ics
+from tests.plan.report_plans import plan_for
+
+
+def _events(data: bytes) -> list[object]:
+    return list(Calendar.from_ical(data).walk("VEVENT"))
+
+
+def test_calendar_has_one_event_per_session_with_dose_in_the_description() -> None:
+    plan = plan_for("self_care_runner")
+    events = _events(plan_ics(plan))
+    sessions = [d for d in plan.days if d.kind != "rest"]
+    assert len(events) == len(sessions)
+    for event, day in zip(events, sessions, strict=True):
+        assert event["dtstart"].dt == day.on  # type: ignore[index]
+        description = str(event["description"])  # type: ignore[index]
+        for p in day.exercises:
+            assert f"{p.name}: {p.dose_text}" in description
+        if day.run is not None:
+            assert day.run.text in description
+
+
+def test_every_event_has_a_unique_uid_and_a_dtstamp_fixed_to_the_plan_start() -> None:
+    plan = plan_for("self_care_runner")
+    events = _events(plan_ics(plan))
+    uids = [str(e["uid"]) for e in events]  # type: ignore[index]
+    assert len(set(uids)) == len(uids)
+    stamp = datetime(plan.start.year, plan.start.month, plan.start.day, tzinfo=UTC)
+    assert {e["dtstamp"].dt for e in events} == {stamp}  # type: ignore[index]
+
+
+def test_calendar_is_byte_identical_for_the_same_plan_and_valid_icalendar() -> None:
+    plan = plan_for("self_care_runner")
+    first, second = plan_ics(plan), plan_ics(plan)
+    assert first == second
+    text = first.decode()
+    assert text.startswith("BEGIN:VCALENDAR\r\n")
+    assert "VERSION:2.0" in text
+    assert "PRODID:" in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_reminders_are_optional_display_alarms() -> None:
+    plan = plan_for("self_care_runner")
+    with_alarm = Calendar.from_ical(plan_ics(plan, reminder=True))
+    alarms = list(with_alarm.walk("VALARM"))
+    assert len(alarms) == len(_events(plan_ics(plan)))
+    assert all(str(a["action"]) == "DISPLAY" for a in alarms)
+
+
+def test_emergency_plan_calendar_has_no_events() -> None:
+    assert _events(plan_ics(plan_for("emergency_cauda_equina"))) == []

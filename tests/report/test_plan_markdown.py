@@ -1,0 +1,36 @@
+"""The Markdown plan: every section, cited items and exercise steps."""
+
+from __future__ import annotations
+
+from backstride.report.markdown import plan_markdown
+from tests.plan.report_plans import KB, plan_for
+
+
+def test_markdown_has_phases_schedule_exercises_treatments_and_sources() -> None:
+    plan = plan_for("self_care_runner")
+    text = plan_markdown(plan, KB)
+    for block in plan.phases:
+        assert f"## {block.title} (" in text
+    assert text.count("| ") > len(plan.days)
+    assert "## How to do the exercises" in text
+    assert f"1. {plan.days[0].exercises[0].steps[0]}" in text
+    assert "(Not recommended)" in text
+    assert "`nice-ng59`" in text
+    assert plan.kb_digest[:12] in text
+
+
+def test_interim_markdown_puts_the_referral_first() -> None:
+    plan = plan_for("soon_sciatica")
+    text = plan_markdown(plan, KB)
+    first_section = text.split("## First")[1].split("##")[0]
+    assert "Book a review" in first_section
+    assert "Return to running (" not in text
+
+
+def test_emergency_markdown_has_only_the_action_and_what_to_tell_the_clinician() -> None:
+    plan = plan_for("emergency_cauda_equina")
+    text = plan_markdown(plan, KB)
+    assert plan.assessment.action in text
+    assert "What to tell the clinician" in text
+    assert "## Day by day" not in text
+    assert "## How to do the exercises" not in text
