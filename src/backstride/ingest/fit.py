@@ -30,10 +30,12 @@ def read_fit(data: bytes, *, source_name: str = "") -> Activity:
     walking, hiking — FIT stores strides per minute, one leg); for every other sport it is
     the device's cadence as recorded (revolutions or strokes per minute). In multisport
     files the doubling follows each record's session. Developer fields (Stryd and other
-    Connect IQ apps) fill `power_w`, `stance_time_ms` and `vertical_oscillation_mm` only
-    when the file has no native field for that channel. Damage that leaves data readable
-    (bad CRC, truncation, chained garbage) becomes `warnings`; non-FIT bytes raise
-    NotActivityFileError, unsalvageable files CorruptFileError.
+    Connect IQ apps) fill a channel only when the file has no native field for it: those
+    that name a native record field, and by name Power, Ground Time and Vertical
+    Oscillation (cm converted to mm) — so Garmin's own running dynamics win over Stryd's.
+    Damage that leaves data readable (bad CRC, truncation, chained garbage) becomes
+    `warnings`; non-FIT bytes raise NotActivityFileError, unsalvageable files
+    CorruptFileError. Records without a valid timestamp are dropped (with a warning).
     """
     decoded = decode_fit(data)
     label = f"{source_name}: " if source_name else ""

@@ -17,6 +17,7 @@ from backstride.ingest.fit_scan import Scan, scan
 #: 1989-12-31T00:00:00Z, the FIT epoch, in Unix seconds
 FIT_EPOCH_S = 631065600
 RECORD = 20
+DEV_PREFIX = "\x00dev:"  # keeps developer columns apart from profile names while merging
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +27,14 @@ class MessageTable:
     Numbers are float64 with NaN for invalid values, after the profile's scale and offset
     (positions stay in semicircles); arrays are 2-D; strings are object arrays (None for
     empty); date_time fields are datetime64[ms] UTC with NaT for invalid. `order` is each
-    message's index among all data messages of the file.
+    message's index among all data messages of the file. Developer fields are kept apart
+    in `developer`, by their described name (see DecodedFit.developer_fields).
     """
 
     name: str
     order: npt.NDArray[np.int64]
     fields: dict[str, Column]
+    developer: dict[str, Column]
 
     def __len__(self) -> int:
         return len(self.order)
@@ -86,7 +89,8 @@ def _decode(data: bytes) -> DecodedFit:
             continue
         columns = _profile_columns(rows)
         if rows.definition.dev_fields:
-            columns.update(developer_columns(rows, descriptions, known=known, warnings=warnings))
+            found_dev = developer_columns(rows, descriptions, known=known, warnings=warnings)
+            columns.update({DEV_PREFIX + name: column for name, column in found_dev.items()})
         parts[rows.definition.global_num].append((rows.order, columns))
     tables = {num: merge(p) for num, p in parts.items()}
     if found.compressed:
@@ -207,7 +211,9 @@ def _table(num: int, order: npt.NDArray[np.int64], cols: dict[str, Column]) -> M
     time_names = {f.name for f in profile.fields.values() if f.is_time}
     for name in time_names & cols.keys():
         cols[name] = to_datetime64(cols[name])
-    return MessageTable(profile.name, order, cols)
+    native = {k: v for k, v in cols.items() if not k.startswith(DEV_PREFIX)}
+    developer = {k[len(DEV_PREFIX) :]: v for k, v in cols.items() if k.startswith(DEV_PREFIX)}
+    return MessageTable(profile.name, order, native, developer)
 
 
 def to_datetime64(seconds: Column) -> Column:

@@ -27,7 +27,19 @@ _NATIVE: dict[str, tuple[str, str | None]] = {
     "power_w": ("power", None),
 }
 #: record field numbers a developer field may name as its native equivalent
-_NATIVE_NUMBERS = {7: "power_w", 39: "vertical_oscillation_mm", 41: "stance_time_ms"}
+_NATIVE_NUMBERS = {
+    2: "altitude_m",
+    3: "hr_bpm",
+    5: "distance_m",
+    6: "speed_mps",
+    7: "power_w",
+    39: "vertical_oscillation_mm",
+    41: "stance_time_ms",
+    73: "speed_mps",
+    78: "altitude_m",
+    83: "vertical_ratio_pct",
+    85: "step_length_mm",
+}
 #: developer field names (lower case) -> channel, for apps that do not name a native field
 _DEV_NAMES = {
     "power": "power_w",
@@ -56,16 +68,20 @@ def record_samples(decoded: DecodedFit, *, default_sport: str) -> tuple[Samples,
     cadence = _cadence(decoded, records, stamps, default_sport)
     if cadence is not None:
         channels["cadence_spm"] = cadence
+    kept = {name: values[keep] for name, values in channels.items()}
     samples = Samples(
         timestamp=stamps[keep].astype("datetime64[ms]"),
-        channels={name: values[keep] for name, values in channels.items()},
+        channels={name: values for name, values in kept.items() if not np.isnan(values).all()},
     )
     return samples, warnings
 
 
-def _number(records: MessageTable, name: str | None) -> FloatArray | None:
+def _number(
+    records: MessageTable, name: str | None, *, developer: bool = False
+) -> FloatArray | None:
     """A 1-D float column (first element of an array field), None when absent or empty."""
-    column = None if name is None else records.get(name)
+    source = records.developer if developer else records.fields
+    column = None if name is None else source.get(name)
     if column is None or column.dtype.kind != "f":
         return None
     values = column if column.ndim == 1 else column[:, 0]
@@ -92,10 +108,10 @@ def _developer_channels(decoded: DecodedFit, records: MessageTable) -> dict[str,
     out: dict[str, FloatArray] = {}
     for name, described in decoded.developer_fields.items():
         channel = _developer_channel(described)
-        values = _number(records, name) if channel else None
+        values = _number(records, name, developer=True) if channel else None
         if channel is None or values is None or channel in out:
             continue
-        if channel == "vertical_oscillation_mm":
+        if channel == "vertical_oscillation_mm" and described.native_field is None:
             factor = _TO_MM.get((described.units or "mm").strip().lower())
             if factor is None:
                 continue

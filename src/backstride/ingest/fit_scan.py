@@ -56,6 +56,8 @@ class _StopError(Exception):
 
 def scan(data: bytes) -> Scan:
     """Locate every message of a (possibly chained, truncated or damaged) FIT file."""
+    if not data:
+        raise NotActivityFileError("not a FIT file: it is empty")
     result = Scan()
     arr = np.frombuffer(data, dtype=np.uint8)
     pos = 0

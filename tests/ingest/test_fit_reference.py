@@ -1,0 +1,229 @@
+"""Our FIT reader agrees with fitdecode (and garmin-fit-sdk) on every corpus FIT file."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import io
+import zipfile
+from pathlib import Path
+
+import fitdecode
+import numpy as np
+import pytest
+
+from backstride.errors import IngestError, NotActivityFileError
+from backstride.ingest.fit import read_fit
+from backstride.ingest.fit_decode import FIT_EPOCH_S
+from backstride.ingest.fit_samples import ON_FOOT, SEMICIRCLE_DEG
+from tests.conftest import CORPUS
+
+SPORTS: dict[object, str] = {1: "running", 11: "walking", 17: "hiking"}  # fitdecode may give ints
+NATIVE = {
+    "distance_m": ("distance",),
+    "speed_mps": ("enhanced_speed", "speed"),
+    "altitude_m": ("enhanced_altitude", "altitude"),
+    "hr_bpm": ("heart_rate",),
+    "vertical_oscillation_mm": ("vertical_oscillation",),
+    "stance_time_ms": ("stance_time",),
+    "step_length_mm": ("step_length",),
+    "vertical_ratio_pct": ("vertical_ratio",),
+    "power_w": ("power",),
+}
+
+
+def _manifest() -> list[dict[str, str]]:
+    path = CORPUS / "MANIFEST.csv"
+    if not path.is_file():
+        return []
+    with path.open(newline="") as handle:
+        return [row for row in csv.DictReader(handle) if row["category"].startswith("fit")]
+
+
+ROWS = _manifest()
+GOOD = [r["file"] for r in ROWS if not r["intentionally_corrupt"] and r["category"] == "fit"]
+BAD = [r for r in ROWS if r["intentionally_corrupt"]]
+PACKED = [r["file"] for r in ROWS if r["category"] in {"fit_gz", "fit_zip"}]
+
+
+def _first(value: object) -> float:
+    if isinstance(value, tuple):
+        value = value[0] if value else None
+    return np.nan if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _reference_records(data: bytes) -> tuple[list[dict[str, object]], list[tuple[int, int]]]:
+    """fitdecode's record fields (raw processor) and (session start, sport) pairs."""
+    records, sessions = [], []
+    reader = fitdecode.FitReader(
+        io.BytesIO(data),
+        processor=fitdecode.DataProcessorBase(),
+        check_crc=fitdecode.CrcCheck.DISABLED,
+        error_handling=fitdecode.ErrorHandling.IGNORE,
+    )
+    with contextlib.suppress(fitdecode.FitError), reader:
+        for frame in reader:
+            if not isinstance(frame, fitdecode.FitDataMessage):
+                continue
+            if frame.name == "record":
+                records.append(_values(frame))
+            elif frame.name == "session":
+                values = {f.name: f.value for f in frame.fields}
+                sessions.append((values.get("start_time"), values.get("sport")))
+    return records, sessions
+
+
+def _values(frame: fitdecode.FitDataMessage) -> dict[str, object]:
+    """Field values by name; a component expansion never hides a real value of that name."""
+    values: dict[str, object] = {}
+    for field in frame.fields:
+        if values.get(field.name) is None:
+            values[field.name] = field.value
+    return values
+
+
+def _expected(
+    records: list[dict[str, object]], sessions: list[tuple[int, int]]
+) -> dict[str, np.ndarray]:
+    records = [r for r in records if r.get("timestamp") is not None]
+    out: dict[str, np.ndarray] = {
+        "timestamp": np.array(
+            [(int(r["timestamp"]) + FIT_EPOCH_S) * 1000 for r in records],
+            dtype=np.int64,  # type: ignore[call-overload]
+        ).view("datetime64[ms]")
+    }
+    if any(r.get("position_lat") is not None for r in records):
+        out["lat_deg"] = np.array([_first(r.get("position_lat")) for r in records]) * SEMICIRCLE_DEG
+        out["lon_deg"] = (
+            np.array([_first(r.get("position_long")) for r in records]) * SEMICIRCLE_DEG
+        )
+    for channel, names in NATIVE.items():
+        values = np.array(
+            [next((_first(r[n]) for n in names if r.get(n) is not None), np.nan) for r in records]
+        )
+        if not np.isnan(values).all():
+            out[channel] = values
+    cadence = np.array([_first(r.get("cadence")) for r in records])
+    if not np.isnan(cadence).all():
+        fraction = np.nan_to_num(np.array([_first(r.get("fractional_cadence")) for r in records]))
+        out["cadence_spm"] = (cadence + fraction) * _foot_factor(records, sessions)
+    return out
+
+
+def _foot_factor(records: list[dict[str, object]], sessions: list[tuple[int, int]]) -> np.ndarray:
+    stamps = np.array([int(r["timestamp"]) for r in records])  # type: ignore[call-overload]
+    known = sorted((s, sport) for s, sport in sessions if s is not None)
+    sports = [sport for _, sport in sessions]
+    if len(known) < 2:
+        on_foot = bool(sports) and SPORTS.get(sports[0], sports[0]) in ON_FOOT
+        return np.full(len(stamps), 2.0 if on_foot else 1.0)
+    factor = np.ones(len(stamps))
+    for start, sport in known:
+        factor[stamps >= start] = 2.0 if SPORTS.get(sport, sport) in ON_FOOT else 1.0
+    return factor
+
+
+def _assert_same(ours: np.ndarray, theirs: np.ndarray, channel: str) -> None:
+    if channel == "timestamp":
+        np.testing.assert_array_equal(ours, theirs, err_msg=channel)
+    else:
+        np.testing.assert_allclose(
+            ours, theirs, rtol=1e-9, atol=1e-6, equal_nan=True, err_msg=channel
+        )
+
+
+def _compare(data: bytes) -> None:
+    activity = read_fit(data)
+    expected = _expected(*_reference_records(data))
+    _assert_same(activity.samples.timestamp, expected.pop("timestamp"), "timestamp")
+    for channel, values in expected.items():
+        ours = activity.samples.get(channel)
+        assert ours is not None, f"{channel} missing"
+        _assert_same(ours, values, channel)
+    native_or_dev = set(expected) | {"power_w", "stance_time_ms", "vertical_oscillation_mm"}
+    assert set(activity.samples.channels) <= native_or_dev
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+@pytest.mark.parametrize("name", GOOD)
+def test_record_values_equal_fitdecode_for_every_sound_corpus_file(corpus: Path, name: str) -> None:
+    data = (corpus / name).read_bytes()
+    try:
+        read_fit(data)
+    except NotActivityFileError:
+        records, _ = _reference_records(data)
+        assert not [r for r in records if r.get("timestamp") is not None]
+        return
+    _compare(data)
+
+
+def _unpack(path: Path) -> bytes:
+    if path.suffix == ".gz":
+        return gzip.decompress(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if not n.split("/")[-1].startswith("._")]
+        return archive.read(next(n for n in names if n.lower().endswith(".fit")))
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", PACKED)
+def test_compressed_corpus_fit_files_decode_like_fitdecode(corpus: Path, name: str) -> None:
+    _compare(_unpack(corpus / name))
+
+
+#: every intentionally corrupt or real-world-bad corpus FIT file: what we must do with it
+#: (error type, or the samples we salvage and a phrase the warning must contain)
+CORRUPT = [
+    ("GoldenCheetah__HRM-unbucle-resync__._activity_2677977976.fit", NotActivityFileError, 0, ""),
+    (
+        "GoldenCheetah__Move_2019_03_17_10_24_32_Running.fit__._Move_2019_03_17_10_24_32_Running.fit",
+        NotActivityFileError,
+        0,
+        "",
+    ),
+    ("muktihari-fit__activity_truncated.fit", None, 14, ""),  # sound bytes, no session
+    ("tormoder-fit__mornindew-broken.fit", None, 6874, ""),  # every reader decodes it
+    ("python-fitparse__activity-activity-filecrc.fit", None, 28, "CRC mismatch"),
+    ("python-fitparse__activity-filecrc.fit", None, 14, "CRC mismatch"),
+    ("python-fitparse__activity-settings-corruptheader.fit", None, 14, "not a FIT file header"),
+    ("python-fitparse__activity-settings-nodata.fit", None, 14, "truncated"),
+    ("python-fitparse__activity-unexpected-eof.fit", None, 14, "truncated"),
+    ("python-fitparse__nick.fit", None, 14391, "cut short"),
+    ("python-fitparse__strava-android-app-201.10-b1218918.fit", None, 473, "no definition"),
+    # the references give up at the header (data size 0); the messages are all there
+    ("sports-lib__broken.fit", None, 2319, "not finalised"),
+]
+
+
+def test_the_corrupt_table_names_every_corrupt_corpus_file() -> None:
+    if not BAD:
+        pytest.skip("the shared activity corpus is not present in this clone")
+    assert {f"fit/{name}" for name, *_ in CORRUPT} == {r["file"] for r in BAD}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(("name", "error", "n_samples", "warning"), CORRUPT)
+def test_corrupt_corpus_files_raise_a_typed_error_or_salvage_with_a_warning(
+    corpus: Path, name: str, error: type[IngestError] | None, n_samples: int, warning: str
+) -> None:
+    data = (corpus / "fit" / name).read_bytes()
+    if error is not None:
+        with pytest.raises(error, match="not a FIT file"):
+            read_fit(data)
+        return
+    activity = read_fit(data)
+    assert len(activity.samples) == n_samples
+    if warning:
+        assert any(warning in text for text in activity.warnings)
+    else:
+        assert activity.warnings == ()
+    records, _ = _reference_records(data)
+    salvaged = [r for r in records if r.get("timestamp") is not None][:n_samples]
+    expected = _expected(salvaged, [])
+    assert len(salvaged) in {0, n_samples}  # fitdecode reads all of them or none
+    if salvaged:
+        _assert_same(activity.samples.timestamp, expected["timestamp"], "timestamp")
+        for channel in set(expected) - {"timestamp", "cadence_spm"}:
+            _assert_same(activity.samples.channels[channel], expected[channel], channel)
