@@ -90,7 +90,10 @@ def load_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: Pat
     km = analysis.series.distance_km
     fig = Figure(figsize=(11, 8))
     top, strip, bottom = fig.subplots(3, 1, sharex=True, height_ratios=(3, 1.4, 2))
-    top.bar(days, km[lo:hi], color="#92c5de", width=0.9, label="daily distance")
+    if len(days) <= 190:
+        top.bar(days, km[lo:hi], color="#92c5de", width=0.9, label="daily distance")
+    else:  # one polygon instead of thousands of bars for long histories
+        top.fill_between(days, km[lo:hi], step="mid", color="#92c5de", label="daily distance")
     top.plot(days, ewma(km, span_days=7)[lo:hi], color="#d6604d", label="7-day EWMA")
     top.plot(days, ewma(km, span_days=28)[lo:hi], color="#2166ac", label="28-day EWMA")
     top.set_ylabel("running distance (km/day)")
