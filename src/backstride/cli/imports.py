@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -41,7 +42,9 @@ def import_command(
     else:
         _print_text(report)
     if not any(o.status in ("imported", "duplicate") for o in report.outcomes):
-        raise typer.Exit(code=1)  # nothing usable was found or every file failed
+        # Nothing usable was found or every file failed. (typer.Exit would be swallowed by
+        # the root's non-standalone click main, so exit directly.)
+        sys.exit(1)
 
 
 def _print_text(report: ImportReport) -> None:

@@ -1,0 +1,113 @@
+"""`backstride activity summary FILE` through the real CLI: exact keys, never touches the store."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_backstride
+from tests.ingest.test_gpx import gpx_bytes, straight_run
+from tests.ingest.test_tcx import tcx_bytes
+
+KEYS = {
+    "sport",
+    "start_time",
+    "duration_s",
+    "distance_m",
+    "records",
+    "avg_hr_bpm",
+    "avg_cadence_spm",
+    "avg_speed_mps",
+    "has_running_dynamics",
+}
+
+
+def _summary(path: Path) -> dict[str, object]:
+    result = run_backstride("activity", "summary", str(path), "--format", "json")
+    assert result.code == 0, result.stderr
+    data: dict[str, object] = json.loads(result.stdout)
+    assert set(data) == KEYS
+    return data
+
+
+def test_gpx_summary_has_exactly_the_documented_keys_and_values(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "run.gpx"
+    path.write_bytes(gpx_bytes([straight_run(61)]))
+    assert _summary(path) == {
+        "sport": "running",
+        "start_time": "2021-05-02T06:30:00Z",
+        "duration_s": 60.0,
+        "distance_m": round(60 * math.radians(0.00003) * 6_371_008.8, 1),  # 60 steps north
+        "records": 61,
+        "avg_hr_bpm": 140.0,
+        "avg_cadence_spm": 170.0,
+        "avg_speed_mps": 3.336,
+        "has_running_dynamics": False,
+    }
+    assert not (home / "backstride.sqlite3").exists()  # nothing was stored
+
+
+def test_gzipped_tcx_summary_is_read_through_the_gzip(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "run.tcx.gz"
+    path.write_bytes(gzip.compress(tcx_bytes([30, 30])))
+    data = _summary(path)
+    assert (data["records"], data["distance_m"], data["avg_cadence_spm"]) == (60, 180.0, 172.0)
+    assert data["start_time"] == "2022-09-04T08:00:00Z"
+
+
+def test_text_format_prints_one_line_per_key(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "run.gpx"
+    path.write_bytes(gpx_bytes([straight_run(10)]))
+    result = run_backstride("activity", "summary", str(path))
+    assert result.code == 0
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
+        "sport",
+        "start_time",
+        "duration_s",
+        "distance_m",
+        "records",
+        "avg_hr_bpm",
+        "avg_cadence_spm",
+        "avg_speed_mps",
+        "has_running_dynamics",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"hello", "not an activity file"),
+        (b"<gpx><trk>", "not well-formed GPX"),
+        (gzip.compress(b"\0" * (8 << 20)), "max_compression_ratio"),
+        (None, "does not exist"),
+    ],
+    ids=["text", "broken-gpx", "gzip-bomb", "missing"],
+)
+def test_bad_files_exit_2_with_one_line_and_empty_stdout(
+    home: Path, tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / "upload.fit"
+    if content is not None:
+        path.write_bytes(content)
+    result = run_backstride("activity", "summary", str(path), "--format", "json")
+    assert result.code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("backstride: error: ")
+    assert message in lines[0]
+
+
+@pytest.mark.corpus
+def test_fit_summary_matches_the_file(home: Path, corpus: Path) -> None:
+    data = _summary(corpus / "fit" / "FitFileParser__running.fit")
+    assert data["sport"] == "running"
+    assert data["start_time"] == "2018-10-20T14:46:25Z"
+    assert data["records"] == 6599  # the MANIFEST's record count
+    assert data["has_running_dynamics"] is True
+    assert 150 <= data["avg_cadence_spm"] <= 190  # type: ignore[operator]
+    assert data["distance_m"] == pytest.approx(18658.6, abs=0.1)
