@@ -70,3 +70,28 @@ def test_unknown_kind_is_rejected(tmp_path: Path) -> None:
     (folder / "zz_bad.yaml").write_text("kind: recipe\nrecords: []\n", encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match="unknown kind 'recipe'"):
         load_knowledge_base(folder)
+
+
+def test_guideline_position_citing_an_unknown_source_fails_naming_the_nested_field(
+    tmp_path: Path,
+) -> None:
+    folder = _copy_kb(tmp_path)
+    (folder / "zz_bad.yaml").write_text(
+        "kind: treatment\nrecords:\n  - id: odd-treatment\n    name: Odd\n"
+        "    category: advice\n    status: recommended\n    reason: R.\n    summary: S.\n"
+        "    sources: [nice-ng59]\n    positions:\n"
+        "      - {source: no-such-guideline, status: recommended}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        KnowledgeBaseError, match=r"odd-treatment: field positions\[0\]\.source: unknown source"
+    ):
+        load_knowledge_base(folder)
+
+
+def test_invalid_yaml_gives_a_one_line_message(tmp_path: Path) -> None:
+    folder = _copy_kb(tmp_path)
+    (folder / "zz_bad.yaml").write_text("kind: prevention\nrecords: [\n  - : :\n", "utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"zz_bad\.yaml: cannot read YAML") as info:
+        load_knowledge_base(folder)
+    assert "\n" not in str(info.value)

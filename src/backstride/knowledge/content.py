@@ -77,7 +77,7 @@ TreatmentStatus = Literal[
 class GuidelinePosition(Strict):
     """What one guideline (a source id) says of a treatment."""
 
-    source: str = Field(pattern=ID_PATTERN)
+    source: str = Field(pattern=ID_PATTERN, json_schema_extra={"refers_to_sources": True})
     status: TreatmentStatus
     note: str | None = None
 

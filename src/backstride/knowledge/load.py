@@ -77,7 +77,8 @@ def _read_yaml(path: Path) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError(f"{path.name}: cannot read YAML: {exc}") from exc
+        detail = " ".join(str(exc).split())  # YAML errors span lines; users get one
+        raise KnowledgeBaseError(f"{path.name}: cannot read YAML: {detail}") from exc
 
 
 def _parse_file(path: Path) -> Iterable[Source | Record]:
@@ -111,27 +112,40 @@ def _validate(path: Path, schema: type[BaseModel], index: int, raw: Any) -> Sour
 
 def _check_references(sources: dict[str, Source], records: dict[str, Record]) -> None:
     for record in records.values():
-        for source_id in record.sources:
+        for field_name, source_id in _source_references(record):
             if source_id not in sources:
                 raise KnowledgeBaseError(
-                    f"record {record.id}: field sources: unknown source id {source_id!r}"
+                    f"record {record.id}: field {field_name}: unknown source id {source_id!r}"
                 )
-        for field_name, ref_id in _cross_references(record):
+        for field_name, ref_id in _marked_references(record, "refers_to_records", ""):
             if ref_id not in records:
                 raise KnowledgeBaseError(
                     f"record {record.id}: field {field_name}: unknown record id {ref_id!r}"
                 )
 
 
-def _cross_references(record: Record) -> Iterable[tuple[str, str]]:
-    """(field, id) pairs for fields declared as references with `json_schema_extra`."""
-    for name, info in type(record).model_fields.items():
+def _source_references(record: Record) -> Iterable[tuple[str, str]]:
+    """Every cited source id: the record's `sources` plus fields marked `refers_to_sources`."""
+    for source_id in record.sources:
+        yield "sources", source_id
+    yield from _marked_references(record, "refers_to_sources", "")
+
+
+def _marked_references(model: BaseModel, marker: str, prefix: str) -> Iterable[tuple[str, str]]:
+    """(dotted field, id) for fields whose `json_schema_extra` sets `marker`, recursively."""
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        path = f"{prefix}{name}"
         extra = info.json_schema_extra
-        if isinstance(extra, dict) and extra.get("refers_to_records"):
-            value = getattr(record, name)
+        if isinstance(extra, dict) and extra.get(marker):
             for ref_id in value if isinstance(value, (list, tuple)) else [value]:
                 if ref_id is not None:
-                    yield name, str(ref_id)
+                    yield path, str(ref_id)
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for index, item in enumerate(items):
+            if isinstance(item, BaseModel):
+                label = f"{path}[{index}]." if isinstance(value, (list, tuple)) else f"{path}."
+                yield from _marked_references(item, marker, label)
 
 
 def _digest(files: list[Path]) -> str:
