@@ -179,10 +179,8 @@ def _render(result: AssessmentResult) -> None:
     sources = knowledge_base().sources
     for source_id in dict.fromkeys(s for r in result.reasons for s in r.sources):
         source = sources.get(source_id)
-        title = (
-            f"{source.authors}. {source.title}. {source.venue}, {source.year}." if source else ""
-        )
-        console.print(f"  [{source_id}] {title}")
+        title = _citation(source) if source else ""
+        console.print(f"  [{source_id}] {title}", markup=False)
     console.print(f"\n[dim]{INTENDED_PURPOSE}[/dim]")
     console.print(f"[dim]Knowledge base {result.kb_version} ({result.kb_digest[:12]}).[/dim]")
 
