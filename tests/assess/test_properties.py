@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any, get_args
 
 import pytest
@@ -23,6 +24,7 @@ from backstride.assess.result import urgency_rank
 from backstride.assess.triage import assess
 from backstride.knowledge import KnowledgeBase, load_knowledge_base
 from backstride.knowledge.rules import RedFlag
+from tests.conftest import run_backstride
 
 KB = load_knowledge_base()
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -166,3 +168,22 @@ def test_every_reason_cites_a_rule_and_known_sources(case: dict[str, Any]) -> No
         assert reason.sources
         assert set(reason.sources) <= set(KB.sources)
     assert result.to_dict()["knowledge_base"] == KB.stamp
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=CASES)
+def test_any_case_gives_identical_json_through_two_real_processes(
+    case: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    case_file = tmp_path_factory.mktemp("case") / "case.json"
+    case_file.write_text(json.dumps(case), encoding="utf-8")
+    runs = [run_backstride("assess", "-i", str(case_file), "-f", "json") for _ in range(2)]
+    assert runs[0].code == runs[1].code == 0
+    assert runs[0].stdout == runs[1].stdout
+    assert json.loads(runs[0].stdout) == assess(case_from_data(case), KB).to_dict()
+
+
+def test_the_package_exports_assess() -> None:
+    from backstride import assess as package
+
+    assert package.assess is assess

@@ -169,10 +169,10 @@ def _render(result: AssessmentResult) -> None:
     console = Console(highlight=False)
     style = {"emergency": "bold red", "urgent": "bold yellow"}.get(result.urgency, "bold green")
     console.print(Panel(result.action, title=TITLES[result.urgency], border_style=style))
-    console.print("[bold]What we found[/bold]")
+    console.print("[bold]Why[/bold]")
     for line in _findings(result):
-        console.print(f"  • {line}")
-    console.print("\n[bold]Why[/bold]")
+        console.print(f"  {escape(line)}")
+    console.print("  [dim]Because:[/dim]")
     for reason in result.reasons:
         console.print(f"  • {escape(reason.text)} [dim]({escape(reason.rule)})[/dim]")
     console.print("\n[bold]Sources[/bold]")
