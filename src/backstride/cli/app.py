@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-data": ("backstride.cli.data", "Restore data from an export."),
     "forget": ("backstride.cli.data", "Delete all your data (asks first)."),
     "kb": ("backstride.cli.kb", "Inspect and validate the knowledge base."),
+    "serve": ("backstride.cli.serve", "Run the web app (assessment, plan, API) locally."),
 }
 
 

@@ -1,0 +1,71 @@
+"""The web app in a real headless Chromium (Debian's), driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import IN_CI, REPO
+
+ARTIFACTS = REPO / "build" / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        if IN_CI:
+            pytest.fail("CI=true but chromium is not installed (make test installs it)")
+        pytest.skip("chromium is not installed; `make test` installs it")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    target = ARTIFACTS / name
+    page.screenshot(path=str(target), full_page=True)
+    return target
+
+
+@pytest.mark.browser
+@pytest.mark.covers("cauda_equina")
+def test_a_person_who_reports_bladder_change_is_told_to_get_emergency_care(
+    browser: Browser, live_server: str
+) -> None:
+    page = browser.new_page()
+    page.goto(live_server + "/")
+    page.click("text=Start the check")
+    for fieldset in page.locator("fieldset.question").all():
+        answer = "yes" if fieldset.get_attribute("data-key") == "cauda_equina.bladder" else "no"
+        fieldset.locator(f"input[value={answer}]").check()
+    page.click("button[type=submit]")
+    assert page.locator("section.action h1").inner_text() == "Get emergency care now"
+    assert page.locator("form[action='/plan']").count() == 0
+    shot = _screenshot(page, "web-emergency.png")
+    assert shot.stat().st_size > 10_000
+    page.close()
+
+
+@pytest.mark.browser
+def test_the_browser_refuses_to_continue_until_a_safety_question_is_answered(
+    browser: Browser, live_server: str
+) -> None:
+    page = browser.new_page()
+    page.goto(live_server + "/check")
+    first_key = page.locator("fieldset.question").first.get_attribute("data-key")
+    page.click("button[type=submit]")  # the required radios stop the submission
+    assert page.url.endswith("/check")
+    assert page.locator("fieldset.question").first.get_attribute("data-key") == first_key
+    _screenshot(page, "web-safety-questions.png")
+    page.close()

@@ -1,0 +1,99 @@
+"""The assessment wizard and plan pages, driven over HTTP as a browser would post them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import calm_answer, page_questions, page_state
+
+
+def _walk(client: TestClient, overrides: dict[str, Any], *, max_pages: int = 30) -> str:
+    """Answer page after page until the wizard shows a result; return the result page."""
+    page = client.get("/check")
+    for _ in range(max_pages):
+        assert page.status_code == 200, page.text
+        if 'name="state"' not in page.text:
+            return page.text
+        form: dict[str, Any] = {"state": page_state(page.text)}
+        for question in page_questions(page.text):
+            form[question.key] = calm_answer(question, overrides)
+        page = client.post("/check", data=form)
+    raise AssertionError("the wizard did not finish")
+
+
+def test_home_page_states_the_intended_purpose_and_starts_the_check(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "not diagnose" in page.text
+    assert 'href="/check"' in page.text
+
+
+def test_the_first_page_asks_only_the_emergency_questions(client: TestClient) -> None:
+    questions = page_questions(client.get("/check").text)
+    assert questions
+    assert {q.section for q in questions} == {"Safety first"}
+
+
+@pytest.mark.covers("cauda_equina")
+def test_an_emergency_answer_ends_the_questionnaire_with_the_action(client: TestClient) -> None:
+    first = client.get("/check").text
+    form: dict[str, Any] = {"state": page_state(first)}
+    for question in page_questions(first):
+        form[question.key] = "yes" if question.key == "cauda_equina.bladder" else "no"
+    result = client.post("/check", data=form)
+    assert result.status_code == 200
+    assert "Get emergency care now" in result.text
+    assert 'name="state"' not in result.text  # no further questions
+    assert 'action="/plan"' not in result.text  # no self-care plan offered
+
+
+def test_a_calm_walk_through_reaches_a_self_care_result_with_a_plan(client: TestClient) -> None:
+    result = _walk(client, {"age": "35", "pain.intensity": "3"})
+    assert "You can look after this yourself" in result
+    assert 'action="/plan"' in result
+    assert "nice-ng59" in result or "Sources" in result
+    case_json = page_case(result)
+    plan = client.post("/plan", data={"case": case_json})
+    assert plan.status_code == 200
+    assert "<html" in plan.text.lower()
+    assert "settle" in plan.text.lower()
+
+
+def test_leg_questions_are_skipped_without_leg_pain(client: TestClient) -> None:
+    asked: list[str] = []
+    page = client.get("/check")
+    while 'name="state"' in page.text:
+        questions = page_questions(page.text)
+        asked += [q.key for q in questions]
+        form: dict[str, Any] = {"state": page_state(page.text)}
+        form.update({q.key: calm_answer(q, {"age": "30"}) for q in questions})
+        page = client.post("/check", data=form)
+    assert "pain.leg_pain_worse_than_back" not in asked
+    assert "neuro.numbness_or_tingling" not in asked
+
+
+def test_a_missing_required_answer_re_asks_the_page_naming_it(client: TestClient) -> None:
+    first = client.get("/check").text
+    response = client.post("/check", data={"state": page_state(first)})
+    assert response.status_code == 422
+    assert "please answer" in response.text
+    assert 'name="state"' in response.text
+
+
+def test_a_damaged_state_gives_a_clear_error_page(client: TestClient) -> None:
+    response = client.post("/check", data={"state": "{not json"})
+    assert response.status_code == 422
+    assert "please start again" in response.text
+    assert "Traceback" not in response.text
+
+
+def page_case(result_html: str) -> str:
+    import html
+    import re
+
+    found = re.search(r'name="case" value="([^"]*)"', result_html)
+    assert found, "the result page offers no plan"
+    return html.unescape(found.group(1))
