@@ -16,7 +16,9 @@ import click
 from backstride import __version__
 from backstride.errors import BackstrideError
 
-#: name -> (module, one-line help). Order is the order `--help` shows.
+#: name -> (module, one-line help). Order is the order `--help` shows. This table is the
+#: composition root: it names modules by string, so `serve` (the web shell's entry point)
+#: is reached without the CLI shell importing the web shell.
 COMMANDS: dict[str, tuple[str, str]] = {
     "start": ("backstride.cli.start", "Guided welcome that leads into the assessment."),
     "assess": ("backstride.cli.assess", "Screen for danger signs and assess your back pain."),
@@ -33,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-data": ("backstride.cli.data", "Restore data from an export."),
     "forget": ("backstride.cli.data", "Delete all your data (asks first)."),
     "kb": ("backstride.cli.kb", "Inspect and validate the knowledge base."),
-    "serve": ("backstride.cli.serve", "Run the web app (assessment, plan, API) locally."),
+    "serve": ("backstride.web.serve", "Run the web app (assessment, plan, API) locally."),
 }
 
 

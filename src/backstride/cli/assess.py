@@ -82,6 +82,8 @@ def _interview(*, fmt: str, save: str | None) -> None:
         early = screen_answers(_case_fields(answers))
         if early.urgency == "emergency":
             click.echo("\nStopping here: one of your answers needs emergency care.\n", err=True)
+            if save:
+                click.echo("Your answers were not saved: the questionnaire ended early.", err=True)
             _show(early, fmt)
             return
     case = to_case(answers)

@@ -1,4 +1,4 @@
-"""`backstride serve`: run the web app on this machine."""
+"""`backstride serve`: run the web app on this machine (the web shell's own entry point)."""
 
 from __future__ import annotations
 
