@@ -29,24 +29,15 @@ def default_facts() -> dict[str, Any]:
     """Facts of an empty questionnaire: every default, required answers None."""
     facts: dict[str, Any] = {}
     for name, info in Case.model_fields.items():
-        if isinstance(info.default, BaseModel):
-            facts.update(_flatten(info.default, f"{name}."))
-        elif name == "pain":
-            facts.update(_pain_defaults())
+        section = info.annotation
+        if isinstance(section, type) and issubclass(section, BaseModel):
+            for sub, sub_info in section.model_fields.items():
+                facts[f"{name}.{sub}"] = None if sub_info.is_required() else sub_info.default
         else:
             facts[name] = None if info.is_required() else info.default
     for name in DERIVED_FIELDS:
         facts[name] = () if name == "derived.patterns" else None
     return facts
-
-
-def _pain_defaults() -> dict[str, Any]:
-    from backstride.assess.intake import Pain
-
-    return {
-        f"pain.{name}": None if info.is_required() else info.default
-        for name, info in Pain.model_fields.items()
-    }
 
 
 def _flatten(model: BaseModel, prefix: str) -> Iterable[tuple[str, Any]]:
