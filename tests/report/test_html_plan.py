@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from backstride.report.html import plan_html
+from backstride.report.plan_view import plan_view
 from tests.plan.report_plans import KB, plan_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "artifacts"
@@ -74,7 +75,10 @@ def test_html_renders_in_headless_chromium_without_network_and_is_screenshotted(
         assert page.locator("h1").first.inner_text() == "Your back and running plan"
         assert page.locator("section#phases .phase").count() == len(plan.phases)
         rows = page.locator("table.schedule tbody tr").count()
-        assert rows == len(plan.days)
+        assert rows == sum(len(w.rows) for w in plan_view(plan, KB).weeks)
+        assert 7 <= rows < len(plan.days), "identical days share a row"
+        topics = page.locator("table.schedule").all_inner_texts()
+        assert all(d.education_title in " ".join(topics) for d in plan.days)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 1000, "no horizontal overflow"
         page.screenshot(path=str(ARTIFACTS / "plan.png"), full_page=False)

@@ -31,11 +31,52 @@ PHASE_WORDS = {
 
 
 @dataclass(frozen=True, slots=True)
+class Row:
+    """Consecutive days with the same session, shown once, with each day's topic."""
+
+    first: date
+    last: date
+    day: Day
+    topics: tuple[str, ...]
+
+    @property
+    def when(self) -> str:
+        """'Mon 23 Nov' or 'Mon 23 – Fri 27 Nov'."""
+        if self.first == self.last:
+            return f"{self.first:%a %d %b}"
+        return f"{self.first:%a %d} – {self.last:%a %d %b}"
+
+
+@dataclass(frozen=True, slots=True)
 class Week:
     """Seven (or fewer) consecutive days of the schedule."""
 
     number: int
     days: tuple[Day, ...]
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        """The week's days, runs of identical sessions merged into one row."""
+        rows: list[Row] = []
+        for day in self.days:
+            topic = (day.education_title,) if day.education_title else ()
+            last = rows[-1] if rows else None
+            if last is not None and _same_session(last.day, day):
+                rows[-1] = Row(last.first, day.on, last.day, last.topics + topic)
+            else:
+                rows.append(Row(day.on, day.on, day, topic))
+        return tuple(rows)
+
+
+def _same_session(a: Day, b: Day) -> bool:
+    return (a.phase, a.kind, a.title, a.exercises, a.run, a.activity) == (
+        b.phase,
+        b.kind,
+        b.title,
+        b.exercises,
+        b.run,
+        b.activity,
+    )
 
 
 @dataclass(frozen=True, slots=True)
