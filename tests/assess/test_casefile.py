@@ -32,7 +32,10 @@ def _with(section: str | None, key: str, value: object) -> str:
         (_with("general", "fever", 1), "general.fever: must be true or false, got 1"),
         (_with("pain", "onset", "jogging"), "pain.onset: must be one of: after_run, during_run"),
         (_with("pain", "locations", ["knee"]), "pain.locations[0]: must be one of: low_back"),
-        (_with("pain", "started_days_ago", -1), "pain.started_days_ago: must be an integer ≥ 0"),
+        (
+            _with("pain", "started_days_ago", -1),
+            "pain.started_days_ago: must be an integer 0–43800",
+        ),
         (_with("running", "weekly_km", 600), "running.weekly_km: must be a number 0–500, got 600"),
         (_with("running", "cadence_spm", "fast"), "running.cadence_spm: must be a number 60–260"),
         (_with("pain", "intensty", 3), "pain.intensty: unknown key (expected one of: intensity"),

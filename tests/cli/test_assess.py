@@ -29,9 +29,12 @@ def _write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def _interview(*, locations: str = "1", leg: list[str] | None = None, rmdq: bool = False) -> str:
-    answers = [*EMERGENCY_NO, "35", "4", "", "10", "1", locations, *(leg or [])]
+def _interview(
+    *, locations: str = "1", leg: list[str] | None = None, rmdq: bool = False, running: bool = False
+) -> str:
+    answers = [*EMERGENCY_NO, "35", "", "4", "", "10", "1", locations, *(leg or [])]
     answers += ["1", "1", "", "n", *URGENT_NO, "n", "n", "1", "1", "0", "n"]
+    answers += ["y", "42", "", "4", "", "", "", "", "", "8"] if running else ["n"]
     answers += ["y", *["n"] * 7, "2"]  # STarT Back: only item 1 agreed, "slightly" bothered
     if rmdq:
         answers += ["y", *["y" if n in (3, 7, 12) else "n" for n in range(1, 25)]]
@@ -155,7 +158,7 @@ def test_emergency_questions_come_before_anything_else(home: Path) -> None:
 def test_a_full_questionnaire_saves_a_case_file_that_assesses_the_same(home: Path) -> None:
     saved = home / "answers.yaml"
     result = run_backstride("assess", "--format", "json", "--save", str(saved),
-                            input_text=_interview(rmdq=True))  # fmt: skip
+                            input_text=_interview(rmdq=True, running=True))  # fmt: skip
     assert result.code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["urgency"] == "self_care"
@@ -164,6 +167,7 @@ def test_a_full_questionnaire_saves_a_case_file_that_assesses_the_same(home: Pat
     case = yaml.safe_load(saved.read_text(encoding="utf-8"))
     assert case["age"] == 35
     assert case["rmdq"] == [3, 7, 12]
+    assert case["running"] == {"weekly_km": 42.0, "runs_per_week": 4, "sitting_hours_per_day": 8.0}
     again = run_backstride("assess", "--input", str(saved), "--format", "json")
     assert again.stdout == result.stdout
 

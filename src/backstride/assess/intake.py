@@ -1,7 +1,8 @@
-"""The case file (spec/assessment-contract.md): every field of the intake, range-checked.
+"""The case file (the assessment contract's input): every field of the intake, range-checked.
 
 Unknown keys are errors (usually typos). Every field is optional except `age` and
-`pain.intensity`.
+`pain.intensity`. Case files are read with strict types (`assess.casefile`): "38" is not
+an age and "yes" is not true; Python callers may build a `Case` directly.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class Pain(_Section):
 
     intensity: Score10
     worst_24h: Score10 | None = None
-    started_days_ago: NonNegInt | None = None
+    started_days_ago: Annotated[int, Field(ge=0, le=43800)] | None = None  # up to 120 years
     onset: Onset = "unknown"
     locations: tuple[Location, ...] = ()
     leg_pain_worse_than_back: bool = False
@@ -114,9 +115,9 @@ class General(_Section):
 class History(_Section):
     """What has happened so far."""
 
-    self_care_weeks: NonNegFloat | None = None
+    self_care_weeks: Annotated[float, Field(ge=0, le=6240)] | None = None
     trend: Trend | None = None
-    previous_episodes: NonNegInt | None = None
+    previous_episodes: Annotated[int, Field(ge=0, le=1000)] | None = None
     pain_after_every_run: bool = False
 
 

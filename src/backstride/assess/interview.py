@@ -62,6 +62,7 @@ def questions(kb: KnowledgeBase) -> Iterator[Question]:
     yield from _pain_questions()
     yield from _red_flag_questions(kb, "urgent", "Your general health")
     yield from _history_questions()
+    yield from _running_questions()
     yield from _start_back_questions(kb)
     yield Question("rmdq.wanted", _RMDQ_OFFER, "yes_no", "Roland-Morris (optional)")
     yield from _rmdq_questions(kb)
@@ -84,6 +85,7 @@ def _red_flag_questions(kb: KnowledgeBase, urgency: str, section: str) -> Iterat
 def _pain_questions() -> Iterator[Question]:
     s = "About you and your pain"
     yield Question("age", "How old are you (years)?", "integer", s, low=0, high=120)
+    yield Question("sex", "Sex?", "choice", s, choices=_SEXES, optional=True)
     yield Question("pain.intensity", "How bad is the pain now, 0 (none) to 10 (worst)?",
                    "integer", s, low=0, high=10)  # fmt: skip
     yield Question("pain.worst_24h", "And at its worst in the last 24 hours (0-10)?",
@@ -128,6 +130,20 @@ def _history_questions() -> Iterator[Question]:
                    "yes_no", s)  # fmt: skip
 
 
+def _running_questions() -> Iterator[Question]:
+    s = "Your running (optional: it personalises the plan)"
+    yield Question("running.wanted", "Would you like to add your running details now?",
+                   "yes_no", s)  # fmt: skip
+    for key, text, low, high in _RUNNING:
+        kind: Kind = "integer" if key in _INTEGER_RUNNING else "number"
+        yield Question(f"running.{key}", text, kind, s, low=low, high=high, optional=True,
+                       ask_if=_wants_running)  # fmt: skip
+
+
+def _wants_running(answers: Answers) -> bool:
+    return answers.get("running.wanted") is True
+
+
 def _start_back_questions(kb: KnowledgeBase) -> Iterator[Question]:
     tool = kb.one(Questionnaire, STARTBACK_ID)
     labels = " / ".join(f"{'ny'[i]} = {label}" for i, label in enumerate(tool.answer_labels))
@@ -164,7 +180,8 @@ def record(answers: Answers, question: Question, value: Any) -> None:
 
 def case_answers(answers: Answers) -> dict[str, Any]:
     """The dotted case fields among the answers (questionnaire slots left out)."""
-    return {k: v for k, v in answers.items() if not k.startswith(("start_back.", "rmdq."))}
+    slots = ("start_back.", "rmdq.", "running.wanted")
+    return {k: v for k, v in answers.items() if not k.startswith(slots)}
 
 
 def to_case(answers: Answers) -> Case:
@@ -184,10 +201,23 @@ def to_case(answers: Answers) -> Case:
     return case_from_data(data)
 
 
+_SEXES = ("female", "male", "other", "unspecified")
 _ONSETS = ("after_run", "during_run", "gradual", "lifting", "minor_fall", "unknown")
 _WORSE = ("running", "sitting", "standing", "bending_forward", "bending_backward", "lifting",
           "coughing", "morning")  # fmt: skip
 _BETTER = ("movement", "rest", "lying_down", "nsaids", "heat")
+_INTEGER_RUNNING = frozenset({"runs_per_week", "strength_sessions_per_week"})
+_RUNNING = (
+    ("weekly_km", "Kilometres run this week?", 0, 500),
+    ("weekly_km_prior", "Average weekly kilometres over the 4 weeks before?", 0, 500),
+    ("runs_per_week", "Runs per week?", 0, 21),
+    ("longest_run_km", "Longest single run this week (km)?", 0, 300),
+    ("longest_run_prior_30d_km", "Longest run in the 30 days before that (km)?", 0, 300),
+    ("cadence_spm", "Usual cadence (steps per minute, both feet)?", 60, 260),
+    ("shoe_km", "Kilometres on your current shoes?", 0, 10000),
+    ("strength_sessions_per_week", "Strength sessions per week?", 0, 14),
+    ("sitting_hours_per_day", "Hours sitting per day?", 0, 24),
+)
 _RMDQ_OFFER = (
     "Would you like to answer the Roland-Morris questionnaire (24 short statements about "
     "what your back stops you doing today)? It helps track your recovery."

@@ -37,7 +37,7 @@ def read_case(source: str, *, stdin: TextIO) -> Case:
             f"--input: expected a .yaml, .yml or .json file (or - for JSON on stdin), got {source}"
         )
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark
     except FileNotFoundError:
         raise InputError(f"--input: file not found: {source}") from None
     except IsADirectoryError:
