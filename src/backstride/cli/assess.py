@@ -212,5 +212,6 @@ def _findings(result: AssessmentResult) -> list[str]:
     if result.rmdq_score is not None:
         lines.append(f"Roland-Morris disability score: {result.rmdq_score}/24")
     if result.weak_flags:
-        lines.append("Noted (not warning signs on their own): " + ", ".join(result.weak_flags))
+        weak = ", ".join(w.rsplit(".", 1)[-1].replace("_", " ") for w in result.weak_flags)
+        lines.append(f"Noted (not warning signs on their own): {weak}")
     return lines or ["No warning signs."]
