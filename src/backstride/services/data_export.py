@@ -40,13 +40,16 @@ class RestoreCounts:
 
 def export_data(settings: Settings, *, fmt: str, now: datetime) -> str:
     """All data as JSON text (`fmt="json"`) or as a FHIR R4 Bundle (`fmt="fhir"`)."""
+    if fmt not in ("json", "fhir"):
+        raise InputError(f"--format must be json or fhir, got {fmt!r}")
     engine = open_store(settings)
-    if fmt == "json":
-        document = export_document(engine, settings.samples_dir, now=now)
-        return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    if fmt == "fhir":
+    try:
+        if fmt == "json":
+            document = export_document(engine, settings.samples_dir, now=now)
+            return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         return json.dumps(_fhir_bundle(engine, now=now), ensure_ascii=False, indent=1) + "\n"
-    raise InputError(f"--format must be json or fhir, got {fmt!r}")
+    finally:
+        engine.dispose()
 
 
 def export_document(engine: Engine, samples_dir: Path, *, now: datetime) -> dict[str, Any]:
@@ -74,6 +77,15 @@ def import_data(settings: Settings, path: Path) -> RestoreCounts:
     """Restore a JSON export into an empty store (all or nothing)."""
     document = _read_export(path)
     engine = open_store(settings)
+    try:
+        counts = _restore_rows(engine, document)
+    finally:
+        engine.dispose()
+    files = _restore_files(settings.samples_dir, document.get("files") or {})
+    return RestoreCounts(counts, files)
+
+
+def _restore_rows(engine: Engine, document: dict[str, Any]) -> dict[str, int]:
     with engine.begin() as conn:
         tables = {t.name: t for t in _tables(conn)}
         _require_empty(conn, list(tables.values()))
@@ -87,13 +99,26 @@ def import_data(settings: Settings, path: Path) -> RestoreCounts:
                 conn.execute(insert(table), rows)
             counts[table.name] = len(rows)
             _reset_sequence(conn, table)
-    files = _restore_files(settings.samples_dir, document.get("files") or {})
-    return RestoreCounts(counts, files)
+    return counts
 
 
 def forget(settings: Settings) -> RestoreCounts:
     """Delete every row of every table and every sample file; the empty schema stays."""
     engine = open_store(settings)
+    try:
+        counts = _delete_rows(engine)
+    finally:
+        engine.dispose()
+    removed = 0
+    if settings.samples_dir.is_dir():
+        for file in sorted(settings.samples_dir.rglob("*")):
+            if file.is_file():
+                file.unlink()
+                removed += 1
+    return RestoreCounts(counts, removed)
+
+
+def _delete_rows(engine: Engine) -> dict[str, int]:
     with engine.begin() as conn:
         tables = _tables(conn)
         counts = {
@@ -102,13 +127,7 @@ def forget(settings: Settings) -> RestoreCounts:
         }
         for table in reversed(tables):
             conn.execute(table.delete())
-    removed = 0
-    if settings.samples_dir.is_dir():
-        for file in sorted(settings.samples_dir.rglob("*")):
-            if file.is_file():
-                file.unlink()
-                removed += 1
-    return RestoreCounts(counts, removed)
+    return counts
 
 
 def _require_empty(conn: Connection, tables: list[Table]) -> None:
