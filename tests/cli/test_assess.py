@@ -179,6 +179,7 @@ def test_the_questionnaire_shows_keele_wording_and_copyright_line(home: Path) ->
     assert "I feel that my back pain is terrible and it’s never going to get any better" in (
         result.stderr
     )
+    assert "  4. Very much" in result.stderr
     assert "Roland-Morris" in result.stderr
 
 

@@ -37,6 +37,7 @@ class Question:
     kind: Kind
     section: str
     choices: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()  # how to show the choices, when not the codes themselves
     low: float | None = None
     high: float | None = None
     optional: bool = False
@@ -152,7 +153,7 @@ def _start_back_questions(kb: KnowledgeBase) -> Iterator[Question]:
         key = f"start_back.{item.number}"
         if item.answers:
             codes = tuple(answer_code(label) for label in item.answers)
-            yield Question(key, item.text, "choice", section, choices=codes)
+            yield Question(key, item.text, "choice", section, choices=codes, labels=item.answers)
         else:
             yield Question(key, item.text, "yes_no", section)
 

@@ -104,8 +104,9 @@ def _ask(question: Question) -> Any:
         return click.confirm(text, default=None, err=True)
     if question.kind in ("integer", "number"):
         return _ask_number(question, text)
-    for number, choice in enumerate(question.choices, start=1):
-        click.echo(f"  {number}. {choice.replace('_', ' ')}", err=True)
+    labels = question.labels or tuple(c.replace("_", " ") for c in question.choices)
+    for number, label in enumerate(labels, start=1):
+        click.echo(f"  {number}. {label}", err=True)
     if question.kind == "choice":
         hint = "number" if not question.optional else "number, Enter to skip"
         return _ask_picks(question, f"{text} [{hint}]", many=False)
