@@ -1,8 +1,10 @@
 """A small FIT encoder for self-contained test files (both endiannesses, compressed
-timestamps, developer fields, chaining, bad CRCs, truncation)."""
+timestamps, developer fields, chaining, bad CRCs, truncation), and byte-level mutations
+for fuzzing (shared by the Hypothesis test and the long fuzz run under benchmarks/)."""
 
 from __future__ import annotations
 
+import random
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -202,3 +204,91 @@ def activity_writer(
     writer.define(3, 18, SESSION)
     writer.message(3, end, fit_seconds(start), sport, sub_sport, n * 1000, (n - 2) * 1000, n * 310)
     return writer
+
+
+# --- mutations for fuzzing ------------------------------------------------------------
+
+#: (kind, position fraction 0-1, value) — positions scale to the file's length
+Mutation = tuple[str, float, int]
+KINDS = ("flip", "truncate", "insert", "delete", "byte", "size", "header_size", "u32")
+
+
+def apply(data: bytes, mutations: list[Mutation]) -> bytes:
+    """Apply mutations in turn; every kind is defined for any input length."""
+    out = bytearray(data)
+    for kind, where, value in mutations:
+        pos = min(int(where * len(out)), max(len(out) - 1, 0))
+        if kind == "truncate":
+            del out[pos:]
+        elif kind == "insert":
+            out[pos:pos] = value.to_bytes(4, "little")[: 1 + value % 4]
+        elif kind == "delete":
+            del out[pos : pos + 1 + value % 8]
+        elif not out:
+            continue
+        elif kind == "flip":
+            out[pos] ^= 1 << (value % 8)
+        elif kind == "byte":
+            out[pos] = value & 0xFF
+        elif kind == "size" and len(out) >= 8:
+            out[4:8] = struct.pack("<I", value & 0xFFFFFFFF)
+        elif kind == "header_size":
+            out[0] = value & 0xFF
+        elif kind == "u32" and pos + 4 <= len(out):
+            out[pos : pos + 4] = struct.pack("<I", value & 0xFFFFFFFF)
+    return bytes(out)
+
+
+def random_mutations(rng: random.Random) -> list[Mutation]:
+    """One to four random mutations."""
+    return [
+        (rng.choice(KINDS), rng.random(), rng.getrandbits(32)) for _ in range(rng.randint(1, 4))
+    ]
+
+
+def self_made_seeds() -> list[bytes]:
+    """Small valid files covering the decoder's paths: both endiannesses, compressed
+    timestamps, developer fields, chaining."""
+    seeds = [activity_writer(12).to_bytes(), activity_writer(12, big_endian=True).to_bytes()]
+    seeds.append(seeds[0] + activity_writer(5, start=1_700_000_100).to_bytes())
+    compressed = FitWriter().define(0, 20, [FieldSpec(253, UINT32), FieldSpec(3, UINT8)])
+    compressed.message(0, fit_seconds(1_700_000_000), 120)
+    compressed.define(1, 20, [FieldSpec(3, UINT8)])
+    for step in range(1, 40, 3):
+        compressed.message(1, 120 + step, time_offset=(fit_seconds(1_700_000_000) + step) & 31)
+    seeds.append(compressed.to_bytes())
+    dev = FitWriter().define(0, 207, [FieldSpec(3, UINT8)]).message(0, 0)
+    dev.define(
+        1,
+        206,
+        [
+            FieldSpec(0, UINT8),
+            FieldSpec(1, UINT8),
+            FieldSpec(2, UINT8),
+            FieldSpec(3, STRING, 12),
+            FieldSpec(8, STRING, 4),
+        ],
+    )
+    dev.message(1, 0, 1, FLOAT32, "Power", "W").message(1, 0, 2, UINT16, "Ground Time", "ms")
+    dev.define(2, 20, [FieldSpec(253, UINT32)], dev_fields=[(1, 4, 0), (2, 2, 0)])
+    for i in range(8):
+        dev.message(
+            2,
+            fit_seconds(1_700_000_000 + i),
+            dev=[struct.pack("<f", 250.0 + i), struct.pack("<H", 230)],
+        )
+    seeds.append(dev.to_bytes())
+    return seeds
+
+
+#: small corpus FIT files covering compressed timestamps, chaining and developer data
+CORPUS_SEEDS = (
+    "python-fitparse__Activity.fit",
+    "python-fitparse__activity-settings.fit",
+    "python-fitparse__DeveloperData.fit",
+    "Runalyze__FR70-intervals.fit",
+    "python-fitparse__garmin-fenix-5-run.fit",
+    "tormoder-fit__unterminated-strings.fit",
+    "python-fitparse__elemnt-bolt-no-application-id-inside-developer-data-id.fit",
+    "muktihari-fit__activity_multisport.fit",
+)

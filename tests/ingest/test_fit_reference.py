@@ -227,3 +227,33 @@ def test_corrupt_corpus_files_raise_a_typed_error_or_salvage_with_a_warning(
         _assert_same(activity.samples.timestamp, expected["timestamp"], "timestamp")
         for channel in set(expected) - {"timestamp", "cadence_spm"}:
             _assert_same(activity.samples.channels[channel], expected[channel], channel)
+
+
+def _garmin_records(data: bytes) -> list[dict[str, object]]:
+    """Record messages as the Garmin FIT SDK decodes them (raw enums, FIT seconds)."""
+    from garmin_fit_sdk import Decoder, Stream
+
+    decoder = Decoder(Stream.from_byte_array(bytearray(data)))
+    messages, _errors = decoder.read(
+        convert_datetimes_to_dates=False, convert_types_to_strings=False
+    )
+    return list(messages.get("record_mesgs", []))
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    "name",
+    ["python-fitparse__nick.fit", "python-fitparse__strava-android-app-201.10-b1218918.fit"],
+)
+def test_files_fitdecode_rejects_match_the_garmin_sdk_where_it_salvages(
+    corpus: Path, name: str
+) -> None:
+    data = (corpus / "fit" / name).read_bytes()
+    theirs = [r for r in _garmin_records(data) if r.get("timestamp") is not None]
+    expected = _expected(theirs, [])
+    samples = read_fit(data).samples
+    assert len(samples) == len(theirs)
+    _assert_same(samples.timestamp, expected["timestamp"], "timestamp")
+    for channel in ("lat_deg", "lon_deg", "distance_m", "hr_bpm", "power_w"):
+        if channel in expected:
+            _assert_same(samples.channels[channel], expected[channel], channel)

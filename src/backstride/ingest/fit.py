@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backstride.domain.activity import Activity, FloatArray, Lap, Samples
-from backstride.errors import NotActivityFileError
+from backstride.errors import CorruptFileError, IngestError, NotActivityFileError
 from backstride.ingest.fit_decode import DecodedFit, MessageTable, decode_fit
 from backstride.ingest.fit_profile import GARMIN_PRODUCT_MAKERS, enum_name
 from backstride.ingest.fit_samples import record_samples
@@ -37,8 +37,18 @@ def read_fit(data: bytes, *, source_name: str = "") -> Activity:
     `warnings`; non-FIT bytes raise NotActivityFileError, unsalvageable files
     CorruptFileError. Records without a valid timestamp are dropped (with a warning).
     """
-    decoded = decode_fit(data)
     label = f"{source_name}: " if source_name else ""
+    try:
+        with np.errstate(all="ignore"):  # damaged values may overflow; they become NaN/NaT
+            return _read(data, label)
+    except IngestError:
+        raise
+    except Exception as err:  # a defect met on damaged input: still a typed, one-line error
+        raise CorruptFileError(f"{label}FIT file could not be read: {type(err).__name__}") from err
+
+
+def _read(data: bytes, label: str) -> Activity:
+    decoded = decode_fit(data)
     sessions = decoded.table("session")
     records = decoded.table("record")
     if not _has_rows(sessions) and not _has_rows(records):
@@ -77,8 +87,8 @@ def _file_type(decoded: DecodedFit) -> str:
 
 def _first_value(table: MessageTable | None, field: str) -> float | None:
     """The first valid number in a table's column, or None."""
-    column = None if table is None else table.get(field)
-    if column is None or column.dtype == object or column.ndim != 1:
+    column = None if table is None else table.number(field)
+    if column is None:
         return None
     valid = column[~np.isnan(column)]
     return float(valid[0]) if len(valid) else None
@@ -106,10 +116,8 @@ def _sport(decoded: DecodedFit) -> tuple[str, str | None]:
 
 
 def _column(table: MessageTable | None, field: str) -> FloatArray:
-    column = None if table is None else table.get(field)
-    if column is None or column.dtype == object or column.ndim != 1:
-        return np.zeros(0)
-    return np.asarray(column, dtype=np.float64)
+    column = None if table is None else table.number(field)
+    return np.zeros(0) if column is None else column
 
 
 def _times(table: MessageTable | None, field: str) -> npt.NDArray[np.datetime64]:
@@ -172,7 +180,8 @@ def _device(decoded: DecodedFit) -> str | None:
         return None
     product_code = _first_value(file_id, "product")
     names = None if file_id is None else file_id.get("product_name")
-    product_name = next((n for n in names if n), None) if names is not None else None
+    texts = names if names is not None and names.dtype == object else ()
+    product_name = next((str(n) for n in texts if n), None)
     if product_name is None and product_code is not None:
         garmin = maker_code is not None and int(maker_code) in GARMIN_PRODUCT_MAKERS
         product_name = enum_name("garmin_product", product_code) if garmin else None

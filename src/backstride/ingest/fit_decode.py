@@ -17,6 +17,7 @@ from backstride.ingest.fit_scan import Scan, scan
 #: 1989-12-31T00:00:00Z, the FIT epoch, in Unix seconds
 FIT_EPOCH_S = 631065600
 RECORD = 20
+MAX_FIT_SECONDS = 2**33  # beyond any real date (year ~2262 is datetime64[ms]'s limit)
 DEV_PREFIX = "\x00dev:"  # keeps developer columns apart from profile names while merging
 
 
@@ -43,6 +44,13 @@ class MessageTable:
         """The field's column, or None when no message of this kind carries it."""
         return self.fields.get(name)
 
+    def number(self, name: str) -> npt.NDArray[np.float64] | None:
+        """A numeric field as 1-D float64 (an array field's first value); None if absent."""
+        column = self.fields.get(name)
+        if column is None or column.dtype.kind != "f":
+            return None
+        return column if column.ndim == 1 else column[:, 0]
+
 
 @dataclass(frozen=True, slots=True)
 class DecodedFit:
@@ -67,7 +75,8 @@ def decode_fit(data: bytes) -> DecodedFit:
     nothing can be salvaged; recoverable damage is reported in `warnings`.
     """
     try:
-        return _decode(bytes(data))
+        with np.errstate(all="ignore"):  # damaged values may overflow; they become NaN/NaT
+            return _decode(bytes(data))
     except IngestError:
         raise
     except Exception as err:  # a defect in a damaged file we did not foresee: stay typed
@@ -117,6 +126,8 @@ def _profile_columns(rows: Rows) -> dict[str, Column]:
             big_endian=definition.big_endian,
         )
         if column is not None:
+            if field.is_time and column.ndim == 2:
+                column = column[:, 0]  # a date_time is never an array: damaged definition
             columns[field.name] = scaled(column, field)
     return columns
 
@@ -221,7 +232,8 @@ def to_datetime64(seconds: Column) -> Column:
     if seconds.dtype == object:
         return seconds
     values = np.asarray(seconds, dtype=np.float64)
-    ms = np.where(np.isnan(values), 0, (values + FIT_EPOCH_S) * 1000.0).astype(np.int64)
+    missing = ~np.isfinite(values) | (np.abs(values) > MAX_FIT_SECONDS)
+    ms = np.where(missing, 0, (values + FIT_EPOCH_S) * 1000.0).astype(np.int64)
     out = ms.view("datetime64[ms]")
-    out[np.isnan(values)] = np.datetime64("NaT")
+    out[missing] = np.datetime64("NaT")
     return out

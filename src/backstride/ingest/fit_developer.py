@@ -67,7 +67,7 @@ def read_descriptions(groups: list[Rows]) -> dict[Key, list[DeveloperField]]:
 def _description(columns: dict[str, Column], i: int, order: int) -> DeveloperField | None:
     def value(name: str) -> float | None:
         column = columns.get(name)
-        if column is None or column.ndim != 1:
+        if column is None or column.ndim != 1 or column.dtype.kind != "f":
             return None
         item = column[i]
         return None if item is None or item != item else float(item)

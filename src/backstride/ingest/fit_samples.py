@@ -148,7 +148,7 @@ def _foot_factor(
     """2 for records inside an on-foot session (or file sport), 1 elsewhere."""
     sessions = decoded.table("session")
     starts = None if sessions is None else sessions.get("start_time")
-    sports = None if sessions is None else sessions.get("sport")
+    sports = None if sessions is None else sessions.number("sport")
     if starts is None or sports is None or starts.dtype.kind != "M" or len(starts) < 2:
         return 2.0 if default_sport in ON_FOOT else 1.0
     factor = np.ones(len(stamps))

@@ -1,0 +1,105 @@
+"""Long FIT fuzz run: mutate self-made and small corpus FIT files and count what read_fit
+does with them. Anything but an Activity or a typed IngestError is a defect; so is an
+IngestError raised by the safety net around unforeseen exceptions (it has a __cause__).
+
+    .venv/bin/python benchmarks/fuzz_fit.py --inputs 100000 --workers 2 --seconds 900
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+import warnings
+from collections import Counter
+from multiprocessing import Pool
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.conftest import CORPUS
+from tests.ingest.fit_encoder import CORPUS_SEEDS, apply, random_mutations, self_made_seeds
+
+from backstride.errors import IngestError
+from backstride.ingest.fit import read_fit
+
+
+def seeds() -> list[bytes]:
+    """Self-made seed files plus the small corpus seeds when the corpus is present."""
+    found = self_made_seeds()
+    for name in CORPUS_SEEDS:
+        path = CORPUS / "fit" / name
+        if path.is_file():
+            found.append(path.read_bytes())
+    return found
+
+
+def outcome(data: bytes) -> str:
+    """What read_fit did with one input, as a counter key."""
+    try:
+        activity = read_fit(data)
+    except IngestError as err:
+        if err.__cause__ is not None:
+            return f"DEFECT safety net: {err.__cause__!r}"[:160]
+        return type(err).__name__
+    except Exception as err:
+        return f"DEFECT {type(err).__name__}: {err}"[:160]
+    return "activity with warnings" if activity.warnings else "activity"
+
+
+def work(job: tuple[int, int, float]) -> tuple[Counter[str], int, list[tuple[int, str]]]:
+    """Run `count` mutated inputs from random seed `seed` until `deadline`."""
+    seed, count, deadline = job
+    warnings.simplefilter("error")  # a numpy warning on damaged input counts as a defect
+    rng = random.Random(seed)
+    corpus = seeds()
+    counts: Counter[str] = Counter()
+    examples: list[tuple[int, str]] = []
+    done = 0
+    for _ in range(count):
+        if time.time() > deadline:
+            break
+        state = rng.getstate()
+        data = apply(rng.choice(corpus), random_mutations(rng))
+        result = outcome(data)
+        counts[result] += 1
+        done += 1
+        if result.startswith("DEFECT") and len(examples) < 5:
+            examples.append((hash(state) & 0xFFFF, result))
+    return counts, done, examples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--inputs", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=900.0, help="time bound for the run")
+    parser.add_argument("--seed", type=int, default=20261121)
+    args = parser.parse_args()
+    chunks = 50
+    deadline = time.time() + args.seconds
+    jobs = [(args.seed + i, args.inputs // chunks, deadline) for i in range(chunks)]
+    started = time.perf_counter()
+    total: Counter[str] = Counter()
+    done = 0
+    defects: list[tuple[int, str]] = []
+    with Pool(args.workers) as pool:
+        for counts, n, examples in pool.imap_unordered(work, jobs):
+            total.update(counts)
+            done += n
+            defects.extend(examples)
+    elapsed = time.perf_counter() - started
+    print(
+        f"{done} mutated FIT inputs in {elapsed:.1f} s on {args.workers} workers "
+        f"({len(seeds())} seed files)"
+    )
+    for key, n in total.most_common():
+        print(f"  {n:8d}  {key}")
+    bad = sum(n for key, n in total.items() if key.startswith("DEFECT"))
+    print(f"defects: {bad}")
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
