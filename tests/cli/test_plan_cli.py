@@ -113,3 +113,20 @@ def test_bad_input_is_one_line_on_stderr_and_exit_code_2(
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.slow
+def test_use_store_reads_the_pain_diary_and_adapts_the_plan(home: Path) -> None:
+    for day in range(17, 21):
+        logged = run_backstride(
+            "diary", "add", "--date", f"2026-11-{day}", "--pain", "2",
+            "--exercise", "glute-bridge", "--exercise", "front-plank", "--no-link-runs",
+        )  # fmt: skip
+        assert logged.code == 0, logged.stderr
+    args = ("--format", "json", "--use-store", "--start", "2026-11-21", "--as-of", "2026-11-20")
+    result = run_backstride("plan", "--input", SELF_CARE, *args)
+    assert result.code == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["decision"]["decision"] == "advance"
+    assert plan["decision"]["to_phase"] == "return_to_run"
+    assert plan["phases"][0]["phase"] == "return_to_run"
