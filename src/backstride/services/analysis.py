@@ -116,11 +116,21 @@ def _window(since: date | None, as_of: date | None, today: date) -> tuple[date, 
 
 
 def analyze(
-    settings: Settings, *, since: date | None = None, as_of: date | None = None
+    settings: Settings,
+    *,
+    since: date | None = None,
+    as_of: date | None = None,
+    all_forms: bool = False,
 ) -> AnalysisReport:
-    """Analyse the stored history from `since` to `as_of` (default: the last 28 days)."""
+    """Analyse the stored history from `since` to `as_of` (default: the last 28 days).
+
+    Per-run form is read from samples only for the 16 weeks the form findings compare,
+    or from `since` on as well when `all_forms` (charts) asks for it.
+    """
     start, end = _window(since, as_of, date.today())
-    form_start = min(start, end - timedelta(days=RECENT_FORM_DAYS + BASELINE_FORM_DAYS))
+    form_start = end - timedelta(days=RECENT_FORM_DAYS + BASELINE_FORM_DAYS)
+    if all_forms:
+        form_start = min(start, form_start)
     engine = open_store(settings)
     with session_scope(engine) as session:
         runner = local_runner(session)
@@ -256,7 +266,7 @@ def draw_chart(
     if out.suffix.lower() not in {".png", ".svg"}:
         raise InputError(f"--out must end in .png or .svg, got {out.name!r}")
     end = as_of or date.today()
-    report = analyze(settings, since=since or end - timedelta(days=181), as_of=end)
+    report = analyze(settings, since=since or end - timedelta(days=181), as_of=end, all_forms=True)
     if report.empty:
         raise InputError("no running activities imported yet: run `backstride import PATH` first")
     charts.CHARTS[kind](report.analysis, report.findings, out)
