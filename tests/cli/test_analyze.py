@@ -87,3 +87,59 @@ def test_a_worn_shoe_appears_as_a_cited_finding(tmp_path, corpus):
     assert shoe[0]["metrics"]["distance_km"] > 600
     text = flat(run_backstride("analyze", *PERIOD, env=env).stdout)
     assert "Time to look at your shoe “Old pair”" in text
+
+
+def gpx_run(day: str, km: float) -> bytes:
+    """A GPX run heading north at 3.3 m/s, one point every 10 s, starting 07:00 UTC."""
+    step_deg = 33.0 / 111_195.0  # 33 m per 10 s
+    points = []
+    for i in range(int(km * 1000 / 33.0) + 1):
+        seconds = 7 * 3600 + 10 * i
+        stamp = f"{day}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}Z"
+        points.append(
+            f'<trkpt lat="{46.0 + i * step_deg:.7f}" lon="14.5"><time>{stamp}</time></trkpt>'
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">'
+        f"<trk><type>running</type><trkseg>{''.join(points)}</trkseg></trk></gpx>"
+    ).encode()
+
+
+@pytest.fixture
+def spiky_history(cli, tmp_path: Path) -> Path:
+    """Four weeks of 6 km every other day, then a 14 km run: a Frandsen 30-100 % spike."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    days = [f"2024-01-{d:02d}" for d in range(1, 29, 2)]
+    for day in days:
+        (folder / f"{day}.gpx").write_bytes(gpx_run(day, 6.0))
+    (folder / "2024-01-30.gpx").write_bytes(gpx_run("2024-01-30", 14.0))
+    result = run_backstride("import", str(folder))
+    assert result.code == 0, result.stderr
+    return folder
+
+
+def test_a_long_run_after_short_ones_is_reported_with_its_band_and_source(spiky_history):
+    period = ("--since", "2024-01-29", "--as-of", "2024-02-04")
+    data = json.loads(run_backstride("analyze", *period, "--format", "json").stdout)
+    spikes = [f for f in data["findings"] if f["id"] == "single_run_spike"]
+    assert len(spikes) == 1
+    assert spikes[0]["on"] == "2024-01-30"
+    assert spikes[0]["sources"] == ["frandsen-2025"]
+    assert spikes[0]["metrics"]["increase_pct"] == pytest.approx(133.3, abs=1.0)
+    assert spikes[0]["severity"] == "attention"
+    text = flat(run_backstride("analyze", *period).stdout)
+    pct = spikes[0]["metrics"]["increase_pct"]
+    assert f"ATTENTION A run {pct:.0f} % longer than your recent longest" in text
+    assert "(>100 % band)" in text
+    assert "% injury risk" not in text
+
+
+def test_the_load_chart_of_that_history_is_written(spiky_history, tmp_path):
+    out = tmp_path / "load.png"
+    result = run_backstride(
+        "chart", "load", "--out", str(out), "--since", "2024-01-01", "--as-of", "2024-02-04"
+    )
+    assert result.code == 0, result.stderr
+    assert out.read_bytes().startswith(b"\x89PNG")

@@ -104,11 +104,14 @@ def _weeks(report: service.AnalysisReport, console: Console) -> None:
     if not weeks:
         return
     table = Table(title="Weeks (Monday to Sunday)", title_justify="left")
-    for column in ("week of", "km", "longest run km", "change"):
+    for column in ("week of", "km", "longest run km", "long-run share", "change"):
         table.add_column(column, justify="right" if column != "week of" else "left")
     for w in weeks[-12:]:
         change = "—" if w.change_pct is None else f"{w.change_pct:+.0f} %"
-        table.add_row(str(w.week_start), f"{w.distance_km:.1f}", f"{w.longest_run_km:.1f}", change)
+        share = f"{w.long_run_share:.0%}" if w.long_run_share is not None else "—"
+        table.add_row(
+            str(w.week_start), f"{w.distance_km:.1f}", f"{w.longest_run_km:.1f}", share, change
+        )
     console.print(table)
 
 

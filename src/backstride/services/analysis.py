@@ -231,6 +231,7 @@ def report_json(report: AnalysisReport) -> dict[str, Any]:
                 "week_start": w.week_start.isoformat(),
                 "distance_km": round(w.distance_km, 3),
                 "longest_run_km": round(w.longest_run_km, 3),
+                "long_run_share": None if w.long_run_share is None else round(w.long_run_share, 4),
                 "change_pct": w.change_pct,
             }
             for w in weeks
