@@ -52,10 +52,13 @@ def test_each_file_format_is_written_with_out(
 
 
 def test_weeks_option_sets_the_schedule_length_in_the_calendar(home: Path) -> None:
-    result = run_backstride("plan", "--input", SELF_CARE, "--format", "ics", "--weeks", "2", *FIXED)
+    args = ("--format", "ics", "--weeks", "2", "--reminders", *FIXED)
+    result = run_backstride("plan", "--input", SELF_CARE, *args)
     assert result.code == 0, result.stderr
-    events = list(Calendar.from_ical(result.stdout).walk("VEVENT"))
+    calendar = Calendar.from_ical(result.stdout)
+    events = list(calendar.walk("VEVENT"))
     assert 0 < len(events) <= 14
+    assert len(list(calendar.walk("VALARM"))) == len(events)
 
 
 def test_emergency_case_prints_the_action_and_no_schedule(home: Path) -> None:

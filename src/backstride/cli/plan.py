@@ -56,28 +56,27 @@ def plan(
     as_of: str = typer.Option(
         None, "--as-of", help="Judge progress as of this day (default today)."
     ),
+    reminders: bool = typer.Option(False, "--reminders", help="ICS: add a reminder alarm."),
 ) -> None:
     """Build your personal relief, exercise and return-to-run plan."""
     if fmt not in FORMATS:
         raise InputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    settings = load_settings()
     today = _date(as_of, "--as-of") or date.today()
     outcome = plans.make_plan(
         source,
         stdin=sys.stdin,
-        settings=settings,
+        settings=load_settings(),
         today=today,
         start=_date(start, "--start"),
         weeks=weeks,
         findings_file=findings,
         use_store=use_store,
+        now=datetime.now(UTC),
     )
-    if use_store:
-        plans.record(outcome, settings, now=datetime.now(UTC))
     if fmt == "text":
         _show(outcome.plan, today, out)
         return
-    _write(plans.render(outcome, cast(plans.PlanFormat, fmt)), out)
+    _write(plans.render(outcome, cast(plans.PlanFormat, fmt), reminders=reminders), out)
 
 
 def _write(payload: str | bytes, out: Path | None) -> None:

@@ -56,11 +56,48 @@ def build_plan(
     """
     case = profile if isinstance(profile, Case) else None
     running = profile.running if isinstance(profile, Case) else _running(profile)
-    begin = start or today
+    bare = _bare_plan(assessment, case, kb, start=start or today, weeks=weeks)
+    if bare.status == "no_self_care":
+        return bare
+    cautions = case_cautions(assessment, case, progress)
+    leg_at_start = case is not None and has_leg_symptoms(case)
+    decision = decide(progress, today=today, kb=kb, leg_symptoms_at_start=leg_at_start)
+    phases = _phases(bare.status, decision)
+    exercises = {p: phase_exercises(kb, p, cautions) for p in phases}
+    blocks = layout(
+        phases,
+        total_days=weeks * 7,
+        settle_length=settle_days(case.pain.intensity if case else 5, assessment.duration),
+        run_stage=decision.run_stage if decision else 1,
+    )
+    ctx = Context(
+        bare.start,
+        exercises,
+        _strengthen_first(blocks, phases),
+        _cross_training(running, cautions),
+        advice.education_order(kb, assessment),
+    )
+    return replace(
+        bare,
+        top=bare.top + _decision_items(decision),
+        cautions=tuple(sorted(cautions)),
+        decision=decision,
+        phases=phase_blocks(blocks, exercises, bare.start, kb=kb, interim=bare.status == "interim"),
+        personal=_personal(assessment, running, findings, kb, shoe_inspection_km),
+        treatments=advice.treatment_items(kb),
+        prevention=advice.prevention_items(kb),
+        days=build_days(blocks, ctx),
+    )
+
+
+def _bare_plan(
+    assessment: AssessmentResult, case: Case | None, kb: KnowledgeBase, *, start: date, weeks: int
+) -> Plan:
+    """The plan's frame: status, the assessment, the top items and provenance; no content."""
     status = plan_status(assessment, case)
-    bare = Plan(
+    return Plan(
         status=status,
-        start=begin,
+        start=start,
         weeks=weeks,
         assessment=summarise(assessment),
         top=_top_items(assessment, status),
@@ -74,37 +111,6 @@ def build_plan(
         kb_version=kb.version,
         kb_digest=kb.digest,
         disclaimer=DISCLAIMER,
-    )
-    if status == "no_self_care":
-        return bare
-    cautions = case_cautions(assessment, case, progress)
-    leg_at_start = case is not None and has_leg_symptoms(case)
-    decision = decide(progress, today=today, kb=kb, leg_symptoms_at_start=leg_at_start)
-    phases = _phases(status, decision)
-    exercises = {p: phase_exercises(kb, p, cautions) for p in phases}
-    blocks = layout(
-        phases,
-        total_days=weeks * 7,
-        settle_length=settle_days(case.pain.intensity if case else 5, assessment.duration),
-        run_stage=decision.run_stage if decision else 1,
-    )
-    ctx = Context(
-        begin,
-        exercises,
-        _strengthen_first(blocks, phases),
-        _cross_training(running, cautions),
-        advice.education_order(kb, assessment),
-    )
-    return replace(
-        bare,
-        top=bare.top + _decision_items(decision),
-        cautions=tuple(sorted(cautions)),
-        decision=decision,
-        phases=phase_blocks(blocks, exercises, begin, kb=kb, interim=status == "interim"),
-        personal=_personal(assessment, running, findings, kb, shoe_inspection_km),
-        treatments=advice.treatment_items(kb),
-        prevention=advice.prevention_items(kb),
-        days=build_days(blocks, ctx),
     )
 
 

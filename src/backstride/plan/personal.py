@@ -181,52 +181,27 @@ def _equipment_signals(r: Running, shoe_inspection_km: float) -> list[tuple[str,
 
 
 def _habit_signals(r: Running) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    if r.warm_up is False:
-        out.append(("warm_up", "You do not warm up before runs yet."))
-    if r.cool_down is False:
-        out.append(("cool_down", "You do not cool down after runs yet."))
-    if r.strength_sessions_per_week is not None and r.strength_sessions_per_week < 2:
-        out.append(
-            (
-                "strength",
-                f"You do {r.strength_sessions_per_week} strength sessions a "
-                "week; two or more is the aim.",
-            )
-        )
-    if r.sitting_hours_per_day is not None and r.sitting_hours_per_day >= LONG_SITTING_H:
-        out.append(
-            (
-                "sitting",
-                f"You sit about {r.sitting_hours_per_day:g} hours a day: stand "
-                "up, move and stretch every 20–30 minutes.",
-            )
-        )
-    if r.standing_hours_per_day is not None and r.standing_hours_per_day >= LONG_STANDING_H:
-        out.append(
-            (
-                "standing",
-                f"You stand about {r.standing_hours_per_day:g} hours a day: "
-                "shift your weight, use a footrest and take sitting breaks.",
-            )
-        )
-    if r.deadlifts:
-        out.append(
-            (
-                "deadlift",
-                "You deadlift: hinge at the hips with the knees bent and a "
-                "neutral spine, and lighten the load while your back settles.",
-            )
-        )
-    if r.cross_training:
-        names = ", ".join(x.replace("_", " ") for x in r.cross_training)
-        out.append(
-            (
-                "cross_training",
-                f"You already do {names}: use it to keep fit while running is reduced.",
-            )
-        )
-    return out
+    """Warm-up, cool-down, strength, sitting, standing, lifting and cross-training habits."""
+    sessions = r.strength_sessions_per_week
+    sitting, standing = r.sitting_hours_per_day, r.standing_hours_per_day
+    names = ", ".join(x.replace("_", " ") for x in r.cross_training)
+    candidates: list[tuple[bool, str, str]] = [
+        (r.warm_up is False, "warm_up", "You do not warm up before runs yet."),
+        (r.cool_down is False, "cool_down", "You do not cool down after runs yet."),
+        (sessions is not None and sessions < 2, "strength",
+         f"You do {sessions} strength sessions a week; two or more is the aim."),
+        (sitting is not None and sitting >= LONG_SITTING_H, "sitting",
+         f"You sit about {sitting:g} hours a day: stand up, move and stretch every 20–30 "
+         "minutes." if sitting is not None else ""),
+        (standing is not None and standing >= LONG_STANDING_H, "standing",
+         f"You stand about {standing:g} hours a day: shift your weight, use a footrest and "
+         "take sitting breaks." if standing is not None else ""),
+        (bool(r.deadlifts), "deadlift", "You deadlift: hinge at the hips with the knees bent "
+         "and a neutral spine, and lighten the load while your back settles."),
+        (bool(r.cross_training), "cross_training",
+         f"You already do {names}: use it to keep fit while running is reduced."),
+    ]  # fmt: skip
+    return [(key, why) for applies, key, why in candidates if applies]
 
 
 def _item(key: str, why: str, extra_sources: tuple[str, ...], *, kb: KnowledgeBase) -> PlanItem:

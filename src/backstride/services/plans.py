@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
@@ -77,8 +77,12 @@ def make_plan(
     weeks: int = 6,
     findings_file: str | None = None,
     use_store: bool = False,
+    now: datetime | None = None,
 ) -> PlanOutcome:
-    """Assess the case and build its plan; stored findings and diary only when asked."""
+    """Assess the case and build its plan; stored findings and diary only when asked.
+
+    With `use_store`, the plan is also kept in the store (the clinician report shows its phase).
+    """
     if not 1 <= weeks <= MAX_WEEKS:
         raise InputError(f"--weeks: expected a whole number of weeks 1–{MAX_WEEKS}, got {weeks}")
     case, result = assess_source(source, stdin=stdin)
@@ -88,18 +92,12 @@ def make_plan(
     if use_store:
         stored_findings, diary = _from_store(settings, today=today)
         findings += stored_findings
-    plan = build_plan(
-        result,
-        case,
-        findings,
-        diary,
-        today,
-        kb,
-        weeks=weeks,
-        start=start,
-        shoe_inspection_km=settings.shoe_inspection_km,
-    )
-    return PlanOutcome(plan, kb, today)
+    plan = build_plan(result, case, findings, diary, today, kb, weeks=weeks, start=start,
+                      shoe_inspection_km=settings.shoe_inspection_km)  # fmt: skip
+    outcome = PlanOutcome(plan, kb, today)
+    if use_store:
+        record(outcome, settings, now=now or datetime.now(UTC))
+    return outcome
 
 
 def read_findings(path_text: str) -> list[Finding]:
@@ -152,7 +150,7 @@ def record(outcome: PlanOutcome, settings: Settings, *, now: datetime) -> int:
         )
 
 
-def render(outcome: PlanOutcome, fmt: PlanFormat) -> str | bytes:
+def render(outcome: PlanOutcome, fmt: PlanFormat, *, reminders: bool = False) -> str | bytes:
     """The plan in a file format (text is rendered by the CLI with Rich)."""
     plan, kb, today = outcome.plan, outcome.kb, outcome.today
     if fmt == "json":
@@ -172,5 +170,5 @@ def render(outcome: PlanOutcome, fmt: PlanFormat) -> str | bytes:
     if fmt == "ics":
         from backstride.report.ics import plan_ics
 
-        return plan_ics(plan)
+        return plan_ics(plan, reminder=reminders)
     raise InputError(f"--format: expected text, json, md, html, pdf or ics, got {fmt}")
