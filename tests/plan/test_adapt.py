@@ -108,6 +108,8 @@ def test_a_new_red_flag_in_the_diary_stops_the_plan() -> None:
     assert decision is not None
     assert decision.decision == "stop"
     plan = build_plan(result(KB), case(), [], entries, TODAY, KB)
+    assert plan.status == "no_self_care"
+    assert not plan.has_exercise_content
     assert plan.top[-1].kind == "warning"
     assert "doctor" in plan.top[-1].text
 

@@ -94,6 +94,7 @@ def diaries(draw: st.DrawFn) -> list[DiaryEntry]:
                 pain_during_run=draw(st.none() | st.integers(0, 8)),
                 pain_next_morning=draw(st.none() | st.integers(0, 8)),
                 leg_symptoms=draw(st.booleans()) if i % 5 == 0 else False,
+                new_red_flags=("saddle_numbness",) if i == 7 and draw(st.booleans()) else (),
                 exercises_done=tuple(draw(st.lists(st.sampled_from(_EXERCISE_IDS), max_size=2))),
             )
         )
@@ -149,11 +150,12 @@ def test_no_exercise_whose_caution_matches_the_case_is_ever_chosen(
 
 @settings(**SETTINGS)
 @given(assessments, cases, diaries())
-def test_emergency_or_urgent_never_carries_exercise_content(
+def test_emergency_urgent_or_a_new_diary_red_flag_never_carries_exercise_content(
     assessment: AssessmentResult, case: Case, diary: list[DiaryEntry]
 ) -> None:
     plan = _build(assessment, case, diary)
-    if assessment.urgency in ("emergency", "urgent"):
+    week = [e for e in diary if START - e.at.date() < timedelta(days=7)]
+    if assessment.urgency in ("emergency", "urgent") or any(e.new_red_flags for e in week):
         assert not plan.has_exercise_content
         assert plan.days == ()
     else:

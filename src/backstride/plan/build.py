@@ -62,6 +62,10 @@ def build_plan(
     cautions = case_cautions(assessment, case, progress)
     leg_at_start = case is not None and has_leg_symptoms(case)
     decision = decide(progress, today=today, kb=kb, leg_symptoms_at_start=leg_at_start)
+    if decision is not None and decision.decision == "stop":
+        # a new danger sign in the diary withdraws self-care until a clinician has seen it
+        stop = _decision_items(decision)
+        return replace(bare, status="no_self_care", top=bare.top + stop, decision=decision)
     phases = _phases(bare.status, decision)
     exercises = {p: phase_exercises(kb, p, cautions) for p in phases}
     blocks = layout(
