@@ -12,6 +12,7 @@ from backstride.config import Settings
 from backstride.errors import InputError, NotFoundError
 from backstride.services import analysis
 from backstride.services.imports import import_paths
+from backstride.services.plans import read_findings
 
 RUNS = [
     "fit/GoldenCheetah__GarminFR955v18__14211916346_ACTIVITY.fit",
@@ -93,6 +94,9 @@ def test_a_shoe_past_the_inspection_distance_becomes_a_finding_until_retired(own
     assert [f.id for f in report.findings if f.id == "shoe_inspection_due"] == [
         "shoe_inspection_due"
     ]
+    written = imported.home / "findings.json"
+    written.write_text(json.dumps(analysis.report_json(report)), encoding="utf-8")
+    assert read_findings(str(written)) == report.findings  # the plan reads what analyze writes
     analysis.retire_shoe(imported, name="Trainers")
     report = analysis.analyze(imported, since=date(2024, 2, 1), as_of=date(2024, 3, 2))
     assert "shoe_inspection_due" not in {f.id for f in report.findings}

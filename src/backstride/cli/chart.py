@@ -21,7 +21,7 @@ def chart(
     since: str = typer.Option(None, "--since", help="First day to draw (default: 26 weeks back)."),
     as_of: str = typer.Option(None, "--as-of", help="Last day to draw (default: today)."),
 ) -> None:
-    """Draw a chart of your training history (labelled axes, findings marked)."""
+    """Draw a KIND chart (load, cadence, form or shoes) of your training as PNG or SVG."""
     written = service.draw_chart(
         load_settings(),
         kind,

@@ -81,7 +81,7 @@ def assign(
     since: str = typer.Option(None, "--since", help="Also every run from this day, YYYY-MM-DD."),
     until: str = typer.Option(None, "--until", help="... up to this day, YYYY-MM-DD."),
 ) -> None:
-    """Record which shoe you ran in, by activity id or for all runs in a date range."""
+    """Record the shoe for ACTIVITY_IDS (see `backstride analyze`) or all runs in a range."""
     count = service.assign_shoe(
         load_settings(),
         name=name,
