@@ -156,10 +156,7 @@ def _top_items(assessment: AssessmentResult, status: PlanStatus) -> tuple[PlanIt
     )
     items = [PlanItem("top.action", "action", "What to do now", assessment.action, (), sources)]
     if status == "no_self_care":
-        told = [advice.RED_FLAG_WORDS.get(f, f) for f in assessment.red_flags]
-        told += [advice.REFERRAL_WORDS.get(r, r) for r in assessment.referral_reasons]
-        told += [r.text for r in assessment.reasons]
-        text = "Tell the clinician: " + "; ".join(dict.fromkeys(told)) + "."
+        text = clinician_text(assessment)
         items.append(
             PlanItem("top.clinician", "clinician", "What to tell the clinician", text, (), sources)
         )
@@ -183,6 +180,17 @@ def _top_items(assessment: AssessmentResult, status: PlanStatus) -> tuple[PlanIt
         )
         items.append(PlanItem("top.referral", "referral", "Book a review", text, (), sources))
     return tuple(items)
+
+
+def clinician_text(assessment: AssessmentResult) -> str:
+    """What to tell the clinician: the suspected problems, then what was reported, in words."""
+    concerns = [advice.RED_FLAG_WORDS.get(f, f) for f in assessment.red_flags]
+    concerns += [advice.REFERRAL_WORDS.get(r, r) for r in assessment.referral_reasons]
+    reported = [r.text.strip().rstrip(".") + "." for r in assessment.reasons]
+    text = (
+        "Tell the clinician about " + "; ".join(dict.fromkeys(concerns)) + "." if concerns else ""
+    )
+    return f"{text} What you reported: {' '.join(dict.fromkeys(reported))}".strip()
 
 
 def _decision_items(decision: ProgressDecision | None) -> tuple[PlanItem, ...]:
