@@ -174,7 +174,7 @@ def _top_items(assessment: AssessmentResult, status: PlanStatus) -> tuple[PlanIt
         why = "; ".join(advice.REFERRAL_WORDS.get(r, r) for r in assessment.referral_reasons)
         text = (
             "Book an appointment with a GP or physiotherapist within 1–2 weeks"
-            + (f" because {why}." if why else ".")
+            + (f". Why: {why}." if why else ".")
             + " Until then, follow this conservative plan; running stays paused until "
             "the review."
         )
