@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from backstride.assess.intake import Running
 from backstride.assess.result import StartBackScore
 from backstride.domain.finding import Finding
 from backstride.knowledge import KnowledgeBase, load_knowledge_base
@@ -282,3 +283,17 @@ def test_same_input_gives_the_same_plan(kb: KnowledgeBase) -> None:
     second = _plan(kb, case(running={"cadence_spm": 160}))
     assert first == second
     assert first.to_json() == second.to_json()
+
+
+def test_a_running_profile_alone_is_enough_to_personalise_the_plan(kb: KnowledgeBase) -> None:
+    running = Running.model_validate({"cadence_spm": 160, "warm_up": False})
+    plan = build_plan(result(kb), running, [], [], START, kb)
+    keys = {i.key for i in plan.personal}
+    assert {"personal.cadence", "personal.warm_up"} <= keys
+    assert len(plan.days) == 42
+
+
+def test_no_profile_still_gives_a_plan_with_default_cross_training(kb: KnowledgeBase) -> None:
+    plan = build_plan(result(kb), None, [], [], START, kb, weeks=3)
+    assert len(plan.days) == 21
+    assert any("swimming" in (d.activity or "") for d in plan.days)

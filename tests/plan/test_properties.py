@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import timedelta
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from backstride.assess.intake import Case
 from backstride.assess.result import AssessmentResult, StartBackScore
 from backstride.domain.diary import DiaryEntry
+from backstride.domain.finding import Finding, FindingId
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.content import Exercise
 from backstride.plan import Plan, build_plan
@@ -177,12 +178,24 @@ def test_no_running_in_settle_and_return_to_run_never_skips_a_step(
         assert all(d.run is None for d in plan.days)
 
 
+findings = st.lists(
+    st.builds(
+        lambda fid, sources: Finding(
+            fid, "consider", "A finding", "Seen in your runs.", sources=sources
+        ),
+        st.sampled_from(list(get_args(FindingId))),
+        st.lists(st.sampled_from(["frandsen-2025", "nielsen-2014", "no-such-source"])).map(tuple),
+    ),
+    max_size=4,
+)
+
+
 @settings(**SETTINGS)
-@given(assessments, cases, diaries())
+@given(assessments, cases, diaries(), findings)
 def test_every_item_cites_a_source_and_record_that_exist(
-    assessment: AssessmentResult, case: Case, diary: list[DiaryEntry]
+    assessment: AssessmentResult, case: Case, diary: list[DiaryEntry], found: list[Finding]
 ) -> None:
-    plan = _build(assessment, case, diary)
+    plan = build_plan(assessment, case, found, diary, START, KB)
     for item in plan.all_items():
         assert item.sources, item.key
         assert set(item.sources) <= set(KB.sources), item.key
