@@ -30,7 +30,7 @@ def test_json_plan_is_deterministic_and_stamped_with_the_knowledge_base(home: Pa
 def test_terminal_view_shows_the_plan_for_a_person(home: Path) -> None:
     result = run_backstride("plan", "--input", SELF_CARE, *FIXED)
     assert result.code == 0, result.stderr
-    for text in ("Your back and running plan", "Settle", "Day by day", "Made for you"):
+    for text in ("Your back and running plan", "Settle", "Day by day", "Made for you", "How to do"):
         assert text in result.stdout
     assert "not a diagnosis" in result.stdout
 

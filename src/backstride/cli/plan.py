@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -15,11 +15,12 @@ from rich.text import Text
 
 from backstride.config import load_settings
 from backstride.errors import InputError
-from backstride.plan.model import Plan, PlanItem
+from backstride.plan.model import Plan, PlanItem, Prescription
 from backstride.services import plans
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
+WEEK = timedelta(days=7)
 FORMATS = ("text", "json", "md", "html", "pdf", "ics")
 PHASE_WORDS = {
     "settle": "Settle",
@@ -114,6 +115,7 @@ def _print(console: Console, plan: Plan, today: date) -> None:
     if plan.personal:
         console.print(_items("Made for you", plan.personal))
     console.print(_schedule(plan))
+    console.print(_how_to(plan, today))
     console.print(_items("Treatment options", plan.treatments))
     console.print(Text(f"Sources: {', '.join(_sources(plan))}", style="dim"))
     console.print(Text(plan.disclaimer, style="dim"))
@@ -184,6 +186,22 @@ def _schedule(plan: Plan) -> Table:
             end_section=day.on.weekday() == 6,
         )
     return table
+
+
+def _how_to(plan: Plan, today: date) -> Group:
+    """Step lists for the exercises of the coming week (every exercise is in md/html/pdf)."""
+    seen: dict[str, Prescription] = {}
+    for day in plan.days:
+        if 0 <= (day.on - today).days < 7 or (today < plan.start and day.on < plan.start + WEEK):
+            for p in day.exercises:
+                seen.setdefault(p.exercise_id, p)
+    panels = []
+    for p in seen.values():
+        body = Text("\n".join(f"{n}. {step}" for n, step in enumerate(p.steps, 1)))
+        if p.caution_text:
+            body.append(f"\nCaution: {p.caution_text}", style="yellow")
+        panels.append(Panel(body, title=f"{p.name} · {p.dose_text}", title_align="left"))
+    return Group(Text("How to do this week's exercises", style="bold"), *panels)
 
 
 def _sources(plan: Plan) -> list[str]:
