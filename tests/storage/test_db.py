@@ -60,3 +60,21 @@ def test_postgresql_migrates_by_url_alone(pg_url: str) -> None:
         assert "runner" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_migration_history_has_a_single_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from backstride.storage.db import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_heads() == ["0004_merge"]
+
+
+def test_a_fresh_database_is_stamped_at_the_single_head(tmp_path: Path) -> None:
+    engine = open_database(Settings(home=tmp_path))
+    with engine.connect() as conn:
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    assert versions == ["0004_merge"]
