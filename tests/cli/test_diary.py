@@ -72,13 +72,14 @@ def test_bad_diary_input_is_one_clear_line_and_exit_2(
 
 
 def test_diary_add_without_flags_asks_the_questions(database_url: str) -> None:
-    answers = "2026-03-04\n5\n7\n\n\n\nfelt tight\n"
+    answers = "2026-03-04\n5\n7\n\n\ny\n\nfelt tight\n"
     result = run_backstride("diary", "add", input_text=answers)
     assert result.code == 0, result.stderr
     assert "Are any of these NEW" in result.stdout
     (entry,) = json.loads(run_backstride("diary", "list", "--format", "json").stdout)
     assert (entry["pain_now"], entry["pain_worst"], entry["note"]) == (5, 7, "felt tight")
     assert entry["new_red_flags"] == []
+    assert entry["leg_symptoms"] is True
 
 
 @pytest.mark.covers("cauda_equina")

@@ -67,9 +67,11 @@ def add(
     output: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Add a diary entry (asks the questions when called without --pain)."""
+    if output not in ("text", "json"):
+        raise InputError(f"--format must be text or json, got {output!r}")
     values: dict[str, Any]
     if pain is None:
-        values = _ask()
+        values = _ask(_day(on))
     else:
         values = {
             "on": _day(on),
@@ -119,9 +121,9 @@ def _show_escalation(escalation: Escalation) -> None:
     typer.echo(f"Why: {escalation.text}")
 
 
-def _ask() -> dict[str, Any]:
+def _ask(default_day: date) -> dict[str, Any]:
     """The interactive diary questions (safety check included)."""
-    on = _day(typer.prompt("Date (YYYY-MM-DD)", default=date.today().isoformat()))
+    on = _day(typer.prompt("Date (YYYY-MM-DD)", default=default_day.isoformat()))
     values: dict[str, Any] = {"on": on, "pain_now": typer.prompt("Pain now (0-10)", type=int)}
     for key, text in (
         ("pain_worst", "Worst pain today (0-10, blank to skip)"),
@@ -130,6 +132,7 @@ def _ask() -> dict[str, Any]:
     ):
         answer = typer.prompt(text, default="", show_default=False).strip()
         values[key] = int(answer) if answer.isdigit() else None
+    values["leg_symptoms"] = typer.confirm("Pain, numbness or tingling in a leg?", default=False)
     typer.echo("Are any of these NEW since your last entry?")
     for number, question in enumerate(RED_FLAG_QUESTIONS, start=1):
         typer.echo(f"  {number:2d}. {question.text}")

@@ -9,6 +9,7 @@ import typer
 
 from backstride.config import load_settings
 from backstride.errors import InputError
+from backstride.progress.status import ProgressStatus, status_dict
 from backstride.services import tracking
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -30,12 +31,12 @@ def progress(
         raise InputError(f"--today must be YYYY-MM-DD, got {today!r}") from exc
     status = tracking.progress_status(load_settings(), today=day)
     if output == "json":
-        typer.echo(json.dumps(tracking.status_dict(status), indent=2))
+        typer.echo(json.dumps(status_dict(status), indent=2))
         return
     _render(status)
 
 
-def _render(status: tracking.ProgressStatus) -> None:
+def _render(status: ProgressStatus) -> None:
     for escalation in status.escalations:  # the most urgent first, before anything else
         typer.secho(f"{escalation.urgency.upper()}: {escalation.action}", fg="red", bold=True)
         typer.echo(f"  Why: {escalation.text}  [{', '.join(escalation.sources)}]")

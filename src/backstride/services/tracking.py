@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backstride.analytics.history import surface_of
 from backstride.assess.intake import Case
 from backstride.assess.result import AssessmentResult
 from backstride.config import Settings
@@ -25,20 +26,20 @@ from backstride.errors import InputError
 from backstride.knowledge import load as kb_load
 from backstride.knowledge.model import KnowledgeBase
 from backstride.progress.association import (
-    Association,
     RunLoad,
     daily_load,
     lagged_associations,
 )
-from backstride.progress.change import ProgressSummary, RmdqPoint, summarise_progress
+from backstride.progress.change import summarise_progress
 from backstride.progress.escalation import Escalation, escalations, red_flag_escalation
-from backstride.progress.monitoring import RunCheck, check_runs
+from backstride.progress.monitoring import check_runs
 from backstride.progress.questions import (
     apply_red_flag_answers,
     check_locations,
     check_red_flag_ids,
     fallback_urgency,
 )
+from backstride.progress.status import ProgressStatus
 from backstride.services.store import local_runner, open_store
 from backstride.storage import tracking as repo
 from backstride.storage.db import session_scope
@@ -76,26 +77,6 @@ class DiaryOutcome:
     entry_id: int
     entry: DiaryEntry
     escalation: Escalation | None
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressStatus:
-    """Everything `backstride progress` and the report show about recovery."""
-
-    today: date
-    summary: ProgressSummary
-    escalations: tuple[Escalation, ...]
-    run_checks: tuple[RunCheck, ...]
-    associations: tuple[Association, ...]
-    rmdq: tuple[RmdqPoint, ...]
-    assessments: tuple[repo.StoredAssessment, ...]
-    new_red_flags: tuple[str, ...]
-    runs: tuple[RunLoad, ...] = field(default=())
-
-    @property
-    def escalation(self) -> Escalation | None:
-        """The most urgent escalation, or None."""
-        return self.escalations[0] if self.escalations else None
 
 
 @contextmanager
@@ -383,70 +364,10 @@ def _run_loads(session: Session, runner_id: int) -> list[RunLoad]:
             distance_m=float(row[2] or 0.0),
             duration_s=float(row[3] or 0.0),
             cadence_spm=row[4],
-            surface=row[5] or row[6],
+            surface=surface_of(row[6], row[5]),  # the runner's tag wins over sub_sport
         )
         for row in rows
     ]
-
-
-def escalation_dict(escalation: Escalation | None) -> dict[str, Any] | None:
-    """The escalation as `{"urgency", "reason", ...}` or None."""
-    if escalation is None:
-        return None
-    return {
-        "urgency": escalation.urgency,
-        "reason": escalation.reason,
-        "text": escalation.text,
-        "action": escalation.action,
-        "sources": list(escalation.sources),
-    }
-
-
-def status_dict(status: ProgressStatus) -> dict[str, Any]:
-    """The progress JSON that `backstride progress --format json` prints (stable keys)."""
-    s = status.summary
-    return {
-        "today": status.today.isoformat(),
-        "baseline_pain": s.baseline_pain,
-        "current_pain": s.current_pain,
-        "change": s.change,
-        "change_fraction": s.change_fraction,
-        "meaningful_improvement": s.meaningful_improvement,
-        "meaningful_worsening": s.meaningful_worsening,
-        "recovered": s.recovered,
-        "trend": s.trend,
-        "escalation": escalation_dict(status.escalation),
-        "escalations": [escalation_dict(e) for e in status.escalations],
-        "rmdq": {
-            "baseline": s.baseline_rmdq,
-            "current": s.current_rmdq,
-            "meaningful_improvement": s.rmdq_meaningful_improvement,
-            "history": [{"date": p.on.isoformat(), "score": p.score} for p in status.rmdq],
-        },
-        "days_tracked": s.days_tracked,
-        "rolling_7d": [{"date": d.isoformat(), "mean_pain": m} for d, m in s.rolling],
-        "runs": [
-            {
-                "date": c.on.isoformat(),
-                "pain_during": c.pain_during,
-                "pain_next_morning": c.pain_next_morning,
-                "advice": c.advice,
-                "reason": c.reason,
-            }
-            for c in status.run_checks
-        ],
-        "associations": [
-            {
-                "feature": a.feature,
-                "correlation": a.correlation,
-                "days": a.days,
-                "lag_days": a.lag_days,
-                "hypothesis": a.hypothesis,
-            }
-            for a in status.associations
-        ],
-        "new_red_flags": list(status.new_red_flags),
-    }
 
 
 def clinician_report(settings: Settings, *, fmt: str, today: date) -> bytes:
