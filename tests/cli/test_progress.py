@@ -107,3 +107,18 @@ def test_an_empty_diary_reports_nulls_not_errors(home: Path) -> None:
     assert document["baseline_pain"] is None
     assert document["escalation"] is None
     assert document["trend"] == "same"
+
+
+@pytest.mark.covers("rmdq")
+def test_no_pain_and_a_low_rmdq_is_recovered(database_url: str, tmp_path: Path) -> None:
+    last = assess_and_log(tmp_path, [6] * 7 + [2] * 7 + [0] * 8)
+    tracking.add_rmdq(load_settings(), on=last, items=(3,), now=datetime.now(UTC))
+    document = progress_json(last)
+    assert document["recovered"] is True
+    assert document["rmdq"] == {
+        "baseline": 8,
+        "current": 1,
+        "meaningful_improvement": True,
+        "history": [{"date": last.isoformat(), "score": 1}],
+    }
+    assert document["escalation"] is None

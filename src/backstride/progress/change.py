@@ -105,14 +105,16 @@ def is_meaningful_change(before: float, after: float, *, points: float) -> bool:
     return drop >= points - 1e-9 or (before > 0 and drop / before >= MIC_FRACTION - 1e-9)
 
 
-def is_recovered(pain: float | None, rmdq: int | None) -> bool:
+def is_recovered(
+    pain: float | None, rmdq: int | None, *, rmdq_max: int = RECOVERED_RMDQ_MAX
+) -> bool:
     """Pain 0 (the 7-day mean rounds to 0) and RMDQ at most 2; unknown RMDQ is not recovered.
 
     References: kamper-2010
     """
     if pain is None or rmdq is None:
         return False
-    return round(pain) == 0 and rmdq <= RECOVERED_RMDQ_MAX
+    return round(pain) == 0 and rmdq <= rmdq_max
 
 
 def pain_trend(days: Sequence[DailyPain], *, today: date, baseline: float | None) -> Trend:
@@ -148,6 +150,8 @@ def summarise_progress(
     today: date,
     assessed_pain: float | None = None,
     assessed_rmdq: int | None = None,
+    rmdq_points: float = RMDQ_MIC_POINTS,
+    recovered_rmdq_max: int = RECOVERED_RMDQ_MAX,
 ) -> ProgressSummary:
     """Baseline vs the last 7 days, meaningful change, recovery and trend.
 
@@ -173,8 +177,8 @@ def summarise_progress(
         meaningful_worsening=_worsened(baseline, current),
         baseline_rmdq=base_rmdq,
         current_rmdq=cur_rmdq,
-        rmdq_meaningful_improvement=_improved(base_rmdq, cur_rmdq, RMDQ_MIC_POINTS),
-        recovered=is_recovered(current, cur_rmdq),
+        rmdq_meaningful_improvement=_improved(base_rmdq, cur_rmdq, rmdq_points),
+        recovered=is_recovered(current, cur_rmdq, rmdq_max=recovered_rmdq_max),
         trend=pain_trend(days, today=today, baseline=baseline),
         days_tracked=len(days),
         daily=days,

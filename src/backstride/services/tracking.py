@@ -198,6 +198,7 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
         today=today,
         assessed_pain=_case_value(first, "pain", "intensity"),
         assessed_rmdq=_result_rmdq(first),
+        **_rmdq_thresholds(),
     )
     flags = _new_red_flags(entries, assessments[-1] if assessments else None)
     urgency = _retriage(assessments[-1] if assessments else None, flags) if flags else None
@@ -292,6 +293,17 @@ def _new_red_flags(
             continue
         flags.extend(f for f in entry.new_red_flags if f not in flags)
     return tuple(flags)
+
+
+def _rmdq_thresholds() -> dict[str, Any]:
+    """Meaningful change and the recovered cut-off for the RMDQ, from the knowledge base."""
+    from backstride.knowledge.rules import Questionnaire
+
+    thresholds = kb_load.load_knowledge_base().one(Questionnaire, "rmdq").thresholds
+    return {
+        "rmdq_points": float(thresholds.get("meaningful_change_points", 5)),
+        "recovered_rmdq_max": int(thresholds.get("recovered_max", 2)),
+    }
 
 
 def _case_value(stored: repo.StoredAssessment | None, section: str, key: str) -> float | None:
