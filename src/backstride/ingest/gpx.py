@@ -1,7 +1,9 @@
 """GPX 1.0/1.1 reader: track points (with Garmin TrackPointExtension hr/cad) -> Activity.
 
-Parsed with lxml (no entity resolution, no network, no huge trees) into plain lists of
-strings, then converted column by column with numpy; no per-point objects. All track
+Parsed with lxml (no entity resolution, no network, no huge trees); regular files then
+have their columns pulled out by `gpx_scan` (one regex pass per column), others by one
+C-level element walk; either way plain lists of strings become numpy columns, with no
+per-point objects. All track
 segments are joined (a segment start is a break: never counted as moving time). A point
 without `lat`/`lon` is dropped with a warning; points without a time are dropped with a
 warning; a file with no timed track point is not an activity (a route or waypoints).
@@ -19,6 +21,7 @@ from lxml import etree
 from backstride.domain.activity import Activity, FloatArray
 from backstride.errors import NotActivityFileError
 from backstride.ingest.assemble import Track, assemble
+from backstride.ingest.gpx_scan import scan_columns
 from backstride.ingest.track import (
     local_name,
     normalise_sport,
@@ -50,7 +53,8 @@ def read_gpx(data: bytes, *, source_name: str = "", sport_hint: str | None = Non
         raise NotActivityFileError(f"{name}: root element is <{local_name(root.tag)}>, not <gpx>")
     ns = root.tag[1 : root.tag.index("}")] if root.tag.startswith("{") else ""
     tag: Tag = (lambda t: f"{{{ns}}}{t}") if ns else (lambda t: t)
-    columns, breaks, dropped = _collect_points(root, tag)
+    fast = scan_columns(data)
+    columns, breaks, dropped = (*fast, 0) if fast is not None else _collect_points(root, tag)
     if not columns["time"]:
         raise NotActivityFileError(f"{name}: no track points (expected <trk><trkseg><trkpt>)")
     sport, sub_sport = _sport(root, tag, sport_hint)
@@ -74,39 +78,45 @@ def read_gpx(data: bytes, *, source_name: str = "", sport_hint: str | None = Non
 def _collect_points(
     root: etree._Element, tag: Tag
 ) -> tuple[dict[str, list[str | None]], list[float], int]:
-    t_trk, t_seg, t_pt = tag("trk"), tag("trkseg"), tag("trkpt")
-    t_time, t_ele, t_ext = tag("time"), tag("ele"), tag("extensions")
+    """One C-level walk per track over the elements that matter, filling columns by index.
+
+    Within a <trk>, time/ele/extension values only occur inside a <trkpt>, so each value
+    belongs to the most recent point (the first value of a kind wins).
+    """
+    t_seg, t_pt = tag("trkseg"), tag("trkpt")
+    wanted = (t_seg, t_pt, tag("time"), tag("ele"), *(f"{{*}}{n}" for n in _EXTENSION_CHANNELS))
     columns: dict[str, list[str | None]] = {c: [] for c in _COLUMNS}
-    breaks: list[float] = []
-    dropped = 0
-    for trk in root.iterfind(t_trk):
-        for seg in trk.iterfind(t_seg):
-            new_segment = 1.0
-            for pt in seg.iterfind(t_pt):
-                lat, lon = pt.get("lat"), pt.get("lon")
+    by_tag: dict[str, list[str | None]] = {tag("time"): columns["time"], tag("ele"): columns["ele"]}
+    lats, lons, breaks = columns["lat"], columns["lon"], []
+    others = [columns[c] for c in _COLUMNS if c not in ("lat", "lon")]
+    current, new_segment, dropped = -1, 1.0, 0
+    for trk in root.iterfind(tag("trk")):
+        for element in trk.iter(*wanted):
+            name = element.tag
+            if name == t_pt:
+                lat, lon = element.get("lat"), element.get("lon")
                 if lat is None or lon is None:
-                    dropped += 1
+                    dropped, current = dropped + 1, -1
                     continue
-                row: dict[str, str | None] = {"lat": lat, "lon": lon}
-                for child in pt:
-                    if child.tag == t_time:
-                        row["time"] = child.text
-                    elif child.tag == t_ele:
-                        row["ele"] = child.text
-                    elif child.tag == t_ext:
-                        _read_extensions(child, row)
-                for column in _COLUMNS:
-                    columns[column].append(row.get(column))
+                lats.append(lat)
+                lons.append(lon)
+                for column in others:
+                    column.append(None)
                 breaks.append(new_segment)
-                new_segment = 0.0
+                current, new_segment = len(lats) - 1, 0.0
+            elif name == t_seg:
+                current, new_segment = -1, 1.0
+            elif current >= 0:
+                values = by_tag.get(name) if isinstance(name, str) else None
+                if values is None and isinstance(name, str):
+                    values = by_tag[name] = columns[_column_for(name)]
+                if values is not None and values[current] is None:
+                    values[current] = element.text
     return columns, breaks, dropped
 
 
-def _read_extensions(extensions: etree._Element, row: dict[str, str | None]) -> None:
-    for element in extensions.iter():
-        channel = _EXTENSION_CHANNELS.get(local_name(element.tag).lower())
-        if channel is not None and channel not in row:
-            row[channel] = element.text
+def _column_for(tag: str) -> str:
+    return _EXTENSION_CHANNELS[local_name(tag).lower()]
 
 
 def _channels(columns: dict[str, list[str | None]]) -> dict[str, FloatArray]:

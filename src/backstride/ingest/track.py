@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import numpy as np
@@ -74,15 +75,17 @@ def _one_time(text: str | None, source_name: str) -> np.datetime64:
     return np.datetime64(moment, "ms")
 
 
-def to_floats(texts: list[str | None]) -> FloatArray:
-    """Numeric texts -> float64 with NaN for missing or unreadable values."""
+def to_floats(texts: Sequence[str | bytes | None]) -> FloatArray:
+    """Numeric texts (str or bytes) -> float64 with NaN for missing or unreadable values."""
+    if not any(texts):
+        return np.full(len(texts), np.nan)
     try:
         return np.array([t if t else "nan" for t in texts], dtype=np.float64)
     except ValueError:
         return np.array([_float_or_nan(t) for t in texts], dtype=np.float64)
 
 
-def _float_or_nan(text: str | None) -> float:
+def _float_or_nan(text: str | bytes | None) -> float:
     try:
         return float(text) if text else float("nan")
     except ValueError:
