@@ -92,7 +92,7 @@ def add(
             "link_runs": link_runs,
         }
     form = tracking.parse_diary_form(values)
-    outcome = tracking.add_diary_entry(load_settings(), form, now=datetime.now())
+    outcome = tracking.add_diary_entry(load_settings(), form, now=datetime.now().astimezone())
     if output == "json":
         typer.echo(json.dumps(_outcome_json(outcome), indent=2))
         return
@@ -205,7 +205,7 @@ def rmdq(
 ) -> None:
     """Record the weekly Roland-Morris questionnaire (the numbers of the statements ticked)."""
     ticked = _items(items) or ()
-    tracking.add_rmdq(load_settings(), on=_day(on), items=ticked, now=datetime.now())
+    tracking.add_rmdq(load_settings(), on=_day(on), items=ticked, now=datetime.now().astimezone())
     typer.echo(f"Saved RMDQ score {len(ticked)}/24.")
 
 

@@ -188,8 +188,8 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
     """`progress_status` inside a caller's transaction."""
     runner = local_runner(session)
     stored = repo.list_diary_entries(session, runner_id=runner.id)
-    entries = [s.entry for s in stored]
-    rmdq = repo.list_rmdq(session, runner_id=runner.id)
+    entries = [s.entry for s in stored if s.entry.at.date() <= today]  # as of `today`
+    rmdq = [p for p in repo.list_rmdq(session, runner_id=runner.id) if p.on <= today]
     assessments = repo.list_assessments(session, runner_id=runner.id)
     first = assessments[0] if assessments else None
     summary = summarise_progress(
