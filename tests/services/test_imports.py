@@ -9,8 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.ingest.test_gpx import gpx_bytes, straight_run
-from tests.ingest.test_tcx import tcx_bytes
 
 from backstride.config import Settings
 from backstride.errors import InputError
@@ -18,6 +16,8 @@ from backstride.services.imports import import_paths
 from backstride.services.store import local_runner, open_store
 from backstride.storage import activities as repo
 from backstride.storage.db import session_scope
+from tests.ingest.test_gpx import gpx_bytes, straight_run
+from tests.ingest.test_tcx import tcx_bytes
 
 
 def _runs(folder: Path, count: int) -> list[Path]:
@@ -135,3 +135,28 @@ def test_a_missing_path_stops_before_anything_is_imported(tmp_path: Path) -> Non
     with pytest.raises(InputError, match="does not exist"):
         import_paths(settings, [*_runs(tmp_path / "in", 1), tmp_path / "missing.fit"])
     assert not (tmp_path / "home").exists()
+
+
+def test_a_row_that_fails_inside_a_batch_is_retried_alone_and_the_others_are_kept(
+    tmp_path: Path,
+) -> None:
+    # Another process stored run 1 after this import read the known hashes: the batch's
+    # multi-row INSERT hits the unique constraint, so each file is retried on its own.
+    from backstride.ingest.archive import Limits
+    from backstride.ingest.sources import Source
+    from backstride.services import imports
+
+    settings = Settings(home=tmp_path / "home")
+    paths = _runs(tmp_path / "in", 3)
+    import_paths(settings, [paths[1]])
+    imports._init_worker(imports._WorkerContext(Limits(), frozenset(), settings.samples_dir))
+    parsed = [imports.parse_source(Source(str(p), str(p))) for p in paths]
+    with session_scope(open_store(settings)) as session:
+        runner = local_runner(session).id
+        store = imports._Store(session, settings.samples_dir, runner, set(), set())
+        for result in parsed:
+            store.save(result)
+        outcomes = store.flush()
+    assert [o.status for o in outcomes] == ["imported", "failed", "imported"]
+    assert "not stored" in outcomes[1].detail
+    assert [s.name for s in _stored(settings)] == ["Run 0", "Run 1", "Run 2"]

@@ -1,11 +1,12 @@
 """Import activity files into the store: parse in parallel, dedupe, store all-or-nothing.
 
-Parsing is pure CPU and runs in a process pool; each worker returns the activity's
-metadata, its summary and its samples already packed, so the parent only writes files and
-rows. A file is a duplicate when its content hash is known, or when an activity with the
-same start second and device is. Each file is stored in its own savepoint (its samples
-file written first, atomically); a batch of files is committed together. A bad file is
-reported and never stops the rest; importing the same files again changes nothing.
+Parsing is pure CPU and runs in a process pool; each worker also writes the activity's
+samples file (atomically, before any row refers to it) and returns only metadata and a
+summary, so the parent just inserts rows. A file is a duplicate when its content hash is
+known, or when an activity with the same start second and device is. Rows go in batches:
+one multi-row INSERT per batch inside a savepoint, each file retried in its own savepoint
+if the batch fails, then a commit; an activity is stored whole or not at all. A bad file
+is reported and never stops the rest; importing the same files again changes nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
@@ -32,7 +32,7 @@ from backstride.services.activities import limits_from
 from backstride.services.store import local_runner, open_store
 from backstride.storage import activities as repo
 from backstride.storage.db import session_scope
-from backstride.storage.samples import pack_samples, remove_orphans, write_samples_blob
+from backstride.storage.samples import remove_orphans, write_samples
 
 ProgressCallback = Callable[[int, int], None]
 #: Files committed per transaction (each inside its own savepoint).
@@ -76,12 +76,12 @@ class ImportReport:
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """A worker's result: metadata (samples reduced to timestamps), summary, packed samples."""
+    """A worker's result: metadata (samples reduced to timestamps), summary, samples file."""
 
     source: Source
     activity: Activity
     summary: FileSummary
-    blob: bytes
+    samples_path: str
 
 
 def import_paths(
@@ -96,34 +96,34 @@ def import_paths(
         runner_id = local_runner(session).id
         hashes, starts = repo.known_keys(session, runner_id=runner_id)
     engine.dispose()  # no open database handles may cross into forked workers
-    store = _Store(engine, settings.samples_dir, runner_id, hashes, starts)
     total = len(expansion.sources)
     if on_progress:
         on_progress(0, total)
+    context = _WorkerContext(limits, frozenset(hashes), settings.samples_dir)
     with session_scope(engine) as session:
-        store.session = session
-        for done, result in enumerate(_parse_all(expansion.sources, limits, hashes, settings), 1):
-            report.outcomes.append(store.save(result))
-            if done % BATCH == 0:
+        store = _Store(session, settings.samples_dir, runner_id, hashes, starts)
+        for done, result in enumerate(_parse_all(expansion.sources, context, settings), 1):
+            store.save(result)
+            if len(store.pending) >= BATCH:
+                report.outcomes.extend(store.flush())
                 session.commit()
             if on_progress:
                 on_progress(done, total)
+        report.outcomes.extend(store.flush())
     with session_scope(engine) as session:
         remove_orphans(settings.samples_dir, repo.list_sample_names(session))
     return report
 
 
 def _parse_all(
-    sources: list[Source], limits: Limits, known: set[str], settings: Settings
+    sources: list[Source], context: _WorkerContext, settings: Settings
 ) -> Iterator[Parsed | FileOutcome]:
     workers = min(settings.workers or os.cpu_count() or 1, max(len(sources), 1))
     if workers <= 1 or len(sources) < 4:
-        _init_worker(limits, frozenset(known))
+        _init_worker(context)
         yield from (parse_source(source) for source in sources)
         return
-    with ProcessPoolExecutor(
-        workers, initializer=_init_worker, initargs=(limits, frozenset(known))
-    ) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(context,)) as pool:
         pending: list[Future[Parsed | FileOutcome]] = []
         queue = iter(sources)
         for source in queue:  # keep a bounded number in flight so memory stays flat
@@ -138,27 +138,38 @@ def _parse_all(
                 pending.append(pool.submit(parse_source, following))
 
 
-_LIMITS = Limits()
-_KNOWN: frozenset[str] = frozenset()
+@dataclass(frozen=True, slots=True)
+class _WorkerContext:
+    limits: Limits
+    known: frozenset[str]
+    samples_dir: Path
 
 
-def _init_worker(limits: Limits, known: frozenset[str]) -> None:
-    global _LIMITS, _KNOWN
-    _LIMITS, _KNOWN = limits, known
+_CONTEXT = _WorkerContext(Limits(), frozenset(), Path())
+
+
+def _init_worker(context: _WorkerContext) -> None:
+    global _CONTEXT
+    _CONTEXT = context
 
 
 def parse_source(source: Source) -> Parsed | FileOutcome:
-    """Load, unwrap, dedupe by hash and parse one source (runs in a worker process)."""
+    """Load, unwrap, dedupe by hash, parse and write the samples file of one source.
+
+    Runs in a worker process; the samples file is written (atomically) before the parent
+    inserts the row, so a committed row always finds its file.
+    """
+    limits = _CONTEXT.limits
     try:
-        data, name = unwrap(load_source(source, limits=_LIMITS), limits=_LIMITS, name=source.label)
-        if sha256_hex(data) in _KNOWN:
+        data, name = unwrap(load_source(source, limits=limits), limits=limits, name=source.label)
+        if sha256_hex(data) in _CONTEXT.known:
             return FileOutcome(source.label, "duplicate", "same file already imported")
         activity = parse_activity(data, source_name=name, sport_hint=source.sport_hint)
         activity = replace(activity, name=source.name or activity.name, gear=source.gear)
         summary = summarize(activity)
-        blob = pack_samples(activity.samples)
+        path = write_samples(_CONTEXT.samples_dir, activity.source_hash, activity.samples)
         bare = replace(activity, samples=Samples(timestamp=activity.samples.timestamp))
-        return Parsed(source, bare, summary, blob)
+        return Parsed(source, bare, summary, path)
     except IngestError as exc:
         return FileOutcome(source.label, "failed", _reason(str(exc), source.label))
     except OSError as exc:
@@ -174,72 +185,116 @@ def _reason(message: str, label: str) -> str:
 
 
 class _Store:
-    """The parent side: dedupe within the run, write samples, insert rows in savepoints."""
+    """The parent side: dedupe within the run, then insert rows a batch at a time.
+
+    A batch is one multi-row INSERT inside a savepoint; if it fails, each of its files is
+    retried in its own savepoint, so one bad row never takes the others with it.
+    """
 
     def __init__(
         self,
-        engine: Engine,
+        session: Session,
         samples_dir: Path,
         runner_id: int,
         hashes: set[str],
         starts: set[tuple[datetime, str]],
     ) -> None:
-        self.engine = engine
+        self.session = session
         self.samples_dir = samples_dir
         self.runner_id = runner_id
         self.hashes = hashes
         self.starts = starts
-        self.session: Session | None = None
+        self.shoes: dict[str, int] = {}
+        self.pending: list[Parsed] = []
+        self.arrived: list[Parsed | FileOutcome] = []  # outcomes are reported in this order
 
-    def save(self, result: Parsed | FileOutcome) -> FileOutcome:
-        """Store one parsed file (or pass a worker's outcome through)."""
+    def save(self, result: Parsed | FileOutcome) -> None:
+        """Queue a parsed file for insertion (or record a worker's outcome)."""
         if isinstance(result, FileOutcome):
-            return result
+            self.arrived.append(result)
+            return
         activity = result.activity
-        start_key = (
-            activity.start_time.astimezone(UTC).replace(microsecond=0),
-            activity.device or "",
-        )
-        if activity.source_hash in self.hashes:
-            return FileOutcome(result.source.label, "duplicate", "same file already imported")
-        if start_key in self.starts:
-            return FileOutcome(
-                result.source.label, "duplicate", "an activity with this start and device exists"
+        key = _start_key(activity)
+        if activity.source_hash in self.hashes or key in self.starts:
+            detail = (
+                "same file already imported"
+                if activity.source_hash in self.hashes
+                else "an activity with this start and device exists"
             )
-        try:
-            activity_id = self._insert(result)
-        except Exception as exc:  # the savepoint rolled back: this file only
-            return FileOutcome(result.source.label, "failed", f"not stored: {exc}")
+            self.arrived.append(FileOutcome(result.source.label, "duplicate", detail))
+            if activity.source_hash not in self.hashes:  # its file is referenced by no row
+                (self.samples_dir / result.samples_path).unlink(missing_ok=True)
+            return
         self.hashes.add(activity.source_hash)
-        self.starts.add(start_key)
-        detail = "; ".join(activity.warnings)
-        return FileOutcome(result.source.label, "imported", detail, activity_id)
+        self.starts.add(key)
+        self.pending.append(result)
+        self.arrived.append(result)
 
-    def _insert(self, result: Parsed) -> int:
-        assert self.session is not None
-        activity, summary = result.activity, result.summary
-        name = write_samples_blob(self.samples_dir, activity.source_hash, result.blob)
-        with self.session.begin_nested():
-            shoe_id = None
-            if activity.gear and activity.sport in _ON_FOOT:
-                shoe_id = repo.get_or_add_shoe(
-                    self.session,
-                    runner_id=self.runner_id,
-                    name=activity.gear,
-                    added_on=activity.start_time.date(),
-                )
-            return repo.add_activity(
+    def flush(self) -> list[FileOutcome]:
+        """Insert the queued files; returns every outcome recorded since the last flush."""
+        batch, self.pending = self.pending, []
+        try:
+            with self.session.begin_nested():
+                ids = self._insert(batch)
+            outcomes = [_imported(parsed, id_) for parsed, id_ in zip(batch, ids, strict=True)]
+        except Exception:
+            self.shoes.clear()  # shoes added inside the rolled-back savepoint are gone
+            outcomes = [self._insert_one(parsed) for parsed in batch]
+        by_parsed = {id(parsed): outcome for parsed, outcome in zip(batch, outcomes, strict=True)}
+        arrived, self.arrived = self.arrived, []
+        return [by_parsed[id(a)] if isinstance(a, Parsed) else a for a in arrived]
+
+    def _insert_one(self, parsed: Parsed) -> FileOutcome:
+        try:
+            with self.session.begin_nested():
+                (activity_id,) = self._insert([parsed])
+        except Exception as exc:  # the savepoint rolled back: this file only
+            self.shoes.clear()  # a rolled-back shoe id must not be reused
+            return FileOutcome(parsed.source.label, "failed", f"not stored: {exc}")
+        return _imported(parsed, activity_id)
+
+    def _insert(self, batch: list[Parsed]) -> list[int]:
+        new = [
+            repo.NewActivity(
+                activity=parsed.activity,
+                stats=_stats(parsed.summary),
+                samples_path=parsed.samples_path,
+                shoe_id=self._shoe(parsed.activity),
+            )
+            for parsed in batch
+        ]
+        return repo.add_activities(
+            self.session, runner_id=self.runner_id, new=new, imported_at=datetime.now(UTC)
+        )
+
+    def _shoe(self, activity: Activity) -> int | None:
+        if not activity.gear or activity.sport not in _ON_FOOT:
+            return None
+        if activity.gear not in self.shoes:
+            self.shoes[activity.gear] = repo.get_or_add_shoe(
                 self.session,
                 runner_id=self.runner_id,
-                activity=activity,
-                stats=repo.ActivityStats(
-                    avg_hr_bpm=summary.avg_hr_bpm,
-                    max_hr_bpm=summary.max_hr_bpm,
-                    avg_cadence_spm=summary.avg_cadence_spm,
-                    avg_speed_mps=summary.avg_speed_mps,
-                    has_running_dynamics=summary.has_running_dynamics,
-                ),
-                samples_path=name,
-                shoe_id=shoe_id,
-                imported_at=datetime.now(UTC),
+                name=activity.gear,
+                added_on=activity.start_time.date(),
             )
+        return self.shoes[activity.gear]
+
+
+def _start_key(activity: Activity) -> tuple[datetime, str]:
+    return activity.start_time.astimezone(UTC).replace(microsecond=0), activity.device or ""
+
+
+def _imported(parsed: Parsed, activity_id: int) -> FileOutcome:
+    return FileOutcome(
+        parsed.source.label, "imported", "; ".join(parsed.activity.warnings), activity_id
+    )
+
+
+def _stats(summary: FileSummary) -> repo.ActivityStats:
+    return repo.ActivityStats(
+        avg_hr_bpm=summary.avg_hr_bpm,
+        max_hr_bpm=summary.max_hr_bpm,
+        avg_cadence_spm=summary.avg_cadence_spm,
+        avg_speed_mps=summary.avg_speed_mps,
+        has_running_dynamics=summary.has_running_dynamics,
+    )

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     func,
+    insert,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -35,15 +36,18 @@ __all__ = [
     "ActivityRow",
     "ActivityStats",
     "ActivitySummary",
+    "NewActivity",
     "ShoeRow",
     "ShoeSummary",
     "activity_exists_at",
     "activity_exists_by_hash",
+    "add_activities",
     "add_activity",
     "add_shoe",
     "assign_shoe",
     "find_shoe",
     "get_or_add_shoe",
+    "known_keys",
     "list_activity_summaries",
     "list_sample_names",
     "list_shoes",
@@ -166,6 +170,16 @@ def _stored_time(moment: datetime) -> datetime:
     return as_utc(moment).replace(microsecond=0)
 
 
+@dataclass(frozen=True, slots=True)
+class NewActivity:
+    """Everything one activity row needs (its samples file is already written)."""
+
+    activity: Activity
+    stats: ActivityStats
+    samples_path: str | None
+    shoe_id: int | None = None
+
+
 def add_activity(
     session: Session,
     *,
@@ -177,32 +191,49 @@ def add_activity(
     imported_at: datetime,
 ) -> int:
     """Insert an activity row (its samples file must already be written); returns its id."""
-    row = ActivityRow(
-        runner_id=runner_id,
-        sport=activity.sport,
-        sub_sport=activity.sub_sport,
-        start_time=_stored_time(activity.start_time),
-        device=activity.device,
-        duration_s=float(activity.duration_s),
-        moving_time_s=activity.moving_time_s,
-        distance_m=activity.distance_m,
-        avg_hr_bpm=stats.avg_hr_bpm,
-        max_hr_bpm=stats.max_hr_bpm,
-        avg_cadence_spm=stats.avg_cadence_spm,
-        avg_speed_mps=stats.avg_speed_mps,
-        has_running_dynamics=stats.has_running_dynamics,
-        records=len(activity.samples),
-        source_format=activity.source_format,
-        source_hash=activity.source_hash,
-        name=(activity.name or None) and activity.name[:300],
-        shoe_id=shoe_id,
-        surface=_surface_from(activity.sub_sport),
-        samples_path=samples_path,
-        imported_at=_stored_time(imported_at),
+    new = NewActivity(activity, stats, samples_path, shoe_id)
+    (activity_id,) = add_activities(
+        session, runner_id=runner_id, new=[new], imported_at=imported_at
     )
-    session.add(row)
-    session.flush()
-    return row.id
+    return activity_id
+
+
+def add_activities(
+    session: Session, *, runner_id: int, new: list[NewActivity], imported_at: datetime
+) -> list[int]:
+    """Insert many activity rows in one statement; returns their ids in the given order."""
+    if not new:
+        return []
+    rows = [_row_values(item, runner_id=runner_id, imported_at=imported_at) for item in new]
+    statement = insert(ActivityRow).returning(ActivityRow.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, rows))
+
+
+def _row_values(item: NewActivity, *, runner_id: int, imported_at: datetime) -> dict[str, object]:
+    activity, stats = item.activity, item.stats
+    return {
+        "runner_id": runner_id,
+        "sport": activity.sport,
+        "sub_sport": activity.sub_sport,
+        "start_time": _stored_time(activity.start_time),
+        "device": activity.device,
+        "duration_s": float(activity.duration_s),
+        "moving_time_s": activity.moving_time_s,
+        "distance_m": activity.distance_m,
+        "avg_hr_bpm": stats.avg_hr_bpm,
+        "max_hr_bpm": stats.max_hr_bpm,
+        "avg_cadence_spm": stats.avg_cadence_spm,
+        "avg_speed_mps": stats.avg_speed_mps,
+        "has_running_dynamics": stats.has_running_dynamics,
+        "records": len(activity.samples),
+        "source_format": activity.source_format,
+        "source_hash": activity.source_hash,
+        "name": activity.name[:300] if activity.name else None,
+        "shoe_id": item.shoe_id,
+        "surface": _surface_from(activity.sub_sport),
+        "samples_path": item.samples_path,
+        "imported_at": _stored_time(imported_at),
+    }
 
 
 #: sub_sport values that name a running surface (FIT vocabulary).
