@@ -111,3 +111,20 @@ def test_fit_summary_matches_the_file(home: Path, corpus: Path) -> None:
     assert data["has_running_dynamics"] is True
     assert 150 <= data["avg_cadence_spm"] <= 190  # type: ignore[operator]
     assert data["distance_m"] == pytest.approx(18658.6, abs=0.1)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("gpx/sports-lib__garmin.gpx", ("running", "2018-04-23T15:54:34Z", 217)),
+        ("tcx/sports-lib__20181021_run_3106033902.tcx", ("running", "2018-10-21T13:50:14Z", 422)),
+    ],
+)
+def test_corpus_gpx_and_tcx_summaries(
+    home: Path, corpus: Path, name: str, expected: tuple[str, str, int]
+) -> None:
+    data = _summary(corpus / name)
+    assert (data["sport"], data["start_time"], data["records"]) == expected
+    assert 100 <= data["avg_cadence_spm"] <= 200  # type: ignore[operator]
+    assert data["avg_hr_bpm"] is not None

@@ -268,3 +268,46 @@ def test_a_non_hex_hash_is_refused_as_a_sample_name(tmp_path: Path) -> None:
     samples = make_activity().samples
     with pytest.raises(StorageError, match="hex digest"):
         write_samples(tmp_path, "ZZ" * 32, samples)
+
+
+@pytest.mark.postgres
+def test_the_repository_works_the_same_on_postgresql(pg_url: str) -> None:
+    from sqlalchemy import delete
+
+    from backstride.storage.db import make_engine, migrate
+    from backstride.storage.tables import RunnerRow
+
+    engine = make_engine(pg_url)
+    try:
+        migrate(engine)
+        with session_scope(engine) as session:
+            runner = RunnerRow(name="repo-test", created_at=START, profile={})
+            session.add(runner)
+            session.flush()
+            shoe = repo.add_shoe(
+                session, runner_id=runner.id, name="Pegasus", added_on=START.date()
+            )
+            activity_id = repo.add_activity(
+                session,
+                runner_id=runner.id,
+                activity=make_activity(),
+                stats=NO_STATS,
+                samples_path=None,
+                shoe_id=shoe,
+                imported_at=START,
+            )
+            assert repo.activity_exists_at(
+                session, runner_id=runner.id, start_time=START, device="garmin fr955"
+            )
+            (summary,) = repo.list_activity_summaries(
+                session, runner_id=runner.id, since=START.date()
+            )
+            assert (summary.id, summary.start_time, summary.shoe_name) == (
+                activity_id,
+                START,
+                "Pegasus",
+            )
+            assert repo.shoe_distances_km(session, runner_id=runner.id) == {shoe: 5.0}
+            session.execute(delete(RunnerRow).where(RunnerRow.id == runner.id))
+    finally:
+        engine.dispose()
