@@ -19,6 +19,7 @@ from backstride.ingest.fit_scan import Definition, Scan
 #: a decoded field: float64, 2-D float64 (arrays), object (strings) or datetime64[ms]
 Column = npt.NDArray[Any]
 Block = npt.NDArray[np.uint8]
+Ints = npt.NDArray[np.int64]
 
 STRING_TYPE = 0x07
 BYTE_TYPE = 0x0D
@@ -52,66 +53,108 @@ class Rows:
     order: npt.NDArray[np.int64]
 
 
-def message_rows(data: bytes, found: Scan) -> list[Rows]:
-    """Group every data message by definition, as 2-D byte blocks in file order."""
-    if not found.run_start:
-        return []
-    starts = np.array(found.run_start, dtype=np.int64)
-    counts = np.array(found.run_count, dtype=np.int64)
-    run_defs = np.array(found.run_def, dtype=np.int64)
-    sizes = np.array([d.size for d in found.definitions], dtype=np.int64)
-    run_of = np.repeat(np.arange(len(starts)), counts)
-    first = np.cumsum(counts) - counts
-    within = np.arange(len(run_of), dtype=np.int64) - first[run_of]
-    positions = (starts[run_of] + within * sizes[run_defs][run_of]).astype(np.int64)
-    msg_defs = run_defs[run_of]
-    by_def = np.argsort(msg_defs, kind="stable")
-    bounds = np.searchsorted(msg_defs[by_def], np.arange(len(sizes) + 1))
+def message_rows(data: bytes, found: Scan) -> tuple[list[Rows], Ints]:
+    """Every data message grouped by definition as 2-D byte blocks in file order, and the
+    byte position of every message (its index there is its file order)."""
+    positions, defs = _expand(found)
     arr = np.frombuffer(data, dtype=np.uint8)
+    by_def = np.argsort(defs, kind="stable")
+    bounds = np.searchsorted(defs[by_def], np.arange(len(found.definitions) + 1))
     out = []
     for def_id, definition in enumerate(found.definitions):
-        order = by_def[bounds[def_id] : bounds[def_id + 1]]
-        if len(order):
-            block = _block(arr, positions[order] + 1, definition.size - 1)
-            out.append(Rows(definition, block, order))
-    return out
+        rows = by_def[bounds[def_id] : bounds[def_id + 1]]
+        if len(rows):
+            block = _block(arr, positions[rows] + 1, definition.size - 1)
+            out.append(Rows(definition, block, rows.astype(np.int64)))
+    return out, positions
 
 
-def _block(arr: Block, starts: npt.NDArray[np.int64], width: int) -> Block:
-    """Rows of `width` bytes at `starts`: a zero-copy strided view when they are contiguous."""
+def _expand(found: Scan) -> tuple[Ints, Ints]:
+    """(byte position, definition) of every data message, sorted by position."""
+    positions = np.array(found.single_pos, dtype=np.int64)
+    defs = np.array(found.single_def, dtype=np.int64)
+    if found.blocks:
+        start, count, def_id, stride = np.array(found.blocks, dtype=np.int64).T
+        block_of = np.repeat(np.arange(len(count)), count)
+        within = np.arange(len(block_of), dtype=np.int64) - (np.cumsum(count) - count)[block_of]
+        positions = np.concatenate([positions, start[block_of] + within * stride[block_of]])
+        defs = np.concatenate([defs, def_id[block_of]])
+        order = np.argsort(positions, kind="stable")
+        positions, defs = positions[order], defs[order]
+    return positions, defs
+
+
+def _block(arr: Block, starts: Ints, width: int) -> Block:
+    """Rows of `width` bytes at `starts`: a zero-copy strided view when evenly spaced."""
     n = len(starts)
-    stride = width + 1
-    if n == 1 or int(starts[-1] - starts[0]) == (n - 1) * stride:
+    stride = int(starts[1] - starts[0]) if n > 1 else width + 1
+    if (
+        stride > 0
+        and (n < 3 or int(starts[-1] - starts[0]) == (n - 1) * stride)
+        and (n < 3 or bool((np.diff(starts) == stride).all()))
+    ):
         view: Block = np.lib.stride_tricks.as_strided(
             arr[int(starts[0]) :], shape=(n, width), strides=(stride, 1), writeable=False
         )
         return view
-    gathered: Block = arr[starts[:, None] + np.arange(width, dtype=np.int64)]
+    if width == 0:
+        return np.zeros((n, 0), dtype=np.uint8)
+    gathered: Block = np.lib.stride_tricks.sliding_window_view(arr, width)[starts]
     return gathered
+
+
+#: (key, byte offset in the row, size, base type) of one field to decode
+FieldAt = tuple[str, int, int, int]
+
+
+def decode_fields(block: Block, fields: list[FieldAt], *, big_endian: bool) -> dict[str, Column]:
+    """Several fields of every row at once: float64 (NaN = invalid), 2-D for arrays, str
+    for strings. Numbers are read through one structured view of the rows, no copies.
+    Fields whose size is not a whole number of values are skipped, as the SDK does."""
+    out: dict[str, Column] = {}
+    names, formats, offsets, kinds = [], [], [], []
+    for key, offset, size, base_type in fields:
+        if key in out or key in names:
+            continue  # a field number defined twice: the first one counts
+        kind = base_type & 0x1F
+        spec = BASE_TYPES.get(kind)
+        if kind == STRING_TYPE:
+            out[key] = _strings(block[:, offset : offset + size])
+        elif spec is not None and size:
+            dtype = np.dtype(("<" if not big_endian else ">") + spec[0])
+            if size % dtype.itemsize == 0:
+                count = size // dtype.itemsize
+                names.append(key)
+                formats.append((dtype, (count,)) if count > 1 else dtype)
+                offsets.append(offset)
+                kinds.append(kind)
+    if not names or not len(block):
+        return out | {key: np.zeros(0) for key in names}
+    layout = np.dtype(
+        {"names": names, "formats": formats, "offsets": offsets, "itemsize": block.shape[1]}
+    )
+    rows = block.view(layout)[:, 0]
+    for key, kind in zip(names, kinds, strict=True):
+        out[key] = _numbers(rows[key], kind)
+    return out
+
+
+def _numbers(values: npt.NDArray[Any], kind: int) -> Column:
+    """Typed raw values as float64 with the base type's invalid value as NaN."""
+    invalid = BASE_TYPES[kind][1]
+    out = values.astype(np.float64)
+    if kind == BYTE_TYPE and out.ndim == 2:  # a byte array is invalid only when all 0xFF
+        out[(values == invalid).all(axis=1)] = np.nan
+    elif invalid is not None:
+        out[values == invalid] = np.nan
+    return out
 
 
 def decode_field(
     block: Block, *, offset: int, size: int, base_type: int, big_endian: bool
 ) -> Column | None:
-    """One field of every row: float64 (NaN = invalid), 2-D for arrays, str for strings."""
-    raw = block[:, offset : offset + size]
-    kind = base_type & 0x1F
-    if kind == STRING_TYPE:
-        return _strings(raw)
-    spec = BASE_TYPES.get(kind)
-    if spec is None or size == 0:
-        return None
-    code, invalid = spec
-    dtype = np.dtype(("<" if not big_endian else ">") + code)
-    if size % dtype.itemsize:
-        return None  # field size is not a whole number of values: skipped, as the SDK does
-    values = np.ascontiguousarray(raw).view(dtype)
-    out = values.astype(np.float64)
-    if kind == BYTE_TYPE:  # a byte array is invalid only when every byte is 0xFF
-        out[(values == invalid).all(axis=1)] = np.nan
-    elif invalid is not None:
-        out[values == invalid] = np.nan
-    return out[:, 0] if out.shape[1] == 1 else out
+    """One field of every row (see decode_fields); None when it cannot be decoded."""
+    return decode_fields(block, [("v", offset, size, base_type)], big_endian=big_endian).get("v")
 
 
 def _strings(raw: Block) -> npt.NDArray[np.object_]:
@@ -130,34 +173,44 @@ def scaled(values: Column, profile: FieldProfile) -> Column:
 
 
 def merge(
-    parts: list[tuple[npt.NDArray[np.int64], dict[str, Column]]],
-) -> tuple[npt.NDArray[np.int64], dict[str, Column]]:
-    """Concatenate per-definition tables of one message in file order, filling gaps."""
+    parts: list[tuple[Ints, dict[str, Column]]],
+) -> tuple[Ints, dict[str, Column]]:
+    """Interleave per-definition tables of one message into file order, filling gaps."""
     if len(parts) == 1:
         return parts[0]
     order = np.concatenate([p[0] for p in parts])
-    names = list(dict.fromkeys(name for _, cols in parts for name in cols))
-    fields = {name: _concat([(len(o), cols.get(name)) for o, cols in parts]) for name in names}
     sort = np.argsort(order, kind="stable")
-    return order[sort], {name: column[sort] for name, column in fields.items()}
+    destination = np.empty(len(order), dtype=np.int64)
+    destination[sort] = np.arange(len(order))
+    bounds = np.cumsum([0] + [len(p[0]) for p in parts])
+    slots = [destination[bounds[i] : bounds[i + 1]] for i in range(len(parts))]
+    fields: dict[str, Column] = {}
+    for name in dict.fromkeys(name for _, cols in parts for name in cols):
+        pieces = [
+            (slot, cols[name]) for slot, (_, cols) in zip(slots, parts, strict=True) if name in cols
+        ]
+        fields[name] = _scatter(len(order), pieces)
+    return order[sort], fields
 
 
-def _concat(pieces: list[tuple[int, Column | None]]) -> Column:
-    present = [c for _, c in pieces if c is not None]
-    is_text = any(c.dtype == object for c in present)
-    width = max(c.shape[1] if c.ndim == 2 else 1 for c in present)
-    filled = []
-    for n, column in pieces:
-        if column is None or (column.dtype == object) != is_text:
-            column = np.full(n, None, dtype=object) if is_text else np.full(n, np.nan)
-        if not is_text and width > 1:
-            column = _widen(column, width)
-        filled.append(column)
-    return np.concatenate(filled)
-
-
-def _widen(column: Column, width: int) -> Column:
-    out = np.full((len(column), width), np.nan)
-    values = column if column.ndim == 2 else column[:, None]
-    out[:, : values.shape[1]] = values
+def _scatter(n: int, pieces: list[tuple[Ints, Column]]) -> Column:
+    """One column of n rows from per-definition pieces (NaN/None where a piece is absent)."""
+    if any(column.dtype == object for _, column in pieces):
+        out: Column = np.full(n, None, dtype=object)
+        for slot, column in pieces:
+            if column.dtype == object:
+                out[slot] = column
+        return out
+    width = max(column.shape[1] if column.ndim == 2 else 1 for _, column in pieces)
+    covered = sum(len(slot) for slot, _ in pieces) == n and all(
+        (column.shape[1] if column.ndim == 2 else 1) == width for _, column in pieces
+    )
+    shape = (n, width) if width > 1 else (n,)
+    out = np.empty(shape) if covered else np.full(shape, np.nan)
+    for slot, column in pieces:
+        if width == 1:
+            out[slot] = column
+        else:
+            values = column if column.ndim == 2 else column[:, None]
+            out[slot, : values.shape[1]] = values
     return out

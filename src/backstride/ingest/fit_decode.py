@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backstride.errors import CorruptFileError, IngestError
-from backstride.ingest.fit_columns import Column, Rows, decode_field, merge, message_rows, scaled
+from backstride.ingest.fit_columns import Column, Rows, decode_fields, merge, message_rows, scaled
 from backstride.ingest.fit_developer import DeveloperField, developer_columns, read_descriptions
 from backstride.ingest.fit_profile import MESSAGE_NUMBERS, MESSAGES
 from backstride.ingest.fit_scan import Scan, scan
@@ -17,6 +17,10 @@ from backstride.ingest.fit_scan import Scan, scan
 #: 1989-12-31T00:00:00Z, the FIT epoch, in Unix seconds
 FIT_EPOCH_S = 631065600
 RECORD = 20
+_NUMBER_OF = {
+    num: {field.name: number for number, field in profile.fields.items()}
+    for num, profile in MESSAGES.items()
+}
 MAX_FIT_SECONDS = 2**33  # beyond any real date (year ~2262 is datetime64[ms]'s limit)
 DEV_PREFIX = "\x00dev:"  # keeps developer columns apart from profile names while merging
 
@@ -88,7 +92,7 @@ def _decode(data: bytes) -> DecodedFit:
     if found.n_messages == 0:
         problem = found.warnings[-1] if found.warnings else "it holds no data messages"
         raise CorruptFileError(f"FIT file has no readable messages: {problem}")
-    groups = message_rows(data, found)
+    groups, positions = message_rows(data, found)
     warnings = list(found.warnings)
     descriptions = read_descriptions(groups)
     known: dict[str, DeveloperField] = {}
@@ -103,7 +107,7 @@ def _decode(data: bytes) -> DecodedFit:
         parts[rows.definition.global_num].append((rows.order, columns))
     tables = {num: merge(p) for num, p in parts.items()}
     if found.compressed:
-        _resolve_compressed(tables, found, groups, warnings)
+        _resolve_compressed(tables, found, (groups, positions), warnings)
     if RECORD in tables:
         _expand_speed_distance(tables[RECORD][1])
     messages = {num: _table(num, order, cols) for num, (order, cols) in tables.items()}
@@ -112,23 +116,18 @@ def _decode(data: bytes) -> DecodedFit:
 
 def _profile_columns(rows: Rows) -> dict[str, Column]:
     definition = rows.definition
-    profile = MESSAGES[definition.global_num]
-    columns: dict[str, Column] = {}
-    for num, offset, size, base_type in definition.fields:
-        field = profile.fields.get(num)
-        if field is None:
-            continue  # unknown to the profile subset we decode: skipped
-        column = decode_field(
-            rows.block,
-            offset=offset,
-            size=size,
-            base_type=base_type,
-            big_endian=definition.big_endian,
-        )
-        if column is not None:
-            if field.is_time and column.ndim == 2:
-                column = column[:, 0]  # a date_time is never an array: damaged definition
-            columns[field.name] = scaled(column, field)
+    profile = MESSAGES[definition.global_num].fields
+    wanted = [
+        (profile[num].name, offset, size, base_type)
+        for num, offset, size, base_type in definition.fields
+        if num in profile  # fields unknown to the profile subset we decode are skipped
+    ]
+    columns = decode_fields(rows.block, wanted, big_endian=definition.big_endian)
+    for name, column in columns.items():
+        field = profile[_NUMBER_OF[definition.global_num][name]]
+        if field.is_time and column.ndim == 2:
+            column = column[:, 0]  # a date_time is never an array: damaged definition
+        columns[name] = scaled(column, field)
     return columns
 
 
@@ -151,15 +150,17 @@ def _expand_speed_distance(cols: dict[str, Column]) -> None:
 def _resolve_compressed(
     tables: dict[int, tuple[npt.NDArray[np.int64], dict[str, Column]]],
     found: Scan,
-    groups: list[Rows],
+    located: tuple[list[Rows], npt.NDArray[np.int64]],
     warnings: list[str],
 ) -> None:
     """Fill the timestamps of compressed-header messages (5-bit offset, rollover rule)."""
+    groups, positions = located
     full_order, full_time = _full_timestamps(tables)
-    global_of = np.full(found.n_messages, -1, dtype=np.int64)
+    global_of = np.full(len(positions), -1, dtype=np.int64)
     for rows in groups:
         global_of[rows.order] = rows.definition.global_num
     comp = np.array(found.compressed, dtype=np.int64)
+    comp[:, 0] = np.searchsorted(positions, comp[:, 0])  # byte position -> file order
     previous = np.searchsorted(full_order, comp[:, 0]) - 1
     last: int | None = None
     last_order = -1

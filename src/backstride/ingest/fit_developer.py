@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from backstride.ingest.fit_columns import Column, Rows, decode_field, scaled
+from backstride.ingest.fit_columns import Column, Rows, decode_field, decode_fields, scaled
 from backstride.ingest.fit_profile import MESSAGES, FieldProfile
 
 FIELD_DESCRIPTION = 206
@@ -40,22 +40,15 @@ def read_descriptions(groups: list[Rows]) -> dict[Key, list[DeveloperField]]:
         definition = rows.definition
         if definition.global_num != FIELD_DESCRIPTION:
             continue
-        columns: dict[str, Column] = {}
-        for num, offset, size, base_type in definition.fields:
-            field = profile.fields.get(num)
-            column = (
-                None
-                if field is None
-                else decode_field(
-                    rows.block,
-                    offset=offset,
-                    size=size,
-                    base_type=base_type,
-                    big_endian=definition.big_endian,
-                )
-            )
-            if field is not None and column is not None:
-                columns[field.name] = scaled(column, field)
+        fields = profile.fields
+        wanted = [
+            (fields[num].name, offset, size, base_type)
+            for num, offset, size, base_type in definition.fields
+            if num in fields
+        ]
+        decoded = decode_fields(rows.block, wanted, big_endian=definition.big_endian)
+        by_name = {field.name: field for field in fields.values()}
+        columns = {name: scaled(column, by_name[name]) for name, column in decoded.items()}
         for i, order in enumerate(rows.order.tolist()):
             described = _description(columns, i, order)
             if described is not None:

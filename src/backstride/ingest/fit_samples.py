@@ -68,12 +68,19 @@ def record_samples(decoded: DecodedFit, *, default_sport: str) -> tuple[Samples,
     cadence = _cadence(decoded, records, stamps, default_sport)
     if cadence is not None:
         channels["cadence_spm"] = cadence
-    kept = {name: values[keep] for name, values in channels.items()}
+    if not keep.all():
+        stamps = stamps[keep]
+        channels = {name: values[keep] for name, values in channels.items()}
     samples = Samples(
-        timestamp=stamps[keep].astype("datetime64[ms]"),
-        channels={name: values for name, values in kept.items() if not np.isnan(values).all()},
+        timestamp=stamps.astype("datetime64[ms]", copy=False),
+        channels={name: values for name, values in channels.items() if _any_value(values)},
     )
     return samples, warnings
+
+
+def _any_value(values: FloatArray) -> bool:
+    """True unless every value is missing (cheap when the first one is present)."""
+    return bool(len(values)) and (not np.isnan(values[0]) or not np.isnan(values).all())
 
 
 def _number(
@@ -111,10 +118,8 @@ def _developer_channels(decoded: DecodedFit, records: MessageTable) -> dict[str,
         values = _number(records, name, developer=True) if channel else None
         if channel is None or values is None or channel in out:
             continue
-        if channel == "vertical_oscillation_mm" and described.native_field is None:
-            factor = _TO_MM.get((described.units or "mm").strip().lower())
-            if factor is None:
-                continue
+        if channel == "vertical_oscillation_mm":  # Stryd says cm even when naming field 39
+            factor = _TO_MM.get((described.units or "mm").strip().lower(), 1.0)
             values = values * factor
         out[channel] = values
     return out

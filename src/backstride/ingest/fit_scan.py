@@ -9,6 +9,7 @@ per definition, all rows at once (see fit_columns).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +18,7 @@ from backstride.errors import CorruptFileError, NotActivityFileError
 from backstride.ingest.fit_crc import crc16
 
 SIGNATURE = b".FIT"
+CYCLE_WINDOW = 12  # single messages looked back on for a repeating pattern (up to 6 long)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +42,22 @@ class Scan:
     """Where every data message is: runs of equal-layout messages in file order."""
 
     definitions: list[Definition] = field(default_factory=list)
-    run_start: list[int] = field(default_factory=list)
-    run_count: list[int] = field(default_factory=list)
-    run_def: list[int] = field(default_factory=list)
-    #: (message order index, 5-bit time offset) of compressed-timestamp messages
+    #: one data message each: byte position and definition index
+    single_pos: list[int] = field(default_factory=list)
+    single_def: list[int] = field(default_factory=list)
+    #: runs and cycles of messages: (first position, count, definition, byte stride)
+    blocks: list[tuple[int, int, int, int]] = field(default_factory=list)
+    #: (byte position, 5-bit time offset) of compressed-timestamp messages
     compressed: list[tuple[int, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    n_messages: int = 0
     n_files: int = 0
+    #: (definition bytes after the header, file number) -> index in `definitions`
+    known_definitions: dict[tuple[bytes, int], int] = field(default_factory=dict)
+
+    @property
+    def n_messages(self) -> int:
+        """Data messages found so far."""
+        return len(self.single_pos) + sum(block[1] for block in self.blocks)
 
 
 class _StopError(Exception):
@@ -138,53 +148,123 @@ def _check_header_crc(data: bytes, pos: int, header_size: int, result: Scan) -> 
 def _scan_messages(
     data: bytes, arr: npt.NDArray[np.uint8], pos: int, end: int, result: Scan
 ) -> None:
-    """Walk the message headers of one file's data section (the hot loop)."""
-    sizes = [0] * 16  # bytes per data message by local type; 0 = not defined yet
-    def_ids = [0] * 16
-    run_start, run_count, run_def = result.run_start, result.run_count, result.run_def
-    compressed = result.compressed
-    order = result.n_messages
-    try:
-        while pos < end:
-            header = data[pos]
-            if header & 0x80:  # compressed timestamp header: local type 0-3
-                local = (header >> 5) & 3
-                size = sizes[local]
-                if not size or pos + size > end:
-                    _raise_bad_data(pos, local, size)
-                compressed.append((order, header & 0x1F))
-                count = 1
-            elif header & 0x40:
-                local = header & 0x0F
-                definition, pos = _read_definition(data, pos, end, result.n_files - 1)
-                def_ids[local] = len(result.definitions)
-                result.definitions.append(definition)
-                sizes[local] = definition.size
+    """Walk the message headers of one file's data section (the hot loop).
+
+    `size_of[header byte]` is the size of a data message with that normal header, 0 for
+    anything needing the slow path (definitions, compressed headers, undefined types).
+    """
+    size_of = [0] * 256
+    def_of = [0] * 256
+    local_size, local_def = [0] * 16, [0] * 16
+    add_pos, add_def = result.single_pos.append, result.single_def.append
+    blocks = result.blocks
+    streak = 0  # consecutive single messages since the last definition, block or cycle
+    wait = CYCLE_WINDOW  # singles to see before looking for a repeating pattern
+    while pos < end:
+        header = data[pos]
+        size = size_of[header]
+        if size:
+            nxt = pos + size
+            if nxt < end and data[nxt] == header:
+                count = _run_length(arr, pos, size, header, end)
+                blocks.append((pos, count, def_of[header], size))
+                pos += count * size
+                streak = 0
                 continue
-            else:
-                local = header & 0x0F
-                size = sizes[local]
-                if not size or pos + size > end:
-                    _raise_bad_data(pos, local, size)
-                nxt = pos + size
-                count = 1
-                if nxt < end and data[nxt] == header:
-                    count = _run_length(arr, pos, size, header, end)
-            run_start.append(pos)
-            run_count.append(count)
-            run_def.append(def_ids[local])
-            order += count
-            pos += count * size
-    finally:
-        result.n_messages = order
+            if nxt > end:
+                raise _StopError(f"message at byte {pos} is cut short")
+            add_pos(pos)
+            add_def(def_of[header])
+            pos = nxt
+            streak += 1
+            if streak >= wait:
+                streak = 0
+                pos, cycles = _cycle(data, arr, pos, end, result)
+                # a pattern that breaks quickly costs more than it saves: look less often
+                wait = CYCLE_WINDOW if cycles >= 16 else min(2 * wait, 1024)
+            continue
+        streak = 0
+        local = header & 0x0F
+        if header & 0x80:  # compressed timestamp header: local type 0-3
+            local = (header >> 5) & 3
+        elif header & 0x40:
+            local_def[local], pos = _definition_id(data, pos, end, result)
+            definition = result.definitions[local_def[local]]
+            local_size[local] = definition.size
+            for variant in (local, local | 0x10, local | 0x20, local | 0x30):  # reserved bits
+                size_of[variant], def_of[variant] = definition.size, local_def[local]
+            continue
+        size = local_size[local]
+        if not size:
+            raise _StopError(
+                f"data message at byte {pos} uses local type {local}, which has no definition"
+            )
+        if pos + size > end:
+            raise _StopError(f"message at byte {pos} is cut short")
+        result.compressed.append((pos, header & 0x1F))
+        add_pos(pos)
+        add_def(local_def[local])
+        pos += size
 
 
-def _raise_bad_data(pos: int, local: int, size: int) -> None:
-    if not size:
-        raise _StopError(
-            f"data message at byte {pos} uses local type {local}, which has no definition"
-        )
-    raise _StopError(f"message at byte {pos} is cut short")
+def _cycle(
+    data: bytes, arr: npt.NDArray[np.uint8], pos: int, end: int, result: Scan
+) -> tuple[int, int]:
+    """Take a repeating pattern of messages (record, hrv, ...) in one step.
+
+    Returns the new position and how many times the pattern repeated.
+
+    The last CYCLE_WINDOW single messages had no definition between them. When their
+    header bytes end in a pattern of m messages seen twice with the same period, the
+    pattern recurs wherever all m header bytes recur at the same offsets one period
+    later: those messages are counted with numpy, cycle after cycle, until one differs.
+    """
+    starts = result.single_pos[-CYCLE_WINDOW:]
+    heads = [data[start] for start in starts]
+    for m in range(2, CYCLE_WINDOW // 2 + 1):
+        period = pos - starts[-m]
+        if heads[-m:] != heads[-2 * m : -m] or starts[-m] - starts[-2 * m] != period:
+            continue
+        if any(h & 0x80 for h in heads[-m:]):
+            return pos, 0
+        offsets = [start - starts[-m] for start in starts[-m:]]
+        pattern = list(zip(offsets, heads[-m:], strict=True))
+        count = _cycles(data, arr, pos, (end - pos) // period, period, pattern)
+        if count:
+            for offset, definition in zip(offsets, result.single_def[-m:], strict=True):
+                result.blocks.append((pos + offset, count, definition, period))
+        return pos + count * period, count
+    return pos, 0
+
+
+def _cycles(
+    data: bytes,
+    arr: npt.NDArray[np.uint8],
+    pos: int,
+    limit: int,
+    period: int,
+    pattern: list[tuple[int, int]],
+) -> int:
+    """How many whole periods from `pos` repeat every (offset, header byte) of the pattern."""
+    count = 0
+    while count < min(limit, 4):  # most patterns break soon: check a few in plain Python
+        base = pos + count * period
+        if any(data[base + offset] != head for offset, head in pattern):
+            return count
+        count += 1
+    chunk = 64
+    while count < limit:
+        take = min(chunk, limit - count)
+        base = pos + count * period
+        same = np.ones(take, dtype=bool)
+        for offset, head in pattern:
+            start = base + offset
+            same &= arr[start : start + take * period : period] == head
+        if not same.all():
+            return count + int(np.argmin(same))
+        count += take
+        chunk *= 4
+    return count
 
 
 def _run_length(arr: npt.NDArray[np.uint8], pos: int, size: int, header: int, end: int) -> int:
@@ -200,6 +280,26 @@ def _run_length(arr: npt.NDArray[np.uint8], pos: int, size: int, header: int, en
         count += take
         chunk *= 4
     return count
+
+
+def _definition_id(data: bytes, pos: int, end: int, result: Scan) -> tuple[int, int]:
+    """Index of the definition at `pos` (identical ones share it) and the next position.
+
+    Some writers repeat a definition before every message; sharing the index keeps all
+    those messages in one block, decoded together.
+    """
+    stop = pos + 6 + 3 * data[pos + 5] if pos + 6 <= end else end + 1
+    if data[pos] & 0x20 and stop < end:
+        stop += 1 + 3 * data[stop]
+    if stop <= end:
+        key = (data[pos + 1 : stop], result.n_files)
+        known = result.known_definitions.get(key)
+        if known is not None:
+            return known, stop
+    definition, stop = _read_definition(data, pos, end, result.n_files - 1)
+    result.definitions.append(definition)
+    result.known_definitions[(data[pos + 1 : stop], result.n_files)] = len(result.definitions) - 1
+    return len(result.definitions) - 1, stop
 
 
 def _read_definition(data: bytes, pos: int, end: int, file_index: int) -> tuple[Definition, int]:
@@ -231,9 +331,7 @@ def _field_triples(
     if stop > end:
         raise _StopError(f"definition field list at byte {pos} is cut short")
     raw = data[pos + 1 : stop]
-    triples = []
-    for i in range(0, 3 * count, 3):
-        size = raw[i + 1]
-        triples.append((raw[i], offset, size, raw[i + 2]))
-        offset += size
-    return tuple(triples), stop, offset
+    sizes = raw[1::3]
+    offsets = list(accumulate(sizes, initial=offset))
+    triples = tuple(zip(raw[0::3], offsets[:-1], sizes, raw[2::3], strict=True))
+    return triples, stop, offsets[-1]
