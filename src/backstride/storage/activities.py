@@ -2,7 +2,8 @@
 
 Every function takes a `Session` and never commits: the caller owns the transaction.
 Times are stored as UTC and always come back timezone-aware (SQLite drops the zone).
-Samples live in files (see `storage.samples`); a row keeps only the file name.
+Samples live in files (see `storage.samples`); a row keeps only the file name. The tables
+themselves are in `storage.activity_tables` (re-exported here).
 """
 
 from __future__ import annotations
@@ -11,26 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    UniqueConstraint,
-    func,
-    insert,
-    select,
-)
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
 from backstride.domain.activity import Activity, Samples
 from backstride.errors import InputError, NotFoundError
-from backstride.storage.base import Base
+from backstride.storage.activity_tables import ActivityRow, ShoeRow
 from backstride.storage.samples import read_samples
-from backstride.storage.tables import RunnerRow
 
 __all__ = [
     "ActivityRow",
@@ -56,54 +44,6 @@ __all__ = [
     "set_surface",
     "shoe_distances_km",
 ]
-
-
-class ShoeRow(Base):
-    """A pair of shoes; its distance is `start_km` plus its activities' distance."""
-
-    __tablename__ = "shoe"
-    __table_args__ = (UniqueConstraint("runner_id", "name"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    runner_id: Mapped[int] = mapped_column(ForeignKey(RunnerRow.id, ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    brand: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    model: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    start_km: Mapped[float] = mapped_column(Float, default=0.0)
-    retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    added_on: Mapped[date] = mapped_column(Date)
-
-
-class ActivityRow(Base):
-    """One imported activity: its summary values and the name of its samples file."""
-
-    __tablename__ = "activity"
-    __table_args__ = (UniqueConstraint("runner_id", "source_hash"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    runner_id: Mapped[int] = mapped_column(ForeignKey(RunnerRow.id, ondelete="CASCADE"), index=True)
-    sport: Mapped[str] = mapped_column(String(40))
-    sub_sport: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    start_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    device: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    duration_s: Mapped[float] = mapped_column(Float)
-    moving_time_s: Mapped[float | None] = mapped_column(Float, nullable=True)
-    distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)
-    avg_hr_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
-    max_hr_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
-    avg_cadence_spm: Mapped[float | None] = mapped_column(Float, nullable=True)
-    avg_speed_mps: Mapped[float | None] = mapped_column(Float, nullable=True)
-    has_running_dynamics: Mapped[bool] = mapped_column(Boolean, default=False)
-    records: Mapped[int] = mapped_column(Integer)
-    source_format: Mapped[str] = mapped_column(String(8))
-    source_hash: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    shoe_id: Mapped[int | None] = mapped_column(
-        ForeignKey(ShoeRow.id, ondelete="SET NULL"), nullable=True, index=True
-    )
-    surface: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    samples_path: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 @dataclass(frozen=True, slots=True)
