@@ -17,7 +17,7 @@ PERIOD = ("--since", "2015-01-01", "--as-of", "2024-03-02")
 
 def imported_home(folder: Path, corpus: Path) -> dict[str, str]:
     """Import RUNS into `folder` and return the environment that points the CLI at it."""
-    env = {"BACKSTRIDE_HOME": str(folder)}
+    env = {"BACKSTRIDE_HOME": str(folder), "TZ": "UTC"}  # run days are local days
     result = run_backstride("import", *(str(corpus / name) for name in RUNS), env=env)
     assert result.code == 0, result.stderr
     return env

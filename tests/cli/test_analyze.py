@@ -120,16 +120,19 @@ def spiky_history(cli, tmp_path: Path) -> Path:
     return folder
 
 
+UTC_DAYS = {"TZ": "UTC"}  # run days are local days: pin the zone so the dates hold anywhere
+
+
 def test_a_long_run_after_short_ones_is_reported_with_its_band_and_source(spiky_history):
     period = ("--since", "2024-01-29", "--as-of", "2024-02-04")
-    data = json.loads(run_backstride("analyze", *period, "--format", "json").stdout)
+    data = json.loads(run_backstride("analyze", *period, "--format", "json", env=UTC_DAYS).stdout)
     spikes = [f for f in data["findings"] if f["id"] == "single_run_spike"]
     assert len(spikes) == 1
     assert spikes[0]["on"] == "2024-01-30"
     assert spikes[0]["sources"] == ["frandsen-2025"]
     assert spikes[0]["metrics"]["increase_pct"] == pytest.approx(133.3, abs=1.0)
     assert spikes[0]["severity"] == "attention"
-    text = flat(run_backstride("analyze", *period).stdout)
+    text = flat(run_backstride("analyze", *period, env=UTC_DAYS).stdout)
     pct = spikes[0]["metrics"]["increase_pct"]
     assert f"ATTENTION A run {pct:.0f} % longer than your recent longest" in text
     assert "(>100 % band)" in text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +23,16 @@ RUNS = [
     "fit/sports-lib__TrailRun20200215111630.fit",
     "gpx/sports-lib__20171008_run_2067489619.gpx",
 ]
+
+
+@pytest.fixture(autouse=True)
+def utc_days(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run days are local days: pin the zone so the expected dates hold anywhere."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

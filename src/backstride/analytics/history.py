@@ -2,7 +2,7 @@
 
 Activities arrive as `TrainingActivity` values (from the store or built in a test) and are
 turned once into columnar numpy arrays; every metric then works on those arrays.
-A day is the UTC calendar date of an activity's start.
+A day is the calendar date of `start_time` as given (the service passes local time).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class TrainingActivity:
 
     @property
     def day(self) -> date:
-        """The calendar day (UTC) the activity started."""
+        """The calendar day of `start_time` (in the zone it carries)."""
         return self.start_time.date()
 
     @property

@@ -1,7 +1,8 @@
 """Training analysis use cases: read the stored history, run the pure analytics, chart, shoes.
 
 The store gives activity summaries and samples; `analytics` turns them into metrics and
-findings; `report.charts` draws them. Days are UTC calendar days of the activity start.
+findings; `report.charts` draws them. A run's day is the local calendar day of its start
+(this machine's time zone), the same day the diary links it to.
 """
 
 from __future__ import annotations
@@ -72,10 +73,15 @@ def _keys_by_id(session: Session, runner_id: int) -> dict[int, str]:
     return {int(row[0]): str(row[1]) for row in rows}
 
 
+def _day(row: repo.ActivitySummary) -> date:
+    """The local calendar day an activity started on."""
+    return row.start_time.astimezone().date()
+
+
 def _training_activity(row: repo.ActivitySummary, key: str) -> TrainingActivity:
     return TrainingActivity(
         key=key,
-        start_time=row.start_time,
+        start_time=row.start_time.astimezone(),  # local: .date() is the runner's day
         distance_m=float(row.distance_m or 0.0),
         duration_s=float(row.duration_s or 0.0),
         sport=row.sport,
@@ -101,7 +107,7 @@ def _forms(
             samples = repo.load_samples(session, settings.samples_dir, activity_id=row.id)
         except (NotFoundError, StorageError):
             continue  # a missing samples file only costs this run its form
-        form = run_form(samples, key=keys[row.id], day=row.start_time.date())
+        form = run_form(samples, key=keys[row.id], day=_day(row))
         if form is not None:
             forms.append(form)
     return forms
@@ -135,14 +141,10 @@ def analyze(
     with session_scope(engine) as session:
         runner = local_runner(session)
         rows = [
-            r
-            for r in repo.list_activity_summaries(session, runner_id=runner.id)
-            if r.start_time.date() <= end
+            r for r in repo.list_activity_summaries(session, runner_id=runner.id) if _day(r) <= end
         ]
         keys = _keys_by_id(session, runner.id)
-        forms = _forms(
-            session, settings, [r for r in rows if r.start_time.date() >= form_start], keys
-        )
+        forms = _forms(session, settings, [r for r in rows if _day(r) >= form_start], keys)
         shoes = [
             Shoe(s.name, start_km=s.start_km, retired=s.retired, added_on=s.added_on)
             for s in repo.list_shoes(session, runner_id=runner.id)
@@ -156,10 +158,9 @@ def analyze(
         shoe_inspection_km=settings.shoe_inspection_km,
     )
     labels = {
-        keys[r.id]: RunLabel(r.id, r.start_time.date(), r.name, (r.distance_m or 0.0) / 1000.0)
-        for r in rows
+        keys[r.id]: RunLabel(r.id, _day(r), r.name, (r.distance_m or 0.0) / 1000.0) for r in rows
     }
-    days = [r.start_time.date() for r in rows]
+    days = [_day(r) for r in rows]
     return AnalysisReport(
         analysis=analysis,
         findings=findings_from(analysis),
@@ -371,7 +372,7 @@ def assign_shoe(
             runs = repo.list_activity_summaries(
                 session, runner_id=runner.id, since=since, sport="running"
             )
-            chosen += [r.id for r in runs if until is None or r.start_time.date() <= until]
+            chosen += [r.id for r in runs if until is None or _day(r) <= until]
         for activity_id in dict.fromkeys(chosen):
             repo.assign_shoe(session, activity_id=activity_id, shoe_id=shoe_id)
     return len(dict.fromkeys(chosen))
