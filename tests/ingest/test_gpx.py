@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backstride.errors import CorruptFileError, IngestError, NotActivityFileError
 from backstride.ingest.gpx import read_gpx
@@ -273,3 +275,41 @@ def _tpx_hr(point: object) -> float:
                 value = float(child.text)
                 return value if value > 0 else np.nan
     return np.nan
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.floats(min_value=-5e-4, max_value=5e-4),  # degrees north per point
+            st.integers(min_value=0, max_value=120),  # seconds to the next point
+            st.booleans(),  # does the point carry a time?
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    segment_every=st.integers(min_value=1, max_value=40),
+)
+def test_any_track_gives_ordered_samples_and_consistent_totals(
+    steps: list[tuple[float, int, bool]], segment_every: int
+) -> None:
+    points, lat, t = [], 46.0, 0
+    for north, gap, timed in steps:
+        lat += north
+        t += gap
+        point: dict[str, object] = {"lat": round(lat, 7), "lon": 14.5, "hr": 150}
+        if timed:
+            point["t"] = t
+        points.append(point)
+    segments = [points[i : i + segment_every] for i in range(0, len(points), segment_every)]
+    if not any(timed for _, _, timed in steps):
+        with pytest.raises(NotActivityFileError):
+            read_gpx(gpx_bytes(segments))
+        return
+    activity = read_gpx(gpx_bytes(segments))
+    samples = activity.samples
+    assert len(samples) == sum(timed for _, _, timed in steps)
+    assert np.all(np.diff(samples.timestamp.astype(np.int64)) >= 0)
+    assert np.all(np.diff(samples.channels["distance_m"]) >= -1e-9)
+    assert 0 <= (activity.moving_time_s or 0) <= activity.duration_s
+    assert activity.distance_m == pytest.approx(samples.channels["distance_m"][-1])
