@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 
 from backstride.analytics.findings import build_findings
 from backstride.analytics.history import daily_series, run_columns
-from backstride.analytics.spikes import frandsen_band, previous_longest_km, weekly_distances
+from backstride.analytics.spikes import (
+    frandsen_band,
+    previous_longest_km,
+    run_spikes,
+    weekly_distances,
+)
 from tests.analytics.history_builders import START, day, run
 
 
@@ -127,3 +132,18 @@ def test_daily_series_sums_same_day_runs_and_keeps_the_longest():
     assert series.longest_run_km[3] == 7.0
     assert series.runs.tolist() == [0, 0, 0, 2, 0, 0, 0]
     assert np.count_nonzero(series.recorded) == 1
+
+
+@given(entries=histories)
+def test_spikes_match_a_brute_force_reading_of_the_rule(entries):
+    history = [run(d, round(km, 2)) for d, km in entries]
+    cols = run_columns(history, first_day=START)
+    found = {s.key for s in run_spikes(cols)}
+    expected = set()
+    for candidate in history:
+        before = [
+            other.distance_m for other in history if 1 <= (candidate.day - other.day).days <= 30
+        ]
+        if before and (candidate.distance_m / max(before) - 1) * 100 > 10 + 1e-6:
+            expected.add(candidate.key)
+    assert found == expected
