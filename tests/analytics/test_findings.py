@@ -201,3 +201,14 @@ def test_findings_outside_the_reporting_window_are_left_out():
         "weekly_distance_jump",
         "single_run_spike",
     ]
+
+
+def test_cycling_days_count_for_coverage_but_never_print_an_undefined_ratio():
+    rides = [run(d, 30.0, sport="cycling") for d in range(0, 49)]
+    runs = [run(d, 8.0) for d in (*range(0, 11), *range(42, 49))]  # no run on days 11-41
+    found = build_findings(rides + runs, today=day(48), since=day(42))
+    acwr = [f for f in found if f.id == "acwr_rising"]
+    assert len(acwr) == 1
+    assert "acwr_uncoupled" not in acwr[0].metrics  # its chronic window held no running
+    assert "uncoupled" not in acwr[0].evidence
+    assert all("nan" not in f.evidence for f in found)

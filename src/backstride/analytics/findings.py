@@ -159,15 +159,20 @@ def acwr_findings(analysis: TrainingAnalysis, rules: FindingRules) -> list[Findi
 
 def _acwr_finding(analysis: TrainingAnalysis, peak: int, day: date, before: float) -> Finding:
     values = {name: float(series[peak]) for name, series in analysis.acwr.items()}
+    rolling = "; ".join(
+        f"the rolling {name} ratio was {values[name]:.2f}"
+        for name in ("coupled", "uncoupled")
+        if np.isfinite(values[name])
+    )
     return Finding(
         id="acwr_rising",
         severity="info",
         title=f"Recent load rising against your usual (ACWR {values['ewma']:.2f}, EWMA)",
         evidence=(
             f"On {day} your acute:chronic distance ratio was {values['ewma']:.2f} "
-            f"({ACWR_METHOD}), up from {before:.2f} two weeks earlier; the rolling coupled "
-            f"ratio was {values['coupled']:.2f} and the uncoupled {values['uncoupled']:.2f}. "
-            "This ratio is a contested measure (Lolli 2019; Impellizzeri 2020, 2021): read it "
+            f"({ACWR_METHOD}), up from {before:.2f} two weeks earlier"
+            + (f"; {rolling}. " if rolling else ". ")
+            + "This ratio is a contested measure (Lolli 2019; Impellizzeri 2020, 2021): read it "
             "as a trend in your own load, not as a risk figure. Consider whether the recent "
             "increase was planned."
         ),

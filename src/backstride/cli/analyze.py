@@ -85,10 +85,12 @@ def _metrics(report: service.AnalysisReport, console: Console) -> None:
     acwr = m["acwr"]
     shown = "not shown (needs 28 days of history with runs in 3 of 4 weeks)"
     if acwr["ewma"] is not None:
-        shown = (
-            f"{acwr['ewma']:.2f} (rolling coupled {acwr['coupled']:.2f}, "
-            f"uncoupled {acwr['uncoupled']:.2f})"
+        others = ", ".join(
+            f"rolling {name} {acwr[name]:.2f}"
+            for name in ("coupled", "uncoupled")
+            if acwr[name] is not None
         )
+        shown = f"{acwr['ewma']:.2f}" + (f" ({others})" if others else "")
     console.print(f"Last 7 days: {m['last_7_days_km']:.1f} km")
     console.print(f"Acute:chronic ratio on {report.analysis.today}: {shown}")
     console.print(f"[dim]  method: {m['acwr_method']}; {m['acwr_note']}[/]")
