@@ -139,7 +139,7 @@ def test_bad_inputs_raise_an_input_error_naming_the_field(call, field):
 loads = st.floats(min_value=0.1, max_value=500.0, allow_nan=False)
 
 
-@settings(deadline=None)  # timing on a shared 2-core machine is not the property
+@settings(deadline=None)  # run time varies with machine load; it is not the property
 @given(value=loads, days=st.integers(min_value=1, max_value=400), span=st.sampled_from([7, 28, 42]))
 def test_ewma_of_a_constant_series_is_that_constant(value, days, span):
     for convention in ("williams", "banister", "simple"):
@@ -147,7 +147,7 @@ def test_ewma_of_a_constant_series_is_that_constant(value, days, span):
         assert np.allclose(result, value, rtol=1e-12)
 
 
-@settings(deadline=None)  # timing on a shared 2-core machine is not the property
+@settings(deadline=None)  # run time varies with machine load; it is not the property
 @given(value=loads, days=st.integers(min_value=28, max_value=200))
 def test_acwr_of_a_steady_history_is_one(value, days):
     daily = np.full(days, value)
@@ -155,7 +155,7 @@ def test_acwr_of_a_steady_history_is_one(value, days):
         assert np.allclose(method(daily)[27:], 1.0, rtol=1e-9)
 
 
-@settings(deadline=None)  # timing on a shared 2-core machine is not the property
+@settings(deadline=None)  # run time varies with machine load; it is not the property
 @given(
     week=st.lists(
         st.just(0.0) | st.floats(min_value=0.01, max_value=300.0), min_size=7, max_size=7

@@ -109,7 +109,7 @@ histories = st.lists(
 )
 
 
-@settings(deadline=None)  # timing on a shared 2-core machine is not the property
+@settings(deadline=None)  # run time varies with machine load; it is not the property
 @given(entries=histories, rest_day=st.integers(0, 120))
 def test_adding_a_rest_day_never_raises_any_spike_ratio(entries, rest_day):
     history = [run(d, km) for d, km in entries]
@@ -135,7 +135,7 @@ def test_daily_series_sums_same_day_runs_and_keeps_the_longest():
     assert np.count_nonzero(series.recorded) == 1
 
 
-@settings(deadline=None)  # timing on a shared 2-core machine is not the property
+@settings(deadline=None)  # run time varies with machine load; it is not the property
 @given(entries=histories)
 def test_spikes_match_a_brute_force_reading_of_the_rule(entries):
     history = [run(d, round(km, 2)) for d, km in entries]
