@@ -264,3 +264,8 @@ def test_a_fit_file_without_activity_messages_is_not_an_activity() -> None:
     writer = FitWriter().define(0, 0, [FieldSpec(0, ENUM)]).message(0, 5)  # a workout file
     with pytest.raises(NotActivityFileError, match="type 'workout' holds no activity"):
         read_fit(writer.to_bytes())
+
+
+def test_errors_name_the_source_file() -> None:
+    with pytest.raises(NotActivityFileError, match=r"^track\.fit: not a FIT file"):
+        read_fit(b"<gpx/>", source_name="track.fit")

@@ -33,15 +33,19 @@ def read_fit(data: bytes, *, source_name: str = "") -> Activity:
     Connect IQ apps) fill a channel only when the file has no native field for it: those
     that name a native record field, and by name Power, Ground Time and Vertical
     Oscillation (cm converted to mm) — so Garmin's own running dynamics win over Stryd's.
-    Damage that leaves data readable (bad CRC, truncation, chained garbage) becomes
-    `warnings`; non-FIT bytes raise NotActivityFileError, unsalvageable files
+    `sport` is the sessions' sport (`multisport` when they differ, transitions ignored);
+    duration, timer ("moving") time and distance are session totals, else derived from
+    the records. Damage that leaves data readable (bad CRC, truncation, chained garbage)
+    becomes `warnings`; non-FIT bytes raise NotActivityFileError, unsalvageable files
     CorruptFileError. Records without a valid timestamp are dropped (with a warning).
     """
     label = f"{source_name}: " if source_name else ""
     try:
         with np.errstate(all="ignore"):  # damaged values may overflow; they become NaN/NaT
             return _read(data, label)
-    except IngestError:
+    except IngestError as err:
+        if label and not str(err).startswith(label):
+            raise type(err)(f"{label}{err}") from None  # name the file
         raise
     except Exception as err:  # a defect met on damaged input: still a typed, one-line error
         raise CorruptFileError(f"{label}FIT file could not be read: {type(err).__name__}") from err
