@@ -1,6 +1,6 @@
 """Ingest benchmark (a measurement, not a test): FIT, GPX vs gpxpy, and a whole-history import.
 
-    .venv/bin/python benchmarks/ingest.py [--corpus DIR] [--activities 2000] [--skip-fit]
+    .venv/bin/python benchmarks/ingest.py [--activities 2000] [--skip-fit|gpx|history]
 
 (a) the FIT section: benchmarks/ingest_fit.py's `run(corpus)` when that file exists;
 (b) our GPX reader vs gpxpy on every corpus GPX file gpxpy parses (median of 3 runs);
@@ -43,6 +43,7 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--activities", type=int, default=2000)
     parser.add_argument("--skip-fit", action="store_true")
+    parser.add_argument("--skip-gpx", action="store_true")
     parser.add_argument("--skip-history", action="store_true")
     args = parser.parse_args()
     if not (args.corpus / "MANIFEST.csv").is_file():
@@ -51,7 +52,8 @@ def main() -> int:
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
     if not args.skip_fit:
         fit_section(args.corpus)
-    gpx_section(args.corpus)
+    if not args.skip_gpx:
+        gpx_section(args.corpus)
     if not args.skip_history:
         history_section(args.corpus, args.activities)
     return 0

@@ -311,3 +311,11 @@ def test_the_repository_works_the_same_on_postgresql(pg_url: str) -> None:
             session.execute(delete(RunnerRow).where(RunnerRow.id == runner.id))
     finally:
         engine.dispose()
+
+
+def test_missing_timestamps_and_empty_samples_survive_packing() -> None:
+    stamps = np.array(["2020-01-01T00:00:00", "NaT", "2020-01-01T00:00:02"], dtype="datetime64[ms]")
+    back = unpack_samples(pack_samples(Samples(timestamp=stamps)))
+    assert np.array_equal(back.timestamp, stamps, equal_nan=True)
+    empty = unpack_samples(pack_samples(Samples(timestamp=stamps[:0])))
+    assert len(empty) == 0
