@@ -319,3 +319,27 @@ def test_missing_timestamps_and_empty_samples_survive_packing() -> None:
     assert np.array_equal(back.timestamp, stamps, equal_nan=True)
     empty = unpack_samples(pack_samples(Samples(timestamp=stamps[:0])))
     assert len(empty) == 0
+
+
+def test_a_shoe_can_be_renamed_and_deleted_leaving_its_activities(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        runner = local_runner(session).id
+        shoe = repo.add_shoe(session, runner_id=runner, name="Old", added_on=date(2024, 1, 1))
+        other = repo.add_shoe(session, runner_id=runner, name="Other", added_on=date(2024, 1, 1))
+        activity_id = repo.add_activity(
+            session,
+            runner_id=runner,
+            activity=make_activity(),
+            stats=NO_STATS,
+            samples_path=None,
+            shoe_id=shoe,
+            imported_at=START,
+        )
+        repo.update_shoe(session, shoe_id=shoe, name="Ghost 15", brand="Brooks", start_km=12.5)
+        with pytest.raises(InputError, match="unused"):
+            repo.update_shoe(session, shoe_id=other, name="ghost 15")
+        (listed, _) = repo.list_shoes(session, runner_id=runner)
+        assert (listed.name, listed.brand, listed.distance_km) == ("Ghost 15", "Brooks", 17.5)
+        repo.delete_shoe(session, shoe_id=shoe)
+        (summary,) = repo.list_activity_summaries(session, runner_id=runner)
+    assert (summary.id, summary.shoe_id, summary.distance_m) == (activity_id, None, 5000.0)
