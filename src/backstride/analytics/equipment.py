@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+import numpy.typing as npt
 
 from backstride.analytics.history import RunColumns
+
+FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,27 +133,33 @@ def surface_changes(
     if not table:
         return []
     totals = np.sum(list(table.values()), axis=0)
-    csum = np.concatenate(([0.0], np.cumsum(totals)))
+    before_total = _trailing_sum(totals, baseline_weeks)
     found: list[SurfaceChange] = []
     for surface, km in table.items():
-        scum = np.concatenate(([0.0], np.cumsum(km)))
-        for w in range(baseline_weeks, weeks):
-            before_total = csum[w] - csum[w - baseline_weeks]
-            if km[w] < min_km or before_total <= 0 or totals[w] <= 0:
-                continue
-            share_now = km[w] / totals[w]
-            share_before = (scum[w] - scum[w - baseline_weeks]) / before_total
-            if share_now >= min_share_now and share_before < max_share_before:
-                found.append(
-                    _surface_change(
-                        runs,
-                        surface,
-                        start=monday + timedelta(weeks=w),
-                        first_day=first_day,
-                        shares=(float(share_now), float(share_before)),
-                    )
-                )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share_now = np.where(totals > 0, km / totals, 0.0)
+            share_before = _trailing_sum(km, baseline_weeks) / before_total
+        hit = (km >= min_km) & (before_total > 0) & (share_now >= min_share_now)
+        hit &= share_before < max_share_before
+        found += [
+            _surface_change(
+                runs,
+                surface,
+                start=monday + timedelta(weeks=w),
+                first_day=first_day,
+                shares=(float(share_now[w]), float(share_before[w])),
+            )
+            for w in np.flatnonzero(hit).tolist()
+        ]
     return sorted(found, key=lambda c: (c.week_start, c.surface))
+
+
+def _trailing_sum(values: FloatArray, weeks: int) -> FloatArray:
+    """Sum of the `weeks` values before each index (0 where fewer than `weeks` precede)."""
+    csum = np.concatenate(([0.0], np.cumsum(values)))
+    out = np.zeros(len(values))
+    out[weeks:] = csum[weeks:-1] - csum[: len(values) - weeks]
+    return out
 
 
 def _surface_change(

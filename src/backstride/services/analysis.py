@@ -78,6 +78,10 @@ def _day(row: repo.ActivitySummary) -> date:
     return row.start_time.astimezone().date()
 
 
+def _label(row: repo.ActivitySummary) -> RunLabel:
+    return RunLabel(row.id, _day(row), row.name, (row.distance_m or 0.0) / 1000.0)
+
+
 def _training_activity(row: repo.ActivitySummary, key: str) -> TrainingActivity:
     return TrainingActivity(
         key=key,
@@ -121,6 +125,31 @@ def _window(since: date | None, as_of: date | None, today: date) -> tuple[date, 
     return start, end
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What the analysis reads from the store, in one transaction."""
+
+    rows: list[repo.ActivitySummary]
+    keys: dict[int, str]
+    forms: list[RunForm]
+    shoes: list[Shoe]
+
+
+def _read_store(settings: Settings, *, end: date, form_start: date) -> _Stored:
+    with session_scope(open_store(settings)) as session:
+        runner = local_runner(session)
+        rows = [
+            r for r in repo.list_activity_summaries(session, runner_id=runner.id) if _day(r) <= end
+        ]
+        keys = _keys_by_id(session, runner.id)
+        forms = _forms(session, settings, [r for r in rows if _day(r) >= form_start], keys)
+        shoes = [
+            Shoe(s.name, start_km=s.start_km, retired=s.retired, added_on=s.added_on)
+            for s in repo.list_shoes(session, runner_id=runner.id)
+        ]
+    return _Stored(rows, keys, forms, shoes)
+
+
 def analyze(
     settings: Settings,
     *,
@@ -135,36 +164,23 @@ def analyze(
     """
     start, end = _window(since, as_of, date.today())
     form_start = end - timedelta(days=RECENT_FORM_DAYS + BASELINE_FORM_DAYS)
-    if all_forms:
-        form_start = min(start, form_start)
-    engine = open_store(settings)
-    with session_scope(engine) as session:
-        runner = local_runner(session)
-        rows = [
-            r for r in repo.list_activity_summaries(session, runner_id=runner.id) if _day(r) <= end
-        ]
-        keys = _keys_by_id(session, runner.id)
-        forms = _forms(session, settings, [r for r in rows if _day(r) >= form_start], keys)
-        shoes = [
-            Shoe(s.name, start_km=s.start_km, retired=s.retired, added_on=s.added_on)
-            for s in repo.list_shoes(session, runner_id=runner.id)
-        ]
+    stored = _read_store(
+        settings, end=end, form_start=min(start, form_start) if all_forms else form_start
+    )
+    rows, keys = stored.rows, stored.keys
     analysis = analyze_training(
         [_training_activity(r, keys[r.id]) for r in rows],
         today=end,
         since=start,
-        forms=forms,
-        shoes=shoes,
+        forms=stored.forms,
+        shoes=stored.shoes,
         shoe_inspection_km=settings.shoe_inspection_km,
     )
-    labels = {
-        keys[r.id]: RunLabel(r.id, _day(r), r.name, (r.distance_m or 0.0) / 1000.0) for r in rows
-    }
     days = [_day(r) for r in rows]
     return AnalysisReport(
         analysis=analysis,
         findings=findings_from(analysis),
-        labels=labels,
+        labels={keys[r.id]: _label(r) for r in rows},
         activities=len(rows),
         first_day=min(days, default=None),
         last_day=max(days, default=None),
