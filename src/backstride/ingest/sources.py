@@ -16,8 +16,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from backstride.errors import IngestError, InputError
-from backstride.ingest.archive import Limits, is_junk, is_zip, open_zip, read_member, zip_members
+from backstride.errors import IngestError, InputError, OversizedInputError
+from backstride.ingest.archive import (
+    Limits,
+    is_junk,
+    is_zip,
+    open_zip,
+    read_member,
+    zip_members,
+)
 
 #: File names worth opening inside folders and archives (content decides the format).
 _ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz", ".gz", ".zip")
@@ -192,30 +199,39 @@ def load_source(source: Source, *, limits: Limits) -> bytes:
     if not source.members:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
-            raise InputError(
+            raise OversizedInputError(
                 f"{source.label}: {size} bytes, more than the max_file_bytes limit "
                 f"of {limits.max_file_bytes}"
             )
         return path.read_bytes()
-    archive = _cached_zip(source.path)
-    for depth, member in enumerate(source.members):
-        label = f"{source.path}!{'!'.join(source.members[: depth + 1])}"
-        data = read_member(archive, archive.getinfo(member), limits=limits, name=label)
-        if depth + 1 < len(source.members):
-            archive = open_zip(io.BytesIO(data), name=label)
-    return data
+    archive = _archive(source.path, source.members[:-1], limits)
+    label = f"{source.path}!{'!'.join(source.members)}"
+    return read_member(archive, archive.getinfo(source.members[-1]), limits=limits, name=label)
 
 
-_OPEN_ZIPS: dict[str, zipfile.ZipFile] = {}
+_OPEN_ZIPS: dict[tuple[str, tuple[str, ...]], zipfile.ZipFile] = {}
 
 
-def _cached_zip(path: str) -> zipfile.ZipFile:
-    # A worker reads many members of one export: open its central directory once.
-    archive = _OPEN_ZIPS.get(path)
-    if archive is None:
-        if len(_OPEN_ZIPS) > 8:
-            for stale in _OPEN_ZIPS.values():
-                stale.close()
-            _OPEN_ZIPS.clear()
-        archive = _OPEN_ZIPS[path] = open_zip(path, name=path)
+def _archive(path: str, chain: tuple[str, ...], limits: Limits) -> zipfile.ZipFile:
+    """The (possibly nested) zip holding a member, opened once per worker process.
+
+    A worker reads many members of one export, so each archive's central directory is
+    read once, and a nested zip (Garmin's UploadedFiles parts) is decompressed once.
+    """
+    key = (path, chain)
+    archive = _OPEN_ZIPS.get(key)
+    if archive is not None:
+        return archive
+    if len(_OPEN_ZIPS) > 8:
+        for stale in _OPEN_ZIPS.values():
+            stale.close()
+        _OPEN_ZIPS.clear()
+    if not chain:
+        archive = open_zip(path, name=path)
+    else:
+        outer = _archive(path, chain[:-1], limits)
+        label = f"{path}!{'!'.join(chain)}"
+        data = read_member(outer, outer.getinfo(chain[-1]), limits=limits, name=label)
+        archive = open_zip(io.BytesIO(data), name=label)
+    _OPEN_ZIPS[key] = archive
     return archive
