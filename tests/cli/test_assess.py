@@ -212,3 +212,13 @@ def test_running_out_of_answers_stops_without_a_traceback(home: Path) -> None:
     result = run_backstride("assess", input_text="n\nn\n")
     assert result.code != 0
     assert "Traceback" not in result.stderr
+
+
+def test_save_with_an_input_file_writes_a_case_file_that_round_trips(home: Path) -> None:
+    source = _write(home, "case.json", json.dumps(CASE))
+    saved = home / "copy.json"
+    first = run_backstride("assess", "-i", str(source), "-f", "json", "--save", str(saved))
+    assert first.code == 0, first.stderr
+    assert json.loads(saved.read_text(encoding="utf-8"))["pain"]["onset"] == "after_run"
+    again = run_backstride("assess", "-i", str(saved), "-f", "json")
+    assert again.stdout == first.stdout
