@@ -13,6 +13,7 @@ $(UV):
 
 setup: $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) run --frozen python -m compileall -q src
 
 run: setup
 	$(UV) run --frozen backstride start
