@@ -170,3 +170,26 @@ def test_the_json_restores_into_a_fresh_store_inside_one_process(
     assert counts.rows["assessment"] == 1
     again = data_export.export_data(settings, fmt="json", now=datetime.now(UTC))
     assert comparable(again) == comparable(text)
+
+
+def test_import_data_is_all_or_nothing_and_stays_in_the_samples_folder(
+    database_url: str, home: Path, tmp_path: Path
+) -> None:
+    from backstride.errors import InputError
+    from backstride.services import data_export
+
+    settings = load_settings()
+    document = json.loads(data_export.export_data(settings, fmt="json", now=datetime.now(UTC)))
+    document["files"] = {"../escaped.npz": "AAAA"}
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(InputError, match="leaves the samples folder"):
+        data_export.import_data(settings, path)
+    assert not (home / "escaped.npz").exists()
+    document["files"] = {}
+    document["tables"]["runner"] = [{"id": 1, "name": "me"}]  # created_at and profile missing
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(InputError, match="the export does not fit this store"):
+        data_export.import_data(settings, path)
+    exported = json.loads(data_export.export_data(settings, fmt="json", now=datetime.now(UTC)))
+    assert all(rows == [] for rows in exported["tables"].values())  # nothing half-restored

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, Table, func, insert, select, text, types
+from sqlalchemy.exc import StatementError
 
 from backstride import __version__
 from backstride.config import Settings
@@ -76,13 +77,19 @@ def export_document(engine: Engine, samples_dir: Path, *, now: datetime) -> dict
 def import_data(settings: Settings, path: Path) -> RestoreCounts:
     """Restore a JSON export into an empty store (all or nothing)."""
     document = _read_export(path)
+    files = _decoded_files(settings.samples_dir, document.get("files") or {})  # check first
     engine = open_store(settings)
     try:
         counts = _restore_rows(engine, document)
+    except (StatementError, ValueError, TypeError) as exc:  # rolled back: nothing restored
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise InputError(f"import-data: the export does not fit this store: {detail}") from exc
     finally:
         engine.dispose()
-    files = _restore_files(settings.samples_dir, document.get("files") or {})
-    return RestoreCounts(counts, files)
+    for target, payload in files.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(payload)
+    return RestoreCounts(counts, len(files))
 
 
 def _restore_rows(engine: Engine, document: dict[str, Any]) -> dict[str, int]:
@@ -215,15 +222,19 @@ def _files_json(samples_dir: Path) -> dict[str, str]:
     }
 
 
-def _restore_files(samples_dir: Path, files: dict[str, str]) -> int:
+def _decoded_files(samples_dir: Path, files: dict[str, str]) -> dict[Path, bytes]:
+    """Target path -> bytes for every sample file, checked before anything is written."""
     root = samples_dir.resolve()
+    out: dict[Path, bytes] = {}
     for name, payload in files.items():
         target = (samples_dir / name).resolve()
         if root not in target.parents:  # never write outside the samples folder
             raise InputError(f"import-data: file name {name!r} leaves the samples folder")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(base64.b64decode(payload))
-    return len(files)
+        try:
+            out[target] = base64.b64decode(payload, validate=True)
+        except ValueError as exc:
+            raise InputError(f"import-data: file {name!r} is not valid base64") from exc
+    return out
 
 
 def _read_export(path: Path) -> dict[str, Any]:
