@@ -127,3 +127,25 @@ def test_a_red_flag_triage_calls_self_care_does_not_escalate_on_its_own(
         pain_days=5,
     )
     assert found == ()
+
+
+@pytest.mark.parametrize(
+    ("advice", "escalates"),
+    [
+        (("advance", "step_back", "step_back", "step_back"), True),
+        (("step_back", "step_back", "hold"), False),
+        (("step_back", "step_back"), False),
+    ],
+)
+def test_pain_flaring_after_every_recent_run_is_not_recovering(
+    advice: tuple[str, ...], escalates: bool
+) -> None:
+    found = escalations(
+        summary_for([3] * 10, assessed=3),
+        retriage_urgency=None,
+        new_red_flags=(),
+        self_care_days=10,
+        pain_days=12,
+        run_advice=advice,
+    )
+    assert (("soon", "not_recovering") in [(e.urgency, e.reason) for e in found]) is escalates

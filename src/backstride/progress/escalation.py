@@ -13,6 +13,8 @@ URGENCY_RANK: dict[str, int] = {"self_care": 0, "soon": 1, "urgent": 2, "emergen
 
 #: About three weeks of self-care without meaningful improvement is "not recovering".
 NOT_RECOVERING_DAYS = 21
+#: Pain above the acceptable level after this many runs in a row is "pain after every run".
+FLARING_RUNS = 3
 #: Pain for more than 12 weeks is chronic (persistent).
 CHRONIC_DAYS = 84
 
@@ -45,10 +47,14 @@ def escalations(
     new_red_flags: tuple[str, ...],
     self_care_days: int | None,
     pain_days: int | None,
+    run_advice: tuple[str, ...] = (),
 ) -> tuple[Escalation, ...]:
     """Every escalation that applies, most urgent first (a red flag always leads).
 
-    References: nice-ng59, nice-cks-lbp, ostelo-2008
+    `run_advice` is the pain-monitoring rule's advice for each logged run, oldest first:
+    the last three all "step_back" means pain flares after every run (not recovering).
+
+    References: nice-ng59, nice-cks-lbp, ostelo-2008, silbernagel-2007
     """
     found: list[Escalation] = []
     flagged = red_flag_escalation(retriage_urgency, new_red_flags)
@@ -67,6 +73,12 @@ def escalations(
                 "not_recovering",
                 f"No meaningful improvement after {self_care_days // 7} weeks of self-care "
                 "(a drop of 2 points or 30 % would count).",
+            )
+        )
+    elif len(run_advice) >= FLARING_RUNS and set(run_advice[-FLARING_RUNS:]) == {"step_back"}:
+        found.append(
+            _soon(
+                "not_recovering", "Pain flared beyond the acceptable level after every recent run."
             )
         )
     if pain_days is not None and pain_days > CHRONIC_DAYS and not summary.recovered:

@@ -203,6 +203,7 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
     flags = _new_red_flags(entries, assessments[-1] if assessments else None)
     urgency = _retriage(assessments[-1] if assessments else None, flags) if flags else None
     runs = tuple(_run_loads(session, runner.id))
+    run_checks = check_runs(entries)
     return ProgressStatus(
         today=today,
         summary=summary,
@@ -212,8 +213,9 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
             new_red_flags=flags,
             self_care_days=_self_care_days(first, entries, today),
             pain_days=_pain_days(first, today),
+            run_advice=tuple(c.advice for c in run_checks),
         ),
-        run_checks=check_runs(entries),
+        run_checks=run_checks,
         associations=lagged_associations(
             {d.on: d.mean_pain for d in summary.daily}, daily_load(runs)
         ),
