@@ -55,22 +55,26 @@ def is_junk(name: str) -> bool:
 
 
 def gunzip(data: bytes, *, limits: Limits, name: str) -> bytes:
-    """Decompress gzip data (all members) without ever exceeding the limits."""
+    """Decompress gzip data (all members) without ever exceeding the limits.
+
+    Output is capped at the most the limits allow for this input (plus one byte, so an
+    excess is detected), which is usually one zlib call and never an unbounded one.
+    """
+    ceiling = min(
+        limits.max_file_bytes, max(int(limits.max_compression_ratio * len(data)), _RATIO_FLOOR)
+    )
     out = bytearray()
     pending = data
     while pending:
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         try:
-            chunk = inflater.decompress(pending, _CHUNK)
-            while True:
-                out += chunk
-                _check_growth(len(out), len(data), limits=limits, name=name)
-                if inflater.eof or not inflater.unconsumed_tail:
-                    break
-                chunk = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
+            out += inflater.decompress(pending, ceiling + 1 - len(out))
         except zlib.error as exc:
             raise CorruptFileError(f"{name}: broken gzip data ({exc})") from exc
+        _check_growth(len(out), len(data), limits=limits, name=name)
         if not inflater.eof:
+            if inflater.unconsumed_tail:  # stopped at the ceiling: more output was coming
+                _check_growth(ceiling + 1, len(data), limits=limits, name=name)
             raise CorruptFileError(f"{name}: gzip data ends early (truncated file)")
         pending = inflater.unused_data.lstrip(b"\x00")  # padding after the last member
     return bytes(out)
