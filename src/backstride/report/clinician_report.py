@@ -23,6 +23,8 @@ TEMPLATES = Path(__file__).with_name("templates")
 #: Sources every report leans on (meaningful change, recovery, the run rule).
 BASE_SOURCES = ("ostelo-2008", "kamper-2010", "silbernagel-2007", "nice-ng59")
 TRAINING_WEEKS = 8
+#: The pain chart shows the last 12 weeks of the training calendar.
+CHART_DAYS = 84
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +77,16 @@ def weekly_training(
 
 def report_context(data: ReportData, kb: KnowledgeBase) -> dict[str, Any]:
     """The template's variables (plain values, easy to test)."""
+    start = data.generated_on - timedelta(days=CHART_DAYS - 1)
     distance: dict[date, float] = defaultdict(float)
     for run in data.runs:
-        distance[run.start.date()] += run.distance_m / 1000.0
-    chart = pain_chart_png(data.summary.daily, data.summary.rolling, dict(distance))
+        if start <= run.start.date() <= data.generated_on:
+            distance[run.start.date()] += run.distance_m / 1000.0
+    chart = pain_chart_png(
+        [d for d in data.summary.daily if start <= d.on <= data.generated_on],
+        [(d, m) for d, m in data.summary.rolling if start <= d <= data.generated_on],
+        dict(distance),
+    )
     return {
         "data": data,
         "purpose": INTENDED_PURPOSE,

@@ -38,6 +38,7 @@ def pain_chart_png(
                 color="#c9d8e8",
                 label="distance (km)",
             )
+            distance_axis.set_ylim(0, max(distance_km_by_day.values()) * 1.35 or 1.0)
         distance_axis.set_ylabel("distance (km)")
         if daily:
             pain_axis.scatter(
@@ -55,7 +56,7 @@ def pain_chart_png(
                 linewidth=1.8,
                 label="pain, 7-day mean",
             )
-        pain_axis.set_ylim(0, 10)
+        pain_axis.set_ylim(0, 11.5)  # headroom for the legend
         pain_axis.set_ylabel("pain (0–10)")
         distance_axis.yaxis.tick_right()
         distance_axis.yaxis.set_label_position("right")
@@ -66,7 +67,7 @@ def pain_chart_png(
             h for ax in (pain_axis, distance_axis) for h in ax.get_legend_handles_labels()[0]
         ]
         if handles:
-            pain_axis.legend(handles=handles, loc="upper right", fontsize=8, frameon=False)
+            pain_axis.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9, ncols=3)
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
