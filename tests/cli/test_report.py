@@ -117,3 +117,9 @@ def test_pain_and_load_hypotheses_and_the_training_weeks_are_rendered() -> None:
     weeks = weekly_training(runs, end=today)
     assert sum(w.runs for w in weeks) == len(runs)
     assert sum(w.distance_km for w in weeks) == pytest.approx(sum(kms))
+
+
+def test_the_pain_chart_draws_even_without_any_data() -> None:
+    from backstride.report.pain_chart import pain_chart_png
+
+    assert pain_chart_png([], [], {}).startswith(b"\x89PNG")

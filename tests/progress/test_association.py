@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from backstride.progress.association import RunLoad, daily_load, lagged_associations, pearson
 
 START = date(2026, 3, 1)
@@ -53,3 +56,17 @@ def test_surface_shares_and_cadence_are_distance_and_time_weighted() -> None:
 def test_pearson_is_undefined_for_a_constant_series() -> None:
     assert pearson([1, 1, 1], [1, 2, 3]) is None
     assert pearson([1, 2, 3], [3, 2, 1]) == -1.0
+
+
+@given(
+    st.lists(st.floats(0, 40, allow_nan=False), min_size=7, max_size=40),
+    st.lists(st.floats(0, 10, allow_nan=False), min_size=7, max_size=40),
+)
+def test_every_association_is_a_correlation_between_minus_one_and_one(
+    kms: list[float], pains: list[float]
+) -> None:
+    runs = [run(d, km) for d, km in enumerate(kms) if km > 0]
+    pain = {START + timedelta(days=d + 1): p for d, p in enumerate(pains)}
+    for association in lagged_associations(pain, daily_load(runs)):
+        assert -1.0 <= association.correlation <= 1.0
+        assert association.days >= 7

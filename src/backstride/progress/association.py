@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 #: Fewer paired days than this and no association is shown at all.
 MIN_DAYS = 7
 LOOKBACK_DAYS = 30
+#: A previous longest run shorter than this is no reference for a spike ratio.
+MIN_REFERENCE_M = 500.0
 FEATURES: dict[str, str] = {
     "distance_km": "distance run that day",
     "spike_ratio": "longest run that day compared with the longest of the previous 30 days",
@@ -106,6 +108,7 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     n = len(xs)
     if n < 2:
         return None
+    xs, ys = _scaled(xs), _scaled(ys)  # r does not depend on scale; this avoids overflow
     mx, my = sum(xs) / n, sum(ys) / n
     sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
     sxx = sum((x - mx) ** 2 for x in xs)
@@ -113,6 +116,11 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     if sxx <= 1e-12 or syy <= 1e-12:
         return None
     return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+
+
+def _scaled(values: Sequence[float]) -> list[float]:
+    largest = max(abs(v) for v in values)
+    return [v / largest for v in values] if largest > 0 else list(values)
 
 
 def _pairs(
@@ -148,7 +156,7 @@ def _share(runs: Sequence[RunLoad], surface: str, total_m: float) -> float:
 def _spike_ratio(runs: Sequence[RunLoad], day: date, longest_m: float) -> float | None:
     start = day - timedelta(days=LOOKBACK_DAYS)
     prior = [r.distance_m for r in runs if start <= r.start.date() < day]
-    if not prior or max(prior) <= 0:
+    if not prior or max(prior) < MIN_REFERENCE_M:
         return None
     return longest_m / max(prior)
 
