@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backstride.domain.diary import DiaryEntry
 from backstride.progress.monitoring import check_run, check_runs
@@ -54,3 +56,37 @@ def test_next_morning_pain_is_read_from_the_next_days_entry() -> None:
 def test_only_entries_with_run_pain_are_checked() -> None:
     entries = [DiaryEntry(at=datetime(2026, 3, d, 8), pain_now=2) for d in range(1, 6)]
     assert check_runs(entries) == ()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 30),
+            st.integers(0, 23),
+            st.integers(0, 10),
+            st.none() | st.integers(0, 10),
+            st.none() | st.integers(0, 10),
+            st.booleans(),
+        ),
+        max_size=60,
+    )
+)
+def test_every_logged_run_gets_exactly_one_verdict(
+    rows: list[tuple[int, int, int, int | None, int | None, bool]],
+) -> None:
+    entries = [
+        DiaryEntry(
+            at=datetime(2026, 3, 1, hour) + timedelta(days=day),
+            pain_now=pain,
+            pain_during_run=during,
+            pain_next_morning=morning,
+            leg_symptoms=leg,
+        )
+        for day, hour, pain, during, morning, leg in rows
+    ]
+    checks = check_runs(entries)
+    assert len(checks) == sum(1 for e in entries if e.pain_during_run is not None)
+    for check in checks:
+        assert check.advice in ("advance", "hold", "step_back")
+        if check.pain_during > 5:
+            assert check.advice == "step_back"
