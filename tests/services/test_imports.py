@@ -5,10 +5,13 @@ from __future__ import annotations
 import gzip
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.errors import InputError
@@ -30,8 +33,18 @@ def _runs(folder: Path, count: int) -> list[Path]:
     return paths
 
 
+@contextmanager
+def _session(settings: Settings) -> Iterator[Session]:
+    engine = open_store(settings)
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
 def _stored(settings: Settings) -> list[repo.ActivitySummary]:
-    with session_scope(open_store(settings)) as session:
+    with _session(settings) as session:
         runner = local_runner(session).id
         return repo.list_activity_summaries(session, runner_id=runner)
 
@@ -52,7 +65,7 @@ def test_a_folder_is_imported_with_samples_beside_the_database(
     stored = _stored(settings)
     assert [s.name for s in stored] == [f"Run {i}" for i in range(5)]
     assert all(s.avg_cadence_spm == 170.0 and s.records == 30 for s in stored)
-    with session_scope(open_store(settings)) as session:
+    with _session(settings) as session:
         samples = repo.load_samples(session, settings.samples_dir, activity_id=stored[0].id)
     np.testing.assert_array_equal(samples.channels["hr_bpm"], np.full(30, 140.0))
 
@@ -113,7 +126,7 @@ def test_strava_gear_becomes_a_shoe_for_runs_but_not_for_rides(tmp_path: Path) -
     first, second = _stored(settings)
     assert (first.name, first.sport, first.shoe_name) == ("Lunch Run", "running", "Kinvara 14")
     assert (second.sport, second.shoe_name) == ("cycling", None)
-    with session_scope(open_store(settings)) as session:
+    with _session(settings) as session:
         shoes = repo.list_shoes(session, runner_id=local_runner(session).id)
     assert [(s.name, s.activities) for s in shoes] == [("Kinvara 14", 1)]
 
@@ -151,7 +164,7 @@ def test_a_row_that_fails_inside_a_batch_is_retried_alone_and_the_others_are_kep
     import_paths(settings, [paths[1]])
     imports._init_worker(imports._WorkerContext(Limits(), frozenset(), settings.samples_dir))
     parsed = [imports.parse_source(Source(str(p), str(p))) for p in paths]
-    with session_scope(open_store(settings)) as session:
+    with _session(settings) as session:
         runner = local_runner(session).id
         store = imports._Store(session, settings.samples_dir, runner, set(), set())
         for result in parsed:
@@ -160,3 +173,29 @@ def test_a_row_that_fails_inside_a_batch_is_retried_alone_and_the_others_are_kep
     assert [o.status for o in outcomes] == ["imported", "failed", "imported"]
     assert "not stored" in outcomes[1].detail
     assert [s.name for s in _stored(settings)] == ["Run 0", "Run 1", "Run 2"]
+
+
+@pytest.mark.postgres
+def test_import_and_reimport_work_on_postgresql(tmp_path: Path, pg_url: str) -> None:
+    import uuid
+
+    from sqlalchemy import delete
+
+    from backstride.storage.activities import ActivityRow
+
+    settings = Settings(home=tmp_path / "home", database_url=pg_url)
+    offset_days = uuid.uuid4().int % 100_000  # this run's activities are new to the server
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(2):
+        start_s = (offset_days + i) * 86_400
+        (folder / f"{i}.gpx").write_bytes(gpx_bytes([straight_run(20, start_s=start_s)]))
+    first = import_paths(settings, [folder])
+    again = import_paths(settings, [folder])
+    ids = [o.activity_id for o in first.outcomes]
+    try:
+        assert [o.status for o in first.outcomes] == ["imported", "imported"]
+        assert [o.status for o in again.outcomes] == ["duplicate", "duplicate"]
+    finally:
+        with _session(settings) as session:
+            session.execute(delete(ActivityRow).where(ActivityRow.id.in_(ids)))

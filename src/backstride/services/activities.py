@@ -40,6 +40,9 @@ def summarize_file(settings: Settings, path: Path) -> FileSummary:
 def list_history(settings: Settings, *, since: date | None = None) -> list[repo.ActivitySummary]:
     """The local runner's stored activities (from `since` on), oldest first."""
     engine = open_store(settings)
-    with session_scope(engine) as session:
-        runner_id = local_runner(session).id
-        return repo.list_activity_summaries(session, runner_id=runner_id, since=since)
+    try:
+        with session_scope(engine) as session:
+            runner_id = local_runner(session).id
+            return repo.list_activity_summaries(session, runner_id=runner_id, since=since)
+    finally:
+        engine.dispose()

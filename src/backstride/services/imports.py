@@ -92,33 +92,43 @@ def import_paths(
     expansion = expand(list(paths), limits=limits)
     report = ImportReport([FileOutcome(label, "failed", why) for label, why in expansion.failures])
     engine = open_store(settings)
-    with session_scope(engine) as session:
-        runner_id = local_runner(session).id
-        hashes, starts = repo.known_keys(session, runner_id=runner_id)
-    engine.dispose()  # no open database handles may cross into forked workers
-    total = len(expansion.sources)
-    if on_progress:
-        on_progress(0, total)
-    context = _WorkerContext(limits, frozenset(hashes), settings.samples_dir)
-    with session_scope(engine) as session:
-        store = _Store(session, settings.samples_dir, runner_id, hashes, starts)
-        for done, result in enumerate(_parse_all(expansion.sources, context, settings), 1):
-            store.save(result)
-            if len(store.pending) >= BATCH:
-                report.outcomes.extend(store.flush())
-                session.commit()
-            if on_progress:
-                on_progress(done, total)
-        report.outcomes.extend(store.flush())
-    with session_scope(engine) as session:
-        remove_orphans(settings.samples_dir, repo.list_sample_names(session))
+    try:
+        with session_scope(engine) as session:
+            runner_id = local_runner(session).id
+            hashes, starts = repo.known_keys(session, runner_id=runner_id)
+        engine.dispose()  # no open database handles may cross into forked workers
+        context = _WorkerContext(limits, frozenset(hashes), settings.samples_dir, settings.workers)
+        if on_progress:
+            on_progress(0, len(expansion.sources))
+        with session_scope(engine) as session:
+            store = _Store(session, settings.samples_dir, runner_id, hashes, starts)
+            report.outcomes.extend(_store_all(store, expansion.sources, context, on_progress))
+        with session_scope(engine) as session:
+            remove_orphans(settings.samples_dir, repo.list_sample_names(session))
+    finally:
+        engine.dispose()
     return report
 
 
-def _parse_all(
-    sources: list[Source], context: _WorkerContext, settings: Settings
-) -> Iterator[Parsed | FileOutcome]:
-    workers = min(settings.workers or os.cpu_count() or 1, max(len(sources), 1))
+def _store_all(
+    store: _Store,
+    sources: list[Source],
+    context: _WorkerContext,
+    on_progress: ProgressCallback | None,
+) -> Iterator[FileOutcome]:
+    """Parse every source in the pool and store the results, committing each batch."""
+    for done, result in enumerate(_parse_all(sources, context), 1):
+        store.save(result)
+        if len(store.pending) >= BATCH:
+            yield from store.flush()
+            store.session.commit()
+        if on_progress:
+            on_progress(done, len(sources))
+    yield from store.flush()
+
+
+def _parse_all(sources: list[Source], context: _WorkerContext) -> Iterator[Parsed | FileOutcome]:
+    workers = min(context.workers or os.cpu_count() or 1, max(len(sources), 1))
     if workers <= 1 or len(sources) < 4:
         _init_worker(context)
         yield from (parse_source(source) for source in sources)
@@ -143,6 +153,7 @@ class _WorkerContext:
     limits: Limits
     known: frozenset[str]
     samples_dir: Path
+    workers: int | None = None
 
 
 _CONTEXT = _WorkerContext(Limits(), frozenset(), Path())
