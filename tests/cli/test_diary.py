@@ -59,6 +59,8 @@ def test_every_diary_field_can_be_given_as_a_flag(database_url: str) -> None:
         (("--pain", "3", "--red-flag", "headache"), "unknown question 'headache'"),
         (("--pain", "3", "--date", "2026-13-01"), "--date must be YYYY-MM-DD"),
         (("--pain", "3", "--rmdq", "3,x"), "--rmdq"),
+        (("--pain", "3", "--run", "nope"), "no imported activity with key 'nope'"),
+        (("--pain", "3", "--format", "xml"), "--format must be text or json"),
     ],
 )
 def test_bad_diary_input_is_one_clear_line_and_exit_2(
