@@ -155,3 +155,17 @@ def _read_or_message(data: bytes) -> str:
 def test_arbitrary_bytes_fail_only_as_a_one_line_ingest_error(data: bytes, prefix: bytes) -> None:
     message = _read_or_message(prefix + data)  # any other exception type fails the test
     assert message == "read" or (message.startswith("fuzz") and "\n" not in message)
+
+
+def test_a_strava_export_inside_a_larger_folder_still_gets_its_metadata(tmp_path: Path) -> None:
+    export = tmp_path / "downloads" / "export_42"
+    (export / "activities").mkdir(parents=True)
+    (export / "activities.csv").write_text(
+        "Activity Name,Activity Type,Activity Gear,Filename\nHills,Run,Novablast,activities/9.tcx\n"
+    )
+    (export / "activities" / "9.tcx").write_bytes(b"<TrainingCenterDatabase/>")
+    (tmp_path / "downloads" / "other.gpx").write_bytes(b"<gpx/>")
+    sources = expand([tmp_path / "downloads"], limits=Limits()).sources
+    by_name = {Path(s.path).name: s for s in sources}
+    assert (by_name["9.tcx"].name, by_name["9.tcx"].gear) == ("Hills", "Novablast")
+    assert by_name["other.gpx"].name is None

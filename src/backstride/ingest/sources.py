@@ -94,10 +94,10 @@ def _expand_file(
 def _expand_folder(
     folder: Path, *, limits: Limits, failures: list[tuple[str, str]]
 ) -> list[Source]:
-    strava = _strava_rows_from_folder(folder)
+    exports = {csv_path.parent: _strava_rows(csv_path) for csv_path in _strava_csvs(folder)}
     found: list[Source] = []
     for file in _walk(folder):
-        row = strava.get(file.relative_to(folder).as_posix())
+        row = _strava_row_for(file, exports)
         try:
             found.extend(_expand_file(file, row, limits=limits, failures=failures))
         except (IngestError, OSError) as exc:
@@ -151,11 +151,27 @@ def _with_strava(source: Source, row: StravaRow | None) -> Source:
     return replace(source, name=row.name, gear=row.gear, sport_hint=row.sport)
 
 
-def _strava_rows_from_folder(folder: Path) -> dict[str, StravaRow]:
-    csv_path = folder / STRAVA_CSV
-    if not csv_path.is_file():
+def _strava_csvs(folder: Path) -> list[Path]:
+    """Every Strava activities.csv in the folder tree (an export may sit in a subfolder)."""
+    return [
+        Path(root) / STRAVA_CSV for root, _dirs, files in os.walk(folder) if STRAVA_CSV in files
+    ]
+
+
+def _strava_rows(csv_path: Path) -> dict[str, StravaRow]:
+    try:
+        return parse_strava_csv(csv_path.read_bytes())
+    except OSError:
         return {}
-    return parse_strava_csv(csv_path.read_bytes())
+
+
+def _strava_row_for(file: Path, exports: dict[Path, dict[str, StravaRow]]) -> StravaRow | None:
+    """The CSV row describing `file`, from the nearest export folder above it."""
+    for folder in file.parents:
+        rows = exports.get(folder)
+        if rows is not None:
+            return rows.get(file.relative_to(folder).as_posix())
+    return None
 
 
 def _strava_rows_from_zip(
