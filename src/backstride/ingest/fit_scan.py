@@ -152,6 +152,8 @@ def _scan_messages(
 
     `size_of[header byte]` is the size of a data message with that normal header, 0 for
     anything needing the slow path (definitions, compressed headers, undefined types).
+    Longer than house style on purpose: a helper call per message would cost as much as
+    the work it does.
     """
     size_of = [0] * 256
     def_of = [0] * 256
