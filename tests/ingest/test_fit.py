@@ -269,3 +269,18 @@ def test_a_fit_file_without_activity_messages_is_not_an_activity() -> None:
 def test_errors_name_the_source_file() -> None:
     with pytest.raises(NotActivityFileError, match=r"^track\.fit: not a FIT file"):
         read_fit(b"<gpx/>", source_name="track.fit")
+
+
+def test_a_multisport_file_doubles_cadence_only_in_its_on_foot_sessions() -> None:
+    writer = FitWriter().define(0, 20, RECORD)
+    for i in range(20):
+        writer.message(0, *record_values(i))
+    session = [FieldSpec(253, UINT32), FieldSpec(2, UINT32), FieldSpec(5, ENUM)]
+    writer.define(1, 18, session)
+    writer.message(1, fit_seconds(START_UNIX + 10), fit_seconds(START_UNIX), 2)  # cycling
+    writer.message(1, fit_seconds(START_UNIX + 20), fit_seconds(START_UNIX + 10), 1)  # running
+    activity = read_fit(writer.to_bytes())
+    assert (activity.sport, activity.sub_sport) == ("multisport", None)
+    cadence = activity.samples.channels["cadence_spm"]
+    np.testing.assert_allclose(cadence[:10], 85.5)
+    np.testing.assert_allclose(cadence[10:], 171.0)

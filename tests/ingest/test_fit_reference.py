@@ -166,8 +166,8 @@ def _foot_factor(records: list[dict[str, object]], sessions: list[tuple[int, int
     if len(known) < 2:
         on_foot = bool(sports) and SPORTS.get(sports[0], sports[0]) in ON_FOOT
         return np.full(len(stamps), 2.0 if on_foot else 1.0)
-    factor = np.ones(len(stamps))
-    for start, sport in known:
+    factor = np.full(len(stamps), 2.0 if SPORTS.get(known[0][1], known[0][1]) in ON_FOOT else 1.0)
+    for start, sport in known[1:]:
         factor[stamps >= start] = 2.0 if SPORTS.get(sport, sport) in ON_FOOT else 1.0
     return factor
 

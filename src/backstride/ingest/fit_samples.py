@@ -157,10 +157,12 @@ def _foot_factor(
     if starts is None or sports is None or starts.dtype.kind != "M" or len(starts) < 2:
         return 2.0 if default_sport in ON_FOOT else 1.0
     factor = np.ones(len(stamps))
-    order = np.argsort(starts)
-    for i in order.tolist():
+    first = True
+    for i in np.argsort(starts).tolist():
         if np.isnat(starts[i]):
             continue
         on_foot = enum_name("sport", sports[i]) in ON_FOOT
-        factor[stamps >= starts[i]] = 2.0 if on_foot else 1.0
+        # records before the first session belong to it; later ones to the latest start
+        factor[slice(None) if first else stamps >= starts[i]] = 2.0 if on_foot else 1.0
+        first = False
     return factor
