@@ -6,8 +6,7 @@ with that answer set; the result leads everything else the runner sees.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,7 +23,6 @@ from backstride.config import Settings
 from backstride.domain.diary import DiaryEntry
 from backstride.errors import InputError
 from backstride.knowledge import load as kb_load
-from backstride.knowledge.model import KnowledgeBase
 from backstride.progress.association import (
     RunLoad,
     daily_load,
@@ -255,33 +253,21 @@ def _red_flag_escalation(
     return red_flag_escalation(_retriage(assessments[-1] if assessments else None, flags), flags)
 
 
-def triage_function() -> Callable[[Case, KnowledgeBase], AssessmentResult] | None:
-    """The assessment engine's `assess(case, kb)`, once the assess package provides it."""
-    for module_name in (
-        "backstride.assess",
-        "backstride.assess.engine",
-        "backstride.assess.triage",
-    ):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        found = getattr(module, "assess", None)
-        if callable(found):
-            return found  # type: ignore[no-any-return]
-    return None
-
-
 def _retriage(latest: repo.StoredAssessment | None, flags: tuple[str, ...]) -> str | None:
-    """Urgency of the latest case with the new answers set, by the real triage if present."""
-    engine = triage_function()
-    if latest is None or engine is None:
+    """Urgency of the latest case with the new answers set, by the real triage.
+
+    Without a stored assessment there is no case to re-run (age is required), so the
+    questions' own conservative urgency stands in.
+    """
+    from backstride.assess.triage import assess
+
+    if latest is None:
         return fallback_urgency(flags)
     try:
         case = Case.model_validate(apply_red_flag_answers(latest.case, flags))
-    except ValidationError:
+    except ValidationError:  # a case stored by an older version: stay conservative
         return fallback_urgency(flags)
-    return engine(case, kb_load.load_knowledge_base()).urgency
+    return assess(case, kb_load.load_knowledge_base()).urgency
 
 
 def _new_red_flags(
