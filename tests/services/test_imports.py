@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.errors import InputError
-from backstride.services.imports import import_paths
+from backstride.ingest.sources import Source
+from backstride.services.imports import import_paths, parse_source
 from backstride.services.store import local_runner, open_store
 from backstride.storage import activities as repo
 from backstride.storage.db import session_scope
@@ -31,6 +32,9 @@ def _runs(folder: Path, count: int) -> list[Path]:
         path.write_bytes(gpx_bytes([straight_run(30, start_s=i * 86_400)], name=f"Run {i}"))
         paths.append(path)
     return paths
+
+
+_PARSE_SOURCE = parse_source
 
 
 @contextmanager
@@ -199,3 +203,28 @@ def test_import_and_reimport_work_on_postgresql(tmp_path: Path, pg_url: str) -> 
     finally:
         with _session(settings) as session:
             session.execute(delete(ActivityRow).where(ActivityRow.id.in_(ids)))
+
+
+def _die_on_crash_file(source: Source) -> object:
+    """Stands in for a reader that kills its process on one particular file."""
+    if source.label.endswith("crash.gpx"):
+        os._exit(70)
+    return _PARSE_SOURCE(source)
+
+
+def test_a_file_that_kills_its_worker_is_reported_and_the_others_are_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backstride.services import imports
+
+    settings = Settings(home=tmp_path / "home", workers=2)
+    paths = _runs(tmp_path / "in", 6)
+    crash = paths[2].rename(tmp_path / "in" / "crash.gpx")
+    monkeypatch.setattr(imports, "parse_source", _die_on_crash_file)
+    report = import_paths(settings, [*paths[:2], crash, *paths[3:]])
+    statuses = {Path(o.label).name: o.status for o in report.outcomes}
+    assert statuses.pop("crash.gpx") == "failed"
+    assert set(statuses.values()) == {"imported"}
+    assert len(statuses) == 5
+    assert "crashed the worker" in report.outcomes[2].detail
+    assert len(_stored(settings)) == 5

@@ -12,8 +12,10 @@ is reported and never stops the rest; importing the same files again changes not
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,24 +130,45 @@ def _store_all(
 
 
 def _parse_all(sources: list[Source], context: _WorkerContext) -> Iterator[Parsed | FileOutcome]:
+    """Every source's result, in order; parsed in a process pool when it pays off."""
     workers = min(context.workers or os.cpu_count() or 1, max(len(sources), 1))
     if workers <= 1 or len(sources) < 4:
         _init_worker(context)
         yield from (parse_source(source) for source in sources)
         return
+    start = 0
+    while start < len(sources):  # a crashed worker costs one file and a fresh pool
+        start = yield from _parse_in_pool(sources, start, context, workers)
+
+
+def _parse_in_pool(
+    sources: list[Source], start: int, context: _WorkerContext, workers: int
+) -> Generator[Parsed | FileOutcome, None, int]:
+    """Results from `start` on; returns where to resume if a worker process died."""
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(context,)) as pool:
-        pending: list[Future[Parsed | FileOutcome]] = []
-        queue = iter(sources)
-        for source in queue:  # keep a bounded number in flight so memory stays flat
-            pending.append(pool.submit(parse_source, source))
-            if len(pending) >= workers * 8:
-                break
-        while pending:
-            head = pending.pop(0)
-            yield head.result()
-            following = next(queue, None)
-            if following is not None:
-                pending.append(pool.submit(parse_source, following))
+        pending: deque[Future[Parsed | FileOutcome]] = deque()
+        following = start
+        while following < len(sources) or pending:
+            while following < len(sources) and len(pending) < workers * 8:  # memory stays flat
+                pending.append(pool.submit(parse_source, sources[following]))
+                following += 1
+            position = following - len(pending)
+            try:
+                result = pending.popleft().result()
+            except BrokenProcessPool:
+                yield _parse_alone(sources[position], context)
+                return position + 1
+            yield result
+    return len(sources)
+
+
+def _parse_alone(source: Source, context: _WorkerContext) -> Parsed | FileOutcome:
+    """Retry one file in its own process, to tell the file that kills a worker apart."""
+    with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(context,)) as pool:
+        try:
+            return pool.submit(parse_source, source).result()
+        except BrokenProcessPool:
+            return FileOutcome(source.label, "failed", "reading it crashed the worker process")
 
 
 @dataclass(frozen=True, slots=True)
