@@ -228,3 +228,27 @@ def test_a_file_that_kills_its_worker_is_reported_and_the_others_are_imported(
     assert len(statuses) == 5
     assert "crashed the worker" in report.outcomes[2].detail
     assert len(_stored(settings)) == 5
+
+
+@pytest.mark.parametrize(
+    ("shift_s", "step_deg", "expected"),
+    [
+        (30, 0.00003, "duplicate"),  # same run, other app: 30 s later, same distance
+        (30, 0.00006, "imported"),  # same start but twice the distance: another activity
+        (300, 0.00003, "imported"),  # five minutes later: another activity
+    ],
+)
+def test_the_same_run_exported_by_another_app_is_a_duplicate(
+    tmp_path: Path, shift_s: int, step_deg: float, expected: str
+) -> None:
+    settings = Settings(home=tmp_path / "home")
+    watch = tmp_path / "watch.gpx"
+    watch.write_bytes(gpx_bytes([straight_run(120)], creator="Garmin Connect"))
+    app = tmp_path / "app.gpx"
+    run = straight_run(120, step_deg=step_deg, start_s=shift_s)
+    app.write_bytes(gpx_bytes([run], creator="StravaGPX"))
+    import_paths(settings, [watch])
+    (outcome,) = import_paths(settings, [app]).outcomes
+    assert outcome.status == expected
+    if expected == "duplicate":
+        assert "same run" in outcome.detail

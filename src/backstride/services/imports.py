@@ -98,12 +98,14 @@ def import_paths(
         with session_scope(engine) as session:
             runner_id = local_runner(session).id
             hashes, starts = repo.known_keys(session, runner_id=runner_id)
+            runs = _RunIndex(repo.known_runs(session, runner_id=runner_id))
         engine.dispose()  # no open database handles may cross into forked workers
         context = _WorkerContext(limits, frozenset(hashes), settings.samples_dir, settings.workers)
         if on_progress:
             on_progress(0, len(expansion.sources))
         with session_scope(engine) as session:
             store = _Store(session, settings.samples_dir, runner_id, hashes, starts)
+            store.runs = runs
             report.outcomes.extend(_store_all(store, expansion.sources, context, on_progress))
         with session_scope(engine) as session:
             remove_orphans(settings.samples_dir, repo.list_sample_names(session))
@@ -241,6 +243,7 @@ class _Store:
         self.runner_id = runner_id
         self.hashes = hashes
         self.starts = starts
+        self.runs = _RunIndex([])
         self.shoes: dict[str, int] = {}
         self.pending: list[Parsed] = []
         self.arrived: list[Parsed | FileOutcome] = []  # outcomes are reported in this order
@@ -252,20 +255,27 @@ class _Store:
             return
         activity = result.activity
         key = _start_key(activity)
-        if activity.source_hash in self.hashes or key in self.starts:
-            detail = (
-                "same file already imported"
-                if activity.source_hash in self.hashes
-                else "an activity with this start and device exists"
-            )
+        detail = self._duplicate_of(activity, key)
+        if detail:
             self.arrived.append(FileOutcome(result.source.label, "duplicate", detail))
             if activity.source_hash not in self.hashes:  # its file is referenced by no row
                 (self.samples_dir / result.samples_path).unlink(missing_ok=True)
             return
         self.hashes.add(activity.source_hash)
         self.starts.add(key)
+        self.runs.add(key[0], activity.distance_m)
         self.pending.append(result)
         self.arrived.append(result)
+
+    def _duplicate_of(self, activity: Activity, key: tuple[datetime, str]) -> str:
+        """Why this activity is already stored ('' when it is new)."""
+        if activity.source_hash in self.hashes:
+            return "same file already imported"
+        if key in self.starts:
+            return "an activity with this start and device exists"
+        if self.runs.has(key[0], activity.distance_m):
+            return "the same run (start and distance) exists from another device or export"
+        return ""
 
     def flush(self) -> list[FileOutcome]:
         """Insert the queued files; returns every outcome recorded since the last flush."""
@@ -315,6 +325,37 @@ class _Store:
                 added_on=activity.start_time.date(),
             )
         return self.shoes[activity.gear]
+
+
+class _RunIndex:
+    """Stored runs by start minute, to find the same run exported by another app.
+
+    Two activities are one run when they start within 60 s of each other and their
+    distances agree within 3 % (or 50 m); without a distance only the exact key counts.
+    """
+
+    def __init__(self, runs: list[tuple[datetime, float | None]]) -> None:
+        self.by_minute: dict[int, list[tuple[float, float]]] = {}
+        for start, distance in runs:
+            self.add(start, distance)
+
+    def add(self, start: datetime, distance_m: float | None) -> None:
+        """Remember a stored run."""
+        if distance_m is not None and distance_m > 0:
+            moment = start.timestamp()
+            self.by_minute.setdefault(int(moment // 60), []).append((moment, distance_m))
+
+    def has(self, start: datetime, distance_m: float | None) -> bool:
+        """True when a stored run starts within a minute with about the same distance."""
+        if distance_m is None or distance_m <= 0:
+            return False
+        moment = start.timestamp()
+        minute = int(moment // 60)
+        return any(
+            abs(other - moment) <= 60 and abs(other_m - distance_m) <= max(50.0, 0.03 * distance_m)
+            for near in (minute - 1, minute, minute + 1)
+            for other, other_m in self.by_minute.get(near, ())
+        )
 
 
 def _start_key(activity: Activity) -> tuple[datetime, str]:

@@ -49,6 +49,7 @@ __all__ = [
     "find_shoe",
     "get_or_add_shoe",
     "known_keys",
+    "known_runs",
     "list_activity_summaries",
     "list_sample_names",
     "list_shoes",
@@ -213,6 +214,16 @@ def known_keys(session: Session, *, runner_id: int) -> tuple[set[str], set[tuple
     hashes = {row[0] for row in rows}
     starts = {(as_utc(row[1]), row[2] or "") for row in rows}
     return hashes, starts
+
+
+def known_runs(session: Session, *, runner_id: int) -> list[tuple[datetime, float | None]]:
+    """(UTC start, distance_m) of every activity a runner has: to spot the same run twice."""
+    rows = session.execute(
+        select(ActivityRow.start_time, ActivityRow.distance_m).where(
+            ActivityRow.runner_id == runner_id
+        )
+    ).all()
+    return [(as_utc(start), distance) for start, distance in rows]
 
 
 def list_activity_summaries(
