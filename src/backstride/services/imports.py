@@ -3,10 +3,12 @@
 Parsing is pure CPU and runs in a process pool; each worker also writes the activity's
 samples file (atomically, before any row refers to it) and returns only metadata and a
 summary, so the parent just inserts rows. A file is a duplicate when its content hash is
-known, or when an activity with the same start second and device is. Rows go in batches:
+known, when an activity with the same start second and device is, or when the same run
+(start within a minute, distance within 3 %) came from another app. Rows go in batches:
 one multi-row INSERT per batch inside a savepoint, each file retried in its own savepoint
 if the batch fails, then a commit; an activity is stored whole or not at all. A bad file
-is reported and never stops the rest; importing the same files again changes nothing.
+is reported and never stops the rest (even one that kills its worker process); importing
+the same files again changes nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from backstride.storage.db import session_scope
 from backstride.storage.samples import remove_orphans, write_samples
 
 ProgressCallback = Callable[[int, int], None]
-#: Files committed per transaction (each inside its own savepoint).
+#: Files committed per transaction (one multi-row INSERT in a savepoint).
 BATCH = 100
 #: Sports whose Strava gear is a pair of shoes (a bike is not).
 _ON_FOOT = frozenset({"running", "walking", "hiking"})
