@@ -16,6 +16,7 @@ import io
 import statistics
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,9 @@ def fitdecode_records(data: bytes) -> int:
     import fitdecode
 
     rows = []
-    with fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.DISABLED) as reader:
+    reader = fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.DISABLED)
+    with warnings.catch_warnings(), reader:
+        warnings.simplefilter("ignore")  # e.g. the COROS field-size quirk, once per message
         for frame in reader:
             if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "record":
                 rows.append({f.name: f.value for f in frame.fields if f.name in NAMES})
