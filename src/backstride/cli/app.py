@@ -72,7 +72,8 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, mapping user errors to one line and exit code 2."""
     try:
-        cli.main(args=argv, prog_name="backstride", standalone_mode=False)
+        # Without standalone mode click *returns* the code of an Exit raised by a command.
+        code = cli.main(args=argv, prog_name="backstride", standalone_mode=False)
     except BackstrideError as exc:
         _fail(str(exc), 2)
     except click.exceptions.Exit as exc:
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
         _fail("aborted", 1)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _fail(message: str, code: int) -> Any:
