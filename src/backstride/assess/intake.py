@@ -11,23 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Location = Literal[
-    "low_back_central",
-    "low_back_left",
-    "low_back_right",
-    "buttock_left",
-    "buttock_right",
-    "sacroiliac_left",
-    "sacroiliac_right",
-    "thigh_left",
-    "thigh_right",
-    "below_knee_left",
-    "below_knee_right",
-    "groin",
-    "thoracic",
-    "abdomen",
-    "flank",
-]
+from backstride.domain.vocabulary import Location
+
 Onset = Literal[
     "after_run", "during_run", "gradual", "lifting", "minor_fall", "major_trauma", "unknown"
 ]

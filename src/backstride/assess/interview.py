@@ -16,16 +16,13 @@ from backstride.assess.casefile import case_from_data
 from backstride.assess.intake import Case
 from backstride.assess.questionnaires import RMDQ_ID, STARTBACK_ID, answer_code
 from backstride.assess.redflags import red_flag_records
+from backstride.domain.vocabulary import LEG_LOCATIONS, LOCATIONS
 from backstride.knowledge.model import KnowledgeBase
 from backstride.knowledge.rules import Questionnaire
 
 Answers = dict[str, Any]
 Kind = Literal["yes_no", "integer", "number", "choice", "multi"]
-LEG = ("thigh_left", "thigh_right", "below_knee_left", "below_knee_right")
-LOCATIONS = (
-    "low_back_central", "low_back_left", "low_back_right", "buttock_left", "buttock_right",
-    "sacroiliac_left", "sacroiliac_right", *LEG, "groin", "thoracic", "abdomen", "flank",
-)  # fmt: skip
+LEG = LEG_LOCATIONS
 
 
 @dataclass(frozen=True)

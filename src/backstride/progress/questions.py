@@ -11,27 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from backstride.domain.vocabulary import LOCATIONS
 from backstride.errors import InputError
 
 #: Where the runner may mark pain in the diary: the case-file vocabulary plus the spine centre.
-DIARY_LOCATIONS: tuple[str, ...] = (
-    "spine_centre",
-    "low_back_central",
-    "low_back_left",
-    "low_back_right",
-    "buttock_left",
-    "buttock_right",
-    "sacroiliac_left",
-    "sacroiliac_right",
-    "thigh_left",
-    "thigh_right",
-    "below_knee_left",
-    "below_knee_right",
-    "groin",
-    "thoracic",
-    "abdomen",
-    "flank",
-)
+DIARY_LOCATIONS: tuple[str, ...] = ("spine_centre", *LOCATIONS)
 
 
 @dataclass(frozen=True, slots=True)
