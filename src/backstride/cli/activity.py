@@ -1,4 +1,4 @@
-"""`backstride activity summary FILE`: read one activity file without storing it."""
+"""`backstride activity`: summarise one file (nothing stored), list stored runs, tag surfaces."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from typing import Annotated
 
 import typer
 
+from backstride.cli.dates import parse_day
 from backstride.config import load_settings
-from backstride.services.activities import summarize_file
+from backstride.services.activities import list_history, summarize_file, tag_surface
 
 app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
-    help="Inspect one activity file without storing it.",
+    help="Inspect an activity file, list stored activities, tag a run's surface.",
 )
 
 
@@ -46,6 +47,36 @@ def summary(
         return
     for key, value in result.items():
         typer.echo(f"{key}: {'-' if value is None else value}")
+
+
+@app.command("list")
+def list_activities(
+    since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD.")] = None,
+) -> None:
+    """List stored activities with their id, day, sport, distance, shoe and surface."""
+    rows = list_history(load_settings(), since=parse_day(since, "--since"))
+    if not rows:
+        typer.echo("No activities stored yet: `backstride import PATH` brings them in.")
+    for row in rows:
+        km = "-" if row.distance_m is None else f"{row.distance_m / 1000:.2f} km"
+        surface = row.surface or row.sub_sport or "-"
+        typer.echo(f"#{row.id}  {row.start_time:%Y-%m-%d %H:%M}  {row.sport:<10} {km:>10}  "
+                   f"shoe: {row.shoe_name or '-'}  surface: {surface}")  # fmt: skip
+
+
+@app.command()
+def tag(
+    activity_id: Annotated[int, typer.Argument(help="The id `activity list` shows.")],
+    surface: Annotated[
+        str | None, typer.Option(help="road, asphalt, concrete, trail, grass, track, ...")
+    ] = None,
+    clear: Annotated[bool, typer.Option(help="Remove the tag.")] = False,
+) -> None:
+    """Tag the surface a run was on (analytics flags a sudden change of surface)."""
+    if (surface is None) == (not clear):
+        raise typer.BadParameter("give either --surface SURFACE or --clear")
+    tag_surface(load_settings(), activity_id=activity_id, surface=None if clear else surface)
+    typer.echo(f"Activity #{activity_id}: surface {'cleared' if clear else surface}.")
 
 
 command = typer.main.get_command(app)

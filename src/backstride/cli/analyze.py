@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from backstride.cli.dates import parse_day
 from backstride.config import load_settings
 from backstride.errors import InputError
 from backstride.services import analysis as service
@@ -20,16 +20,6 @@ BADGES = {
     "consider": "[yellow]CONSIDER[/]",
     "info": "[cyan]INFO[/]",
 }
-
-
-def parse_day(text: str | None, option: str) -> date | None:
-    """A YYYY-MM-DD option value, or None when it was not given."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(f"{option} must be YYYY-MM-DD, got {text!r}") from exc
 
 
 @app.command()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.analyze import parse_day
+from backstride.cli.dates import parse_day
 from backstride.config import load_settings
 from backstride.services import analysis as service
 

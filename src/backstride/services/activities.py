@@ -46,3 +46,21 @@ def list_history(settings: Settings, *, since: date | None = None) -> list[repo.
             return repo.list_activity_summaries(session, runner_id=runner_id, since=since)
     finally:
         engine.dispose()
+
+
+#: Surfaces a runner may tag a run with (the case file's vocabulary plus road).
+SURFACES: tuple[str, ...] = (
+    "road", "asphalt", "concrete", "trail", "grass", "track", "treadmill", "sand",
+)  # fmt: skip
+
+
+def tag_surface(settings: Settings, *, activity_id: int, surface: str | None) -> None:
+    """Tag one stored activity's surface (None clears the tag; sub_sport applies again)."""
+    if surface is not None and surface not in SURFACES:
+        raise InputError(f"--surface: expected one of {', '.join(SURFACES)}, got {surface!r}")
+    engine = open_store(settings)
+    try:
+        with session_scope(engine) as session:
+            repo.set_surface(session, activity_id=activity_id, surface=surface)
+    finally:
+        engine.dispose()
