@@ -30,9 +30,8 @@ from backstride.analytics.history import TrainingActivity
 from backstride.config import Settings
 from backstride.domain.finding import Finding
 from backstride.errors import InputError, NotFoundError, StorageError
-from backstride.services.store import local_runner, open_store
+from backstride.services.store import local_runner, store_session
 from backstride.storage import activities as repo
-from backstride.storage.db import session_scope
 
 DEFAULT_WINDOW_DAYS = 28
 
@@ -136,7 +135,7 @@ class _Stored:
 
 
 def _read_store(settings: Settings, *, end: date, form_start: date) -> _Stored:
-    with session_scope(open_store(settings)) as session:
+    with store_session(settings) as session:
         runner = local_runner(session)
         rows = [
             r for r in repo.list_activity_summaries(session, runner_id=runner.id) if _day(r) <= end
@@ -330,7 +329,7 @@ def add_shoe(
     start_km: float = 0.0,
 ) -> None:
     """Register a new pair of shoes (names are unique, case-insensitively)."""
-    with session_scope(open_store(settings)) as session:
+    with store_session(settings) as session:
         runner = local_runner(session)
         repo.add_shoe(
             session,
@@ -346,7 +345,7 @@ def add_shoe(
 def list_shoes(settings: Settings) -> ShoeList:
     """Every shoe with its distance, the soft inspection flag and the rotation count."""
     today = date.today()
-    with session_scope(open_store(settings)) as session:
+    with store_session(settings) as session:
         runner = local_runner(session)
         stored = repo.list_shoes(session, runner_id=runner.id)
         recent = repo.list_activity_summaries(
@@ -380,7 +379,7 @@ def assign_shoe(
     """Record the shoe for the given activities and/or every run from `since` to `until`."""
     if not activity_ids and since is None and until is None:
         raise InputError("shoes assign needs activity ids or --since/--until to pick runs")
-    with session_scope(open_store(settings)) as session:
+    with store_session(settings) as session:
         runner = local_runner(session)
         shoe_id = _shoe_id(session, runner.id, name)
         chosen = list(activity_ids)
@@ -396,6 +395,6 @@ def assign_shoe(
 
 def retire_shoe(settings: Settings, *, name: str, retired: bool = True) -> None:
     """Mark a shoe retired (or, with retired=False, back in use)."""
-    with session_scope(open_store(settings)) as session:
+    with store_session(settings) as session:
         runner = local_runner(session)
         repo.retire_shoe(session, shoe_id=_shoe_id(session, runner.id, name), retired=retired)

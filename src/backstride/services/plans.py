@@ -135,12 +135,11 @@ def _from_store(settings: Settings, *, today: date) -> tuple[list[Finding], list
 
 def record(outcome: PlanOutcome, settings: Settings, *, now: datetime) -> int:
     """Keep a snapshot of the plan in the store (the clinician report shows its phase)."""
-    from backstride.services.store import open_store
+    from backstride.services.store import store_session
     from backstride.services.tracking import record_plan
-    from backstride.storage.db import session_scope
 
     current = outcome.plan.current_phase(outcome.today)
-    with session_scope(open_store(settings)) as session:
+    with store_session(settings) as session:
         return record_plan(
             session,
             outcome.plan.to_dict(),

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.storage.db import open_database
+from backstride.storage.db import open_database, session_scope
 from backstride.storage.tables import RunnerRow
 
 
 def open_store(settings: Settings) -> Engine:
     """Open (and migrate) the configured database."""
     return open_database(settings)
+
+
+@contextmanager
+def store_session(settings: Settings) -> Iterator[Session]:
+    """One transaction on the configured store; the engine is closed afterwards."""
+    engine = open_store(settings)
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def local_runner(session: Session) -> RunnerRow:
