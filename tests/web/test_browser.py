@@ -69,3 +69,19 @@ def test_the_browser_refuses_to_continue_until_a_safety_question_is_answered(
     assert page.locator("fieldset.question").first.get_attribute("data-key") == first_key
     _screenshot(page, "web-safety-questions.png")
     page.close()
+
+
+@pytest.mark.browser
+def test_a_diary_entry_typed_in_the_browser_lands_on_the_progress_page(
+    browser: Browser, live_server: str
+) -> None:
+    page = browser.new_page()
+    page.goto(live_server + "/diary")
+    page.fill("input[name=pain_now]", "4")
+    page.fill("input[name=pain_worst]", "6")
+    page.check("input[name=locations][value=low_back_central]")
+    page.click("button[type=submit]")
+    assert page.url.endswith("/progress")
+    assert "Days tracked" in page.content()
+    _screenshot(page, "web-progress.png")
+    page.close()

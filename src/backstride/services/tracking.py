@@ -6,8 +6,7 @@ with that answer set; the result leads everything else the runner sees.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
@@ -38,9 +37,8 @@ from backstride.progress.questions import (
     fallback_urgency,
 )
 from backstride.progress.status import ProgressStatus
-from backstride.services.store import local_runner, open_store
+from backstride.services.store import local_runner, store_session
 from backstride.storage import tracking as repo
-from backstride.storage.db import session_scope
 
 Score = Annotated[int, Field(ge=0, le=10)]
 
@@ -75,17 +73,6 @@ class DiaryOutcome:
     entry_id: int
     entry: DiaryEntry
     escalation: Escalation | None
-
-
-@contextmanager
-def _transaction(settings: Settings) -> Iterator[Session]:
-    """One transaction on the configured store; the engine is closed afterwards."""
-    engine = open_store(settings)
-    try:
-        with session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def parse_diary_form(values: dict[str, Any]) -> DiaryForm:
@@ -139,7 +126,7 @@ def record_plan(
 
 def add_diary_entry(settings: Settings, form: DiaryForm, *, now: datetime) -> DiaryOutcome:
     """Store one diary entry (and its RMDQ); new red flags re-run triage at once."""
-    with _transaction(settings) as session:
+    with store_session(settings) as session:
         runner = local_runner(session)
         run_keys = _link_runs(session, runner.id, form)
         entry = _entry_from(form, now=now, run_keys=run_keys)
@@ -158,27 +145,27 @@ def add_rmdq(settings: Settings, *, on: date, items: tuple[int, ...], now: datet
     """Store a weekly RMDQ response on its own."""
     if len(set(items)) != len(items) or any(not 1 <= i <= 24 for i in items):
         raise InputError("rmdq: expected distinct statement numbers 1-24")
-    with _transaction(settings) as session:
+    with store_session(settings) as session:
         runner = local_runner(session)
         return repo.add_rmdq(session, runner_id=runner.id, on=on, items=items, created_at=now)
 
 
 def list_entries(settings: Settings, *, since: date | None = None) -> list[repo.StoredEntry]:
     """The diary, oldest first."""
-    with _transaction(settings) as session:
+    with store_session(settings) as session:
         runner = local_runner(session)
         return repo.list_diary_entries(session, runner_id=runner.id, since=since)
 
 
 def delete_entry(settings: Settings, entry_id: int) -> None:
     """Remove one diary entry."""
-    with _transaction(settings) as session:
+    with store_session(settings) as session:
         repo.delete_diary_entry(session, runner_id=local_runner(session).id, entry_id=entry_id)
 
 
 def progress_status(settings: Settings, *, today: date) -> ProgressStatus:
     """Progress, escalations, run checks and pain-load associations as of `today`."""
-    with _transaction(settings) as session:
+    with store_session(settings) as session:
         return progress_in_session(session, today=today)
 
 
@@ -376,7 +363,7 @@ def clinician_report(settings: Settings, *, fmt: str, today: date) -> bytes:
 
     if fmt not in ("html", "pdf"):
         raise InputError(f"--format must be pdf or html, got {fmt!r}")
-    with _transaction(settings) as session:
+    with store_session(settings) as session:
         status = progress_in_session(session, today=today)
         plan = repo.latest_plan_snapshot(session, runner_id=local_runner(session).id)
         phase, created = (None, None) if plan is None else (plan.phase, repo.utc(plan.created_at))
@@ -406,6 +393,6 @@ def store_assessment(
     from backstride.services.assessment import assess_source
 
     case, result = assess_source(source, stdin=stdin)
-    with _transaction(settings) as session:
+    with store_session(settings) as session:
         record_assessment(session, case, result, now=now)
     return result

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader
 from backstride import INTENDED_PURPOSE, __version__
 from backstride.config import Settings, load_settings
 from backstride.errors import BackstrideError, NotFoundError, OversizedInputError
+from backstride.web.tracking import register as register_tracking
 from backstride.web.wizard import WizardState, apply_page, load_state, next_page
 
 HERE = Path(__file__).resolve().parent
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates
     app.add_exception_handler(BackstrideError, _handle_error)  # type: ignore[arg-type]
     _pages(app, templates)
+    register_tracking(app, templates)
     _api(app)
     return app
 
