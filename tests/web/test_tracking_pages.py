@@ -66,3 +66,22 @@ def test_three_stalled_weeks_bring_a_referral_to_the_top_of_progress(client: Tes
     assert "Book an appointment soon" in page
     assert page.index("Book an appointment soon") < page.index("Your progress")
     assert "<svg" in page
+
+
+def test_a_kept_check_becomes_the_baseline_progress_is_measured_from(
+    client: TestClient,
+) -> None:
+    import json
+
+    case = {"age": 35, "pain": {"intensity": 6, "started_days_ago": 3}}
+    kept = client.post("/keep", data={"case": json.dumps(case)}, follow_redirects=False)
+    assert kept.status_code == 303
+    client.post("/diary", data={"on": date.today().isoformat(), "pain_now": "3"})
+    page = client.get("/progress").text
+    assert "6.0/10" in page  # the kept check's pain is the starting point
+
+
+def test_keeping_without_a_check_is_a_clear_error(client: TestClient) -> None:
+    response = client.post("/keep", data={})
+    assert response.status_code == 422
+    assert "do the check first" in response.text

@@ -40,6 +40,20 @@ def register(app: FastAPI, templates: Jinja2Templates) -> None:
             return templates.TemplateResponse(request, "escalation.html.j2", context)
         return RedirectResponse("/progress", status_code=303)
 
+    @app.post("/keep", response_class=HTMLResponse)
+    async def keep_assessment(request: Request) -> Response:
+        """Store the finished check as the diary's starting point (the person asked to)."""
+        import io
+
+        from backstride.services.tracking import store_assessment
+
+        settings: Settings = request.app.state.settings
+        case_json = (await request.form()).get("case")
+        if not isinstance(case_json, str) or not case_json:
+            raise BackstrideError("case: nothing to keep; please do the check first")
+        store_assessment(settings, "-", stdin=io.StringIO(case_json), now=datetime.now(UTC))
+        return RedirectResponse("/diary", status_code=303)
+
     @app.get("/progress", response_class=HTMLResponse)
     async def progress_page(request: Request) -> Response:
         from backstride.progress.status import status_dict
