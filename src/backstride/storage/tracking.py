@@ -52,7 +52,7 @@ class AssessmentRow(Base):
 
 
 class PlanSnapshotRow(Base):
-    """A plan as it was given to the runner (the plan engineer's JSON form)."""
+    """A plan as it was given to the runner (the plan's JSON form)."""
 
     __tablename__ = "plan_snapshot"
 
