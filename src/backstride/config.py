@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     shoe_inspection_km: float = Field(default=600.0, ge=100.0, le=2000.0)
     max_file_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
+    max_upload_bytes: int = Field(default=512 * 1024 * 1024, gt=0)  # one web upload request
     max_archive_total_bytes: int = Field(default=4 * 1024 * 1024 * 1024, gt=0)
     max_compression_ratio: float = Field(default=200.0, gt=1.0)
     workers: int | None = Field(default=None, ge=1)

@@ -54,6 +54,21 @@ def register(app: FastAPI, templates: Jinja2Templates) -> None:
         store_assessment(settings, "-", stdin=io.StringIO(case_json), now=datetime.now(UTC))
         return RedirectResponse("/diary", status_code=303)
 
+    @app.get("/import", response_class=HTMLResponse)
+    async def import_page(request: Request) -> Response:
+        return templates.TemplateResponse(request, "import.html.j2", {"report": None})
+
+    @app.post("/import", response_class=HTMLResponse)
+    async def import_upload(request: Request) -> Response:
+        """Import uploaded activity files; each file is all-or-nothing, bad ones are listed."""
+        from starlette.concurrency import run_in_threadpool
+
+        from backstride.web.uploads import import_uploads
+
+        settings: Settings = request.app.state.settings
+        report = await import_uploads(request, settings, run=run_in_threadpool)
+        return templates.TemplateResponse(request, "import.html.j2", {"report": report})
+
     @app.get("/progress", response_class=HTMLResponse)
     async def progress_page(request: Request) -> Response:
         from backstride.progress.status import status_dict
