@@ -97,3 +97,25 @@ def page_case(result_html: str) -> str:
     found = re.search(r'name="case" value="([^"]*)"', result_html)
     assert found, "the result page offers no plan"
     return html.unescape(found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media", "starts"),
+    [("pdf", "application/pdf", b"%PDF"), ("ics", "text/calendar", b"BEGIN:VCALENDAR")],
+)
+def test_the_plan_downloads_as_pdf_and_calendar(
+    client: TestClient, fmt: str, media: str, starts: bytes
+) -> None:
+    case = '{"age": 35, "pain": {"intensity": 3, "started_days_ago": 4}}'
+    response = client.post("/plan", data={"case": case, "format": fmt})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media)
+    assert "attachment" in response.headers["content-disposition"]
+    assert response.content.startswith(starts)
+
+
+def test_an_unknown_plan_format_is_a_clear_error(client: TestClient) -> None:
+    case = '{"age": 35, "pain": {"intensity": 3}}'
+    response = client.post("/plan", data={"case": case, "format": "docx"})
+    assert response.status_code == 422
+    assert "expected html, pdf or ics" in response.text

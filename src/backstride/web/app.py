@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -27,6 +27,12 @@ from backstride.web.wizard import WizardState, apply_page, load_state, next_page
 HERE = Path(__file__).resolve().parent
 MAX_JSON_BYTES = 256 * 1024
 PROBLEM = "application/problem+json"
+#: Plan formats a person can fetch from the result page: media type and download name.
+DOWNLOADS: dict[str, tuple[str, str | None]] = {
+    "html": ("text/html; charset=utf-8", None),
+    "pdf": ("application/pdf", "backstride-plan.pdf"),
+    "ics": ("text/calendar; charset=utf-8", "backstride-plan.ics"),
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -116,9 +122,16 @@ def _pages(app: FastAPI, templates: Jinja2Templates) -> None:
     async def plan_page(request: Request) -> Response:
         form = await request.form()
         outcome = _plan_from_case_json(request, _text(form.get("case")) or "", weeks=6)
-        from backstride.services.plans import render
+        from backstride.services.plans import PlanFormat, render
 
-        return HTMLResponse(str(render(outcome, "html")))
+        fmt = _text(form.get("format")) or "html"
+        if fmt not in DOWNLOADS:
+            raise BackstrideError(f"format: expected html, pdf or ics, got {fmt!r}")
+        body = render(outcome, cast("PlanFormat", fmt))  # checked against DOWNLOADS above
+        media, filename = DOWNLOADS[fmt]
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"'} if filename else {}
+        content = body.encode("utf-8") if isinstance(body, str) else body
+        return Response(content, media_type=media, headers=headers)
 
 
 def _text(value: Any) -> str | None:
