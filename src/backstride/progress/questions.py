@@ -122,29 +122,25 @@ QUESTIONS_BY_ID: dict[str, RedFlagQuestion] = {q.id: q for q in RED_FLAG_QUESTIO
 
 def check_red_flag_ids(ids: Iterable[str]) -> tuple[str, ...]:
     """The ids, de-duplicated in order; an unknown id is an InputError naming the choices."""
-    seen: list[str] = []
-    for flag_id in ids:
-        if flag_id not in QUESTIONS_BY_ID:
-            raise InputError(
-                f"red_flags: unknown question {flag_id!r}, expected one of "
-                + ", ".join(QUESTIONS_BY_ID)
-            )
-        if flag_id not in seen:
-            seen.append(flag_id)
-    return tuple(seen)
+    return _checked(ids, tuple(QUESTIONS_BY_ID), field="red_flags", noun="question")
 
 
 def check_locations(locations: Iterable[str]) -> tuple[str, ...]:
     """The locations, de-duplicated; an unknown one is an InputError naming the vocabulary."""
+    return _checked(locations, DIARY_LOCATIONS, field="locations", noun="location")
+
+
+def _checked(
+    values: Iterable[str], allowed: tuple[str, ...], *, field: str, noun: str
+) -> tuple[str, ...]:
     seen: list[str] = []
-    for location in locations:
-        if location not in DIARY_LOCATIONS:
+    for value in values:
+        if value not in allowed:
             raise InputError(
-                f"locations: unknown location {location!r}, expected one of "
-                + ", ".join(DIARY_LOCATIONS)
+                f"{field}: unknown {noun} {value!r}, expected one of " + ", ".join(allowed)
             )
-        if location not in seen:
-            seen.append(location)
+        if value not in seen:
+            seen.append(value)
     return tuple(seen)
 
 
