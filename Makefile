@@ -12,7 +12,7 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv>=0.4"
 
 setup: $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --all-extras --python $(PYTHON)
 	$(UV) run --frozen python -m compileall -q src
 
 run: setup
@@ -31,7 +31,8 @@ pytest: setup
 test: checks pytest
 
 bench: setup
-	$(UV) run --frozen python benchmarks/run_all.py
+	$(UV) sync --frozen --all-extras --group bench --python $(PYTHON)
+	$(UV) run --frozen --all-extras --group bench python benchmarks/run_all.py
 
 clean:
 	rm -rf .venv $(TOOLS) build
