@@ -55,6 +55,7 @@ class DaskProcesses:
         worker = self._spawn(
             "worker", "--scheduler-file", str(self.scheduler_file), "--nthreads", "1",
             "--no-nanny", "--no-dashboard", "--host", "127.0.0.1",
+            "--name", f"worker-{len(self.workers)}",
             "--local-directory", str(self.folder / f"worker-{len(self.workers)}"),
         )  # fmt: skip
         self.workers.append(worker)
@@ -67,10 +68,10 @@ class DaskProcesses:
             client.wait_for_workers(count, timeout=60)
 
     def _spawn(self, *args: str) -> subprocess.Popen[bytes]:
-        log = (self.folder / f"{args[0]}-{len(self.workers)}.log").open("wb")
-        return subprocess.Popen(
-            [str(DASK), *args], stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **ENV}
-        )
+        with (self.folder / f"{args[0]}-{len(self.workers)}.log").open("wb") as log:
+            return subprocess.Popen(
+                [str(DASK), *args], stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **ENV}
+            )
 
     def stop(self) -> None:
         for process in [*self.workers, self.scheduler]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -195,3 +196,40 @@ def test_one_runners_rows_are_read_alone_from_its_partition(local_run: Path) -> 
     alone = pq.read_table(local_run / "athlete_weeks" / "athlete=spiky-runner")
     assert alone.num_rows == len(read_table(local_run, "athlete_weeks", ["spiky-runner"]))
     assert not list(local_run.rglob(".tmp-*"))
+
+
+def test_the_report_prints_bands_findings_and_the_within_person_pain_comparison(
+    local_run: Path, tmp_path: Path
+) -> None:
+    chart = tmp_path / "cohort.png"
+    result = run_backstride("cohort", "report", str(local_run), "--out", str(chart), env=ENV)
+    lines = result.stdout.splitlines()
+
+    assert result.code == 0, result.stderr
+    assert lines[0].startswith("Cohort: 4 runners")
+    assert lines[1].endswith(
+        "could not be analysed (every file unreadable or no runs): broken-runner"
+    )
+    assert "  >100 % longer: 1 in 1 runners" in lines
+    assert "  30-100 % longer: 1 in 1 runners" in lines  # 7 km after 5 km (steady runner)
+    assert "  a run much longer than the recent longest: 2 of 3 runners (2 times)" in lines
+    # Diary days 0-37; the training history (and so the days table) ends on day 35.
+    assert any("1 runners kept a diary" in line and "7 diary days after a spike" in line
+               and "29 after none" in line for line in lines)  # fmt: skip
+    assert any("higher for 1, lower for 0 and the same for 0" in line for line in lines)
+    assert any("+3.0 points" in line for line in lines)
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", result.stdout)  # no ids for people
+    assert "not injury risk figures" in result.stdout
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_source_without_runner_folders_is_refused_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run_backstride(
+        "cohort", "analyze", str(tmp_path / "empty"), "--out", str(tmp_path / "out"), env=ENV
+    )
+
+    assert result.code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"backstride: error: cohort source {tmp_path / 'empty'} has no runner subfolders"
+    ]
