@@ -11,14 +11,17 @@ submitted to the last outcome gathered (cluster start-up is shown separately), t
 second run over the same output, where every runner is unchanged and skipped.
 
 Run: .venv/bin/python benchmarks/cohort.py [--runners 40] [--activities 50] [--workers 1,2]
+     [--keep DIR]   (keep the generated cohort in DIR and reuse it on the next run)
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -62,6 +65,23 @@ def _write_runner(job: tuple[Path, int, int, bool]) -> int:
     return written
 
 
+def _cohort(source: Path, runners: int, activities: int) -> Path:
+    """The generated cohort in `source` (made unless a complete one is there already)."""
+    marker = source / f".made-{runners}x{activities}"
+    if marker.is_file():
+        print(f"cohort: {runners} runners × {activities} runs, reused from {source}")
+        return source
+    shutil.rmtree(source, ignore_errors=True)
+    began = time.perf_counter()
+    size = build_cohort(source, runners, activities)
+    marker.touch()
+    print(
+        f"cohort: {runners} runners × {activities} runs, "
+        f"{size / 1e6:.0f} MB of FIT, generated in {time.perf_counter() - began:.1f} s"
+    )
+    return source
+
+
 def _diary(folder: Path, rng: random.Random, days: int) -> None:
     lines = ["date,pain"]
     for k in range(0, days, 2):
@@ -71,6 +91,11 @@ def _diary(folder: Path, rng: random.Random, days: int) -> None:
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure(source: Path, out: Path, workers: int) -> dict[str, float]:
@@ -94,8 +119,10 @@ def measure(source: Path, out: Path, workers: int) -> dict[str, float]:
             marks["last"] = time.perf_counter()
 
         choice = ClusterChoice(scheduler=cluster.scheduler_address)
+        cpu_before = sum(client.run(_cpu_s).values())
         summary = analyze_cohort(source, out, cluster=choice, limits=Limits(), on_progress=progress)
         work_s = marks["last"] - marks["first"]
+        cpu_s = sum(client.run(_cpu_s).values()) - cpu_before
         rerun_began = time.perf_counter()
         again = analyze_cohort(source, out, cluster=choice, limits=Limits())
         rerun_s = time.perf_counter() - rerun_began
@@ -109,6 +136,7 @@ def measure(source: Path, out: Path, workers: int) -> dict[str, float]:
         "activities": summary.activities,
         "runners": summary.runners,
         "rate": summary.activities / work_s,
+        "cpu_ms": 1000 * cpu_s / summary.activities,
         "rerun_s": rerun_s,
         "peak_rss_mb": max(peaks),
     }
@@ -119,29 +147,27 @@ def main() -> None:
     parser.add_argument("--runners", type=int, default=40)
     parser.add_argument("--activities", type=int, default=50)
     parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
+    parser.add_argument("--keep", type=Path, help="keep the generated cohort here and reuse it")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
+    print(f"load average (1, 5, 15 min) at the start: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="cohort-bench-") as tmp:
         root = Path(tmp)
-        began = time.perf_counter()
-        size = build_cohort(root / "source", args.runners, args.activities)
-        print(
-            f"cohort: {args.runners} runners × {args.activities} runs, "
-            f"{size / 1e6:.0f} MB of FIT, generated in {time.perf_counter() - began:.1f} s"
-        )
-        rows = [measure(root / "source", root / f"out-{n}", n) for n in counts]
+        source = _cohort(args.keep or root / "source", args.runners, args.activities)
+        rows = [measure(source, root / f"out-{n}", n) for n in counts]
     base = rows[0]["rate"]
     print(
         "| workers | cluster start s | analyse s | activities/s | vs 1 worker "
-        "| re-run (all unchanged) s | peak RSS per worker MB |"
+        "| worker CPU ms per activity | re-run (all unchanged) s | peak RSS per worker MB |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(
             f"| {row['workers']:.0f} | {row['startup_s']:.1f} | {row['work_s']:.1f} "
-            f"| {row['rate']:.0f} | {row['rate'] / base:.2f}× | {row['rerun_s']:.1f} "
-            f"| {row['peak_rss_mb']:.0f} |"
+            f"| {row['rate']:.0f} | {row['rate'] / base:.2f}× | {row['cpu_ms']:.1f} "
+            f"| {row['rerun_s']:.1f} | {row['peak_rss_mb']:.0f} |"
         )
+    print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ class RunnerAnalysis:
 class _Read:
     """Accepted activities in import order, with the duplicate keys seen so far."""
 
-    activities: list[tuple[Activity, FileSummary]]
+    activities: list[_Parsed]
     failures: list[Failure]
     hashes: set[str]
     starts: set[object]
@@ -105,8 +105,15 @@ def _read_folder(folder: Path, limits: Limits) -> _Read:
     return read
 
 
-def _parse(source: Source, limits: Limits) -> tuple[Activity, FileSummary] | str:
-    """The import's per-file reading (`services.imports.parse_source`) without a store."""
+_Parsed = tuple[Activity, FileSummary, bytes | None]
+
+
+def _parse(source: Source, limits: Limits) -> _Parsed | str:
+    """The import's per-file reading (`services.imports.parse_source`) without a store.
+
+    The activity keeps only its timestamps (as the import's parent does); the samples a
+    form metric may need are kept packed, exactly as the samples file would hold them.
+    """
     try:
         data, name = unwrap(load_source(source, limits=limits), limits=limits, name=source.label)
         activity = parse_activity(data, source_name=name, sport_hint=source.sport_hint)
@@ -114,7 +121,12 @@ def _parse(source: Source, limits: Limits) -> tuple[Activity, FileSummary] | str
         if activity.sport == "generic" and source.sport_hint:
             sport, sub_sport = normalise_sport(source.sport_hint)
             activity = replace(activity, sport=sport, sub_sport=activity.sub_sport or sub_sport)
-        return activity, summarize(activity)
+        summary = summarize(activity)
+        blob = None
+        if activity.sport == "running" and summary.avg_cadence_spm is not None:
+            blob = pack_samples(activity.samples)
+        bare = replace(activity, samples=Samples(timestamp=activity.samples.timestamp))
+        return bare, summary, blob
     except IngestError as exc:
         return _reason(str(exc), source.label)
     except OSError as exc:
@@ -134,15 +146,16 @@ class _StoreView:
 
     rows: list[repo.ActivitySummary]
     keys: dict[int, str]  # row id -> source hash
-    samples: dict[int, Samples]
+    samples: dict[int, bytes]  # packed, as the samples file holds them
     shoes: list[Shoe]
 
 
-def _store_view(accepted: list[tuple[Activity, FileSummary]]) -> _StoreView:
+def _store_view(accepted: list[_Parsed]) -> _StoreView:
     """Rows as the store would hold them (ids in import order), stored samples, shoes."""
-    rows, samples, keys = [], {}, {}
+    rows, keys = [], {}
+    samples: dict[int, bytes] = {}
     shoes: dict[str, Shoe] = {}
-    for row_id, (activity, summary) in enumerate(accepted, start=1):
+    for row_id, (activity, summary, blob) in enumerate(accepted, start=1):
         shoe = _shoe(activity, shoes)
         values = _row_values(
             repo.NewActivity(activity, _stats(summary), None),
@@ -151,8 +164,8 @@ def _store_view(accepted: list[tuple[Activity, FileSummary]]) -> _StoreView:
         )
         rows.append(_summary(row_id, values, shoe))
         keys[row_id] = activity.source_hash
-        if activity.sport == "running" and summary.avg_cadence_spm is not None:
-            samples[row_id] = unpack_samples(pack_samples(activity.samples))
+        if blob is not None:
+            samples[row_id] = blob
     rows.sort(key=lambda r: (r.start_time, r.id))
     return _StoreView(rows, keys, samples, list(shoes.values()))
 
@@ -227,7 +240,8 @@ def _forms(stored: _StoreView, form_start: date) -> list[RunForm]:
     for row in stored.rows:
         if row.id not in stored.samples or _day(row) < form_start:
             continue
-        form = run_form(stored.samples[row.id], key=stored.keys[row.id], day=_day(row))
+        samples = unpack_samples(stored.samples[row.id])
+        form = run_form(samples, key=stored.keys[row.id], day=_day(row))
         if form is not None:
             forms.append(form)
     return forms
