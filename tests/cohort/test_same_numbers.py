@@ -198,6 +198,18 @@ def test_one_runners_rows_are_read_alone_from_its_partition(local_run: Path) -> 
     assert not list(local_run.rglob(".tmp-*"))
 
 
+@pytest.mark.covers(
+    "cohort.heading", "cohort.failed-runners", "cohort.weekly-change.heading",
+    "cohort.weekly-change.band", "cohort.weekly-change.none", "cohort.weekly-change.no-reference",
+    "cohort.spikes.heading", "cohort.spikes.band", "cohort.count-line", "cohort.findings.heading",
+    "cohort.finding-line", "cohort.finding.single_run_spike", "cohort.finding.weekly_distance_jump",
+    "cohort.finding.high_monotony", "cohort.finding.acwr_rising",
+    "cohort.finding.low_cadence_for_speed", "cohort.finding.cadence_drop",
+    "cohort.finding.high_vertical_oscillation", "cohort.finding.shoe_inspection_due",
+    "cohort.finding.surface_change", "cohort.finding.no_rest_days",
+    "cohort.pain-after-spike.heading", "cohort.pain-after-spike.counts",
+    "cohort.pain-after-spike.direction", "cohort.association-note",
+)  # fmt: skip
 def test_the_report_prints_bands_findings_and_the_within_person_pain_comparison(
     local_run: Path, tmp_path: Path
 ) -> None:

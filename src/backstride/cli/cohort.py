@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
 from backstride.config import load_settings
 from backstride.services.activities import limits_from
@@ -36,25 +36,47 @@ def analyze(
 ) -> None:
     """Analyse every runner folder; unchanged runners are skipped, bad files are reported."""
     settings = load_settings()
-    console = Console(stderr=True)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("runners", total=None)
+    bar = _RunnerBar()
+    try:
         summary = analyze_cohort(
             source,
             out,
             cluster=ClusterChoice(workers=workers, scheduler=scheduler),
             limits=limits_from(settings),
             shoe_inspection_km=settings.shoe_inspection_km,
-            on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            on_progress=bar.update,
         )
+    finally:
+        bar.stop()
     _print_summary(summary, out)
+
+
+class _RunnerBar:
+    """Runners done, as a Rich bar on stderr from the first update (a terminal only)."""
+
+    def __init__(self) -> None:
+        self.progress: Progress | None = None
+        self.task = TaskID(0)
+
+    def update(self, done: int, total: int) -> None:
+        if self.progress is None:
+            console = Console(stderr=True)
+            self.progress = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+                disable=not console.is_terminal,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("runners", total=total)
+        self.progress.update(self.task, completed=done, total=total)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 def _print_summary(summary: CohortSummary, out: Path) -> None:

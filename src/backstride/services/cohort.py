@@ -111,6 +111,7 @@ def analyze_cohort(
     on_progress: ProgressCallback | None = None,
 ) -> CohortSummary:
     """Analyse every runner folder under `source` into `out` (Parquet parts + summary)."""
+    distributed_module(), pyarrow_modules()  # the one clear error before any work
     runners = discover_runners(source)
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
