@@ -147,5 +147,6 @@ def test_pain_flaring_after_every_recent_run_is_not_recovering(
         self_care_days=10,
         pain_days=12,
         run_advice=advice,
+        week_advice=advice[-1],
     )
     assert (("soon", "not_recovering") in [(e.urgency, e.reason) for e in found]) is escalates

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from backstride.knowledge.care import CARE_KINDS
 from backstride.knowledge.content import CONTENT_KINDS
 from backstride.knowledge.model import Source
 from backstride.knowledge.rules import RULE_KINDS
 
-KINDS: dict[str, type[BaseModel]] = {"source": Source, **CONTENT_KINDS, **RULE_KINDS}
+KINDS: dict[str, type[BaseModel]] = {"source": Source, **CONTENT_KINDS, **RULE_KINDS, **CARE_KINDS}

@@ -133,6 +133,7 @@ class ProgressDecision:
     run_stage: int  # walk-run stage to start at (1-based; 0 when not running yet)
     reasons: tuple[str, ...]
     sources: tuple[str, ...]
+    records: tuple[str, ...] = ()  # knowledge-base rule ids the decision applied
 
 
 @dataclass(frozen=True, slots=True)

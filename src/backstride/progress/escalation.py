@@ -48,11 +48,13 @@ def escalations(
     self_care_days: int | None,
     pain_days: int | None,
     run_advice: tuple[str, ...] = (),
+    week_advice: str | None = None,
 ) -> tuple[Escalation, ...]:
     """Every escalation that applies, most urgent first (a red flag always leads).
 
-    `run_advice` is the pain-monitoring rule's advice for each logged run, oldest first:
-    the last three all "step_back" means pain flares after every run (not recovering).
+    `run_advice` is the pain-monitoring rule's advice for each recent run, oldest first, and
+    `week_advice` the rule's verdict for this week (the one the plan moves by): a week that
+    steps back after the last three runs all stepped back means pain flares after every run.
 
     References: nice-ng59, nice-cks-lbp, ostelo-2008, silbernagel-2007
     """
@@ -75,7 +77,11 @@ def escalations(
                 "(a drop of 2 points or 30 % would count).",
             )
         )
-    elif len(run_advice) >= FLARING_RUNS and set(run_advice[-FLARING_RUNS:]) == {"step_back"}:
+    elif (
+        week_advice == "step_back"
+        and len(run_advice) >= FLARING_RUNS
+        and set(run_advice[-FLARING_RUNS:]) == {"step_back"}
+    ):
         found.append(
             _soon(
                 "not_recovering", "Pain flared beyond the acceptable level after every recent run."

@@ -29,7 +29,7 @@ from backstride.progress.association import (
 )
 from backstride.progress.change import summarise_progress
 from backstride.progress.escalation import Escalation, escalations, red_flag_escalation
-from backstride.progress.monitoring import check_runs
+from backstride.progress.monitoring import check_runs, monitoring_rule, recent_runs, week_verdict
 from backstride.progress.questions import (
     apply_red_flag_answers,
     check_locations,
@@ -188,7 +188,11 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
     flags = _new_red_flags(entries, assessments[-1] if assessments else None)
     urgency = _retriage(assessments[-1] if assessments else None, flags) if flags else None
     runs = tuple(_run_loads(session, runner.id))
-    run_checks = check_runs(entries)
+    rule = monitoring_rule(kb_load.load_knowledge_base())
+    leg_at_start = _leg_symptoms_at_start(assessments[-1] if assessments else None)
+    run_checks = check_runs(entries, rule, leg_symptoms_at_start=leg_at_start)
+    verdict = week_verdict(entries, rule, today=today, leg_symptoms_at_start=leg_at_start)
+    recent = recent_runs(run_checks, today=today, days=rule.recent_days)
     return ProgressStatus(
         today=today,
         summary=summary,
@@ -198,9 +202,11 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
             new_red_flags=flags,
             self_care_days=_self_care_days(first, entries, today),
             pain_days=_pain_days(first, today),
-            run_advice=tuple(c.advice for c in run_checks),
+            run_advice=tuple(c.advice for c in recent),
+            week_advice=verdict.advice if verdict else None,
         ),
         run_checks=run_checks,
+        verdict=verdict,
         associations=lagged_associations(
             {d.on: d.mean_pain for d in summary.daily}, daily_load(runs)
         ),
@@ -304,6 +310,18 @@ def _self_care_days(
     if entries:
         return (today - entries[0].at.date()).days
     return None
+
+
+def _leg_symptoms_at_start(latest: repo.StoredAssessment | None) -> bool:
+    """Leg symptoms in the latest assessment's case: the plan counts only newer ones as new."""
+    from backstride.plan.cautions import has_leg_symptoms
+
+    if latest is None:
+        return False
+    try:
+        return has_leg_symptoms(Case.model_validate(latest.case))
+    except ValidationError:  # a case stored by an older version: treat every one as new
+        return False
 
 
 def _pain_days(first: repo.StoredAssessment | None, today: date) -> int | None:

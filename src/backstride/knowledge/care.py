@@ -1,0 +1,79 @@
+"""Care-rule schemas read by `plan` and `progress`: the pain-monitoring rule, change limits.
+
+Every number the engines compare with, and every sentence they say about it, is a field
+here; the code only interprets them. Sentence fields are templates whose `{name}` fields
+are checked at load against what the engine fills in.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from pydantic import BaseModel, Field, model_validator
+
+from backstride.knowledge.model import Record
+from backstride.knowledge.templates import check_template
+
+MonitoringReason = Literal[
+    "new_leg_symptoms",
+    "pain_during_high",
+    "pain_next_morning_high",
+    "next_morning_unknown",
+    "not_settled",
+    "week_rising",
+    "rule_held",
+    "too_few_entries",
+    "repeat_step",
+    "new_red_flag",
+    "where_runs",
+    "where_exercises",
+    "where_pain_only",
+]
+
+#: The fields each reason's template may use (what the monitoring engine fills in).
+MONITORING_FIELDS: dict[MonitoringReason, frozenset[str]] = {
+    "new_leg_symptoms": frozenset(),
+    "pain_during_high": frozenset({"pain_during", "max_pain"}),
+    "pain_next_morning_high": frozenset({"pain_next_morning", "max_pain"}),
+    "next_morning_unknown": frozenset(),
+    "not_settled": frozenset({"pain_next_morning", "usual"}),
+    "week_rising": frozenset({"rise_points"}),
+    "rule_held": frozenset({"max_pain"}),
+    "too_few_entries": frozenset({"min_entries"}),
+    "repeat_step": frozenset({"runs_per_stage"}),
+    "new_red_flag": frozenset(),
+    "where_runs": frozenset({"runs", "stage", "recent_weeks"}),
+    "where_exercises": frozenset({"phase"}),
+    "where_pain_only": frozenset(),
+}
+
+
+class PainMonitoringRule(Record):
+    """The pain-monitoring rule for loading (runs and exercise), one record for every engine.
+
+    Per run: new leg symptoms or pain above `max_pain` during the run or the next morning
+    step back; an unknown next morning, pain not back to its usual level, or a week whose
+    mean pain rose by `week_rise_points` hold; otherwise the rule held.
+    """
+
+    max_pain: int = Field(ge=0, le=10, description="highest acceptable pain, during and after")
+    week_rise_points: float = Field(gt=0, le=10)
+    window_days: int = Field(ge=1, le=14, description="the week the plan judges")
+    recent_days: int = Field(ge=7, le=90, description="how far back runs count")
+    min_entries_per_week: int = Field(ge=1, le=14)
+    runs_per_stage: int = Field(ge=1, le=7)
+    reasons: dict[MonitoringReason, str]
+
+    @model_validator(mode="after")
+    def _every_reason_is_a_valid_template(self) -> PainMonitoringRule:
+        missing = set(get_args(MonitoringReason)) - set(self.reasons)
+        if missing:
+            raise ValueError(f"reasons: missing {sorted(missing)}")
+        for reason, text in self.reasons.items():
+            check_template(text, MONITORING_FIELDS[reason])
+        return self
+
+
+CARE_KINDS: dict[str, type[BaseModel]] = {
+    "pain_monitoring_rule": PainMonitoringRule,
+}
