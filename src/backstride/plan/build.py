@@ -12,13 +12,13 @@ from backstride.domain.diary import DiaryEntry
 from backstride.domain.finding import Finding
 from backstride.knowledge.content import PHASES, CautionTag, Phase
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.plan_texts import ItemKind
 from backstride.plan import advice
 from backstride.plan.adapt import PHASE_NAMES, decide
 from backstride.plan.cautions import case_cautions, has_leg_symptoms
 from backstride.plan.exercises import phase_exercises
 from backstride.plan.model import (
     AssessmentSummary,
-    ItemKind,
     Plan,
     PlanItem,
     PlanStatus,

@@ -8,20 +8,9 @@ from datetime import date
 from typing import Any, Literal
 
 from backstride.knowledge.content import Phase
+from backstride.knowledge.plan_texts import ItemKind
 
 PlanStatus = Literal["self_care", "interim", "no_self_care"]
-ItemKind = Literal[
-    "action",
-    "referral",
-    "clinician",
-    "advice",
-    "relief",
-    "medicine",
-    "treatment",
-    "prevention",
-    "finding",
-    "warning",
-]
 DayKind = Literal["exercise", "run", "cross_training", "rest", "walk_check"]
 Decision = Literal["start", "advance", "hold", "step_back", "stop"]
 
