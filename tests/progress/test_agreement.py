@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from backstride.domain.diary import DiaryEntry
 from backstride.knowledge import load_knowledge_base
 from backstride.plan import build_plan
-from backstride.progress.change import summarise_progress
 from backstride.progress.escalation import escalations
 from backstride.progress.monitoring import check_runs, monitoring_rule, recent_runs, week_verdict
 from tests.plan.builders import case, result
+from tests.progress.limits import CHANGE, summarise
 
 KB = load_knowledge_base()
 RULE = monitoring_rule(KB)
@@ -44,13 +44,14 @@ def _progress(entries: list[DiaryEntry]) -> tuple[str | None, bool]:
     verdict = week_verdict(entries, RULE, today=TODAY)
     checks = check_runs(entries, RULE)
     found = escalations(
-        summarise_progress(entries, [], today=TODAY),
+        summarise(entries, [], today=TODAY),
         retriage_urgency=None,
         new_red_flags=(),
         self_care_days=None,
         pain_days=None,
         run_advice=tuple(c.advice for c in recent_runs(checks, today=TODAY, days=28)),
         week_advice=verdict.advice if verdict else None,
+        rule=CHANGE,
     )
     flaring = any(e.reason == "not_recovering" for e in found)
     return (verdict.advice if verdict else None), flaring

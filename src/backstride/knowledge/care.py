@@ -12,7 +12,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, Field, model_validator
 
 from backstride.knowledge.model import Record
-from backstride.knowledge.templates import check_template
+from backstride.knowledge.templates import check_template, fill
 
 MonitoringReason = Literal[
     "new_leg_symptoms",
@@ -74,6 +74,51 @@ class PainMonitoringRule(Record):
         return self
 
 
+ChangeText = Literal["worsening", "not_recovering", "flaring", "chronic", "change_counts"]
+
+CHANGE_FIELDS: dict[ChangeText, frozenset[str]] = {
+    "worsening": frozenset(),
+    "not_recovering": frozenset({"weeks", "pain_points", "percent"}),
+    "flaring": frozenset({"runs"}),
+    "chronic": frozenset({"weeks", "chronic_weeks"}),
+    "change_counts": frozenset({"pain_points", "percent"}),
+}
+
+
+class ChangeRule(Record):
+    """Meaningful change, trend and the escalation limits of the pain diary.
+
+    A drop of `pain_points` or of `fraction` of the baseline is meaningful (Ostelo 2008);
+    worsening needs the absolute points. Without meaningful improvement after
+    `not_recovering_days` of self-care, or after `flaring_runs` runs in a row that broke the
+    pain-monitoring rule, the person is "not recovering"; more than `chronic_days` is chronic.
+    """
+
+    pain_points: float = Field(gt=0, le=10)
+    fraction: float = Field(gt=0, lt=1)
+    trend_points: float = Field(gt=0, le=10)
+    window_days: int = Field(ge=1, le=28)
+    not_recovering_days: int = Field(ge=1, le=365)
+    flaring_runs: int = Field(ge=1, le=10)
+    chronic_days: int = Field(ge=28, le=365)
+    texts: dict[ChangeText, str]
+
+    @model_validator(mode="after")
+    def _every_text_is_a_valid_template(self) -> ChangeRule:
+        missing = set(get_args(ChangeText)) - set(self.texts)
+        if missing:
+            raise ValueError(f"texts: missing {sorted(missing)}")
+        for name, text in self.texts.items():
+            check_template(text, CHANGE_FIELDS[name])
+        return self
+
+    def say(self, name: ChangeText, **values: object) -> str:
+        """One of the rule's sentences, filled with its own limits and `values`."""
+        limits = {"pain_points": self.pain_points, "percent": self.fraction * 100}
+        return fill(self.texts[name], {**limits, "chronic_weeks": self.chronic_days // 7, **values})
+
+
 CARE_KINDS: dict[str, type[BaseModel]] = {
     "pain_monitoring_rule": PainMonitoringRule,
+    "change_rule": ChangeRule,
 }

@@ -41,7 +41,7 @@ FINDING_THRESHOLDS: dict[FindingId, frozenset[str]] = {
     "single_run_spike": frozenset({"min_increase_pct", "band_mid_pct", "band_high_pct"}),
     "weekly_distance_jump": frozenset({"max_rise_pct"}),
     "high_monotony": frozenset({"monotony_high"}),
-    "acwr_rising": frozenset({"acwr_high", "acwr_rise", "rise_days"}),
+    "acwr_rising": frozenset({"acwr_low", "acwr_high", "acwr_rise", "rise_days"}),
     "no_rest_days": frozenset({"streak_days"}),
     "low_cadence_for_speed": frozenset({"low_cadence_spm", "target_low_pct", "target_high_pct"}),
     "cadence_drop": frozenset({"drop_pct"}),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from backstride.knowledge.care import ChangeRule
 from backstride.progress.association import Association, RunLoad
 from backstride.progress.change import ProgressSummary, RmdqPoint
 from backstride.progress.escalation import Escalation
@@ -27,6 +28,8 @@ class ProgressStatus:
     new_red_flags: tuple[str, ...]
     runs: tuple[RunLoad, ...] = field(default=())
     verdict: WeekVerdict | None = None  # the pain-monitoring rule's answer for this week
+    change_rule: ChangeRule | None = None  # the limits the summary applied (for its words)
+    recovered_rmdq_max: int | None = None
 
     @property
     def escalation(self) -> Escalation | None:

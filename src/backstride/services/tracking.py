@@ -27,7 +27,7 @@ from backstride.progress.association import (
     daily_load,
     lagged_associations,
 )
-from backstride.progress.change import summarise_progress
+from backstride.progress.change import change_rule, summarise_progress
 from backstride.progress.escalation import Escalation, escalations, red_flag_escalation
 from backstride.progress.monitoring import check_runs, monitoring_rule, recent_runs, week_verdict
 from backstride.progress.questions import (
@@ -177,18 +177,22 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
     rmdq = [p for p in repo.list_rmdq(session, runner_id=runner.id) if p.on <= today]
     assessments = repo.list_assessments(session, runner_id=runner.id)
     first = assessments[0] if assessments else None
+    kb = kb_load.load_knowledge_base()
+    rules = change_rule(kb)
+    thresholds = _rmdq_thresholds()
     summary = summarise_progress(
         entries,
         rmdq,
         today=today,
         assessed_pain=_case_value(first, "pain", "intensity"),
         assessed_rmdq=_result_rmdq(first),
-        **_rmdq_thresholds(),
+        rule=rules,
+        **thresholds,
     )
     flags = _new_red_flags(entries, assessments[-1] if assessments else None)
     urgency = _retriage(assessments[-1] if assessments else None, flags) if flags else None
     runs = tuple(_run_loads(session, runner.id))
-    rule = monitoring_rule(kb_load.load_knowledge_base())
+    rule = monitoring_rule(kb)
     leg_at_start = _leg_symptoms_at_start(assessments[-1] if assessments else None)
     run_checks = check_runs(entries, rule, leg_symptoms_at_start=leg_at_start)
     verdict = week_verdict(entries, rule, today=today, leg_symptoms_at_start=leg_at_start)
@@ -204,9 +208,12 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
             pain_days=_pain_days(first, today),
             run_advice=tuple(c.advice for c in recent),
             week_advice=verdict.advice if verdict else None,
+            rule=rules,
         ),
         run_checks=run_checks,
         verdict=verdict,
+        change_rule=rules,
+        recovered_rmdq_max=thresholds["recovered_rmdq_max"],
         associations=lagged_associations(
             {d.on: d.mean_pain for d in summary.daily}, daily_load(runs)
         ),
@@ -282,8 +289,8 @@ def _rmdq_thresholds() -> dict[str, Any]:
 
     thresholds = kb_load.load_knowledge_base().one(Questionnaire, "rmdq").thresholds
     return {
-        "rmdq_points": float(thresholds.get("meaningful_change_points", 5)),
-        "recovered_rmdq_max": int(thresholds.get("recovered_max", 2)),
+        "rmdq_points": float(thresholds["meaningful_change_points"]),
+        "recovered_rmdq_max": int(thresholds["recovered_max"]),
     }
 
 
