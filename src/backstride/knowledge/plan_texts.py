@@ -5,13 +5,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field, model_validator
 
 from backstride.domain.finding import FindingId
 from backstride.knowledge.content import Phase, PreventionCategory
-from backstride.knowledge.model import ID_PATTERN, Record, Strict
+from backstride.knowledge.model import ID_PATTERN, KnowledgeBase, Record, Strict
 from backstride.knowledge.templates import check_template
 
 ItemKind = Literal[
@@ -55,8 +55,6 @@ class PlanPhase(Record):
     entry: tuple[str, ...] = Field(min_length=1)
     exit: tuple[str, ...] = Field(min_length=1)
     items: tuple[str, ...] = Field(default=(), json_schema_extra={"refers_to_records": True})
-    day_title: str = Field(min_length=3, description="the title of an ordinary day")
-    day_note: str | None = None
 
 
 class WalkRunStage(Strict):
@@ -91,6 +89,38 @@ class WalkRunTemplate(Record):
         return self
 
 
+DayText = Literal[
+    "settle_title", "settle_activity", "settle_note",
+    "restore_title", "restore_walk", "no_running",
+    "strength_title", "mobility_title", "strengthen_walk", "strengthen_note",
+    "rest_title", "rest_activity", "prevent_rest_activity",
+    "entry_check_title", "entry_check_activity",
+    "run_title", "between_runs_title", "between_runs_walk", "between_runs_note",
+    "easy_run_title", "maintenance_title", "cross_training_title", "cross_training_walk",
+    "walk", "walk_or_cross",
+]  # fmt: skip
+DAY_FIELDS: dict[str, frozenset[str]] = {
+    "run_title": frozenset({"label"}),
+    "walk": frozenset({"walk"}),
+    "walk_or_cross": frozenset({"walk", "choice"}),
+}
+
+
+class DayTexts(Record):
+    """The titles, activities and notes of the schedule's days, by name."""
+
+    texts: dict[DayText, str]
+
+    @model_validator(mode="after")
+    def _every_text_given(self) -> DayTexts:
+        missing = set(get_args(DayText)) - set(self.texts)
+        if missing:
+            raise ValueError(f"texts: missing {sorted(missing)}")
+        for name, text in self.texts.items():
+            check_template(text, DAY_FIELDS.get(name, frozenset()))
+        return self
+
+
 class PlanSignal(Record):
     """A modifiable factor the plan turns into personal advice, joined to one prevention
     record by id and raised by the running profile (`why`) or by findings."""
@@ -111,9 +141,19 @@ class PlanSignal(Record):
         return self
 
 
+def phase_record(kb: KnowledgeBase, phase: Phase) -> PlanPhase:
+    """The record of one phase (`phase.<name>`)."""
+    return kb.one(PlanPhase, f"phase.{phase}")
+
+
+WALK_RUN_ID = "walk_run.template"
+DAY_TEXTS_ID = "text.days"
+
+
 PLAN_KINDS: dict[str, type[BaseModel]] = {
     "plan_text": PlanText,
     "plan_phase": PlanPhase,
     "walk_run_template": WalkRunTemplate,
     "plan_signal": PlanSignal,
+    "plan_day_texts": DayTexts,
 }

@@ -13,11 +13,10 @@ from backstride.domain.diary import DiaryEntry
 from backstride.knowledge.care import PainMonitoringRule
 from backstride.knowledge.content import PHASES, Exercise, Phase
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.plan_texts import WALK_RUN_ID, WalkRunTemplate, phase_record
 from backstride.knowledge.templates import fill
 from backstride.plan.model import Decision, ProgressDecision
 from backstride.progress.monitoring import monitoring_rule, week_verdict
-
-RUN_STAGES = 4  # 2/3 -> 2/4 -> 1/4 -> continuous
 
 
 def decide(
@@ -36,18 +35,19 @@ def decide(
     verdict = week_verdict(progress, rule, today=today, leg_symptoms_at_start=leg_symptoms_at_start)
     if not recent or verdict is None:
         return None
-    phase, stage, where, complete = _current(recent, today=today, kb=kb, rule=rule)
+    stages = len(kb.one(WalkRunTemplate, WALK_RUN_ID).stages)
+    phase, stage, where, complete = _current(recent, today=today, kb=kb, rule=rule, stages=stages)
     made = _Made(rule, phase, where)
     if any(e.new_red_flags for e in recent if e.at.date() > today - timedelta(rule.window_days)):
         return made("stop", "settle", 0, (fill(rule.reasons["new_red_flag"], {}),))
     if verdict.advice == "step_back":
-        return made("step_back", *_step_back(phase, stage), verdict.reasons)
+        return made("step_back", *_step_back(phase, stage, stages), verdict.reasons)
     if verdict.advice == "hold":
         return made("hold", phase, stage, verdict.reasons)
     if not complete:
         repeat = fill(rule.reasons["repeat_step"], {"runs_per_stage": rule.runs_per_stage})
         return made("hold", phase, stage, (repeat,))
-    return made("advance", *_advance(phase, stage), verdict.reasons)
+    return made("advance", *_advance(phase, stage, stages), verdict.reasons)
 
 
 class _Made:
@@ -71,13 +71,18 @@ class _Made:
 
 
 def _current(
-    recent: list[DiaryEntry], *, today: date, kb: KnowledgeBase, rule: PainMonitoringRule
+    recent: list[DiaryEntry],
+    *,
+    today: date,
+    kb: KnowledgeBase,
+    rule: PainMonitoringRule,
+    stages: int,
 ) -> tuple[Phase, int, str, bool]:
     """The phase (and walk-run stage) the diary shows, how we know, and if the step is done."""
     runs = [e for e in recent if e.pain_during_run is not None]
     per = rule.runs_per_stage
     if runs:
-        stage = min((len(runs) - 1) // per + 1, RUN_STAGES)
+        stage = min((len(runs) - 1) // per + 1, stages)
         values = {"runs": len(runs), "stage": stage, "recent_weeks": rule.recent_days // 7}
         where = fill(rule.reasons["where_runs"], values)
         return "return_to_run", stage, where, len(runs) >= stage * per
@@ -86,7 +91,8 @@ def _current(
     known = [p for p in phases if p is not None]
     if known:
         phase = max(known, key=PHASES.index)
-        where = fill(rule.reasons["where_exercises"], {"phase": PHASE_NAMES[phase].lower()})
+        name = phase_record(kb, phase).name.lower()
+        where = fill(rule.reasons["where_exercises"], {"phase": name})
         return phase, 0, where, True
     return "settle", 0, fill(rule.reasons["where_pain_only"], {}), True
 
@@ -97,30 +103,21 @@ def _entry_phase(record: object) -> Phase | None:
     return None
 
 
-def _advance(phase: Phase, stage: int) -> tuple[Phase, int]:
+def _advance(phase: Phase, stage: int, stages: int) -> tuple[Phase, int]:
     if phase == "return_to_run":
-        if stage >= RUN_STAGES:
+        if stage >= stages:
             return "prevent", 0
-        return "return_to_run", min(stage + 1, RUN_STAGES)
+        return "return_to_run", min(stage + 1, stages)
     if phase == "prevent":
         return "prevent", 0
     nxt = PHASES[PHASES.index(phase) + 1]
     return nxt, 1 if nxt == "return_to_run" else 0
 
 
-def _step_back(phase: Phase, stage: int) -> tuple[Phase, int]:
+def _step_back(phase: Phase, stage: int, stages: int) -> tuple[Phase, int]:
     if phase == "return_to_run" and stage > 1:
         return "return_to_run", stage - 1
     if phase == "settle":
         return "settle", 0
     prev = PHASES[PHASES.index(phase) - 1]
-    return prev, RUN_STAGES if prev == "return_to_run" else 0
-
-
-PHASE_NAMES: dict[Phase, str] = {
-    "settle": "Settle",
-    "restore": "Restore",
-    "strengthen": "Strengthen",
-    "return_to_run": "Return to running",
-    "prevent": "Prevent",
-}
+    return prev, stages if prev == "return_to_run" else 0
