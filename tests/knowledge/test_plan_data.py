@@ -9,11 +9,17 @@ from typing import get_args
 
 import pytest
 
+from backstride.assess.result import StartBackScore
 from backstride.errors import KnowledgeBaseError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.content import Phase
 from backstride.knowledge.load import data_dir
-from backstride.knowledge.plan_texts import WALK_RUN_ID, PlanPhase, WalkRunTemplate
+from backstride.knowledge.plan_texts import (
+    WALK_RUN_ID,
+    EducationPriority,
+    PlanPhase,
+    WalkRunTemplate,
+)
 from backstride.plan import build_plan
 from tests.plan.builders import case, result
 
@@ -63,3 +69,20 @@ def test_a_broken_template_or_limit_stops_the_load_naming_the_field(
     target.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match=message):
         load_knowledge_base(tmp_path)
+
+
+@pytest.mark.covers("education.first.start_back_raised", "education.first.radicular")
+@pytest.mark.parametrize(
+    ("overrides", "record_id"),
+    [
+        ({"start_back": StartBackScore(6, 4, "high")}, "education.first.start_back_raised"),
+        ({"patterns": ("radicular",)}, "education.first.radicular"),
+    ],
+)
+def test_education_starts_with_the_topics_the_priority_record_names(
+    overrides: dict[str, object], record_id: str
+) -> None:
+    plan = build_plan(result(KB, **overrides), case(), [], [], date(2026, 11, 23), KB)
+    first = KB.one(EducationPriority, record_id).first
+    shown = list(dict.fromkeys(d.education_id for d in plan.days))
+    assert shown[: len(first)] == list(first)

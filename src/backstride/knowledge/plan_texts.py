@@ -141,6 +141,16 @@ class PlanSignal(Record):
         return self
 
 
+EducationFacet = Literal["start_back_raised", "radicular", "sacroiliac", "inflammatory"]
+
+
+class EducationPriority(Record):
+    """Education topics shown first (in this order) when the assessment has one facet."""
+
+    when: EducationFacet
+    first: tuple[str, ...] = Field(min_length=1, json_schema_extra={"refers_to_records": True})
+
+
 def phase_record(kb: KnowledgeBase, phase: Phase) -> PlanPhase:
     """The record of one phase (`phase.<name>`)."""
     return kb.one(PlanPhase, f"phase.{phase}")
@@ -156,4 +166,5 @@ PLAN_KINDS: dict[str, type[BaseModel]] = {
     "walk_run_template": WalkRunTemplate,
     "plan_signal": PlanSignal,
     "plan_day_texts": DayTexts,
+    "education_priority": EducationPriority,
 }

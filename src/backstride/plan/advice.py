@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from backstride.assess.result import AssessmentResult
 from backstride.knowledge.content import EducationTopic, PreventionItem, Treatment
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.plan_texts import EducationPriority
 from backstride.plan.model import PlanItem
 
 STATUS_ORDER = (
@@ -79,19 +80,22 @@ def prevention_items(kb: KnowledgeBase) -> tuple[PlanItem, ...]:
 
 
 def education_order(kb: KnowledgeBase, assessment: AssessmentResult) -> tuple[EducationTopic, ...]:
-    """Education topics, the ones closest to this person's assessment first."""
-    words: set[str] = set(assessment.patterns)
+    """Education topics, those the `education_priority` records name for this assessment first.
+
+    References: hill-2011-startback, nice-ng59
+    """
+    facets: set[str] = set(assessment.patterns)
     if assessment.start_back is not None and assessment.start_back.risk != "low":
-        words |= {"fear", "reassur", "pain", "myth"}
-    if "radicular" in words:
-        words.add("sciatica")
+        facets.add("start_back_raised")
+    first = [
+        topic_id
+        for rule in kb.of(EducationPriority)
+        if rule.when in facets
+        for topic_id in rule.first
+    ]
+    rank = {topic_id: i for i, topic_id in reversed(list(enumerate(first)))}
     topics = kb.of(EducationTopic)
-
-    def relevance(topic: EducationTopic) -> int:
-        hay = " ".join((topic.id, topic.title, *topic.topics)).lower()
-        return -sum(w in hay for w in words)
-
-    return tuple(sorted(topics, key=relevance))
+    return tuple(sorted(topics, key=lambda t: rank.get(t.id, len(first))))
 
 
 def start_back_item(assessment: AssessmentResult) -> PlanItem | None:
