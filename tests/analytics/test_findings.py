@@ -15,6 +15,7 @@ from backstride.domain.activity import Samples
 from backstride.domain.finding import FindingId
 from backstride.knowledge import load_knowledge_base
 from tests.analytics.history_builders import RULES, day, run
+from tests.provenance import assert_produced
 
 
 def ids(findings) -> list[str]:
@@ -187,9 +188,11 @@ def _busy_history():
     )
 
 
+@pytest.mark.covers(*(f"finding.{f}" for f in get_args(FindingId)))
 def test_a_busy_history_produces_every_kind_of_finding_in_a_stable_order():
     found = _busy_history()
     assert set(ids(found)) == set(get_args(FindingId))
+    assert_produced(found, *(f"finding.{f}" for f in get_args(FindingId)))
     assert found == _busy_history()
     assert [f.on for f in found] == sorted(f.on for f in found)
 

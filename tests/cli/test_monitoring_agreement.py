@@ -11,6 +11,7 @@ import pytest
 from backstride.config import load_settings
 from backstride.services import tracking
 from tests.conftest import run_backstride
+from tests.provenance import assert_produced
 
 SELF_CARE = str(Path(__file__).resolve().parents[1] / "plan" / "data" / "self_care_runner.yaml")
 TODAY = date(2026, 11, 20)
@@ -42,7 +43,7 @@ def test_the_plan_and_progress_both_step_back_on_the_issue_diary(home: Path) -> 
     decision = json.loads(plan_run.stdout)["decision"]
     progress = json.loads(progress_run.stdout)
     assert decision["decision"] == progress["monitoring"]["advice"] == "step_back"
-    assert "rule.pain_monitoring" in decision["records"]
-    assert progress["monitoring"]["rule"] == "rule.pain_monitoring"
+    assert_produced(decision, "rule.pain_monitoring")
+    assert_produced(progress["runs"], "rule.pain_monitoring")
     assert {r["advice"] for r in progress["runs"]} == {"step_back"}
     assert "not_recovering" in {e["reason"] for e in progress["escalations"]}

@@ -22,6 +22,7 @@ from backstride.knowledge.plan_texts import (
 )
 from backstride.plan import build_plan
 from tests.plan.builders import case, result
+from tests.provenance import assert_produced
 
 KB = load_knowledge_base()
 
@@ -42,6 +43,8 @@ def test_the_plan_shows_each_phase_and_walk_run_stage_as_its_record_says() -> No
             record.exit,
         )
     stages = KB.one(WalkRunTemplate, WALK_RUN_ID).stages
+    assert_produced(plan.phases, "phase.settle", "phase.restore", "phase.strengthen")
+    assert_produced(plan.phases, "walk_run.template")
     runs = [d.run for d in plan.days if d.run is not None]
     assert runs[0].stage_label == stages[0].label
     assert {r.stage for r in runs} >= {s.stage for s in stages}

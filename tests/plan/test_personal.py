@@ -11,6 +11,7 @@ from backstride.knowledge import load_knowledge_base
 from backstride.plan import build_plan
 from backstride.plan.personal import personal_items, profile_signals
 from tests.plan.builders import START, case, result
+from tests.provenance import assert_produced
 
 KB = load_knowledge_base()
 
@@ -78,6 +79,7 @@ def test_cadence_target_is_five_to_ten_percent_above_own_baseline_never_180(
 def test_personal_items_cite_the_matching_prevention_record_and_its_sources() -> None:
     running = Running.model_validate({"deadlifts": True, "warm_up": False})
     items = {i.key: i for i in personal_items(running, [], KB, shoe_inspection_km=600)}
+    assert_produced(list(items.values()), "signal.deadlift", "signal.warm_up", "lifting-hinge")
     for key in ("personal.deadlift", "personal.warm_up"):
         item = items[key]
         assert item.records, key

@@ -15,6 +15,7 @@ from backstride.progress.escalation import escalations
 from backstride.progress.monitoring import check_runs, monitoring_rule, recent_runs, week_verdict
 from tests.plan.builders import case, result
 from tests.progress.limits import CHANGE, summarise
+from tests.provenance import assert_produced
 
 KB = load_knowledge_base()
 RULE = monitoring_rule(KB)
@@ -64,7 +65,7 @@ def test_the_issue_diary_steps_back_in_the_plan_and_in_progress_with_the_same_re
     advice, flaring = _progress(entries)
     assert plan.decision is not None
     assert (plan.decision.decision, advice, flaring) == ("step_back", "step_back", True)
-    assert "rule.pain_monitoring" in plan.decision.records
+    assert_produced(plan.decision, "rule.pain_monitoring")
     assert any("6/10, above the 5/10 limit" in r for r in plan.decision.reasons)
 
 

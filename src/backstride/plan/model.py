@@ -110,6 +110,7 @@ class PhaseBlock:
     exit: tuple[str, ...]
     items: tuple[PlanItem, ...]
     exercise_ids: tuple[str, ...]
+    records: tuple[str, ...] = ()  # the phase's record (and the walk-run template)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
-from backstride.knowledge.content import Exercise, Phase, PreventionItem, Treatment
+from backstride.knowledge.content import Exercise, Phase, PreventionItem
 from backstride.knowledge.model import KnowledgeBase
-from backstride.knowledge.plan_texts import PlanText, phase_record
+from backstride.knowledge.plan_texts import WALK_RUN_ID, PlanText, phase_record
 from backstride.plan.model import PhaseBlock, PlanItem
 from backstride.plan.schedule import Block
 
@@ -42,6 +42,7 @@ def phase_blocks(
                 exit=record.exit,
                 items=tuple(plan_item(kb, ref) for ref in (*record.items, *extra)),
                 exercise_ids=tuple(e.id for e in exercises.get(b.phase, ())),
+                records=(record.id, *((WALK_RUN_ID,) if b.phase == "return_to_run" else ())),
             )
         )
     return tuple(out)
@@ -56,6 +57,5 @@ def plan_item(kb: KnowledgeBase, record_id: str) -> PlanItem:
     text = kb.one(PlanText, record_id)
     drawn = [kb.get(r) for r in text.records]
     sources = tuple(dict.fromkeys((*text.sources, *(s for r in drawn for s in r.sources))))
-    records = tuple(r.id for r in drawn if isinstance(r, Treatment | PreventionItem))
     key = text.id.removeprefix("text.")
-    return PlanItem(key, text.kind, text.title, text.text, records or text.records, sources)
+    return PlanItem(key, text.kind, text.title, text.text, (text.id, *text.records), sources)
