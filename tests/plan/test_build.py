@@ -300,3 +300,11 @@ def test_no_profile_still_gives_a_plan_with_default_cross_training(kb: Knowledge
     plan = build_plan(result(kb), None, [], [], START, kb, weeks=3)
     assert len(plan.days) == 21
     assert any("swimming" in (d.activity or "") for d in plan.days)
+
+
+def test_every_treatment_prevention_and_education_record_reaches_a_long_plan(
+    kb: KnowledgeBase,
+) -> None:
+    plan = build_plan(result(kb), case(), [], [], START, kb, weeks=26)
+    records = [r.id for kind in (Treatment, PreventionItem, EducationTopic) for r in kb.of(kind)]
+    assert_produced(plan, *records)
