@@ -77,10 +77,11 @@ def _cohort_weeks(out: Path, athlete: str) -> list[dict[str, Any]]:
 
 def _cohort_findings(out: Path, athlete: str) -> list[dict[str, Any]]:
     rows = read_table(out, "findings", [athlete]).to_pylist()
-    fixed = {"finding", "date", "severity", "runs", "sources", "athlete"}
+    fixed = {"finding", "rule", "date", "severity", "runs", "sources", "athlete"}
     return [
         {
             "id": row["finding"],
+            "rule": row["rule"],
             "severity": row["severity"],
             "on": row["date"].isoformat() if row["date"] else None,
             "runs": row["runs"],
@@ -95,6 +96,7 @@ def _json_findings(document: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {
             "id": f["id"],
+            "rule": f["rule"],
             "severity": f["severity"],
             "on": f["on"],
             "runs": [run["key"] for run in f["runs"]],

@@ -9,11 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backstride.analytics.rules import FindingRules
 from backstride.analytics.spikes import frandsen_band
+from backstride.knowledge import load_knowledge_base
 from backstride.services.cohort_stats import (
-    BANDS,
     NO_BAND,
     NO_REFERENCE,
+    bands,
     finding_counts,
     pain_after_spikes,
     spike_bands,
@@ -21,6 +23,8 @@ from backstride.services.cohort_stats import (
 )
 
 DAY0 = date(2024, 1, 1)
+RULE = FindingRules.from_kb(load_knowledge_base()).spike
+BANDS = bands(RULE)
 
 
 def _week(athlete: str, km: float, change: float | None) -> dict[str, Any]:
@@ -37,8 +41,8 @@ def _day(athlete: str, offset: int, *, pain: float | None = None, band: str | No
     [
         (None, NO_REFERENCE),
         (-40.0, NO_BAND),
-        (10.0, NO_BAND),  # an edge belongs to the band below, as for single runs
-        (10.5, "10-30"),
+        (9.99, NO_BAND),
+        (10.0, "10-30"),  # the spike rule's lowest edge counts as a spike
         (30.0, "10-30"),
         (30.01, "30-100"),
         (100.0, "30-100"),
@@ -48,14 +52,15 @@ def _day(athlete: str, offset: int, *, pain: float | None = None, band: str | No
 def test_a_weeks_change_falls_in_the_band_the_spike_rule_gives_it(
     change_pct: float | None, bucket: str
 ) -> None:
-    counts = {c.bucket: c.count for c in weekly_change_bands([_week("a", 10.0, change_pct)])}
+    weeks = [_week("a", 10.0, change_pct)]
+    counts = {c.bucket: c.count for c in weekly_change_bands(weeks, RULE)}
 
     assert counts[bucket] == 1
     assert sum(counts.values()) == 1
 
 
 def test_weeks_without_running_are_not_counted() -> None:
-    counts = weekly_change_bands([_week("a", 0.0, -100.0), _week("b", 5.0, 50.0)])
+    counts = weekly_change_bands([_week("a", 0.0, -100.0), _week("b", 5.0, 50.0)], RULE)
 
     assert [(c.bucket, c.count, c.runners) for c in counts if c.count] == [("30-100", 1, 1)]
 
@@ -64,7 +69,7 @@ def test_spikes_and_findings_count_events_and_distinct_runners() -> None:
     days = [_day("a", 1, band=">100"), _day("a", 9, band=">100"), _day("b", 3, band="10-30")]
     findings = [{"athlete": "a", "finding": "high_monotony"}] * 2
 
-    spikes = {c.bucket: (c.count, c.runners) for c in spike_bands(days)}
+    spikes = {c.bucket: (c.count, c.runners) for c in spike_bands(days, RULE)}
     found = {c.bucket: (c.count, c.runners) for c in finding_counts(findings)}
 
     assert spikes == {"10-30": (1, 1), "30-100": (0, 0), ">100": (2, 1)}
@@ -111,4 +116,5 @@ def test_every_contributing_runner_is_higher_lower_or_the_same_once(
 
 
 def test_the_bands_are_the_single_run_spike_bands() -> None:
-    assert [frandsen_band(pct) for pct in (20.0, 50.0, 150.0)] == list(BANDS)
+    assert [frandsen_band(pct, RULE) for pct in (20.0, 50.0, 150.0)] == list(BANDS)
+    assert BANDS == ("10-30", "30-100", ">100")

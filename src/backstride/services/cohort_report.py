@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from backstride.analytics.rules import FindingRules
 from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.cohort import CohortText
@@ -52,7 +53,8 @@ def cohort_report(out: Path, *, chart: Path | None = None) -> list[str]:
     days = read_table(out, "athlete_days").to_pylist()
     findings = read_table(out, "findings").to_pylist()
     window = int(text.parameter("pain-after-spike.heading", "window_days"))
-    weekly, spikes = weekly_change_bands(weeks), spike_bands(days)
+    rule = FindingRules.from_kb(load_knowledge_base()).spike
+    weekly, spikes = weekly_change_bands(weeks, rule), spike_bands(days, rule)
     pain = pain_after_spikes(days, window_days=window)
     lines = [
         text(

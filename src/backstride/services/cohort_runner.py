@@ -20,13 +20,16 @@ from backstride.analytics.equipment import Shoe
 from backstride.analytics.findings import findings_from
 from backstride.analytics.form import RunForm, run_form
 from backstride.analytics.history import surface_of
+from backstride.analytics.rules import FindingRules
 from backstride.domain.activity import Activity, Samples
 from backstride.errors import BackstrideError, IngestError
 from backstride.ingest.archive import Limits
 from backstride.ingest.detect import parse_activity, unwrap
 from backstride.ingest.sources import Source, expand, load_source
+from backstride.ingest.sport import with_sport
 from backstride.ingest.summary import FileSummary, summarize
 from backstride.ingest.track import normalise_sport
+from backstride.knowledge import load_knowledge_base
 from backstride.progress.association import Association, RunLoad, daily_load, lagged_associations
 from backstride.progress.change import DailyPain, daily_pain
 from backstride.services.analysis import AnalysisReport, _day, _label, _training_activity
@@ -120,7 +123,7 @@ def _parse(source: Source, limits: Limits) -> _Parsed | str:
         activity = replace(activity, name=source.name or activity.name, gear=source.gear)
         if activity.sport == "generic" and source.sport_hint:
             sport, sub_sport = normalise_sport(source.sport_hint)
-            activity = replace(activity, sport=sport, sub_sport=activity.sub_sport or sub_sport)
+            activity = with_sport(activity, sport, activity.sub_sport or sub_sport)
         summary = summarize(activity)
         blob = None
         if activity.sport == "running" and summary.avg_cadence_spm is not None:
@@ -226,7 +229,7 @@ def _analysis(stored: _StoreView, shoe_inspection_km: float) -> AnalysisReport:
     )
     return AnalysisReport(
         analysis=analysis,
-        findings=findings_from(analysis),
+        findings=findings_from(analysis, FindingRules.from_kb(load_knowledge_base())),
         labels={keys[r.id]: _label(r) for r in rows},
         activities=len(rows),
         first_day=first,

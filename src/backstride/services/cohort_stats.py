@@ -15,12 +15,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, get_args
 
-from backstride.analytics.spikes import SpikeBand, frandsen_band
+from backstride.analytics.spikes import SpikeRule, frandsen_band
 from backstride.domain.finding import FindingId
 
-BANDS: tuple[SpikeBand, ...] = get_args(SpikeBand)
 NO_BAND, NO_REFERENCE = "none", "no_reference"
 Row = Mapping[str, Any]
+
+
+def bands(rule: SpikeRule) -> tuple[str, ...]:
+    """The spike rule's band labels, lowest first (asked of the rule, never retyped)."""
+    probes = (rule.min_pct, (rule.mid_pct + rule.high_pct) / 2, rule.high_pct * 2 + 1)
+    return tuple(str(frandsen_band(pct, rule)) for pct in probes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +37,7 @@ class BandCount:
     runners: int
 
 
-def weekly_change_bands(weeks: Iterable[Row]) -> list[BandCount]:
+def weekly_change_bands(weeks: Iterable[Row], rule: SpikeRule) -> list[BandCount]:
     """Weeks with running by the band of their change on the week before."""
     counts: Counter[str] = Counter()
     runners: defaultdict[str, set[str]] = defaultdict(set)
@@ -40,14 +45,14 @@ def weekly_change_bands(weeks: Iterable[Row]) -> list[BandCount]:
         if not week["distance_km"] > 0:
             continue
         change = week["change_pct"]
-        bucket = NO_REFERENCE if change is None else (frandsen_band(change) or NO_BAND)
+        bucket = NO_REFERENCE if change is None else (frandsen_band(change, rule) or NO_BAND)
         counts[bucket] += 1
         runners[bucket].add(week["athlete"])
-    order = (*BANDS, NO_BAND, NO_REFERENCE)
+    order = (*bands(rule), NO_BAND, NO_REFERENCE)
     return [BandCount(b, counts[b], len(runners[b])) for b in order]
 
 
-def spike_bands(days: Iterable[Row]) -> list[BandCount]:
+def spike_bands(days: Iterable[Row], rule: SpikeRule) -> list[BandCount]:
     """Days with a single-run spike, by the band of the day's largest spike."""
     counts: Counter[str] = Counter()
     runners: defaultdict[str, set[str]] = defaultdict(set)
@@ -56,7 +61,7 @@ def spike_bands(days: Iterable[Row]) -> list[BandCount]:
         if band is not None:
             counts[band] += 1
             runners[band].add(day["athlete"])
-    return [BandCount(b, counts[b], len(runners[b])) for b in BANDS]
+    return [BandCount(b, counts[b], len(runners[b])) for b in bands(rule)]
 
 
 def finding_counts(findings: Iterable[Row]) -> list[BandCount]:

@@ -21,7 +21,10 @@ from typing import Any
 import numpy as np
 
 from backstride.analytics.load import monotony_strain
+from backstride.analytics.rules import FindingRules
+from backstride.analytics.spikes import frandsen_band
 from backstride.errors import InputError
+from backstride.knowledge import load_knowledge_base
 from backstride.services.cohort_runner import RunnerAnalysis
 
 TABLES = ("athlete_weeks", "athlete_days", "findings", "pain_load")
@@ -127,11 +130,13 @@ def day_columns(result: RunnerAnalysis) -> dict[str, Any]:
     n = len(series)
     spike_pct: list[float | None] = [None] * n
     spike_band: list[str | None] = [None] * n
+    rule = FindingRules.from_kb(load_knowledge_base()).spike
     for spike in a.spikes:  # the largest spike of a day stands for that day
+        band = frandsen_band(spike.increase_pct, rule)
         current = spike_pct[spike.day_index]
-        if current is None or spike.increase_pct > current:
+        if band is not None and (current is None or spike.increase_pct > current):
             spike_pct[spike.day_index] = spike.increase_pct
-            spike_band[spike.day_index] = spike.band
+            spike_band[spike.day_index] = band
     pain: list[float | None] = [None] * n
     for day in result.pain:
         index = series.index_of(day.on)
@@ -163,6 +168,7 @@ def finding_rows(result: RunnerAnalysis) -> list[dict[str, Any]]:
     return [
         {
             "finding": f.id,
+            "rule": f.rule,
             "date": f.on,
             "severity": f.severity,
             "runs": list(f.runs),
@@ -218,13 +224,14 @@ def _pain_schema(pa: Any) -> Any:
     )
 
 
-FINDING_COLUMNS = ("finding", "date", "severity", "runs", "sources")
+FINDING_COLUMNS = ("finding", "rule", "date", "severity", "runs", "sources")
 
 
 def _findings_table(pa: Any, rows: list[dict[str, Any]]) -> Any:
     metrics = sorted({k for row in rows for k in row} - set(FINDING_COLUMNS))
     fields = [
         ("finding", pa.string()),
+        ("rule", pa.string()),
         ("date", pa.date32()),
         ("severity", pa.string()),
         ("runs", pa.list_(pa.string())),
