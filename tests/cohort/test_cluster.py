@@ -13,20 +13,27 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
 
+from backstride.config import Settings, load_settings
 from backstride.ingest.archive import Limits
-from backstride.services.cohort import ClusterChoice, analyze_cohort
-from backstride.services.cohort_tables import TABLES
-from tests.cohort.builders import link_corpus, write_runs
+from backstride.services.accounts import find_account
+from backstride.services.cohort import ClusterChoice, analyze_accounts, analyze_cohort
+from backstride.services.cohort_tables import TABLES, read_table
+from backstride.services.store import acting_as
+from backstride.services.tracking import add_diary_entry, parse_diary_form
+from tests.cohort.builders import FIRST_DAY, link_corpus, write_runs
+from tests.cohort.compare import cohort_findings, cohort_weeks, json_findings
 from tests.cohort.conftest import ENV, DaskProcesses
 from tests.conftest import run_backstride
 
 pytestmark = [pytest.mark.slow, pytest.mark.corpus]
+NOW = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 
 #: Three of the corpus's larger running files: a runner takes a moment to analyse.
 HEAVY_RUNS = (
@@ -83,6 +90,59 @@ def test_a_separate_scheduler_and_workers_run_the_cohort_and_reruns_skip_unchang
     assert {a: _part_times(out, a) for a in before} == before
     assert changed["activities"] == first["activities"] + 1
     assert sorted(_manifest(out)) == sorted(p.name for p in source.iterdir())
+
+
+def _cli(home: Path, *args: str) -> str:
+    result = run_backstride(*args, env={**ENV, "BACKSTRIDE_HOME": str(home)}, timeout=120)
+    assert result.code == 0, result.stderr
+    return result.stdout
+
+
+def test_from_db_analyses_only_the_accounts_that_agreed_to_research_use_with_their_own_numbers(
+    dask_processes: DaskProcesses, cohort_source: Path, home: Path, tmp_path: Path
+) -> None:
+    for email, folder in (("a@example.org", "spiky-runner"), ("b@example.org", "steady-runner")):
+        _cli(home, "user", "add", email, "--no-password")
+        _cli(home, "--user", email, "import", str(cohort_source / folder))
+    _cli(home, "user", "consent", "a@example.org", "yes")
+    settings = load_settings()  # the same home (BACKSTRIDE_HOME)
+    consenting = find_account(settings, "a@example.org").id
+    with acting_as(consenting):
+        for day, pain in ((22, 6), (23, 5), (24, 2), (25, 2), (26, 3), (27, 2), (28, 2), (29, 4)):
+            on = (FIRST_DAY + timedelta(days=day)).isoformat()
+            add_diary_entry(settings, parse_diary_form({"on": on, "pain_now": pain}), now=NOW)
+    url, out = settings.resolved_database_url, tmp_path / "out"
+
+    result = run_backstride(
+        "cohort", "analyze", "--from-db", url, "--out", str(out),
+        "--scheduler", dask_processes.address, env=ENV, timeout=180,
+    )  # fmt: skip
+    again = _analyze_accounts(settings, out, dask_processes.address)
+
+    assert result.code == 0, result.stderr
+    athlete = f"user-{consenting}"
+    assert _manifest(out) == [athlete]
+    days = read_table(out, "athlete_days", [athlete]).column("day").to_pylist()
+    first, last = days[0].isoformat(), days[-1].isoformat()
+    shown = json.loads(
+        _cli(home, "--user", "a@example.org", "analyze", "--since", first, "--as-of", last,
+             "--format", "json")
+    )  # fmt: skip
+    assert cohort_weeks(out, athlete) == shown["weeks"]
+    assert cohort_findings(out, athlete) == json_findings(shown)
+    progress = json.loads(
+        _cli(home, "--user", "a@example.org", "progress", "--format", "json", "--today", last)
+    )
+    assert [
+        {k: r[k] for k in ("feature", "lag_days", "correlation", "days")}
+        for r in read_table(out, "pain_load", [athlete]).to_pylist()
+    ] == [{k: a[k] for k in ("feature", "lag_days", "correlation", "days")}
+          for a in progress["associations"]]  # fmt: skip
+    assert _counts(again) == (0, 1, 0)
+
+
+def _analyze_accounts(settings: Settings, out: Path, address: str) -> dict[str, Any]:
+    return analyze_accounts(settings, out, cluster=ClusterChoice(scheduler=address)).as_json()
 
 
 def _processing_worker(client: Any) -> str | None:

@@ -10,7 +10,6 @@ rounding the JSON applies).
 from __future__ import annotations
 
 import json
-import math
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +22,12 @@ from backstride.config import load_settings
 from backstride.services.cohort_tables import TABLES, read_table
 from backstride.services.tracking import add_diary_entry, parse_diary_form
 from tests.cohort.builders import FIRST_DAY
+from tests.cohort.compare import (
+    cohort_findings,
+    cohort_weeks,
+    json_findings,
+    last_day_metrics,
+)
 from tests.cohort.conftest import ENV
 from tests.conftest import run_backstride
 
@@ -56,69 +61,6 @@ def _single_user(folder: Path, home: Path, first: str, last: str) -> dict[str, A
     return document
 
 
-def _rounded(value: float | None, digits: int) -> float | None:
-    return None if value is None or math.isnan(value) else round(value, digits)
-
-
-def _cohort_weeks(out: Path, athlete: str) -> list[dict[str, Any]]:
-    rows = read_table(out, "athlete_weeks", [athlete]).to_pylist()
-    return [
-        {
-            "week_start": row["week_start"].isoformat(),
-            "distance_km": round(row["distance_km"], 3),
-            "longest_run_km": round(row["longest_run_km"], 3),
-            "long_run_share": _rounded(row["long_run_share"], 4),
-            "change_pct": row["change_pct"],
-        }
-        for row in rows
-        if row["distance_km"] > 0
-    ]
-
-
-def _cohort_findings(out: Path, athlete: str) -> list[dict[str, Any]]:
-    rows = read_table(out, "findings", [athlete]).to_pylist()
-    fixed = {"finding", "rule", "date", "severity", "runs", "sources", "athlete"}
-    return [
-        {
-            "id": row["finding"],
-            "rule": row["rule"],
-            "severity": row["severity"],
-            "on": row["date"].isoformat() if row["date"] else None,
-            "runs": row["runs"],
-            "metrics": {k: v for k, v in sorted(row.items()) if k not in fixed and v is not None},
-            "sources": row["sources"],
-        }
-        for row in rows
-    ]
-
-
-def _json_findings(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": f["id"],
-            "rule": f["rule"],
-            "severity": f["severity"],
-            "on": f["on"],
-            "runs": [run["key"] for run in f["runs"]],
-            "metrics": f["metrics"],
-            "sources": f["sources"],
-        }
-        for f in document["findings"]
-    ]
-
-
-def _last_day_metrics(out: Path, athlete: str) -> dict[str, Any]:
-    days = read_table(out, "athlete_days", [athlete]).to_pylist()
-    last = days[-1]
-    return {
-        "last_7_days_km": round(sum(d["distance_km"] for d in days[-7:]), 3),
-        "ewma": _rounded(last["acwr_ewma"], 4),
-        "monotony_7_days": _rounded(last["monotony"], 4),
-        "fitness": _rounded(last["fitness"], 4),
-        "fatigue": _rounded(last["fatigue"], 4),
-    }
-
-
 @pytest.mark.parametrize("athlete", GOOD)
 def test_each_runners_cohort_rows_equal_the_single_user_import_and_analysis(
     local_run: Path, cohort_source: Path, tmp_path: Path, athlete: str
@@ -133,10 +75,10 @@ def test_each_runners_cohort_rows_equal_the_single_user_import_and_analysis(
         document["activities"],
         document["runs"],
     )
-    assert _cohort_weeks(local_run, athlete) == document["weeks"]
-    assert _cohort_findings(local_run, athlete) == _json_findings(document)
+    assert cohort_weeks(local_run, athlete) == document["weeks"]
+    assert cohort_findings(local_run, athlete) == json_findings(document)
     metrics = document["metrics"]
-    assert _last_day_metrics(local_run, athlete) == {
+    assert last_day_metrics(local_run, athlete) == {
         "last_7_days_km": metrics["last_7_days_km"],
         "ewma": metrics["acwr"]["ewma"],
         "monotony_7_days": metrics["monotony_7_days"],

@@ -10,8 +10,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
 from backstride.config import load_settings
+from backstride.errors import InputError
 from backstride.services.activities import limits_from
-from backstride.services.cohort import ClusterChoice, CohortSummary, analyze_cohort
+from backstride.services.cohort import (
+    ClusterChoice,
+    CohortSummary,
+    analyze_accounts,
+    analyze_cohort,
+)
 from backstride.services.cohort_report import cohort_report
 
 app = typer.Typer(
@@ -24,8 +30,10 @@ app = typer.Typer(
 
 @app.command()
 def analyze(
-    source: Annotated[Path, typer.Argument(help="A folder with one subfolder per runner.")],
     out: Annotated[Path, typer.Option("--out", help="Output folder (Parquet + summary.json).")],
+    source: Annotated[
+        Path | None, typer.Argument(help="A folder with one subfolder per runner.")
+    ] = None,
     workers: Annotated[
         int, typer.Option("--workers", help="Worker processes of the local cluster.")
     ] = 2,
@@ -33,19 +41,31 @@ def analyze(
         str | None,
         typer.Option("--scheduler", help="Address of a running Dask scheduler (tcp://host:8786)."),
     ] = None,
+    from_db: Annotated[
+        str | None,
+        typer.Option("--from-db", help="A server's database URL: its consenting accounts."),
+    ] = None,
 ) -> None:
-    """Analyse every runner folder; unchanged runners are skipped, bad files are reported."""
+    """Analyse every runner folder (or consenting account); unchanged runners are skipped."""
+    if (source is None) == (from_db is None):
+        raise InputError("give either SOURCE (a folder of runner folders) or --from-db URL")
     settings = load_settings()
+    cluster = ClusterChoice(workers=workers, scheduler=scheduler)
     bar = _RunnerBar()
     try:
-        summary = analyze_cohort(
-            source,
-            out,
-            cluster=ClusterChoice(workers=workers, scheduler=scheduler),
-            limits=limits_from(settings),
-            shoe_inspection_km=settings.shoe_inspection_km,
-            on_progress=bar.update,
-        )
+        if from_db is not None:
+            database = settings.model_copy(update={"database_url": from_db})
+            summary = analyze_accounts(database, out, cluster=cluster, on_progress=bar.update)
+        else:
+            assert source is not None
+            summary = analyze_cohort(
+                source,
+                out,
+                cluster=cluster,
+                limits=limits_from(settings),
+                shoe_inspection_km=settings.shoe_inspection_km,
+                on_progress=bar.update,
+            )
     finally:
         bar.stop()
     _print_summary(summary, out)

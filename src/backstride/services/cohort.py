@@ -14,16 +14,18 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from backstride import __version__
+from backstride.config import Settings
 from backstride.errors import InputError
 from backstride.ingest.archive import Limits
 from backstride.knowledge import load_knowledge_base
+from backstride.services.cohort_db import AccountJob, consenting_accounts, run_account
 from backstride.services.cohort_sources import RunnerFolder, discover_runners
 from backstride.services.cohort_tables import (
     TABLES,
@@ -113,11 +115,43 @@ def analyze_cohort(
     """Analyse every runner folder under `source` into `out` (Parquet parts + summary)."""
     distributed_module(), pyarrow_modules()  # the one clear error before any work
     runners = discover_runners(source)
-    out = out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    out = _output_folder(out)
     previous = read_manifest(out)
     jobs = [_job(r, out, previous, limits, shoe_inspection_km) for r in runners]
-    outcomes = _run_all(jobs, cluster, on_progress)
+    return _finish(out, _run_all(jobs, run_runner, cluster, on_progress), previous)
+
+
+def analyze_accounts(
+    settings: Settings,
+    out: Path,
+    *,
+    cluster: ClusterChoice,
+    on_progress: ProgressCallback | None = None,
+) -> CohortSummary:
+    """Analyse every account of `settings`' database that agreed to research use."""
+    distributed_module(), pyarrow_modules()
+    found = consenting_accounts(settings)
+    if not found:
+        raise InputError("no account in that database has agreed to research use")
+    out = _output_folder(out)
+    previous = read_manifest(out)
+    jobs = [
+        AccountJob(athlete, user_id, settings, str(out), _previous_hash(out, previous, athlete))
+        for athlete, user_id in found
+    ]
+    return _finish(out, _run_all(jobs, run_account, cluster, on_progress), previous)
+
+
+def _output_folder(out: Path) -> Path:
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _finish(
+    out: Path, outcomes: list[RunnerOutcome], previous: dict[str, dict[str, Any]]
+) -> CohortSummary:
+    """Clean up, then write the manifest and summary.json of a finished run."""
     remove_temporaries(out)
     rows = [_manifest_row(o, previous.get(o.athlete)) for o in outcomes]
     write_manifest(out, rows)
@@ -133,25 +167,34 @@ def _job(
     limits: Limits,
     shoe_inspection_km: float,
 ) -> RunnerJob:
-    """The job of one runner; an earlier hash counts only if its analysis is complete."""
-    old = previous.get(runner.athlete)
-    complete = old is not None and old["status"] == ANALYSED and _has_parts(out, runner.athlete)
     return RunnerJob(
         athlete=runner.athlete,
         folder=str(Path(runner.folder).resolve()),
         out=str(out),
-        previous_hash=old["input_hash"] if old is not None and complete else None,
+        previous_hash=_previous_hash(out, previous, runner.athlete),
         limits=limits,
         shoe_inspection_km=shoe_inspection_km,
     )
+
+
+def _previous_hash(out: Path, previous: dict[str, dict[str, Any]], athlete: str) -> str | None:
+    """The earlier input hash, counted only when that analysis is complete on disk."""
+    old = previous.get(athlete)
+    if old is None or old["status"] != ANALYSED or not _has_parts(out, athlete):
+        return None
+    return str(old["input_hash"])
 
 
 def _has_parts(out: Path, athlete: str) -> bool:
     return all((partition(out, name, athlete) / "part.parquet").is_file() for name in TABLES)
 
 
+Job = RunnerJob | AccountJob
+Task = Callable[[Any], RunnerOutcome]
+
+
 def _run_all(
-    jobs: list[RunnerJob], cluster: ClusterChoice, on_progress: ProgressCallback | None
+    jobs: Sequence[Job], task: Task, cluster: ClusterChoice, on_progress: ProgressCallback | None
 ) -> list[RunnerOutcome]:
     """Run every job on the cluster, a bounded number in flight; outcomes in job order."""
     distributed = distributed_module()
@@ -159,23 +202,23 @@ def _run_all(
     with _client(cluster) as client:
         window = max(1, _worker_count(client)) * IN_FLIGHT_PER_WORKER
         queue = iter(jobs)
-        jobs_of: dict[str, RunnerJob] = {}
+        jobs_of: dict[str, Job] = {}
         pending = distributed.as_completed()
         for job in _take(queue, window):
-            pending.add(_submit(client, job, jobs_of))
+            pending.add(_submit(client, task, job, jobs_of))
         if on_progress:
             on_progress(0, len(jobs))
         for future in pending:
             job = jobs_of.pop(future.key)
             by_athlete[job.athlete] = _outcome(future, job)
             for following in _take(queue, 1):
-                pending.add(_submit(client, following, jobs_of))
+                pending.add(_submit(client, task, following, jobs_of))
             if on_progress:
                 on_progress(len(by_athlete), len(jobs))
     return [by_athlete[job.athlete] for job in jobs]
 
 
-def _take(queue: Iterator[RunnerJob], count: int) -> list[RunnerJob]:
+def _take(queue: Iterator[Job], count: int) -> list[Job]:
     taken = []
     for job in queue:
         taken.append(job)
@@ -184,13 +227,13 @@ def _take(queue: Iterator[RunnerJob], count: int) -> list[RunnerJob]:
     return taken
 
 
-def _submit(client: Any, job: RunnerJob, jobs_of: dict[str, RunnerJob]) -> Any:
-    future = client.submit(run_runner, job, pure=False)
+def _submit(client: Any, task: Task, job: Job, jobs_of: dict[str, Job]) -> Any:
+    future = client.submit(task, job, pure=False)
     jobs_of[future.key] = job
     return future
 
 
-def _outcome(future: Any, job: RunnerJob) -> RunnerOutcome:
+def _outcome(future: Any, job: Job) -> RunnerOutcome:
     """The task's outcome; a task Dask gave up on (its workers kept dying) is a failure."""
     try:
         outcome = future.result()
