@@ -12,7 +12,7 @@ history: first to last activity day.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from backstride.analytics.analysis import BASELINE_FORM_DAYS, RECENT_FORM_DAYS, analyze_training
@@ -59,25 +59,21 @@ class _Read:
     activities: list[_Parsed]
     failures: list[Failure]
     hashes: set[str]
-    starts: set[object]
+    starts: set[tuple[datetime, str]]
     runs: _RunIndex
-
-
-class NoActivitiesError(IngestError):
-    """No file of a runner could be read as an activity."""
 
 
 def analyse_runner(
     folder: Path, *, limits: Limits, shoe_inspection_km: float = 600.0
 ) -> RunnerAnalysis:
-    """Read, dedupe and analyse one runner folder (NoActivitiesError when nothing is readable).
+    """Read, dedupe and analyse one runner folder (IngestError when nothing is readable).
 
     References: frandsen-2025, nielsen-2014, foster-1998, williams-2017, silbernagel-2007
     """
     read = _read_folder(folder, limits)
     if not read.activities:
         reasons = "; ".join(f"{label}: {why}" for label, why in read.failures[:3])
-        raise NoActivitiesError(f"no readable activity file ({reasons or 'folder is empty'})")
+        raise IngestError(f"no readable activity file ({reasons or 'folder is empty'})")
     stored = _store_view(read.activities)
     report = _analysis(stored, shoe_inspection_km)
     pain, associations, diary_failures = _diary(folder, stored)

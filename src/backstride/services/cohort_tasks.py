@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backstride.errors import IngestError
 from backstride.ingest.archive import Limits
-from backstride.services.cohort_runner import Failure, NoActivitiesError, analyse_runner
+from backstride.services.cohort_runner import Failure, analyse_runner
 from backstride.services.cohort_sources import input_hash
 from backstride.services.cohort_tables import remove_runner, write_runner
 
@@ -57,7 +58,7 @@ def run_runner(job: RunnerJob) -> RunnerOutcome:
         result = analyse_runner(
             folder, limits=job.limits, shoe_inspection_km=job.shoe_inspection_km
         )
-    except NoActivitiesError as exc:
+    except IngestError as exc:  # nothing of this runner's could be read
         remove_runner(out, job.athlete)
         return RunnerOutcome(job.athlete, FAILED, digest, detail=str(exc))
     except Exception as exc:  # one runner's surprise must not stop the cohort
