@@ -133,3 +133,14 @@ def test_a_bad_limit_in_the_environment_is_one_plain_error(value: str) -> None:
 
     with pytest.raises(InputError, match="BACKSTRIDE_MAX_FILE_BYTES must be a whole number"):
         file_limits({"BACKSTRIDE_MAX_FILE_BYTES": value})
+
+
+def test_the_heads_read_from_the_migration_scripts_are_alembics_own() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from backstride.storage.db import MIGRATIONS_DIR, script_heads
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert script_heads() == set(ScriptDirectory.from_config(config).get_heads())

@@ -55,12 +55,16 @@ def script_heads() -> set[str]:
     parents: set[str] = set()
     for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
         for node in ast.parse(script.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-                name, value = node.targets[0].id, ast.literal_eval(node.value)
-                if name == "revision":
-                    revisions.add(value)
-                elif name == "down_revision" and value:
-                    parents.update([value] if isinstance(value, str) else value)
+            if not isinstance(node, ast.Assign) or not isinstance(node.targets[0], ast.Name):
+                continue
+            target = node.targets[0]
+            if target.id not in ("revision", "down_revision"):
+                continue
+            value = ast.literal_eval(node.value)
+            if target.id == "revision":
+                revisions.add(value)
+            elif value:
+                parents.update([value] if isinstance(value, str) else value)
     return revisions - parents
 
 
