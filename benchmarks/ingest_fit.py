@@ -1,5 +1,7 @@
-"""FIT reading speed: our vectorised reader against fitparse, fitdecode, garmin-fit-sdk and
-a plain `struct` loop, each extracting the record fields of the same files, in one run.
+"""FIT reading speed: our vectorised reader against fitparse, fitdecode, garmin-fit-sdk, a
+plain `struct` loop and (when the `bench` group is installed) the compiled fitfast and
+pyfitparsernative, each extracting the record fields of the same files, in one run.
+`benchmarks/fit_peers.py` adds per-file ratios and checks the compiled peers' values.
 
     .venv/bin/python benchmarks/ingest_fit.py [--repeats 5] [--peer-repeats 3] [--all-peers]
 
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from backstride.errors import IngestError
 from backstride.ingest.fit import read_fit
+from fit_peers import READERS as COMPILED
 from fit_struct_loop import FIELDS, read_records
 
 #: the files of the corpus REFERENCE.md speed table
@@ -88,8 +91,9 @@ READERS: dict[str, Callable[[bytes], int]] = {
     "fitdecode": fitdecode_records,
     "fitparse": fitparse_records,
     "garmin": garmin_records,
+    **COMPILED,
 }
-PEERS = ("struct", "fitdecode", "fitparse", "garmin")
+PEERS = ("struct", "fitdecode", "fitparse", "garmin", *COMPILED)
 
 
 def median_seconds(reader: Callable[[bytes], int], data: bytes, repeats: int) -> float | None:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from backstride.cli.dates import parse_day
-from backstride.config import load_settings
+from backstride.cli.limits import file_limits
 from backstride.services.activities import list_history, summarize_file, tag_surface
 
 app = typer.Typer(
@@ -41,7 +41,7 @@ def summary(
     ] = OutputFormat.text,
 ) -> None:
     """Print the sport, start, duration, distance and averages of one file."""
-    result = summarize_file(load_settings(), file).as_json()
+    result = summarize_file(file, limits=file_limits()).as_json()
     if output is OutputFormat.json:
         typer.echo(json.dumps(result, indent=2))
         return
@@ -61,6 +61,8 @@ def list_activities(
     since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD.")] = None,
 ) -> None:
     """List stored activities with their id, day, sport, distance, shoe and surface."""
+    from backstride.config import load_settings  # pydantic: only for the store's commands
+
     rows = list_history(load_settings(), since=parse_day(since, "--since"))
     if not rows:
         typer.echo("No activities stored yet: `backstride import PATH` brings them in.")
@@ -82,6 +84,8 @@ def tag(
     """Tag the surface a run was on (analytics flags a sudden change of surface)."""
     if (surface is None) == (not clear):
         raise typer.BadParameter("give either --surface SURFACE or --clear")
+    from backstride.config import load_settings
+
     tag_surface(load_settings(), activity_id=activity_id, surface=None if clear else surface)
     typer.echo(f"Activity #{activity_id}: surface {'cleared' if clear else surface}.")
 

@@ -9,9 +9,6 @@ from backstride.domain.activity import Activity
 from backstride.errors import NotActivityFileError
 from backstride.ingest.archive import Limits, gunzip, is_gzip, is_zip, open_zip, read_member
 from backstride.ingest.archive import zip_members as list_members
-from backstride.ingest.fit import read_fit
-from backstride.ingest.gpx import read_gpx
-from backstride.ingest.tcx import read_tcx
 
 #: The first element name after any XML declaration, comments or doctype.
 _ROOT = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
@@ -68,11 +65,18 @@ def unwrap(data: bytes, *, limits: Limits, name: str) -> tuple[bytes, str]:
 def parse_activity(data: bytes, *, source_name: str, sport_hint: str | None = None) -> Activity:
     """Parse uncompressed FIT, GPX or TCX bytes, chosen by content."""
     kind = detect_format(data)
+    # Each reader is imported when its format is met: a FIT summary never loads lxml.
     if kind == "fit":
+        from backstride.ingest.fit import read_fit
+
         return read_fit(data, source_name=source_name)
     if kind == "gpx":
+        from backstride.ingest.gpx import read_gpx
+
         return read_gpx(data, source_name=source_name, sport_hint=sport_hint)
     if kind == "tcx":
+        from backstride.ingest.tcx import read_tcx
+
         return read_tcx(data, source_name=source_name, sport_hint=sport_hint)
     raise NotActivityFileError(
         f"{source_name}: not an activity file "

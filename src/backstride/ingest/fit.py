@@ -20,6 +20,30 @@ from backstride.ingest.fit_samples import record_samples
 
 __all__ = ["DecodedFit", "MessageTable", "decode_fit", "read_fit"]
 
+#: What an Activity is built from: every record field, a few fields of the rest.
+WANTED: dict[str, frozenset[str] | None] = {
+    "record": None,
+    "file_id": frozenset({"type", "manufacturer", "product", "product_name", "time_created"}),
+    "session": frozenset(
+        {
+            "timestamp",
+            "start_time",
+            "sport",
+            "sub_sport",
+            "total_elapsed_time",
+            "total_timer_time",
+            "total_distance",
+        }
+    ),
+    "lap": frozenset({"timestamp", "start_time", "total_elapsed_time", "total_distance"}),
+    "sport": frozenset({"sport", "sub_sport"}),
+    "activity": frozenset({"timestamp", "local_timestamp"}),
+    "hr": None,
+    "timestamp_correlation": None,
+    "field_description": None,
+    "developer_data_id": None,
+}
+
 
 def read_fit(data: bytes, *, source_name: str = "") -> Activity:
     """Decode a FIT activity into an Activity with columnar samples.
@@ -52,7 +76,7 @@ def read_fit(data: bytes, *, source_name: str = "") -> Activity:
 
 
 def _read(data: bytes, label: str) -> Activity:
-    decoded = decode_fit(data)
+    decoded = decode_fit(data, wanted=WANTED)
     sessions = decoded.table("session")
     records = decoded.table("record")
     if not _has_rows(sessions) and not _has_rows(records):

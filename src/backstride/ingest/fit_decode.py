@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,13 @@ _NUMBER_OF = {
 }
 MAX_FIT_SECONDS = 2**33  # beyond any real date (year ~2262 is datetime64[ms]'s limit)
 DEV_PREFIX = "\x00dev:"  # keeps developer columns apart from profile names while merging
+#: message number -> names of its date_time fields (computed once, used per table)
+TIME_FIELDS = {
+    num: frozenset(f.name for f in profile.fields.values() if f.is_time)
+    for num, profile in MESSAGES.items()
+}
+#: message name -> the fields wanted from it (None: every field); see decode_fit
+Wanted = Mapping[str, frozenset[str] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,22 +81,32 @@ class DecodedFit:
         return None if number is None else self.messages.get(number)
 
 
-def decode_fit(data: bytes) -> DecodedFit:
+def decode_fit(data: bytes, *, wanted: Wanted | None = None) -> DecodedFit:
     """Decode every known message of a FIT file into columnar tables.
 
+    With `wanted`, only those messages' named fields are decoded (every field when the
+    value is None); other messages keep just their timestamp, which compressed-header
+    times count from. Most of a small file's cost is per field, so a reader that needs
+    a few fields of session, lap and file_id asks for those alone.
     Raises NotActivityFileError when the bytes are not FIT and CorruptFileError when
     nothing can be salvaged; recoverable damage is reported in `warnings`.
     """
     try:
         with np.errstate(all="ignore"):  # damaged values may overflow; they become NaN/NaT
-            return _decode(bytes(data))
+            return _decode(bytes(data), _wanted_numbers(wanted))
     except IngestError:
         raise
     except Exception as err:  # a defect in a damaged file we did not foresee: stay typed
         raise CorruptFileError(f"FIT file could not be decoded: {type(err).__name__}") from err
 
 
-def _decode(data: bytes) -> DecodedFit:
+def _wanted_numbers(wanted: Wanted | None) -> dict[int, frozenset[str] | None] | None:
+    if wanted is None:
+        return None
+    return {MESSAGE_NUMBERS[name]: fields for name, fields in wanted.items()}
+
+
+def _decode(data: bytes, wanted: dict[int, frozenset[str] | None] | None) -> DecodedFit:
     found = scan(data)
     if found.n_messages == 0:
         problem = found.warnings[-1] if found.warnings else "it holds no data messages"
@@ -101,8 +119,12 @@ def _decode(data: bytes) -> DecodedFit:
     for rows in groups:
         if rows.definition.global_num not in MESSAGES:
             continue
-        columns = _profile_columns(rows)
-        if rows.definition.dev_fields:
+        num = rows.definition.global_num
+        if wanted is not None and num not in wanted and not found.compressed:
+            continue  # not asked for, and no compressed time counts from its timestamp
+        chosen = None if wanted is None else wanted.get(num, frozenset({"timestamp"}))
+        columns = _profile_columns(rows, chosen)
+        if rows.definition.dev_fields and (wanted is None or num in wanted):
             found_dev = developer_columns(rows, descriptions, known=known, warnings=warnings)
             columns.update({DEV_PREFIX + name: column for name, column in found_dev.items()})
         parts[rows.definition.global_num].append((rows.order, columns))
@@ -116,13 +138,14 @@ def _decode(data: bytes) -> DecodedFit:
     return DecodedFit(messages, known, tuple(warnings), found.n_files, found.n_messages)
 
 
-def _profile_columns(rows: Rows) -> dict[str, Column]:
+def _profile_columns(rows: Rows, chosen: frozenset[str] | None = None) -> dict[str, Column]:
     definition = rows.definition
     profile = MESSAGES[definition.global_num].fields
     wanted = [
         (profile[num].name, offset, size, base_type)
         for num, offset, size, base_type in definition.fields
-        if num in profile  # fields unknown to the profile subset we decode are skipped
+        # fields unknown to the profile subset we decode are skipped, and unwanted ones
+        if num in profile and (chosen is None or profile[num].name in chosen)
     ]
     columns = decode_fields(rows.block, wanted, big_endian=definition.big_endian)
     for name, column in columns.items():
@@ -222,8 +245,7 @@ def _write_times(
 def _table(num: int, order: npt.NDArray[np.int64], cols: dict[str, Column]) -> MessageTable:
     """Convert date_time fields to datetime64[ms] and wrap the columns."""
     profile = MESSAGES[num]
-    time_names = {f.name for f in profile.fields.values() if f.is_time}
-    for name in time_names & cols.keys():
+    for name in TIME_FIELDS[num] & cols.keys():
         cols[name] = to_datetime64(cols[name])
     native = {k: v for k, v in cols.items() if not k.startswith(DEV_PREFIX)}
     developer = {k[len(DEV_PREFIX) :]: v for k, v in cols.items() if k.startswith(DEV_PREFIX)}

@@ -51,8 +51,15 @@ def resolve_relative_times(tables: Tables, warnings: list[str]) -> None:
                 cols[name] = np.where(relative, values + offset, values)
 
 
-def _time_fields(num: int) -> set[str]:
-    return {f.name for f in MESSAGES[num].fields.values() if f.is_time}
+#: message number -> names of its date_time fields
+_TIME_FIELDS = {
+    num: frozenset(f.name for f in profile.fields.values() if f.is_time)
+    for num, profile in MESSAGES.items()
+}
+
+
+def _time_fields(num: int) -> frozenset[str]:
+    return _TIME_FIELDS[num]
 
 
 def _has_relative_times(tables: Tables) -> bool:

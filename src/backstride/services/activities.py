@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backstride.config import Settings
 from backstride.errors import InputError
 from backstride.ingest.archive import Limits
-from backstride.ingest.detect import read_activity
-from backstride.ingest.summary import FileSummary, summarize
-from backstride.services.store import local_runner, open_store
-from backstride.storage import activities as repo
-from backstride.storage.db import session_scope
+
+if TYPE_CHECKING:  # the store is imported by the use cases that need it, not by a summary
+    from backstride.config import Settings
+    from backstride.ingest.summary import FileSummary
+    from backstride.storage import activities as repo
 
 
 def limits_from(settings: Settings) -> Limits:
@@ -24,21 +24,28 @@ def limits_from(settings: Settings) -> Limits:
     )
 
 
-def summarize_file(settings: Settings, path: Path) -> FileSummary:
+def summarize_file(path: Path, *, limits: Limits) -> FileSummary:
     """Read one activity file (any supported format) and summarise it; stores nothing."""
+    from backstride.ingest.detect import read_activity
+    from backstride.ingest.summary import summarize
+
     if not path.is_file():
         raise InputError(f"file {path} does not exist (expected an activity file)")
     size = path.stat().st_size
-    if size > settings.max_file_bytes:
+    if size > limits.max_file_bytes:
         raise InputError(
-            f"file {path} has {size} bytes, more than max_file_bytes ({settings.max_file_bytes})"
+            f"file {path} has {size} bytes, more than max_file_bytes ({limits.max_file_bytes})"
         )
-    activity = read_activity(path.read_bytes(), source_name=path.name, limits=limits_from(settings))
+    activity = read_activity(path.read_bytes(), source_name=path.name, limits=limits)
     return summarize(activity)
 
 
 def list_history(settings: Settings, *, since: date | None = None) -> list[repo.ActivitySummary]:
     """The local runner's stored activities (from `since` on), oldest first."""
+    from backstride.services.store import local_runner, open_store
+    from backstride.storage import activities as repo
+    from backstride.storage.db import session_scope
+
     engine = open_store(settings)
     try:
         with session_scope(engine) as session:
@@ -58,6 +65,10 @@ def tag_surface(settings: Settings, *, activity_id: int, surface: str | None) ->
     """Tag one stored activity's surface (None clears the tag; sub_sport applies again)."""
     if surface is not None and surface not in SURFACES:
         raise InputError(f"--surface: expected one of {', '.join(SURFACES)}, got {surface!r}")
+    from backstride.services.store import open_store
+    from backstride.storage import activities as repo
+    from backstride.storage.db import session_scope
+
     engine = open_store(settings)
     try:
         with session_scope(engine) as session:

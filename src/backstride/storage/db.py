@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
@@ -36,6 +37,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def migrate(engine: Engine, revision: str = "heads") -> None:
     """Upgrade the database to `revision` (all heads by default)."""
+    if revision == "heads" and _at_heads(engine):
+        return  # the usual case: no need to import Alembic (a third of a second)
     from alembic import command
     from alembic.config import Config
 
@@ -44,6 +47,36 @@ def migrate(engine: Engine, revision: str = "heads") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def script_heads() -> set[str]:
+    """The revisions no other migration builds on, read from the scripts' assignments."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.Assign) or not isinstance(node.targets[0], ast.Name):
+                continue
+            target = node.targets[0]
+            if target.id not in ("revision", "down_revision"):
+                continue
+            value = ast.literal_eval(node.value)
+            if target.id == "revision":
+                revisions.add(value)
+            elif value:
+                parents.update([value] if isinstance(value, str) else value)
+    return revisions - parents
+
+
+def _at_heads(engine: Engine) -> bool:
+    """True when the database's recorded revisions are exactly the scripts' heads."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+            stored = {str(row[0]) for row in rows}
+    except Exception:  # no table yet (a new database) or no access: let Alembic decide
+        return False
+    return bool(stored) and stored == script_heads()
 
 
 def open_database(settings: Settings) -> Engine:

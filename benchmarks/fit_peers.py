@@ -1,0 +1,213 @@
+"""Optional compiled peers for benchmarks/ingest_fit.py: fitfast (Rust, numpy columns) and
+pyfitparsernative (Rust/PyO3, one dict per message), with a check that their record
+values equal ours. Both come with the `bench` dependency group; absent, they are skipped.
+
+    .venv/bin/python benchmarks/fit_peers.py [--corpus DIR]   # per-file ratios and checks
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from backstride.domain.activity import Activity
+from backstride.errors import IngestError
+from backstride.ingest.fit import read_fit
+
+AVAILABLE = {
+    name: importlib.util.find_spec(name) is not None for name in ("fitfast", "pyfitparsernative")
+}
+#: our channel -> (peer record field, fallback field)
+CHANNELS = {
+    "hr_bpm": ("heart_rate", None),
+    "distance_m": ("distance", None),
+    "speed_mps": ("enhanced_speed", "speed"),
+    "altitude_m": ("enhanced_altitude", "altitude"),
+    "power_w": ("power", None),
+}
+
+
+def fitfast_records(data: bytes) -> int:
+    """fitfast: the record columns (numpy arrays, positions in degrees)."""
+    import fitfast
+
+    columns = fitfast.records(data)
+    return len(columns.get("timestamp", ()))
+
+
+def pyfitparsernative_records(data: bytes) -> int:
+    """pyfitparsernative: every message as a dict; count the records."""
+    import pyfitparsernative
+
+    messages = pyfitparsernative.parse_fit_bytes(data)
+    return sum(1 for m in messages if m.get("message_type") == "record")
+
+
+READERS: dict[str, Callable[[bytes], int]] = {
+    name: reader
+    for name, reader in (
+        ("fitfast", fitfast_records),
+        ("pyfitparsernative", pyfitparsernative_records),
+    )
+    if AVAILABLE[name]
+}
+
+
+def _ours(data: bytes) -> Activity | None:
+    try:
+        activity = read_fit(data)
+    except IngestError:
+        return None
+    if any("switched on" in w or "stored by the strap" in w for w in activity.warnings):
+        return None  # we place relative times and merge strap HR on purpose: not comparable
+    return activity
+
+
+def _compare(ours: Activity, theirs: dict[str, np.ndarray], stamps: np.ndarray) -> str | None:
+    """None when the peer's records equal ours (same times, same values where both have
+    one), else what differs."""
+    mine = ours.samples.timestamp.astype("datetime64[s]").astype(np.int64)
+    keep = np.isfinite(stamps)
+    if not np.array_equal(mine, stamps[keep].astype(np.int64)):
+        return f"timestamps differ ({len(mine)} vs {int(keep.sum())} records)"
+    for channel, (field, fallback) in CHANNELS.items():
+        values = theirs.get(field)
+        if fallback and fallback in theirs:
+            other = theirs[fallback]
+            values = other if values is None else np.where(np.isnan(values), other, values)
+        own = ours.samples.get(channel)
+        if values is None or own is None:
+            continue
+        values = values[keep]
+        both = np.isfinite(values) & np.isfinite(own)
+        if not np.allclose(own[both], values[both], rtol=1e-6, atol=1e-3):
+            return f"{channel} differs"
+    return None
+
+
+def fitfast_check(data: bytes) -> str | None:
+    """fitfast's record values against ours (None: equal, or not comparable)."""
+    import fitfast
+
+    ours = _ours(data)
+    if ours is None:
+        return None
+    try:
+        columns = fitfast.records(data)
+    except fitfast.FitDecodeError:
+        return None  # it refuses files with a bad CRC; we keep what decoded
+    stamps = columns.get("timestamp", np.zeros(0))
+    return _compare(ours, columns, stamps)
+
+
+def pyfitparsernative_check(data: bytes) -> str | None:
+    """pyfitparsernative's record values against ours (None: equal or not comparable)."""
+    import pyfitparsernative
+
+    ours = _ours(data)
+    if ours is None:
+        return None
+    try:
+        messages = pyfitparsernative.parse_fit_bytes(data)
+    except Exception:
+        return None
+    records = [m for m in messages if m.get("message_type") == "record" and m.get("timestamp")]
+    stamps = np.array([_unix(m["timestamp"]) for m in records], dtype=np.float64)
+    names = {f for pair in CHANNELS.values() for f in pair if f}
+    columns = {
+        name: np.array([_number(m.get(name)) for m in records], dtype=np.float64) for name in names
+    }
+    return _compare(ours, columns, stamps)
+
+
+def _unix(text: str) -> float:
+    """An ISO time as Unix seconds; a time without an offset is UTC."""
+    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def _number(value: object) -> float:
+    return (
+        float(value) if isinstance(value, int | float) and not isinstance(value, bool) else np.nan
+    )
+
+
+CHECKS: dict[str, Callable[[bytes], str | None]] = {
+    "fitfast": fitfast_check,
+    "pyfitparsernative": pyfitparsernative_check,
+}
+
+
+def _best_of(reader: Callable[[bytes], object], data: bytes, runs: int) -> float | None:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        try:
+            reader(data)
+        except Exception:
+            return None
+        times.append(time.perf_counter() - started)
+    return min(times)  # the least disturbed run on a shared machine
+
+
+def per_file(corpus: Path, peer: str, runs: int = 9) -> list[tuple[str, int, float, float]]:
+    """(file, bytes, our seconds, peer seconds) for every non-corrupt corpus FIT file."""
+    with (corpus / "MANIFEST.csv").open(newline="") as handle:
+        names = [
+            r["file"]
+            for r in csv.DictReader(handle)
+            if r["category"] == "fit" and not r["intentionally_corrupt"]
+        ]
+    out = []
+    for name in names:
+        data = (corpus / name).read_bytes()
+        ours_s = _best_of(read_fit, data, runs)
+        theirs_s = _best_of(READERS[peer], data, runs)
+        if ours_s is not None and theirs_s is not None:
+            out.append((name, len(data), ours_s, theirs_s))
+    return out
+
+
+def main() -> int:
+    """Per-file speed ratios against each installed peer, and the value checks."""
+    from tests.conftest import CORPUS
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    for peer in READERS:
+        rows = per_file(args.corpus, peer, args.runs)
+        ratios = [theirs / ours for _, _, ours, theirs in rows]
+        small = [theirs / ours for _, size, ours, theirs in rows if size < 50_000]
+        slower = sum(1 for r in ratios if r < 1)
+        ours_total = sum(r[2] for r in rows)
+        theirs_total = sum(r[3] for r in rows)
+        print(
+            f"{peer}: {len(rows)} files; ours faster on {len(rows) - slower}, slower on {slower}; "
+            f"median ratio {statistics.median(ratios):.2f}× (files < 50 kB: "
+            f"{statistics.median(small):.2f}×); total ours {ours_total:.3f} s, "
+            f"{peer} {theirs_total:.3f} s ({theirs_total / ours_total:.2f}×)"
+        )
+        differ = []
+        for name, *_ in rows:
+            problem = CHECKS[peer]((args.corpus / name).read_bytes())
+            if problem:
+                differ.append(f"{name}: {problem}")
+        print(f"  values: {len(rows) - len(differ)} files equal ours; differ: {differ or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
