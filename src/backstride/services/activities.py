@@ -10,7 +10,7 @@ from backstride.errors import InputError
 from backstride.ingest.archive import Limits
 from backstride.ingest.detect import read_activity
 from backstride.ingest.summary import FileSummary, summarize
-from backstride.services.store import local_runner, open_store
+from backstride.services.store import local_runner, open_store, release_store
 from backstride.storage import activities as repo
 from backstride.storage.db import session_scope
 
@@ -45,7 +45,7 @@ def list_history(settings: Settings, *, since: date | None = None) -> list[repo.
             runner_id = local_runner(session).id
             return repo.list_activity_summaries(session, runner_id=runner_id, since=since)
     finally:
-        engine.dispose()
+        release_store(engine)
 
 
 #: Surfaces a runner may tag a run with (the case file's vocabulary plus road).
@@ -63,4 +63,4 @@ def tag_surface(settings: Settings, *, activity_id: int, surface: str | None) ->
         with session_scope(engine) as session:
             repo.set_surface(session, activity_id=activity_id, surface=surface)
     finally:
-        engine.dispose()
+        release_store(engine)
