@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("backstride.cli.data", "Export all your data as JSON or a FHIR bundle."),
     "import-data": ("backstride.cli.data", "Restore data from an export."),
     "forget": ("backstride.cli.data", "Delete all your data (asks first)."),
+    "cohort": ("backstride.cli.cohort", "Analyse many runners at once (clubs, clinics, studies)."),
     "kb": ("backstride.cli.kb", "Inspect and validate the knowledge base."),
     "serve": ("backstride.web.serve", "Run the web app (assessment, plan, API) locally."),
     "user": ("backstride.cli.user", "Manage the web app's accounts (add, list, role, ...)."),

@@ -35,6 +35,7 @@ class FindingIn(BaseModel):
     metrics: dict[str, float | None] = Field(default_factory=dict)
     sources: tuple[str, ...] = ()
     on: date | None = None
+    rule: str | None = None
 
     @field_validator("runs", mode="before")
     @classmethod
@@ -55,6 +56,7 @@ class FindingIn(BaseModel):
             metrics,
             self.sources,
             self.on,
+            self.rule,
         )
 
 
