@@ -143,3 +143,12 @@ def database_url(
     finally:
         if drop is not None:
             drop()
+
+
+@pytest.fixture(autouse=True)
+def _close_stores() -> Iterator[None]:
+    """Each process keeps one engine per database; tests close them so none outlives its test."""
+    yield
+    from backstride.services.store import close_stores
+
+    close_stores()

@@ -47,9 +47,9 @@ def wait_for_job(client: TestClient, job_id: str, *, timeout_s: float = 60) -> d
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings on a scratch data directory (SQLite)."""
-    return Settings(home=tmp_path / "home", registration="open")
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Settings on a scratch data directory, once on SQLite and once on PostgreSQL."""
+    return Settings(home=tmp_path / "home", database_url=database_url, registration="open")
 
 
 @pytest.fixture

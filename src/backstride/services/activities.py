@@ -42,7 +42,7 @@ def summarize_file(path: Path, *, limits: Limits) -> FileSummary:
 
 def list_history(settings: Settings, *, since: date | None = None) -> list[repo.ActivitySummary]:
     """The local runner's stored activities (from `since` on), oldest first."""
-    from backstride.services.store import local_runner, open_store
+    from backstride.services.store import local_runner, open_store, release_store
     from backstride.storage import activities as repo
     from backstride.storage.db import session_scope
 
@@ -52,7 +52,7 @@ def list_history(settings: Settings, *, since: date | None = None) -> list[repo.
             runner_id = local_runner(session).id
             return repo.list_activity_summaries(session, runner_id=runner_id, since=since)
     finally:
-        engine.dispose()
+        release_store(engine)
 
 
 #: Surfaces a runner may tag a run with (the case file's vocabulary plus road).
@@ -65,7 +65,7 @@ def tag_surface(settings: Settings, *, activity_id: int, surface: str | None) ->
     """Tag one stored activity's surface (None clears the tag; sub_sport applies again)."""
     if surface is not None and surface not in SURFACES:
         raise InputError(f"--surface: expected one of {', '.join(SURFACES)}, got {surface!r}")
-    from backstride.services.store import open_store
+    from backstride.services.store import open_store, release_store
     from backstride.storage import activities as repo
     from backstride.storage.db import session_scope
 
@@ -74,4 +74,4 @@ def tag_surface(settings: Settings, *, activity_id: int, surface: str | None) ->
         with session_scope(engine) as session:
             repo.set_surface(session, activity_id=activity_id, surface=surface)
     finally:
-        engine.dispose()
+        release_store(engine)

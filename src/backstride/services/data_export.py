@@ -22,7 +22,7 @@ from backstride import __version__
 from backstride.config import Settings
 from backstride.errors import InputError
 from backstride.report import fhir
-from backstride.services.store import local_runner, open_store
+from backstride.services.store import local_runner, open_store, release_store
 from backstride.storage import tracking as repo
 from backstride.storage.db import session_scope
 
@@ -52,7 +52,7 @@ def export_data(settings: Settings, *, fmt: str, now: datetime) -> str:
             return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         return json.dumps(_fhir_bundle(engine, now=now), ensure_ascii=False, indent=1) + "\n"
     finally:
-        engine.dispose()
+        release_store(engine)
 
 
 def export_document(engine: Engine, samples_dir: Path, *, now: datetime) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def import_data(settings: Settings, path: Path) -> RestoreCounts:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise InputError(f"import-data: the export does not fit this store: {detail}") from exc
     finally:
-        engine.dispose()
+        release_store(engine)
     for target, payload in files.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(payload)
@@ -117,7 +117,7 @@ def forget(settings: Settings) -> RestoreCounts:
     try:
         counts = _delete_rows(engine)
     finally:
-        engine.dispose()
+        release_store(engine)
     removed = 0
     if settings.samples_dir.is_dir():
         for file in sorted(settings.samples_dir.rglob("*")):

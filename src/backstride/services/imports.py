@@ -34,7 +34,7 @@ from backstride.ingest.sport import with_sport
 from backstride.ingest.summary import FileSummary, summarize
 from backstride.ingest.track import normalise_sport, sha256_hex
 from backstride.services.activities import limits_from
-from backstride.services.store import local_runner, open_store
+from backstride.services.store import local_runner, open_store, release_store
 from backstride.storage import activities as repo
 from backstride.storage.db import session_scope
 from backstride.storage.samples import remove_orphans, write_samples
@@ -102,7 +102,7 @@ def import_paths(
             runner_id = local_runner(session).id
             hashes, starts = repo.known_keys(session, runner_id=runner_id)
             runs = _RunIndex(repo.known_runs(session, runner_id=runner_id))
-        engine.dispose()  # no open database handles may cross into forked workers
+        release_store(engine)  # the process keeps its engine; workers never touch it
         context = _WorkerContext(limits, frozenset(hashes), settings.samples_dir, settings.workers)
         if on_progress:
             on_progress(0, len(expansion.sources))
@@ -113,7 +113,7 @@ def import_paths(
         with session_scope(engine) as session:
             remove_orphans(settings.samples_dir, repo.list_sample_names(session))
     finally:
-        engine.dispose()
+        release_store(engine)
     return report
 
 

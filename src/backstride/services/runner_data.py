@@ -152,7 +152,7 @@ def account_export(settings: Settings, *, now: datetime) -> dict[str, Any]:
         tables: dict[str, list[dict[str, Any]]] = {}
         for table in _tables(session.connection()):
             owner = table.c.get("runner_id")
-            if owner is not None:
+            if owner is not None and table.name != "users":  # the account is shown below
                 rows = session.execute(select(table).where(owner == runner_id))
                 tables[table.name] = [_row_json(table, r._mapping) for r in rows]
         account = {"id": user.id, "email": user.email, "name": user.name, "roles": user.roles,

@@ -57,6 +57,11 @@ def open_store(settings: Settings) -> Engine:
         return engine
 
 
+def release_store(engine: Engine) -> None:
+    """A use case is done with the engine; it stays open for the rest of the process."""
+    del engine  # nothing to close: the pool is shared by every use case of this process
+
+
 def close_stores() -> None:
     """Dispose every engine this process opened (at shutdown, or before forking)."""
     with _engines_lock:

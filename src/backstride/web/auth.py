@@ -22,6 +22,7 @@ from backstride.web.deps import (
 from backstride.web.models import (
     AccountOut,
     CountOut,
+    Id,
     LoginIn,
     LoginOut,
     MeOut,
@@ -141,7 +142,7 @@ def api_tokens(settings: SettingsDep, user: SessionOnly) -> TokenList:
 
 
 @router.delete("/api/v1/tokens/{token_id}", status_code=204)
-def api_token_delete(token_id: int, settings: SettingsDep, user: SessionOnly) -> Response:
+def api_token_delete(token_id: Id, settings: SettingsDep, user: SessionOnly) -> Response:
     """Revoke a token at once."""
     accounts.revoke_token(settings, user_id=user.account.id, token_id=token_id)
     audit(settings, user_id=user.account.id, actor=user.account.email, action="token_revoked",

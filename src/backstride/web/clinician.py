@@ -17,6 +17,7 @@ from backstride.web.models import (
     AuditOut,
     DeleteMeIn,
     Document,
+    Id,
     IdOut,
     ReviewIn,
     RunnerList,
@@ -47,7 +48,7 @@ def api_shares(settings: SettingsDep, user: SessionOnly) -> ShareList:
 
 
 @router.delete("/api/v1/shares/{share_id}", status_code=204)
-def api_share_revoke(share_id: int, settings: SettingsDep, user: SessionOnly) -> Response:
+def api_share_revoke(share_id: Id, settings: SettingsDep, user: SessionOnly) -> Response:
     """Revoke a share at once."""
     sharing.revoke(settings, user_id=user.account.id, share_id=share_id, now=datetime.now(UTC))
     return Response(status_code=204)
@@ -66,7 +67,7 @@ def api_runners(settings: SettingsDep, user: SessionOnly) -> RunnerList:
 
 
 @router.get("/api/v1/clinician/runners/{runner_id}", response_model=Document)
-def api_runner(runner_id: int, settings: SettingsDep, user: SessionOnly) -> Response:
+def api_runner(runner_id: Id, settings: SettingsDep, user: SessionOnly) -> Response:
     """A shared runner's summary: escalation first, then assessment, progress, diary, training."""
     summary = sharing.runner_summary(settings, clinician_id=user.account.id,
                                      roles=user.account.roles, runner_id=runner_id,
@@ -75,7 +76,7 @@ def api_runner(runner_id: int, settings: SettingsDep, user: SessionOnly) -> Resp
 
 
 @router.post("/api/v1/clinician/runners/{runner_id}/reviews", status_code=201)
-def api_review(runner_id: int, body: ReviewIn, settings: SettingsDep, user: SessionOnly) -> IdOut:
+def api_review(runner_id: Id, body: ReviewIn, settings: SettingsDep, user: SessionOnly) -> IdOut:
     """Record a review of a shared runner (it ends a standing red-flag escalation)."""
     review_id = sharing.add_review(settings, clinician_id=user.account.id,
                                    roles=user.account.roles, runner_id=runner_id,
@@ -149,7 +150,7 @@ def settings_share(
 
 
 @router.post("/settings/shares/{share_id}/revoke")
-def settings_revoke(share_id: int, settings: SettingsDep, user: SessionOnly) -> Response:
+def settings_revoke(share_id: Id, settings: SettingsDep, user: SessionOnly) -> Response:
     sharing.revoke(settings, user_id=user.account.id, share_id=share_id, now=datetime.now(UTC))
     return RedirectResponse("/settings", status_code=303)
 
@@ -194,7 +195,7 @@ def clinician_page(
 
 @router.get("/clinician/runners/{runner_id}", response_class=HTMLResponse)
 def clinician_runner_page(
-    runner_id: int, request: Request, settings: SettingsDep, templates: TemplatesDep,
+    runner_id: Id, request: Request, settings: SettingsDep, templates: TemplatesDep,
     user: SessionOnly,
 ) -> Response:  # fmt: skip
     summary = sharing.runner_summary(settings, clinician_id=user.account.id,
@@ -205,7 +206,7 @@ def clinician_runner_page(
 
 @router.post("/clinician/runners/{runner_id}/reviews")
 def clinician_review_submit(
-    runner_id: int, settings: SettingsDep, user: SessionOnly,
+    runner_id: Id, settings: SettingsDep, user: SessionOnly,
     note: Annotated[str, Form(max_length=5000)],
 ) -> Response:  # fmt: skip
     sharing.add_review(settings, clinician_id=user.account.id, roles=user.account.roles,

@@ -14,7 +14,7 @@ from backstride.errors import BackstrideError
 from backstride.services.accounts import Credential
 from backstride.services.sharing import audit
 from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep, scoped
-from backstride.web.models import DiaryEntryOut, DiaryIn, DiaryList, DiaryPatch, Document
+from backstride.web.models import DiaryEntryOut, DiaryIn, DiaryList, DiaryPatch, Document, Id
 
 router = APIRouter()
 DiaryRead = Annotated[Credential, Depends(scoped("diary:read"))]
@@ -62,7 +62,7 @@ def api_diary_add(
 
 @router.patch("/api/v1/diary/{entry_id}")
 def api_diary_patch(
-    entry_id: int, body: DiaryPatch, request: Request, settings: SettingsDep, user: DiaryWrite
+    entry_id: Id, body: DiaryPatch, request: Request, settings: SettingsDep, user: DiaryWrite
 ) -> DiaryEntryOut:
     """Change an entry (red flags can only be added, never taken back)."""
     from backstride.progress.status import escalation_dict
@@ -75,7 +75,7 @@ def api_diary_patch(
 
 
 @router.delete("/api/v1/diary/{entry_id}", status_code=204)
-def api_diary_delete(entry_id: int, settings: SettingsDep, _user: DiaryWrite) -> Response:
+def api_diary_delete(entry_id: Id, settings: SettingsDep, _user: DiaryWrite) -> Response:
     """Remove an entry."""
     from backstride.services.tracking import delete_entry
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
+#: A record id in a path: a positive whole number the database can hold.
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Email = str  # checked by the accounts service (one plain message when it is not an address)
 
 

@@ -6,7 +6,7 @@ state any request can poll (`/api/v1/jobs/{id}`), so no other request waits for 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -19,6 +19,7 @@ from backstride.web.models import (
     ActivityList,
     ActivityOut,
     Document,
+    Id,
     JobCreated,
     JobOut,
 )
@@ -85,7 +86,7 @@ class _Summary:
 
 
 @router.get("/api/v1/activities/{activity_id}")
-def api_activity(activity_id: int, settings: SettingsDep, _user: ActivitiesRead) -> ActivityOut:
+def api_activity(activity_id: Id, settings: SettingsDep, _user: ActivitiesRead) -> ActivityOut:
     """One stored activity's summary."""
     from backstride.services.runner_data import get_activity
 
@@ -93,7 +94,7 @@ def api_activity(activity_id: int, settings: SettingsDep, _user: ActivitiesRead)
 
 
 @router.delete("/api/v1/activities/{activity_id}", status_code=204)
-def api_activity_delete(activity_id: int, settings: SettingsDep, _user: ActivitiesWrite
+def api_activity_delete(activity_id: Id, settings: SettingsDep, _user: ActivitiesWrite
                         ) -> Response:  # fmt: skip
     """Remove a stored activity and its samples."""
     from backstride.services.runner_data import delete_activity
@@ -107,7 +108,7 @@ def api_analysis(settings: SettingsDep, _user: ActivitiesRead) -> dict[str, Any]
     """The same object as `backstride analyze --format json`."""
     from backstride.services.analysis import analyze, report_json
 
-    return report_json(analyze(settings))
+    return report_json(analyze(settings, as_of=date.today()))
 
 
 # ---- pages ---------------------------------------------------------------------------------
