@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import typer
 from rich.console import Console
@@ -34,7 +35,9 @@ def analyze(
     if output not in ("text", "json"):
         raise InputError(f"--format must be text or json, got {output!r}")
     report = service.analyze(
-        load_settings(), since=parse_day(since, "--since"), as_of=parse_day(as_of, "--as-of")
+        load_settings(),
+        since=parse_day(since, "--since"),
+        as_of=parse_day(as_of, "--as-of") or date.today(),
     )
     if output == "json":
         typer.echo(json.dumps(service.report_json(report), indent=2, ensure_ascii=False))
