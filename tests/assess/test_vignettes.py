@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
 from backstride.assess.casefile import case_from_data
+from backstride.assess.result import RedFlagId, ReferralReason
 from backstride.assess.triage import assess
 from backstride.knowledge import KnowledgeBase
 from tests.assess.conftest import load_vignettes
@@ -39,6 +40,9 @@ pytestmark = pytest.mark.covers(
     "referral.chronic",
     "referral.inflammatory",
     "referral.high_psychosocial_risk",
+    "referral.neurogenic_claudication",
+    "referral.thoracic_pain",
+    "note.hla_b27",
     "duration.acute",
     "duration.subacute",
     "duration.chronic",
@@ -59,15 +63,16 @@ def _outcome(result: dict[str, Any]) -> dict[str, Any]:
         "patterns": result["patterns"],
         "duration": result["duration"],
         "weak_flags": result["weak_flags"],
+        "notes": result["notes"],
     }
 
 
 def _expected(vignette: dict[str, Any]) -> dict[str, Any]:
-    return {"weak_flags": [], **vignette["expect"]}
+    return {"weak_flags": [], "notes": [], **vignette["expect"]}
 
 
 def test_the_vignette_table_is_large_and_every_id_is_unique() -> None:
-    assert len(VIGNETTES) >= 40
+    assert len(VIGNETTES) >= 120
     assert len(set(IDS)) == len(IDS)
 
 
@@ -81,8 +86,8 @@ def test_the_vignettes_cover_every_red_flag_urgency_pattern_referral_and_duratio
             seen[key].update(expect[key])
         durations.add(expect["duration"])
     assert seen["urgency"] == {"emergency", "urgent", "soon", "self_care"}
-    assert len(seen["red_flags"]) == 9
-    assert len(seen["referral_reasons"]) == 6
+    assert seen["red_flags"] == set(get_args(RedFlagId))
+    assert seen["referral_reasons"] == set(get_args(ReferralReason))
     assert seen["patterns"] == {"nonspecific", "radicular", "sacroiliac", "inflammatory"}
     assert durations == {"acute", "subacute", "chronic", None}
 
