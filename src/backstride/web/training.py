@@ -107,7 +107,7 @@ def api_analysis(settings: SettingsDep, _user: ActivitiesRead) -> dict[str, Any]
     """The same object as `backstride analyze --format json`."""
     from backstride.services.analysis import analyze, report_json
 
-    return report_json(analyze(settings))
+    return report_json(analyze(settings, as_of=datetime.now(UTC).date()))
 
 
 # ---- pages ---------------------------------------------------------------------------------
