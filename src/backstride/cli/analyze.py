@@ -89,7 +89,8 @@ def _metrics(report: service.AnalysisReport, console: Console) -> None:
     console.print(f"[dim]  method: {m['acwr_method']}; {m['acwr_note']}[/]")
     if m["monotony_7_days"] is not None:
         console.print(
-            f"Monotony, last 7 days: {m['monotony_7_days']:.2f} (Foster; above 2 is high)"
+            f"Monotony, last 7 days: {m['monotony_7_days']:.2f} "
+            f"(Foster; above {m['monotony_high']:g} is high)"
         )
 
 

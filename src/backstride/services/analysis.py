@@ -221,6 +221,9 @@ def current_metrics(analysis: TrainingAnalysis) -> dict[str, Any]:
         "acwr_method": ACWR_METHOD,
         "acwr_note": "contested measure: a trend of your own load, not a risk figure",
         "monotony_7_days": _finite(analysis.monotony[last]),
+        "monotony_high": FindingRules.from_kb(load_knowledge_base()).value(
+            "high_monotony", "monotony_high"
+        ),
         "fitness": _finite(fit.fitness[last]),
         "fatigue": _finite(fit.fatigue[last]),
         "fitness_fatigue_convention": f"{fit.convention}: λ = 1 − e^(−1/N), N = 42 and 7 days",
