@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -14,6 +16,7 @@ from backstride.analytics.spikes import (
     is_spike,
     previous_longest_km,
     run_spikes,
+    week_totals,
     weekly_distances,
 )
 from tests.analytics.history_builders import RULES, START, day, run
@@ -155,3 +158,22 @@ def test_spikes_match_a_brute_force_reading_of_the_rule(entries):
         if before and (candidate.distance_m / max(before) - 1) * 100 >= 10 - 1e-6:
             expected.add(candidate.key)
     assert found == expected
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 70), st.floats(min_value=0.5, max_value=40.0)), max_size=40)
+)
+def test_week_totals_keep_every_run_of_the_window_in_its_calendar_week(entries):
+    end = day(69)
+    runs = [(day(d), km) for d, km in entries]
+    totals = week_totals(runs, end=end, weeks=8)
+    first = totals[0].week_start
+    kept = [(d, km) for d, km in runs if first <= d <= end]
+    assert len(totals) == 8
+    assert all(t.week_start.weekday() == 0 for t in totals)
+    assert sum(t.runs for t in totals) == len(kept)
+    assert sum(t.distance_km for t in totals) == pytest.approx(sum(km for _, km in kept))
+    for t in totals:
+        week = [km for d, km in kept if t.week_start <= d < t.week_start + timedelta(days=7)]
+        assert t.longest_run_km == max(week, default=0.0)

@@ -10,187 +10,49 @@ from backstride.knowledge.content import EducationTopic, Exercise, PreventionIte
 KB = load_knowledge_base()
 
 
-def _covering(record_id: str, *values: object, marks: object) -> object:
-    return pytest.param(record_id, *values, id=record_id, marks=marks)
-
-
 @pytest.mark.parametrize(
     ("treatment_id", "status", "positions"),
     [
-        _covering(
-            "staying-active",
-            "recommended",
-            {"nice-ng59": "recommended"},
-            marks=pytest.mark.covers("staying-active"),
-        ),
-        _covering(
-            "relative-rest",
-            "recommended",
-            {"nice-ng59": "recommended"},
-            marks=pytest.mark.covers("relative-rest"),
-        ),
-        _covering(
-            "bed-rest",
-            "not_recommended",
-            {"dahm-2010-cochrane": "not_recommended"},
-            marks=pytest.mark.covers("bed-rest"),
-        ),
-        _covering(
-            "superficial-heat",
-            "recommended",
-            {"acp-2017": "recommended"},
-            marks=pytest.mark.covers("superficial-heat"),
-        ),
-        _covering(
-            "ice",
-            "optional_comfort",
-            {"acp-2017": "insufficient_evidence"},
-            marks=pytest.mark.covers("ice"),
-        ),
-        _covering(
-            "nsaids",
-            "recommended",
-            {"nice-ng59": "recommended"},
-            marks=pytest.mark.covers("nsaids"),
-        ),
-        _covering(
-            "paracetamol-alone",
-            "not_recommended",
-            {"nice-ng59": "not_recommended"},
-            marks=pytest.mark.covers("paracetamol-alone"),
-        ),
-        _covering(
-            "opioids",
-            "not_recommended",
-            {"nice-ng59": "not_recommended"},
-            marks=pytest.mark.covers("opioids"),
-        ),
-        _covering(
-            "gabapentinoids-sciatica",
-            "not_recommended",
-            {"nice-ng59": "not_recommended"},
-            marks=pytest.mark.covers("gabapentinoids-sciatica"),
-        ),
-        _covering(
-            "antidepressants-for-back-pain",
-            "not_recommended",
-            {"nice-ng59": "not_recommended", "acp-2017": "clinician_only"},
-            marks=pytest.mark.covers("antidepressants-for-back-pain"),
-        ),
-        _covering(
-            "structured-exercise",
-            "recommended",
-            {"owen-2020": "recommended"},
-            marks=pytest.mark.covers("structured-exercise"),
-        ),
-        _covering(
-            "pilates",
-            "recommended",
-            {"owen-2020": "recommended"},
-            marks=pytest.mark.covers("pilates"),
-        ),
-        _covering(
-            "yoga-therapy",
-            "recommended",
-            {"acp-2017": "recommended"},
-            marks=pytest.mark.covers("yoga-therapy"),
-        ),
-        _covering(
-            "massage",
-            "recommended",
-            {"nice-ng59": "recommended"},
-            marks=pytest.mark.covers("massage"),
-        ),
-        _covering(
-            "spinal-manipulation",
-            "recommended",
-            {"nice-ng59": "recommended"},
-            marks=pytest.mark.covers("spinal-manipulation"),
-        ),
-        _covering(
-            "cbt-informed-care",
-            "recommended",
-            {"hill-2011-startback": "recommended"},
-            marks=pytest.mark.covers("cbt-informed-care"),
-        ),
-        _covering(
-            "lumbar-belts",
-            "not_recommended",
-            {"nice-ng59": "not_recommended"},
-            marks=pytest.mark.covers("lumbar-belts"),
-        ),
-        _covering(
-            "foot-orthotics",
-            "not_recommended",
-            {"nice-ng59": "not_recommended"},
-            marks=pytest.mark.covers("foot-orthotics"),
-        ),
-        _covering(
-            "traction",
-            "not_recommended",
-            {"nice-ng59": "not_recommended"},
-            marks=pytest.mark.covers("traction"),
-        ),
-        _covering(
-            "tens",
-            "not_recommended",
-            {"nice-ng59": "not_recommended"},
-            marks=pytest.mark.covers("tens"),
-        ),
-        _covering(
-            "therapeutic-ultrasound",
-            "not_recommended",
-            {"nice-ng59": "not_recommended"},
-            marks=pytest.mark.covers("therapeutic-ultrasound"),
-        ),
-        _covering(
-            "interferential-therapy",
-            "not_recommended",
-            {"nice-ng59": "not_recommended"},
-            marks=pytest.mark.covers("interferential-therapy"),
-        ),
-        _covering(
-            "acupuncture",
-            "not_recommended",
-            {"nice-ng59": "not_recommended", "acp-2017": "recommended"},
-            marks=pytest.mark.covers("acupuncture"),
-        ),
-        _covering(
-            "radiofrequency-denervation",
-            "clinician_only",
-            {"nice-ng59": "clinician_only"},
-            marks=pytest.mark.covers("radiofrequency-denervation"),
-        ),
-        _covering(
-            "spinal-injections",
-            "not_recommended",
-            {"nice-ng59": "not_recommended"},
-            marks=pytest.mark.covers("spinal-injections"),
-        ),
-        _covering(
-            "spinal-surgery",
-            "clinician_only",
-            {"nice-ng59": "clinician_only"},
-            marks=pytest.mark.covers("spinal-surgery"),
-        ),
-        _covering(
-            "routine-imaging",
-            "not_recommended",
-            {"nice-ng59": "not_recommended"},
-            marks=pytest.mark.covers("routine-imaging"),
-        ),
-        _covering(
-            "physiotherapy",
-            "recommended",
-            {"hill-2011-startback": "recommended"},
-            marks=pytest.mark.covers("physiotherapy"),
-        ),
-        _covering(
-            "spine-physician-evaluation",
-            "recommended",
-            {"nice-ng59": "recommended"},
-            marks=pytest.mark.covers("spine-physician-evaluation"),
-        ),
+        pytest.param(t, s, p, id=t, marks=pytest.mark.covers(t))
+        for t, s, p in [
+            ("staying-active", "recommended", {"nice-ng59": "recommended"}),
+            ("relative-rest", "recommended", {"nice-ng59": "recommended"}),
+            ("bed-rest", "not_recommended", {"dahm-2010-cochrane": "not_recommended"}),
+            ("superficial-heat", "recommended", {"acp-2017": "recommended"}),
+            ("ice", "optional_comfort", {"acp-2017": "insufficient_evidence"}),
+            ("nsaids", "recommended", {"nice-ng59": "recommended"}),
+            ("paracetamol-alone", "not_recommended", {"nice-ng59": "not_recommended"}),
+            ("opioids", "not_recommended", {"nice-ng59": "not_recommended"}),
+            ("gabapentinoids-sciatica", "not_recommended", {"nice-ng59": "not_recommended"}),
+            (
+                "antidepressants-for-back-pain",
+                "not_recommended",
+                {"nice-ng59": "not_recommended", "acp-2017": "clinician_only"},
+            ),
+            ("structured-exercise", "recommended", {"owen-2020": "recommended"}),
+            ("pilates", "recommended", {"owen-2020": "recommended"}),
+            ("yoga-therapy", "recommended", {"acp-2017": "recommended"}),
+            ("massage", "recommended", {"nice-ng59": "recommended"}),
+            ("spinal-manipulation", "recommended", {"nice-ng59": "recommended"}),
+            ("cbt-informed-care", "recommended", {"hill-2011-startback": "recommended"}),
+            ("lumbar-belts", "not_recommended", {"nice-ng59": "not_recommended"}),
+            ("foot-orthotics", "not_recommended", {"nice-ng59": "not_recommended"}),
+            ("traction", "not_recommended", {"nice-ng59": "not_recommended"}),
+            ("tens", "not_recommended", {"nice-ng59": "not_recommended"}),
+            ("therapeutic-ultrasound", "not_recommended", {"nice-ng59": "not_recommended"}),
+            ("interferential-therapy", "not_recommended", {"nice-ng59": "not_recommended"}),
+            (
+                "acupuncture",
+                "not_recommended",
+                {"nice-ng59": "not_recommended", "acp-2017": "recommended"},
+            ),
+            ("radiofrequency-denervation", "clinician_only", {"nice-ng59": "clinician_only"}),
+            ("spinal-injections", "not_recommended", {"nice-ng59": "not_recommended"}),
+            ("spinal-surgery", "clinician_only", {"nice-ng59": "clinician_only"}),
+            ("routine-imaging", "not_recommended", {"nice-ng59": "not_recommended"}),
+            ("physiotherapy", "recommended", {"hill-2011-startback": "recommended"}),
+            ("spine-physician-evaluation", "recommended", {"nice-ng59": "recommended"}),
+        ]
     ],
 )
 def test_treatment_status_and_guideline_positions_match_the_guidelines(
@@ -221,57 +83,18 @@ def test_ice_is_optional_comfort_and_heat_has_the_better_evidence() -> None:
 @pytest.mark.parametrize(
     ("exercise_id", "must_have", "must_not_have"),
     [
-        _covering(
-            "knee-to-chest",
-            {"worse_bending_forward", "radicular"},
-            set(),
-            marks=pytest.mark.covers("knee-to-chest"),
-        ),
-        _covering(
-            "childs-pose", {"worse_bending_forward"}, set(), marks=pytest.mark.covers("childs-pose")
-        ),
-        _covering(
-            "prone-press-up",
-            {"worse_bending_backward"},
-            {"worse_bending_forward"},
-            marks=pytest.mark.covers("prone-press-up"),
-        ),
-        _covering(
-            "standing-extension",
-            {"worse_bending_backward"},
-            {"worse_bending_forward"},
-            marks=pytest.mark.covers("standing-extension"),
-        ),
-        _covering(
-            "hamstring-stretch",
-            {"radicular", "leg_symptoms"},
-            set(),
-            marks=pytest.mark.covers("hamstring-stretch"),
-        ),
-        _covering(
-            "deadlift-neutral-spine",
-            {"acute_severe", "osteoporosis", "worse_lifting"},
-            set(),
-            marks=pytest.mark.covers("deadlift-neutral-spine"),
-        ),
-        _covering(
-            "prone-back-extension",
-            {"worse_bending_backward"},
-            set(),
-            marks=pytest.mark.covers("prone-back-extension"),
-        ),
-        _covering(
-            "yoga-flow",
-            {"worse_bending_forward", "worse_bending_backward"},
-            set(),
-            marks=pytest.mark.covers("yoga-flow"),
-        ),
-        _covering(
-            "single-leg-bridge",
-            {"sacroiliac"},
-            set(),
-            marks=pytest.mark.covers("single-leg-bridge"),
-        ),
+        pytest.param(v0, v1, v2, id=v0, marks=pytest.mark.covers(v0))
+        for v0, v1, v2 in [
+            ("knee-to-chest", {"worse_bending_forward", "radicular"}, set()),
+            ("childs-pose", {"worse_bending_forward"}, set()),
+            ("prone-press-up", {"worse_bending_backward"}, {"worse_bending_forward"}),
+            ("standing-extension", {"worse_bending_backward"}, {"worse_bending_forward"}),
+            ("hamstring-stretch", {"radicular", "leg_symptoms"}, set()),
+            ("deadlift-neutral-spine", {"acute_severe", "osteoporosis", "worse_lifting"}, set()),
+            ("prone-back-extension", {"worse_bending_backward"}, set()),
+            ("yoga-flow", {"worse_bending_forward", "worse_bending_backward"}, set()),
+            ("single-leg-bridge", {"sacroiliac"}, set()),
+        ]
     ],
 )
 def test_exercises_carry_the_cautions_their_movement_implies(
@@ -310,147 +133,56 @@ def test_core_exercises_are_open_to_every_pattern(exercise_id: str) -> None:
 @pytest.mark.parametrize(
     ("record_id", "source", "phrases"),
     [
-        _covering(
-            "edu-prevalence-in-runners",
-            "maselli-2020",
-            ["20.2 %"],
-            marks=pytest.mark.covers("edu-prevalence-in-runners"),
-        ),
-        _covering(
-            "edu-runners-discs",
-            "belavy-2017",
-            ["healthier discs"],
-            marks=pytest.mark.covers("edu-runners-discs"),
-        ),
-        _covering(
-            "edu-duration-classes",
-            "acp-2017",
-            ["less than 4 weeks", "more than 12 weeks"],
-            marks=pytest.mark.covers("edu-duration-classes"),
-        ),
-        _covering(
-            "edu-anatomy",
-            "nice-cks-lbp",
-            ["L1", "L5", "SACRUM", "disc", "facet", "nerve", "sacroiliac"],
-            marks=pytest.mark.covers("edu-anatomy"),
-        ),
-        _covering(
-            "edu-strain-vs-sprain",
-            "nice-cks-lbp",
-            ["treated the same way"],
-            marks=pytest.mark.covers("edu-strain-vs-sprain"),
-        ),
-        _covering(
-            "edu-typical-course",
-            "costa-2012-prognosis",
-            ["one to", "three weeks"],
-            marks=pytest.mark.covers("edu-typical-course"),
-        ),
-        _covering(
-            "edu-pacing",
-            "silbernagel-2007",
-            ["next morning"],
-            marks=pytest.mark.covers("edu-pacing"),
-        ),
-        _covering(
-            "edu-when-to-seek-help",
-            "girft-cauda-equina",
-            ["emergency", "both legs", "three months", "after every run"],
-            marks=pytest.mark.covers("edu-when-to-seek-help"),
-        ),
-        _covering(
-            "myth-ten-percent-rule",
-            "buist-2008",
-            ["did not lower injuries"],
-            marks=pytest.mark.covers("myth-ten-percent-rule"),
-        ),
-        _covering(
-            "myth-acwr-sweet-spot",
-            "lolli-2019",
-            ["trend"],
-            marks=pytest.mark.covers("myth-acwr-sweet-spot"),
-        ),
-        _covering(
-            "myth-cadence-180",
-            "heiderscheit-2011",
-            ["5-10 %", "same pace"],
-            marks=pytest.mark.covers("myth-cadence-180"),
-        ),
-        _covering(
-            "myth-bend-at-waist",
-            "mcgill-2016",
-            ["hip hinge", "bent knees"],
-            marks=pytest.mark.covers("myth-bend-at-waist"),
-        ),
-        _covering(
-            "myth-shoe-mileage",
-            "malisoux-2015",
-            ["No study shows a fixed"],
-            marks=pytest.mark.covers("myth-shoe-mileage"),
-        ),
-        _covering(
-            "myth-imaging",
-            "chou-2009-imaging",
-            ["danger signs"],
-            marks=pytest.mark.covers("myth-imaging"),
-        ),
-        _covering(
-            "form-cadence-increase",
-            "heiderscheit-2011",
-            ["own step rate", "5-10 %", "never with a\nfixed number"],
-            marks=pytest.mark.covers("form-cadence-increase"),
-        ),
-        _covering(
-            "load-longest-run",
-            "frandsen-2025",
-            ["previous 30 days"],
-            marks=pytest.mark.covers("load-longest-run"),
-        ),
-        _covering(
-            "load-weekly-jumps",
-            "nielsen-2014",
-            ["30 %", "10 % rule"],
-            marks=pytest.mark.covers("load-weekly-jumps"),
-        ),
-        _covering(
-            "shoes-rotation",
-            "malisoux-2015",
-            ["more than one pair"],
-            marks=pytest.mark.covers("shoes-rotation"),
-        ),
-        _covering(
-            "shoes-inspect",
-            "malisoux-2015",
-            ["distance you can set", "600 km"],
-            marks=pytest.mark.covers("shoes-inspect"),
-        ),
-        _covering(
-            "posture-sitting",
-            "lancet-2018-foster",
-            ["20-30 minutes", "footrest"],
-            marks=pytest.mark.covers("posture-sitting"),
-        ),
-        _covering(
-            "lifting-hinge",
-            "mcgill-2016",
-            ["hinge at the hips", "bend the knees"],
-            marks=pytest.mark.covers("lifting-hinge"),
-        ),
-        _covering(
-            "cross-training",
-            "owen-2020",
-            [
-                "swimming",
-                "cycling",
-                "elliptical",
-                "stair climber",
-                "pool running",
-                "rowing",
-                "yoga",
-                "Pilates",
-            ],
-            marks=pytest.mark.covers("cross-training"),
-        ),
+        pytest.param(v0, v1, v2, id=v0, marks=pytest.mark.covers(v0))
+        for v0, v1, v2 in [
+            ("edu-prevalence-in-runners", "maselli-2020", ["20.2 %"]),
+            ("edu-runners-discs", "belavy-2017", ["healthier discs"]),
+            ("edu-duration-classes", "acp-2017", ["less than 4 weeks", "more than 12 weeks"]),
+            (
+                "edu-anatomy",
+                "nice-cks-lbp",
+                ["L1", "L5", "SACRUM", "disc", "facet", "nerve", "sacroiliac"],
+            ),
+            ("edu-strain-vs-sprain", "nice-cks-lbp", ["treated the same way"]),
+            ("edu-typical-course", "costa-2012-prognosis", ["one to", "three weeks"]),
+            ("edu-pacing", "silbernagel-2007", ["next morning"]),
+            (
+                "edu-when-to-seek-help",
+                "girft-cauda-equina",
+                ["emergency", "both legs", "three months", "after every run"],
+            ),
+            ("myth-ten-percent-rule", "buist-2008", ["did not lower injuries"]),
+            ("myth-acwr-sweet-spot", "lolli-2019", ["trend"]),
+            ("myth-cadence-180", "heiderscheit-2011", ["5-10 %", "same pace"]),
+            ("myth-bend-at-waist", "mcgill-2016", ["hip hinge", "bent knees"]),
+            ("myth-shoe-mileage", "malisoux-2015", ["No study shows a fixed"]),
+            ("myth-imaging", "chou-2009-imaging", ["danger signs"]),
+            (
+                "form-cadence-increase",
+                "heiderscheit-2011",
+                ["own step rate", "5-10 %", "never with a\nfixed number"],
+            ),
+            ("load-longest-run", "frandsen-2025", ["previous 30 days"]),
+            ("load-weekly-jumps", "nielsen-2014", ["30 %", "10 % rule"]),
+            ("shoes-rotation", "malisoux-2015", ["more than one pair"]),
+            ("shoes-inspect", "malisoux-2015", ["distance you can set", "600 km"]),
+            ("posture-sitting", "lancet-2018-foster", ["20-30 minutes", "footrest"]),
+            ("lifting-hinge", "mcgill-2016", ["hinge at the hips", "bend the knees"]),
+            (
+                "cross-training",
+                "owen-2020",
+                [
+                    "swimming",
+                    "cycling",
+                    "elliptical",
+                    "stair climber",
+                    "pool running",
+                    "rowing",
+                    "yoga",
+                    "Pilates",
+                ],
+            ),
+        ]
     ],
 )
 def test_records_say_what_their_source_supports(

@@ -66,7 +66,7 @@ def test_an_empty_store_gives_an_empty_report_not_an_error(settings):
 
 def test_a_chart_of_an_empty_history_is_a_user_error(settings, tmp_path):
     with pytest.raises(InputError, match="no running activities"):
-        analysis.draw_chart(settings, "load", tmp_path / "load.png")
+        analysis.draw_chart(settings, "load", tmp_path / "load.png", as_of=date(2024, 3, 2))
 
 
 @pytest.mark.corpus
@@ -96,10 +96,10 @@ def test_the_imported_history_is_analysed_with_form_from_stored_samples(imported
 @pytest.mark.corpus
 def test_a_shoe_past_the_inspection_distance_becomes_a_finding_until_retired(own_store):
     imported = own_store
-    analysis.add_shoe(imported, name="Trainers", start_km=590.0)
+    analysis.add_shoe(imported, name="Trainers", start_km=590.0, today=date(2024, 3, 2))
     count = analysis.assign_shoe(imported, name="trainers", since=date(2015, 1, 1))
     assert count == len(RUNS)
-    listing = analysis.list_shoes(imported)
+    listing = analysis.list_shoes(imported, today=date(2024, 3, 2))
     assert [s.inspection_due for s in listing.shoes] == [True]
     assert listing.shoes[0].runs == len(RUNS)
     report = analysis.analyze(imported, since=date(2024, 2, 1), as_of=date(2024, 3, 2))
@@ -115,9 +115,9 @@ def test_a_shoe_past_the_inspection_distance_becomes_a_finding_until_retired(own
 
 
 def test_shoe_mistakes_are_user_errors(settings):
-    analysis.add_shoe(settings, name="Blue")
+    analysis.add_shoe(settings, name="Blue", today=date(2024, 3, 2))
     with pytest.raises(InputError, match="already exists"):
-        analysis.add_shoe(settings, name="blue")
+        analysis.add_shoe(settings, name="blue", today=date(2024, 3, 2))
     with pytest.raises(NotFoundError, match="no shoe named"):
         analysis.assign_shoe(settings, name="Red", since=date(2020, 1, 1))
     with pytest.raises(InputError, match="activity ids or --since"):
@@ -143,4 +143,4 @@ def test_every_chart_is_written_in_the_format_its_suffix_names(imported, tmp_pat
 )
 def test_unknown_charts_and_formats_are_refused(settings, tmp_path, kind, name, message):
     with pytest.raises(InputError, match=message):
-        analysis.draw_chart(settings, kind, tmp_path / name)
+        analysis.draw_chart(settings, kind, tmp_path / name, as_of=date(2024, 3, 2))

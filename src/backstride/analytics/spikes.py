@@ -7,6 +7,7 @@ spike under the one spike rule (`is_spike`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -141,3 +142,36 @@ def weekly_distances(
         change = percent_increase(km, float(prev)) if prev > 0 else None
         weeks.append(WeekDistance(monday + timedelta(weeks=w), km, top, change))
     return weeks
+
+
+@dataclass(frozen=True, slots=True)
+class WeekTotal:
+    """One calendar week's running: distance, number of runs and the longest run."""
+
+    week_start: date
+    distance_km: float
+    runs: int
+    longest_run_km: float
+
+
+def week_totals(runs: Sequence[tuple[date, float]], *, end: date, weeks: int) -> list[WeekTotal]:
+    """The `weeks` calendar weeks (Monday to Sunday) up to `end` from (day, km) runs, by the
+    same weekly aggregation as the analysis (`weekly_distances`).
+
+    References: nielsen-2014
+    """
+    first = end - timedelta(days=end.weekday()) - timedelta(weeks=weeks - 1)
+    n_days = (end - first).days + 1
+    distance, longest, count = np.zeros(n_days), np.zeros(n_days), np.zeros(n_days)
+    for day, km in runs:
+        i = (day - first).days
+        if 0 <= i < n_days:
+            distance[i] += km
+            longest[i] = max(longest[i], km)
+            count[i] += 1
+    totals = weekly_distances(distance, longest, first_day=first)
+    per_week = np.concatenate((count, np.zeros((-n_days) % 7))).reshape(-1, 7).sum(axis=1)
+    return [
+        WeekTotal(w.week_start, w.distance_km, int(c), w.longest_run_km)
+        for w, c in zip(totals, per_week.tolist(), strict=True)
+    ]

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from backstride.domain.vocabulary import Location
+from backstride.domain.vocabulary import Location, Surface
 
 Onset = Literal[
     "after_run", "during_run", "gradual", "lifting", "minor_fall", "major_trauma", "unknown"
@@ -29,7 +29,6 @@ WorseWith = Literal[
 BetterWith = Literal["movement", "rest", "lying_down", "nsaids", "heat"]
 LegWeakness = Literal["none", "stable_one_side", "progressive", "both_legs"]
 Trend = Literal["improving", "same", "worse"]
-Surface = Literal["asphalt", "concrete", "trail", "grass", "track", "treadmill", "sand"]
 CrossTraining = Literal[
     "cycling",
     "swimming",

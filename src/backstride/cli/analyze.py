@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import typer
 from rich.console import Console
@@ -34,7 +35,9 @@ def analyze(
     if output not in ("text", "json"):
         raise InputError(f"--format must be text or json, got {output!r}")
     report = service.analyze(
-        load_settings(), since=parse_day(since, "--since"), as_of=parse_day(as_of, "--as-of")
+        load_settings(),
+        since=parse_day(since, "--since"),
+        as_of=parse_day(as_of, "--as-of") or date.today(),
     )
     if output == "json":
         typer.echo(json.dumps(service.report_json(report), indent=2, ensure_ascii=False))
@@ -86,7 +89,8 @@ def _metrics(report: service.AnalysisReport, console: Console) -> None:
     console.print(f"[dim]  method: {m['acwr_method']}; {m['acwr_note']}[/]")
     if m["monotony_7_days"] is not None:
         console.print(
-            f"Monotony, last 7 days: {m['monotony_7_days']:.2f} (Foster; above 2 is high)"
+            f"Monotony, last 7 days: {m['monotony_7_days']:.2f} "
+            f"(Foster; above {m['monotony_high']:g} is high)"
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +28,7 @@ def chart(
         kind,
         out,
         since=parse_day(since, "--since"),
-        as_of=parse_day(as_of, "--as-of"),
+        as_of=parse_day(as_of, "--as-of") or date.today(),
     )
     typer.echo(f"Wrote {kind} chart to {written}")
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from backstride.cli.dates import parse_day
 from backstride.config import load_settings
 from backstride.errors import InputError
 from backstride.progress.escalation import Escalation
@@ -21,12 +22,7 @@ app = typer.Typer(
 
 
 def _day(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(f"--date must be YYYY-MM-DD, got {text!r}") from exc
+    return parse_day(text, "--date") or date.today()
 
 
 def _items(text: str | None) -> tuple[int, ...] | None:

@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from backstride.cli.dates import parse_day
 from backstride.config import load_settings
 from backstride.errors import InputError
 from backstride.plan.model import Plan, PlanItem, Prescription
@@ -22,23 +23,7 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 WEEK = timedelta(days=7)
 FORMATS = ("text", "json", "md", "html", "pdf", "ics")
-PHASE_WORDS = {
-    "settle": "Settle",
-    "restore": "Restore",
-    "strengthen": "Strengthen",
-    "return_to_run": "Return to running",
-    "prevent": "Prevent",
-}
 STYLE = {"warning": "red", "clinician": "red", "referral": "yellow", "action": "cyan"}
-
-
-def _date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{option}: expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 @app.command()
@@ -62,13 +47,13 @@ def plan(
     """Build your personal relief, exercise and return-to-run plan."""
     if fmt not in FORMATS:
         raise InputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    today = _date(as_of, "--as-of") or date.today()
+    today = parse_day(as_of, "--as-of") or date.today()
     outcome = plans.make_plan(
         source,
         stdin=sys.stdin,
         settings=load_settings(),
         today=today,
-        start=_date(start, "--start"),
+        start=parse_day(start, "--start"),
         weeks=weeks,
         findings_file=findings,
         use_store=use_store,
@@ -126,7 +111,7 @@ def _header(plan: Plan, today: date) -> Panel:
     lines = [
         f"Start {plan.start.isoformat()} · {plan.weeks} weeks · assessment: "
         f"{plan.assessment.urgency.replace('_', ' ')}",
-        f"Now: {PHASE_WORDS[current.phase] if current else 'no self-care plan'}"
+        f"Now: {current.title if current else 'no self-care plan'}"
         + (f" · left out for: {', '.join(plan.cautions)}" if plan.cautions else ""),
         f"Knowledge base {plan.kb_version} ({plan.kb_digest[:12]})",
     ]
@@ -180,12 +165,17 @@ def _schedule(plan: Plan) -> Table:
             lines.append(day.activity)
         table.add_row(
             f"{day.on:%a %d %b}",
-            PHASE_WORDS[day.phase],
+            _phase_titles(plan).get(day.phase, ""),
             "\n".join(lines),
             day.education_title or "",
             end_section=day.on.weekday() == 6,
         )
     return table
+
+
+def _phase_titles(plan: Plan) -> dict[str, str]:
+    """Each phase's plain name, as its knowledge-base record gave it to the plan."""
+    return {block.phase: block.title for block in plan.phases}
 
 
 def _how_to(plan: Plan, today: date) -> Group:

@@ -7,6 +7,7 @@ from datetime import date
 
 import typer
 
+from backstride.cli.dates import parse_day
 from backstride.config import load_settings
 from backstride.errors import InputError
 from backstride.progress.status import ProgressStatus, status_dict
@@ -25,10 +26,7 @@ def progress(
     """Show recovery progress against your baseline and any reason to seek care."""
     if output not in ("text", "json"):
         raise InputError(f"--format must be text or json, got {output!r}")
-    try:
-        day = date.today() if today is None else date.fromisoformat(today)
-    except ValueError as exc:
-        raise InputError(f"--today must be YYYY-MM-DD, got {today!r}") from exc
+    day = parse_day(today, "--today") or date.today()
     status = tracking.progress_status(load_settings(), today=day)
     if output == "json":
         typer.echo(json.dumps(status_dict(status), indent=2))

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
+from backstride.cli.dates import parse_day
 from backstride.config import load_settings
-from backstride.errors import InputError
 from backstride.services import tracking
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -22,10 +22,7 @@ def report(
     today: str = typer.Option(None, "--today", help="Report as of this day, YYYY-MM-DD."),
 ) -> None:
     """Write the clinician report: assessments, flags, scores over time, pain chart, training."""
-    try:
-        day = date.today() if today is None else date.fromisoformat(today)
-    except ValueError as exc:
-        raise InputError(f"--today must be YYYY-MM-DD, got {today!r}") from exc
+    day = parse_day(today, "--today") or date.today()
     content = tracking.clinician_report(load_settings(), fmt=fmt, today=day)
     target = out or Path(f"backstride-report.{fmt}")
     target.write_bytes(content)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -27,7 +28,9 @@ def add(
     start_km: float = typer.Option(0.0, "--start-km", help="Distance already on the shoe."),
 ) -> None:
     """Register a pair of shoes."""
-    service.add_shoe(load_settings(), name=name, brand=brand, model=model, start_km=start_km)
+    service.add_shoe(
+        load_settings(), name=name, brand=brand, model=model, start_km=start_km, today=date.today()
+    )
     typer.echo(f"Added shoe {name!r}.")
 
 
@@ -36,7 +39,7 @@ def list_(output: str = typer.Option("text", "--format", help="text or json.")) 
     """List shoes with their distance and the soft inspection flag."""
     if output not in ("text", "json"):
         raise InputError(f"--format must be text or json, got {output!r}")
-    listing = service.list_shoes(load_settings())
+    listing = service.list_shoes(load_settings(), today=date.today())
     if output == "json":
         typer.echo(json.dumps(_as_json(listing), indent=2, ensure_ascii=False))
         return

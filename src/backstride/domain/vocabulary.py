@@ -17,3 +17,10 @@ LEG_LOCATIONS: tuple[str, ...] = (
     "below_knee_left",
     "below_knee_right",
 )
+
+#: Surfaces a runner reports running on (the case file's running profile).
+Surface = Literal["asphalt", "concrete", "trail", "grass", "track", "treadmill", "sand"]
+#: Surfaces a run may be tagged with: the case file's surfaces plus road.
+SURFACE_TAGS: tuple[str, ...] = ("road", *get_args(Surface))
+#: Hard roads (the plan suggests mixing in softer surfaces when these are all there is).
+HARD_SURFACES: frozenset[str] = frozenset({"asphalt", "concrete"})

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from backstride.assess.intake import Case
 from backstride.assess.result import AssessmentResult
 from backstride.domain.diary import DiaryEntry
+from backstride.domain.vocabulary import LEG_LOCATIONS
 from backstride.knowledge.content import CautionTag, Exercise
 
-LEG_LOCATIONS = frozenset({"thigh_left", "thigh_right", "below_knee_left", "below_knee_right"})
 SEVERE_PAIN = 7  # pain now at or above this makes an exercise tagged acute_severe unsuitable
 
 _WORSE_WITH: dict[str, CautionTag] = {
@@ -54,10 +54,10 @@ def has_leg_symptoms(case: Case) -> bool:
     """Numbness, tingling, weakness or pain in a leg."""
     neuro = case.neuro
     return (
-        bool(LEG_LOCATIONS & set(neuro.numbness_or_tingling))
+        bool(set(LEG_LOCATIONS) & set(neuro.numbness_or_tingling))
         or neuro.leg_weakness != "none"
         or case.pain.leg_pain_worse_than_back
-        or bool(LEG_LOCATIONS & set(case.pain.locations))
+        or bool(set(LEG_LOCATIONS) & set(case.pain.locations))
     )
 
 

@@ -13,6 +13,7 @@ from backstride.analytics.rules import FindingRules
 from backstride.analytics.spikes import is_spike, percent_increase
 from backstride.assess.intake import Running
 from backstride.domain.finding import Finding
+from backstride.domain.vocabulary import HARD_SURFACES
 from backstride.knowledge.content import PreventionItem
 from backstride.knowledge.model import KnowledgeBase
 from backstride.knowledge.plan_texts import PlanSignal, PlanText
@@ -104,7 +105,7 @@ def _equipment_signals(
         (r.shoe_pairs_in_rotation is not None and r.shoe_pairs_in_rotation <= pairs,
          "signal.shoe_rotation", {}),
         (bool(r.surface_changed_recently), "signal.surface_change", {}),
-        (bool(r.surfaces) and set(r.surfaces) <= {"asphalt", "concrete"},
+        (bool(r.surfaces) and set(r.surfaces) <= HARD_SURFACES,
          "signal.surface_variety", {}),
     ]  # fmt: skip
     return [(key, values) for applies, key, values in candidates if applies]

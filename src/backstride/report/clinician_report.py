@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from backstride import INTENDED_PURPOSE
+from backstride.analytics.spikes import week_totals
 from backstride.knowledge.model import KnowledgeBase
 from backstride.progress.association import Association, RunLoad
 from backstride.progress.change import ProgressSummary, RmdqPoint
@@ -57,21 +58,14 @@ class ReportData:
 def weekly_training(
     runs: Sequence[RunLoad], *, end: date, weeks: int = TRAINING_WEEKS
 ) -> list[WeekLoad]:
-    """Distance, run count and longest run for each of the last `weeks` weeks up to `end`."""
-    last_monday = end - timedelta(days=end.weekday())
-    starts = [last_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-    by_week: dict[date, list[RunLoad]] = defaultdict(list)
-    for run in runs:
-        day = run.start.date()
-        by_week[day - timedelta(days=day.weekday())].append(run)
+    """Distance, run count and longest run for each of the last `weeks` weeks up to `end`
+    (the analysis's own weekly aggregation)."""
+    totals = week_totals(
+        [(r.start.date(), r.distance_m / 1000.0) for r in runs], end=end, weeks=weeks
+    )
     return [
-        WeekLoad(
-            start,
-            round(sum(r.distance_m for r in by_week[start]) / 1000.0, 1),
-            len(by_week[start]),
-            round(max((r.distance_m for r in by_week[start]), default=0.0) / 1000.0, 1),
-        )
-        for start in starts
+        WeekLoad(t.week_start, round(t.distance_km, 1), t.runs, round(t.longest_run_km, 1))
+        for t in totals
     ]
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from backstride.knowledge.model import KnowledgeBase, Source
+from backstride.knowledge.plan_texts import PlanPhase
 from backstride.plan.model import Day, Plan, Prescription
 
 STATUS_WORDS = {
@@ -20,13 +21,6 @@ URGENCY_WORDS = {
     "urgent": "Urgent: see a doctor today",
     "soon": "Soon: book a GP or physiotherapist within 1–2 weeks",
     "self_care": "Self-care",
-}
-PHASE_WORDS = {
-    "settle": "Settle",
-    "restore": "Restore",
-    "strengthen": "Strengthen",
-    "return_to_run": "Return to running",
-    "prevent": "Prevent",
 }
 
 
@@ -103,8 +97,13 @@ def plan_view(plan: Plan, kb: KnowledgeBase, *, today: date | None = None) -> Pl
         weeks=weeks,
         exercises=tuple(seen.values()),
         sources=tuple(kb.sources[s] for s in cited_sources(plan) if s in kb.sources),
-        current_phase=PHASE_WORDS[current.phase] if current else None,
+        current_phase=current.title if current else None,
     )
+
+
+def phase_words(kb: KnowledgeBase) -> dict[str, str]:
+    """Each phase's plain name from its knowledge-base record."""
+    return {p.phase: p.name for p in kb.of(PlanPhase)}
 
 
 def cited_sources(plan: Plan) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backstride.domain.vocabulary import SURFACE_TAGS
 from backstride.errors import InputError
 from backstride.ingest.archive import Limits
 
@@ -42,36 +43,23 @@ def summarize_file(path: Path, *, limits: Limits) -> FileSummary:
 
 def list_history(settings: Settings, *, since: date | None = None) -> list[repo.ActivitySummary]:
     """The local runner's stored activities (from `since` on), oldest first."""
-    from backstride.services.store import local_runner, open_store, release_store
+    from backstride.services.store import local_runner, store_session
     from backstride.storage import activities as repo
-    from backstride.storage.db import session_scope
 
-    engine = open_store(settings)
-    try:
-        with session_scope(engine) as session:
-            runner_id = local_runner(session).id
-            return repo.list_activity_summaries(session, runner_id=runner_id, since=since)
-    finally:
-        release_store(engine)
+    with store_session(settings) as session:
+        runner_id = local_runner(session).id
+        return repo.list_activity_summaries(session, runner_id=runner_id, since=since)
 
 
-#: Surfaces a runner may tag a run with (the case file's vocabulary plus road).
-SURFACES: tuple[str, ...] = (
-    "road", "asphalt", "concrete", "trail", "grass", "track", "treadmill", "sand",
-)  # fmt: skip
+SURFACES = SURFACE_TAGS  # the case file's vocabulary plus road (domain.vocabulary)
 
 
 def tag_surface(settings: Settings, *, activity_id: int, surface: str | None) -> None:
     """Tag one stored activity's surface (None clears the tag; sub_sport applies again)."""
     if surface is not None and surface not in SURFACES:
         raise InputError(f"--surface: expected one of {', '.join(SURFACES)}, got {surface!r}")
-    from backstride.services.store import open_store, release_store
+    from backstride.services.store import store_session
     from backstride.storage import activities as repo
-    from backstride.storage.db import session_scope
 
-    engine = open_store(settings)
-    try:
-        with session_scope(engine) as session:
-            repo.set_surface(session, activity_id=activity_id, surface=surface)
-    finally:
-        release_store(engine)
+    with store_session(settings) as session:
+        repo.set_surface(session, activity_id=activity_id, surface=surface)

@@ -155,7 +155,7 @@ def analyze(
     settings: Settings,
     *,
     since: date | None = None,
-    as_of: date | None = None,
+    as_of: date,
     all_forms: bool = False,
 ) -> AnalysisReport:
     """Analyse the stored history from `since` to `as_of` (default: the last 28 days).
@@ -163,7 +163,7 @@ def analyze(
     Per-run form is read from samples only for the 16 weeks the form findings compare,
     or from `since` on as well when `all_forms` (charts) asks for it.
     """
-    start, end = _window(since, as_of, date.today())
+    start, end = _window(since, as_of, as_of)
     form_start = end - timedelta(days=RECENT_FORM_DAYS + BASELINE_FORM_DAYS)
     stored = _read_store(
         settings, end=end, form_start=min(start, form_start) if all_forms else form_start
@@ -221,6 +221,9 @@ def current_metrics(analysis: TrainingAnalysis) -> dict[str, Any]:
         "acwr_method": ACWR_METHOD,
         "acwr_note": "contested measure: a trend of your own load, not a risk figure",
         "monotony_7_days": _finite(analysis.monotony[last]),
+        "monotony_high": FindingRules.from_kb(load_knowledge_base()).value(
+            "high_monotony", "monotony_high"
+        ),
         "fitness": _finite(fit.fitness[last]),
         "fatigue": _finite(fit.fatigue[last]),
         "fitness_fatigue_convention": f"{fit.convention}: λ = 1 − e^(−1/N), N = 42 and 7 days",
@@ -276,7 +279,7 @@ def draw_chart(
     out: Path,
     *,
     since: date | None = None,
-    as_of: date | None = None,
+    as_of: date,
 ) -> Path:
     """Draw one chart (load, cadence, form, shoes) of the stored history to `out`."""
     from backstride.report import charts
@@ -285,7 +288,7 @@ def draw_chart(
         raise InputError(f"chart must be one of {', '.join(charts.CHARTS)}, got {kind!r}")
     if out.suffix.lower() not in {".png", ".svg"}:
         raise InputError(f"--out must end in .png or .svg, got {out.name!r}")
-    end = as_of or date.today()
+    end = as_of
     report = analyze(settings, since=since or end - timedelta(days=181), as_of=end, all_forms=True)
     if report.empty:
         raise InputError("no running activities imported yet: run `backstride import PATH` first")
@@ -330,6 +333,7 @@ def add_shoe(
     brand: str | None = None,
     model: str | None = None,
     start_km: float = 0.0,
+    today: date,
 ) -> None:
     """Register a new pair of shoes (names are unique, case-insensitively)."""
     with store_session(settings) as session:
@@ -338,16 +342,15 @@ def add_shoe(
             session,
             runner_id=runner.id,
             name=name,
-            added_on=date.today(),
+            added_on=today,
             brand=brand,
             model=model,
             start_km=start_km,
         )
 
 
-def list_shoes(settings: Settings) -> ShoeList:
+def list_shoes(settings: Settings, *, today: date) -> ShoeList:
     """Every shoe with its distance, the soft inspection flag and the rotation count."""
-    today = date.today()
     with store_session(settings) as session:
         runner = local_runner(session)
         stored = repo.list_shoes(session, runner_id=runner.id)

@@ -6,7 +6,7 @@ state any request can poll (`/api/v1/jobs/{id}`), so no other request waits for 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -108,7 +108,7 @@ def api_analysis(settings: SettingsDep, _user: ActivitiesRead) -> dict[str, Any]
     """The same object as `backstride analyze --format json`."""
     from backstride.services.analysis import analyze, report_json
 
-    return report_json(analyze(settings, as_of=date.today()))
+    return report_json(analyze(settings, as_of=datetime.now(UTC).date()))
 
 
 # ---- pages ---------------------------------------------------------------------------------
