@@ -8,11 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backstride.assess.result import urgency_rank
 from backstride.domain.diary import DiaryEntry
+from backstride.knowledge import load_knowledge_base
 from backstride.progress.change import summarise_progress
-from backstride.progress.escalation import URGENCY_RANK, escalations
+from backstride.progress.escalation import escalations
 
 START = date(2026, 3, 2)
+KB = load_knowledge_base()
 
 
 def summary_for(pains: list[int], *, assessed: int | None = None):  # type: ignore[no-untyped-def]
@@ -32,6 +35,7 @@ def test_three_weeks_without_meaningful_improvement_is_not_recovering() -> None:
         new_red_flags=(),
         self_care_days=21,
         pain_days=30,
+        kb=KB,
     )
     assert [(e.urgency, e.reason) for e in found] == [("soon", "not_recovering")]
 
@@ -43,6 +47,7 @@ def test_two_weeks_without_improvement_is_not_yet_an_escalation() -> None:
         new_red_flags=(),
         self_care_days=14,
         pain_days=20,
+        kb=KB,
     )
     assert found == ()
 
@@ -54,6 +59,7 @@ def test_meaningful_improvement_by_three_weeks_is_no_escalation() -> None:
         new_red_flags=(),
         self_care_days=22,
         pain_days=30,
+        kb=KB,
     )
     assert found == ()
 
@@ -65,6 +71,7 @@ def test_worsening_pain_is_a_soon_referral() -> None:
         new_red_flags=(),
         self_care_days=10,
         pain_days=12,
+        kb=KB,
     )
     assert ("soon", "worsening") in [(e.urgency, e.reason) for e in found]
 
@@ -76,6 +83,7 @@ def test_pain_beyond_twelve_weeks_is_noted_as_chronic() -> None:
         new_red_flags=(),
         self_care_days=5,
         pain_days=90,
+        kb=KB,
     )
     assert [e.reason for e in found] == ["chronic"]
 
@@ -87,6 +95,7 @@ def test_a_new_red_flag_leads_everything_else() -> None:
         new_red_flags=("bladder_change",),
         self_care_days=40,
         pain_days=100,
+        kb=KB,
     )
     assert (found[0].urgency, found[0].reason) == ("emergency", "new_red_flag")
     assert {e.reason for e in found[1:]} == {"worsening", "not_recovering", "chronic"}
@@ -107,8 +116,9 @@ def test_escalations_come_most_urgent_first(
         new_red_flags=("fever",),
         self_care_days=self_care,
         pain_days=pain_days,
+        kb=KB,
     )
-    ranks = [URGENCY_RANK[e.urgency] for e in found]
+    ranks = [urgency_rank(e.urgency) for e in found]
     assert ranks == sorted(ranks, reverse=True)
     if urgency in ("emergency", "urgent"):
         assert found[0].urgency == urgency
@@ -125,6 +135,7 @@ def test_a_red_flag_triage_calls_self_care_does_not_escalate_on_its_own(
         new_red_flags=("fever",),
         self_care_days=3,
         pain_days=5,
+        kb=KB,
     )
     assert found == ()
 
@@ -147,5 +158,6 @@ def test_pain_flaring_after_every_recent_run_is_not_recovering(
         self_care_days=10,
         pain_days=12,
         run_advice=advice,
+        kb=KB,
     )
     assert (("soon", "not_recovering") in [(e.urgency, e.reason) for e in found]) is escalates

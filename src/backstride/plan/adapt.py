@@ -9,6 +9,7 @@ from statistics import fmean, median
 from backstride.domain.diary import DiaryEntry
 from backstride.knowledge.content import PHASES, Exercise, Phase
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.rules import SafetyText
 from backstride.plan.model import ProgressDecision
 
 MAX_PAIN_DURING = 5  # pain during activity up to 5/10 is acceptable
@@ -37,7 +38,8 @@ def decide(
     week = [e for e in recent if e.at.date() > today - timedelta(days=7)]
     before = [e for e in recent if today - timedelta(days=14) < e.at.date() <= today - timedelta(7)]
     if any(e.new_red_flags for e in week):
-        return _decision("stop", phase, "settle", 0, where, _STOP)
+        stop = kb.one(SafetyText, "safety.stop_plan").text
+        return _decision("stop", phase, "settle", 0, where, (stop,))
     if any(e.leg_symptoms for e in week) and not leg_symptoms_at_start:
         to_phase, to_stage = _step_back(phase, stage)
         return _decision("step_back", phase, to_phase, to_stage, where, _NEW_LEG)
@@ -58,10 +60,6 @@ def decide(
     return _decision("advance", phase, to_phase, to_stage, where, (held,))
 
 
-_STOP = (
-    "Your diary records a new danger sign. Stop the plan and contact a doctor today "
-    "(or emergency services if it is one of the emergency signs).",
-)
 _NEW_LEG = (
     "New leg or nerve symptoms (numbness, tingling, weakness or pain spreading down a leg) "
     "stop progression at once: go back one step and book a review with a GP or "

@@ -176,14 +176,21 @@ def _after_page(request: Request, state: WizardState) -> Response:
 def _result_page(
     request: Request, result: dict[str, Any], *, case_json: str | None, stopped_early: bool = False
 ) -> Response:
+    from backstride.knowledge import urgency as urgency_table
+    from backstride.knowledge.rules import SafetyText
     from backstride.services.assessment import knowledge_base
 
     kb = knowledge_base()
-    cited = sorted({s for reason in result["reasons"] for s in reason["sources"]})
+    net = result.get("safety_net") or {}
+    cited = sorted({s for reason in result["reasons"] for s in reason["sources"]}
+                   | {s for part in net.values() for s in part["sources"]})  # fmt: skip
     sources = [kb.sources[s] for s in cited if s in kb.sources]
     templates: Jinja2Templates = request.app.state.templates
     context = {"result": result, "case_json": case_json, "stopped_early": stopped_early,
-               "sources": sources}  # fmt: skip
+               "sources": sources, "label": urgency_table.label(kb, result["urgency"]),
+               "net_text": kb.one(SafetyText, "safety.net_title"),
+               "flag_names": [urgency_table.flag_name(kb, f) for f in result["red_flags"]],
+               }  # fmt: skip
     return templates.TemplateResponse(request, "result.html.j2", context)
 
 
