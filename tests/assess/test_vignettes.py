@@ -14,6 +14,7 @@ from backstride.assess.triage import assess
 from backstride.knowledge import KnowledgeBase
 from tests.assess.conftest import load_vignettes
 from tests.conftest import run_backstride
+from tests.provenance import assert_produced
 
 VIGNETTES = load_vignettes()
 IDS = [v["id"] for v in VIGNETTES]
@@ -95,8 +96,17 @@ def test_the_vignettes_cover_every_red_flag_urgency_pattern_referral_and_duratio
 def test_each_vignette_is_assessed_as_expected_through_the_api(
     vignette: dict[str, Any], kb: KnowledgeBase
 ) -> None:
-    result = assess(case_from_data(vignette["case"]), kb).to_dict()
+    assessed = assess(case_from_data(vignette["case"]), kb)
+    result = assessed.to_dict()
     assert _outcome(result) == _expected(vignette)
+    assert_produced(assessed, *_records(vignette["expect"]))
+
+
+def _records(expect: dict[str, Any]) -> list[str]:
+    """The knowledge-base records the expected outcome comes from (shown in its reasons)."""
+    ids = [*expect["red_flags"], *(f"referral.{r}" for r in expect["referral_reasons"])]
+    ids += [f"pattern.{p}" for p in expect["patterns"][:1]]
+    return ids + ([f"duration.{expect['duration']}"] if expect["duration"] else [])
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=IDS)

@@ -13,11 +13,11 @@ import pytest
 from backstride.domain.diary import DiaryEntry
 from backstride.knowledge import load_knowledge_base
 from backstride.progress.association import RunLoad, daily_load, lagged_associations
-from backstride.progress.change import summarise_progress
 from backstride.progress.escalation import escalations
-from backstride.progress.monitoring import check_runs
+from backstride.progress.monitoring import check_runs, monitoring_rule
 from backstride.report.clinician_report import ReportData, render_html, weekly_training
 from tests.conftest import run_backstride
+from tests.progress.limits import CHANGE, summarise
 
 CASE = """\
 age: 29
@@ -49,7 +49,7 @@ def test_the_html_report_shows_the_escalation_before_the_history(
     )
     assert "saddle_numbness" in html  # ids belong in the clinician report
     assert "Numbness around the back passage" in html
-    assert "id=\"safety-net\"" not in html  # an emergency leads; nothing competes
+    assert 'id="safety-net"' not in html  # an emergency leads; nothing competes
     assert re.search(r"<td>\d{4}-\d\d-\d\d</td><td>self_care</td>", html)
     assert "0/9, psychosocial 0/5, low risk" in html
     assert "No plan has been stored." in html
@@ -96,7 +96,7 @@ def test_pain_and_load_hypotheses_and_the_training_weeks_are_rendered() -> None:
         for d, km in enumerate(kms)
     ]
     today = START + timedelta(days=len(kms))
-    summary = summarise_progress(entries, [], today=today)
+    summary = summarise(entries, [], today=today)
     data = ReportData(
         generated_on=today,
         assessments=(),
@@ -107,9 +107,10 @@ def test_pain_and_load_hypotheses_and_the_training_weeks_are_rendered() -> None:
             new_red_flags=(),
             self_care_days=None,
             pain_days=None,
+            rule=CHANGE,
             kb=load_knowledge_base(),
         ),
-        run_checks=check_runs(entries),
+        run_checks=check_runs(entries, monitoring_rule(load_knowledge_base())),
         associations=lagged_associations(
             {d.on: d.mean_pain for d in summary.daily}, daily_load(runs)
         ),

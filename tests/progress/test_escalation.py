@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 from backstride.assess.result import urgency_rank
 from backstride.domain.diary import DiaryEntry
 from backstride.knowledge import load_knowledge_base
-from backstride.progress.change import summarise_progress
 from backstride.progress.escalation import escalations
+from tests.progress.limits import CHANGE, summarise
+
+KB = load_knowledge_base()
 
 START = date(2026, 3, 2)
-KB = load_knowledge_base()
 
 
 def summary_for(pains: list[int], *, assessed: int | None = None):  # type: ignore[no-untyped-def]
@@ -23,7 +24,7 @@ def summary_for(pains: list[int], *, assessed: int | None = None):  # type: igno
         DiaryEntry(at=datetime.combine(START + timedelta(days=i), datetime.min.time()), pain_now=p)
         for i, p in enumerate(pains)
     ]
-    return summarise_progress(
+    return summarise(
         entries, [], today=START + timedelta(days=len(pains) - 1), assessed_pain=assessed
     )
 
@@ -35,6 +36,7 @@ def test_three_weeks_without_meaningful_improvement_is_not_recovering() -> None:
         new_red_flags=(),
         self_care_days=21,
         pain_days=30,
+        rule=CHANGE,
         kb=KB,
     )
     assert [(e.urgency, e.reason) for e in found] == [("soon", "not_recovering")]
@@ -47,6 +49,7 @@ def test_two_weeks_without_improvement_is_not_yet_an_escalation() -> None:
         new_red_flags=(),
         self_care_days=14,
         pain_days=20,
+        rule=CHANGE,
         kb=KB,
     )
     assert found == ()
@@ -59,6 +62,7 @@ def test_meaningful_improvement_by_three_weeks_is_no_escalation() -> None:
         new_red_flags=(),
         self_care_days=22,
         pain_days=30,
+        rule=CHANGE,
         kb=KB,
     )
     assert found == ()
@@ -71,6 +75,7 @@ def test_worsening_pain_is_a_soon_referral() -> None:
         new_red_flags=(),
         self_care_days=10,
         pain_days=12,
+        rule=CHANGE,
         kb=KB,
     )
     assert ("soon", "worsening") in [(e.urgency, e.reason) for e in found]
@@ -83,6 +88,7 @@ def test_pain_beyond_twelve_weeks_is_noted_as_chronic() -> None:
         new_red_flags=(),
         self_care_days=5,
         pain_days=90,
+        rule=CHANGE,
         kb=KB,
     )
     assert [e.reason for e in found] == ["chronic"]
@@ -95,6 +101,7 @@ def test_a_new_red_flag_leads_everything_else() -> None:
         new_red_flags=("bladder_change",),
         self_care_days=40,
         pain_days=100,
+        rule=CHANGE,
         kb=KB,
     )
     assert (found[0].urgency, found[0].reason) == ("emergency", "new_red_flag")
@@ -116,6 +123,7 @@ def test_escalations_come_most_urgent_first(
         new_red_flags=("fever",),
         self_care_days=self_care,
         pain_days=pain_days,
+        rule=CHANGE,
         kb=KB,
     )
     ranks = [urgency_rank(e.urgency) for e in found]
@@ -135,6 +143,7 @@ def test_a_red_flag_triage_calls_self_care_does_not_escalate_on_its_own(
         new_red_flags=("fever",),
         self_care_days=3,
         pain_days=5,
+        rule=CHANGE,
         kb=KB,
     )
     assert found == ()
@@ -158,6 +167,8 @@ def test_pain_flaring_after_every_recent_run_is_not_recovering(
         self_care_days=10,
         pain_days=12,
         run_advice=advice,
+        week_advice=advice[-1],
+        rule=CHANGE,
         kb=KB,
     )
     assert (("soon", "not_recovering") in [(e.urgency, e.reason) for e in found]) is escalates

@@ -53,8 +53,8 @@ def test_migrating_twice_is_a_no_op(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_postgresql_migrates_by_url_alone(pg_url: str) -> None:
-    engine = make_engine(pg_url)
+def test_postgresql_migrates_by_url_alone(pg_schema_url: str) -> None:
+    engine = make_engine(pg_schema_url)
     try:
         migrate(engine)
         assert "runner" in inspect(engine).get_table_names()

@@ -45,8 +45,15 @@ def summary(
     if output is OutputFormat.json:
         typer.echo(json.dumps(result, indent=2))
         return
+    legs: list[dict[str, object]] = result.pop("legs")  # type: ignore[assignment]
+    warnings: list[str] = result.pop("warnings")  # type: ignore[assignment]
     for key, value in result.items():
         typer.echo(f"{key}: {'-' if value is None else value}")
+    for number, leg in enumerate(legs, start=1):
+        parts = ", ".join(f"{k} {'-' if v is None else v}" for k, v in leg.items())
+        typer.echo(f"leg {number}: {parts}")
+    for warning in warnings:
+        typer.echo(f"warning: {warning}")
 
 
 @app.command("list")

@@ -50,11 +50,15 @@ def _render(status: ProgressStatus) -> None:
     )
     if s.change is not None:
         mark = "a meaningful improvement" if s.meaningful_improvement else "not yet meaningful"
-        typer.echo(f"Change: {s.change:+.1f} points ({mark}; 2 points or 30 % counts)")
+        counts = status.change_rule.say("change_counts") if status.change_rule else ""
+        typer.echo(f"Change: {s.change:+.1f} points ({mark}; {counts})")
     if s.current_rmdq is not None:
         typer.echo(f"Disability (RMDQ): {s.baseline_rmdq} at first, {s.current_rmdq} now")
     typer.echo(f"Trend: {TREND_WORDS[s.trend]}")
-    typer.echo("Recovered (pain 0 and RMDQ 2 or less): " + ("yes" if s.recovered else "not yet"))
+    rmdq_max = status.recovered_rmdq_max
+    typer.echo(
+        f"Recovered (pain 0 and RMDQ {rmdq_max} or less): " + ("yes" if s.recovered else "not yet")
+    )
     if status.run_checks:
         last = status.run_checks[-1]
         typer.echo(f"Last run ({last.on}): {last.advice.replace('_', ' ')} - {last.reason}")

@@ -9,20 +9,9 @@ from typing import Any, Literal
 
 from backstride.assess.result import SafetyNetList
 from backstride.knowledge.content import Phase
+from backstride.knowledge.plan_texts import ItemKind
 
 PlanStatus = Literal["self_care", "interim", "no_self_care"]
-ItemKind = Literal[
-    "action",
-    "referral",
-    "clinician",
-    "advice",
-    "relief",
-    "medicine",
-    "treatment",
-    "prevention",
-    "finding",
-    "warning",
-]
 DayKind = Literal["exercise", "run", "cross_training", "rest", "walk_check"]
 Decision = Literal["start", "advance", "hold", "step_back", "stop"]
 
@@ -122,6 +111,7 @@ class PhaseBlock:
     exit: tuple[str, ...]
     items: tuple[PlanItem, ...]
     exercise_ids: tuple[str, ...]
+    records: tuple[str, ...] = ()  # the phase's record (and the walk-run template)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +124,7 @@ class ProgressDecision:
     run_stage: int  # walk-run stage to start at (1-based; 0 when not running yet)
     reasons: tuple[str, ...]
     sources: tuple[str, ...]
+    records: tuple[str, ...] = ()  # knowledge-base rule ids the decision applied
 
 
 @dataclass(frozen=True, slots=True)

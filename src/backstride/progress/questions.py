@@ -15,13 +15,13 @@ from typing import Any
 
 from backstride.domain.vocabulary import LOCATIONS
 from backstride.errors import InputError
+from backstride.knowledge import urgency as urgency_table
 from backstride.knowledge.model import KnowledgeBase
 from backstride.knowledge.rules import RedFlag
 
 #: Where the runner may mark pain in the diary: the case-file vocabulary plus the spine centre.
 DIARY_LOCATIONS: tuple[str, ...] = ("spine_centre", *LOCATIONS)
 _SIDES = {"left": ("thigh_left", "below_knee_left"), "right": ("thigh_right", "below_knee_right")}
-_URGENCY_RANK = {"urgent": 2, "emergency": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ def red_flag_questions(kb: KnowledgeBase) -> tuple[RedFlagQuestion, ...]:
     References: nice-ng59, girft-cauda-equina
     """
     found: list[RedFlagQuestion] = []
-    records = sorted(kb.of(RedFlag), key=lambda r: -_URGENCY_RANK[r.urgency])
+    records = sorted(kb.of(RedFlag), key=lambda r: -urgency_table.level(kb, r.urgency).rank)
     for record in records:
         for trigger in record.triggers:
             diary = trigger.diary
@@ -136,7 +136,7 @@ def fallback_urgency(ids: Iterable[str], kb: KnowledgeBase) -> str | None:
     levels = [by_id[i].urgency for i in check_red_flag_ids(ids, kb)]
     if not levels:
         return None
-    return max(levels, key=lambda u: _URGENCY_RANK[u])
+    return max(levels, key=lambda u: urgency_table.level(kb, u).rank)
 
 
 def case_locations(locations: Iterable[str]) -> tuple[str, ...]:
