@@ -227,11 +227,8 @@ def _top_items(
     if status == "interim":
         why = "; ".join(urgency_table.referral_words(kb, r) for r in assessment.referral_reasons)
         text = (
-            urgency_table.action(kb, "soon")
-            + (f" Why: {why}." if why else "")
-            + " Until then, follow this conservative plan; running stays paused until "
-            "the review."
-        )
+            f"Why: {why}. " if why else ""
+        ) + "Until then, follow this conservative plan; running stays paused until the review."
         items.append(PlanItem("top.referral", "referral", "Book a review", text, (), sources))
     return tuple(items)
 

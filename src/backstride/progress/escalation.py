@@ -42,8 +42,9 @@ def escalations(
 
     `new_red_flags` are the new warning signs in plain words; `retriage_urgency` is what the
     real triage made of them. `run_advice` is the pain-monitoring rule's advice for each
-    recent run, oldest first, and `week_advice` the rule's verdict for this week (the one the plan moves by): a week that
-    steps back after the last three runs all stepped back means pain flares after every run.
+    recent run, oldest first, and `week_advice` the rule's verdict for this week (the one the
+    plan moves by): a week that steps back after the last three runs all stepped back means
+    pain flares after every run.
 
     References: nice-ng59, nice-cks-lbp, ostelo-2008, silbernagel-2007
     """

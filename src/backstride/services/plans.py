@@ -82,10 +82,13 @@ def make_plan(
     findings_file: str | None = None,
     use_store: bool = False,
     now: datetime | None = None,
+    lead_with_store: bool = False,
 ) -> PlanOutcome:
     """Assess the case and build its plan; stored findings and diary only when asked.
 
     With `use_store`, the plan is also kept in the store (the clinician report shows its phase).
+    With `lead_with_store` (or `use_store`), a warning sign from the stored diary or a stored
+    re-check leads the plan until a clinician's review is recorded.
     """
     if not 1 <= weeks <= MAX_WEEKS:
         raise InputError(f"--weeks: expected a whole number of weeks 1–{MAX_WEEKS}, got {weeks}")
@@ -97,6 +100,11 @@ def make_plan(
     if use_store:
         stored_findings, diary = _from_store(settings, today=today)
         findings += stored_findings
+    elif lead_with_store:
+        from backstride.services.tracking import list_entries
+
+        diary = [s.entry for s in list_entries(settings)]
+    if use_store or lead_with_store:
         reviewed_at, standing = _store_standing(settings)
         if standing is not None and urgency_rank(standing[1].urgency) > urgency_rank(
             result.urgency

@@ -70,7 +70,7 @@ async def plan_page(request: Request, settings: SettingsDep, _user: SignedIn) ->
         content = await render_case_pdf(case_json, settings=settings, today=date.today())
     else:
         outcome = make_plan("-", stdin=io.StringIO(case_json), settings=settings,
-                            today=date.today(), weeks=6)  # fmt: skip
+                            today=date.today(), weeks=6, lead_with_store=True)  # fmt: skip
         body = render(outcome, cast("PlanFormat", fmt))  # checked against DOWNLOADS above
         content = body.encode("utf-8") if isinstance(body, str) else body
     media, filename = DOWNLOADS[fmt]
