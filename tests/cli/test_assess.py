@@ -20,7 +20,8 @@ CASE = {
 }  # fmt: skip
 EMERGENCY_NO = ["n"] * 11  # bladder, bowel, saddle, sexual, both legs x2, worsening, gait,
 #                            major trauma, collapse, chest pain
-URGENT_NO = ["n"] * 10  # fever, drugs, immune, steroids, infection, flank, bones, cancer x3
+URGENT_NO = ["n"] * 12  # fever, unwell, drugs, immune, steroids, infection, flank, bones,
+#                         tender spot, cancer x3
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -82,8 +83,8 @@ def test_terminal_output_puts_the_action_first_then_why_sources_and_purpose(home
     assert result.code == 0
     out = result.stdout
     first_lines = "\n".join(out.splitlines()[:3])
-    assert "URGENT" in first_lines
-    assert "See a doctor today" in first_lines
+    assert "SEE A DOCTOR TODAY" in first_lines
+    assert "See a doctor today (within 24 hours" in first_lines
     assert out.index("See a doctor today") < out.index("Why") < out.index("Sources")
     assert "[nice-ng59]" in out
     assert " ".join(INTENDED_PURPOSE.split()[:8]) in " ".join(out.split())
@@ -191,9 +192,9 @@ def test_leg_questions_are_skipped_without_leg_pain(home: Path) -> None:
 
 @pytest.mark.covers("referral.radicular", "pattern.radicular")
 def test_leg_questions_are_asked_with_leg_pain_and_feed_the_assessment(home: Path) -> None:
-    # locations 1 and 11 = low_back_central and below_knee_left; leg worse, numb below knee,
-    # no weakness
-    text = _interview(locations="1,11", leg=["y", "3", "n"])
+    # locations 1 and 11 = low_back_central and below_knee_right; leg worse, numb below the
+    # same knee (leg choice 4), no weakness
+    text = _interview(locations="1,11", leg=["y", "4", "n"])
     result = run_backstride("assess", "--format", "json", input_text=text)
     assert result.code == 0, result.stderr
     assert "leg pain worse than the back pain" in result.stderr
@@ -222,3 +223,16 @@ def test_save_with_an_input_file_writes_a_case_file_that_round_trips(home: Path)
     assert json.loads(saved.read_text(encoding="utf-8"))["pain"]["onset"] == "after_run"
     again = run_backstride("assess", "-i", str(saved), "-f", "json")
     assert again.stdout == first.stdout
+
+
+def test_pain_in_one_leg_and_numbness_in_the_other_stops_the_interview_as_an_emergency(
+    home: Path,
+) -> None:
+    # pain below the right knee (location 11), numbness below the left knee (leg choice 3)
+    text = _interview(locations="1,11", leg=["y", "3", "n"])
+    result = run_backstride("assess", "--format", "json", input_text=text)
+    assert result.code == 0, result.stderr
+    assert "Stopping here" in result.stderr
+    data = json.loads(result.stdout)
+    assert (data["urgency"], data["red_flags"]) == ("emergency", ["cauda_equina"])
+    assert data["safety_net"] is None

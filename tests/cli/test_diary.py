@@ -74,10 +74,10 @@ def test_bad_diary_input_is_one_clear_line_and_exit_2(
 
 
 def test_diary_add_without_flags_asks_the_questions(database_url: str) -> None:
-    answers = "2026-03-04\n5\n7\n\n\ny\n\nfelt tight\n"
+    answers = "2026-03-04\n5\n7\n\n\n\ny\n\nfelt tight\n"
     result = run_backstride("diary", "add", input_text=answers)
     assert result.code == 0, result.stderr
-    assert "Are any of these NEW" in result.stdout
+    assert "Are any of these NEW" in result.stderr
     (entry,) = json.loads(run_backstride("diary", "list", "--format", "json").stdout)
     assert (entry["pain_now"], entry["pain_worst"], entry["note"]) == (5, 7, "felt tight")
     assert entry["new_red_flags"] == []
@@ -96,8 +96,9 @@ def test_a_new_red_flag_reruns_triage_and_shows_the_emergency_first(
     result = run_backstride("diary", "add", "--pain", "5", "--red-flag", "bladder_change")
     assert result.code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("EMERGENCY:")
-    assert "bladder_change" in lines[1]
+    assert lines[0].startswith("GET EMERGENCY CARE NOW: Go to an emergency department now")
+    assert "Trouble starting or stopping urine" in lines[1]
+    assert "bladder_change" not in result.stdout
 
 
 def test_the_weekly_rmdq_is_stored_with_its_score(database_url: str) -> None:

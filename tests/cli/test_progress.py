@@ -73,6 +73,7 @@ def test_three_weeks_without_meaningful_improvement_escalates_to_soon(
         "reason": "not_recovering",
         "text": document["escalation"]["text"],  # type: ignore[index]
         "action": document["escalation"]["action"],  # type: ignore[index]
+        "label": "Book an appointment soon",
         "sources": ["nice-cks-lbp", "ostelo-2008"],
     }
 
@@ -99,7 +100,7 @@ def test_a_new_red_flag_leads_the_text_output(database_url: str, tmp_path: Path)
     assert document["escalation"]["reason"] == "new_red_flag"  # type: ignore[index]
     assert document["escalation"]["urgency"] == "emergency"  # type: ignore[index]
     text = run_backstride("progress", "--today", last.isoformat())
-    assert text.stdout.splitlines()[0].startswith("EMERGENCY:")
+    assert text.stdout.splitlines()[0].startswith("GET EMERGENCY CARE NOW: Go to an emergency")
 
 
 def test_an_empty_diary_reports_nulls_not_errors(home: Path) -> None:

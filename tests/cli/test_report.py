@@ -44,8 +44,12 @@ def test_the_html_report_shows_the_escalation_before_the_history(
     result = run_backstride("report", "--format", "html", "--out", str(out))
     assert result.code == 0, result.stderr
     html = out.read_text(encoding="utf-8")
-    assert html.index("EMERGENCY (new red flag)") < html.index("Assessment history")
-    assert "saddle_numbness" in html
+    assert html.index("Get emergency care now (emergency, new_red_flag)") < html.index(
+        "Assessment history"
+    )
+    assert "saddle_numbness" in html  # ids belong in the clinician report
+    assert "Numbness around the back passage" in html
+    assert 'id="safety-net"' not in html  # an emergency leads; nothing competes
     assert re.search(r"<td>\d{4}-\d\d-\d\d</td><td>self_care</td>", html)
     assert "0/9, psychosocial 0/5, low risk" in html
     assert "No plan has been stored." in html
@@ -104,6 +108,7 @@ def test_pain_and_load_hypotheses_and_the_training_weeks_are_rendered() -> None:
             self_care_days=None,
             pain_days=None,
             rule=CHANGE,
+            kb=load_knowledge_base(),
         ),
         run_checks=check_runs(entries, monitoring_rule(load_knowledge_base())),
         associations=lagged_associations(

@@ -110,8 +110,12 @@ def test_a_new_red_flag_in_the_diary_stops_the_plan() -> None:
     plan = build_plan(result(KB), case(), [], entries, TODAY, KB)
     assert plan.status == "no_self_care"
     assert not plan.has_exercise_content
-    assert plan.top[-1].kind == "warning"
-    assert "doctor" in plan.top[-1].text
+    assert plan.assessment.urgency == "emergency"
+    assert plan.top[0].title == "Get emergency care now"
+    assert plan.top[0].text.startswith("Go to an emergency department now")
+    assert plan.top[1].key == "top.diary_flag"
+    assert "Numbness around the back passage" in plan.top[1].text
+    assert "emergency services if" not in plan.to_json()
 
 
 def test_too_few_entries_hold_the_step() -> None:

@@ -53,6 +53,7 @@ def _progress(entries: list[DiaryEntry]) -> tuple[str | None, bool]:
         run_advice=tuple(c.advice for c in recent_runs(checks, today=TODAY, days=28)),
         week_advice=verdict.advice if verdict else None,
         rule=CHANGE,
+        kb=KB,
     )
     flaring = any(e.reason == "not_recovering" for e in found)
     return (verdict.advice if verdict else None), flaring

@@ -8,9 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backstride.assess.result import urgency_rank
 from backstride.domain.diary import DiaryEntry
-from backstride.progress.escalation import URGENCY_RANK, escalations
+from backstride.knowledge import load_knowledge_base
+from backstride.progress.escalation import escalations
 from tests.progress.limits import CHANGE, summarise
+
+KB = load_knowledge_base()
 
 START = date(2026, 3, 2)
 
@@ -33,6 +37,7 @@ def test_three_weeks_without_meaningful_improvement_is_not_recovering() -> None:
         self_care_days=21,
         pain_days=30,
         rule=CHANGE,
+        kb=KB,
     )
     assert [(e.urgency, e.reason) for e in found] == [("soon", "not_recovering")]
 
@@ -45,6 +50,7 @@ def test_two_weeks_without_improvement_is_not_yet_an_escalation() -> None:
         self_care_days=14,
         pain_days=20,
         rule=CHANGE,
+        kb=KB,
     )
     assert found == ()
 
@@ -57,6 +63,7 @@ def test_meaningful_improvement_by_three_weeks_is_no_escalation() -> None:
         self_care_days=22,
         pain_days=30,
         rule=CHANGE,
+        kb=KB,
     )
     assert found == ()
 
@@ -69,6 +76,7 @@ def test_worsening_pain_is_a_soon_referral() -> None:
         self_care_days=10,
         pain_days=12,
         rule=CHANGE,
+        kb=KB,
     )
     assert ("soon", "worsening") in [(e.urgency, e.reason) for e in found]
 
@@ -81,6 +89,7 @@ def test_pain_beyond_twelve_weeks_is_noted_as_chronic() -> None:
         self_care_days=5,
         pain_days=90,
         rule=CHANGE,
+        kb=KB,
     )
     assert [e.reason for e in found] == ["chronic"]
 
@@ -93,6 +102,7 @@ def test_a_new_red_flag_leads_everything_else() -> None:
         self_care_days=40,
         pain_days=100,
         rule=CHANGE,
+        kb=KB,
     )
     assert (found[0].urgency, found[0].reason) == ("emergency", "new_red_flag")
     assert {e.reason for e in found[1:]} == {"worsening", "not_recovering", "chronic"}
@@ -114,8 +124,9 @@ def test_escalations_come_most_urgent_first(
         self_care_days=self_care,
         pain_days=pain_days,
         rule=CHANGE,
+        kb=KB,
     )
-    ranks = [URGENCY_RANK[e.urgency] for e in found]
+    ranks = [urgency_rank(e.urgency) for e in found]
     assert ranks == sorted(ranks, reverse=True)
     if urgency in ("emergency", "urgent"):
         assert found[0].urgency == urgency
@@ -133,6 +144,7 @@ def test_a_red_flag_triage_calls_self_care_does_not_escalate_on_its_own(
         self_care_days=3,
         pain_days=5,
         rule=CHANGE,
+        kb=KB,
     )
     assert found == ()
 
@@ -157,5 +169,6 @@ def test_pain_flaring_after_every_recent_run_is_not_recovering(
         run_advice=advice,
         week_advice=advice[-1],
         rule=CHANGE,
+        kb=KB,
     )
     assert (("soon", "not_recovering") in [(e.urgency, e.reason) for e in found]) is escalates

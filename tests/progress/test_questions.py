@@ -10,12 +10,16 @@ from backstride.assess.triage import assess
 from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
 from backstride.progress.questions import (
-    RED_FLAG_QUESTIONS,
+    apply_diary_locations,
     apply_red_flag_answers,
     case_locations,
     check_locations,
     fallback_urgency,
+    red_flag_questions,
 )
+
+KB = load_knowledge_base()
+RED_FLAG_QUESTIONS = red_flag_questions(KB)
 
 BASE_CASE = {"age": 38, "pain": {"intensity": 4, "started_days_ago": 10, "onset": "after_run"}}
 
@@ -32,14 +36,24 @@ EXPECTED = {
     "chest_pain": ("emergency", "vascular_or_visceral_mimic"),
     "collapse_or_pulsatile_mass": ("emergency", "vascular_or_visceral_mimic"),
     "urinary_symptoms_with_flank_pain": ("urgent", "renal_mimic"),
+    "unexplained_weight_loss": ("urgent", "malignancy"),
+    "night_pain_unrelieved": ("urgent", "malignancy"),
 }
 
 
 def test_every_question_sets_a_field_the_case_file_accepts() -> None:
     for question in RED_FLAG_QUESTIONS:
-        case = Case.model_validate(apply_red_flag_answers(BASE_CASE, [question.id]))
-        section = getattr(case, question.section)
-        assert getattr(section, question.field) == question.value
+        case = Case.model_validate(apply_red_flag_answers(BASE_CASE, [question.id], KB))
+        for dotted, value in question.sets.items():
+            section, field = dotted.split(".")
+            assert getattr(getattr(case, section), field) == value
+
+
+def test_every_diary_question_is_attached_to_the_trigger_it_feeds() -> None:
+    assert {q.id for q in RED_FLAG_QUESTIONS} == set(EXPECTED)
+    for question in RED_FLAG_QUESTIONS:
+        assert question.trigger.startswith(question.flag + ".")
+        assert question.flag == EXPECTED[question.id][1]
 
 
 @pytest.mark.parametrize("question_id", sorted(EXPECTED))
@@ -53,22 +67,23 @@ def test_every_question_sets_a_field_the_case_file_accepts() -> None:
 def test_a_new_answer_raises_the_real_triage(question_id: str) -> None:
     kb = load_knowledge_base()
     before = assess(Case.model_validate(BASE_CASE), kb)
-    after = assess(Case.model_validate(apply_red_flag_answers(BASE_CASE, [question_id])), kb)
+    after = assess(Case.model_validate(apply_red_flag_answers(BASE_CASE, [question_id], KB)), kb)
     least, flag = EXPECTED[question_id]
     assert before.urgency == "self_care"
     assert urgency_rank(after.urgency) >= urgency_rank(least)  # type: ignore[arg-type]
     assert flag in after.red_flags
 
 
-def test_the_fallback_without_triage_is_never_below_urgent() -> None:
+def test_the_fallback_without_triage_is_the_red_flags_own_urgency() -> None:
     for question in RED_FLAG_QUESTIONS:
-        assert fallback_urgency([question.id]) in ("urgent", "emergency")
-    assert fallback_urgency(["fever", "saddle_numbness"]) == "emergency"
-    assert fallback_urgency([]) is None
+        assert fallback_urgency([question.id], KB) == EXPECTED[question.id][0]
+    assert fallback_urgency(["fever", "saddle_numbness"], KB) == "emergency"
+    assert fallback_urgency([], KB) is None
 
 
 def test_both_legs_is_not_downgraded_by_a_later_progressive_answer() -> None:
-    case = apply_red_flag_answers(BASE_CASE, ["leg_weakness_both_legs", "leg_weakness_progressive"])
+    ids = ["leg_weakness_both_legs", "leg_weakness_progressive"]
+    case = apply_red_flag_answers(BASE_CASE, ids, KB)
     assert case["neuro"]["leg_weakness"] == "both_legs"
     assert "neuro" not in BASE_CASE  # the input is not changed
 
@@ -81,3 +96,22 @@ def test_the_spine_centre_is_a_diary_place_and_maps_to_central_low_back() -> Non
     assert case_locations(["spine_centre", "low_back_central"]) == ("low_back_central",)
     with pytest.raises(InputError, match="locations: unknown location 'knee'"):
         check_locations(["knee"])
+
+
+@pytest.mark.parametrize(
+    ("case_places", "diary_places", "new"),
+    [
+        ([], ["below_knee_left", "below_knee_right"], True),
+        (["below_knee_left"], ["below_knee_right"], True),
+        (["below_knee_left"], ["thigh_left"], None),
+        (["below_knee_left", "below_knee_right"], ["below_knee_left", "below_knee_right"], None),
+        ([], ["spine_centre"], None),
+    ],
+)
+def test_a_leg_newly_painful_in_the_diary_marks_leg_symptoms_new(
+    case_places: list[str], diary_places: list[str], new: bool | None
+) -> None:
+    base = {**BASE_CASE, "pain": {**BASE_CASE["pain"], "locations": case_places}}
+    case = Case.model_validate(apply_diary_locations(base, diary_places))
+    assert case.neuro.leg_symptoms_new is new
+    assert set(case_locations(diary_places)) <= set(case.pain.locations)

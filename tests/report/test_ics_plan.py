@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar
 
+from backstride.knowledge import load_knowledge_base
 from backstride.report.ics import plan_ics
 from tests.plan.report_plans import plan_for
+
+KB = load_knowledge_base()
 
 
 def _events(data: bytes) -> list[object]:
@@ -16,7 +19,7 @@ def _events(data: bytes) -> list[object]:
 
 def test_calendar_has_one_event_per_session_with_dose_in_the_description() -> None:
     plan = plan_for("self_care_runner")
-    events = _events(plan_ics(plan))
+    events = _events(plan_ics(plan, KB))
     sessions = [d for d in plan.days if d.kind != "rest"]
     assert len(events) == len(sessions)
     for event, day in zip(events, sessions, strict=True):
@@ -30,7 +33,7 @@ def test_calendar_has_one_event_per_session_with_dose_in_the_description() -> No
 
 def test_every_event_has_a_unique_uid_and_a_dtstamp_fixed_to_the_plan_start() -> None:
     plan = plan_for("self_care_runner")
-    events = _events(plan_ics(plan))
+    events = _events(plan_ics(plan, KB))
     uids = [str(e["uid"]) for e in events]  # type: ignore[index]
     assert len(set(uids)) == len(uids)
     stamp = datetime(plan.start.year, plan.start.month, plan.start.day, tzinfo=UTC)
@@ -39,7 +42,7 @@ def test_every_event_has_a_unique_uid_and_a_dtstamp_fixed_to_the_plan_start() ->
 
 def test_calendar_is_byte_identical_for_the_same_plan_and_valid_icalendar() -> None:
     plan = plan_for("self_care_runner")
-    first, second = plan_ics(plan), plan_ics(plan)
+    first, second = plan_ics(plan, KB), plan_ics(plan, KB)
     assert first == second
     text = first.decode()
     assert text.startswith("BEGIN:VCALENDAR\r\n")
@@ -50,11 +53,11 @@ def test_calendar_is_byte_identical_for_the_same_plan_and_valid_icalendar() -> N
 
 def test_reminders_are_optional_display_alarms() -> None:
     plan = plan_for("self_care_runner")
-    with_alarm = Calendar.from_ical(plan_ics(plan, reminder=True))
+    with_alarm = Calendar.from_ical(plan_ics(plan, KB, reminder=True))
     alarms = list(with_alarm.walk("VALARM"))
-    assert len(alarms) == len(_events(plan_ics(plan)))
+    assert len(alarms) == len(_events(plan_ics(plan, KB)))
     assert all(str(a["action"]) == "DISPLAY" for a in alarms)
 
 
 def test_emergency_plan_calendar_has_no_events() -> None:
-    assert _events(plan_ics(plan_for("emergency_cauda_equina"))) == []
+    assert _events(plan_ics(plan_for("emergency_cauda_equina"), KB)) == []

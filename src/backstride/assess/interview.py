@@ -18,7 +18,7 @@ from backstride.assess.questionnaires import RMDQ_ID, STARTBACK_ID, answer_code
 from backstride.assess.redflags import red_flag_records
 from backstride.domain.vocabulary import LEG_LOCATIONS, LOCATIONS
 from backstride.knowledge.model import KnowledgeBase
-from backstride.knowledge.rules import Questionnaire
+from backstride.knowledge.rules import Questionnaire, Trigger, WeakTrigger
 
 Answers = dict[str, Any]
 Kind = Literal["yes_no", "integer", "number", "choice", "multi"]
@@ -70,7 +70,8 @@ def _red_flag_questions(kb: KnowledgeBase, urgency: str, section: str) -> Iterat
     for record in red_flag_records(kb):
         if record.urgency != urgency:
             continue
-        for trigger in record.triggers:
+        asked: list[Trigger | WeakTrigger] = [*record.triggers, *record.weak_triggers]
+        for trigger in asked:
             if trigger.question is None or trigger.sets is None:
                 continue
             first = next(iter(trigger.sets))

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diary": ("backstride.cli.diary", "Log pain and runs in your diary."),
     "progress": ("backstride.cli.progress", "Show recovery progress and any escalation."),
     "report": ("backstride.cli.report", "Write a report to hand to a clinician."),
+    "review": ("backstride.cli.review", "Record a clinician's review of a warning sign."),
     "export": ("backstride.cli.data", "Export all your data as JSON or a FHIR bundle."),
     "import-data": ("backstride.cli.data", "Restore data from an export."),
     "forget": ("backstride.cli.data", "Delete all your data (asks first)."),

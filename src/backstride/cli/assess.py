@@ -16,13 +16,6 @@ if TYPE_CHECKING:
     from backstride.assess.interview import Answers, Question
     from backstride.assess.result import AssessmentResult
 
-TITLES = {
-    "emergency": "EMERGENCY - act now",
-    "urgent": "URGENT - see a doctor today",
-    "soon": "SEE A CLINICIAN SOON",
-    "self_care": "SELF-CARE",
-}
-
 
 @click.command(
     "assess", context_settings={"help_option_names": ["-h", "--help"]}, no_args_is_help=False
@@ -162,25 +155,42 @@ def _pick(choices: tuple[str, ...], raw: str) -> str | None:
 
 
 def _render(result: AssessmentResult) -> None:
+    """The result for a person: the action first; for emergency and urgent, only the signs.
+
+    Nothing competes with an emergency or urgent action (no likely pattern, no scores);
+    every other result carries the safety net straight after its action.
+    """
     from rich.console import Console
     from rich.markup import escape
     from rich.panel import Panel
 
     from backstride import INTENDED_PURPOSE
+    from backstride.knowledge import urgency as urgency_table
     from backstride.services.assessment import knowledge_base
 
+    kb = knowledge_base()
     console = Console(highlight=False)
     style = {"emergency": "bold red", "urgent": "bold yellow"}.get(result.urgency, "bold green")
-    console.print(Panel(result.action, title=TITLES[result.urgency], border_style=style))
+    title = urgency_table.label(kb, result.urgency).upper()
+    console.print(Panel(escape(result.action), title=title, border_style=style))
+    flagged = result.urgency in ("emergency", "urgent")
+    if not flagged:
+        _render_safety_net(console, result)
     console.print("[bold]Why[/bold]")
-    for line in _findings(result):
+    for line in _findings(result, kb, flagged=flagged):
         console.print(f"  {escape(line)}")
     console.print("  [dim]Because:[/dim]")
     for reason in result.reasons:
-        console.print(f"  • {escape(reason.text)} [dim]({escape(reason.rule)})[/dim]")
+        if flagged and reason.rule.split(".", 1)[0] not in result.red_flags:
+            continue
+        console.print(f"  • {escape(reason.text)}")
+    if flagged and result.safety_net:
+        _render_safety_net(console, result)
     console.print("\n[bold]Sources[/bold]")
-    sources = knowledge_base().sources
-    for source_id in dict.fromkeys(s for r in result.reasons for s in r.sources):
+    sources = kb.sources
+    cited = [s for r in result.reasons for s in r.sources]
+    cited += [s for part in result.safety_net for s in part.sources]
+    for source_id in dict.fromkeys(cited):
         source = sources.get(source_id)
         title = _citation(source) if source else ""
         console.print(f"  [{source_id}] {title}", markup=False)
@@ -188,18 +198,40 @@ def _render(result: AssessmentResult) -> None:
     console.print(f"[dim]Knowledge base {result.kb_version} ({result.kb_digest[:12]}).[/dim]")
 
 
+def _render_safety_net(console: Any, result: AssessmentResult) -> None:
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    from backstride.report.plan_view import safety_net_view
+    from backstride.services.assessment import knowledge_base
+
+    view = safety_net_view(result.safety_net, knowledge_base())
+    if view is None:
+        return
+    lines = [escape(view.intro)]
+    for part in view.lists:
+        lines.append(f"[bold]{escape(part.heading)}:[/bold]")
+        lines += [f"  • {escape(item)}" for item in part.items]
+    console.print(Panel("\n".join(lines), title=escape(view.title), border_style="red"))
+
+
 def _citation(source: Any) -> str:
     authors = str(source.authors).rstrip(".")
     return f"{authors}. {source.title}. {source.venue}, {source.year}."
 
 
-def _findings(result: AssessmentResult) -> list[str]:
+def _findings(result: AssessmentResult, kb: Any, *, flagged: bool) -> list[str]:
+    from backstride.knowledge import urgency as urgency_table
+
     lines = []
     if result.red_flags:
-        lines.append("Warning signs: " + ", ".join(f.replace("_", " ") for f in result.red_flags))
+        names = "; ".join(urgency_table.flag_name(kb, f) for f in result.red_flags)
+        lines.append(f"Warning signs: {names}")
+    if flagged:
+        return lines
     if result.referral_reasons:
-        reasons = ", ".join(r.replace("_", " ") for r in result.referral_reasons)
-        lines.append(f"Reasons to see a clinician: {reasons}")
+        words = "; ".join(urgency_table.referral_words(kb, r) for r in result.referral_reasons)
+        lines.append(f"Reasons to see a clinician: {words}")
     if result.patterns:
         likely = ", then ".join(p for p in result.patterns)
         lines.append(f"Most likely pattern (not a diagnosis): {likely}")
@@ -213,6 +245,5 @@ def _findings(result: AssessmentResult) -> list[str]:
     if result.rmdq_score is not None:
         lines.append(f"Roland-Morris disability score: {result.rmdq_score}/24")
     if result.weak_flags:
-        weak = ", ".join(w.rsplit(".", 1)[-1].replace("_", " ") for w in result.weak_flags)
-        lines.append(f"Noted (not warning signs on their own): {weak}")
+        lines.append("Noted (not warning signs on their own): see the reasons below")
     return lines or ["No warning signs."]

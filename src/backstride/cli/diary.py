@@ -12,8 +12,9 @@ import typer
 from backstride.cli.dates import parse_day
 from backstride.config import load_settings
 from backstride.errors import InputError
+from backstride.knowledge import load_knowledge_base
 from backstride.progress.escalation import Escalation
-from backstride.progress.questions import DIARY_LOCATIONS, RED_FLAG_QUESTIONS
+from backstride.progress.questions import DIARY_LOCATIONS, red_flag_questions
 from backstride.services import tracking
 
 app = typer.Typer(
@@ -113,35 +114,36 @@ def _outcome_json(outcome: tracking.DiaryOutcome) -> dict[str, Any]:
 
 
 def _show_escalation(escalation: Escalation) -> None:
-    typer.secho(f"{escalation.urgency.upper()}: {escalation.action}", fg="red", bold=True)
+    typer.secho(f"{escalation.label.upper()}: {escalation.action}", fg="red", bold=True)
     typer.echo(f"Why: {escalation.text}")
 
 
 def _ask(default_day: date) -> dict[str, Any]:
-    """The interactive diary questions (safety check included)."""
-    on = _day(typer.prompt("Date (YYYY-MM-DD)", default=default_day.isoformat()))
-    values: dict[str, Any] = {"on": on, "pain_now": typer.prompt("Pain now (0-10)", type=int)}
+    """The interactive diary questions (safety check included); bad answers are asked again."""
+    from backstride.cli.prompts import ask_date, ask_int, ask_picks, ask_yes_no
+
+    values: dict[str, Any] = {"on": ask_date("Date (YYYY-MM-DD)", default=default_day)}
+    values["pain_now"] = ask_int("Pain now (0-10)", low=0, high=10)
     for key, text in (
-        ("pain_worst", "Worst pain today (0-10, blank to skip)"),
-        ("pain_during_run", "Pain during your last run (0-10, blank if no run)"),
-        ("pain_next_morning", "Pain the morning after that run (0-10, blank to skip)"),
+        ("pain_worst", "Worst pain today (0-10, Enter to skip)"),
+        ("pain_during_run", "Pain during your last run (0-10, Enter if no run)"),
+        ("pain_next_morning", "Pain the morning after that run (0-10, Enter to skip)"),
     ):
-        answer = typer.prompt(text, default="", show_default=False).strip()
-        values[key] = int(answer) if answer.isdigit() else None
-    values["leg_symptoms"] = typer.confirm("Pain, numbness or tingling in a leg?", default=False)
-    typer.echo("Are any of these NEW since your last entry?")
-    for number, question in enumerate(RED_FLAG_QUESTIONS, start=1):
-        typer.echo(f"  {number:2d}. {question.text}")
-    picked = typer.prompt(
-        "Numbers, comma separated (blank for none)", default="", show_default=False
-    )
-    values["red_flags"] = tuple(
-        RED_FLAG_QUESTIONS[int(n) - 1].id
-        for n in picked.replace(" ", "").split(",")
-        if n.isdigit() and 1 <= int(n) <= len(RED_FLAG_QUESTIONS)
-    )
-    values["note"] = typer.prompt("Note (blank to skip)", default="", show_default=False) or None
+        values[key] = ask_int(text, low=0, high=10, optional=True)
+    typer.echo("Where does it hurt today?", err=True)
+    places = ask_picks("Numbers, comma separated (Enter to skip)", _place_labels())
+    values["locations"] = tuple(DIARY_LOCATIONS[i] for i in places)
+    values["leg_symptoms"] = ask_yes_no("Pain, numbness or tingling in a leg?", default=False)
+    questions = red_flag_questions(load_knowledge_base())
+    typer.echo("Are any of these NEW since your last entry?", err=True)
+    picked = ask_picks("Numbers, comma separated (Enter for none)", [q.text for q in questions])
+    values["red_flags"] = tuple(questions[i].id for i in picked)
+    values["note"] = typer.prompt("Note (Enter to skip)", default="", show_default=False) or None
     return values
+
+
+def _place_labels() -> list[str]:
+    return [place.replace("_", " ") for place in DIARY_LOCATIONS]
 
 
 @app.command("list")
@@ -227,7 +229,7 @@ def assessment(
 def questions() -> None:
     """List the warning-sign ids for --red-flag and the places for --where."""
     typer.echo("Warning signs (--red-flag):")
-    for question in RED_FLAG_QUESTIONS:
+    for question in red_flag_questions(load_knowledge_base()):
         typer.echo(f"  {question.id:34s} {question.text}")
     typer.echo("Places (--where): " + ", ".join(DIARY_LOCATIONS))
 

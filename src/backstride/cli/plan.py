@@ -93,6 +93,9 @@ def _print(console: Console, plan: Plan, today: date) -> None:
     console.print(_header(plan, today))
     for item in plan.top:
         console.print(_panel(item))
+    net = _safety_net(plan)
+    if net is not None:
+        console.print(net)
     if plan.status == "no_self_care":
         console.print(Text(plan.disclaimer, style="dim"))
         return
@@ -109,13 +112,27 @@ def _print(console: Console, plan: Plan, today: date) -> None:
 def _header(plan: Plan, today: date) -> Panel:
     current = plan.current_phase(today)
     lines = [
-        f"Start {plan.start.isoformat()} · {plan.weeks} weeks · assessment: "
-        f"{plan.assessment.urgency.replace('_', ' ')}",
+        f"Start {plan.start.isoformat()} · {plan.weeks} weeks · {plan.urgency_heading}",
         f"Now: {current.title if current else 'no self-care plan'}"
         + (f" · left out for: {', '.join(plan.cautions)}" if plan.cautions else ""),
         f"Knowledge base {plan.kb_version} ({plan.kb_digest[:12]})",
     ]
     return Panel("\n".join(lines), title="Your back and running plan", border_style="blue")
+
+
+def _safety_net(plan: Plan) -> Panel | None:
+    from backstride.report.plan_view import safety_net_view
+    from backstride.services.assessment import knowledge_base
+
+    view = safety_net_view(plan.safety_net, knowledge_base())
+    if view is None:
+        return None
+    body = Text(view.intro + "\n")
+    for part in view.lists:
+        body.append(f"{part.heading}:\n", style="bold")
+        body.append("".join(f"• {item}\n" for item in part.items))
+    body.append(f"[{', '.join(view.sources)}]", style="dim")
+    return Panel(body, title=view.title, border_style="red")
 
 
 def _panel(item: PlanItem) -> Panel:

@@ -36,7 +36,7 @@ def progress(
 
 def _render(status: ProgressStatus) -> None:
     for escalation in status.escalations:  # the most urgent first, before anything else
-        typer.secho(f"{escalation.urgency.upper()}: {escalation.action}", fg="red", bold=True)
+        typer.secho(f"{escalation.label.upper()}: {escalation.action}", fg="red", bold=True)
         typer.echo(f"  Why: {escalation.text}  [{', '.join(escalation.sources)}]")
     s = status.summary
     if s.days_tracked == 0:

@@ -250,6 +250,13 @@ class Questionnaire(Record):
     thresholds: dict[str, int] = Field(default_factory=dict)
 
 
+class SafetyText(Record):
+    """A sentence the safety behaviour shows, with `{placeholders}` the code fills in."""
+
+    title: str = Field(min_length=3)
+    text: str = Field(min_length=3)
+
+
 RULE_KINDS: dict[str, type[BaseModel]] = {
     "red_flag": RedFlag,
     "triage_rule": TriageRule,
@@ -257,4 +264,5 @@ RULE_KINDS: dict[str, type[BaseModel]] = {
     "pattern": Pattern,
     "questionnaire": Questionnaire,
     "safety_net": SafetyNet,
+    "safety_text": SafetyText,
 }

@@ -18,31 +18,6 @@ STATUS_ORDER = (
     "not_recommended",
 )
 
-RED_FLAG_WORDS: dict[str, str] = {
-    "cauda_equina": "possible pressure on the nerves at the base of the spine (cauda equina "
-    "syndrome): bladder, bowel, saddle-area or two-leg symptoms",
-    "progressive_neuro_deficit": "leg weakness or numbness that is getting worse",
-    "major_trauma": "the pain started with a major injury such as a fall or collision",
-    "infection": "signs that could mean an infection of the spine (fever, risk factors)",
-    "fracture": "signs that could mean a bone fracture (for example osteoporosis or "
-    "steroids with a minor injury)",
-    "malignancy": "signs that need checking for a serious cause such as cancer",
-    "metastatic_cord_compression": "a history of cancer together with nerve symptoms",
-    "vascular_or_visceral_mimic": "symptoms that may come from the heart, the main artery or "
-    "an abdominal organ rather than the back",
-    "renal_mimic": "fever with flank pain and urinary symptoms, which may be a kidney problem",
-}
-
-REFERRAL_WORDS: dict[str, str] = {
-    "radicular": "leg pain that suggests an irritated nerve root (sciatica)",
-    "not_recovering": "the pain is not improving after a few weeks of self-care",
-    "chronic": "the pain has lasted more than 12 weeks",
-    "inflammatory": "features of inflammatory back pain, which a rheumatologist should assess",
-    "under_16": "self-care plans here are for adults; a young person should see a clinician",
-    "high_psychosocial_risk": "your answers suggest a higher risk of a slow recovery, which "
-    "responds well to physiotherapy that includes psychological support",
-}
-
 
 def treatment_items(kb: KnowledgeBase) -> tuple[PlanItem, ...]:
     """Every treatment in the knowledge base with its status, recommended first."""

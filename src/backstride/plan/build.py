@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from backstride.assess.intake import Case, Running
 from backstride.assess.result import AssessmentResult
 from backstride.domain.diary import DiaryEntry
 from backstride.domain.finding import Finding
+from backstride.knowledge import urgency as urgency_table
 from backstride.knowledge.content import PHASES, CautionTag, Phase
 from backstride.knowledge.model import KnowledgeBase
 from backstride.knowledge.plan_texts import (
@@ -20,6 +21,7 @@ from backstride.knowledge.plan_texts import (
     WalkRunTemplate,
     phase_record,
 )
+from backstride.knowledge.rules import SafetyText
 from backstride.plan import advice
 from backstride.plan.adapt import decide
 from backstride.plan.cautions import case_cautions, has_leg_symptoms
@@ -33,6 +35,7 @@ from backstride.plan.model import (
 )
 from backstride.plan.personal import personal_items
 from backstride.plan.phases import phase_blocks
+from backstride.plan.retriage import Retriage, counted_entries, retriage
 from backstride.plan.schedule import Block, Context, build_days, layout, settle_days
 from backstride.progress.monitoring import monitoring_rule
 
@@ -57,14 +60,24 @@ def build_plan(
     weeks: int = 6,
     start: date | None = None,
     shoe_inspection_km: float = 600.0,
+    reviewed_at: datetime | None = None,
 ) -> Plan:
     """The personal plan: no self-care for emergency/urgent, an interim plan for soon.
+
+    A warning sign in the diary (after `reviewed_at`, the latest clinician review) re-runs
+    the real triage; its level then leads the plan in that level's words.
 
     References: nice-ng59, acp-2017, trials-2023-walkrun, silbernagel-2007, hill-2011-startback
     """
     case = profile if isinstance(profile, Case) else None
     running = profile.running if isinstance(profile, Case) else _running(profile)
-    bare = _bare_plan(assessment, case, kb, start=start or today, weeks=weeks)
+    diary = [e for e in progress if e.at.date() <= today]
+    raised = retriage(
+        case, assessment, counted_entries(diary, assessed_at=None, reviewed_at=reviewed_at), kb
+    )
+    if raised is not None:
+        assessment = raised.result
+    bare = _bare_plan(assessment, case, kb, start=start or today, weeks=weeks, raised=raised)
     if bare.status == "no_self_care":
         return bare
     cautions = case_cautions(assessment, case, progress)
@@ -110,7 +123,13 @@ def build_plan(
 
 
 def _bare_plan(
-    assessment: AssessmentResult, case: Case | None, kb: KnowledgeBase, *, start: date, weeks: int
+    assessment: AssessmentResult,
+    case: Case | None,
+    kb: KnowledgeBase,
+    *,
+    start: date,
+    weeks: int,
+    raised: Retriage | None = None,
 ) -> Plan:
     """The plan's frame: status, the assessment, the top items and provenance; no content."""
     status = plan_status(assessment, case)
@@ -118,8 +137,8 @@ def _bare_plan(
         status=status,
         start=start,
         weeks=weeks,
-        assessment=summarise(assessment),
-        top=_top_items(assessment, status),
+        assessment=summarise(assessment, kb),
+        top=_top_items(assessment, status, kb, raised),
         cautions=(),
         decision=None,
         phases=(),
@@ -130,6 +149,9 @@ def _bare_plan(
         kb_version=kb.version,
         kb_digest=kb.digest,
         disclaimer=DISCLAIMER,
+        safety_net=assessment.safety_net,
+        urgency_label=urgency_table.label(kb, assessment.urgency),
+        urgency_heading=urgency_table.heading(kb, assessment.urgency),
     )
 
 
@@ -138,22 +160,27 @@ def _running(profile: Running | None) -> Running:
 
 
 def plan_status(assessment: AssessmentResult, case: Case | None) -> PlanStatus:
-    """no_self_care for emergency, urgent or under 16; interim for soon; else self_care."""
-    if assessment.urgency in ("emergency", "urgent") or "under_16" in assessment.referral_reasons:
+    """no_self_care for emergency, urgent, under 16 or thoracic pain; interim for soon.
+
+    Upper and mid-back pain is outside a low-back self-care plan (NICE CKS).
+    """
+    if assessment.urgency in ("emergency", "urgent") or {"under_16", "thoracic_pain"} & set(
+        assessment.referral_reasons
+    ):
         return "no_self_care"
     if case is not None and case.age < 16:
         return "no_self_care"
     return "interim" if assessment.urgency == "soon" else "self_care"
 
 
-def summarise(assessment: AssessmentResult) -> AssessmentSummary:
+def summarise(assessment: AssessmentResult, kb: KnowledgeBase) -> AssessmentSummary:
     """The assessment in the plan's own words."""
     sb = assessment.start_back
     return AssessmentSummary(
         urgency=assessment.urgency,
         action=assessment.action,
         red_flags=assessment.red_flags,
-        red_flag_text=tuple(advice.RED_FLAG_WORDS.get(f, f) for f in assessment.red_flags),
+        red_flag_text=tuple(urgency_table.flag_summary(kb, f) for f in assessment.red_flags),
         referral_reasons=assessment.referral_reasons,
         duration=assessment.duration,
         patterns=assessment.patterns,
@@ -165,13 +192,25 @@ def summarise(assessment: AssessmentResult) -> AssessmentSummary:
     )
 
 
-def _top_items(assessment: AssessmentResult, status: PlanStatus) -> tuple[PlanItem, ...]:
+def _top_items(
+    assessment: AssessmentResult,
+    status: PlanStatus,
+    kb: KnowledgeBase,
+    raised: Retriage | None = None,
+) -> tuple[PlanItem, ...]:
     sources = tuple(dict.fromkeys(s for r in assessment.reasons for s in r.sources)) or (
         "nice-ng59",
     )
-    items = [PlanItem("top.action", "action", "What to do now", assessment.action, (), sources)]
+    title = urgency_table.label(kb, assessment.urgency)
+    items = [PlanItem("top.action", "action", title, assessment.action, (), sources)]
+    if raised is not None:
+        note = kb.one(SafetyText, "safety.diary_flag")
+        text = note.text.format(
+            date=f"{raised.since:%d %B %Y}", signs="; ".join(s.rstrip(".") for s in raised.signs)
+        )
+        items.append(PlanItem("top.diary_flag", "warning", note.title, text, (), note.sources))
     if status == "no_self_care":
-        text = clinician_text(assessment)
+        text = clinician_text(assessment, kb)
         items.append(
             PlanItem("top.clinician", "clinician", "What to tell the clinician", text, (), sources)
         )
@@ -186,22 +225,28 @@ def _top_items(assessment: AssessmentResult, status: PlanStatus) -> tuple[PlanIt
             )
         )
     if status == "interim":
-        why = "; ".join(advice.REFERRAL_WORDS.get(r, r) for r in assessment.referral_reasons)
+        why = "; ".join(urgency_table.referral_words(kb, r) for r in assessment.referral_reasons)
         text = (
-            "Book an appointment with a GP or physiotherapist within 1–2 weeks"
-            + (f". Why: {why}." if why else ".")
-            + " Until then, follow this conservative plan; running stays paused until "
-            "the review."
-        )
+            f"Why: {why}. " if why else ""
+        ) + "Until then, follow this conservative plan; running stays paused until the review."
         items.append(PlanItem("top.referral", "referral", "Book a review", text, (), sources))
     return tuple(items)
 
 
-def clinician_text(assessment: AssessmentResult) -> str:
-    """What to tell the clinician: the suspected problems, then what was reported, in words."""
-    concerns = [advice.RED_FLAG_WORDS.get(f, f) for f in assessment.red_flags]
-    concerns += [advice.REFERRAL_WORDS.get(r, r) for r in assessment.referral_reasons]
-    reported = [r.text.strip().rstrip(".") + "." for r in assessment.reasons]
+def clinician_text(assessment: AssessmentResult, kb: KnowledgeBase) -> str:
+    """What to tell the clinician: the suspected problems, then what was reported, in words.
+
+    For an emergency or urgent result only the warning signs are reported: nothing else
+    (no likely pattern) competes with the action.
+    """
+    concerns = [urgency_table.flag_summary(kb, f) for f in assessment.red_flags]
+    concerns += [urgency_table.referral_words(kb, r) for r in assessment.referral_reasons]
+    flagged = assessment.urgency in ("emergency", "urgent")
+    reported = [
+        r.text.strip().rstrip(".") + "."
+        for r in assessment.reasons
+        if not flagged or r.rule.split(".", 1)[0] in assessment.red_flags
+    ]
     text = (
         "Tell the clinician about " + "; ".join(dict.fromkeys(concerns)) + "." if concerns else ""
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from backstride.assess.result import SafetyNetList
 from backstride.knowledge.content import Phase
 from backstride.knowledge.plan_texts import ItemKind
 
@@ -163,6 +164,11 @@ class Plan:
     kb_version: str
     kb_digest: str
     disclaimer: str
+    #: When to go to an emergency department now / see a doctor today; empty for emergency.
+    safety_net: tuple[SafetyNetList, ...] = ()
+    #: Urgency label and heading in that level's words (the plan's lead).
+    urgency_label: str = ""
+    urgency_heading: str = ""
 
     @property
     def has_exercise_content(self) -> bool:

@@ -1,7 +1,9 @@
 """The diary's quick red-flag check ("any of these new?") and how an answer maps onto a case.
 
-Each question names the case-file field (spec/assessment-contract.md) it sets, so a new
-answer re-runs the real triage on the latest case with that field changed.
+The questions are the red-flag triggers' `diary` checks in the knowledge base
+(red_flags.yaml): each names the answers it sets on the case file
+(spec/assessment-contract.md), so a new answer re-runs the real triage on the latest case
+with those answers set. When no case exists to re-run, the red flag's own urgency stands.
 """
 
 from __future__ import annotations
@@ -13,116 +15,55 @@ from typing import Any
 
 from backstride.domain.vocabulary import LOCATIONS
 from backstride.errors import InputError
+from backstride.knowledge import urgency as urgency_table
+from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.rules import RedFlag
 
 #: Where the runner may mark pain in the diary: the case-file vocabulary plus the spine centre.
 DIARY_LOCATIONS: tuple[str, ...] = ("spine_centre", *LOCATIONS)
+_SIDES = {"left": ("thigh_left", "below_knee_left"), "right": ("thigh_right", "below_knee_right")}
 
 
 @dataclass(frozen=True, slots=True)
 class RedFlagQuestion:
-    """One quick diary question and the case field a "yes, new" answer sets."""
+    """One quick diary question: the id diary entries store, its text and what it sets."""
 
     id: str
     text: str
-    section: str
-    field: str
-    value: object
-    #: Used only when no triage engine is available: the contract's urgency for this sign.
-    fallback_urgency: str = "emergency"
+    trigger: str  # the red-flag trigger it feeds
+    flag: str  # the red flag that trigger raises
+    urgency: str  # that red flag's urgency (used only when triage cannot run)
+    sets: Mapping[str, Any]
 
 
-RED_FLAG_QUESTIONS: tuple[RedFlagQuestion, ...] = (
-    RedFlagQuestion(
-        "saddle_numbness",
-        "Numbness around the back passage, genitals or inner thighs",
-        "neuro",
-        "saddle_numbness",
-        True,
-    ),
-    RedFlagQuestion(
-        "bladder_change",
-        "Trouble starting or stopping urine, or leaking",
-        "neuro",
-        "bladder_change",
-        True,
-    ),
-    RedFlagQuestion(
-        "bowel_change",
-        "Leaking from the bowel or not feeling your back passage",
-        "neuro",
-        "bowel_change",
-        True,
-    ),
-    RedFlagQuestion(
-        "sexual_dysfunction_new",
-        "A change in sexual function",
-        "neuro",
-        "sexual_dysfunction_new",
-        True,
-    ),
-    RedFlagQuestion(
-        "leg_weakness_progressive",
-        "Leg weakness that is getting worse, or a foot that drops or slaps",
-        "neuro",
-        "leg_weakness",
-        "progressive",
-    ),
-    RedFlagQuestion(
-        "leg_weakness_both_legs",
-        "Weakness, numbness or pain in both legs",
-        "neuro",
-        "leg_weakness",
-        "both_legs",
-    ),
-    RedFlagQuestion(
-        "gait_disturbance",
-        "Unsteady walking or tripping that is new",
-        "neuro",
-        "gait_disturbance",
-        True,
-    ),
-    RedFlagQuestion("fever", "A fever or shivering attacks", "general", "fever", True, "urgent"),
-    RedFlagQuestion(
-        "unexplained_weight_loss",
-        "Weight loss you cannot explain",
-        "general",
-        "unexplained_weight_loss",
-        True,
-        "urgent",
-    ),
-    RedFlagQuestion(
-        "night_pain_unrelieved",
-        "Constant pain at night that no position eases",
-        "pain",
-        "night_pain_unrelieved",
-        True,
-        "urgent",
-    ),
-    RedFlagQuestion(
-        "chest_pain", "Chest pain going through to the back", "general", "chest_pain", True
-    ),
-    RedFlagQuestion(
-        "collapse_or_pulsatile_mass",
-        "Collapse, or a throbbing lump in the belly",
-        "general",
-        "collapse_or_pulsatile_mass",
-        True,
-    ),
-    RedFlagQuestion(
-        "urinary_symptoms_with_flank_pain",
-        "Fever with pain in the side and burning or frequent urine",
-        "general",
-        "urinary_symptoms_with_flank_pain",
-        True,
-        "urgent",
-    ),
-)
-QUESTIONS_BY_ID: dict[str, RedFlagQuestion] = {q.id: q for q in RED_FLAG_QUESTIONS}
+def red_flag_questions(kb: KnowledgeBase) -> tuple[RedFlagQuestion, ...]:
+    """Every diary red-flag question, emergency flags first (knowledge-base order).
+
+    References: nice-ng59, girft-cauda-equina
+    """
+    found: list[RedFlagQuestion] = []
+    records = sorted(kb.of(RedFlag), key=lambda r: -urgency_table.level(kb, r.urgency).rank)
+    for record in records:
+        for trigger in record.triggers:
+            diary = trigger.diary
+            if diary is None:
+                continue
+            sets = diary.sets if diary.sets is not None else trigger.sets
+            assert sets is not None, "checked when the knowledge base is loaded"
+            found.append(
+                RedFlagQuestion(diary.id, diary.text, trigger.id, record.id, record.urgency, sets)
+            )
+    return tuple(found)
 
 
-def check_red_flag_ids(ids: Iterable[str]) -> tuple[str, ...]:
+def questions_by_id(kb: KnowledgeBase) -> dict[str, RedFlagQuestion]:
+    """The diary questions by the id entries store."""
+    return {q.id: q for q in red_flag_questions(kb)}
+
+
+def check_red_flag_ids(ids: Iterable[str], kb: KnowledgeBase) -> tuple[str, ...]:
     """The ids, de-duplicated in order; an unknown id is an InputError naming the choices."""
-    return _checked(ids, tuple(QUESTIONS_BY_ID), field="red_flags", noun="question")
+    return _checked(ids, tuple(questions_by_id(kb)), field="red_flags", noun="question")
 
 
 def check_locations(locations: Iterable[str]) -> tuple[str, ...]:
@@ -144,28 +85,58 @@ def _checked(
     return tuple(seen)
 
 
-def apply_red_flag_answers(case: Mapping[str, Any], ids: Iterable[str]) -> dict[str, Any]:
-    """A copy of the case-file mapping with each new red-flag answer set on it."""
+def apply_red_flag_answers(
+    case: Mapping[str, Any], ids: Iterable[str], kb: KnowledgeBase
+) -> dict[str, Any]:
+    """A copy of the case-file mapping with each new red-flag answer's `sets` on it."""
     updated: dict[str, Any] = copy.deepcopy(dict(case))
-    for flag_id in check_red_flag_ids(ids):
-        question = QUESTIONS_BY_ID[flag_id]
-        section = dict(updated.get(question.section) or {})
-        if question.field == "leg_weakness" and section.get("leg_weakness") == "both_legs":
-            continue  # both legs is already the more serious answer
-        section[question.field] = question.value
-        updated[question.section] = section
+    by_id = questions_by_id(kb)
+    for flag_id in check_red_flag_ids(ids, kb):
+        for dotted, value in by_id[flag_id].sets.items():
+            section_name, field_name = dotted.split(".", 1)
+            section = dict(updated.get(section_name) or {})
+            if field_name == "leg_weakness" and section.get("leg_weakness") == "both_legs":
+                continue  # both legs is already the more serious answer
+            section[field_name] = list(value) if isinstance(value, tuple) else value
+            updated[section_name] = section
     return updated
 
 
-def fallback_urgency(ids: Iterable[str]) -> str | None:
-    """The highest urgency the questions name, for use only when triage cannot run.
+def apply_diary_locations(case: Mapping[str, Any], locations: Iterable[str]) -> dict[str, Any]:
+    """The case with the diary's pain places added; a leg newly affected marks leg symptoms new.
+
+    A side of the body whose leg the case did not have (pain or numbness) is new since the
+    assessment, so `neuro.leg_symptoms_new` is set and the real triage reads both legs as new.
+
+    References: girft-cauda-equina, bass-sbns-2018
+    """
+    updated: dict[str, Any] = copy.deepcopy(dict(case))
+    pain = dict(updated.get("pain") or {})
+    neuro = dict(updated.get("neuro") or {})
+    before = [*pain.get("locations", ()), *neuro.get("numbness_or_tingling", ())]
+    added = [loc for loc in case_locations(locations) if loc not in pain.get("locations", ())]
+    if not added:
+        return updated
+    pain["locations"] = [*pain.get("locations", ()), *added]
+    updated["pain"] = pain
+    old_sides = {side for side, legs in _SIDES.items() if set(legs) & set(before)}
+    new_sides = {side for side, legs in _SIDES.items() if set(legs) & set(added)}
+    if new_sides - old_sides:
+        neuro["leg_symptoms_new"] = True
+        updated["neuro"] = neuro
+    return updated
+
+
+def fallback_urgency(ids: Iterable[str], kb: KnowledgeBase) -> str | None:
+    """The highest urgency of the red flags the questions feed, when triage cannot run.
 
     References: nice-ng59, girft-cauda-equina
     """
-    levels = [QUESTIONS_BY_ID[i].fallback_urgency for i in check_red_flag_ids(ids)]
+    by_id = questions_by_id(kb)
+    levels = [by_id[i].urgency for i in check_red_flag_ids(ids, kb)]
     if not levels:
         return None
-    return "emergency" if "emergency" in levels else "urgent"
+    return max(levels, key=lambda u: urgency_table.level(kb, u).rank)
 
 
 def case_locations(locations: Iterable[str]) -> tuple[str, ...]:

@@ -46,6 +46,7 @@ def escalation_dict(escalation: Escalation | None) -> dict[str, Any] | None:
         "reason": escalation.reason,
         "text": escalation.text,
         "action": escalation.action,
+        "label": escalation.label,
         "sources": list(escalation.sources),
     }
 

@@ -81,8 +81,13 @@ def report_context(data: ReportData, kb: KnowledgeBase) -> dict[str, Any]:
         [(d, m) for d, m in data.summary.rolling if start <= d <= data.generated_on],
         dict(distance),
     )
+    from backstride.assess.triage import safety_net_lists
+    from backstride.report.plan_view import safety_net_view
+
+    leading = data.escalations[0].urgency if data.escalations else None
     return {
         "data": data,
+        "safety_net": None if leading == "emergency" else safety_net_view(safety_net_lists(kb), kb),
         "purpose": INTENDED_PURPOSE,
         "assessments": [_assessment_row(a) for a in data.assessments],
         "training": weekly_training(data.runs, end=data.generated_on),
@@ -140,6 +145,7 @@ def _sources(data: ReportData, kb: KnowledgeBase) -> list[dict[str, Any]]:
             ids.extend(reason.get("sources") or [])
     for escalation in data.escalations:
         ids.extend(escalation.sources)
+    ids += ["girft-cauda-equina", "nice-cks-sciatica", "nhs-cauda-equina"]
     for check in data.run_checks[-1:]:
         ids.extend(check.sources)
     out = []

@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import Plan
-from backstride.report.plan_view import STATUS_WORDS, URGENCY_WORDS, phase_words, plan_view
+from backstride.report.plan_view import STATUS_WORDS, phase_words, plan_view
 
 PLAN_STATUS_WORDS = {
     "self_care": "Self-care plan",
@@ -92,7 +92,6 @@ def plan_html(
         view=plan_view(plan, kb, today=today),
         css=stylesheet(),
         clinician_first=clinician_first,
-        urgency_words=URGENCY_WORDS,
         phase_words=phase_words(kb),
         status_words=PLAN_STATUS_WORDS,
         status_words_t=STATUS_WORDS,

@@ -7,16 +7,20 @@ from datetime import UTC, datetime, time, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import Day, Plan
+from backstride.report.plan_view import safety_net_text
 
 PRODID = "-//backstride//personal plan//EN"
 
 
-def plan_ics(plan: Plan, *, reminder: bool = False) -> bytes:
+def plan_ics(plan: Plan, kb: KnowledgeBase, *, reminder: bool = False) -> bytes:
     """An iCalendar document with one event per scheduled session (rest days are left free).
 
-    UIDs and DTSTAMP derive from the plan itself, so the same plan gives identical bytes.
+    Every event's description ends with the safety net. UIDs and DTSTAMP derive from the
+    plan itself, so the same plan gives identical bytes.
     """
+    net = safety_net_text(plan.safety_net, kb)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -27,7 +31,7 @@ def plan_ics(plan: Plan, *, reminder: bool = False) -> bytes:
     for day in plan.days:
         if day.kind == "rest":
             continue
-        cal.add_component(_event(day, key=key, stamp=stamp, reminder=reminder))
+        cal.add_component(_event(day, key=key, stamp=stamp, reminder=reminder, net=net))
     return bytes(cal.to_ical())
 
 
@@ -36,14 +40,14 @@ def _plan_key(plan: Plan) -> str:
     return hashlib.sha256(plan.to_json().encode()).hexdigest()[:16]
 
 
-def _event(day: Day, *, key: str, stamp: datetime, reminder: bool) -> Event:
+def _event(day: Day, *, key: str, stamp: datetime, reminder: bool, net: str) -> Event:
     event = Event()
     event.add("uid", f"{day.on:%Y%m%d}-{key}@backstride")
     event.add("dtstamp", stamp)
     event.add("dtstart", day.on)
     event.add("dtend", day.on + timedelta(days=1))
     event.add("summary", f"Back plan: {day.title}")
-    event.add("description", describe(day))
+    event.add("description", describe(day) + (f"\n\n{net}" if net else ""))
     event.add("transp", "TRANSPARENT")
     if reminder:
         alarm = Alarm()

@@ -8,7 +8,6 @@ from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import PhaseBlock, Plan, PlanItem
 from backstride.report.plan_view import (
     STATUS_WORDS,
-    URGENCY_WORDS,
     PlanView,
     day_summary,
     plan_view,
@@ -19,7 +18,7 @@ from backstride.report.plan_view import (
 def plan_markdown(plan: Plan, kb: KnowledgeBase, *, today: date | None = None) -> str:
     """The whole plan as a Markdown document."""
     view = plan_view(plan, kb, today=today)
-    parts = [_header(view), _items("First", plan.top)]
+    parts = [_header(view), _items("First", plan.top), _safety_net(view)]
     if plan.status != "no_self_care":
         parts += [
             _assessment(view),
@@ -39,9 +38,22 @@ def _header(view: PlanView) -> str:
     return (
         f"# Your back and running plan\n\n"
         f"- Start: {plan.start.isoformat()} ({plan.weeks} weeks)\n"
-        f"- Assessment: {URGENCY_WORDS[plan.assessment.urgency]}\n"
+        f"- Assessment: {plan.urgency_heading}\n"
         f"- Knowledge base: version {plan.kb_version}, digest {plan.kb_digest[:12]}\n"
     )
+
+
+def _safety_net(view: PlanView) -> str:
+    net = view.safety_net
+    if net is None:
+        return ""
+    lines = [f"## {net.title}\n", f"{net.intro}\n"]
+    for part in net.lists:
+        lines.append(f"**{part.heading}:**\n")
+        lines += [f"- {item}" for item in part.items]
+        lines.append("")
+    lines.append(f"Sources: [{', '.join(net.sources)}]")
+    return "\n".join(lines) + "\n"
 
 
 def _cite(item: PlanItem) -> str:

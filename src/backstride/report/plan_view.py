@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from backstride.assess.result import SafetyNetList
 from backstride.knowledge.model import KnowledgeBase, Source
 from backstride.knowledge.plan_texts import PlanPhase
+from backstride.knowledge.rules import SafetyText
 from backstride.plan.model import Day, Plan, Prescription
 
 STATUS_WORDS = {
@@ -15,12 +17,6 @@ STATUS_WORDS = {
     "clinician_only": "Only with a clinician",
     "insufficient_evidence": "Not enough evidence",
     "not_recommended": "Not recommended",
-}
-URGENCY_WORDS = {
-    "emergency": "Emergency: go to an emergency department now",
-    "urgent": "Urgent: see a doctor today",
-    "soon": "Soon: book a GP or physiotherapist within 1–2 weeks",
-    "self_care": "Self-care",
 }
 
 
@@ -82,6 +78,7 @@ class PlanView:
     exercises: tuple[Prescription, ...]  # each exercise once, at its first prescription
     sources: tuple[Source, ...]  # every source the plan cites, in first-cited order
     current_phase: str | None
+    safety_net: SafetyNetView | None = None
 
 
 def plan_view(plan: Plan, kb: KnowledgeBase, *, today: date | None = None) -> PlanView:
@@ -98,6 +95,7 @@ def plan_view(plan: Plan, kb: KnowledgeBase, *, today: date | None = None) -> Pl
         exercises=tuple(seen.values()),
         sources=tuple(kb.sources[s] for s in cited_sources(plan) if s in kb.sources),
         current_phase=current.title if current else None,
+        safety_net=safety_net_view(plan.safety_net, kb),
     )
 
 
@@ -109,6 +107,7 @@ def phase_words(kb: KnowledgeBase) -> dict[str, str]:
 def cited_sources(plan: Plan) -> tuple[str, ...]:
     """Every source id the plan cites, in order of first citation."""
     ids: list[str] = [s for item in plan.all_items() for s in item.sources]
+    ids += [s for part in plan.safety_net for s in part.sources]
     if plan.decision is not None:
         ids += plan.decision.sources
     for day in plan.days:
@@ -130,3 +129,35 @@ def day_summary(day: Day) -> str:
     if day.exercises:
         return ", ".join(f"{p.name} {p.dose_text}" for p in day.exercises)
     return day.activity or day.title
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyNetView:
+    """The safety net as every renderer shows it: a title, a line, and the two lists."""
+
+    title: str
+    intro: str
+    lists: tuple[SafetyNetList, ...]
+    sources: tuple[str, ...]
+
+
+def safety_net_view(lists: tuple[SafetyNetList, ...], kb: KnowledgeBase) -> SafetyNetView | None:
+    """The safety net with its title from the knowledge base; None when there is none."""
+    if not lists:
+        return None
+    note = kb.one(SafetyText, "safety.net_title")
+    sources = tuple(dict.fromkeys(s for part in lists for s in part.sources))
+    return SafetyNetView(note.title, note.text, lists, sources)
+
+
+def safety_net_text(lists: tuple[SafetyNetList, ...], kb: KnowledgeBase) -> str:
+    """The safety net as plain text lines (terminal, calendar descriptions, plain text)."""
+    view = safety_net_view(lists, kb)
+    if view is None:
+        return ""
+    lines = [f"{view.title}. {view.intro}"]
+    for part in view.lists:
+        lines.append(f"{part.heading}:")
+        lines += [f"- {item}" for item in part.items]
+    lines.append(f"[{', '.join(view.sources)}]")
+    return "\n".join(lines)

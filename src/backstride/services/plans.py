@@ -10,6 +10,8 @@ from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from backstride.assess.intake import Case
+from backstride.assess.result import AssessmentResult, urgency_rank
 from backstride.config import Settings
 from backstride.domain.diary import DiaryEntry
 from backstride.domain.finding import Finding, FindingId, Severity
@@ -80,10 +82,13 @@ def make_plan(
     findings_file: str | None = None,
     use_store: bool = False,
     now: datetime | None = None,
+    lead_with_store: bool = False,
 ) -> PlanOutcome:
     """Assess the case and build its plan; stored findings and diary only when asked.
 
     With `use_store`, the plan is also kept in the store (the clinician report shows its phase).
+    With `lead_with_store` (or `use_store`), a warning sign from the stored diary or a stored
+    re-check leads the plan until a clinician's review is recorded.
     """
     if not 1 <= weeks <= MAX_WEEKS:
         raise InputError(f"--weeks: expected a whole number of weeks 1–{MAX_WEEKS}, got {weeks}")
@@ -91,15 +96,53 @@ def make_plan(
     kb = knowledge_base()
     findings = read_findings(findings_file) if findings_file else []
     diary: list[DiaryEntry] = []
+    reviewed_at: datetime | None = None
     if use_store:
         stored_findings, diary = _from_store(settings, today=today)
         findings += stored_findings
+    elif lead_with_store:
+        from backstride.services.tracking import list_entries
+
+        diary = [s.entry for s in list_entries(settings)]
+    if use_store or lead_with_store:
+        reviewed_at, standing = _store_standing(settings)
+        if standing is not None and urgency_rank(standing[1].urgency) > urgency_rank(
+            result.urgency
+        ):
+            case, result = standing
     plan = build_plan(result, case, findings, diary, today, kb, weeks=weeks, start=start,
-                      shoe_inspection_km=settings.shoe_inspection_km)  # fmt: skip
+                      shoe_inspection_km=settings.shoe_inspection_km,
+                      reviewed_at=reviewed_at)  # fmt: skip
     outcome = PlanOutcome(plan, kb, today)
     if use_store:
         record(outcome, settings, now=now or datetime.now(UTC))
     return outcome
+
+
+def _store_standing(
+    settings: Settings,
+) -> tuple[datetime | None, tuple[Case, AssessmentResult] | None]:
+    """The latest review (as naive local time) and a stored check that leads until reviewed.
+
+    A stored check (a re-check) that found an urgent or emergency warning sign after the
+    latest clinician review leads the plan, whatever case file the plan is built from.
+    """
+    from backstride.assess.triage import assess
+    from backstride.services.store import local_runner, store_session
+    from backstride.services.tracking import _check_standing, _stored_case, reviewed_since
+    from backstride.storage import tracking as repo
+
+    kb = knowledge_base()
+    with store_session(settings) as session:
+        runner = local_runner(session)
+        reviewed = reviewed_since(session, runner.id)
+        assessments = repo.list_assessments(session, runner_id=runner.id)
+    local = None if reviewed is None else reviewed.astimezone().replace(tzinfo=None)
+    latest = assessments[-1] if assessments else None
+    stored = _stored_case(latest)
+    if stored is None or _check_standing(latest, reviewed, kb) is None:
+        return local, None
+    return local, (stored, assess(stored, kb))
 
 
 def read_findings(path_text: str) -> list[Finding]:
@@ -171,5 +214,5 @@ def render(outcome: PlanOutcome, fmt: PlanFormat, *, reminders: bool = False) ->
     if fmt == "ics":
         from backstride.report.ics import plan_ics
 
-        return plan_ics(plan, reminder=reminders)
+        return plan_ics(plan, kb, reminder=reminders)
     raise InputError(f"--format: expected text, json, md, html, pdf or ics, got {fmt}")

@@ -88,8 +88,8 @@ def update_diary_entry(
         form = tracking.parse_diary_form(merged)
         entry = tracking._entry_from(form, now=now, run_keys=old.run_keys)
         _copy_entry(row, entry)
-        added = tuple(f for f in entry.new_red_flags if f not in old.new_red_flags)
-        escalation = tracking._red_flag_escalation(session, runner_id, added) if added else None
+        session.flush()
+        escalation = tracking.standing_escalation(session, runner_id)
     return entry_json(entry_id, entry), escalation
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -30,12 +30,7 @@ from backstride.progress.association import (
 from backstride.progress.change import change_rule, summarise_progress
 from backstride.progress.escalation import Escalation, escalations, red_flag_escalation
 from backstride.progress.monitoring import check_runs, monitoring_rule, recent_runs, week_verdict
-from backstride.progress.questions import (
-    apply_red_flag_answers,
-    check_locations,
-    check_red_flag_ids,
-    fallback_urgency,
-)
+from backstride.progress.questions import check_locations, check_red_flag_ids
 from backstride.progress.status import ProgressStatus
 from backstride.services.store import local_runner, store_session
 from backstride.storage import tracking as repo
@@ -84,7 +79,7 @@ def parse_diary_form(values: dict[str, Any]) -> DiaryForm:
         where = ".".join(str(p) for p in first["loc"]) or "entry"
         raise InputError(f"diary {where}: {first['msg']} (got {first.get('input')!r})") from exc
     check_locations(form.locations)
-    check_red_flag_ids(form.red_flags)
+    check_red_flag_ids(form.red_flags, kb_load.load_knowledge_base())
     if form.rmdq_items is not None and len(set(form.rmdq_items)) != len(form.rmdq_items):
         raise InputError("diary rmdq: each statement number 1-24 may appear once")
     return form
@@ -135,9 +130,7 @@ def add_diary_entry(settings: Settings, form: DiaryForm, *, now: datetime) -> Di
             repo.add_rmdq(
                 session, runner_id=runner.id, on=form.on, items=form.rmdq_items, created_at=now
             )
-        escalation = None
-        if entry.new_red_flags:
-            escalation = _red_flag_escalation(session, runner.id, entry.new_red_flags)
+        escalation = standing_escalation(session, runner.id)
     return DiaryOutcome(entry_id, entry, escalation)
 
 
@@ -189,8 +182,8 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
         rule=rules,
         **thresholds,
     )
-    flags = _new_red_flags(entries, assessments[-1] if assessments else None)
-    urgency = _retriage(assessments[-1] if assessments else None, flags) if flags else None
+    standing = _standing(session, runner.id, stored_entries=entries, assessments=assessments)
+    flags = standing.flag_ids
     runs = tuple(_run_loads(session, runner.id))
     rule = monitoring_rule(kb)
     leg_at_start = _leg_symptoms_at_start(assessments[-1] if assessments else None)
@@ -202,13 +195,14 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
         summary=summary,
         escalations=escalations(
             summary,
-            retriage_urgency=urgency,
-            new_red_flags=flags,
+            retriage_urgency=standing.urgency,
+            new_red_flags=standing.signs,
             self_care_days=_self_care_days(first, entries, today),
             pain_days=_pain_days(first, today),
             run_advice=tuple(c.advice for c in recent),
             week_advice=verdict.advice if verdict else None,
             rule=rules,
+            kb=kb,
         ),
         run_checks=run_checks,
         verdict=verdict,
@@ -237,7 +231,7 @@ def _entry_from(form: DiaryForm, *, now: datetime, run_keys: tuple[str, ...]) ->
         stiffness=form.stiffness,
         locations=check_locations(form.locations),
         leg_symptoms=form.leg_symptoms,
-        new_red_flags=check_red_flag_ids(form.red_flags),
+        new_red_flags=check_red_flag_ids(form.red_flags, kb_load.load_knowledge_base()),
         exercises_done=tuple(x.strip() for x in form.exercises_done if x.strip()),
         sleep_hours=form.sleep_hours,
         rmdq_score=None if form.rmdq_items is None else len(form.rmdq_items),
@@ -246,41 +240,107 @@ def _entry_from(form: DiaryForm, *, now: datetime, run_keys: tuple[str, ...]) ->
     )
 
 
-def _red_flag_escalation(
-    session: Session, runner_id: int, flags: tuple[str, ...]
-) -> Escalation | None:
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A warning sign that leads every output until a clinician's review is recorded."""
+
+    urgency: str | None
+    signs: tuple[str, ...]  # in plain words
+    flag_ids: tuple[str, ...]  # the diary's red-flag question ids among them
+    since: datetime | None
+
+
+NO_STANDING = Standing(None, (), (), None)
+
+
+def standing_escalation(session: Session, runner_id: int) -> Escalation | None:
+    """The standing red-flag escalation for this runner now, or None."""
+    stored = repo.list_diary_entries(session, runner_id=runner_id)
     assessments = repo.list_assessments(session, runner_id=runner_id)
-    return red_flag_escalation(_retriage(assessments[-1] if assessments else None, flags), flags)
+    standing = _standing(
+        session, runner_id, stored_entries=[s.entry for s in stored], assessments=assessments
+    )
+    return red_flag_escalation(standing.urgency, standing.signs, kb_load.load_knowledge_base())
 
 
-def _retriage(latest: repo.StoredAssessment | None, flags: tuple[str, ...]) -> str | None:
-    """Urgency of the latest case with the new answers set, by the real triage.
+def _standing(
+    session: Session,
+    runner_id: int,
+    *,
+    stored_entries: Sequence[DiaryEntry],
+    assessments: Sequence[repo.StoredAssessment],
+) -> Standing:
+    """The latest check's own red flag, or the diary's re-triage, since the latest review.
 
-    Without a stored assessment there is no case to re-run (age is required), so the
-    questions' own conservative urgency stands in.
+    The diary's red-flag answers and where it hurts are applied to the latest check's case
+    and the real triage runs again (the screen alone on the diary when no check is stored).
+
+    References: nice-ng59, girft-cauda-equina
     """
-    from backstride.assess.triage import assess
+    from backstride.plan.retriage import counted_entries, retriage
 
+    kb = kb_load.load_knowledge_base()
+    reviewed_at = reviewed_since(session, runner_id)
+    latest = assessments[-1] if assessments else None
+    own = _check_standing(latest, reviewed_at, kb)
+    if own is not None:
+        return own
+    assessed_at = None if latest is None else latest.created_at.replace(tzinfo=None)
+    counted = counted_entries(
+        stored_entries,
+        assessed_at=assessed_at,
+        reviewed_at=None if reviewed_at is None else _local_naive(reviewed_at),
+    )
+    raised = retriage(
+        _stored_case(latest), [] if latest is None else latest.result.get("red_flags") or [],
+        counted, kb,
+    )  # fmt: skip
+    if raised is None:
+        return NO_STANDING
+    ids = tuple(dict.fromkeys(i for e in counted for i in e.new_red_flags))
+    return Standing(raised.result.urgency, raised.signs, ids, raised.since)
+
+
+def _check_standing(
+    latest: repo.StoredAssessment | None, reviewed_at: datetime | None, kb: Any
+) -> Standing | None:
+    """A stored check that itself found an urgent or emergency flag after the latest review."""
+    from backstride.knowledge import urgency as urgency_table
+
+    if latest is None or latest.result.get("urgency") not in ("emergency", "urgent"):
+        return None
+    made = repo.utc(latest.created_at)
+    if reviewed_at is not None and reviewed_at >= made:
+        return None
+    flags = [f for f in latest.result.get("red_flags") or [] if isinstance(f, str)]
+    signs = tuple(urgency_table.flag_summary(kb, f) for f in flags)
+    return Standing(str(latest.result["urgency"]), signs, (), made)
+
+
+def reviewed_since(session: Session, runner_id: int) -> datetime | None:
+    """When a clinician last reviewed this runner (tz-aware), or None."""
+    from backstride.storage import reviews
+    from backstride.storage.accounts import user_of_runner
+
+    user = user_of_runner(session, runner_id)
+    if user is None:
+        return None
+    review = reviews.latest_review(session, user_id=user.id)
+    return None if review is None else review.at
+
+
+def _local_naive(moment: datetime) -> datetime:
+    """A tz-aware moment as the naive local time diary entries are stored in."""
+    return moment.astimezone().replace(tzinfo=None)
+
+
+def _stored_case(latest: repo.StoredAssessment | None) -> Case | None:
     if latest is None:
-        return fallback_urgency(flags)
+        return None
     try:
-        case = Case.model_validate(apply_red_flag_answers(latest.case, flags))
-    except ValidationError:  # a case stored by an older version: stay conservative
-        return fallback_urgency(flags)
-    return assess(case, kb_load.load_knowledge_base()).urgency
-
-
-def _new_red_flags(
-    entries: Sequence[DiaryEntry], latest: repo.StoredAssessment | None
-) -> tuple[str, ...]:
-    """Red-flag answers logged after the latest assessment (that one already counted them)."""
-    since = None if latest is None else latest.created_at.replace(tzinfo=None)
-    flags: list[str] = []
-    for entry in entries:
-        if since is not None and entry.at < since - timedelta(days=1):
-            continue
-        flags.extend(f for f in entry.new_red_flags if f not in flags)
-    return tuple(flags)
+        return Case.model_validate(latest.case)
+    except ValidationError:  # a case stored by an older version: the screen runs alone
+        return None
 
 
 def _rmdq_thresholds() -> dict[str, Any]:

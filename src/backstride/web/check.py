@@ -70,7 +70,7 @@ async def plan_page(request: Request, settings: SettingsDep, _user: SignedIn) ->
         content = await render_case_pdf(case_json, settings=settings, today=date.today())
     else:
         outcome = make_plan("-", stdin=io.StringIO(case_json), settings=settings,
-                            today=date.today(), weeks=6)  # fmt: skip
+                            today=date.today(), weeks=6, lead_with_store=True)  # fmt: skip
         body = render(outcome, cast("PlanFormat", fmt))  # checked against DOWNLOADS above
         content = body.encode("utf-8") if isinstance(body, str) else body
     media, filename = DOWNLOADS[fmt]
@@ -127,11 +127,18 @@ def result_page(
     request: Request, templates: Jinja2Templates, result: dict[str, Any], *,
     case_json: str | None, stopped_early: bool = False,
 ) -> Response:  # fmt: skip
+    from backstride.knowledge import urgency as urgency_table
+    from backstride.knowledge.rules import SafetyText
     from backstride.services.assessment import knowledge_base
 
     kb = knowledge_base()
-    cited = sorted({s for reason in result["reasons"] for s in reason["sources"]})
+    net = result.get("safety_net") or {}
+    cited = sorted({s for reason in result["reasons"] for s in reason["sources"]}
+                   | {s for part in net.values() for s in part["sources"]})  # fmt: skip
     sources = [kb.sources[s] for s in cited if s in kb.sources]
     context = {"result": result, "case_json": case_json, "stopped_early": stopped_early,
-               "sources": sources}  # fmt: skip
+               "sources": sources, "label": urgency_table.label(kb, result["urgency"]),
+               "net_text": kb.one(SafetyText, "safety.net_title"),
+               "flag_names": [urgency_table.flag_name(kb, f) for f in result["red_flags"]],
+               }  # fmt: skip
     return templates.TemplateResponse(request, "result.html.j2", context)

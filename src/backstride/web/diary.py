@@ -156,12 +156,14 @@ def _whole(name: str, raw: str) -> int:
 def diary(
     request: Request, templates: Jinja2Templates, *, error: str | None = None, status: int = 200
 ) -> Response:
-    from backstride.progress.questions import DIARY_LOCATIONS, RED_FLAG_QUESTIONS
+    from backstride.knowledge import load_knowledge_base
+    from backstride.progress.questions import DIARY_LOCATIONS, red_flag_questions
     from backstride.services.tracking import list_entries
 
     recent = list_entries(request.app.state.settings)[-14:]
     context = {"entries": list(reversed(recent)), "locations": DIARY_LOCATIONS,
-               "questions": RED_FLAG_QUESTIONS, "today": date.today().isoformat(),
+               "questions": red_flag_questions(load_knowledge_base()),
+               "today": date.today().isoformat(),
                "error": error}  # fmt: skip
     return templates.TemplateResponse(request, "diary.html.j2", context, status_code=status)
 
