@@ -72,6 +72,7 @@ def plan(
         weeks=weeks,
         findings_file=findings,
         use_store=use_store,
+        keep=True,
         now=datetime.now(UTC),
     )
     if fmt == "text":
@@ -82,6 +83,11 @@ def plan(
 
 def _write(payload: str | bytes, out: Path | None) -> None:
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    if out is None and isinstance(payload, bytes) and sys.stdout.isatty():
+        raise InputError(
+            "--format pdf makes a file, not text for the terminal: add --out plan.pdf "
+            "(or send it to a pipe or a file with > plan.pdf)"
+        )
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

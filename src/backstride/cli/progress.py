@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import typer
 
 from backstride.config import load_settings
 from backstride.errors import InputError
+from backstride.progress.change import WINDOW_DAYS, ProgressSummary
 from backstride.progress.status import ProgressStatus, status_dict
 from backstride.services import tracking
 
@@ -45,12 +46,14 @@ def _render(status: ProgressStatus) -> None:
         typer.echo("No diary entries yet. Add one with `backstride diary add`.")
         return
     typer.echo(f"Days logged: {s.days_tracked}")
+    typer.echo(f"Pain at the start: {_num(s.baseline_pain)} ({_baseline_words(status)})")
+    start = status.today - timedelta(days=WINDOW_DAYS - 1)
     typer.echo(
-        f"Pain at baseline: {_num(s.baseline_pain)}  now (7-day mean): {_num(s.current_pain)}"
+        f"Pain now: {_num(s.current_pain)} (the average of the {s.window_entries} diary "
+        f"day(s) from {start} to {status.today})"
     )
     if s.change is not None:
-        mark = "a meaningful improvement" if s.meaningful_improvement else "not yet meaningful"
-        typer.echo(f"Change: {s.change:+.1f} points ({mark}; 2 points or 30 % counts)")
+        typer.echo(f"Change: {s.change:+.1f} points ({_change_words(s)})")
     if s.current_rmdq is not None:
         typer.echo(f"Disability (RMDQ): {s.baseline_rmdq} at first, {s.current_rmdq} now")
     typer.echo(f"Trend: {TREND_WORDS[s.trend]}")
@@ -60,6 +63,26 @@ def _render(status: ProgressStatus) -> None:
         typer.echo(f"Last run ({last.on}): {last.advice.replace('_', ' ')} - {last.reason}")
     for association in status.associations[:3]:
         typer.echo(f"Hypothesis: {association.hypothesis}")
+
+
+def _baseline_words(status: ProgressStatus) -> str:
+    s = status.summary
+    if s.baseline_from == "assessment" and status.assessments:
+        return f"your pain at the check on {status.assessments[0].created_at.date()}"
+    first = s.daily[0].on if s.daily else status.today
+    if s.baseline_from == "first_week":
+        return f"the average of your first diary week, from {first}"
+    return f"your first diary entry, on {first}"
+
+
+def _change_words(s: ProgressSummary) -> str:
+    if s.meaningful_improvement:
+        return "a meaningful improvement: a drop of 2 points or 30 % counts"
+    if s.meaningful_worsening:
+        return "a meaningful worsening: 2 points or more higher"
+    if s.change is not None and s.change < 0:
+        return "better, not yet a meaningful change: a drop of 2 points or 30 % counts"
+    return "not better yet: a drop of 2 points or 30 % counts as meaningful"
 
 
 def _num(value: float | None) -> str:

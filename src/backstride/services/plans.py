@@ -77,11 +77,13 @@ def make_plan(
     weeks: int = 6,
     findings_file: str | None = None,
     use_store: bool = False,
+    keep: bool = False,
     now: datetime | None = None,
 ) -> PlanOutcome:
     """Assess the case and build its plan; stored findings and diary only when asked.
 
-    With `use_store`, the plan is also kept in the store (the clinician report shows its phase).
+    With `keep` (or `use_store`) the plan is also kept in the store: the clinician report
+    shows the plan the runner was last given.
     """
     if not 1 <= weeks <= MAX_WEEKS:
         raise InputError(f"--weeks: expected a whole number of weeks 1–{MAX_WEEKS}, got {weeks}")
@@ -95,7 +97,7 @@ def make_plan(
     plan = build_plan(result, case, findings, diary, today, kb, weeks=weeks, start=start,
                       shoe_inspection_km=settings.shoe_inspection_km)  # fmt: skip
     outcome = PlanOutcome(plan, kb, today)
-    if use_store:
+    if keep or use_store:
         record(outcome, settings, now=now or datetime.now(UTC))
     return outcome
 
