@@ -65,7 +65,7 @@ def test_declining_forget_keeps_data_says_so_and_exits_zero(home: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (("plan",), "Missing option '--input'"),
+        (("plan", "--weeks", "many"), "'many' is not a valid integer"),
         (("no-such-command",), "No such command 'no-such-command'"),
         (("diary", "add", "--pain", "eleven"), "'eleven' is not a valid integer"),
         (("progress", "--no-such-option"), "--no-such-option"),
@@ -83,3 +83,12 @@ def test_every_usage_error_is_one_plain_line_with_exit_code_two(
     assert needle in line
     assert "--help" in line
     assert "Traceback" not in result.stderr
+
+
+def test_a_plan_without_a_case_file_or_a_kept_check_says_what_to_do(home: Path) -> None:
+    result = run_backstride("plan")
+    assert result.code == 2
+    assert result.stderr == (
+        "backstride: error: no check has been kept yet: run `backstride start` "
+        "(or pass --input case.yaml)\n"
+    )

@@ -166,6 +166,11 @@ def _wants_rmdq(answers: Answers) -> bool:
     return answers.get("rmdq.wanted") is True
 
 
+def should_ask(question: Question, answers: Answers, kb: KnowledgeBase) -> bool:
+    """True when the question still has to be asked, given the answers so far."""
+    return question.ask_if is None or question.ask_if(answers)
+
+
 def record(answers: Answers, question: Question, value: Any) -> None:
     """Store one answer (a "yes" to a screening question stores its `sets`)."""
     if question.sets is not None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from backstride.assess.intake import Case
     from backstride.assess.interview import Answers, Question
     from backstride.assess.result import AssessmentResult
 
@@ -48,9 +49,13 @@ def command(source: str | None, fmt: str, save: str | None) -> None:
     _show(result, fmt)
 
 
-def run_interactive() -> None:
-    """Run the interactive questionnaire and show the result for a person."""
-    _interview(fmt="text", save=None)
+def run_interactive() -> tuple[Case | None, AssessmentResult]:
+    """Run the interactive questionnaire and show the result for a person.
+
+    Returns the finished case and its result; the case is None when an emergency answer
+    ended the questionnaire early.
+    """
+    return _interview(fmt="text", save=None)
 
 
 def _show(result: AssessmentResult, fmt: str) -> None:
@@ -60,8 +65,8 @@ def _show(result: AssessmentResult, fmt: str) -> None:
         _render(result)
 
 
-def _interview(*, fmt: str, save: str | None) -> None:
-    from backstride.assess.interview import questions, record, to_case
+def _interview(*, fmt: str, save: str | None) -> tuple[Case | None, AssessmentResult]:
+    from backstride.assess.interview import questions, record, should_ask, to_case
     from backstride.services.assessment import (
         assess_case,
         knowledge_base,
@@ -72,8 +77,9 @@ def _interview(*, fmt: str, save: str | None) -> None:
     answers: Answers = {}
     section = ""
     click.echo("Answer each question; press Enter to skip one marked (optional).\n", err=True)
-    for question in questions(knowledge_base()):
-        if question.ask_if is not None and not question.ask_if(answers):
+    kb = knowledge_base()
+    for question in questions(kb):
+        if not should_ask(question, answers, kb):
             continue
         if question.section != section:
             section = question.section
@@ -85,11 +91,13 @@ def _interview(*, fmt: str, save: str | None) -> None:
             if save:
                 click.echo("Your answers were not saved: the questionnaire ended early.", err=True)
             _show(early, fmt)
-            return
+            return None, early
     case = to_case(answers)
     if save:
         click.echo(f"Saved your answers to {save_case(case, save)}", err=True)
-    _show(assess_case(case), fmt)
+    result = assess_case(case)
+    _show(result, fmt)
+    return case, result
 
 
 def _case_fields(answers: Answers) -> dict[str, Any]:

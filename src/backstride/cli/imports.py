@@ -52,10 +52,10 @@ def _print_text(report: ImportReport) -> None:
     typer.echo(f"duplicates: {report.count('duplicate')}")
     typer.echo(f"failed: {report.count('failed')}")
     for outcome in report.outcomes:
-        typer.echo(_line(outcome))
+        typer.echo(outcome_line(outcome))
 
 
-def _line(outcome: FileOutcome) -> str:
+def outcome_line(outcome: FileOutcome) -> str:
     """One file: what was taken in (day, sport, distance), or why it was skipped."""
     if outcome.status == "failed":
         return f"failed {outcome.label}: {outcome.detail}"

@@ -15,8 +15,8 @@ from rich.text import Text
 
 from backstride.config import load_settings
 from backstride.errors import InputError
-from backstride.plan.model import Plan, PlanItem, Prescription
-from backstride.services import plans
+from backstride.plan.model import Day, Plan, PlanItem, Prescription
+from backstride.services import guided, plans
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -43,7 +43,9 @@ def _date(text: str | None, option: str) -> date | None:
 
 @app.command()
 def plan(
-    source: str = typer.Option(..., "--input", "-i", help="Case file (.yaml/.json, - = stdin)."),
+    source: str = typer.Option(
+        None, "--input", "-i", help="Case file (.yaml/.json, - = stdin); default: your last check."
+    ),
     start: str = typer.Option(None, "--start", help="First day of the plan, YYYY-MM-DD."),
     weeks: int = typer.Option(6, "--weeks", help="Number of weeks to schedule."),
     fmt: str = typer.Option("text", "--format", "-f", help="text, json, md, html, pdf or ics."),
@@ -63,18 +65,19 @@ def plan(
     if fmt not in FORMATS:
         raise InputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
     today = _date(as_of, "--as-of") or date.today()
-    outcome = plans.make_plan(
-        source,
-        stdin=sys.stdin,
-        settings=load_settings(),
-        today=today,
-        start=_date(start, "--start"),
-        weeks=weeks,
-        findings_file=findings,
-        use_store=use_store,
-        keep=True,
-        now=datetime.now(UTC),
-    )
+    if source is None:  # the check kept by `backstride start`, with the stored history
+        if findings:
+            raise InputError("--findings needs --input (your last check uses stored findings)")
+        outcome = guided.plan_from_check(
+            load_settings(), today=today, now=datetime.now(UTC),
+            start=_date(start, "--start"), weeks=weeks,
+        )  # fmt: skip
+    else:
+        outcome = plans.make_plan(
+            source, stdin=sys.stdin, settings=load_settings(), today=today,
+            start=_date(start, "--start"), weeks=weeks, findings_file=findings,
+            use_store=use_store, keep=True, now=datetime.now(UTC),
+        )  # fmt: skip
     if fmt == "text":
         _show(outcome.plan, today, out)
         return
@@ -171,13 +174,13 @@ def _items(title: str, items: tuple[PlanItem, ...]) -> Table:
     return table
 
 
-def _schedule(plan: Plan) -> Table:
-    table = Table(title="Day by day", expand=True)
+def _schedule(plan: Plan, *, days: list[Day] | None = None, title: str = "Day by day") -> Table:
+    table = Table(title=title, expand=True)
     table.add_column("Day", no_wrap=True)
     table.add_column("Phase", ratio=1)
     table.add_column("Session", ratio=4)
     table.add_column("Learn", ratio=1)
-    for day in plan.days:
+    for day in plan.days if days is None else days:
         lines = [day.title]
         if day.run:
             lines.append(day.run.text)
@@ -208,6 +211,24 @@ def _how_to(plan: Plan, today: date) -> Group:
             body.append(f"\nCaution: {p.caution_text}", style="yellow")
         panels.append(Panel(body, title=f"{p.name} · {p.dose_text}", title_align="left"))
     return Group(Text("How to do this week's exercises", style="bold"), *panels)
+
+
+def print_week(console: Console, plan: Plan, today: date) -> None:
+    """The plan as `start` shows it: this week first, then the safety net."""
+    console.print(_header(plan, today))
+    for item in plan.top:
+        console.print(_panel(item))
+    if plan.status == "no_self_care":
+        console.print(Text(plan.disclaimer, style="dim"))
+        return
+    first = max(today, plan.start)
+    week = [d for d in plan.days if first <= d.on < first + WEEK]
+    console.print(_schedule(plan, days=week, title="This week"))
+    console.print(_how_to(plan, today))
+    if plan.personal:
+        titles = "\n".join(f"• {item.title}" for item in plan.personal)
+        console.print(Panel(titles, title="Made for you", title_align="left"))
+    console.print(Panel(plan.disclaimer, title="Safety net", border_style="red"))
 
 
 def _sources(plan: Plan) -> list[str]:

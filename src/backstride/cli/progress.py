@@ -34,10 +34,11 @@ def progress(
     if output == "json":
         typer.echo(json.dumps(status_dict(status), indent=2))
         return
-    _render(status)
+    render_summary(status)
 
 
-def _render(status: ProgressStatus) -> None:
+def render_summary(status: ProgressStatus) -> None:
+    """Progress for a person: any escalation first, then the change since the start."""
     for escalation in status.escalations:  # the most urgent first, before anything else
         typer.secho(f"{escalation.urgency.upper()}: {escalation.action}", fg="red", bold=True)
         typer.echo(f"  Why: {escalation.text}  [{', '.join(escalation.sources)}]")

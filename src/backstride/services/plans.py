@@ -10,6 +10,8 @@ from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from backstride.assess.intake import Case
+from backstride.assess.result import AssessmentResult
 from backstride.config import Settings
 from backstride.domain.diary import DiaryEntry
 from backstride.domain.finding import Finding, FindingId, Severity
@@ -85,11 +87,32 @@ def make_plan(
     With `keep` (or `use_store`) the plan is also kept in the store: the clinician report
     shows the plan the runner was last given.
     """
+    case, result = assess_source(source, stdin=stdin)
+    return plan_for_case(
+        case, result, settings=settings, today=today, start=start, weeks=weeks,
+        findings=read_findings(findings_file) if findings_file else [],
+        use_store=use_store, keep=keep, now=now,
+    )  # fmt: skip
+
+
+def plan_for_case(
+    case: Case,
+    result: AssessmentResult,
+    *,
+    settings: Settings,
+    today: date,
+    start: date | None = None,
+    weeks: int = 6,
+    findings: list[Finding] | None = None,
+    use_store: bool = False,
+    keep: bool = False,
+    now: datetime | None = None,
+) -> PlanOutcome:
+    """Build the plan of an assessed case (the stored history too with `use_store`)."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise InputError(f"--weeks: expected a whole number of weeks 1–{MAX_WEEKS}, got {weeks}")
-    case, result = assess_source(source, stdin=stdin)
     kb = knowledge_base()
-    findings = read_findings(findings_file) if findings_file else []
+    findings = list(findings or [])
     diary: list[DiaryEntry] = []
     if use_store:
         stored_findings, diary = _from_store(settings, today=today)
