@@ -84,8 +84,8 @@ def test_terminal_output_puts_the_action_first_then_why_sources_and_purpose(home
     first_lines = "\n".join(out.splitlines()[:3])
     assert "URGENT" in first_lines
     assert "See a doctor today" in first_lines
-    assert out.index("See a doctor today") < out.index("Why") < out.index("Sources")
-    assert "[nice-ng59]" in out
+    assert out.index("See a doctor today") < out.index("What we found") < out.index("Sources")
+    assert "National Institute for Health and Care Excellence" in out
     assert " ".join(INTENDED_PURPOSE.split()[:8]) in " ".join(out.split())
 
 

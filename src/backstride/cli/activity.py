@@ -46,7 +46,23 @@ def summary(
         typer.echo(json.dumps(result, indent=2))
         return
     for key, value in result.items():
-        typer.echo(f"{key}: {'-' if value is None else value}")
+        label, unit = FIELD_WORDS.get(key, (key.replace("_", " "), ""))
+        shown = "-" if value is None else f"{value}{unit}"
+        typer.echo(f"{label}: {'yes' if value is True else 'no' if value is False else shown}")
+
+
+#: The summary's JSON keys (ids, units in names) as a person reads them.
+FIELD_WORDS = {
+    "sport": ("Sport", ""),
+    "start_time": ("Start", ""),
+    "duration_s": ("Duration", " s"),
+    "distance_m": ("Distance", " m"),
+    "records": ("Samples", ""),
+    "avg_hr_bpm": ("Average heart rate", " bpm"),
+    "avg_cadence_spm": ("Average cadence", " steps/min"),
+    "avg_speed_mps": ("Average speed", " m/s"),
+    "has_running_dynamics": ("Running dynamics recorded", ""),
+}
 
 
 @app.command("list")

@@ -36,36 +36,39 @@ TITLES = {
     show_default=True, help="text for a person, json for programs.",
 )  # fmt: skip
 @click.option("--save", "save", help="Save the answers as a case file (.yaml or .json).")
-def command(source: str | None, fmt: str, save: str | None) -> None:
+@click.option("--sources", "all_sources", is_flag=True, help="List every source behind the result.")
+def command(source: str | None, fmt: str, save: str | None, all_sources: bool) -> None:
     """Screen for danger signs and assess your back pain (interactive without --input)."""
     if source is None:
-        _interview(fmt=fmt, save=save)
+        _interview(fmt=fmt, save=save, all_sources=all_sources)
         return
     from backstride.services.assessment import assess_source, save_case
 
     case, result = assess_source(source, stdin=sys.stdin)
     if save:
         save_case(case, save)
-    _show(result, fmt)
+    _show(result, fmt, all_sources=all_sources)
 
 
-def run_interactive() -> tuple[Case | None, AssessmentResult]:
+def run_interactive(*, all_sources: bool = False) -> tuple[Case | None, AssessmentResult]:
     """Run the interactive questionnaire and show the result for a person.
 
     Returns the finished case and its result; the case is None when an emergency answer
     ended the questionnaire early.
     """
-    return _interview(fmt="text", save=None)
+    return _interview(fmt="text", save=None, all_sources=all_sources)
 
 
-def _show(result: AssessmentResult, fmt: str) -> None:
+def _show(result: AssessmentResult, fmt: str, *, all_sources: bool = False) -> None:
     if fmt == "json":
         sys.stdout.write(result.to_json())
     else:
-        _render(result)
+        _render(result, all_sources=all_sources)
 
 
-def _interview(*, fmt: str, save: str | None) -> tuple[Case | None, AssessmentResult]:
+def _interview(
+    *, fmt: str, save: str | None, all_sources: bool = False
+) -> tuple[Case | None, AssessmentResult]:
     from backstride.assess.interview import questions, record, should_ask, to_case
     from backstride.services.assessment import (
         assess_case,
@@ -90,13 +93,13 @@ def _interview(*, fmt: str, save: str | None) -> tuple[Case | None, AssessmentRe
             click.echo("\nStopping here: one of your answers needs emergency care.\n", err=True)
             if save:
                 click.echo("Your answers were not saved: the questionnaire ended early.", err=True)
-            _show(early, fmt)
+            _show(early, fmt, all_sources=all_sources)
             return None, early
     case = to_case(answers)
     if save:
         click.echo(f"Saved your answers to {save_case(case, save)}", err=True)
     result = assess_case(case)
-    _show(result, fmt)
+    _show(result, fmt, all_sources=all_sources)
     return case, result
 
 
@@ -169,58 +172,74 @@ def _pick(choices: tuple[str, ...], raw: str) -> str | None:
     return raw if raw in choices else None
 
 
-def _render(result: AssessmentResult) -> None:
+def _render(result: AssessmentResult, *, all_sources: bool = False) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.panel import Panel
 
     from backstride import INTENDED_PURPOSE
+    from backstride.report.plain import key_sources, more_sources_line
+    from backstride.report.plan_view import source_line
     from backstride.services.assessment import knowledge_base
 
+    kb = knowledge_base()
     console = Console(highlight=False)
     style = {"emergency": "bold red", "urgent": "bold yellow"}.get(result.urgency, "bold green")
     console.print(Panel(result.action, title=TITLES[result.urgency], border_style=style))
-    console.print("[bold]Why[/bold]")
-    for line in _findings(result):
+    console.print("[bold]What we found[/bold]")
+    for line in _findings(result, kb):
         console.print(f"  {escape(line)}")
     console.print("  [dim]Because:[/dim]")
     for reason in result.reasons:
-        console.print(f"  • {escape(reason.text)} [dim]({escape(reason.rule)})[/dim]")
+        console.print(f"  • {escape(reason.text)}")
+    shown, more = key_sources(kb, _urgency_sources(result, kb), all_sources=all_sources)
     console.print("\n[bold]Sources[/bold]")
-    sources = knowledge_base().sources
-    for source_id in dict.fromkeys(s for r in result.reasons for s in r.sources):
-        source = sources.get(source_id)
-        title = _citation(source) if source else ""
-        console.print(f"  [{source_id}] {title}", markup=False)
+    for source in shown:
+        console.print(f"  {source_line(source)}", markup=False)
+    if more:
+        console.print(f"  [dim]{more_sources_line(more)}[/dim]")
     console.print(f"\n[dim]{INTENDED_PURPOSE}[/dim]")
     console.print(f"[dim]Knowledge base {result.kb_version} ({result.kb_digest[:12]}).[/dim]")
 
 
-def _citation(source: Any) -> str:
-    authors = str(source.authors).rstrip(".")
-    return f"{authors}. {source.title}. {source.venue}, {source.year}."
+def _urgency_sources(result: AssessmentResult, kb: Any) -> list[str]:
+    """The sources behind the result's urgency first, then those behind each reason."""
+    from backstride.knowledge.rules import TriageRule
+
+    level = [r for r in kb.of(TriageRule) if r.reason is None and r.urgency == result.urgency]
+    first = [s for r in level for s in r.sources]
+    return [*first, *(s for r in result.reasons for s in r.sources)]
 
 
-def _findings(result: AssessmentResult) -> list[str]:
+def _findings(result: AssessmentResult, kb: Any) -> list[str]:
+    from backstride.report.plain import (
+        duration_words,
+        pattern_names,
+        red_flag_names,
+        referral_texts,
+        weak_flag_texts,
+    )
+
     lines = []
     if result.red_flags:
-        lines.append("Warning signs: " + ", ".join(f.replace("_", " ") for f in result.red_flags))
-    if result.referral_reasons:
-        reasons = ", ".join(r.replace("_", " ") for r in result.referral_reasons)
-        lines.append(f"Reasons to see a clinician: {reasons}")
+        lines.append("Warning signs: " + "; ".join(red_flag_names(kb, result.red_flags)))
+    lines += [
+        f"Reason to see a clinician: {t}" for t in referral_texts(kb, result.referral_reasons)
+    ]
     if result.patterns:
-        likely = ", then ".join(p for p in result.patterns)
-        lines.append(f"Most likely pattern (not a diagnosis): {likely}")
+        likely = ", then ".join(pattern_names(kb, result.patterns))
+        lines.append(f"Most likely (not a diagnosis): {likely}")
     if result.duration:
-        lines.append(f"Duration: {result.duration}")
+        lines.append(f"How long: {duration_words(kb, result.duration)}")
     if result.start_back:
         sb = result.start_back
         lines.append(
-            f"STarT Back: {sb.risk} risk (total {sb.total}/9, psychosocial {sb.psychosocial}/5)"
+            f"STarT Back: {sb.risk} risk of the pain lasting (total {sb.total}/9, "
+            f"worry and mood {sb.psychosocial}/5)"
         )
     if result.rmdq_score is not None:
         lines.append(f"Roland-Morris disability score: {result.rmdq_score}/24")
     if result.weak_flags:
-        weak = ", ".join(w.rsplit(".", 1)[-1].replace("_", " ") for w in result.weak_flags)
+        weak = "; ".join(weak_flag_texts(kb, result.weak_flags))
         lines.append(f"Noted (not warning signs on their own): {weak}")
     return lines or ["No warning signs."]

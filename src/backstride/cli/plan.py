@@ -15,7 +15,11 @@ from rich.text import Text
 
 from backstride.config import load_settings
 from backstride.errors import InputError
+from backstride.knowledge.labels import plain
+from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import Day, Plan, PlanItem, Prescription
+from backstride.report.plain import caution_words, key_sources, more_sources_line
+from backstride.report.plan_view import STATUS_WORDS, source_line
 from backstride.services import guided, plans
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -60,6 +64,9 @@ def plan(
         None, "--as-of", help="Judge progress as of this day (default today)."
     ),
     reminders: bool = typer.Option(False, "--reminders", help="ICS: add a reminder alarm."),
+    all_sources: bool = typer.Option(
+        False, "--sources", help="List every source (by default the three that matter most)."
+    ),
 ) -> None:
     """Build your personal relief, exercise and return-to-run plan."""
     if fmt not in FORMATS:
@@ -79,9 +86,12 @@ def plan(
             use_store=use_store, keep=True, now=datetime.now(UTC),
         )  # fmt: skip
     if fmt == "text":
-        _show(outcome.plan, today, out)
+        _show(outcome, today, out, all_sources=all_sources)
         return
-    _write(plans.render(outcome, cast(plans.PlanFormat, fmt), reminders=reminders), out)
+    payload = plans.render(
+        outcome, cast(plans.PlanFormat, fmt), reminders=reminders, all_sources=all_sources
+    )
+    _write(payload, out)
 
 
 def _write(payload: str | bytes, out: Path | None) -> None:
@@ -102,19 +112,21 @@ def _write(payload: str | bytes, out: Path | None) -> None:
     typer.echo(f"wrote {out}", err=True)
 
 
-def _show(plan: Plan, today: date, out: Path | None) -> None:
+def _show(outcome: plans.PlanOutcome, today: date, out: Path | None, *, all_sources: bool) -> None:
     if out is None:
-        _print(Console(highlight=False), plan, today)
+        _print(Console(highlight=False), outcome, today, all_sources=all_sources)
         return
     try:
         with out.open("w", encoding="utf-8") as handle:
-            _print(Console(file=handle, highlight=False, width=100), plan, today)
+            console = Console(file=handle, highlight=False, width=100)
+            _print(console, outcome, today, all_sources=all_sources)
     except OSError as exc:
         raise InputError(f"--out: cannot write {out}: {exc.strerror}") from None
 
 
-def _print(console: Console, plan: Plan, today: date) -> None:
-    console.print(_header(plan, today))
+def _print(console: Console, outcome: plans.PlanOutcome, today: date, *, all_sources: bool) -> None:
+    plan, kb = outcome.plan, outcome.kb
+    console.print(_header(plan, kb, today))
     for item in plan.top:
         console.print(_panel(item))
     if plan.status == "no_self_care":
@@ -126,26 +138,37 @@ def _print(console: Console, plan: Plan, today: date) -> None:
     console.print(_schedule(plan))
     console.print(_how_to(plan, today))
     console.print(_items("Treatment options", plan.treatments))
-    console.print(Text(f"Sources: {', '.join(_sources(plan))}", style="dim"))
+    print_sources(console, kb, _sources(plan), all_sources=all_sources)
     console.print(Text(plan.disclaimer, style="dim"))
 
 
-def _header(plan: Plan, today: date) -> Panel:
+def print_sources(
+    console: Console, kb: KnowledgeBase, cited: list[str], *, all_sources: bool
+) -> None:
+    """The sources that matter most as citations (all of them with --sources)."""
+    shown, more = key_sources(kb, cited, all_sources=all_sources)
+    console.print(Text("Sources", style="bold"))
+    for source in shown:
+        console.print(Text(f"  {source_line(source)}", style="dim"))
+    if more:
+        console.print(Text(more_sources_line(more), style="dim"))
+
+
+def _header(plan: Plan, kb: KnowledgeBase, today: date) -> Panel:
     current = plan.current_phase(today)
     lines = [
-        f"Start {plan.start.isoformat()} · {plan.weeks} weeks · assessment: "
-        f"{plan.assessment.urgency.replace('_', ' ')}",
-        f"Now: {PHASE_WORDS[current.phase] if current else 'no self-care plan'}"
-        + (f" · left out for: {', '.join(plan.cautions)}" if plan.cautions else ""),
-        f"Knowledge base {plan.kb_version} ({plan.kb_digest[:12]})",
+        f"Start {plan.start.isoformat()} · {plan.weeks} weeks · result of your check: "
+        f"{plain(kb, 'urgency', plan.assessment.urgency)}",
+        f"Now: {PHASE_WORDS[current.phase] if current else 'no self-care plan'}",
     ]
+    if plan.cautions:
+        lines.append(f"Some exercises are left out because of: {caution_words(kb, plan.cautions)}")
+    lines.append(f"Knowledge base {plan.kb_version} ({plan.kb_digest[:12]})")
     return Panel("\n".join(lines), title="Your back and running plan", border_style="blue")
 
 
 def _panel(item: PlanItem) -> Panel:
-    body = Text(item.text)
-    body.append(f"\n[{', '.join((*item.records, *item.sources))}]", style="dim")
-    return Panel(body, title=item.title, border_style=STYLE.get(item.kind, "blue"))
+    return Panel(Text(item.text), title=item.title, border_style=STYLE.get(item.kind, "blue"))
 
 
 def _phases(plan: Plan) -> Group:
@@ -156,8 +179,7 @@ def _phases(plan: Plan) -> Group:
         body.append("Move on when: " + " ".join(block.exit) + "\n")
         for item in block.items:
             body.append(f"• {item.title}: ", style="bold")
-            body.append(item.text)
-            body.append(f" [{', '.join((*item.records, *item.sources))}]\n", style="dim")
+            body.append(item.text + "\n")
         title = f"{n}. {block.title}  {block.start:%d %b} – {block.end:%d %b}"
         panels.append(Panel(body, title=title, title_align="left", border_style="green"))
     return Group(*panels)
@@ -168,9 +190,8 @@ def _items(title: str, items: tuple[PlanItem, ...]) -> Table:
     table.add_column("What", style="bold", ratio=1)
     table.add_column("Advice", ratio=3)
     for item in items:
-        cite = f" [{', '.join((*item.records, *item.sources))}]"
-        status = f" ({item.status.replace('_', ' ')})" if item.status else ""
-        table.add_row(item.title + status, Text(item.text) + Text(cite, style="dim"))
+        status = f" ({STATUS_WORDS.get(item.status, item.status)})" if item.status else ""
+        table.add_row(item.title + status, Text(item.text))
     return table
 
 
@@ -213,9 +234,10 @@ def _how_to(plan: Plan, today: date) -> Group:
     return Group(Text("How to do this week's exercises", style="bold"), *panels)
 
 
-def print_week(console: Console, plan: Plan, today: date) -> None:
+def print_week(console: Console, outcome: plans.PlanOutcome, today: date) -> None:
     """The plan as `start` shows it: this week first, then the safety net."""
-    console.print(_header(plan, today))
+    plan = outcome.plan
+    console.print(_header(plan, outcome.kb, today))
     for item in plan.top:
         console.print(_panel(item))
     if plan.status == "no_self_care":

@@ -9,6 +9,8 @@ import typer
 
 from backstride.config import load_settings
 from backstride.errors import InputError
+from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.labels import plain
 from backstride.progress.change import WINDOW_DAYS, ProgressSummary
 from backstride.progress.status import ProgressStatus, status_dict
 from backstride.services import tracking
@@ -41,7 +43,7 @@ def render_summary(status: ProgressStatus) -> None:
     """Progress for a person: any escalation first, then the change since the start."""
     for escalation in status.escalations:  # the most urgent first, before anything else
         typer.secho(f"{escalation.urgency.upper()}: {escalation.action}", fg="red", bold=True)
-        typer.echo(f"  Why: {escalation.text}  [{', '.join(escalation.sources)}]")
+        typer.echo(f"  Why: {escalation.text}")
     s = status.summary
     if s.days_tracked == 0:
         typer.echo("No diary entries yet. Add one with `backstride diary add`.")
@@ -61,7 +63,8 @@ def render_summary(status: ProgressStatus) -> None:
     typer.echo("Recovered (pain 0 and RMDQ 2 or less): " + ("yes" if s.recovered else "not yet"))
     if status.run_checks:
         last = status.run_checks[-1]
-        typer.echo(f"Last run ({last.on}): {last.advice.replace('_', ' ')} - {last.reason}")
+        advice = plain(load_knowledge_base(), "run_advice", last.advice)
+        typer.echo(f"Last run ({last.on}): {advice} - {last.reason}")
     for association in status.associations[:3]:
         typer.echo(f"Hypothesis: {association.hypothesis}")
 

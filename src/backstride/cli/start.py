@@ -53,6 +53,9 @@ def start(
     interactive: bool = typer.Option(
         True, "--interactive/--no-interactive", help="Run the questionnaire after the welcome."
     ),
+    all_sources: bool = typer.Option(
+        False, "--sources", help="List every source (by default the three that matter most)."
+    ),
 ) -> None:
     """Welcome, then the check, your plan and your next step (or a check-in)."""
     typer.echo(WELCOME)
@@ -72,13 +75,13 @@ def start(
     ):
         _check_in(settings)
         return
-    _new_check(settings)
+    _new_check(settings, all_sources=all_sources)
 
 
-def _new_check(settings: Settings) -> None:
+def _new_check(settings: Settings, *, all_sources: bool) -> None:
     from backstride.cli.assess import run_interactive
 
-    case, result = run_interactive()
+    case, result = run_interactive(all_sources=all_sources)
     if case is None:  # an emergency answer ended the check: nothing else comes first
         return
     from backstride.services import guided
@@ -104,7 +107,7 @@ def _show_plan(settings: Settings, case: Case, result: AssessmentResult) -> None
     today = date.today()
     outcome = guided.plan_from_check(settings, today=today, now=datetime.now(UTC))
     typer.echo("")
-    print_week(_console(), outcome.plan, today)
+    print_week(_console(), outcome, today)
     typer.echo("Your plan is saved; `backstride plan` shows all of it.")
 
 

@@ -174,7 +174,9 @@ def record(outcome: PlanOutcome, settings: Settings, *, now: datetime) -> int:
         )
 
 
-def render(outcome: PlanOutcome, fmt: PlanFormat, *, reminders: bool = False) -> str | bytes:
+def render(
+    outcome: PlanOutcome, fmt: PlanFormat, *, reminders: bool = False, all_sources: bool = False
+) -> str | bytes:
     """The plan in a file format (text is rendered by the CLI with Rich)."""
     plan, kb, today = outcome.plan, outcome.kb, outcome.today
     if fmt == "json":
@@ -182,15 +184,15 @@ def render(outcome: PlanOutcome, fmt: PlanFormat, *, reminders: bool = False) ->
     if fmt == "md":
         from backstride.report.markdown import plan_markdown
 
-        return plan_markdown(plan, kb, today=today)
+        return plan_markdown(plan, kb, today=today, all_sources=all_sources)
     if fmt == "html":
         from backstride.report.html import plan_html
 
-        return plan_html(plan, kb, today=today)
+        return plan_html(plan, kb, today=today, all_sources=all_sources)
     if fmt == "pdf":
         from backstride.report.pdf import plan_pdf
 
-        return plan_pdf(plan, kb, today=today)
+        return plan_pdf(plan, kb, today=today, all_sources=all_sources)
     if fmt == "ics":
         from backstride.report.ics import plan_ics
 
