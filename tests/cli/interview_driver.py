@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from backstride.assess.conditions import facts_of, holds
 from backstride.assess.intake import Case
 from backstride.assess.interview import (
     Answers,
@@ -17,9 +18,10 @@ from backstride.assess.interview import (
     case_answers,
     questions,
     record,
-    should_ask,
 )
-from backstride.knowledge import KnowledgeBase
+from backstride.cli.flow import Flow, is_warning_sign
+from backstride.knowledge import KnowledgeBase, load_knowledge_base
+from backstride.knowledge.rules import Condition, RedFlag
 from backstride.services.assessment import screen_answers
 
 
@@ -30,6 +32,20 @@ class Turn:
     question: Question
     value: Any
     typed: str
+    checklist: tuple[Question, ...] = ()
+    pair: tuple[Question, ...] = ()  # a list with a yes/no as its last choice
+
+    @property
+    def prompt(self) -> str:
+        """Text that ends the prompt as the terminal shows it."""
+        if self.checklist:
+            return "Numbers separated by commas, or Enter for none of these"
+        return self.question.text.split()[-1]
+
+
+_TRIGGERS: dict[str, Condition] = {
+    t.id: t.when for flag in load_knowledge_base().of(RedFlag) for t in flag.triggers
+}
 
 
 def full_case(case: dict[str, Any]) -> dict[str, Any]:
@@ -47,6 +63,8 @@ def _field(case: dict[str, Any], key: str) -> Any:
 def value_for(question: Question, case: dict[str, Any]) -> Any:
     """The answer the case implies for one question."""
     key = question.key
+    if question.key in _TRIGGERS:  # a warning sign: yes when its trigger holds for the case
+        return holds(_TRIGGERS[question.key], facts_of(Case.model_validate(case)))
     if question.sets is not None:
         return all(_field(case, k) == v for k, v in question.sets.items())
     if key.startswith("start_back."):
@@ -79,16 +97,39 @@ def typed_for(question: Question, value: Any) -> str:
 
 
 def interview(case: dict[str, Any], kb: KnowledgeBase) -> Iterator[Turn]:
-    """The questions the CLI asks for this case, in order, with the replies."""
+    """The prompts the CLI shows for this case, in order, with the replies.
+
+    A checklist of warning signs is one turn: its `question` is the first sign, its
+    `typed` the numbers of the signs that apply.
+    """
     filled = full_case(case)
     answers: Answers = {}
-    for question in questions(kb):
-        if not should_ask(question, answers, kb):
-            continue
-        value = value_for(question, filled)
-        if question.kind == "choice" and value is not None and value not in question.choices:
-            value = None
-        yield Turn(question, value, typed_for(question, value))
-        record(answers, question, value)
+    flow = Flow(list(questions(kb)), kb)
+    while True:
+        group = flow.next(answers)
+        if not group:
+            return
+        if is_warning_sign(group[0]):
+            values = [bool(value_for(q, filled)) for q in group]
+            typed = ",".join(str(n) for n, yes in enumerate(values, 1) if yes)
+            yield Turn(group[0], values, typed, checklist=tuple(group))
+            for question, value in zip(group, values, strict=True):
+                record(answers, question, value)
+        elif len(group) == 2:  # a list whose last choice answers the yes/no after it
+            question, extra = group
+            chosen = value_for(question, filled)
+            yes = bool(value_for(extra, filled))
+            numbers = [question.choices.index(v) + 1 for v in chosen]
+            numbers += [len(question.choices) + 1] if yes else []
+            yield Turn(question, [chosen, yes], ",".join(map(str, numbers)), pair=(question, extra))
+            record(answers, question, chosen)
+            record(answers, extra, yes)
+        else:
+            question = group[0]
+            value = value_for(question, filled)
+            if question.kind == "choice" and value is not None and value not in question.choices:
+                value = None
+            yield Turn(question, value, typed_for(question, value))
+            record(answers, question, value)
         if screen_answers(case_answers(answers)).urgency == "emergency":
             return

@@ -38,7 +38,7 @@ def _spawn(home: Path) -> pexpect.spawn:
 
 def _answer_check(child: pexpect.spawn, case: dict[str, Any]) -> None:
     for turn in interview(case, load_knowledge_base()):
-        child.expect_exact(turn.question.text)
+        child.expect_exact(turn.prompt)
         child.expect(r"\]?: ")
         child.sendline(turn.typed)
 

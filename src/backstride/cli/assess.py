@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from backstride.assess.intake import Case
     from backstride.assess.interview import Answers, Question
     from backstride.assess.result import AssessmentResult
+    from backstride.knowledge.labels import Vocabulary
 
 TITLES = {
     "emergency": "EMERGENCY - act now",
@@ -69,7 +70,8 @@ def _show(result: AssessmentResult, fmt: str, *, all_sources: bool = False) -> N
 def _interview(
     *, fmt: str, save: str | None, all_sources: bool = False
 ) -> tuple[Case | None, AssessmentResult]:
-    from backstride.assess.interview import questions, record, should_ask, to_case
+    from backstride.assess.interview import questions, record, to_case
+    from backstride.cli.flow import Flow, is_warning_sign
     from backstride.services.assessment import (
         assess_case,
         knowledge_base,
@@ -79,15 +81,26 @@ def _interview(
 
     answers: Answers = {}
     section = ""
-    click.echo("Answer each question; press Enter to skip one marked (optional).\n", err=True)
+    click.echo("Answer each question; press Enter to skip one marked (optional).", err=True)
     kb = knowledge_base()
-    for question in questions(kb):
-        if not should_ask(question, answers, kb):
-            continue
-        if question.section != section:
-            section = question.section
-            click.echo(f"\n== {section} ==", err=True)
-        record(answers, question, _ask(question))
+    flow = Flow(list(questions(kb)), kb)
+    while True:
+        group = flow.next(answers)
+        if not group:
+            break
+        if group[0].section != section:
+            section = group[0].section
+            _section(section)
+        if is_warning_sign(group[0]):
+            picked = _ask_checklist(group)
+            for question in group:
+                record(answers, question, question in picked)
+        elif len(group) == 2:  # a list with a yes/no as its last choice
+            values, extra = _ask_with_extra(group[0], group[1], kb)
+            record(answers, group[0], values)
+            record(answers, group[1], extra)
+        else:
+            record(answers, group[0], _ask(group[0], kb))
         early = screen_answers(_case_fields(answers))
         if early.urgency == "emergency":
             click.echo("\nStopping here: one of your answers needs emergency care.\n", err=True)
@@ -109,15 +122,77 @@ def _case_fields(answers: Answers) -> dict[str, Any]:
     return case_answers(answers)
 
 
-def _ask(question: Question) -> Any:
-    text = question.text + (" (optional)" if question.optional else "")
+#: Which plain-label vocabulary names each multiple-choice question's answers.
+VOCABULARY: dict[str, Vocabulary] = {
+    "sex": "sex", "pain.onset": "onset", "pain.locations": "location",
+    "neuro.numbness_or_tingling": "location", "pain.worse_with": "worse_with",
+    "pain.better_with": "better_with", "history.trend": "trend",
+}  # fmt: skip
+
+
+def _section(section: str) -> None:
+    """A section heading; a questionnaire's notice and instructions as lines below it."""
+    from backstride.cli.flow import wrap
+
+    title, *notes = section.split("\n")
+    click.echo(f"\n== {title} ==", err=True)
+    for note in notes:
+        click.echo(wrap(note), err=True)
+
+
+def _ask_checklist(group: list[Question]) -> list[Question]:
+    """Warning signs as one list: the numbers of those that apply, Enter for none."""
+    from backstride.cli.flow import wrap
+
+    click.echo("Have you had any of these? (If unsure, count it as yes.)", err=True)
+    for number, question in enumerate(group, start=1):
+        click.echo(wrap(question.text, indent=f"  {number:2d}. "), err=True)
+    while True:
+        raw = click.prompt("Numbers separated by commas, or Enter for none of these",
+                           default="", show_default=False, err=True).replace(" ", "")  # fmt: skip
+        parts = [p for p in raw.split(",") if p]
+        if all(p.isdigit() and 1 <= int(p) <= len(group) for p in parts):
+            return [group[int(p) - 1] for p in parts]
+        click.echo(f"Please answer with numbers from 1 to {len(group)}, or press Enter.",
+                   err=True)  # fmt: skip
+
+
+def _ask_with_extra(question: Question, extra: Question, kb: Any) -> tuple[Any, bool]:
+    """A multiple-choice question whose last choice answers a yes/no question."""
+    from backstride.cli.flow import wrap
+    from backstride.knowledge.labels import plain
+
+    vocabulary = VOCABULARY.get(question.key)
+    labels = [plain(kb, vocabulary, c) if vocabulary else c for c in question.choices]
+    for number, label in enumerate([*labels, extra.text], start=1):
+        click.echo(wrap(label, indent=f"  {number:2d}. "), err=True)
+    count = len(labels) + 1
+    while True:
+        raw = click.prompt(wrap(f"{question.text} [numbers separated by commas, Enter for none]"),
+                           default="", show_default=False, err=True).replace(" ", "")  # fmt: skip
+        parts = [p for p in raw.split(",") if p]
+        if all(p.isdigit() and 1 <= int(p) <= count for p in parts):
+            picked = sorted({int(p) for p in parts})
+            chosen = tuple(question.choices[n - 1] for n in picked if n < count)
+            return chosen, count in picked
+        click.echo(f"Please answer with numbers from 1 to {count}, or press Enter.", err=True)
+
+
+def _ask(question: Question, kb: Any) -> Any:
+    from backstride.cli.flow import wrap
+    from backstride.knowledge.labels import plain
+
+    text = wrap(question.text + (" (optional)" if question.optional else ""))
     if question.kind == "yes_no":
         return click.confirm(text, default=None, err=True)
     if question.kind in ("integer", "number"):
         return _ask_number(question, text)
-    labels = question.labels or tuple(c.replace("_", " ") for c in question.choices)
+    vocabulary = VOCABULARY.get(question.key)
+    labels = question.labels or tuple(
+        plain(kb, vocabulary, c) if vocabulary else c.replace("_", " ") for c in question.choices
+    )
     for number, label in enumerate(labels, start=1):
-        click.echo(f"  {number}. {label}", err=True)
+        click.echo(wrap(label, indent=f"  {number:2d}. "), err=True)
     if question.kind == "choice":
         hint = "number" if not question.optional else "number, Enter to skip"
         return _ask_picks(question, f"{text} [{hint}]", many=False)
