@@ -24,7 +24,9 @@ from backstride.analytics.equipment import Shoe
 from backstride.analytics.findings import findings_from
 from backstride.analytics.form import RunForm, run_form
 from backstride.analytics.history import TrainingActivity
+from backstride.analytics.rules import FindingRules
 from backstride.domain.activity import Samples
+from backstride.knowledge import load_knowledge_base
 
 DAYS = 5 * 365 + 1
 RUNS = 2_000
@@ -111,10 +113,10 @@ def main() -> int:
 
     def analyse() -> None:
         analysis = analyze_training(runs, today=today, since=START, forms=run_forms, shoes=shoes)
-        findings_from(analysis)
+        findings_from(analysis, FindingRules.from_kb(load_knowledge_base()))
 
     analysis = analyze_training(runs, today=today, since=START, forms=run_forms, shoes=shoes)
-    found = findings_from(analysis)
+    found = findings_from(analysis, FindingRules.from_kb(load_knowledge_base()))
     times = timed(7, analyse)
     one_hour = samples(rng, 3600)
     form_times = timed(20, lambda: run_form(one_hour, key="x", day=START))

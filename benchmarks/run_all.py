@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ("assess_startup.py", "ingest.py", "analytics.py", "plan_pdf.py")
+ORDER = ("assess_startup.py", "ingest.py", "analytics.py", "plan_pdf.py", "cohort.py")
 
 
 def main() -> int:

@@ -116,6 +116,17 @@ def fresh_pg_schema(base_url: str, label: str) -> tuple[str, Callable[[], None]]
     return url, drop
 
 
+@pytest.fixture
+def pg_schema_url(request: pytest.FixtureRequest, pg_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema for this test only (dropped afterwards), so no test
+    migrates or fills the server's shared public schema."""
+    url, drop = fresh_pg_schema(pg_url, request.node.name)
+    try:
+        yield url
+    finally:
+        drop()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(
     request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field
@@ -30,6 +31,12 @@ class Settings(BaseSettings):
     max_archive_total_bytes: int = Field(default=4 * 1024 * 1024 * 1024, gt=0)
     max_compression_ratio: float = Field(default=200.0, gt=1.0)
     workers: int | None = Field(default=None, ge=1)
+    # The web server (see the web API spec): who may register, which Host headers are
+    # accepted, where the server is publicly reached, and the emergency call number.
+    registration: Literal["first", "invite", "open"] = "first"
+    allowed_hosts: str = "localhost,127.0.0.1,[::1]"
+    public_url: str | None = None
+    emergency_number: str = "112"
 
     @property
     def resolved_database_url(self) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from backstride.analytics.history import TrainingActivity
+from backstride.analytics.rules import FindingRules
+from backstride.knowledge import load_knowledge_base
 
 START = date(2024, 1, 1)  # a Monday
 
@@ -24,3 +26,7 @@ def run(day: int, km: float, **extra: object) -> TrainingActivity:
 def day(offset: int) -> date:
     """The calendar day `offset` days after START."""
     return START + timedelta(days=offset)
+
+
+#: The finding records of the packaged knowledge base (thresholds and sentences).
+RULES = FindingRules.from_kb(load_knowledge_base())

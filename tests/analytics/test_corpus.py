@@ -13,6 +13,7 @@ from backstride.analytics.form import run_form, time_weighted_median
 from backstride.analytics.history import TrainingActivity
 from backstride.domain.activity import Activity
 from backstride.ingest.fit import read_fit
+from tests.analytics.history_builders import RULES
 
 pytestmark = pytest.mark.corpus
 
@@ -72,7 +73,7 @@ def test_real_runs_replayed_in_order_show_a_spike_on_the_long_run_only(corpus):
         )
         for i, a in enumerate([*easy, longest])
     ]
-    found = build_findings(history, today=history[-1].day, since=history[0].day)
+    found = build_findings(history, today=history[-1].day, since=history[0].day, rules=RULES)
     spikes = [f for f in found if f.id == "single_run_spike"]
     assert [f.runs for f in spikes][-1] == (longest.source_hash,)
     assert spikes[-1].severity == "attention"  # the longest corpus run is > 2x the easy ones
@@ -94,7 +95,10 @@ def test_form_findings_on_real_runs_follow_their_measured_values(corpus):
     ]
     assert all(f is not None for f in forms)
     found = {
-        f.id for f in build_findings([], today=day0 + timedelta(days=6), since=day0, forms=forms)
+        f.id
+        for f in build_findings(
+            [], today=day0 + timedelta(days=6), since=day0, forms=forms, rules=RULES
+        )
     }
     vo = time_weighted_median(forms, "vertical_oscillation_mm")
     ratio = time_weighted_median(forms, "vertical_ratio_pct")

@@ -14,7 +14,8 @@ from backstride.analytics.form import run_form
 from backstride.domain.activity import Samples
 from backstride.domain.finding import FindingId
 from backstride.knowledge import load_knowledge_base
-from tests.analytics.history_builders import day, run
+from tests.analytics.history_builders import RULES, day, run
+from tests.provenance import assert_produced
 
 
 def ids(findings) -> list[str]:
@@ -27,14 +28,14 @@ def every_other_day(first: int, last: int, km: float, **extra) -> list:
 
 def test_seven_identical_days_give_high_monotony_and_no_rest_days():
     history = every_other_day(0, 27, 6.0) + [run(d, 5.0) for d in range(28, 35)]
-    found = ids(build_findings(history, today=day(34), since=day(28)))
+    found = ids(build_findings(history, today=day(34), since=day(28), rules=RULES))
     assert "high_monotony" in found
     assert "no_rest_days" in found
 
 
 def test_a_varied_week_with_rest_days_gives_neither():
     history = [*every_other_day(0, 27, 6.0), run(29, 4.0), run(31, 10.0), run(33, 6.0)]
-    found = ids(build_findings(history, today=day(34), since=day(28)))
+    found = ids(build_findings(history, today=day(34), since=day(28), rules=RULES))
     assert "high_monotony" not in found
     assert "no_rest_days" not in found
 
@@ -42,14 +43,16 @@ def test_a_varied_week_with_rest_days_gives_neither():
 @pytest.mark.parametrize(("streak", "fires"), [(6, False), (7, True), (12, True)])
 def test_no_rest_days_fires_from_seven_days_in_a_row(streak, fires):
     history = [run(d, 5.0 + (d % 3)) for d in range(10, 10 + streak)]
-    found = build_findings(history, today=day(30), since=day(0))
+    found = build_findings(history, today=day(30), since=day(0), rules=RULES)
     assert ("no_rest_days" in ids(found)) is fires
 
 
 def test_acwr_rising_is_shown_with_its_method_and_marked_as_contested():
     history = every_other_day(0, 41, 6.0) + [run(d, 10.0) for d in range(42, 49)]
     found = [
-        f for f in build_findings(history, today=day(48), since=day(42)) if f.id == "acwr_rising"
+        f
+        for f in build_findings(history, today=day(48), since=day(42), rules=RULES)
+        if f.id == "acwr_rising"
     ]
     assert len(found) == 1
     assert "EWMA 7/28 days" in found[0].evidence
@@ -60,12 +63,16 @@ def test_acwr_rising_is_shown_with_its_method_and_marked_as_contested():
 
 def test_a_steady_history_never_shows_a_rising_ratio():
     history = [run(d, 6.0) for d in range(0, 90, 2)]
-    assert "acwr_rising" not in ids(build_findings(history, today=day(89), since=day(0)))
+    assert "acwr_rising" not in ids(
+        build_findings(history, today=day(89), since=day(0), rules=RULES)
+    )
 
 
 def test_a_ratio_is_never_shown_before_28_days_of_history():
     history = [run(d, 2.0) for d in range(0, 10, 2)] + [run(d, 12.0) for d in range(10, 20)]
-    assert "acwr_rising" not in ids(build_findings(history, today=day(19), since=day(0)))
+    assert "acwr_rising" not in ids(
+        build_findings(history, today=day(19), since=day(0), rules=RULES)
+    )
 
 
 @pytest.mark.parametrize(
@@ -75,7 +82,9 @@ def test_a_ratio_is_never_shown_before_28_days_of_history():
 def test_shoe_inspection_is_a_soft_flag_at_the_configured_distance(start_km, retired, fires):
     history = [run(5, 12.0, shoe="Daily trainer")]
     shoes = [Shoe("Daily trainer", start_km=start_km, retired=retired)]
-    found = build_findings(history, today=day(6), since=day(0), shoes=shoes, shoe_inspection_km=600)
+    found = build_findings(
+        history, today=day(6), since=day(0), shoes=shoes, shoe_inspection_km=600, rules=RULES
+    )
     assert ("shoe_inspection_due" in ids(found)) is fires
 
 
@@ -87,7 +96,9 @@ def test_switching_most_of_a_week_to_trail_is_flagged_as_new_load():
         run(32, 4.0, sub_sport="street"),
     ]
     found = [
-        f for f in build_findings(history, today=day(34), since=day(28)) if f.id == "surface_change"
+        f
+        for f in build_findings(history, today=day(34), since=day(28), rules=RULES)
+        if f.id == "surface_change"
     ]
     assert len(found) == 1
     assert "trail" in found[0].title
@@ -97,10 +108,14 @@ def test_switching_most_of_a_week_to_trail_is_flagged_as_new_load():
 
 def test_a_tag_the_runner_chose_counts_as_a_surface_and_unknown_ones_do_not():
     quiet = every_other_day(0, 34, 6.0)  # no sub_sport, no tag: unknown surface
-    assert "surface_change" not in ids(build_findings(quiet, today=day(34), since=day(0)))
+    assert "surface_change" not in ids(
+        build_findings(quiet, today=day(34), since=day(0), rules=RULES)
+    )
     tagged = [*every_other_day(0, 27, 6.0, surface_tag="road"), run(29, 9.0, surface_tag="Grass")]
     found = [
-        f for f in build_findings(tagged, today=day(34), since=day(28)) if f.id == "surface_change"
+        f
+        for f in build_findings(tagged, today=day(34), since=day(28), rules=RULES)
+        if f.id == "surface_change"
     ]
     assert [f.title for f in found] == ["Switch to grass in the week of 2024-01-29"]
 
@@ -124,7 +139,7 @@ def test_cadence_drop_compares_the_last_four_weeks_with_the_twelve_before(recent
     forms = [_form(d, 170.0) for d in range(0, 84, 3)] + [
         _form(d, recent_spm) for d in range(84, 112, 3)
     ]
-    found = build_findings([], today=day(111), since=day(84), forms=forms)
+    found = build_findings([], today=day(111), since=day(84), forms=forms, rules=RULES)
     assert ("cadence_drop" in ids(found)) is fires
 
 
@@ -132,7 +147,7 @@ def test_low_cadence_is_context_and_suggests_five_to_ten_percent_of_the_runners_
     forms = [_form(d, 158.0) for d in range(0, 28, 2)]
     found = [
         f
-        for f in build_findings([], today=day(27), since=day(0), forms=forms)
+        for f in build_findings([], today=day(27), since=day(0), forms=forms, rules=RULES)
         if f.id == "low_cadence_for_speed"
     ]
     assert len(found) == 1
@@ -145,14 +160,14 @@ def test_low_cadence_is_context_and_suggests_five_to_ten_percent_of_the_runners_
 def test_an_ordinary_cadence_gives_no_low_cadence_finding():
     forms = [_form(d, 168.0) for d in range(0, 28, 2)]
     assert "low_cadence_for_speed" not in ids(
-        build_findings([], today=day(27), since=day(0), forms=forms)
+        build_findings([], today=day(27), since=day(0), forms=forms, rules=RULES)
     )
 
 
 @pytest.mark.parametrize(("vo_mm", "fires"), [(80.0, False), (104.0, True)])
 def test_high_vertical_oscillation_is_judged_against_the_labelled_population_band(vo_mm, fires):
     forms = [_form(d, 176.0, vo_mm=vo_mm) for d in range(0, 28, 2)]
-    found = build_findings([], today=day(27), since=day(0), forms=forms)
+    found = build_findings([], today=day(27), since=day(0), forms=forms, rules=RULES)
     assert ("high_vertical_oscillation" in ids(found)) is fires
 
 
@@ -164,13 +179,20 @@ def _busy_history():
         _form(d, 160.0, vo_mm=110.0) for d in range(24, 50, 2)
     ]
     return build_findings(
-        history, today=day(49), since=day(42), forms=forms, shoes=[Shoe("Old", start_km=700)]
+        history,
+        today=day(49),
+        since=day(42),
+        forms=forms,
+        shoes=[Shoe("Old", start_km=700)],
+        rules=RULES,
     )
 
 
+@pytest.mark.covers(*(f"finding.{f}" for f in get_args(FindingId)))
 def test_a_busy_history_produces_every_kind_of_finding_in_a_stable_order():
     found = _busy_history()
     assert set(ids(found)) == set(get_args(FindingId))
+    assert_produced(found, *(f"finding.{f}" for f in get_args(FindingId)))
     assert found == _busy_history()
     assert [f.on for f in found] == sorted(f.on for f in found)
 
@@ -187,8 +209,8 @@ def test_no_finding_states_an_injury_risk_in_percent_and_every_one_cites_known_s
 
 def test_findings_outside_the_reporting_window_are_left_out():
     history = [run(0, 5.0), run(10, 12.0)]
-    assert ids(build_findings(history, today=day(40), since=day(20))) == []
-    assert ids(build_findings(history, today=day(40), since=day(0))) == [
+    assert ids(build_findings(history, today=day(40), since=day(20), rules=RULES)) == []
+    assert ids(build_findings(history, today=day(40), since=day(0), rules=RULES)) == [
         "weekly_distance_jump",
         "single_run_spike",
     ]
@@ -197,7 +219,7 @@ def test_findings_outside_the_reporting_window_are_left_out():
 def test_cycling_days_count_for_coverage_but_never_print_an_undefined_ratio():
     rides = [run(d, 30.0, sport="cycling") for d in range(0, 49)]
     runs = [run(d, 8.0) for d in (*range(0, 11), *range(42, 49))]  # no run on days 11-41
-    found = build_findings(rides + runs, today=day(48), since=day(42))
+    found = build_findings(rides + runs, today=day(48), since=day(42), rules=RULES)
     acwr = [f for f in found if f.id == "acwr_rising"]
     assert len(acwr) == 1
     assert "acwr_uncoupled" not in acwr[0].metrics  # its chronic window held no running

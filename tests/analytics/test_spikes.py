@@ -11,18 +11,20 @@ from backstride.analytics.findings import build_findings
 from backstride.analytics.history import daily_series, run_columns
 from backstride.analytics.spikes import (
     frandsen_band,
+    is_spike,
     previous_longest_km,
     run_spikes,
     weekly_distances,
 )
-from tests.analytics.history_builders import START, day, run
+from tests.analytics.history_builders import RULES, START, day, run
 
 
 @pytest.mark.parametrize(
     ("increase_pct", "band"),
     [
         (0.0, None),
-        (10.0, None),
+        (9.99, None),
+        (10.0, "10-30"),  # Frandsen's reference group was runs under 10 % longer
         (10.5, "10-30"),
         (30.0, "10-30"),
         (30.5, "30-100"),
@@ -30,31 +32,35 @@ from tests.analytics.history_builders import START, day, run
         (101.0, ">100"),
     ],
 )
-def test_frandsen_bands_have_exclusive_lower_and_inclusive_upper_edges(increase_pct, band):
-    assert frandsen_band(increase_pct) == band
+def test_a_spike_starts_at_ten_percent_and_the_upper_bands_include_their_top_edge(
+    increase_pct, band
+):
+    assert frandsen_band(increase_pct, RULES.spike) == band
 
 
 SPIKE_CASES = [
     # (longest km in the previous 30 days, new run km, expected band or None)
     (10.0, 10.0, None),
-    (10.0, 11.0, None),  # exactly 10 % longer: not a spike
+    (10.0, 10.99, None),
+    (10.0, 11.0, "10-30"),  # exactly 10 % longer: a spike, in the plan and in analytics
     (10.0, 11.05, "10-30"),
     (10.0, 13.0, "10-30"),  # exactly 30 %
     (10.0, 13.05, "30-100"),
     (10.0, 20.0, "30-100"),  # exactly 100 %
     (10.0, 20.1, ">100"),
-    (8.0, 8.8, None),
+    (8.0, 8.79, None),
+    (8.0, 8.8, "10-30"),
     (8.0, 10.4, "10-30"),
     (8.0, 16.0, "30-100"),
 ]
 
 
 @pytest.mark.parametrize(("longest", "new", "band"), SPIKE_CASES)
-def test_a_spike_finding_appears_when_and_only_when_the_run_passes_ten_percent(longest, new, band):
+def test_a_spike_finding_appears_when_and_only_when_the_run_reaches_ten_percent(longest, new, band):
     history = [run(0, longest * 0.5), run(10, longest), run(20, longest * 0.8), run(35, new)]
     found = [
         f
-        for f in build_findings(history, today=day(35), since=day(30))
+        for f in build_findings(history, today=day(35), since=day(30), rules=RULES)
         if f.id == "single_run_spike"
     ]
     if band is None:
@@ -75,7 +81,7 @@ def test_runs_older_than_thirty_days_do_not_count_as_the_reference():
 
 def test_a_run_with_no_run_in_the_previous_thirty_days_is_never_a_spike():
     history = [run(0, 5.0), run(40, 30.0)]
-    assert not list(build_findings(history, today=day(40), since=day(0)))
+    assert not list(build_findings(history, today=day(40), since=day(0), rules=RULES))
 
 
 def test_weekly_change_is_measured_between_calendar_weeks():
@@ -90,7 +96,7 @@ def test_weekly_change_is_measured_between_calendar_weeks():
 @pytest.mark.parametrize(("second_week_km", "fires"), [(13.0, False), (13.1, True), (26.0, True)])
 def test_a_weekly_jump_finding_needs_more_than_thirty_percent(second_week_km, fires):
     history = [run(0, 10.0), run(7, second_week_km)]
-    found = build_findings(history, today=day(13), since=day(7))
+    found = build_findings(history, today=day(13), since=day(7), rules=RULES)
     assert any(f.id == "weekly_distance_jump" for f in found) is fires
 
 
@@ -140,12 +146,12 @@ def test_daily_series_sums_same_day_runs_and_keeps_the_longest():
 def test_spikes_match_a_brute_force_reading_of_the_rule(entries):
     history = [run(d, round(km, 2)) for d, km in entries]
     cols = run_columns(history, first_day=START)
-    found = {s.key for s in run_spikes(cols)}
+    found = {s.key for s in run_spikes(cols) if is_spike(s.increase_pct, RULES.spike)}
     expected = set()
     for candidate in history:
         before = [
             other.distance_m for other in history if 1 <= (candidate.day - other.day).days <= 30
         ]
-        if before and (candidate.distance_m / max(before) - 1) * 100 > 10 + 1e-6:
+        if before and (candidate.distance_m / max(before) - 1) * 100 >= 10 - 1e-6:
             expected.add(candidate.key)
     assert found == expected

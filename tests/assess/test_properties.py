@@ -46,6 +46,8 @@ _pain = st.fixed_dictionaries(
         "night_pain_unrelieved": st.booleans(),
         "wakes_second_half_of_night": st.booleans(),
         "morning_stiffness_minutes": st.integers(0, 240),
+        "worst_24h": st.integers(0, 10),
+        "point_tenderness": st.booleans(),
     },
 )
 _neuro = st.fixed_dictionaries(
@@ -54,6 +56,7 @@ _neuro = st.fixed_dictionaries(
         "numbness_or_tingling": _some(Location, 3),
         "leg_weakness": st.sampled_from(get_args(LegWeakness)),
         **{k: st.booleans() for k in ("saddle_numbness", "bladder_change", "gait_disturbance")},
+        "leg_symptoms_new": st.none() | st.booleans(),
     },
 )
 _general = st.fixed_dictionaries(
@@ -64,6 +67,8 @@ _general = st.fixed_dictionaries(
             "fever", "history_of_cancer", "osteoporosis", "long_term_steroids",
             "unexplained_weight_loss", "urinary_symptoms_with_flank_pain",
             "family_history_spondyloarthritis", "psoriasis_or_arthritis_or_enthesitis",
+            "iv_drug_use", "immunosuppressed", "recent_bacterial_infection", "feeling_unwell",
+            "spinal_deformity", "psoriasis", "arthritis", "enthesitis",
         )
     },
 )  # fmt: skip
@@ -82,6 +87,7 @@ CASES = st.fixed_dictionaries(
         "neuro": _neuro,
         "general": _general,
         "history": _history,
+        "sex": st.sampled_from(["female", "male", "other", "unspecified"]),
         "start_back": _start_back,
         "rmdq": st.lists(st.integers(1, 24), unique=True, max_size=24),
     },
@@ -91,10 +97,11 @@ CASES = st.fixed_dictionaries(
 def _red_flag_answers(kb: KnowledgeBase) -> list[tuple[str, Any]]:
     answers = []
     for flag in kb.of(RedFlag):
-        for trigger in flag.triggers:
-            answers += [
-                (k, list(v) if isinstance(v, tuple) else v) for k, v in (trigger.sets or {}).items()
-            ]
+        for trigger in (*flag.triggers, *flag.weak_triggers):
+            sets = dict(trigger.sets or {})
+            if getattr(trigger, "diary", None) is not None:
+                sets.update(trigger.diary.sets or {})
+            answers += [(k, list(v) if isinstance(v, tuple) else v) for k, v in sets.items()]
     return answers
 
 

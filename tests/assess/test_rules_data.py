@@ -8,7 +8,13 @@ from typing import get_args
 import pytest
 
 from backstride.assess.conditions import fields_named, known_fields
-from backstride.assess.result import Duration, PatternId, RedFlagId, ReferralReason
+from backstride.assess.result import (
+    URGENCY_ORDER,
+    Duration,
+    PatternId,
+    RedFlagId,
+    ReferralReason,
+)
 from backstride.assess.triage import classify_duration
 from backstride.knowledge import KnowledgeBase
 from backstride.knowledge.rules import (
@@ -47,8 +53,11 @@ def test_every_field_a_rule_reads_exists_in_the_case_model(kb: KnowledgeBase) ->
 def test_every_answer_a_screening_question_stores_is_a_case_field(kb: KnowledgeBase) -> None:
     fields = known_fields()
     for flag in kb.of(RedFlag):
-        for trigger in flag.triggers:
+        for trigger in (*flag.triggers, *flag.weak_triggers):
             assert set(trigger.sets or {}) <= fields, trigger.id
+        for trigger in flag.triggers:
+            if trigger.diary is not None:
+                assert set(trigger.diary.sets or {}) <= fields, trigger.id
 
 
 def test_red_flag_records_are_exactly_the_contract_ids(kb: KnowledgeBase) -> None:
@@ -90,9 +99,9 @@ def test_every_referral_reason_has_exactly_one_rule(kb: KnowledgeBase) -> None:
 
 
 def test_every_urgency_level_has_an_action_and_the_ranks_are_ordered(kb: KnowledgeBase) -> None:
-    levels = {r.urgency: r for r in kb.of(TriageRule) if r.reason is None}
-    assert [levels[u].rank for u in ("self_care", "soon", "urgent", "emergency")] == [0, 1, 2, 3]
-    assert all(level.action for level in levels.values())
+    levels = {r.urgency: r for r in kb.of(TriageRule) if r.when is None}
+    assert [levels[u].rank for u in URGENCY_ORDER] == list(range(len(URGENCY_ORDER)))
+    assert all(level.action and level.label and level.heading for level in levels.values())
 
 
 def test_every_pattern_of_the_contract_has_a_record(kb: KnowledgeBase) -> None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
 from backstride.assess.casefile import case_from_data
+from backstride.assess.result import RedFlagId, ReferralReason
 from backstride.assess.triage import assess
 from backstride.knowledge import KnowledgeBase
 from tests.assess.conftest import load_vignettes
 from tests.conftest import run_backstride
+from tests.provenance import assert_produced
 
 VIGNETTES = load_vignettes()
 IDS = [v["id"] for v in VIGNETTES]
@@ -38,6 +40,9 @@ pytestmark = pytest.mark.covers(
     "referral.chronic",
     "referral.inflammatory",
     "referral.high_psychosocial_risk",
+    "referral.neurogenic_claudication",
+    "referral.thoracic_pain",
+    "note.hla_b27",
     "duration.acute",
     "duration.subacute",
     "duration.chronic",
@@ -58,15 +63,16 @@ def _outcome(result: dict[str, Any]) -> dict[str, Any]:
         "patterns": result["patterns"],
         "duration": result["duration"],
         "weak_flags": result["weak_flags"],
+        "notes": result["notes"],
     }
 
 
 def _expected(vignette: dict[str, Any]) -> dict[str, Any]:
-    return {"weak_flags": [], **vignette["expect"]}
+    return {"weak_flags": [], "notes": [], **vignette["expect"]}
 
 
 def test_the_vignette_table_is_large_and_every_id_is_unique() -> None:
-    assert len(VIGNETTES) >= 40
+    assert len(VIGNETTES) >= 120
     assert len(set(IDS)) == len(IDS)
 
 
@@ -80,8 +86,8 @@ def test_the_vignettes_cover_every_red_flag_urgency_pattern_referral_and_duratio
             seen[key].update(expect[key])
         durations.add(expect["duration"])
     assert seen["urgency"] == {"emergency", "urgent", "soon", "self_care"}
-    assert len(seen["red_flags"]) == 9
-    assert len(seen["referral_reasons"]) == 6
+    assert seen["red_flags"] == set(get_args(RedFlagId))
+    assert seen["referral_reasons"] == set(get_args(ReferralReason))
     assert seen["patterns"] == {"nonspecific", "radicular", "sacroiliac", "inflammatory"}
     assert durations == {"acute", "subacute", "chronic", None}
 
@@ -90,8 +96,17 @@ def test_the_vignettes_cover_every_red_flag_urgency_pattern_referral_and_duratio
 def test_each_vignette_is_assessed_as_expected_through_the_api(
     vignette: dict[str, Any], kb: KnowledgeBase
 ) -> None:
-    result = assess(case_from_data(vignette["case"]), kb).to_dict()
+    assessed = assess(case_from_data(vignette["case"]), kb)
+    result = assessed.to_dict()
     assert _outcome(result) == _expected(vignette)
+    assert_produced(assessed, *_records(vignette["expect"]))
+
+
+def _records(expect: dict[str, Any]) -> list[str]:
+    """The knowledge-base records the expected outcome comes from (shown in its reasons)."""
+    ids = [*expect["red_flags"], *(f"referral.{r}" for r in expect["referral_reasons"])]
+    ids += [f"pattern.{p}" for p in expect["patterns"][:1]]
+    return ids + ([f"duration.{expect['duration']}"] if expect["duration"] else [])
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=IDS)

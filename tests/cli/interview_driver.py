@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from backstride.assess.conditions import facts_of, holds
+from backstride.assess.conditions import default_facts, facts_of, holds
 from backstride.assess.intake import Case
 from backstride.assess.interview import (
     Answers,
@@ -19,6 +19,7 @@ from backstride.assess.interview import (
     questions,
     record,
 )
+from backstride.assess.relevance import with_derived
 from backstride.cli.flow import Flow, is_warning_sign
 from backstride.knowledge import KnowledgeBase, load_knowledge_base
 from backstride.knowledge.rules import Condition, RedFlag
@@ -64,7 +65,8 @@ def value_for(question: Question, case: dict[str, Any]) -> Any:
     """The answer the case implies for one question."""
     key = question.key
     if question.key in _TRIGGERS:  # a warning sign: yes when its trigger holds for the case
-        return holds(_TRIGGERS[question.key], facts_of(Case.model_validate(case)))
+        facts = {**default_facts(), **facts_of(Case.model_validate(case))}
+        return holds(_TRIGGERS[question.key], with_derived(facts, load_knowledge_base()))
     if question.sets is not None:
         return all(_field(case, k) == v for k, v in question.sets.items())
     if key.startswith("start_back."):

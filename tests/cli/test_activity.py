@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_backstride
+from tests.ingest.fit_encoder import activity_writer
 from tests.ingest.test_gpx import gpx_bytes, straight_run
 from tests.ingest.test_tcx import tcx_bytes
 
@@ -23,6 +24,9 @@ KEYS = {
     "avg_cadence_spm",
     "avg_speed_mps",
     "has_running_dynamics",
+    "avg_cadence_rpm",
+    "legs",
+    "warnings",
 }
 
 
@@ -47,6 +51,9 @@ def test_gpx_summary_has_exactly_the_documented_keys_and_values(home: Path, tmp_
         "avg_cadence_spm": 170.0,
         "avg_speed_mps": 3.336,
         "has_running_dynamics": False,
+        "avg_cadence_rpm": None,
+        "legs": [],
+        "warnings": [],
     }
     assert not (home / "backstride.sqlite3").exists()  # nothing was stored
 
@@ -74,7 +81,20 @@ def test_text_format_prints_one_line_per_key(home: Path, tmp_path: Path) -> None
         "Average cadence",
         "Average speed",
         "Running dynamics recorded",
+        "Average cadence",
     ]
+
+
+def test_summary_reports_the_same_repair_warnings_as_import(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad-crc.fit"
+    path.write_bytes(activity_writer(20).to_bytes(bad_crc=True))
+    data = _summary(path)
+    assert data["records"] == 20
+    assert any("CRC" in str(w) for w in data["warnings"])  # type: ignore[attr-defined]
+    text = run_backstride("activity", "summary", str(path))
+    assert any(line.startswith("warning: ") and "CRC" in line for line in text.stdout.splitlines())
+    imported = run_backstride("import", str(path), "--format", "json")
+    assert "CRC" in imported.stdout
 
 
 @pytest.mark.parametrize(

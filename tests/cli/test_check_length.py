@@ -82,7 +82,7 @@ def _flat(case: dict[str, Any]) -> dict[str, Any]:
 
 def test_a_question_no_rule_reads_is_not_asked() -> None:
     asked = {t.question.key for t in interview(SELF_CARE[0]["case"], KB)}
-    assert {"sex", "pain.worst_24h", "history.previous_episodes"}.isdisjoint(asked)
+    assert {"sex", "history.previous_episodes"}.isdisjoint(asked)
 
 
 def test_a_warning_sign_tied_to_age_is_not_asked_once_age_rules_it_out() -> None:

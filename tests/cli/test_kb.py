@@ -154,16 +154,19 @@ def test_trace_as_json_lists_the_tests_covering_a_record(home: Path) -> None:
     rows = {row["id"]: row for row in report["records"]}
     assert (
         "tests/cli/test_kb.py::test_trace_as_json_lists_the_tests_covering_a_record"
-        in (rows["ice"]["tests"])
+        in (rows["ice"]["text_only"])
     )
     assert rows["ice"]["sources"] == list(KB.get("ice").sources)
     assert set(report["uncovered"]) == {rid for rid, row in rows.items() if not row["tests"]}
+    assert "rule.pain_monitoring" not in report["uncovered"]
+    assert set(report["text_only"]) <= set(report["uncovered"])
 
 
 def test_trace_as_text_shows_the_table_and_the_uncovered_summary(home: Path) -> None:
     result = run_backstride("kb", "trace", "--tests", str(REPO / "tests"))
     assert result.code == 0, result.stderr
-    assert "Records covered by a test:" in result.stdout
+    assert "Records an engine output was shown to carry" in result.stdout
+    assert "Covered only by text checks" in result.stdout
     assert "superficial-heat" in result.stdout
 
 

@@ -13,11 +13,11 @@ import pytest
 from backstride.domain.diary import DiaryEntry
 from backstride.knowledge import load_knowledge_base
 from backstride.progress.association import RunLoad, daily_load, lagged_associations
-from backstride.progress.change import summarise_progress
 from backstride.progress.escalation import escalations
-from backstride.progress.monitoring import check_runs
+from backstride.progress.monitoring import check_runs, monitoring_rule
 from backstride.report.clinician_report import ReportData, render_html, weekly_training
 from tests.conftest import run_backstride
+from tests.progress.limits import CHANGE, summarise
 
 CASE = """\
 age: 29
@@ -92,15 +92,20 @@ def test_pain_and_load_hypotheses_and_the_training_weeks_are_rendered() -> None:
         for d, km in enumerate(kms)
     ]
     today = START + timedelta(days=len(kms))
-    summary = summarise_progress(entries, [], today=today)
+    summary = summarise(entries, [], today=today)
     data = ReportData(
         generated_on=today,
         assessments=(),
         summary=summary,
         escalations=escalations(
-            summary, retriage_urgency=None, new_red_flags=(), self_care_days=None, pain_days=None
+            summary,
+            retriage_urgency=None,
+            new_red_flags=(),
+            self_care_days=None,
+            pain_days=None,
+            rule=CHANGE,
         ),
-        run_checks=check_runs(entries),
+        run_checks=check_runs(entries, monitoring_rule(load_knowledge_base())),
         associations=lagged_associations(
             {d.on: d.mean_pain for d in summary.daily}, daily_load(runs)
         ),

@@ -85,16 +85,22 @@ def test_activity_metadata_comes_from_session_lap_and_file_id() -> None:
 
 
 @pytest.mark.parametrize(
-    ("sport", "name", "factor"),
-    [(1, "running", 2), (11, "walking", 2), (2, "cycling", 1), (15, "rowing", 1)],
+    ("sport", "name", "channel", "factor"),
+    [
+        (1, "running", "cadence_spm", 2),
+        (11, "walking", "cadence_spm", 2),
+        (2, "cycling", "cadence_rpm", 1),
+        (15, "rowing", "cadence_rpm", 1),
+    ],
 )
-def test_cadence_is_steps_per_minute_on_foot_and_as_recorded_otherwise(
-    sport: int, name: str, factor: int
+def test_cadence_is_steps_per_minute_on_foot_and_per_minute_as_recorded_otherwise(
+    sport: int, name: str, channel: str, factor: int
 ) -> None:
     activity = read_fit(_run(sport=sport))
     assert activity.sport == name
-    cadence = activity.samples.channels["cadence_spm"]
-    np.testing.assert_allclose(cadence, factor * 85.5)
+    other = "cadence_rpm" if channel == "cadence_spm" else "cadence_spm"
+    assert other not in activity.samples.channels
+    np.testing.assert_allclose(activity.samples.channels[channel], factor * 85.5)
 
 
 def test_invalid_sentinels_become_missing_values() -> None:
@@ -271,7 +277,7 @@ def test_errors_name_the_source_file() -> None:
         read_fit(b"<gpx/>", source_name="track.fit")
 
 
-def test_a_multisport_file_doubles_cadence_only_in_its_on_foot_sessions() -> None:
+def test_a_multisport_file_gives_steps_per_minute_only_in_its_on_foot_sessions() -> None:
     writer = FitWriter().define(0, 20, RECORD)
     for i in range(20):
         writer.message(0, *record_values(i))
@@ -281,6 +287,8 @@ def test_a_multisport_file_doubles_cadence_only_in_its_on_foot_sessions() -> Non
     writer.message(1, fit_seconds(START_UNIX + 20), fit_seconds(START_UNIX + 10), 1)  # running
     activity = read_fit(writer.to_bytes())
     assert (activity.sport, activity.sub_sport) == ("multisport", None)
-    cadence = activity.samples.channels["cadence_spm"]
-    np.testing.assert_allclose(cadence[:10], 85.5)
-    np.testing.assert_allclose(cadence[10:], 171.0)
+    steps, revolutions = (activity.samples.channels[c] for c in ("cadence_spm", "cadence_rpm"))
+    np.testing.assert_allclose(revolutions[:10], 85.5)
+    np.testing.assert_allclose(steps[10:], 171.0)
+    assert np.isnan(steps[:10]).all()
+    assert np.isnan(revolutions[10:]).all()

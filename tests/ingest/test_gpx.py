@@ -107,10 +107,11 @@ def test_walking_pace_cadence_of_110_is_read_as_steps_not_doubled() -> None:
     assert np.nanmedian(activity.samples.channels["cadence_spm"]) == 110.0
 
 
-def test_cycling_cadence_is_kept_in_rpm() -> None:
+def test_cycling_cadence_is_kept_in_rpm_under_its_own_channel() -> None:
     activity = read_gpx(gpx_bytes([straight_run(30, cad=85)], sport="biking"))
     assert activity.sport == "cycling"
-    assert np.nanmedian(activity.samples.channels["cadence_spm"]) == 85.0
+    assert "cadence_spm" not in activity.samples.channels
+    assert np.nanmedian(activity.samples.channels["cadence_rpm"]) == 85.0
 
 
 def test_segments_are_joined_and_the_gap_between_them_is_not_moving_time() -> None:
@@ -240,7 +241,7 @@ def _gpxpy_points(data: bytes) -> list[object]:
 
 
 @pytest.mark.corpus
-def test_values_match_gpxpy_on_every_corpus_file_it_parses(corpus: Path) -> None:
+def test_every_point_matches_gpxpy_on_every_corpus_file_it_parses(corpus: Path) -> None:
     compared = 0
     for row in _manifest(corpus, "gpx"):
         if row["gpxpy"] != "ok":
@@ -256,8 +257,13 @@ def test_values_match_gpxpy_on_every_corpus_file_it_parses(corpus: Path) -> None
         activity = read_gpx(data, source_name=row["file"])
         ch = activity.samples.channels
         assert len(activity.samples) == len(points), row["file"]
-        assert (ch["lat_deg"][0], ch["lon_deg"][0]) == (points[0].latitude, points[0].longitude)
-        assert (ch["lat_deg"][-1], ch["lon_deg"][-1]) == (points[-1].latitude, points[-1].longitude)
+        for channel, values in (
+            ("lat_deg", [p.latitude for p in points]),
+            ("lon_deg", [p.longitude for p in points]),
+            ("altitude_m", [np.nan if p.elevation is None else p.elevation for p in points]),
+        ):  # every point, not only the ends
+            ours_values = ch.get(channel, np.full(len(points), np.nan))
+            np.testing.assert_array_equal(ours_values, values, err_msg=f"{row['file']} {channel}")
         ours = activity.samples.timestamp.astype("datetime64[s]").astype(np.int64)
         theirs = np.array([int(p.time.timestamp()) for p in points])
         np.testing.assert_array_equal(ours, theirs, err_msg=row["file"])

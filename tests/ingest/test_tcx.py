@@ -82,7 +82,7 @@ def test_laps_trackpoints_and_extensions_become_an_activity() -> None:
     np.testing.assert_array_equal(ch["speed_mps"], np.full(100, 3.0))
     np.testing.assert_array_equal(ch["hr_bpm"], np.full(100, 150.0))
     assert ch["distance_m"][-1] == 297.0
-    assert activity.moving_time_s == 98.0  # the lap boundary is a break
+    assert activity.moving_time_s == 100.0  # the laps' timer time, beside their distance
 
 
 def test_strava_tcx_with_blanks_before_the_xml_declaration_is_read() -> None:
@@ -95,13 +95,14 @@ def test_doubled_run_cadence_from_a_treadmill_is_kept() -> None:
     assert np.nanmedian(activity.samples.channels["cadence_spm"]) == 168.0
 
 
-def test_cycling_cadence_is_kept_in_rpm() -> None:
+def test_cycling_cadence_is_kept_in_rpm_under_its_own_channel() -> None:
     data = tcx_bytes([10], sport="Biking", run_cadence=None).replace(
         b"</HeartRateBpm>", b"</HeartRateBpm><Cadence>90</Cadence>"
     )
     activity = read_tcx(data)
     assert activity.sport == "cycling"
-    assert np.nanmedian(activity.samples.channels["cadence_spm"]) == 90.0
+    assert "cadence_spm" not in activity.samples.channels
+    assert np.nanmedian(activity.samples.channels["cadence_rpm"]) == 90.0
 
 
 def test_a_file_with_several_activities_yields_the_first_with_a_warning() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,16 @@ from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.content import PreventionItem
 from backstride.knowledge.model import KnowledgeBase
-from backstride.knowledge.trace import build_trace, find_covers
+from backstride.knowledge.trace import (
+    build_trace,
+    find_covers,
+    find_produced,
+    produced_ids,
+    read_log,
+)
+from backstride.plan import build_plan
+from tests.plan.builders import case, result
+from tests.provenance import assert_produced
 
 KB = load_knowledge_base()
 
@@ -87,19 +97,71 @@ def test_helpers_and_non_test_files_are_ignored(tests_dir: Path) -> None:
     assert "not-a-test-file" not in covers
 
 
-def test_trace_joins_records_with_sources_and_tests(tests_dir: Path) -> None:
-    trace = build_trace(KB, find_covers(tests_dir))
+def test_a_record_only_named_by_covers_marks_is_covered_by_text_checks_only(
+    tests_dir: Path,
+) -> None:
+    trace = build_trace(KB, find_covers(tests_dir), find_produced(tests_dir))
     rows = {row.record_id: row for row in trace.rows}
-    assert rows["walking"].tests == ("tests/sub/test_sample.py::test_decorated",)
+    assert rows["walking"].tests == ()
+    assert rows["walking"].text_only == ("tests/sub/test_sample.py::test_decorated",)
     assert rows["walking"].sources == KB.get("walking").sources
     assert rows["walking"].kind == "exercise"
-    assert "walking" not in trace.uncovered
-    assert "childs-pose" in trace.uncovered
+    assert "walking" in trace.uncovered
+    assert "walking" in trace.text_only
+    assert "childs-pose" not in trace.text_only
     assert "module-wide" in trace.unknown
 
 
+PRODUCED = """
+import pytest
+from tests.provenance import assert_produced
+
+
+@pytest.mark.covers("walking", "bird-dog")
+def test_engine(plan) -> None:
+    assert_produced(plan, "walking")
+
+
+def test_names_only() -> None:
+    assert "bird-dog" in "bird-dog text"
+"""
+
+
+def test_only_an_assert_produced_call_makes_a_record_covered_by_behaviour(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_p.py").write_text(PRODUCED, encoding="utf-8")
+    folder = tmp_path / "tests"
+    trace = build_trace(KB, find_covers(folder), find_produced(folder))
+    rows = {row.record_id: row for row in trace.rows}
+    assert rows["walking"].tests == ("tests/test_p.py::test_engine",)
+    assert rows["bird-dog"].tests == ()
+    assert rows["bird-dog"].text_only == ("tests/test_p.py::test_engine",)
+
+
+def test_a_run_log_is_the_evidence_when_given(tmp_path: Path) -> None:
+    log = tmp_path / "trace.jsonl"
+    log.write_text('{"record": "walking", "test": "tests/a.py::test_b[x]"}\n', encoding="utf-8")
+    trace = build_trace(KB, {}, read_log(log))
+    assert {row.record_id: row for row in trace.rows}["walking"].tests == ("tests/a.py::test_b[x]",)
+    log.write_text("not json\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 1"):
+        read_log(log)
+
+
+@pytest.mark.covers("phase.settle", "superficial-heat")
+def test_the_ids_an_engine_output_carries_are_its_provenance_fields_only() -> None:
+    plan = build_plan(result(KB), case(), [], [], date(2026, 11, 23), KB)
+    carried = produced_ids(plan)
+    assert {"phase.settle", "superficial-heat", "text.settle.heat"} <= carried
+    assert "nice-ng59" not in carried  # sources are not records
+    assert_produced(plan, "phase.settle", "superficial-heat")
+    absent = "no-such-record"
+    with pytest.raises(AssertionError, match=absent):
+        assert_produced(plan, absent)
+
+
 def test_a_nested_id_prefixed_by_its_record_counts_for_the_record() -> None:
-    trace = build_trace(KB, {"walking.step-2": ("tests/test_x.py::test_y",)})
+    trace = build_trace(KB, {}, {"walking.step-2": ("tests/test_x.py::test_y",)})
     rows = {row.record_id: row for row in trace.rows}
     assert rows["walking"].tests == ("tests/test_x.py::test_y",)
     assert trace.unknown == {}
@@ -119,11 +181,15 @@ def test_a_test_file_with_a_syntax_error_is_named(tmp_path: Path) -> None:
 
 def test_this_repository_covers_records_with_its_own_tests() -> None:
     repo_tests = Path(__file__).resolve().parents[1]
-    trace = build_trace(KB, find_covers(repo_tests))
+    trace = build_trace(KB, find_covers(repo_tests), find_produced(repo_tests))
     rows = {row.record_id: row for row in trace.rows}
     assert (
         "tests/knowledge/test_claims.py::test_ice_is_optional_comfort_and_heat_has_the_better_evidence"
-        in rows["ice"].tests
+        in rows["ice"].text_only
+    )
+    assert (
+        "tests/knowledge/test_trace.py::test_the_ids_an_engine_output_carries_are_its_provenance_fields_only"
+        in rows["phase.settle"].tests
     )
 
 
@@ -133,7 +199,7 @@ def test_the_longest_record_id_prefix_wins_for_dotted_ids() -> None:
         for rid in ("referral", "referral.chronic")
     }
     kb = KnowledgeBase(version="t", digest="0" * 64, sources=KB.sources, records=records)
-    trace = build_trace(kb, {"referral.chronic.long-pain": ("tests/test_x.py::test_y",)})
+    trace = build_trace(kb, {}, {"referral.chronic.long-pain": ("tests/test_x.py::test_y",)})
     rows = {row.record_id: row for row in trace.rows}
     assert rows["referral.chronic"].tests == ("tests/test_x.py::test_y",)
     assert rows["referral"].tests == ()
@@ -172,7 +238,7 @@ def test_covers_bound_by_a_comprehension_over_literals_are_found(tmp_path: Path)
 
 @given(st.sets(st.sampled_from(sorted(KB.records)), max_size=25))
 def test_exactly_the_named_records_are_covered(named: set[str]) -> None:
-    trace = build_trace(KB, dict.fromkeys(named, ("tests/test_x.py::test_y",)))
+    trace = build_trace(KB, {}, dict.fromkeys(named, ("tests/test_x.py::test_y",)))
     assert set(trace.uncovered) == set(KB.records) - named
     assert trace.unknown == {}
     assert len(trace.rows) == len(KB.records)

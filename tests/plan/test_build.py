@@ -20,6 +20,7 @@ from backstride.knowledge.content import (
 )
 from backstride.plan import Plan, build_plan
 from tests.plan.builders import START, case, result
+from tests.provenance import assert_produced
 
 KB = load_knowledge_base()
 
@@ -103,6 +104,7 @@ def test_settle_phase_gives_relative_rest_heat_optional_ice_and_general_medicine
     kb: KnowledgeBase,
 ) -> None:
     settle = _plan(kb).phases[0]
+    assert_produced(settle, "superficial-heat", "ice", "nsaids", "bed-rest", "phase.settle")
     texts = {i.key: i.text for i in settle.items}
     assert "bed" in texts["settle.relative_rest"]
     assert "walking" in texts["settle.relative_rest"]
@@ -169,6 +171,7 @@ def test_exercise_whose_caution_matches_the_case_is_never_chosen(
 def test_the_same_exercise_is_chosen_when_no_caution_applies(kb: KnowledgeBase) -> None:
     plan = _plan(kb)
     assert "childs-pose" in _exercise_ids(plan)
+    assert_produced(plan, "childs-pose")
 
 
 def test_strength_dose_rises_week_by_week_towards_the_top_dose(kb: KnowledgeBase) -> None:
@@ -297,3 +300,11 @@ def test_no_profile_still_gives_a_plan_with_default_cross_training(kb: Knowledge
     plan = build_plan(result(kb), None, [], [], START, kb, weeks=3)
     assert len(plan.days) == 21
     assert any("swimming" in (d.activity or "") for d in plan.days)
+
+
+def test_every_treatment_prevention_and_education_record_reaches_a_long_plan(
+    kb: KnowledgeBase,
+) -> None:
+    plan = build_plan(result(kb), case(), [], [], START, kb, weeks=26)
+    records = [r.id for kind in (Treatment, PreventionItem, EducationTopic) for r in kb.of(kind)]
+    assert_produced(plan, *records)

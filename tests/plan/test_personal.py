@@ -9,15 +9,17 @@ import pytest
 from backstride.assess.intake import Running
 from backstride.knowledge import load_knowledge_base
 from backstride.plan import build_plan
-from backstride.plan.personal import cadence_advice, personal_items, profile_signals
+from backstride.plan.personal import personal_items, profile_signals
 from tests.plan.builders import START, case, result
+from tests.provenance import assert_produced
 
 KB = load_knowledge_base()
 
 
 def _keys(running: dict[str, object], *, shoe_inspection_km: float = 600.0) -> list[str]:
     profile = Running.model_validate(running)
-    return [k for k, _ in profile_signals(profile, shoe_inspection_km=shoe_inspection_km)]
+    signals = profile_signals(profile, KB, shoe_inspection_km=shoe_inspection_km)
+    return [k.removeprefix("signal.") for k, _ in signals]
 
 
 @pytest.mark.parametrize(
@@ -27,6 +29,9 @@ def _keys(running: dict[str, object], *, shoe_inspection_km: float = 600.0) -> l
         ({"weekly_km": 36, "weekly_km_prior": 28}, "weekly_distance_jump", False),
         ({"longest_run_km": 16, "longest_run_prior_30d_km": 14}, "single_run_spike", True),
         ({"longest_run_km": 15, "longest_run_prior_30d_km": 14}, "single_run_spike", False),
+        ({"longest_run_km": 11, "longest_run_prior_30d_km": 10}, "single_run_spike", True),
+        ({"cadence_spm": 163.9}, "cadence", True),
+        ({"cadence_spm": 164}, "cadence", False),  # the analytics cadence rule, not 170
         ({"cadence_spm": 158}, "cadence", True),
         ({"cadence_spm": 178}, "cadence", False),
         ({"shoe_pairs_in_rotation": 1}, "shoe_rotation", True),
@@ -64,7 +69,8 @@ def test_shoe_inspection_uses_the_configured_distance(
 def test_cadence_target_is_five_to_ten_percent_above_own_baseline_never_180(
     baseline: float, low: int, high: int
 ) -> None:
-    text = cadence_advice(baseline)
+    profile = Running.model_validate({"cadence_spm": baseline})
+    text = dict(profile_signals(profile, KB, shoe_inspection_km=600))["signal.cadence"]
     assert f"{low}–{high}" in text
     assert "metronome" in text
     assert "180" not in re.sub(r"\d{3}–\d{3}", "", text)
@@ -73,6 +79,7 @@ def test_cadence_target_is_five_to_ten_percent_above_own_baseline_never_180(
 def test_personal_items_cite_the_matching_prevention_record_and_its_sources() -> None:
     running = Running.model_validate({"deadlifts": True, "warm_up": False})
     items = {i.key: i for i in personal_items(running, [], KB, shoe_inspection_km=600)}
+    assert_produced(list(items.values()), "signal.deadlift", "signal.warm_up", "lifting-hinge")
     for key in ("personal.deadlift", "personal.warm_up"):
         item = items[key]
         assert item.records, key

@@ -15,8 +15,8 @@ from backstride.progress.change import (
     is_meaningful_change,
     is_recovered,
     rolling_means,
-    summarise_progress,
 )
+from tests.progress.limits import CHANGE, RMDQ_RECOVERED_MAX, summarise
 
 START = date(2026, 3, 2)
 
@@ -50,7 +50,9 @@ def diary(pains: list[int], *, start: date = START) -> list[DiaryEntry]:
 def test_meaningful_change_is_two_points_or_thirty_percent(
     before: float, after: float, points: float, meaningful: bool
 ) -> None:
-    assert is_meaningful_change(before, after, points=points) is meaningful
+    assert (
+        is_meaningful_change(before, after, points=points, fraction=CHANGE.fraction) is meaningful
+    )
 
 
 @pytest.mark.parametrize(
@@ -67,7 +69,7 @@ def test_meaningful_change_is_two_points_or_thirty_percent(
 def test_recovered_means_pain_zero_and_rmdq_at_most_two(
     pain: float | None, rmdq: int | None, recovered: bool
 ) -> None:
-    assert is_recovered(pain, rmdq) is recovered
+    assert is_recovered(pain, rmdq, rmdq_max=RMDQ_RECOVERED_MAX) is recovered
 
 
 def test_several_entries_a_day_are_averaged_and_the_worst_kept() -> None:
@@ -88,9 +90,7 @@ def test_rolling_mean_covers_the_seven_days_ending_each_day() -> None:
 
 def test_three_weeks_of_falling_pain_is_a_meaningful_improvement_and_improving() -> None:
     pains = [6] * 7 + [4] * 7 + [2] * 7
-    summary = summarise_progress(
-        diary(pains), [], today=START + timedelta(days=20), assessed_pain=6
-    )
+    summary = summarise(diary(pains), [], today=START + timedelta(days=20), assessed_pain=6)
     assert summary.baseline_pain == 6.0
     assert summary.current_pain == 2.0
     assert summary.change == -4.0
@@ -100,14 +100,14 @@ def test_three_weeks_of_falling_pain_is_a_meaningful_improvement_and_improving()
 
 
 def test_flat_pain_is_the_same_and_not_meaningful() -> None:
-    summary = summarise_progress(diary([5] * 21), [], today=START + timedelta(days=20))
+    summary = summarise(diary([5] * 21), [], today=START + timedelta(days=20))
     assert summary.trend == "same"
     assert not summary.meaningful_improvement
     assert not summary.meaningful_worsening
 
 
 def test_rising_pain_is_worse_and_a_meaningful_worsening() -> None:
-    summary = summarise_progress(
+    summary = summarise(
         diary([3] * 7 + [6] * 7), [], today=START + timedelta(days=13), assessed_pain=3
     )
     assert summary.trend == "worse"
@@ -117,8 +117,8 @@ def test_rising_pain_is_worse_and_a_meaningful_worsening() -> None:
 def test_recovery_needs_the_weekly_rmdq_as_well_as_no_pain() -> None:
     entries = diary([4] * 7 + [0] * 7)
     today = START + timedelta(days=13)
-    without = summarise_progress(entries, [], today=today)
-    with_rmdq = summarise_progress(entries, [RmdqPoint(START, 9), RmdqPoint(today, 1)], today=today)
+    without = summarise(entries, [], today=today)
+    with_rmdq = summarise(entries, [RmdqPoint(START, 9), RmdqPoint(today, 1)], today=today)
     assert not without.recovered
     assert with_rmdq.recovered
     assert with_rmdq.rmdq_meaningful_improvement
@@ -126,14 +126,14 @@ def test_recovery_needs_the_weekly_rmdq_as_well_as_no_pain() -> None:
 
 
 def test_entries_after_today_are_ignored() -> None:
-    summary = summarise_progress(diary([5, 5, 9]), [], today=START + timedelta(days=1))
+    summary = summarise(diary([5, 5, 9]), [], today=START + timedelta(days=1))
     assert summary.days_tracked == 2
     assert summary.current_pain == 5.0
 
 
 @given(st.lists(st.integers(0, 10), min_size=1, max_size=40), st.integers(0, 10))
 def test_current_pain_always_lies_within_the_scale(pains: list[int], assessed: int) -> None:
-    summary = summarise_progress(
+    summary = summarise(
         diary(pains), [], today=START + timedelta(days=len(pains) - 1), assessed_pain=assessed
     )
     assert summary.current_pain is not None
@@ -144,5 +144,5 @@ def test_current_pain_always_lies_within_the_scale(pains: list[int], assessed: i
 @given(st.floats(0, 10), st.floats(0, 10), st.floats(0, 10))
 def test_a_larger_drop_is_never_less_meaningful(before: float, after: float, lower: float) -> None:
     lower = min(lower, after)
-    if is_meaningful_change(before, after, points=2.0):
-        assert is_meaningful_change(before, lower, points=2.0)
+    if is_meaningful_change(before, after, points=2.0, fraction=CHANGE.fraction):
+        assert is_meaningful_change(before, lower, points=2.0, fraction=CHANGE.fraction)

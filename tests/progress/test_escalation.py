@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backstride.domain.diary import DiaryEntry
-from backstride.progress.change import summarise_progress
 from backstride.progress.escalation import URGENCY_RANK, escalations
+from tests.progress.limits import CHANGE, summarise
 
 START = date(2026, 3, 2)
 
@@ -20,7 +20,7 @@ def summary_for(pains: list[int], *, assessed: int | None = None):  # type: igno
         DiaryEntry(at=datetime.combine(START + timedelta(days=i), datetime.min.time()), pain_now=p)
         for i, p in enumerate(pains)
     ]
-    return summarise_progress(
+    return summarise(
         entries, [], today=START + timedelta(days=len(pains) - 1), assessed_pain=assessed
     )
 
@@ -32,6 +32,7 @@ def test_three_weeks_without_meaningful_improvement_is_not_recovering() -> None:
         new_red_flags=(),
         self_care_days=21,
         pain_days=30,
+        rule=CHANGE,
     )
     assert [(e.urgency, e.reason) for e in found] == [("soon", "not_recovering")]
 
@@ -43,6 +44,7 @@ def test_two_weeks_without_improvement_is_not_yet_an_escalation() -> None:
         new_red_flags=(),
         self_care_days=14,
         pain_days=20,
+        rule=CHANGE,
     )
     assert found == ()
 
@@ -54,6 +56,7 @@ def test_meaningful_improvement_by_three_weeks_is_no_escalation() -> None:
         new_red_flags=(),
         self_care_days=22,
         pain_days=30,
+        rule=CHANGE,
     )
     assert found == ()
 
@@ -65,6 +68,7 @@ def test_worsening_pain_is_a_soon_referral() -> None:
         new_red_flags=(),
         self_care_days=10,
         pain_days=12,
+        rule=CHANGE,
     )
     assert ("soon", "worsening") in [(e.urgency, e.reason) for e in found]
 
@@ -76,6 +80,7 @@ def test_pain_beyond_twelve_weeks_is_noted_as_chronic() -> None:
         new_red_flags=(),
         self_care_days=5,
         pain_days=90,
+        rule=CHANGE,
     )
     assert [e.reason for e in found] == ["chronic"]
 
@@ -87,6 +92,7 @@ def test_a_new_red_flag_leads_everything_else() -> None:
         new_red_flags=("bladder_change",),
         self_care_days=40,
         pain_days=100,
+        rule=CHANGE,
     )
     assert (found[0].urgency, found[0].reason) == ("emergency", "new_red_flag")
     assert {e.reason for e in found[1:]} == {"worsening", "not_recovering", "chronic"}
@@ -107,6 +113,7 @@ def test_escalations_come_most_urgent_first(
         new_red_flags=("fever",),
         self_care_days=self_care,
         pain_days=pain_days,
+        rule=CHANGE,
     )
     ranks = [URGENCY_RANK[e.urgency] for e in found]
     assert ranks == sorted(ranks, reverse=True)
@@ -125,6 +132,7 @@ def test_a_red_flag_triage_calls_self_care_does_not_escalate_on_its_own(
         new_red_flags=("fever",),
         self_care_days=3,
         pain_days=5,
+        rule=CHANGE,
     )
     assert found == ()
 
@@ -147,5 +155,7 @@ def test_pain_flaring_after_every_recent_run_is_not_recovering(
         self_care_days=10,
         pain_days=12,
         run_advice=advice,
+        week_advice=advice[-1],
+        rule=CHANGE,
     )
     assert (("soon", "not_recovering") in [(e.urgency, e.reason) for e in found]) is escalates

@@ -9,9 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backstride.domain.diary import DiaryEntry
-from backstride.progress.monitoring import check_run, check_runs
+from backstride.knowledge import load_knowledge_base
+from backstride.progress.monitoring import check_run, check_runs, monitoring_rule
 
 DAY = date(2026, 3, 10)
+RULE = monitoring_rule(load_knowledge_base())
 
 
 @pytest.mark.parametrize(
@@ -31,6 +33,7 @@ def test_the_rule_gives_the_expected_advice(
     before: float, during: int, morning: int | None, rising: bool, leg: bool, advice: str
 ) -> None:
     check = check_run(
+        RULE,
         on=DAY,
         pain_before=before,
         pain_during=during,
@@ -48,14 +51,14 @@ def test_next_morning_pain_is_read_from_the_next_days_entry() -> None:
         DiaryEntry(at=datetime(2026, 3, 10, 19), pain_now=4, pain_during_run=4),
         DiaryEntry(at=datetime(2026, 3, 11, 7), pain_now=3),
     ]
-    (check,) = check_runs(entries)
+    (check,) = check_runs(entries, RULE)
     assert check.pain_next_morning == 3
     assert check.advice == "advance"
 
 
 def test_only_entries_with_run_pain_are_checked() -> None:
     entries = [DiaryEntry(at=datetime(2026, 3, d, 8), pain_now=2) for d in range(1, 6)]
-    assert check_runs(entries) == ()
+    assert check_runs(entries, RULE) == ()
 
 
 @given(
@@ -84,9 +87,9 @@ def test_every_logged_run_gets_exactly_one_verdict(
         )
         for day, hour, pain, during, morning, leg in rows
     ]
-    checks = check_runs(entries)
+    checks = check_runs(entries, RULE)
     assert len(checks) == sum(1 for e in entries if e.pain_during_run is not None)
     for check in checks:
         assert check.advice in ("advance", "hold", "step_back")
-        if check.pain_during > 5:
+        if check.pain_during is not None and check.pain_during > RULE.max_pain:
             assert check.advice == "step_back"

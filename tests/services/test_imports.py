@@ -180,14 +180,14 @@ def test_a_row_that_fails_inside_a_batch_is_retried_alone_and_the_others_are_kep
 
 
 @pytest.mark.postgres
-def test_import_and_reimport_work_on_postgresql(tmp_path: Path, pg_url: str) -> None:
+def test_import_and_reimport_work_on_postgresql(tmp_path: Path, pg_schema_url: str) -> None:
     import uuid
 
     from sqlalchemy import delete
 
     from backstride.storage.activities import ActivityRow
 
-    settings = Settings(home=tmp_path / "home", database_url=pg_url)
+    settings = Settings(home=tmp_path / "home", database_url=pg_schema_url)
     offset_days = uuid.uuid4().int % 100_000  # this run's activities are new to the server
     folder = tmp_path / "in"
     folder.mkdir()

@@ -271,13 +271,13 @@ def test_a_non_hex_hash_is_refused_as_a_sample_name(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_the_repository_works_the_same_on_postgresql(pg_url: str) -> None:
+def test_the_repository_works_the_same_on_postgresql(pg_schema_url: str) -> None:
     from sqlalchemy import delete
 
     from backstride.storage.db import make_engine, migrate
     from backstride.storage.tables import RunnerRow
 
-    engine = make_engine(pg_url)
+    engine = make_engine(pg_schema_url)
     try:
         migrate(engine)
         with session_scope(engine) as session:

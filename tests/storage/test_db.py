@@ -53,8 +53,8 @@ def test_migrating_twice_is_a_no_op(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_postgresql_migrates_by_url_alone(pg_url: str) -> None:
-    engine = make_engine(pg_url)
+def test_postgresql_migrates_by_url_alone(pg_schema_url: str) -> None:
+    engine = make_engine(pg_schema_url)
     try:
         migrate(engine)
         assert "runner" in inspect(engine).get_table_names()
@@ -70,11 +70,11 @@ def test_migration_history_has_a_single_head() -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    assert ScriptDirectory.from_config(config).get_heads() == ["0004_merge"]
+    assert ScriptDirectory.from_config(config).get_heads() == ["0005_accounts"]
 
 
 def test_a_fresh_database_is_stamped_at_the_single_head(tmp_path: Path) -> None:
     engine = open_database(Settings(home=tmp_path))
     with engine.connect() as conn:
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert versions == ["0004_merge"]
+    assert versions == ["0005_accounts"]

@@ -1,4 +1,4 @@
-"""Fixtures for the web app: an in-process client and a real server for the browser."""
+"""Fixtures for the web app: in-process clients (anonymous or signed in) and a real server."""
 
 from __future__ import annotations
 
@@ -21,12 +21,49 @@ from backstride.services.assessment import knowledge_base
 from backstride.web.app import create_app
 from backstride.web.wizard import load_state, next_page
 
+BASE = "http://localhost"
+PASSWORD = "a long enough secret 42"
+
+
+def sign_up(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, Any]:
+    """Register (if allowed) and sign in; later writes carry the CSRF token by default."""
+    client.post("/api/v1/auth/register", json={"email": email, "password": password})
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    client.headers["X-CSRF-Token"] = body["csrf_token"]
+    return body
+
+
+def wait_for_job(client: TestClient, job_id: str, *, timeout_s: float = 60) -> dict[str, Any]:
+    """Poll a background job until it is done or failed."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job: dict[str, Any] = client.get(f"/api/v1/jobs/{job_id}").json()
+        if job["state"] in ("done", "failed"):
+            return job
+        assert time.monotonic() < deadline, f"job {job_id} did not finish: {job}"
+        time.sleep(0.05)
+
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    """The app in-process, on a scratch data directory."""
-    with TestClient(create_app(Settings(home=tmp_path / "home"))) as test_client:
+def settings(tmp_path: Path) -> Settings:
+    """Settings on a scratch data directory (SQLite)."""
+    return Settings(home=tmp_path / "home", registration="open")
+
+
+@pytest.fixture
+def anon(settings: Settings) -> Iterator[TestClient]:
+    """The app in-process, nobody signed in."""
+    with TestClient(create_app(settings), base_url=BASE) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def client(anon: TestClient) -> TestClient:
+    """The app in-process with the first account (the owner) signed in."""
+    sign_up(anon, "ann@example.org")
+    return anon
 
 
 def page_state(page_html: str) -> str:
@@ -62,14 +99,11 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
-    """The app served by uvicorn on a free loopback port, for the real browser."""
+def serve(settings: Settings) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port until the generator is closed."""
     port = free_port()
-    config = uvicorn.Config(
-        create_app(Settings(home=tmp_path / "home")), host="127.0.0.1", port=port,
-        log_level="warning",
-    )  # fmt: skip
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                            log_level="warning")  # fmt: skip
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -80,3 +114,9 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[str]:
+    """A real uvicorn server on a free loopback port (for the browser and HTTP tests)."""
+    yield from serve(settings)

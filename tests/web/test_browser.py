@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import REPO
+from tests.web.conftest import PASSWORD
 
 ARTIFACTS = REPO / "build" / "artifacts"
 CHROMIUM_ARGS = [
@@ -29,6 +30,17 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+def signed_in_page(browser: Browser, live_server: str, email: str = "ann@example.org") -> Page:
+    """A new page with an account registered and signed in through the real forms."""
+    page = browser.new_page()
+    page.goto(live_server + "/register")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    assert page.locator("form[action='/signout']").count() == 1
+    return page
+
+
 def _screenshot(page: Page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / name
@@ -41,13 +53,13 @@ def _screenshot(page: Page, name: str) -> Path:
 def test_a_person_who_reports_bladder_change_is_told_to_get_emergency_care(
     browser: Browser, live_server: str
 ) -> None:
-    page = browser.new_page()
+    page = signed_in_page(browser, live_server)
     page.goto(live_server + "/")
     page.click("text=Start the check")
     for fieldset in page.locator("fieldset.question").all():
         answer = "yes" if fieldset.get_attribute("data-key") == "cauda_equina.bladder" else "no"
         fieldset.locator(f"input[value={answer}]").check()
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert page.locator("section.action h1").inner_text() == "Get emergency care now"
     assert page.locator("form[action='/plan']").count() == 0
     shot = _screenshot(page, "web-emergency.png")
@@ -59,10 +71,10 @@ def test_a_person_who_reports_bladder_change_is_told_to_get_emergency_care(
 def test_the_browser_refuses_to_continue_until_a_safety_question_is_answered(
     browser: Browser, live_server: str
 ) -> None:
-    page = browser.new_page()
+    page = signed_in_page(browser, live_server)
     page.goto(live_server + "/check")
     first_key = page.locator("fieldset.question").first.get_attribute("data-key")
-    page.click("button[type=submit]")  # the required radios stop the submission
+    page.click("main button[type=submit]")  # the required radios stop the submission
     assert page.url.endswith("/check")
     assert page.locator("fieldset.question").first.get_attribute("data-key") == first_key
     _screenshot(page, "web-safety-questions.png")
@@ -73,12 +85,12 @@ def test_the_browser_refuses_to_continue_until_a_safety_question_is_answered(
 def test_a_diary_entry_typed_in_the_browser_lands_on_the_progress_page(
     browser: Browser, live_server: str
 ) -> None:
-    page = browser.new_page()
+    page = signed_in_page(browser, live_server)
     page.goto(live_server + "/diary")
     page.fill("input[name=pain_now]", "4")
     page.fill("input[name=pain_worst]", "6")
     page.check("input[name=locations][value=low_back_central]")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert page.url.endswith("/progress")
     assert "Days tracked" in page.content()
     _screenshot(page, "web-progress.png")

@@ -25,44 +25,36 @@ from backstride.analytics.form import RunForm
 from backstride.analytics.history import TrainingActivity
 from backstride.analytics.load import monotony_strain
 from backstride.analytics.rules import FindingRules, episodes, keys_between, window_weeks
+from backstride.analytics.spikes import frandsen_band
 from backstride.domain.finding import Finding
-
-ACWR_SOURCES = (
-    "williams-2017",
-    "gabbett-2016",
-    "lolli-2019",
-    "impellizzeri-2020",
-    "impellizzeri-2021",
-)
 
 
 def spike_findings(analysis: TrainingAnalysis, rules: FindingRules) -> list[Finding]:
-    """single_run_spike: a run > 10 % longer than the longest of the previous 30 days."""
+    """single_run_spike: a run at least the rule's percentage longer than the 30-day longest."""
     found = []
+    spike_rule = rules.spike
     for spike in analysis.spikes:
         day = analysis.series.day_at(spike.day_index)
-        if not analysis.in_window(day) or spike.increase_pct <= rules.spike_min_pct:
+        band = frandsen_band(spike.increase_pct, spike_rule)
+        if not analysis.in_window(day) or band is None:
             continue
         found.append(
-            Finding(
-                id="single_run_spike",
-                severity="attention" if spike.band == ">100" else "consider",
-                title=f"A run {spike.increase_pct:.0f} % longer than your recent longest",
-                evidence=(
-                    f"On {day} you ran {spike.distance_km:.1f} km; your longest run in the 30 "
-                    f"days before was {spike.previous_longest_km:.1f} km ({spike.band} % band). "
-                    "In a cohort of 5,205 runners, single runs more than 10 % longer than the "
-                    "30-day longest were associated with more running injuries, most clearly "
-                    "above 100 % (Frandsen 2025). Consider growing your longest run in "
-                    "smaller steps and watching how your back responds over the next days."
-                ),
+            rules.finding(
+                "single_run_spike",
+                severity="attention" if spike.increase_pct > spike_rule.high_pct else "consider",
+                values={
+                    "day": day,
+                    "distance_km": spike.distance_km,
+                    "previous_longest_km": spike.previous_longest_km,
+                    "band": band,
+                    "increase_pct": spike.increase_pct,
+                },
                 runs=(spike.key,),
                 metrics={
                     "distance_km": round(spike.distance_km, 3),
                     "previous_longest_km": round(spike.previous_longest_km, 3),
                     "increase_pct": round(spike.increase_pct, 2),
                 },
-                sources=("frandsen-2025",),
                 on=day,
             )
         )
@@ -70,33 +62,31 @@ def spike_findings(analysis: TrainingAnalysis, rules: FindingRules) -> list[Find
 
 
 def weekly_jump_findings(analysis: TrainingAnalysis, rules: FindingRules) -> list[Finding]:
-    """weekly_distance_jump: a calendar week > 30 % above the week before."""
+    """weekly_distance_jump: a calendar week more than the rule's percentage above the last."""
     found = []
+    limit = rules.value("weekly_distance_jump", "max_rise_pct")
     for w in window_weeks(analysis):
         week = analysis.weeks[w]
-        if week.change_pct is None or week.change_pct <= rules.weekly_jump_pct:
+        if week.change_pct is None or week.change_pct <= limit:
             continue
         previous = analysis.weeks[w - 1].distance_km
         end = min(week.week_start + timedelta(days=6), analysis.today)
         found.append(
-            Finding(
-                id="weekly_distance_jump",
+            rules.finding(
+                "weekly_distance_jump",
                 severity="consider",
-                title=f"Weekly distance up {week.change_pct:.0f} % on the week before",
-                evidence=(
-                    f"The week of {week.week_start} had {week.distance_km:.1f} km after "
-                    f"{previous:.1f} km the week before. Weekly increases above 30 % were "
-                    "associated with more of some running injuries in novice runners "
-                    "(Nielsen 2014); a strict 10 % rule did not prevent injuries in a trial "
-                    "(Buist 2008). Consider spreading the increase over more weeks."
-                ),
+                values={
+                    "week_start": week.week_start,
+                    "distance_km": week.distance_km,
+                    "previous_km": previous,
+                    "change_pct": week.change_pct,
+                },
                 runs=keys_between(analysis, week.week_start, end),
                 metrics={
                     "distance_km": round(week.distance_km, 3),
                     "previous_week_km": round(previous, 3),
                     "change_pct": round(week.change_pct, 2),
                 },
-                sources=("nielsen-2014", "buist-2008"),
                 on=week.week_start,
             )
         )
@@ -104,35 +94,28 @@ def weekly_jump_findings(analysis: TrainingAnalysis, rules: FindingRules) -> lis
 
 
 def monotony_findings(analysis: TrainingAnalysis, rules: FindingRules) -> list[Finding]:
-    """high_monotony: a complete calendar week with Foster monotony above 2."""
+    """high_monotony: a complete calendar week with Foster monotony above the rule's limit."""
     found = []
+    limit = rules.value("high_monotony", "monotony_high")
     for w in window_weeks(analysis):
         start = analysis.weeks[w].week_start
         lo = analysis.series.index_of(start)
         if lo < 0 or lo + 7 > len(analysis.series):
             continue  # only complete weeks inside the series
         result = monotony_strain(analysis.series.distance_km[lo : lo + 7])
-        if result.monotony <= rules.monotony_high:
+        if result.monotony <= limit:
             continue
         found.append(
-            Finding(
-                id="high_monotony",
+            rules.finding(
+                "high_monotony",
                 severity="consider",
-                title=f"Very even daily load, week of {start} (monotony {result.monotony:.1f})",
-                evidence=(
-                    f"Daily distances that week varied little (monotony {result.monotony:.2f} = "
-                    f"mean / SD of the 7 daily loads, rest days 0; strain "
-                    f"{result.strain:.0f} km-units). Foster (1998) linked monotony above 2 with "
-                    "illness and overreaching in athletes. Consider alternating harder, easier "
-                    "and rest days."
-                ),
+                values={"week_start": start, "monotony": result.monotony, "strain": result.strain},
                 runs=keys_between(analysis, start, start + timedelta(days=6)),
                 metrics={
                     "monotony": round(result.monotony, 4),
                     "strain": round(result.strain, 2),
                     "weekly_km": round(result.weekly_load, 3),
                 },
-                sources=("foster-1998",),
                 on=start,
             )
         )
@@ -140,73 +123,68 @@ def monotony_findings(analysis: TrainingAnalysis, rules: FindingRules) -> list[F
 
 
 def acwr_findings(analysis: TrainingAnalysis, rules: FindingRules) -> list[Finding]:
-    """acwr_rising: the EWMA ratio above 1.3 after rising ≥ 0.2 within 14 days."""
+    """acwr_rising: the EWMA ratio above the rule's limit after rising within its window."""
     ratio = analysis.acwr["ewma"]
+    lag = int(rules.value("acwr_rising", "rise_days"))
     earlier = (
-        np.concatenate((np.full(14, np.nan), ratio[:-14])) if len(ratio) > 14 else ratio * np.nan
+        np.concatenate((np.full(lag, np.nan), ratio[:-lag])) if len(ratio) > lag else ratio * np.nan
     )
+    high, rise = rules.value("acwr_rising", "acwr_high"), rules.value("acwr_rising", "acwr_rise")
     with np.errstate(invalid="ignore"):
-        rising = (ratio > rules.acwr_high) & (ratio - earlier >= rules.acwr_rise)
+        rising = (ratio > high) & (ratio - earlier >= rise)
     found = []
     for first, last in episodes(rising):
         peak = first + int(np.nanargmax(ratio[first : last + 1]))
         day = analysis.series.day_at(peak)
         if not analysis.in_window(day):
             continue
-        found.append(_acwr_finding(analysis, peak, day, float(earlier[peak])))
+        found.append(_acwr_finding(analysis, rules, peak, day, float(earlier[peak])))
     return found
 
 
-def _acwr_finding(analysis: TrainingAnalysis, peak: int, day: date, before: float) -> Finding:
+def _acwr_finding(
+    analysis: TrainingAnalysis, rules: FindingRules, peak: int, day: date, before: float
+) -> Finding:
     values = {name: float(series[peak]) for name, series in analysis.acwr.items()}
     rolling = "; ".join(
         f"the rolling {name} ratio was {values[name]:.2f}"
         for name in ("coupled", "uncoupled")
         if np.isfinite(values[name])
     )
-    return Finding(
-        id="acwr_rising",
+    return rules.finding(
+        "acwr_rising",
         severity="info",
-        title=f"Recent load rising against your usual (ACWR {values['ewma']:.2f}, EWMA)",
-        evidence=(
-            f"On {day} your acute:chronic distance ratio was {values['ewma']:.2f} "
-            f"({ACWR_METHOD}), up from {before:.2f} two weeks earlier"
-            + (f"; {rolling}. " if rolling else ". ")
-            + "This ratio is a contested measure (Lolli 2019; Impellizzeri 2020, 2021): read it "
-            "as a trend in your own load, not as a risk figure. Consider whether the recent "
-            "increase was planned."
-        ),
+        values={
+            "day": day,
+            "ewma": values["ewma"],
+            "method": ACWR_METHOD,
+            "before": before,
+            "rolling": f"; {rolling}" if rolling else "",
+        },
         runs=keys_between(analysis, day - timedelta(days=6), day),
         metrics={f"acwr_{k}": round(v, 4) for k, v in values.items() if np.isfinite(v)}
         | {"acwr_ewma_14_days_before": round(before, 4)},
-        sources=ACWR_SOURCES,
         on=day,
     )
 
 
 def rest_day_findings(analysis: TrainingAnalysis, rules: FindingRules) -> list[Finding]:
-    """no_rest_days: 7 or more consecutive days with a run."""
+    """no_rest_days: at least the rule's number of consecutive days with a run."""
     found = []
+    streak = rules.value("no_rest_days", "streak_days")
     for first, last in episodes(analysis.series.runs > 0):
         length = last - first + 1
         end = analysis.series.day_at(last)
-        if length < rules.rest_streak_days or not analysis.in_window(end):
+        if length < streak or not analysis.in_window(end):
             continue
         start = analysis.series.day_at(first)
         found.append(
-            Finding(
-                id="no_rest_days",
+            rules.finding(
+                "no_rest_days",
                 severity="consider",
-                title=f"{length} days in a row with a run",
-                evidence=(
-                    f"You ran every day from {start} to {end}. Days without variation or rest "
-                    "raise training monotony, which Foster (1998) linked with illness and "
-                    "overreaching. Consider at least one rest or cross-training day a week, "
-                    "especially while your back is settling."
-                ),
+                values={"start": start, "end": end, "days": length},
                 runs=keys_between(analysis, start, end),
                 metrics={"days": float(length)},
-                sources=("foster-1998",),
                 on=end,
             )
         )
@@ -231,13 +209,12 @@ def _all_rules() -> tuple[FindingRule, ...]:
     )
 
 
-def findings_from(analysis: TrainingAnalysis, rules: FindingRules | None = None) -> list[Finding]:
+def findings_from(analysis: TrainingAnalysis, rules: FindingRules) -> list[Finding]:
     """Every finding of every rule, ordered by day then id (stable for JSON output).
 
     References: frandsen-2025, nielsen-2014, foster-1998, williams-2017, heiderscheit-2011
     """
-    chosen = rules or FindingRules()
-    found = [f for rule in _all_rules() for f in rule(analysis, chosen)]
+    found = [f for rule in _all_rules() for f in rule(analysis, rules)]
     return sorted(found, key=lambda f: (f.on or date.min, f.id, f.runs))
 
 
@@ -249,7 +226,7 @@ def build_findings(
     forms: Sequence[RunForm] = (),
     shoes: Sequence[Shoe] = (),
     shoe_inspection_km: float = 600.0,
-    rules: FindingRules | None = None,
+    rules: FindingRules,
 ) -> list[Finding]:
     """Findings for since … today from a runner's activities, run forms and shoes.
 

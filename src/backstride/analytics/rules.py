@@ -1,7 +1,8 @@
-"""Thresholds of the finding rules and the small helpers the rules share."""
+"""The finding records (thresholds and sentences) and the small helpers the rules share."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -9,19 +10,72 @@ import numpy as np
 import numpy.typing as npt
 
 from backstride.analytics.analysis import TrainingAnalysis
+from backstride.analytics.spikes import SpikeRule
+from backstride.domain.finding import Finding, FindingId, Severity
+from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.templates import fill
+from backstride.knowledge.training import FindingRule
 
 
 @dataclass(frozen=True, slots=True)
 class FindingRules:
-    """The thresholds every rule uses (defaults follow the cited sources)."""
+    """The finding records every rule reads: thresholds, plain names and sentence templates."""
 
-    spike_min_pct: float = 10.0  # Frandsen 2025: > 10 % over the 30-day longest run
-    weekly_jump_pct: float = 30.0  # Nielsen 2014: > 30 % week over week
-    monotony_high: float = 2.0  # Foster 1998
-    acwr_high: float = 1.3  # upper edge of the commonly quoted 0.8–1.3 range (Gabbett 2016)
-    acwr_rise: float = 0.2  # rise over the previous 14 days
-    cadence_drop_pct: float = 3.0  # at matched speed, against the runner's own baseline
-    rest_streak_days: int = 7  # consecutive days with a run
+    records: Mapping[FindingId, FindingRule]
+
+    @classmethod
+    def from_kb(cls, kb: KnowledgeBase) -> FindingRules:
+        """One record per finding id, from the knowledge base."""
+        return cls({r.finding: r for r in kb.of(FindingRule)})
+
+    def value(self, finding: FindingId, name: str) -> float:
+        """One threshold of one finding's rule."""
+        return self.records[finding].thresholds[name]
+
+    @property
+    def spike(self) -> SpikeRule:
+        """The single-run spike rule's edges."""
+        t = self.records["single_run_spike"].thresholds
+        return SpikeRule(t["min_increase_pct"], t["band_mid_pct"], t["band_high_pct"])
+
+    def is_low_cadence(self, cadence_spm: float) -> bool:
+        """The one cadence rule: below the lower edge of the middle population band.
+
+        References: garmin-running-dynamics, heiderscheit-2011
+        """
+        return cadence_spm < self.value("low_cadence_for_speed", "low_cadence_spm")
+
+    def cadence_targets(self, cadence_spm: float) -> tuple[float, float]:
+        """The step-rate range to try: the rule's +low–high % of the runner's own cadence."""
+        t = self.records["low_cadence_for_speed"].thresholds
+        low, high = t["target_low_pct"], t["target_high_pct"]
+        return cadence_spm * (1 + low / 100), cadence_spm * (1 + high / 100)
+
+    def finding(
+        self,
+        finding: FindingId,
+        *,
+        severity: Severity,
+        values: Mapping[str, object],
+        runs: tuple[str, ...] = (),
+        metrics: Mapping[str, float] | None = None,
+        on: date | None = None,
+    ) -> Finding:
+        """A finding whose title and evidence are the record's templates, filled from the
+        measured `values` and the thresholds the rule applied."""
+        record = self.records[finding]
+        filled = {**record.thresholds, **values}
+        return Finding(
+            id=finding,
+            severity=severity,
+            title=fill(record.title, filled),
+            evidence=fill(record.evidence, filled),
+            runs=runs,
+            metrics=dict(metrics or {}),
+            sources=record.sources,
+            on=on,
+            rule=record.id,
+        )
 
 
 def window_weeks(analysis: TrainingAnalysis) -> list[int]:

@@ -1,14 +1,14 @@
 """Distance spikes: a single run against the longest of the previous 30 days, weekly change.
 
 Percentages are rounded to 6 decimals before they are compared with a band edge, so a run
-of exactly 11 km after 10 km is exactly "10 % longer" (not 10.000000000000009 %).
+of exactly 11 km after 10 km is exactly "10 % longer" (not 10.000000000000009 %), and so a
+spike under the one spike rule (`is_spike`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +17,6 @@ from backstride.analytics.history import RunColumns
 
 FloatArray = npt.NDArray[np.float64]
 
-SpikeBand = Literal["10-30", "30-100", ">100"]
 LOOKBACK_DAYS = 30
 
 
@@ -26,18 +25,35 @@ def percent_increase(value: float, reference: float) -> float:
     return round((value / reference - 1.0) * 100.0, 6)
 
 
-def frandsen_band(increase_pct: float) -> SpikeBand | None:
-    """The Frandsen band of an increase over the 30-day longest run: (10, 30], (30, 100], > 100.
+@dataclass(frozen=True, slots=True)
+class SpikeRule:
+    """The single-run spike rule's edges in percent (from the `finding.single_run_spike` record)."""
+
+    min_pct: float
+    mid_pct: float
+    high_pct: float
+
+
+def frandsen_band(increase_pct: float, rule: SpikeRule) -> str | None:
+    """The Frandsen band of an increase over the 30-day longest run, None when no spike.
+
+    A spike starts at `min_pct` inclusive (Frandsen's reference group was runs less than
+    10 % longer); the upper bands are (mid, high] and above high.
 
     References: frandsen-2025
     """
-    if increase_pct > 100.0:
-        return ">100"
-    if increase_pct > 30.0:
-        return "30-100"
-    if increase_pct > 10.0:
-        return "10-30"
+    if increase_pct > rule.high_pct:
+        return f">{rule.high_pct:g}"
+    if increase_pct > rule.mid_pct:
+        return f"{rule.mid_pct:g}-{rule.high_pct:g}"
+    if increase_pct >= rule.min_pct:
+        return f"{rule.min_pct:g}-{rule.mid_pct:g}"
     return None
+
+
+def is_spike(increase_pct: float, rule: SpikeRule) -> bool:
+    """The one spike rule: the plan and analytics both ask this."""
+    return frandsen_band(increase_pct, rule) is not None
 
 
 def previous_longest_km(runs: RunColumns, *, lookback_days: int = LOOKBACK_DAYS) -> FloatArray:
@@ -58,18 +74,17 @@ def previous_longest_km(runs: RunColumns, *, lookback_days: int = LOOKBACK_DAYS)
 
 @dataclass(frozen=True, slots=True)
 class RunSpike:
-    """One run that exceeded the longest run of the previous 30 days by more than 10 %."""
+    """One run longer than the longest run of the previous 30 days (a candidate spike)."""
 
     key: str
     day_index: int
     distance_km: float
     previous_longest_km: float
     increase_pct: float
-    band: SpikeBand
 
 
-def run_spikes(runs: RunColumns, *, min_increase_pct: float = 10.0) -> list[RunSpike]:
-    """Every run more than `min_increase_pct` longer than the 30-day longest before it.
+def run_spikes(runs: RunColumns) -> list[RunSpike]:
+    """Every run longer than the 30-day longest before it; the spike rule picks from these.
 
     References: frandsen-2025
     """
@@ -77,8 +92,7 @@ def run_spikes(runs: RunColumns, *, min_increase_pct: float = 10.0) -> list[RunS
     spikes: list[RunSpike] = []
     for i in np.flatnonzero(reference > 0).tolist():
         pct = percent_increase(float(runs.distance_km[i]), float(reference[i]))
-        band = frandsen_band(pct)
-        if band is None or pct <= min_increase_pct:
+        if pct <= 0:
             continue
         spikes.append(
             RunSpike(
@@ -87,7 +101,6 @@ def run_spikes(runs: RunColumns, *, min_increase_pct: float = 10.0) -> list[RunS
                 distance_km=float(runs.distance_km[i]),
                 previous_longest_km=float(reference[i]),
                 increase_pct=pct,
-                band=band,
             )
         )
     return spikes

@@ -17,7 +17,12 @@ from backstride.knowledge.rules import Condition
 Facts = Mapping[str, Any]
 
 #: Derived facts the assessment computes before the rules that read them.
-DERIVED_FIELDS = ("derived.duration", "derived.patterns", "derived.start_back_risk")
+DERIVED_FIELDS = (
+    "derived.duration",
+    "derived.patterns",
+    "derived.start_back_risk",
+    "derived.age_at_onset",
+)
 
 
 def facts_of(case: Case) -> dict[str, Any]:
@@ -98,6 +103,8 @@ def _field_test(c: Condition, value: Any) -> bool:
         return value is not None and any(item in value for item in c.contains_any)
     if c.not_empty is not None:
         return bool(value)
+    if c.absent is not None:
+        return value is None
     return _compare(c, value)
 
 

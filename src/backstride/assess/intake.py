@@ -65,6 +65,7 @@ class Pain(_Section):
     night_pain_unrelieved: bool = False
     wakes_second_half_of_night: bool = False
     morning_stiffness_minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
+    point_tenderness: bool = False  # one spot over a spinal bone very tender to press
 
 
 class Neuro(_Section):
@@ -77,6 +78,9 @@ class Neuro(_Section):
     bowel_change: bool = False
     sexual_dysfunction_new: bool = False
     gait_disturbance: bool = False
+    #: Leg symptoms (pain, numbness, weakness) new or getting worse; None = not asked, and
+    #: then the episode's duration and trend decide.
+    leg_symptoms_new: bool | None = None
 
 
 class General(_Section):
@@ -95,6 +99,11 @@ class General(_Section):
     urinary_symptoms_with_flank_pain: bool = False
     family_history_spondyloarthritis: bool = False
     psoriasis_or_arthritis_or_enthesitis: bool = False
+    psoriasis: bool = False  # current or past (NG65 counts each of these three on its own)
+    arthritis: bool = False
+    enthesitis: bool = False
+    feeling_unwell: bool = False  # systemically unwell with the back pain
+    spinal_deformity: bool = False  # a new change in the shape of the spine
 
 
 class History(_Section):

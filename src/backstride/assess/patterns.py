@@ -30,7 +30,21 @@ def rank_patterns(facts: Facts, kb: KnowledgeBase) -> tuple[PatternMatch, ...]:
         fallback = next(p for p in records if p.fallback)
         matches = [_fallback_match(fallback, facts)]
     order = {p.pattern: index for index, p in enumerate(records)}
-    return tuple(sorted(matches, key=lambda m: (-m.score, order[m.pattern])))
+    ranked = sorted(matches, key=lambda m: (-m.score, order[m.pattern]))
+    return tuple(_demoted(ranked, records, facts))
+
+
+def _demoted(
+    ranked: list[PatternMatch], records: list[Pattern], facts: Facts
+) -> list[PatternMatch]:
+    """Move a first pattern that may not come first behind the next one (or the fallback)."""
+    top = next(p for p in records if p.pattern == ranked[0].pattern)
+    if top.not_first_when is None or not holds(top.not_first_when, facts):
+        return ranked
+    if len(ranked) > 1:
+        return [ranked[1], ranked[0], *ranked[2:]]
+    fallback = next(p for p in records if p.fallback)
+    return [_fallback_match(fallback, facts), *ranked]
 
 
 def _match(pattern: Pattern, facts: Facts) -> PatternMatch | None:

@@ -24,6 +24,7 @@ Rule = tuple[Condition, ...]  # all must hold
 #: Derived facts and the case fields they are computed from (None: known only at the end).
 _DERIVED: dict[str, frozenset[str] | None] = {
     "derived.duration": frozenset({"pain.started_days_ago"}),
+    "derived.age_at_onset": frozenset({"age", "pain.started_days_ago"}),
     "derived.patterns": None,
     "derived.start_back_risk": None,
 }
@@ -43,7 +44,7 @@ def open_rules_read(
     `settled` names triggers whose own question was answered: that answer decides them.
     """
     wanted = set(fields)
-    facts = {**default_facts(), **answers}
+    facts = with_derived({**default_facts(), **answers}, kb)
     state = _State(facts, unknown, _flag_triggers(kb))
     rules = _rules(kb)[: _red_flag_rule_count(kb)] if red_flags_only else _rules(kb)
     return any(
@@ -69,6 +70,16 @@ def _hanging(c: Condition, state: _State) -> set[str]:
         return {f for t in state.flags.get(c.red_flag, ()) for f in _hanging(t, state)}
     children = (c.not_,) if c.not_ is not None else (c.any_ or c.all_ or c.of or ())
     return {f for child in children for f in _hanging(child, state)}
+
+
+def with_derived(facts: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
+    """The facts with the derived values computable from answers (duration, onset age)."""
+    from backstride.assess.triage import age_at_onset, classify_duration
+
+    started = facts.get("pain.started_days_ago")
+    facts["derived.duration"] = classify_duration(started, kb)[0]
+    facts["derived.age_at_onset"] = age_at_onset(facts.get("age"), started)
+    return facts
 
 
 def _red_flag_rule_count(kb: KnowledgeBase) -> int:

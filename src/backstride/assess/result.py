@@ -27,6 +27,8 @@ ReferralReason = Literal[
     "inflammatory",
     "under_16",
     "high_psychosocial_risk",
+    "neurogenic_claudication",
+    "thoracic_pain",
 ]
 Duration = Literal["acute", "subacute", "chronic"]
 PatternId = Literal["nonspecific", "radicular", "sacroiliac", "inflammatory"]
@@ -57,6 +59,20 @@ class StartBackScore:
 
 
 @dataclass(frozen=True, slots=True)
+class SafetyNetList:
+    """One list of the safety net: when to go to an emergency department, or see a doctor today."""
+
+    level: str  # emergency | same_day
+    heading: str
+    items: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """`{"heading", "items", "sources"}` as the result's JSON carries it."""
+        return {"heading": self.heading, "items": list(self.items), "sources": list(self.sources)}
+
+
+@dataclass(frozen=True, slots=True)
 class AssessmentResult:
     """Everything the assessment concludes; `to_json()` is the contract's exact form."""
 
@@ -72,6 +88,9 @@ class AssessmentResult:
     kb_version: str
     kb_digest: str
     weak_flags: tuple[str, ...] = field(default=())  # reported, never escalating alone
+    notes: tuple[str, ...] = field(default=())  # advice that never changes the urgency
+    #: The safety net every self-care and referral output carries; empty for an emergency.
+    safety_net: tuple[SafetyNetList, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object as plain Python values (stable key order)."""
@@ -94,6 +113,8 @@ class AssessmentResult:
                 {"rule": r.rule, "text": r.text, "sources": list(r.sources)} for r in self.reasons
             ],
             "weak_flags": list(self.weak_flags),
+            "notes": list(self.notes),
+            "safety_net": {n.level: n.to_dict() for n in self.safety_net} or None,
             "knowledge_base": {"version": self.kb_version, "digest": self.kb_digest},
         }
 

@@ -20,10 +20,12 @@ from backstride.assess.result import (
     Duration,
     Reason,
     ReferralReason,
+    SafetyNetList,
     StartBackScore,
     Urgency,
     urgency_rank,
 )
+from backstride.knowledge import urgency as urgency_table
 from backstride.knowledge.model import KnowledgeBase
 from backstride.knowledge.rules import DurationClass, Questionnaire, TriageRule
 
@@ -49,19 +51,22 @@ def assess_facts(
     duration, duration_reasons = classify_duration(facts["pain.started_days_ago"], kb)
     start_back, sb_reasons = _start_back(facts["start_back"], kb)
     rmdq, rmdq_reasons = _rmdq(facts["rmdq"], kb)
-    matches = () if screen_only else rank_patterns(facts, kb)
-    derived = {
+    base = {
         **facts,
         "derived.duration": duration,
-        "derived.patterns": tuple(m.pattern for m in matches),
+        "derived.age_at_onset": age_at_onset(facts["age"], facts["pain.started_days_ago"]),
         "derived.start_back_risk": None if start_back is None else start_back.risk,
+        "derived.patterns": (),
     }
+    matches = () if screen_only else rank_patterns(base, kb)
+    derived = {**base, "derived.patterns": tuple(m.pattern for m in matches)}
     flags = screen(derived, kb)
     referrals = () if screen_only else _referrals(derived, kb)
+    notes = () if screen_only else _notes(derived, kb)
     urgency = flags.urgency
     if referrals and urgency_rank(urgency) < urgency_rank("soon"):
         urgency = "soon"
-    reasons = [*flags.reasons, *(Reason(r.id, r.text, r.sources) for r in referrals)]
+    reasons = [*flags.reasons, *(Reason(r.id, r.text, r.sources) for r in (*referrals, *notes))]
     if not screen_only:
         reasons += [*duration_reasons, *(r for m in matches for r in m.reasons)]
         reasons += [*sb_reasons, *rmdq_reasons]
@@ -78,7 +83,31 @@ def assess_facts(
         kb_version=kb.version,
         kb_digest=kb.digest,
         weak_flags=flags.weak_flags,
+        notes=tuple(n.note for n in notes if n.note is not None),
+        safety_net=() if urgency == "emergency" else safety_net_lists(kb),
     )
+
+
+def safety_net_lists(kb: KnowledgeBase) -> tuple[SafetyNetList, ...]:
+    """The safety net as the result carries it (knowledge-base order: emergency first).
+
+    References: girft-cauda-equina, nice-cks-sciatica, nhs-cauda-equina
+    """
+    return tuple(
+        SafetyNetList(r.level, r.heading, r.items, r.sources) for r in urgency_table.safety_net(kb)
+    )
+
+
+def age_at_onset(age: int | None, started_days_ago: int | None) -> int | None:
+    """Age in whole years when the pain began (today's age when the start is not given).
+
+    References: nice-ng65
+    """
+    if age is None:
+        return None
+    if started_days_ago is None:
+        return age
+    return max(0, age - int(started_days_ago // 365.25))
 
 
 def classify_duration(
@@ -104,7 +133,17 @@ def triage_rules(kb: KnowledgeBase) -> list[TriageRule]:
 
 def _referrals(facts: Mapping[str, Any], kb: KnowledgeBase) -> tuple[TriageRule, ...]:
     return tuple(
-        rule for rule in triage_rules(kb) if rule.when is not None and holds(rule.when, facts)
+        rule
+        for rule in triage_rules(kb)
+        if rule.reason is not None and rule.when is not None and holds(rule.when, facts)
+    )
+
+
+def _notes(facts: Mapping[str, Any], kb: KnowledgeBase) -> tuple[TriageRule, ...]:
+    return tuple(
+        rule
+        for rule in triage_rules(kb)
+        if rule.note is not None and rule.when is not None and holds(rule.when, facts)
     )
 
 
@@ -117,9 +156,7 @@ def _action(urgency: Urgency, referrals: tuple[TriageRule, ...], kb: KnowledgeBa
     for rule in referrals:
         if rule.urgency == urgency and rule.action is not None:
             return rule.action
-    level = next(r for r in triage_rules(kb) if r.reason is None and r.urgency == urgency)
-    assert level.action is not None, "urgency levels always carry an action"
-    return level.action
+    return urgency_table.action(kb, urgency)
 
 
 def _start_back(

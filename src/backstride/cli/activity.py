@@ -45,10 +45,20 @@ def summary(
     if output is OutputFormat.json:
         typer.echo(json.dumps(result, indent=2))
         return
+    legs: list[dict[str, object]] = result.pop("legs")  # type: ignore[assignment]
+    warnings: list[str] = result.pop("warnings")  # type: ignore[assignment]
     for key, value in result.items():
         label, unit = FIELD_WORDS.get(key, (key.replace("_", " "), ""))
         shown = "-" if value is None else f"{value}{unit}"
         typer.echo(f"{label}: {'yes' if value is True else 'no' if value is False else shown}")
+    for number, leg in enumerate(legs, start=1):
+        parts = ", ".join(
+            f"{FIELD_WORDS.get(k, (k.replace('_', ' '), ''))[0].lower()} {'-' if v is None else v}"
+            for k, v in leg.items()
+        )
+        typer.echo(f"leg {number}: {parts}")
+    for warning in warnings:
+        typer.echo(f"warning: {warning}")
 
 
 #: The summary's JSON keys (ids, units in names) as a person reads them.
@@ -60,6 +70,7 @@ FIELD_WORDS = {
     "records": ("Samples", ""),
     "avg_hr_bpm": ("Average heart rate", " bpm"),
     "avg_cadence_spm": ("Average cadence", " steps/min"),
+    "avg_cadence_rpm": ("Average cadence", " rpm"),
     "avg_speed_mps": ("Average speed", " m/s"),
     "has_running_dynamics": ("Running dynamics recorded", ""),
 }

@@ -34,8 +34,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("backstride.cli.data", "Export all your data as JSON or a FHIR bundle."),
     "import-data": ("backstride.cli.data", "Restore data from an export."),
     "forget": ("backstride.cli.data", "Delete all your data (asks first)."),
+    "cohort": ("backstride.cli.cohort", "Analyse many runners at once (clubs, clinics, studies)."),
     "kb": ("backstride.cli.kb", "Inspect and validate the knowledge base."),
     "serve": ("backstride.web.serve", "Run the web app (assessment, plan, API) locally."),
+    "user": ("backstride.cli.user", "Manage the web app's accounts (add, list, role, ...)."),
 }
 
 
@@ -63,10 +65,17 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="backstride")
-def cli() -> None:
+@click.option("--user", "user_email", envvar="BACKSTRIDE_USER", default=None, metavar="EMAIL",
+              help="Act for this account (default: the owner account).")  # fmt: skip
+def cli(user_email: str | None) -> None:
     """backstride: screening, self-management plans and training-history analysis for
     runners with lower back pain. Information and self-management support for adults;
     not a diagnosis."""
+    if user_email:
+        from backstride.config import load_settings
+        from backstride.services.accounts import act_as
+
+        act_as(load_settings(), user_email)
 
 
 def main(argv: list[str] | None = None) -> None:

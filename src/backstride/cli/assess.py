@@ -18,13 +18,6 @@ if TYPE_CHECKING:
     from backstride.assess.result import AssessmentResult
     from backstride.knowledge.labels import Vocabulary
 
-TITLES = {
-    "emergency": "EMERGENCY - act now",
-    "urgent": "URGENT - see a doctor today",
-    "soon": "SEE A CLINICIAN SOON",
-    "self_care": "SELF-CARE",
-}
-
 
 @click.command(
     "assess", context_settings={"help_option_names": ["-h", "--help"]}, no_args_is_help=False
@@ -260,7 +253,7 @@ def _render(result: AssessmentResult, *, all_sources: bool = False) -> None:
     kb = knowledge_base()
     console = Console(highlight=False)
     style = {"emergency": "bold red", "urgent": "bold yellow"}.get(result.urgency, "bold green")
-    console.print(Panel(result.action, title=TITLES[result.urgency], border_style=style))
+    console.print(Panel(result.action, title=_title(kb, result.urgency), border_style=style))
     console.print("[bold]What we found[/bold]")
     for line in _findings(result, kb):
         console.print(f"  {escape(line)}")
@@ -275,6 +268,14 @@ def _render(result: AssessmentResult, *, all_sources: bool = False) -> None:
         console.print(f"  [dim]{more_sources_line(more)}[/dim]")
     console.print(f"\n[dim]{INTENDED_PURPOSE}[/dim]")
     console.print(f"[dim]Knowledge base {result.kb_version} ({result.kb_digest[:12]}).[/dim]")
+
+
+def _title(kb: Any, level: str) -> str:
+    """The urgency heading with its level in capitals ("URGENT: see a doctor today")."""
+    from backstride.knowledge.urgency import heading
+
+    first, _, rest = heading(kb, level).partition(":")
+    return f"{first.upper()}:{rest}" if rest else first.upper()
 
 
 def _urgency_sources(result: AssessmentResult, kb: Any) -> list[str]:

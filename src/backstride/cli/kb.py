@@ -18,7 +18,14 @@ from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.checklist import SEED_TOPICS, coverage, uncovered_topics
 from backstride.knowledge.kinds import KINDS
 from backstride.knowledge.model import KnowledgeBase
-from backstride.knowledge.trace import Trace, build_trace, find_covers, kind_name
+from backstride.knowledge.trace import (
+    Trace,
+    build_trace,
+    find_covers,
+    find_produced,
+    kind_name,
+    read_log,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -178,21 +185,34 @@ def trace(
     ),
     directory: KbDir = None,
     output: Format = OutputFormat.text,
+    log: Annotated[
+        Path | None,
+        typer.Option("--log", help="Run log written by BACKSTRIDE_TRACE_LOG=FILE pytest."),
+    ] = None,
 ) -> None:
-    """Show which tests cover each record (via pytest.mark.covers) and which none cover."""
+    """Show which tests show each record producing an engine output, and which only name it."""
     kb = _load(directory)
-    result = build_trace(kb, find_covers(tests))
+    produced = read_log(log) if log is not None else find_produced(tests)
+    result = build_trace(kb, find_covers(tests), produced)
     if output is OutputFormat.json:
         _print_json(_trace_json(kb, result))
         return
-    table = _table("Record", "Kind", "Sources", "Tests")
+    table = _table("Record", "Kind", "Sources", "Output checked by", "Only named by")
     for row in result.rows:
-        _add_row(table, row.record_id, row.kind, _text(row.sources), _text(row.tests) or "-")
+        cells = (_text(row.sources), _text(row.tests) or "-", _text(row.text_only) or "-")
+        _add_row(table, row.record_id, row.kind, *cells)
     Console().print(table)
     covered = len(result.rows) - len(result.uncovered)
-    typer.echo(f"Records covered by a test: {covered}/{len(result.rows)}")
+    evidence = "run log" if log is not None else "static assert_produced calls"
+    typer.echo(
+        f"Records an engine output was shown to carry ({evidence}): {covered}/{len(result.rows)}"
+    )
+    if result.text_only:
+        typer.echo(
+            f"Covered only by text checks ({len(result.text_only)}): " + ", ".join(result.text_only)
+        )
     if result.uncovered:
-        typer.echo("Not covered by any test: " + ", ".join(result.uncovered))
+        typer.echo("Not covered by behaviour: " + ", ".join(result.uncovered))
     if result.unknown:
         typer.echo("Covers marks naming no record: " + ", ".join(result.unknown))
 
@@ -220,7 +240,13 @@ def _items_of_kind(kb: KnowledgeBase, kind: str) -> list[BaseModel]:
 
 def _trace_json(kb: KnowledgeBase, result: Trace) -> dict[str, Any]:
     rows = [
-        {"id": r.record_id, "kind": r.kind, "sources": list(r.sources), "tests": list(r.tests)}
+        {
+            "id": r.record_id,
+            "kind": r.kind,
+            "sources": list(r.sources),
+            "tests": list(r.tests),
+            "text_only": list(r.text_only),
+        }
         for r in result.rows
     ]
     unknown = {key: list(tests) for key, tests in sorted(result.unknown.items())}
@@ -228,6 +254,7 @@ def _trace_json(kb: KnowledgeBase, result: Trace) -> dict[str, Any]:
         "knowledge_base": kb.stamp,
         "records": rows,
         "uncovered": list(result.uncovered),
+        "text_only": list(result.text_only),
         "unknown": unknown,
     }
 

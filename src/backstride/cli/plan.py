@@ -15,7 +15,7 @@ from rich.text import Text
 
 from backstride.config import load_settings
 from backstride.errors import InputError
-from backstride.knowledge.labels import plain
+from backstride.knowledge import urgency
 from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import Day, Plan, PlanItem, Prescription
 from backstride.report.plain import caution_words, key_sources, more_sources_line
@@ -158,7 +158,7 @@ def _header(plan: Plan, kb: KnowledgeBase, today: date) -> Panel:
     current = plan.current_phase(today)
     lines = [
         f"Start {plan.start.isoformat()} · {plan.weeks} weeks · result of your check: "
-        f"{plain(kb, 'urgency', plan.assessment.urgency)}",
+        f"{urgency.label(kb, plan.assessment.urgency)}",
         f"Now: {PHASE_WORDS[current.phase] if current else 'no self-care plan'}",
     ]
     if plan.cautions:
@@ -250,7 +250,18 @@ def print_week(console: Console, outcome: plans.PlanOutcome, today: date) -> Non
     if plan.personal:
         titles = "\n".join(f"• {item.title}" for item in plan.personal)
         console.print(Panel(titles, title="Made for you", title_align="left"))
-    console.print(Panel(plan.disclaimer, title="Safety net", border_style="red"))
+    console.print(safety_net_panel(outcome.kb, plan.disclaimer))
+
+
+def safety_net_panel(kb: KnowledgeBase, disclaimer: str) -> Panel:
+    """When to stop following the plan and get help, then what the plan is not."""
+    body = Text()
+    for part in urgency.safety_net(kb):
+        body.append(part.heading + ":\n", style="bold")
+        for item in part.items:
+            body.append(f"  • {item}\n")
+    body.append(disclaimer, style="dim")
+    return Panel(body, title="Safety net", border_style="red")
 
 
 def _sources(plan: Plan) -> list[str]:

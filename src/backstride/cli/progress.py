@@ -56,11 +56,15 @@ def render_summary(status: ProgressStatus) -> None:
         f"day(s) from {start} to {status.today})"
     )
     if s.change is not None:
-        typer.echo(f"Change: {s.change:+.1f} points ({_change_words(s)})")
+        counts = status.change_rule.say("change_counts") if status.change_rule else ""
+        typer.echo(f"Change: {s.change:+.1f} points ({_change_words(s, counts)})")
     if s.current_rmdq is not None:
         typer.echo(f"Disability (RMDQ): {s.baseline_rmdq} at first, {s.current_rmdq} now")
     typer.echo(f"Trend: {TREND_WORDS[s.trend]}")
-    typer.echo("Recovered (pain 0 and RMDQ 2 or less): " + ("yes" if s.recovered else "not yet"))
+    rmdq_max = status.recovered_rmdq_max
+    typer.echo(
+        f"Recovered (pain 0 and RMDQ {rmdq_max} or less): " + ("yes" if s.recovered else "not yet")
+    )
     if status.run_checks:
         last = status.run_checks[-1]
         advice = plain(load_knowledge_base(), "run_advice", last.advice)
@@ -79,14 +83,15 @@ def _baseline_words(status: ProgressStatus) -> str:
     return f"your first diary entry, on {first}"
 
 
-def _change_words(s: ProgressSummary) -> str:
+def _change_words(s: ProgressSummary, counts: str) -> str:
+    """What the change means; `counts` is the rule's "2 points or 30 % counts"."""
     if s.meaningful_improvement:
-        return "a meaningful improvement: a drop of 2 points or 30 % counts"
+        return f"a meaningful improvement: a drop of {counts}"
     if s.meaningful_worsening:
-        return "a meaningful worsening: 2 points or more higher"
+        return "a meaningful worsening"
     if s.change is not None and s.change < 0:
-        return "better, not yet a meaningful change: a drop of 2 points or 30 % counts"
-    return "not better yet: a drop of 2 points or 30 % counts as meaningful"
+        return f"better, not yet a meaningful change: a drop of {counts}"
+    return f"not better yet: a drop of {counts} as meaningful"
 
 
 def _num(value: float | None) -> str:

@@ -22,6 +22,7 @@ SAMPLE_CHANNELS: tuple[str, ...] = (
     "altitude_m",
     "hr_bpm",
     "cadence_spm",
+    "cadence_rpm",  # any other sport's cadence: pedal revolutions or strokes per minute
     "vertical_oscillation_mm",
     "stance_time_ms",
     "step_length_mm",
@@ -34,6 +35,16 @@ SAMPLE_CHANNELS: tuple[str, ...] = (
 class Lap:
     """A lap as the device recorded it."""
 
+    start_time: datetime
+    duration_s: float
+    distance_m: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One sport's part of a multisport activity (a FIT session), transitions included."""
+
+    sport: str
     start_time: datetime
     duration_s: float
     distance_m: float | None
@@ -84,6 +95,7 @@ class Activity:
     name: str | None = None
     gear: str | None = None  # shoe/gear name when the source says (Strava export)
     warnings: tuple[str, ...] = ()
+    legs: tuple[Leg, ...] = ()  # multisport only: each sport's session, in time order
 
     @property
     def is_running(self) -> bool:

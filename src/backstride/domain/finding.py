@@ -33,3 +33,4 @@ class Finding:
     metrics: dict[str, float] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
     on: date | None = None  # the day the finding refers to, when it has one
+    rule: str | None = None  # the knowledge-base record that produced it

@@ -10,9 +10,11 @@ import numpy.typing as npt
 
 from backstride.domain.activity import Activity, FloatArray, Lap, Samples, TimeArray
 from backstride.errors import NotActivityFileError
+from backstride.ingest.sport import ON_FOOT, cadence_channel, infer_sport
 from backstride.ingest.track import (
     cumulative_distance_m,
     derived_speed_mps,
+    drop_invalid_markers,
     forward_fill,
     moving_time_s,
     running_cadence_spm,
@@ -36,6 +38,10 @@ class Track:
     name: str | None = None
     laps: tuple[Lap, ...] = ()
     total_distance_m: float | None = None
+    #: True when a break is a GPX segment boundary: no distance is bridged across it
+    segments_split_distance: bool = False
+    #: the laps' summed time, set with total_distance_m when both come from lap totals
+    total_timer_s: float | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -44,21 +50,53 @@ def assemble(track: Track) -> Activity:
     _keep_timed_points(track)
     _sort_by_time(track)
     elapsed = seconds_since_start(track.timestamp)
+    marker_warning = drop_invalid_markers(track.channels)
+    if marker_warning:
+        track.warnings.append(marker_warning)
     channels = {k: v for k, v in track.channels.items() if np.isfinite(v).any()}
+    distance = _distance(track, channels)
+    if "speed_mps" not in channels and distance is not None:
+        speed = derived_speed_mps(distance, elapsed)
+        if track.segments_split_distance:
+            speed[track.breaks > 0] = np.nan  # no speed across a reception gap
+        channels["speed_mps"] = speed
+    if track.sport == "generic":
+        _infer_sport(track, channels.get("speed_mps"), channels.get("cadence_spm"))
+    _cadence(track, channels)
+    return _activity(track, channels, elapsed, distance)
+
+
+def _distance(track: Track, channels: dict[str, FloatArray]) -> FloatArray | None:
     distance = channels.get("distance_m")
     if distance is not None:
         distance = channels["distance_m"] = forward_fill(distance)
     elif "lat_deg" in channels:
-        distance = cumulative_distance_m(channels["lat_deg"], channels["lon_deg"])
+        breaks = track.breaks if track.segments_split_distance else None
+        distance = cumulative_distance_m(channels["lat_deg"], channels["lon_deg"], breaks=breaks)
         channels["distance_m"] = distance
-    if "speed_mps" not in channels and distance is not None:
-        channels["speed_mps"] = derived_speed_mps(distance, elapsed)
-    if track.sport == "running" and "cadence_spm" in channels:
-        speed = channels.get("speed_mps", np.full(len(elapsed), np.nan))
-        channels["cadence_spm"], doubled = running_cadence_spm(channels["cadence_spm"], speed)
-        if not doubled:
-            track.warnings.append("cadence already in steps/min: kept as recorded")
-    return _activity(track, channels, elapsed, distance)
+    return distance
+
+
+def _infer_sport(track: Track, speed: FloatArray | None, cadence: FloatArray | None) -> None:
+    inferred = infer_sport(speed, cadence)
+    if inferred is not None:
+        track.sport, track.sub_sport = inferred.sport, None
+        track.warnings.append(inferred.warning())
+
+
+def _cadence(track: Track, channels: dict[str, FloatArray]) -> None:
+    """On-foot cadence in steps/min (doubled from one leg unless already doubled); any
+    other sport's cadence moves to `cadence_rpm` as recorded."""
+    raw = channels.pop("cadence_spm", None)
+    if raw is None:
+        return
+    if track.sport not in ON_FOOT:
+        channels[cadence_channel(track.sport)] = raw
+        return
+    speed = channels.get("speed_mps", np.full(len(raw), np.nan))
+    channels["cadence_spm"], doubled = running_cadence_spm(raw, speed)
+    if not doubled:
+        track.warnings.append("cadence already in steps/min: kept as recorded")
 
 
 def _keep_timed_points(track: Track) -> None:
@@ -98,11 +136,15 @@ def _activity(
         total = float(finite_distance[-1] - finite_distance[0])
     speed = channels.get("speed_mps")
     moving = moving_time_s(distance, speed, elapsed_s=elapsed, breaks=track.breaks)
+    duration = float(elapsed[-1])
+    if track.total_timer_s is not None:  # lap totals: distance and time from one source
+        moving = track.total_timer_s
+        duration = max(duration, moving)
     return Activity(
         sport=track.sport,
         sub_sport=track.sub_sport,
         start_time=start.replace(tzinfo=UTC) if isinstance(start, datetime) else start,
-        duration_s=float(elapsed[-1]),
+        duration_s=duration,
         moving_time_s=moving,
         distance_m=total,
         device=track.device,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import numpy as np
 import numpy.typing as npt
 
-from backstride.domain.activity import Activity, FloatArray, Lap, Samples
+from backstride.domain.activity import Activity, FloatArray, Lap, Leg, Samples
 from backstride.errors import CorruptFileError, IngestError, NotActivityFileError
 from backstride.ingest.fit_decode import DecodedFit, MessageTable, decode_fit
 from backstride.ingest.fit_profile import GARMIN_PRODUCT_MAKERS, enum_name
@@ -78,6 +78,7 @@ def _read(data: bytes, label: str) -> Activity:
         samples=samples,
         laps=_laps(decoded.table("lap")),
         warnings=decoded.warnings + sample_warnings,
+        legs=_legs(sessions) if sport == "multisport" else (),
     )
 
 
@@ -209,3 +210,22 @@ def _laps(laps: MessageTable | None) -> tuple[Lap, ...]:
         metres = float(distance[i]) if len(distance) and not np.isnan(distance[i]) else None
         out.append(Lap(start_time=_to_datetime(start), duration_s=seconds, distance_m=metres))
     return tuple(out)
+
+
+def _legs(sessions: MessageTable | None) -> tuple[Leg, ...]:
+    """Each session of a multisport file as a leg, in time order (transitions included)."""
+    starts = None if sessions is None else sessions.get("start_time")
+    if sessions is None or starts is None or starts.dtype.kind != "M":
+        return ()
+    sports = _column(sessions, "sport")
+    elapsed = _column(sessions, "total_elapsed_time")
+    distance = _column(sessions, "total_distance")
+    legs = []
+    for i in np.argsort(starts, kind="stable").tolist():
+        if np.isnat(starts[i]):
+            continue
+        seconds = float(elapsed[i]) if len(elapsed) and not np.isnan(elapsed[i]) else 0.0
+        metres = float(distance[i]) if len(distance) and not np.isnan(distance[i]) else None
+        sport = enum_name("sport", sports[i]) if len(sports) else None
+        legs.append(Leg(sport or "generic", _to_datetime(starts[i]), seconds, metres))
+    return tuple(legs)

@@ -13,6 +13,7 @@ from backstride.ingest.fit_columns import Column, Rows, decode_fields, merge, me
 from backstride.ingest.fit_developer import DeveloperField, developer_columns, read_descriptions
 from backstride.ingest.fit_profile import MESSAGE_NUMBERS, MESSAGES
 from backstride.ingest.fit_scan import Scan, scan
+from backstride.ingest.fit_time import resolve_relative_times
 
 #: 1989-12-31T00:00:00Z, the FIT epoch, in Unix seconds
 FIT_EPOCH_S = 631065600
@@ -108,6 +109,7 @@ def _decode(data: bytes) -> DecodedFit:
     tables = {num: merge(p) for num, p in parts.items()}
     if found.compressed:
         _resolve_compressed(tables, found, (groups, positions), warnings)
+    resolve_relative_times(tables, warnings)
     if RECORD in tables:
         _expand_speed_distance(tables[RECORD][1])
     messages = {num: _table(num, order, cols) for num, (order, cols) in tables.items()}

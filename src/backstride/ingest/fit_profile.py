@@ -178,6 +178,20 @@ _MESSAGES = {
     5:local_timestamp:::t 6:event_group::: 253:timestamp:::t
 """,
     ),
+    132: (
+        "hr",
+        """
+    0:fractional_timestamp:32768:: 1:time256:256:: 6:filtered_bpm::: 9:event_timestamp:1024::
+    10:event_timestamp_12::: 253:timestamp:::t
+""",
+    ),
+    162: (
+        "timestamp_correlation",
+        """
+    0:fractional_timestamp:32768:: 1:system_timestamp::: 2:fractional_system_timestamp:32768::
+    3:local_timestamp::: 4:timestamp_ms::: 5:system_timestamp_ms::: 253:timestamp:::t
+""",
+    ),
     78: (
         "hrv",
         """

@@ -8,11 +8,12 @@ import numpy.typing as npt
 from backstride.domain.activity import FloatArray, Samples
 from backstride.ingest.fit_decode import DecodedFit, MessageTable
 from backstride.ingest.fit_developer import DeveloperField
+from backstride.ingest.fit_hr import merged_heart_rate, seconds_of
 from backstride.ingest.fit_profile import enum_name
+from backstride.ingest.sport import ON_FOOT
 
 SEMICIRCLE_DEG = 180.0 / 2**31
-#: Sports whose FIT cadence counts strides (one leg): doubled to steps per minute.
-ON_FOOT = frozenset({"running", "walking", "hiking"})
+__all__ = ["ON_FOOT", "SEMICIRCLE_DEG", "record_samples"]
 
 #: channel -> (preferred record field, fallback record field)
 _NATIVE: dict[str, tuple[str, str | None]] = {
@@ -65,9 +66,8 @@ def record_samples(decoded: DecodedFit, *, default_sport: str) -> tuple[Samples,
         dropped = int((~keep).sum())
         warnings = (f"{dropped} record messages without a timestamp were dropped",)
     channels = _channels(decoded, records)
-    cadence = _cadence(decoded, records, stamps, default_sport)
-    if cadence is not None:
-        channels["cadence_spm"] = cadence
+    channels.update(_cadence(decoded, records, stamps, default_sport))
+    warnings += _merge_hr_messages(decoded, stamps, channels)
     if not keep.all():
         stamps = stamps[keep]
         channels = {name: values[keep] for name, values in channels.items()}
@@ -76,6 +76,25 @@ def record_samples(decoded: DecodedFit, *, default_sport: str) -> tuple[Samples,
         channels={name: values for name, values in channels.items() if _any_value(values)},
     )
     return samples, warnings
+
+
+def _merge_hr_messages(
+    decoded: DecodedFit, stamps: npt.NDArray[np.datetime64], channels: dict[str, FloatArray]
+) -> tuple[str, ...]:
+    """Fill records without a heart rate from the file's `hr` messages (a strap's store)."""
+    hr = decoded.table("hr")
+    if hr is None or len(hr) == 0:
+        return ()
+    merged = merged_heart_rate(hr, seconds_of(stamps))
+    if merged is None:
+        return ()
+    own = channels.get("hr_bpm")
+    missing = np.isnan(merged) if own is None else np.isnan(own) & ~np.isnan(merged)
+    filled = int((~np.isnan(merged)).sum()) if own is None else int(missing.sum())
+    if filled == 0:
+        return ()
+    channels["hr_bpm"] = merged if own is None else np.where(missing, merged, own)
+    return (f"heart rate stored by the strap was merged into {filled} records",)
 
 
 def _any_value(values: FloatArray) -> bool:
@@ -136,15 +155,23 @@ def _cadence(
     records: MessageTable,
     stamps: npt.NDArray[np.datetime64],
     default_sport: str,
-) -> FloatArray | None:
-    """Cadence + fractional cadence, doubled to steps/min on on-foot records."""
+) -> dict[str, FloatArray]:
+    """Cadence + fractional cadence: doubled to steps/min (`cadence_spm`) on on-foot
+    records, as recorded (`cadence_rpm`) on the records of any other sport."""
     cadence = _number(records, "cadence")
     if cadence is None:
-        return None
+        return {}
     fraction = _number(records, "fractional_cadence")
     if fraction is not None:
         cadence = cadence + np.nan_to_num(fraction)
-    return cadence * _foot_factor(decoded, stamps, default_sport)
+    factor = _foot_factor(decoded, stamps, default_sport)
+    if isinstance(factor, float):
+        return {"cadence_spm" if factor == 2.0 else "cadence_rpm": cadence * factor}
+    on_foot = factor == 2.0
+    return {
+        "cadence_spm": np.where(on_foot, cadence * 2.0, np.nan),
+        "cadence_rpm": np.where(on_foot, np.nan, cadence),
+    }
 
 
 def _foot_factor(

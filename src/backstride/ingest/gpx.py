@@ -4,11 +4,13 @@ Parsed with lxml (no entity resolution, no network, no huge trees); regular file
 have their columns pulled out by `gpx_scan` (one regex pass per column), others by one
 C-level element walk; either way plain lists of strings become numpy columns, with no
 per-point objects. All track
-segments are joined (a segment start is a break: never counted as moving time). A point
+segments are joined, as in the GPX 1.1 schema and gpxpy: a segment start is a break that
+adds no distance and whose gap is paused time, never moving time. A point
 without `lat`/`lon` is dropped with a warning; points without a time are dropped with a
 warning; a file with no timed track point is not an activity (a route or waypoints).
 Running cadence (`cad`, per leg) is reported in steps/min (see `running_cadence_spm`);
-other sports keep the device's cadence unchanged (rpm for cycling).
+other sports keep the device's cadence unchanged as `cadence_rpm`. A file that names no
+sport (and has no hint from its export) gets one judged from its speed, with a warning.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ def read_gpx(data: bytes, *, source_name: str = "", sport_hint: str | None = Non
         source_name=name,
         device=(root.get("creator") or "").strip()[:200] or None,
         name=_name(root, tag),
+        segments_split_distance=True,
     )
     if dropped:
         track.warnings.append(f"{dropped} track points without lat/lon were dropped")

@@ -72,11 +72,11 @@ def _track(
     sport, sub_sport = normalise_sport(activity.get("Sport"))
     if sport == "generic" and hint:
         sport, sub_sport = normalise_sport(hint)
-    lap_distances = [lap.distance_m for lap in laps if lap.distance_m is not None]
-    return Track(
+    channels = _channels(columns, running=sport == "running")
+    track = Track(
         timestamp=parse_times(columns["time"], source_name=name),
         breaks=np.array(breaks, dtype=np.float64),
-        channels=_channels(columns, running=sport == "running"),
+        channels=channels,
         sport=sport,
         sub_sport=sub_sport,
         source_format="tcx",
@@ -85,8 +85,19 @@ def _track(
         device=_device(activity, tag),
         name=(activity.findtext(tag("Notes")) or "").strip()[:300] or None,
         laps=tuple(laps),
-        total_distance_m=float(sum(lap_distances)) if lap_distances else None,
     )
+    _totals_from_laps(track)
+    return track
+
+
+def _totals_from_laps(track: Track) -> None:
+    """Distance and time from one source: the laps' totals when they carry a distance (as
+    the device summed them), else the trackpoints; never lap distance over point time."""
+    distances = [lap.distance_m for lap in track.laps if lap.distance_m is not None]
+    seconds = sum(lap.duration_s for lap in track.laps)
+    if distances and sum(distances) > 0 and seconds > 0:
+        track.total_distance_m = float(sum(distances))
+        track.total_timer_s = float(seconds)
 
 
 def _read_point(point: etree._Element, tag: Tag, columns: dict[str, list[str | None]]) -> None:

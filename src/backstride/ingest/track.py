@@ -98,8 +98,14 @@ def _float_or_nan(text: str | bytes | None) -> float:
         return float("nan")
 
 
-def cumulative_distance_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
-    """Great-circle (haversine) distance along the valid positions, carried over gaps."""
+def cumulative_distance_m(
+    lat_deg: FloatArray, lon_deg: FloatArray, *, breaks: FloatArray | None = None
+) -> FloatArray:
+    """Great-circle (haversine) distance along the valid positions, carried over gaps.
+
+    Where `breaks` is 1 a new segment starts: the step into it adds no distance (GPX 1.1
+    segments are separate spans; reception was lost or the receiver was off in between).
+    """
     out = np.full(len(lat_deg), np.nan)
     valid = np.flatnonzero(np.isfinite(lat_deg) & np.isfinite(lon_deg))
     if len(valid) == 0:
@@ -111,8 +117,45 @@ def cumulative_distance_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArra
         + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(np.diff(lon) / 2) ** 2
     )
     steps = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    if breaks is not None and len(valid) > 1:
+        # a step ends in a new segment when any point after the last valid one starts it
+        starts = np.cumsum(breaks > 0)[valid]
+        steps[np.diff(starts) > 0] = 0.0
     out[valid] = np.concatenate(([0.0], np.cumsum(steps)))
     return forward_fill(out)
+
+
+#: Channel -> values devices write for "no reading" (FIT's invalid markers, copied into
+#: GPX/TCX by converters): 0xFF for 8-bit heart rate and cadence, 0xFFFF for power and
+#: for speed in mm/s.
+INVALID_MARKERS: dict[str, tuple[float, ...]] = {
+    "hr_bpm": (255.0,),
+    "cadence_spm": (255.0,),
+    "power_w": (65535.0,),
+    "speed_mps": (65.535,),
+}
+_CHANNEL_WORDS = {
+    "hr_bpm": "heart-rate",
+    "cadence_spm": "cadence",
+    "power_w": "power",
+    "speed_mps": "speed",
+}
+
+
+def drop_invalid_markers(channels: dict[str, FloatArray]) -> str | None:
+    """Turn invalid markers into NaN in place; the warning that counts them, if any."""
+    counts = []
+    for name, markers in INVALID_MARKERS.items():
+        values = channels.get(name)
+        if values is None:
+            continue
+        bad = np.isin(values, markers)
+        if bad.any():
+            values[bad] = np.nan
+            counts.append(f"{int(bad.sum())} {_CHANNEL_WORDS[name]}")
+    if not counts:
+        return None
+    return f"readings holding a device's 'no value' marker were dropped: {', '.join(counts)}"
 
 
 def forward_fill(values: FloatArray) -> FloatArray:

@@ -15,7 +15,6 @@ from backstride.knowledge.model import KnowledgeBase, Record
 
 Vocabulary = Literal[
     "location", "onset", "worse_with", "better_with", "sex", "trend", "caution", "run_advice",
-    "urgency",
 ]  # fmt: skip
 
 

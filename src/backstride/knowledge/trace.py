@@ -1,14 +1,21 @@
-"""Traceability: which tests exercise which knowledge-base record, found statically.
+"""Traceability: which tests show each knowledge-base record producing an engine output.
 
-Tests declare the records they exercise with `@pytest.mark.covers("id", ...)`, on the
-function, its class, the module's `pytestmark`, or a parametrize case's `marks=`. This
-module reads test files with `ast` (it never imports or runs them) and joins the ids
-with the knowledge base: record -> its sources -> the tests that cover it.
+A record is covered by behaviour only when a test runs an engine (assessment, plan,
+progress, analytics) and calls `assert_produced(output, "<id>")`, which fails unless the
+id is among the output's provenance (`records`, `rule`, reasons' rules, exercise and
+education ids; see `produced_ids`). Tests declare what they exercise with
+`@pytest.mark.covers(...)` too; a record named only by covers marks (or by tests that
+just re-read its text) is reported as covered by text checks only.
+
+Evidence comes from a run log (`BACKSTRIDE_TRACE_LOG=file pytest` appends one
+`{"record", "test"}` line per passing `assert_produced`), or, without a log, from the
+literal ids of `assert_produced` calls found statically with `ast`.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,23 +30,111 @@ from backstride.knowledge.model import KnowledgeBase, Record
 NESTED_SEPARATORS = (".", "/", ":")
 
 
+#: Fields of engine outputs that carry the ids of the records that produced them.
+PROVENANCE_FIELDS = frozenset(
+    {"records", "rule", "exercise_id", "exercise_ids", "education_id", "red_flags"}
+)
+#: The helper a behavioural test calls (found statically when no run log is given).
+PRODUCED_HELPER = "assert_produced"
+
+
 @dataclass(frozen=True)
 class TraceRow:
-    """One record with its kind, its sources and the tests that cover it."""
+    """One record: kind, sources, tests that showed it in an output, tests only naming it."""
 
     record_id: str
     kind: str
     sources: tuple[str, ...]
-    tests: tuple[str, ...]
+    tests: tuple[str, ...]  # behavioural: an engine output carried the id
+    text_only: tuple[str, ...] = ()  # covers marks without an output check
 
 
 @dataclass(frozen=True)
 class Trace:
-    """Every record's row, the records no test covers, and covers ids that match nothing."""
+    """Every record's row, records no behaviour covers, and ids that match no record."""
 
     rows: tuple[TraceRow, ...]
     uncovered: tuple[str, ...]
     unknown: dict[str, tuple[str, ...]]
+
+    @property
+    def text_only(self) -> tuple[str, ...]:
+        """Records covered only by text checks (covers marks, no output carried the id)."""
+        return tuple(r.record_id for r in self.rows if not r.tests and r.text_only)
+
+
+def produced_ids(output: object) -> set[str]:
+    """Every record id an engine output names in its provenance fields, at any depth."""
+    found: set[str] = set()
+    stack: list[tuple[object, bool]] = [(output, False)]
+    while stack:
+        value, provenance = stack.pop()
+        if isinstance(value, str):
+            if provenance:
+                found.add(value)
+            continue
+        if isinstance(value, dict):
+            stack.extend((v, provenance or k in PROVENANCE_FIELDS) for k, v in value.items())
+        elif isinstance(value, list | tuple | set | frozenset):
+            stack.extend((v, provenance) for v in value)
+        elif isinstance(value, BaseModel):
+            stack.extend(
+                (getattr(value, n), n in PROVENANCE_FIELDS) for n in type(value).model_fields
+            )
+        elif hasattr(value, "__dataclass_fields__"):
+            names = value.__dataclass_fields__
+            stack.extend((getattr(value, n), n in PROVENANCE_FIELDS) for n in names)
+    return found
+
+
+def record_of(covered: str, kb: KnowledgeBase) -> str | None:
+    """The record an id belongs to: itself, the record holding it, or the longest prefix."""
+    return _owners(list(kb.records.values())).get(covered) or _prefix_owner(covered, kb)
+
+
+def find_produced(tests_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Id -> tests that call `assert_produced(..., "<id>")` with it literally (static scan)."""
+    found: dict[str, set[str]] = {}
+    for path, label in _test_files(tests_dir):
+        tree = _parse(path, label)
+        for test_id, node in _test_functions(tree.body, prefix=label):
+            for call in ast.walk(node):
+                if _is_produced_call(call):
+                    assert isinstance(call, ast.Call)
+                    for arg in call.args[1:]:
+                        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                            found.setdefault(arg.value, set()).add(test_id)
+    return {key: tuple(sorted(tests)) for key, tests in sorted(found.items())}
+
+
+def read_log(path: Path) -> dict[str, tuple[str, ...]]:
+    """Id -> tests from a run log of `{"record": id, "test": node id}` lines."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"--log: cannot read {path}: {exc.strerror or exc}") from exc
+    found: dict[str, set[str]] = {}
+    for number, line in enumerate(lines, start=1):
+        try:
+            entry = json.loads(line)
+            found.setdefault(str(entry["record"]), set()).add(str(entry["test"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"--log: line {number}: expected {{record, test}} JSON") from exc
+    return {key: tuple(sorted(tests)) for key, tests in sorted(found.items())}
+
+
+def _is_produced_call(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = (
+        func.id
+        if isinstance(func, ast.Name)
+        else func.attr
+        if isinstance(func, ast.Attribute)
+        else ""
+    )
+    return name == PRODUCED_HELPER
 
 
 def kind_name(record: BaseModel) -> str:
@@ -50,38 +145,60 @@ def kind_name(record: BaseModel) -> str:
     return type(record).__name__
 
 
-def find_covers(tests_dir: Path) -> dict[str, tuple[str, ...]]:
-    """Covered id -> sorted test ids (`path::Class::test`) for every test file under a folder."""
+def _test_files(tests_dir: Path) -> Iterator[tuple[Path, str]]:
     if not tests_dir.is_dir():
         raise InputError(f"--tests: expected a directory of tests, got {tests_dir}")
-    found: dict[str, set[str]] = {}
     for path in sorted(tests_dir.rglob("*.py")):
-        if not (path.name.startswith("test_") or path.name.endswith("_test.py")):
-            continue
-        label = path.relative_to(tests_dir.parent).as_posix()
+        if path.name.startswith("test_") or path.name.endswith("_test.py"):
+            yield path, path.relative_to(tests_dir.parent).as_posix()
+
+
+def find_covers(tests_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Covered id -> sorted test ids (`path::Class::test`) for every test file under a folder."""
+    found: dict[str, set[str]] = {}
+    for path, label in _test_files(tests_dir):
         for test_id, ids in _covers_in_module(path, label):
             for covered in ids:
                 found.setdefault(covered, set()).add(test_id)
     return {key: tuple(sorted(tests)) for key, tests in sorted(found.items())}
 
 
-def build_trace(kb: KnowledgeBase, covers: dict[str, tuple[str, ...]]) -> Trace:
-    """Join the knowledge base's records with the covers found in tests."""
+def build_trace(
+    kb: KnowledgeBase,
+    covers: dict[str, tuple[str, ...]],
+    produced: dict[str, tuple[str, ...]] | None = None,
+) -> Trace:
+    """Join the records with the tests that showed them in an output (`produced`) and the
+    tests that only name them (`covers`)."""
+    named, unknown = _by_record(kb, covers)
+    shown, unknown_shown = _by_record(kb, produced or {})
+    rows = tuple(
+        TraceRow(
+            record.id,
+            kind_name(record),
+            record.sources,
+            tuple(sorted(shown[record.id])),
+            tuple(sorted(named[record.id] - shown[record.id])),
+        )
+        for record in sorted(kb.records.values(), key=lambda r: (kind_name(r), r.id))
+    )
+    uncovered = tuple(row.record_id for row in rows if not row.tests)
+    return Trace(rows=rows, uncovered=uncovered, unknown={**unknown, **unknown_shown})
+
+
+def _by_record(
+    kb: KnowledgeBase, ids: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, set[str]], dict[str, tuple[str, ...]]]:
     owners = _owners(list(kb.records.values()))
     by_record: dict[str, set[str]] = {record_id: set() for record_id in kb.records}
     unknown: dict[str, tuple[str, ...]] = {}
-    for covered, tests in covers.items():
+    for covered, tests in ids.items():
         owner = owners.get(covered) or _prefix_owner(covered, kb)
         if owner is None:
             unknown[covered] = tests
         else:
             by_record[owner].update(tests)
-    rows = tuple(
-        TraceRow(record.id, kind_name(record), record.sources, tuple(sorted(by_record[record.id])))
-        for record in sorted(kb.records.values(), key=lambda r: (kind_name(r), r.id))
-    )
-    uncovered = tuple(row.record_id for row in rows if not row.tests)
-    return Trace(rows=rows, uncovered=uncovered, unknown=unknown)
+    return by_record, unknown
 
 
 def _owners(records: list[Record]) -> dict[str, str]:
@@ -124,12 +241,28 @@ def _prefix_owner(covered: str, kb: KnowledgeBase) -> str | None:
     return None
 
 
-def _covers_in_module(path: Path, label: str) -> Iterator[tuple[str, tuple[str, ...]]]:
-    """(test id, covered ids) for each test function of one file."""
+def _parse(path: Path, label: str) -> ast.Module:
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     except (OSError, SyntaxError, ValueError) as exc:
         raise InputError(f"{label}: cannot parse test file: {exc}") from exc
+
+
+def _test_functions(
+    body: list[ast.stmt], *, prefix: str
+) -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    for node in body:
+        if isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            yield from _test_functions(node.body, prefix=f"{prefix}::{node.name}")
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
+            "test"
+        ):
+            yield f"{prefix}::{node.name}", node
+
+
+def _covers_in_module(path: Path, label: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """(test id, covered ids) for each test function of one file."""
+    tree = _parse(path, label)
     module_ids = _pytestmark_ids(tree.body)
     yield from _tests_in(tree.body, prefix=label, inherited=module_ids)
 

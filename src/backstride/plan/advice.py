@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from backstride.assess.result import AssessmentResult
 from backstride.knowledge.content import EducationTopic, PreventionItem, Treatment
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.plan_texts import EducationPriority
 from backstride.plan.model import PlanItem
 
 STATUS_ORDER = (
@@ -41,54 +42,6 @@ REFERRAL_WORDS: dict[str, str] = {
     "high_psychosocial_risk": "your answers suggest a higher risk of a slow recovery, which "
     "responds well to physiotherapy that includes psychological support",
 }
-
-
-def settle_items(kb: KnowledgeBase) -> tuple[PlanItem, ...]:
-    """Relative rest, staying active, heat, optional ice and medicines in general terms.
-
-    References: nice-ng59, acp-2017, lancet-2018-foster
-    """
-    return (
-        _advice(
-            "settle.relative_rest",
-            "advice",
-            "Relative rest from running",
-            "Pause running (or cut it right down) while the pain settles, usually for "
-            "days rather than weeks. Keep walking and doing your daily activities: "
-            "moving helps recovery. Do not rest in bed.",
-            _matching(kb, "advice", ("active", "bed", "rest")),
-            ("nice-ng59", "acp-2017"),
-        ),
-        _advice(
-            "settle.heat",
-            "relief",
-            "Superficial heat",
-            "A warm (not hot) heat pack or wrap over the sore area for up to about 20 "
-            "minutes at a time can ease pain in the first weeks. Protect the skin.",
-            _matching(kb, "relief", ("heat",)),
-            ("acp-2017",),
-        ),
-        _advice(
-            "settle.ice",
-            "relief",
-            "Ice, if you find it comforting",
-            "Ice after a run is popular, but there is not enough evidence that it helps "
-            "back pain. Use it only as optional comfort, wrapped, for 10–20 minutes.",
-            _matching(kb, "relief", ("ice", "cold")),
-            ("acp-2017", "nice-ng59"),
-        ),
-        _advice(
-            "settle.medicines",
-            "medicine",
-            "Pain medicines: ask a pharmacist or doctor",
-            "If you want to use a pain medicine, ask a pharmacist or doctor which one is "
-            "suitable for you and for how long, especially if you have stomach, kidney or "
-            "heart problems. Guidelines favour anti-inflammatory medicines for a short "
-            "time over paracetamol alone; this plan gives no doses.",
-            _matching(kb, "medicine", ()),
-            ("nice-ng59",),
-        ),
-    )
 
 
 def treatment_items(kb: KnowledgeBase) -> tuple[PlanItem, ...]:
@@ -127,19 +80,22 @@ def prevention_items(kb: KnowledgeBase) -> tuple[PlanItem, ...]:
 
 
 def education_order(kb: KnowledgeBase, assessment: AssessmentResult) -> tuple[EducationTopic, ...]:
-    """Education topics, the ones closest to this person's assessment first."""
-    words: set[str] = set(assessment.patterns)
+    """Education topics, those the `education_priority` records name for this assessment first.
+
+    References: hill-2011-startback, nice-ng59
+    """
+    facets: set[str] = set(assessment.patterns)
     if assessment.start_back is not None and assessment.start_back.risk != "low":
-        words |= {"fear", "reassur", "pain", "myth"}
-    if "radicular" in words:
-        words.add("sciatica")
+        facets.add("start_back_raised")
+    first = [
+        topic_id
+        for rule in kb.of(EducationPriority)
+        if rule.when in facets
+        for topic_id in rule.first
+    ]
+    rank = {topic_id: i for i, topic_id in reversed(list(enumerate(first)))}
     topics = kb.of(EducationTopic)
-
-    def relevance(topic: EducationTopic) -> int:
-        hay = " ".join((topic.id, topic.title, *topic.topics)).lower()
-        return -sum(w in hay for w in words)
-
-    return tuple(sorted(topics, key=relevance))
+    return tuple(sorted(topics, key=lambda t: rank.get(t.id, len(first))))
 
 
 def start_back_item(assessment: AssessmentResult) -> PlanItem | None:
@@ -177,26 +133,6 @@ def reason_items(assessment: AssessmentResult) -> tuple[PlanItem, ...]:
         PlanItem(f"reason.{r.rule}", "advice", r.rule.replace("_", " "), r.text, (), r.sources)
         for r in assessment.reasons
     )
-
-
-def _advice(
-    key: str,
-    kind: str,
-    title: str,
-    text: str,
-    records: tuple[Treatment, ...],
-    sources: tuple[str, ...],
-) -> PlanItem:
-    all_sources = _unique((*sources, *(s for r in records for s in r.sources)))
-    return PlanItem(key, kind, title, text, tuple(r.id for r in records), all_sources)  # type: ignore[arg-type]
-
-
-def _matching(kb: KnowledgeBase, category: str, words: tuple[str, ...]) -> tuple[Treatment, ...]:
-    """Treatment records of a category whose id or name mentions one of `words`."""
-    pool = [t for t in kb.of(Treatment) if t.category == category]
-    if not words:
-        return tuple(pool)
-    return tuple(t for t in pool if any(w in f"{t.id} {t.name}".lower() for w in words))
 
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:

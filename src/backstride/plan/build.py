@@ -12,13 +12,20 @@ from backstride.domain.diary import DiaryEntry
 from backstride.domain.finding import Finding
 from backstride.knowledge.content import PHASES, CautionTag, Phase
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.plan_texts import (
+    DAY_TEXTS_ID,
+    WALK_RUN_ID,
+    DayTexts,
+    ItemKind,
+    WalkRunTemplate,
+    phase_record,
+)
 from backstride.plan import advice
-from backstride.plan.adapt import PHASE_NAMES, decide
+from backstride.plan.adapt import decide
 from backstride.plan.cautions import case_cautions, has_leg_symptoms
 from backstride.plan.exercises import phase_exercises
 from backstride.plan.model import (
     AssessmentSummary,
-    ItemKind,
     Plan,
     PlanItem,
     PlanStatus,
@@ -27,6 +34,7 @@ from backstride.plan.model import (
 from backstride.plan.personal import personal_items
 from backstride.plan.phases import phase_blocks
 from backstride.plan.schedule import Block, Context, build_days, layout, settle_days
+from backstride.progress.monitoring import monitoring_rule
 
 DISCLAIMER = (
     "This plan is information and self-management support for adults with low back pain "
@@ -64,15 +72,19 @@ def build_plan(
     decision = decide(progress, today=today, kb=kb, leg_symptoms_at_start=leg_at_start)
     if decision is not None and decision.decision == "stop":
         # a new danger sign in the diary withdraws self-care until a clinician has seen it
-        stop = _decision_items(decision)
+        stop = _decision_items(decision, kb)
         return replace(bare, status="no_self_care", top=bare.top + stop, decision=decision)
     phases = _phases(bare.status, decision)
     exercises = {p: phase_exercises(kb, p, cautions) for p in phases}
+    walk_run = kb.one(WalkRunTemplate, WALK_RUN_ID)
+    runs_per_stage = monitoring_rule(kb).runs_per_stage
     blocks = layout(
         phases,
         total_days=weeks * 7,
         settle_length=settle_days(case.pain.intensity if case else 5, assessment.duration),
         run_stage=decision.run_stage if decision else 1,
+        stages=len(walk_run.stages),
+        runs_per_stage=runs_per_stage,
     )
     ctx = Context(
         bare.start,
@@ -80,10 +92,13 @@ def build_plan(
         _strengthen_first(blocks, phases),
         _cross_training(running, cautions),
         advice.education_order(kb, assessment),
+        walk_run,
+        kb.one(DayTexts, DAY_TEXTS_ID).texts,
+        runs_per_stage,
     )
     return replace(
         bare,
-        top=bare.top + _decision_items(decision),
+        top=bare.top + _decision_items(decision, kb),
         cautions=tuple(sorted(cautions)),
         decision=decision,
         phases=phase_blocks(blocks, exercises, bare.start, kb=kb, interim=bare.status == "interim"),
@@ -193,7 +208,7 @@ def clinician_text(assessment: AssessmentResult) -> str:
     return f"{text} What you reported: {' '.join(dict.fromkeys(reported))}".strip()
 
 
-def _decision_items(decision: ProgressDecision | None) -> tuple[PlanItem, ...]:
+def _decision_items(decision: ProgressDecision | None, kb: KnowledgeBase) -> tuple[PlanItem, ...]:
     if decision is None:
         return ()
     verb = {
@@ -203,12 +218,19 @@ def _decision_items(decision: ProgressDecision | None) -> tuple[PlanItem, ...]:
         "stop": "Stop and get checked",
         "start": "Start",
     }[decision.decision]
-    title = f"{verb}: {PHASE_NAMES[decision.to_phase]}"
+    title = f"{verb}: {phase_record(kb, decision.to_phase).name}"
     if decision.to_phase == "return_to_run" and decision.run_stage:
         title += f", walk-run step {decision.run_stage}"
     kind: ItemKind = "warning" if decision.decision in ("stop", "step_back") else "advice"
     return (
-        PlanItem("top.progress", kind, title, " ".join(decision.reasons), (), decision.sources),
+        PlanItem(
+            "top.progress",
+            kind,
+            title,
+            " ".join(decision.reasons),
+            decision.records,
+            decision.sources,
+        ),
     )
 
 

@@ -8,20 +8,9 @@ from datetime import date
 from typing import Any, Literal
 
 from backstride.knowledge.content import Phase
+from backstride.knowledge.plan_texts import ItemKind
 
 PlanStatus = Literal["self_care", "interim", "no_self_care"]
-ItemKind = Literal[
-    "action",
-    "referral",
-    "clinician",
-    "advice",
-    "relief",
-    "medicine",
-    "treatment",
-    "prevention",
-    "finding",
-    "warning",
-]
 DayKind = Literal["exercise", "run", "cross_training", "rest", "walk_check"]
 Decision = Literal["start", "advance", "hold", "step_back", "stop"]
 
@@ -121,6 +110,7 @@ class PhaseBlock:
     exit: tuple[str, ...]
     items: tuple[PlanItem, ...]
     exercise_ids: tuple[str, ...]
+    records: tuple[str, ...] = ()  # the phase's record (and the walk-run template)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +123,7 @@ class ProgressDecision:
     run_stage: int  # walk-run stage to start at (1-based; 0 when not running yet)
     reasons: tuple[str, ...]
     sources: tuple[str, ...]
+    records: tuple[str, ...] = ()  # knowledge-base rule ids the decision applied
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,28 +7,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from backstride.knowledge.content import EducationTopic, Exercise, Phase
+from backstride.knowledge.plan_texts import DayText, WalkRunStage, WalkRunTemplate
+from backstride.knowledge.templates import fill
 from backstride.plan.exercises import on_day, prescribe
 from backstride.plan.model import Day, DayKind, Prescription, RunSession
-
-RTR_SOURCES = ("trials-2023-walkrun", "silbernagel-2007")
-RUNS_PER_STAGE = 2
-
-#: The walk-run template: (label, walk min, run min or None, km min, km max, RPE max).
-RUN_STAGE_TABLE: tuple[tuple[str, int, int | None, float, float, int], ...] = (
-    ("Walk 2 / run 3", 2, 3, 1.5, 2.0, 3),
-    ("Walk 2 / run 4", 2, 4, 2.0, 2.5, 4),
-    ("Walk 1 / run 4", 1, 4, 2.5, 3.0, 4),
-    ("Continuous", 0, None, 2.5, 3.0, 5),
-)
-MAINTAIN = ("Easy running", 0, None, 3.0, 5.0, 5)
-
-RUN_NOTES = (
-    "Warm up first: 5–10 minutes of brisk walking and leg swings; cool down with 5 minutes "
-    "of walking and gentle stretches.",
-    "Pain during the run may reach 5/10 if it settles by next morning and is not rising "
-    "week to week; otherwise repeat this step.",
-    "New leg numbness, tingling, weakness or pain spreading down a leg: stop and book a review.",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +33,13 @@ class Context:
     strengthen_first: int  # day index where strength dosing starts rising
     cross_training: tuple[str, ...]
     education: tuple[EducationTopic, ...]
+    walk_run: WalkRunTemplate
+    texts: Mapping[DayText, str]
+    runs_per_stage: int
+
+    def say(self, name: DayText, **values: object) -> str:
+        """One of the schedule's day texts, filled."""
+        return fill(self.texts[name], values)
 
 
 def settle_days(intensity: int, duration: str | None) -> int:
@@ -65,6 +54,8 @@ def layout(
     total_days: int,
     settle_length: int,
     run_stage: int,
+    stages: int,
+    runs_per_stage: int,
 ) -> tuple[Block, ...]:
     """Consecutive phase blocks from the first phase; the last phase fills the remaining days."""
     lengths: dict[Phase, int] = {"settle": settle_length, "restore": 7, "strengthen": 7}
@@ -76,7 +67,7 @@ def layout(
         last = index == len(phases) - 1
         if phase == "return_to_run":
             check = run_stage <= 1
-            runs = (len(RUN_STAGE_TABLE) - max(run_stage, 1) + 1) * RUNS_PER_STAGE
+            runs = (stages - max(run_stage, 1) + 1) * runs_per_stage
             length = int(check) + 2 * runs - 1
             block = Block(phase, first, length, max(run_stage, 1), check)
         else:
@@ -127,18 +118,18 @@ def _day(block: Block, offset: int, index: int, ctx: Context) -> _Slot:
     if block.phase == "settle":
         return _Slot(
             "exercise",
-            "Settle: gentle movement",
+            ctx.say("settle_title"),
             _session(block, index, ctx, weekday),
-            activity="Walk 10–20 minutes, little and often; heat for comfort if it helps.",
-            notes=("No running yet. Keep up your daily activities; avoid bed rest.",),
+            activity=ctx.say("settle_activity"),
+            notes=(ctx.say("settle_note"),),
         )
     if block.phase == "restore":
         return _Slot(
             "exercise",
-            "Restore: mobility and control",
+            ctx.say("restore_title"),
             _session(block, index, ctx, weekday),
-            activity=_walk_or_cross(weekday, ctx, "Walk 20–30 minutes"),
-            notes=("No running yet.",),
+            activity=_walk_or_cross(weekday, ctx, ctx.say("restore_walk")),
+            notes=(ctx.say("no_running"),),
         )
     if block.phase == "strengthen":
         return _strengthen_day(block, index, ctx, weekday)
@@ -149,17 +140,17 @@ def _day(block: Block, offset: int, index: int, ctx: Context) -> _Slot:
 
 def _strengthen_day(block: Block, index: int, ctx: Context, weekday: int) -> _Slot:
     if weekday == 6:
-        return _Slot("rest", "Rest day", activity="An easy walk if you like.")
+        return _Slot("rest", ctx.say("rest_title"), activity=ctx.say("rest_activity"))
     session = _session(block, index, ctx, weekday)
     strong = any(p.category == "strength" for p in session)
-    title = "Strengthen: strength session" if strong else "Strengthen: mobility and recovery"
+    title = ctx.say("strength_title") if strong else ctx.say("mobility_title")
     kind: DayKind = "exercise" if session else "cross_training"
     return _Slot(
         kind,
         title,
         session,
-        activity=_walk_or_cross(weekday, ctx, "Walk 30 minutes"),
-        notes=("No running yet: build strength first.",),
+        activity=_walk_or_cross(weekday, ctx, ctx.say("strengthen_walk")),
+        notes=(ctx.say("strengthen_note"),),
     )
 
 
@@ -167,44 +158,52 @@ def _return_day(block: Block, offset: int, index: int, ctx: Context) -> _Slot:
     if block.entry_check and offset == 0:
         return _Slot(
             "walk_check",
-            "Entry check: 30 minutes of brisk walking",
-            activity="Walk briskly for 30 minutes. Start running only if this is "
-            "pain-free; otherwise stay on the strength routine and try again in a few days.",
+            ctx.say("entry_check_title"),
+            activity=ctx.say("entry_check_activity"),
         )
     run_offset = offset - int(block.entry_check)
+    stages = ctx.walk_run.stages
     if run_offset % 2 == 0:
-        stage = min(block.run_stage + run_offset // (2 * RUNS_PER_STAGE), len(RUN_STAGE_TABLE))
-        run = _run(stage, RUN_STAGE_TABLE[stage - 1])
-        return _Slot("run", f"Run: {run.stage_label}", run=run, notes=RUN_NOTES)
+        stage = min(block.run_stage + run_offset // (2 * ctx.runs_per_stage), len(stages))
+        run = _run(stages[stage - 1], ctx)
+        return _Slot("run", ctx.say("run_title", label=run.stage_label), run=run,
+                     notes=ctx.walk_run.notes)  # fmt: skip
     session = _all_of(block.phase, index, ctx)
     return _Slot(
         "exercise",
-        "Strength session (no running today)",
+        ctx.say("between_runs_title"),
         session,
-        activity=_walk_or_cross(1, ctx, "Walk 20–30 minutes"),
-        notes=("A rest day from running between runs.",),
+        activity=_walk_or_cross(1, ctx, ctx.say("between_runs_walk")),
+        notes=(ctx.say("between_runs_note"),),
     )
 
 
 def _prevent_day(block: Block, index: int, ctx: Context, weekday: int) -> _Slot:
     if weekday in (0, 2, 4):
-        return _Slot(
-            "run", "Easy run", run=_run(len(RUN_STAGE_TABLE) + 1, MAINTAIN), notes=RUN_NOTES
-        )
+        run = _run(ctx.walk_run.maintain, ctx)
+        return _Slot("run", ctx.say("easy_run_title"), run=run, notes=ctx.walk_run.notes)
     if weekday in (1, 3):
-        return _Slot("exercise", "Maintenance strength", _all_of(block.phase, index, ctx))
+        return _Slot("exercise", ctx.say("maintenance_title"), _all_of(block.phase, index, ctx))
     if weekday == 5:
         return _Slot(
             "cross_training",
-            "Cross-training",
-            activity=_walk_or_cross(2, ctx, "Walk 30–45 minutes"),
+            ctx.say("cross_training_title"),
+            activity=_walk_or_cross(2, ctx, ctx.say("cross_training_walk")),
         )
-    return _Slot("rest", "Rest day", activity="Rest, or an easy walk.")
+    return _Slot("rest", ctx.say("rest_title"), activity=ctx.say("prevent_rest_activity"))
 
 
-def _run(stage: int, row: tuple[str, int, int | None, float, float, int]) -> RunSession:
-    label, walk, run, km_min, km_max, rpe = row
-    return RunSession(stage, label, walk, run, km_min, km_max, rpe, RTR_SOURCES)
+def _run(stage: WalkRunStage, ctx: Context) -> RunSession:
+    return RunSession(
+        stage.stage,
+        stage.label,
+        stage.walk_min,
+        stage.run_min,
+        stage.distance_km_min,
+        stage.distance_km_max,
+        stage.rpe_max,
+        ctx.walk_run.sources,
+    )
 
 
 def _session(block: Block, index: int, ctx: Context, weekday: int) -> tuple[Prescription, ...]:
@@ -224,5 +223,5 @@ def _all_of(phase: Phase, index: int, ctx: Context) -> tuple[Prescription, ...]:
 def _walk_or_cross(weekday: int, ctx: Context, walk: str) -> str:
     if weekday in (2, 5) and ctx.cross_training:
         choice = ctx.cross_training[(weekday // 3) % len(ctx.cross_training)]
-        return f"{walk}, or 20–40 minutes of easy {choice}."
-    return f"{walk}."
+        return ctx.say("walk_or_cross", walk=walk, choice=choice)
+    return ctx.say("walk", walk=walk)

@@ -9,19 +9,22 @@ from datetime import date, timedelta
 from typing import Literal
 
 from backstride.domain.diary import DiaryEntry
+from backstride.knowledge.care import ChangeRule
+from backstride.knowledge.model import KnowledgeBase
 
 Trend = Literal["improving", "same", "worse"]
 BaselineFrom = Literal["assessment", "first_week", "first_day"]
 
-#: Minimal important change (Ostelo 2008): NRS 2 points or 30 %; RMDQ 5 points or 30 %.
-PAIN_MIC_POINTS = 2.0
-RMDQ_MIC_POINTS = 5.0
-MIC_FRACTION = 0.30
-#: Recovered (Kamper 2010): pain 0 and RMDQ at most 2.
-RECOVERED_RMDQ_MAX = 2
+#: The 7-day window of "this week" (the `rule.meaningful_change` record says the same).
 WINDOW_DAYS = 7
-#: A 7-day mean that moved at least this far from the previous week's counts as a trend.
-TREND_POINTS = 1.0
+
+
+CHANGE_RULE_ID = "rule.meaningful_change"
+
+
+def change_rule(kb: KnowledgeBase) -> ChangeRule:
+    """The meaningful-change and escalation record every engine applies."""
+    return kb.one(ChangeRule, CHANGE_RULE_ID)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,20 +100,18 @@ def rolling_means(days: Sequence[DailyPain]) -> tuple[tuple[date, float], ...]:
     return tuple(out)
 
 
-def is_meaningful_change(before: float, after: float, *, points: float) -> bool:
-    """True when `after` is lower than `before` by `points` or by 30 % of `before`.
+def is_meaningful_change(before: float, after: float, *, points: float, fraction: float) -> bool:
+    """True when `after` is lower than `before` by `points` or by `fraction` of `before`.
 
     References: ostelo-2008
     """
     drop = before - after
     if drop <= 0:
         return False
-    return drop >= points - 1e-9 or (before > 0 and drop / before >= MIC_FRACTION - 1e-9)
+    return drop >= points - 1e-9 or (before > 0 and drop / before >= fraction - 1e-9)
 
 
-def is_recovered(
-    pain: float | None, rmdq: int | None, *, rmdq_max: int = RECOVERED_RMDQ_MAX
-) -> bool:
+def is_recovered(pain: float | None, rmdq: int | None, *, rmdq_max: int) -> bool:
     """Pain 0 (the 7-day mean rounds to 0) and RMDQ at most 2; unknown RMDQ is not recovered.
 
     References: kamper-2010
@@ -120,19 +121,23 @@ def is_recovered(
     return round(pain) == 0 and rmdq <= rmdq_max
 
 
-def pain_trend(days: Sequence[DailyPain], *, today: date, baseline: float | None) -> Trend:
-    """This week's mean against last week's (or the baseline): a 1-point move is a trend.
+def pain_trend(
+    days: Sequence[DailyPain], *, today: date, baseline: float | None, rule: ChangeRule
+) -> Trend:
+    """This week's mean against last week's (or the baseline): the rule's points make a trend.
 
     References: ostelo-2008
     """
-    current = window_mean(days, end=today)
-    previous = window_mean(days, end=today - timedelta(days=WINDOW_DAYS))
+    current = window_mean(days, end=today, window_days=rule.window_days)
+    previous = window_mean(
+        days, end=today - timedelta(rule.window_days), window_days=rule.window_days
+    )
     reference = previous if previous is not None else baseline
     if current is None or reference is None:
         return "same"
-    if current <= reference - TREND_POINTS:
+    if current <= reference - rule.trend_points:
         return "improving"
-    if current >= reference + TREND_POINTS:
+    if current >= reference + rule.trend_points:
         return "worse"
     return "same"
 
@@ -170,8 +175,9 @@ def summarise_progress(
     today: date,
     assessed_pain: float | None = None,
     assessed_rmdq: int | None = None,
-    rmdq_points: float = RMDQ_MIC_POINTS,
-    recovered_rmdq_max: int = RECOVERED_RMDQ_MAX,
+    rule: ChangeRule,
+    rmdq_points: float,
+    recovered_rmdq_max: int,
 ) -> ProgressSummary:
     """Baseline vs the last 7 days, meaningful change, recovery and trend.
 
@@ -193,13 +199,13 @@ def summarise_progress(
         current_pain=current,
         change=change,
         change_fraction=_fraction(change, baseline),
-        meaningful_improvement=_improved(baseline, current, PAIN_MIC_POINTS),
-        meaningful_worsening=_worsened(baseline, current),
+        meaningful_improvement=_improved(baseline, current, rule.pain_points, rule.fraction),
+        meaningful_worsening=_worsened(baseline, current, rule.pain_points),
         baseline_rmdq=base_rmdq,
         current_rmdq=cur_rmdq,
-        rmdq_meaningful_improvement=_improved(base_rmdq, cur_rmdq, rmdq_points),
+        rmdq_meaningful_improvement=_improved(base_rmdq, cur_rmdq, rmdq_points, rule.fraction),
         recovered=is_recovered(current, cur_rmdq, rmdq_max=recovered_rmdq_max),
-        trend=pain_trend(days, today=today, baseline=baseline),
+        trend=pain_trend(days, today=today, baseline=baseline, rule=rule),
         days_tracked=len(days),
         daily=days,
         rolling=rolling_means(days),
@@ -208,17 +214,17 @@ def summarise_progress(
     )
 
 
-def _improved(before: float | None, after: float | None, points: float) -> bool:
+def _improved(before: float | None, after: float | None, points: float, fraction: float) -> bool:
     if before is None or after is None:
         return False
-    return is_meaningful_change(float(before), float(after), points=points)
+    return is_meaningful_change(float(before), float(after), points=points, fraction=fraction)
 
 
-def _worsened(before: float | None, after: float | None) -> bool:
+def _worsened(before: float | None, after: float | None, points: float) -> bool:
     if before is None or after is None or after <= before:
         return False
-    # Only the absolute 2 points: 30 % of a low baseline is noise (1 -> 1.3).
-    return after - before >= PAIN_MIC_POINTS - 1e-9
+    # Only the absolute points: a fraction of a low baseline is noise (1 -> 1.3).
+    return after - before >= points - 1e-9
 
 
 def _fraction(change: float | None, baseline: float | None) -> float | None:

@@ -5,18 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from backstride.knowledge.care import ChangeRule
 from backstride.progress.change import ProgressSummary
 
 EscalationUrgency = Literal["emergency", "urgent", "soon"]
 EscalationReason = Literal["new_red_flag", "not_recovering", "worsening", "chronic"]
 URGENCY_RANK: dict[str, int] = {"self_care": 0, "soon": 1, "urgent": 2, "emergency": 3}
-
-#: About three weeks of self-care without meaningful improvement is "not recovering".
-NOT_RECOVERING_DAYS = 21
-#: Pain above the acceptable level after this many runs in a row is "pain after every run".
-FLARING_RUNS = 3
-#: Pain for more than 12 weeks is chronic (persistent).
-CHRONIC_DAYS = 84
 
 ACTIONS: dict[str, str] = {
     "emergency": "Go to an emergency department now, or call the emergency number.",
@@ -48,11 +42,14 @@ def escalations(
     self_care_days: int | None,
     pain_days: int | None,
     run_advice: tuple[str, ...] = (),
+    week_advice: str | None = None,
+    rule: ChangeRule,
 ) -> tuple[Escalation, ...]:
     """Every escalation that applies, most urgent first (a red flag always leads).
 
-    `run_advice` is the pain-monitoring rule's advice for each logged run, oldest first:
-    the last three all "step_back" means pain flares after every run (not recovering).
+    `run_advice` is the pain-monitoring rule's advice for each recent run, oldest first, and
+    `week_advice` the rule's verdict for this week (the one the plan moves by): a week that
+    steps back after the last three runs all stepped back means pain flares after every run.
 
     References: nice-ng59, nice-cks-lbp, ostelo-2008, silbernagel-2007
     """
@@ -61,30 +58,22 @@ def escalations(
     if flagged is not None:
         found.append(flagged)
     if summary.meaningful_worsening or summary.trend == "worse":
-        found.append(_soon("worsening", "Pain is getting worse compared with before."))
+        found.append(_soon("worsening", rule.say("worsening")))
     if (
         self_care_days is not None
-        and self_care_days >= NOT_RECOVERING_DAYS
+        and self_care_days >= rule.not_recovering_days
         and not summary.meaningful_improvement
         and not summary.recovered
     ):
-        found.append(
-            _soon(
-                "not_recovering",
-                f"No meaningful improvement after {self_care_days // 7} weeks of self-care "
-                "(a drop of 2 points or 30 % would count).",
-            )
-        )
-    elif len(run_advice) >= FLARING_RUNS and set(run_advice[-FLARING_RUNS:]) == {"step_back"}:
-        found.append(
-            _soon(
-                "not_recovering", "Pain flared beyond the acceptable level after every recent run."
-            )
-        )
-    if pain_days is not None and pain_days > CHRONIC_DAYS and not summary.recovered:
-        found.append(
-            _soon("chronic", f"Pain has lasted about {pain_days // 7} weeks (over 12 is chronic).")
-        )
+        found.append(_soon("not_recovering", rule.say("not_recovering", weeks=self_care_days // 7)))
+    elif (
+        week_advice == "step_back"
+        and len(run_advice) >= rule.flaring_runs
+        and set(run_advice[-rule.flaring_runs :]) == {"step_back"}
+    ):
+        found.append(_soon("not_recovering", rule.say("flaring", runs=rule.flaring_runs)))
+    if pain_days is not None and pain_days > rule.chronic_days and not summary.recovered:
+        found.append(_soon("chronic", rule.say("chronic", weeks=pain_days // 7)))
     return tuple(sorted(found, key=lambda e: -URGENCY_RANK[e.urgency]))
 
 

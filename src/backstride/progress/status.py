@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from backstride.knowledge.care import ChangeRule
 from backstride.progress.association import Association, RunLoad
 from backstride.progress.change import ProgressSummary, RmdqPoint
 from backstride.progress.escalation import Escalation
 from backstride.progress.history import AssessmentRecord
-from backstride.progress.monitoring import RunCheck
+from backstride.progress.monitoring import RunCheck, WeekVerdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,9 @@ class ProgressStatus:
     assessments: tuple[AssessmentRecord, ...]
     new_red_flags: tuple[str, ...]
     runs: tuple[RunLoad, ...] = field(default=())
+    verdict: WeekVerdict | None = None  # the pain-monitoring rule's answer for this week
+    change_rule: ChangeRule | None = None  # the limits the summary applied (for its words)
+    recovered_rmdq_max: int | None = None
 
     @property
     def escalation(self) -> Escalation | None:
@@ -77,6 +81,8 @@ def status_dict(status: ProgressStatus) -> dict[str, Any]:
                 "pain_next_morning": c.pain_next_morning,
                 "advice": c.advice,
                 "reason": c.reason,
+                "reason_id": c.reason_id,
+                "rule": c.rule,
             }
             for c in status.run_checks
         ],
@@ -91,4 +97,17 @@ def status_dict(status: ProgressStatus) -> dict[str, Any]:
             for a in status.associations
         ],
         "new_red_flags": list(status.new_red_flags),
+        "monitoring": _verdict_dict(status.verdict),
+    }
+
+
+def _verdict_dict(verdict: WeekVerdict | None) -> dict[str, Any] | None:
+    if verdict is None:
+        return None
+    return {
+        "advice": verdict.advice,
+        "reason_ids": list(verdict.reason_ids),
+        "reasons": list(verdict.reasons),
+        "rule": verdict.rule,
+        "sources": list(verdict.sources),
     }

@@ -22,10 +22,12 @@ from matplotlib.figure import Figure
 from backstride.analytics.analysis import ACWR_METHOD, TrainingAnalysis
 from backstride.analytics.form import POPULATION_MIDDLE, RunForm
 from backstride.analytics.load import ewma
-from backstride.domain.finding import Finding
+from backstride.analytics.rules import FindingRules
+from backstride.domain.finding import Finding, FindingId
+from backstride.knowledge import load_knowledge_base
 
 COLORS = {"attention": "#b2182b", "consider": "#ef8a62", "info": "#4393c3"}
-MARKERS = {
+MARKERS: dict[FindingId, str] = {
     "single_run_spike": "^",
     "weekly_distance_jump": "s",
     "high_monotony": "D",
@@ -33,6 +35,11 @@ MARKERS = {
     "no_rest_days": "P",
     "surface_change": "X",
 }
+
+
+def _rules() -> FindingRules:
+    """The finding records: plain labels and the thresholds the findings applied."""
+    return FindingRules.from_kb(load_knowledge_base())
 
 
 def _dates(analysis: TrainingAnalysis, lo: int, hi: int) -> list[date]:
@@ -77,7 +84,8 @@ def _finding_strip(ax: Axes, analysis: TrainingAnalysis, findings: Sequence[Find
                 textcoords="offset points",
                 fontsize=7,
             )
-    ax.set_yticks(range(len(rows)), [r.replace("_", " ") for r in rows], fontsize=7)
+    labels = _rules().records
+    ax.set_yticks(range(len(rows)), [labels[r].label.lower() for r in rows], fontsize=7)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_title("findings (colour: red attention, orange consider, blue info)", fontsize=8)
 
@@ -101,7 +109,10 @@ def load_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: Pat
     top.set_title(f"Training load {analysis.since} – {analysis.today}")
     _finding_strip(strip, analysis, findings)
     ratio = analysis.acwr["ewma"][lo:hi]
-    bottom.axhspan(0.8, 1.3, color="#e0e0e0", label="0.8–1.3: often quoted range (contested)")
+    low = _rules().value("acwr_rising", "acwr_low")
+    high = _rules().value("acwr_rising", "acwr_high")
+    band = f"{low:g}–{high:g}: often quoted range (contested)"
+    bottom.axhspan(low, high, color="#e0e0e0", label=band)
     bottom.plot(days, ratio, color="#542788", label="acute:chronic ratio")
     bottom.axhline(1.0, color="black", linewidth=0.6)
     bottom.set_ylabel("ACWR (ratio)")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from backstride.knowledge import urgency
 from backstride.knowledge.labels import plain
 from backstride.knowledge.model import KnowledgeBase, Source
-from backstride.knowledge.rules import DurationClass, Pattern, RedFlag, TriageRule
+from backstride.knowledge.rules import DurationClass, Pattern, RedFlag
 
 #: How many sources a person sees by default: the ones the main advice rests on.
 KEY_SOURCES = 3
@@ -33,14 +34,12 @@ def duration_words(kb: KnowledgeBase, duration: str) -> str:
 
 def red_flag_names(kb: KnowledgeBase, flags: Iterable[str]) -> list[str]:
     """Each red flag's condition in words, the medical name kept in it."""
-    names = {r.id: r.condition for r in kb.of(RedFlag)}
-    return [names.get(f, f.replace("_", " ")) for f in flags]
+    return [urgency.flag_name(kb, f) for f in flags]
 
 
 def referral_texts(kb: KnowledgeBase, reasons: Iterable[str]) -> list[str]:
-    """Why a clinician should see the person, one sentence per referral reason."""
-    texts: dict[str, str] = {r.reason: r.text for r in kb.of(TriageRule) if r.reason}
-    return [texts.get(r, r.replace("_", " ")) for r in reasons]
+    """Why a clinician should see the person, in plain words per referral reason."""
+    return [urgency.referral_words(kb, r) for r in reasons]
 
 
 def weak_flag_texts(kb: KnowledgeBase, weak: Iterable[str]) -> list[str]:

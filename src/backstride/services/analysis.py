@@ -27,9 +27,11 @@ from backstride.analytics.equipment import Shoe
 from backstride.analytics.findings import findings_from
 from backstride.analytics.form import RunForm, run_form
 from backstride.analytics.history import TrainingActivity
+from backstride.analytics.rules import FindingRules
 from backstride.config import Settings
 from backstride.domain.finding import Finding
 from backstride.errors import InputError, NotFoundError, StorageError
+from backstride.knowledge import load_knowledge_base
 from backstride.services.store import local_runner, store_session
 from backstride.storage import activities as repo
 
@@ -178,7 +180,7 @@ def analyze(
     days = [_day(r) for r in rows]
     return AnalysisReport(
         analysis=analysis,
-        findings=findings_from(analysis),
+        findings=findings_from(analysis, FindingRules.from_kb(load_knowledge_base())),
         labels={keys[r.id]: _label(r) for r in rows},
         activities=len(rows),
         first_day=min(days, default=None),
@@ -203,6 +205,7 @@ def _finding_json(finding: Finding, labels: dict[str, RunLabel]) -> dict[str, An
         ],
         "metrics": dict(sorted(finding.metrics.items())),
         "sources": list(finding.sources),
+        "rule": finding.rule,
     }
 
 

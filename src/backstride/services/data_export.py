@@ -29,6 +29,8 @@ from backstride.storage.db import session_scope
 FORMAT_NAME = "backstride-export"
 FORMAT_VERSION = 1
 SKIP_TABLES = frozenset({"alembic_version"})
+#: Rows made by merely looking (the local runner and the owner account the CLI acts as).
+BARE_TABLES = ("runner", "users")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,17 +140,17 @@ def _delete_rows(engine: Engine) -> dict[str, int]:
 
 
 def _require_empty(conn: Connection, tables: list[Table]) -> None:
-    """Refuse to merge into data; a bare runner row (made by merely looking) is cleared."""
+    """Refuse to merge into data; a bare runner and owner (made by merely looking) are cleared."""
     for table in tables:
         if (
-            table.name != "runner"
+            table.name not in BARE_TABLES
             and conn.execute(select(func.count()).select_from(table)).scalar()
         ):
             raise InputError(
                 "import-data: the store already holds data; run `backstride forget` first"
             )
-    for table in tables:
-        if table.name == "runner":
+    for table in reversed(tables):
+        if table.name in BARE_TABLES:
             conn.execute(table.delete())
 
 

@@ -30,6 +30,7 @@ from backstride.errors import IngestError
 from backstride.ingest.archive import Limits
 from backstride.ingest.detect import parse_activity, unwrap
 from backstride.ingest.sources import Source, expand, load_source
+from backstride.ingest.sport import with_sport
 from backstride.ingest.summary import FileSummary, summarize
 from backstride.ingest.track import normalise_sport, sha256_hex
 from backstride.services.activities import limits_from
@@ -209,7 +210,7 @@ def parse_source(source: Source) -> Parsed | FileOutcome:
         activity = replace(activity, name=source.name or activity.name, gear=source.gear)
         if activity.sport == "generic" and source.sport_hint:  # e.g. a FIT without sport
             sport, sub_sport = normalise_sport(source.sport_hint)
-            activity = replace(activity, sport=sport, sub_sport=activity.sub_sport or sub_sport)
+            activity = with_sport(activity, sport, activity.sub_sport or sub_sport)
         summary = summarize(activity)
         path = write_samples(_CONTEXT.samples_dir, activity.source_hash, activity.samples)
         bare = replace(activity, samples=Samples(timestamp=activity.samples.timestamp))

@@ -37,6 +37,7 @@ class FindingIn(BaseModel):
     metrics: dict[str, float | None] = Field(default_factory=dict)
     sources: tuple[str, ...] = ()
     on: date | None = None
+    rule: str | None = None
 
     @field_validator("runs", mode="before")
     @classmethod
@@ -57,6 +58,7 @@ class FindingIn(BaseModel):
             metrics,
             self.sources,
             self.on,
+            self.rule,
         )
 
 

@@ -1,40 +1,161 @@
-"""Opening the store and finding the local runner: shared by every use case."""
+"""Opening the store and finding the acting account's runner: shared by every use case.
+
+One engine (and connection pool) per process per database URL, migrated once when it is
+first opened, never per request. Which account a use case acts for is set by the shell:
+the web app per request (`acting_as`), the CLI once per process (`act_for_process`, the
+owner account unless `--user EMAIL`). Without either, use cases act as the owner account,
+created on first use, which keeps a single-person install working as before.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
+from backstride.errors import BackstrideError
+from backstride.storage.account_tables import UserRow
+from backstride.storage.accounts import owner, runner_of
 from backstride.storage.db import open_database, session_scope
 from backstride.storage.tables import RunnerRow
 
+#: How many databases one process keeps open at once (a server uses one; tests use many).
+MAX_OPEN_ENGINES = 4
+OWNER_EMAIL = "owner@localhost"
+
+_engines: OrderedDict[str, Engine] = OrderedDict()
+_engines_lock = threading.Lock()
+_acting: ContextVar[int | None] = ContextVar("backstride_acting_user", default=None)
+_required: ContextVar[bool] = ContextVar("backstride_acting_user_required", default=False)
+_process_user: list[int] = []
+
+
+class NoActingUserError(BackstrideError):
+    """A use case ran where an account is required but none was given (a shell's bug)."""
+
 
 def open_store(settings: Settings) -> Engine:
-    """Open (and migrate) the configured database."""
-    return open_database(settings)
+    """The process's engine for the configured database (opened and migrated once)."""
+    url = settings.resolved_database_url
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is not None:
+            _engines.move_to_end(url)
+            return engine
+        engine = open_database(settings)
+        _engines[url] = engine
+        while len(_engines) > MAX_OPEN_ENGINES:
+            _url, oldest = _engines.popitem(last=False)
+            oldest.dispose()
+        return engine
+
+
+def close_stores() -> None:
+    """Dispose every engine this process opened (at shutdown, or before forking)."""
+    with _engines_lock:
+        while _engines:
+            _url, engine = _engines.popitem()
+            engine.dispose()
 
 
 @contextmanager
 def store_session(settings: Settings) -> Iterator[Session]:
-    """One transaction on the configured store; the engine is closed afterwards."""
-    engine = open_store(settings)
+    """One transaction on the configured store (the process's shared engine)."""
+    with session_scope(open_store(settings)) as session:
+        yield session
+
+
+@contextmanager
+def acting_as(user_id: int) -> Iterator[None]:
+    """Run the enclosed use cases for this account only (and require an account at all)."""
+    token = _acting.set(user_id)
+    strict = _required.set(True)
     try:
-        with session_scope(engine) as session:
-            yield session
+        yield
     finally:
-        engine.dispose()
+        _required.reset(strict)
+        _acting.reset(token)
+
+
+@contextmanager
+def require_acting_user() -> Iterator[None]:
+    """Inside, a use case without an acting account fails instead of acting as the owner."""
+    token = _required.set(True)
+    try:
+        yield
+    finally:
+        _required.reset(token)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """One web request: no account until the request is authenticated, and one is required."""
+    token = _acting.set(None)
+    strict = _required.set(True)
+    try:
+        yield
+    finally:
+        _required.reset(strict)
+        _acting.reset(token)
+
+
+def act_in_this_request(user_id: int) -> None:
+    """Inside `request_scope`: every use case of this request acts for this account."""
+    _acting.set(user_id)
+
+
+def act_for_process(user_id: int | None) -> None:
+    """The account every use case of this process acts for (None: back to the owner)."""
+    _process_user.clear()
+    if user_id is not None:
+        _process_user.append(user_id)
+
+
+def acting_user(session: Session) -> UserRow:
+    """The account the current use case acts for: set by the shell, else the owner."""
+    user_id = _acting.get()
+    if user_id is None and _process_user:
+        user_id = _process_user[0]
+    if user_id is not None:
+        found = session.get(UserRow, user_id)
+        if found is None:
+            raise NoActingUserError("account: the signed-in account no longer exists")
+        return found
+    if _required.get():
+        raise NoActingUserError("account: this needs a signed-in account")
+    return owner_account(session)
+
+
+def owner_account(session: Session) -> UserRow:
+    """The owner account, created on first use; it adopts data stored before accounts."""
+    found = owner(session)
+    if found is not None:
+        return found
+    now = datetime.now(UTC)
+    orphan = session.scalars(
+        select(RunnerRow)
+        .where(~RunnerRow.id.in_(select(UserRow.runner_id).where(UserRow.runner_id.is_not(None))))
+        .order_by(RunnerRow.id)
+        .limit(1)
+    ).first()
+    if orphan is None:
+        orphan = RunnerRow(name="me", created_at=now, profile={})
+        session.add(orphan)
+        session.flush()
+    user = UserRow(email=OWNER_EMAIL, name=None, password_hash=None, roles=["admin", "owner"],
+                   research_consent=False, runner_id=orphan.id, created_at=now)  # fmt: skip
+    session.add(user)
+    session.flush()
+    return user
 
 
 def local_runner(session: Session) -> RunnerRow:
-    """The runner of a single-user install, created on first use."""
-    runner = session.scalars(select(RunnerRow).order_by(RunnerRow.id).limit(1)).first()
-    if runner is None:
-        runner = RunnerRow(name="me", created_at=datetime.now(UTC), profile={})
-        session.add(runner)
-        session.flush()
-    return runner
+    """The runner whose data the acting account owns (created on first use)."""
+    return runner_of(session, acting_user(session))

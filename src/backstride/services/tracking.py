@@ -27,9 +27,9 @@ from backstride.progress.association import (
     daily_load,
     lagged_associations,
 )
-from backstride.progress.change import summarise_progress
+from backstride.progress.change import change_rule, summarise_progress
 from backstride.progress.escalation import Escalation, escalations, red_flag_escalation
-from backstride.progress.monitoring import check_runs
+from backstride.progress.monitoring import check_runs, monitoring_rule, recent_runs, week_verdict
 from backstride.progress.questions import (
     apply_red_flag_answers,
     check_locations,
@@ -177,18 +177,26 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
     rmdq = [p for p in repo.list_rmdq(session, runner_id=runner.id) if p.on <= today]
     assessments = repo.list_assessments(session, runner_id=runner.id)
     first = assessments[0] if assessments else None
+    kb = kb_load.load_knowledge_base()
+    rules = change_rule(kb)
+    thresholds = _rmdq_thresholds()
     summary = summarise_progress(
         entries,
         rmdq,
         today=today,
         assessed_pain=_case_value(first, "pain", "intensity"),
         assessed_rmdq=_result_rmdq(first),
-        **_rmdq_thresholds(),
+        rule=rules,
+        **thresholds,
     )
     flags = _new_red_flags(entries, assessments[-1] if assessments else None)
     urgency = _retriage(assessments[-1] if assessments else None, flags) if flags else None
     runs = tuple(_run_loads(session, runner.id))
-    run_checks = check_runs(entries)
+    rule = monitoring_rule(kb)
+    leg_at_start = _leg_symptoms_at_start(assessments[-1] if assessments else None)
+    run_checks = check_runs(entries, rule, leg_symptoms_at_start=leg_at_start)
+    verdict = week_verdict(entries, rule, today=today, leg_symptoms_at_start=leg_at_start)
+    recent = recent_runs(run_checks, today=today, days=rule.recent_days)
     return ProgressStatus(
         today=today,
         summary=summary,
@@ -198,9 +206,14 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
             new_red_flags=flags,
             self_care_days=_self_care_days(first, entries, today),
             pain_days=_pain_days(first, today),
-            run_advice=tuple(c.advice for c in run_checks),
+            run_advice=tuple(c.advice for c in recent),
+            week_advice=verdict.advice if verdict else None,
+            rule=rules,
         ),
         run_checks=run_checks,
+        verdict=verdict,
+        change_rule=rules,
+        recovered_rmdq_max=thresholds["recovered_rmdq_max"],
         associations=lagged_associations(
             {d.on: d.mean_pain for d in summary.daily}, daily_load(runs)
         ),
@@ -276,8 +289,8 @@ def _rmdq_thresholds() -> dict[str, Any]:
 
     thresholds = kb_load.load_knowledge_base().one(Questionnaire, "rmdq").thresholds
     return {
-        "rmdq_points": float(thresholds.get("meaningful_change_points", 5)),
-        "recovered_rmdq_max": int(thresholds.get("recovered_max", 2)),
+        "rmdq_points": float(thresholds["meaningful_change_points"]),
+        "recovered_rmdq_max": int(thresholds["recovered_max"]),
     }
 
 
@@ -304,6 +317,18 @@ def _self_care_days(
     if entries:
         return (today - entries[0].at.date()).days
     return None
+
+
+def _leg_symptoms_at_start(latest: repo.StoredAssessment | None) -> bool:
+    """Leg symptoms in the latest assessment's case: the plan counts only newer ones as new."""
+    from backstride.plan.cautions import has_leg_symptoms
+
+    if latest is None:
+        return False
+    try:
+        return has_leg_symptoms(Case.model_validate(latest.case))
+    except ValidationError:  # a case stored by an older version: treat every one as new
+        return False
 
 
 def _pain_days(first: repo.StoredAssessment | None, today: date) -> int | None:

@@ -1,78 +1,154 @@
-"""Receiving activity files over HTTP: size limits first, then the import service.
+"""Receiving activity files over HTTP: limits enforced while streaming, then a background job.
 
-The declared request size is checked before anything is read; each file is then copied to
-a private temporary folder in chunks and refused as soon as it passes the per-file limit,
-so an oversized upload never fills the disk or memory. The import itself is the same use
-case as `backstride import` (all-or-nothing per file; a bad file never stops the rest).
+The multipart body is parsed as it arrives and each file is written straight to a private
+scratch folder; a file is refused the moment it passes the per-file limit and the request
+the moment it passes the request limit (whatever Content-Length said, or if it said
+nothing). Client file names never become paths. Compressed files are then checked by
+streaming decompression with a small memory cap (see `services.upload_checks`) in the job,
+before the import (the same use case as `backstride import`) reads them.
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from fastapi import Request
-from starlette.datastructures import UploadFile
+from python_multipart.multipart import MultipartParser, parse_options_header
 
 from backstride.config import Settings
 from backstride.errors import InputError, OversizedInputError
+from backstride.web.bodies import BodyTooLargeError
 
-CHUNK_BYTES = 1024 * 1024
-Runner = Callable[..., Awaitable[Any]]
-
-
-async def import_uploads(request: Request, settings: Settings, *, run: Runner) -> dict[str, Any]:
-    """Store the request's files in a scratch folder, import them, return the JSON report."""
-    from backstride.services.imports import import_paths
-
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > settings.max_upload_bytes:
-        raise OversizedInputError(
-            f"upload: at most {settings.max_upload_bytes // (1024 * 1024)} MB per request, "
-            f"got {int(declared) // (1024 * 1024)} MB"
-        )
-    async with request.form(max_files=10_000) as form:
-        uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile)]
-        if not uploads:
-            raise InputError("files: choose at least one FIT, GPX, TCX, .gz or .zip file")
-        with tempfile.TemporaryDirectory(prefix="backstride-upload-") as scratch:
-            saved = [
-                Path(scratch) / f"{i:05d}-{_safe_name(u.filename)}" for i, u in enumerate(uploads)
-            ]
-            for upload, target in zip(uploads, saved, strict=True):
-                await _save(upload, target, settings)
-            # Each file by name: a file the person chose is reported even if it is not an activity.
-            report = await run(import_paths, settings, saved)
-    result: dict[str, Any] = report.as_json()
-    for row in result["files"]:
-        row["file"] = _shown_name(str(row["file"]), scratch)
-    return result
+MAX_FILES = 1000
 
 
-async def _save(upload: UploadFile, target: Path, settings: Settings) -> None:
-    written = 0
-    with target.open("wb") as out:
-        while chunk := await upload.read(CHUNK_BYTES):
-            written += len(chunk)
-            if written > settings.max_file_bytes:
-                raise OversizedInputError(
-                    f"{upload.filename}: larger than the {settings.max_file_bytes // (1024 * 1024)}"
-                    " MB limit for one file"
-                )
-            out.write(chunk)
+@dataclass
+class _Part:
+    headers: dict[bytes, bytes] = field(default_factory=dict)
+    name: str = ""
+    filename: str | None = None
+    out: IO[bytes] | None = None
+    written: int = 0
+    value: bytearray = field(default_factory=bytearray)
 
 
-def _safe_name(name: str | None) -> str:
+@dataclass
+class Received:
+    """The saved files (in a scratch folder the job removes) and their chosen names."""
+
+    scratch: Path
+    paths: list[Path]
+    names: list[str]
+
+
+class _Receiver:
+    """Multipart callbacks that stream file parts to disk under the limits."""
+
+    def __init__(self, scratch: Path, settings: Settings) -> None:
+        self.scratch, self.max_file = scratch, settings.max_file_bytes
+        self.part = _Part()
+        self.header_name = self.header_value = b""
+        self.paths: list[Path] = []
+        self.names: list[str] = []
+
+    def callbacks(self) -> dict[str, Any]:
+        return {
+            "on_part_begin": self.begin,
+            "on_part_data": self.data,
+            "on_part_end": self.end,
+            "on_header_field": self.field,
+            "on_header_value": self.header,
+            "on_header_end": self.header_end,
+            "on_headers_finished": self.headers_done,
+        }
+
+    def begin(self) -> None:
+        self.part = _Part()
+
+    def field(self, data: bytes, start: int, end: int) -> None:
+        self.header_name += data[start:end]
+
+    def header(self, data: bytes, start: int, end: int) -> None:
+        self.header_value += data[start:end]
+
+    def header_end(self) -> None:
+        self.part.headers[self.header_name.lower()] = self.header_value
+        self.header_name = self.header_value = b""
+
+    def headers_done(self) -> None:
+        _kind, options = parse_options_header(self.part.headers.get(b"content-disposition", b""))
+        self.part.name = options.get(b"name", b"").decode("utf-8", "replace")
+        if b"filename" in options and self.part.name == "files":
+            if len(self.paths) >= MAX_FILES:
+                raise InputError(f"files: at most {MAX_FILES} files in one upload")
+            chosen = options[b"filename"].decode("utf-8", "replace")
+            target = self.scratch / f"{len(self.paths):05d}-{safe_name(chosen)}"
+            self.part.filename, self.part.out = shown_name(chosen), target.open("wb")
+            self.paths.append(target)
+            self.names.append(self.part.filename)
+
+    def data(self, data: bytes, start: int, end: int) -> None:
+        chunk = data[start:end]
+        if self.part.out is None:
+            if len(self.part.value) + len(chunk) > 64 * 1024:
+                raise InputError("upload: a form field is too long")
+            self.part.value += chunk
+            return
+        self.part.written += len(chunk)
+        if self.part.written > self.max_file:
+            raise OversizedInputError(
+                f"{self.part.filename}: larger than the {self.max_file // (1024 * 1024)} MB "
+                "limit for one file"
+            )
+        self.part.out.write(chunk)
+
+    def end(self) -> None:
+        if self.part.out is not None:
+            self.part.out.close()
+
+
+async def receive_uploads(request: Request, settings: Settings) -> Received:
+    """Stream the request's `files` into a new scratch folder; refused files raise at once."""
+    _kind, params = parse_options_header(request.headers.get("content-type", ""))
+    boundary = params.get(b"boundary")
+    if not boundary:
+        raise InputError("files: send the files as multipart/form-data")
+    scratch = Path(tempfile.mkdtemp(prefix="backstride-upload-"))
+    receiver = _Receiver(scratch, settings)
+    try:
+        parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
+        async for chunk in request.stream():
+            parser.write(chunk)
+        parser.finalize()
+    except BodyTooLargeError as exc:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise OversizedInputError(str(exc)) from None
+    except Exception as exc:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if isinstance(exc, InputError | OversizedInputError):
+            raise
+        raise InputError("files: the upload was cut off or is not valid form data") from None
+    finally:
+        if receiver.part.out is not None:
+            receiver.part.out.close()
+    if not receiver.paths:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise InputError("files: choose at least one FIT, GPX, TCX, .gz or .zip file")
+    return Received(scratch, receiver.paths, receiver.names)
+
+
+def safe_name(name: str | None) -> str:
     """The file's own name without any folder part (never a path the client chose)."""
-    base = Path(name or "upload").name
-    return "".join(c if c.isalnum() or c in "._-" else "_" for c in base)[-120:] or "upload"
+    base = (name or "upload").replace("\\", "/").rsplit("/", 1)[-1]
+    clean = "".join(c if c.isalnum() or c in "._-" else "_" for c in base).lstrip(".")
+    return clean[-120:] or "upload"
 
 
-def _shown_name(label: str, scratch: str) -> str:
-    """The uploaded file's name as the person chose it (scratch folder and index removed)."""
-    relative = label.removeprefix(scratch).lstrip("/")
-    first, _, rest = relative.partition("/")
-    name = first.split("-", 1)[1] if "-" in first else first
-    return f"{name}/{rest}" if rest else name
+def shown_name(name: str) -> str:
+    """The chosen file's name as shown back to the person (folder parts dropped)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return "".join(c for c in base if c.isprintable())[:200] or "upload"

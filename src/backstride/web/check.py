@@ -1,0 +1,137 @@
+"""The check: start page, assessment wizard, result, plan downloads, keeping the result."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, date, datetime
+from typing import Any, cast
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from backstride.errors import BackstrideError
+from backstride.web.deps import OptionalCredential, SettingsDep, SignedIn, TemplatesDep
+from backstride.web.wizard import WizardState, apply_page, load_state, next_page
+
+router = APIRouter()
+#: Plan formats a person can fetch from the result page: media type and download name.
+DOWNLOADS: dict[str, tuple[str, str | None]] = {
+    "html": ("text/html; charset=utf-8", None),
+    "pdf": ("application/pdf", "backstride-plan.pdf"),
+    "ics": ("text/calendar; charset=utf-8", "backstride-plan.ics"),
+}
+
+
+def text(value: Any) -> str | None:
+    """A form value when it is text (not a file)."""
+    return value if isinstance(value, str) else None
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, templates: TemplatesDep, _user: OptionalCredential) -> Response:
+    return templates.TemplateResponse(request, "index.html.j2", {})
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check_start(request: Request, templates: TemplatesDep, _user: SignedIn) -> Response:
+    return wizard_page(request, templates, WizardState({}, frozenset()))
+
+
+@router.post("/check", response_class=HTMLResponse)
+async def check_step(request: Request, templates: TemplatesDep, _user: SignedIn) -> Response:
+    from backstride.services.assessment import knowledge_base
+
+    form = await request.form()
+    state = load_state(text(form.get("state")))
+    _section, page = next_page(knowledge_base(), state)
+    fields = {key: form.getlist(key) if len(form.getlist(key)) > 1 else form.get(key)
+              for key in form if key != "csrf_token"}  # fmt: skip
+    try:
+        state = apply_page(state, page, fields)
+    except BackstrideError as exc:
+        return wizard_page(request, templates, state, error=str(exc), status=422)
+    return _after_page(request, templates, state)
+
+
+@router.post("/plan", response_class=HTMLResponse)
+async def plan_page(request: Request, settings: SettingsDep, _user: SignedIn) -> Response:
+    """The plan for the checked case as a page, a PDF (rendered off the server's loop) or ICS."""
+    from backstride.services.jobs import render_case_pdf
+    from backstride.services.plans import PlanFormat, make_plan, render
+
+    form = await request.form()
+    case_json = text(form.get("case")) or ""
+    fmt = text(form.get("format")) or "html"
+    if fmt not in DOWNLOADS:
+        raise BackstrideError(f"format: expected html, pdf or ics, got {fmt!r}")
+    if fmt == "pdf":
+        content = await render_case_pdf(case_json, settings=settings, today=date.today())
+    else:
+        outcome = make_plan("-", stdin=io.StringIO(case_json), settings=settings,
+                            today=date.today(), weeks=6)  # fmt: skip
+        body = render(outcome, cast("PlanFormat", fmt))  # checked against DOWNLOADS above
+        content = body.encode("utf-8") if isinstance(body, str) else body
+    media, filename = DOWNLOADS[fmt]
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'} if filename else {}
+    return Response(content, media_type=media, headers=headers)
+
+
+@router.post("/keep", response_class=HTMLResponse)
+async def keep_assessment(request: Request, settings: SettingsDep, _user: SignedIn) -> Response:
+    """Store the finished check as the diary's starting point (the person asked to)."""
+    from backstride.services.tracking import store_assessment
+
+    case_json = (await request.form()).get("case")
+    if not isinstance(case_json, str) or not case_json:
+        raise BackstrideError("case: nothing to keep; please do the check first")
+    store_assessment(settings, "-", stdin=io.StringIO(case_json), now=datetime.now(UTC))
+    return RedirectResponse("/diary", status_code=303)
+
+
+def wizard_page(
+    request: Request, templates: Jinja2Templates, state: WizardState, *,
+    error: str | None = None, status: int = 200,
+) -> Response:  # fmt: skip
+    from backstride.services.assessment import knowledge_base
+
+    section, page = next_page(knowledge_base(), state)
+    context = {"section": section, "questions": page, "state": state.dump(), "error": error,
+               "answers": state.answers}  # fmt: skip
+    return templates.TemplateResponse(request, "check.html.j2", context, status_code=status)
+
+
+def _after_page(request: Request, templates: Jinja2Templates, state: WizardState) -> Response:
+    """Stop at an emergency; otherwise the next page, or the result when none is left."""
+    from backstride.assess.interview import case_answers, to_case
+    from backstride.services.assessment import (
+        assess_case,
+        case_document,
+        knowledge_base,
+        screen_answers,
+    )
+
+    early = screen_answers(case_answers(state.answers))
+    if early.urgency == "emergency":
+        return result_page(request, templates, early.to_dict(), case_json=None, stopped_early=True)
+    _section, page = next_page(knowledge_base(), state)
+    if page:
+        return wizard_page(request, templates, state)
+    case = to_case(state.answers)
+    case_json = json.dumps(case_document(case), sort_keys=True)
+    return result_page(request, templates, assess_case(case).to_dict(), case_json=case_json)
+
+
+def result_page(
+    request: Request, templates: Jinja2Templates, result: dict[str, Any], *,
+    case_json: str | None, stopped_early: bool = False,
+) -> Response:  # fmt: skip
+    from backstride.services.assessment import knowledge_base
+
+    kb = knowledge_base()
+    cited = sorted({s for reason in result["reasons"] for s in reason["sources"]})
+    sources = [kb.sources[s] for s in cited if s in kb.sources]
+    context = {"result": result, "case_json": case_json, "stopped_early": stopped_early,
+               "sources": sources}  # fmt: skip
+    return templates.TemplateResponse(request, "result.html.j2", context)

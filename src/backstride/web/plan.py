@@ -1,0 +1,135 @@
+"""The API for assessments and plans (and the older stateless /api/assess and /api/plan)."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from backstride.errors import InputError, NotFoundError
+from backstride.services.accounts import Credential
+from backstride.web.deps import SettingsDep, SignedIn, scoped
+from backstride.web.models import CaseIn, Document
+
+router = APIRouter()
+AssessWrite = Annotated[Credential, Depends(scoped("assessments:write"))]
+AssessRead = Annotated[Credential, Depends(scoped("assessments:read"))]
+PlanRead = Annotated[Credential, Depends(scoped("plan:read"))]
+Weeks = Annotated[int, Query(ge=1, le=52)]
+JSON = "application/json"
+
+
+async def case_text(request: Request) -> str:
+    """The case file sent as the body (JSON text; the assessment service checks it)."""
+    body = await request.body()
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("request body: expected UTF-8 JSON") from None
+
+
+CaseText = Annotated[str, Depends(case_text)]
+CASE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": CaseIn.model_json_schema()}},
+    }
+}
+
+
+@router.post(
+    "/api/v1/assessments", status_code=201, response_model=Document, openapi_extra=CASE_BODY
+)
+def api_assessment_create(body: CaseText, settings: SettingsDep, _user: AssessWrite) -> Response:
+    """Assess a case file and keep it as the current assessment: the result plus its id."""
+    from backstride.services.runner_data import current_assessment
+    from backstride.services.tracking import store_assessment
+
+    result = store_assessment(settings, "-", stdin=io.StringIO(body),
+                              now=datetime.now(UTC))  # fmt: skip
+    document = result.to_dict() | {"id": current_assessment(settings)["id"]}
+    return Response(json.dumps(document), status_code=201, media_type=JSON)
+
+
+@router.get("/api/v1/assessments/current", response_model=Document)
+def api_assessment_current(settings: SettingsDep, _user: AssessRead) -> Response:
+    """The current assessment: id, when, the case and its result."""
+    from backstride.services.runner_data import current_assessment
+
+    return Response(json.dumps(current_assessment(settings)), media_type=JSON)
+
+
+@router.get("/api/v1/plan", response_model=Document)
+def api_plan_current(settings: SettingsDep, _user: PlanRead, weeks: Weeks = 6) -> Response:
+    """The plan for the current assessment, as JSON."""
+    from backstride.services.plans import render
+    from backstride.services.runner_data import current_plan
+
+    outcome = current_plan(settings, today=date.today(), weeks=weeks)
+    return Response(str(render(outcome, "json")), media_type=JSON)
+
+
+@router.get("/api/v1/plan.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})  # fmt: skip
+async def api_plan_pdf(settings: SettingsDep, user: PlanRead) -> Response:
+    """The plan as PDF (rendered in a worker process: no other request waits for it)."""
+    from backstride.services.jobs import render_plan_pdf
+    from backstride.services.runner_data import current_assessment
+
+    current_assessment(settings)  # 404 before any rendering when there is none
+    body = await render_plan_pdf(settings, user_id=user.account.id, today=date.today())
+    headers = {"Content-Disposition": 'attachment; filename="backstride-plan.pdf"'}
+    return Response(body, media_type="application/pdf", headers=headers)
+
+
+@router.get("/api/v1/plan.ics", response_class=Response,
+            responses={200: {"content": {"text/calendar": {}}}})  # fmt: skip
+def api_plan_ics(settings: SettingsDep, _user: PlanRead) -> Response:
+    """The plan as an ICS calendar."""
+    from backstride.services.plans import render
+    from backstride.services.runner_data import current_plan
+
+    body = render(current_plan(settings, today=date.today()), "ics")
+    headers = {"Content-Disposition": 'attachment; filename="backstride-plan.ics"'}
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+@router.post("/api/assess", response_model=Document, openapi_extra=CASE_BODY)
+def api_assess(body: CaseText, _user: SignedIn) -> Response:
+    """Assess a case file without keeping it: the contract's result JSON."""
+    from backstride.services.assessment import assess_source
+
+    _case, result = assess_source("-", stdin=io.StringIO(body))
+    return Response(result.to_json(), media_type=JSON)
+
+
+@router.post("/api/plan", response_model=Document, openapi_extra=CASE_BODY)
+def api_plan(
+    body: CaseText, settings: SettingsDep, _user: SignedIn, weeks: Weeks = 6,
+    start: date | None = None,
+) -> Response:  # fmt: skip
+    """Build the plan for a case file without keeping it; the plan as JSON."""
+    from backstride.services.plans import make_plan, render
+    from backstride.services.runner_data import check_plan_start
+
+    today = date.today()
+    check_plan_start(start, today=today)
+    outcome = make_plan("-", stdin=io.StringIO(body), settings=settings, today=today,
+                        start=start, weeks=weeks)  # fmt: skip
+    return Response(str(render(outcome, "json")), media_type=JSON)
+
+
+@router.get("/api/kb/{record_id}", response_model=Document)
+def api_kb_record(record_id: str, _user: SignedIn) -> Response:
+    """One knowledge-base record or source by id."""
+    from backstride.services.assessment import knowledge_base
+
+    kb = knowledge_base()
+    found: Any = kb.records.get(record_id) or kb.sources.get(record_id)
+    if found is None:
+        raise NotFoundError(f"knowledge base: no record or source with id {record_id!r}")
+    return Response(found.model_dump_json(), media_type=JSON)

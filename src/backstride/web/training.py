@@ -1,0 +1,135 @@
+"""Training: the import page with its progress bar, and the activities, jobs and analysis API.
+
+Uploads stream to disk under the limits; the import then runs as a background job whose
+state any request can poll (`/api/v1/jobs/{id}`), so no other request waits for it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from backstride.services.accounts import Credential
+from backstride.services.sharing import audit
+from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep, scoped
+from backstride.web.models import (
+    ActivityList,
+    ActivityOut,
+    Document,
+    JobCreated,
+    JobOut,
+)
+
+router = APIRouter()
+ActivitiesRead = Annotated[Credential, Depends(scoped("activities:read"))]
+ActivitiesWrite = Annotated[Credential, Depends(scoped("activities:write"))]
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["files"],
+            "properties": {"files": {"type": "array",
+                                     "items": {"type": "string", "format": "binary"}}}}}},
+    }
+}  # fmt: skip
+
+
+async def start_import_job(request: Request, user: Credential) -> str:
+    """Receive the uploaded files and queue their import; the job's id."""
+    from backstride.services.jobs import start_import
+    from backstride.web.uploads import receive_uploads
+
+    settings = request.app.state.settings
+    received = await receive_uploads(request, settings)
+    if user.scopes is not None:
+        audit(settings, user_id=user.account.id, actor="access token", action="device_upload",
+              at=datetime.now(UTC))  # fmt: skip
+    return start_import(settings, user_id=user.account.id, scratch=received.scratch,
+                        files=received.paths, names=received.names, refused=[])  # fmt: skip
+
+
+@router.post("/api/v1/activities", status_code=202, openapi_extra=UPLOAD_BODY)
+async def api_activities_upload(request: Request, user: ActivitiesWrite) -> JobCreated:
+    """Upload activity files (multipart `files`); the import runs as a job."""
+    return JobCreated(job=await start_import_job(request, user))
+
+
+@router.get("/api/v1/jobs/{job_id}")
+def api_job(job_id: str, settings: SettingsDep, user: SignedIn) -> JobOut:
+    """A job's state, progress and per-file results."""
+    from backstride.services.jobs import job_status
+
+    return JobOut.model_validate(job_status(settings, user_id=user.account.id, job_id=job_id))
+
+
+@router.get("/api/v1/activities")
+def api_activities(settings: SettingsDep, _user: ActivitiesRead) -> ActivityList:
+    """The stored activities, oldest first."""
+    from backstride.services.activities import list_history
+    from backstride.services.runner_data import activity_json
+
+    rows = [activity_json(_Summary(row)) for row in list_history(settings)]
+    return ActivityList(activities=[ActivityOut.model_validate(r) for r in rows])
+
+
+class _Summary:
+    """An activity summary seen through the names `activity_json` reads."""
+
+    def __init__(self, row: Any) -> None:
+        self.__dict__.update({k: getattr(row, k, None) for k in (
+            "id", "sport", "start_time", "duration_s", "distance_m", "avg_hr_bpm",
+            "avg_cadence_spm", "device", "name", "surface")})  # fmt: skip
+
+
+@router.get("/api/v1/activities/{activity_id}")
+def api_activity(activity_id: int, settings: SettingsDep, _user: ActivitiesRead) -> ActivityOut:
+    """One stored activity's summary."""
+    from backstride.services.runner_data import get_activity
+
+    return ActivityOut.model_validate(get_activity(settings, activity_id))
+
+
+@router.delete("/api/v1/activities/{activity_id}", status_code=204)
+def api_activity_delete(activity_id: int, settings: SettingsDep, _user: ActivitiesWrite
+                        ) -> Response:  # fmt: skip
+    """Remove a stored activity and its samples."""
+    from backstride.services.runner_data import delete_activity
+
+    delete_activity(settings, activity_id)
+    return Response(status_code=204)
+
+
+@router.get("/api/v1/analysis", response_model=Document)
+def api_analysis(settings: SettingsDep, _user: ActivitiesRead) -> dict[str, Any]:
+    """The same object as `backstride analyze --format json`."""
+    from backstride.services.analysis import analyze, report_json
+
+    return report_json(analyze(settings))
+
+
+# ---- pages ---------------------------------------------------------------------------------
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_page(request: Request, templates: TemplatesDep, _user: SignedIn) -> Response:
+    return templates.TemplateResponse(request, "import.html.j2", {"job": None})
+
+
+@router.post("/import", response_class=HTMLResponse)
+async def import_upload(request: Request, user: SignedIn) -> Response:
+    """Receive the files and show the job's page (its progress bar polls the job)."""
+    job_id = await start_import_job(request, user)
+    return RedirectResponse(f"/import/jobs/{job_id}", status_code=303)
+
+
+@router.get("/import/jobs/{job_id}", response_class=HTMLResponse)
+def import_job_page(
+    job_id: str, request: Request, settings: SettingsDep, templates: TemplatesDep, user: SignedIn
+) -> Response:
+    from backstride.services.jobs import job_status
+
+    job = job_status(settings, user_id=user.account.id, job_id=job_id)
+    return templates.TemplateResponse(request, "import.html.j2", {"job": job})
