@@ -72,16 +72,16 @@ def test_text_format_prints_one_line_per_key(home: Path, tmp_path: Path) -> None
     result = run_backstride("activity", "summary", str(path))
     assert result.code == 0
     assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
-        "sport",
-        "start_time",
-        "duration_s",
-        "distance_m",
-        "records",
-        "avg_hr_bpm",
-        "avg_cadence_spm",
-        "avg_speed_mps",
-        "has_running_dynamics",
-        "avg_cadence_rpm",
+        "Sport",
+        "Start",
+        "Duration",
+        "Distance",
+        "Samples",
+        "Average heart rate",
+        "Average cadence",
+        "Average speed",
+        "Running dynamics recorded",
+        "Average cadence",
     ]
 
 

@@ -124,7 +124,8 @@ def test_a_runner_tracks_recovery_and_the_export_round_trip_loses_nothing(
 def test_forget_asks_first_and_keeps_data_when_declined(database_url: str) -> None:
     ok("diary", "add", "--date", "2026-03-02", "--pain", "4")
     declined = run_backstride("forget", input_text="n\n")
-    assert declined.code == 1
+    assert declined.code == 0
+    assert declined.stdout.endswith("Nothing was deleted.\n")
     assert len(json.loads(ok("diary", "list", "--format", "json"))) == 1
     assert "Deleted" in ok("forget", "--yes")
     assert json.loads(ok("diary", "list", "--format", "json")) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -71,7 +72,7 @@ def test_a_self_made_strava_export_imports_then_reimports_as_duplicates(
     assert len(list((home / "samples").glob("*.npz"))) == 2
 
 
-def test_text_summary_has_one_line_per_count_and_per_failure(home: Path, tmp_path: Path) -> None:
+def test_text_summary_has_the_counts_then_one_line_per_file(home: Path, tmp_path: Path) -> None:
     good = tmp_path / "run.gpx"
     good.write_bytes(gpx_bytes([straight_run(20)]))
     bad = tmp_path / "bad.tcx"
@@ -80,8 +81,24 @@ def test_text_summary_has_one_line_per_count_and_per_failure(home: Path, tmp_pat
     assert result.code == 0
     lines = result.stdout.splitlines()
     assert lines[:3] == ["imported: 1", "duplicates: 0", "failed: 1"]
-    assert lines[3].startswith(f"failed {bad}: not well-formed TCX")
-    assert len(lines) == 4
+    assert re.fullmatch(
+        rf"took in {re.escape(str(good))} - \d{{4}}-\d\d-\d\d running \d+\.\d km", lines[3]
+    )
+    assert lines[4].startswith(f"failed {bad}: not well-formed TCX")
+    assert len(lines) == 5
+
+
+def test_a_file_imported_again_is_listed_as_skipped_with_the_reason(
+    home: Path, tmp_path: Path
+) -> None:
+    good = tmp_path / "run.gpx"
+    good.write_bytes(gpx_bytes([straight_run(20)]))
+    assert run_backstride("import", str(good)).code == 0
+    again = run_backstride("import", str(good))
+    assert again.code == 0
+    assert again.stdout.splitlines()[3] == (
+        f"skipped {good}: already stored (same file already imported)"
+    )
 
 
 def test_a_missing_path_exits_2_with_one_line(home: Path, tmp_path: Path) -> None:

@@ -55,7 +55,40 @@ def test_an_exit_code_raised_by_a_command_reaches_the_shell(
     assert exited.value.code == 3
 
 
-def test_declining_forget_keeps_data_and_does_not_exit_zero(home: Path) -> None:
+def test_declining_forget_keeps_data_says_so_and_exits_zero(home: Path) -> None:
     result = run_backstride("forget", input_text="n\n")
-    assert result.code != 0
+    assert result.code == 0
+    assert result.stdout.strip().endswith("Nothing was deleted.")
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("plan", "--weeks", "many"), "'many' is not a valid integer"),
+        (("no-such-command",), "No such command 'no-such-command'"),
+        (("diary", "add", "--pain", "eleven"), "'eleven' is not a valid integer"),
+        (("progress", "--no-such-option"), "--no-such-option"),
+        (("chart",), "Missing argument 'KIND'"),
+    ],
+)
+def test_every_usage_error_is_one_plain_line_with_exit_code_two(
+    home: Path, args: tuple[str, ...], needle: str
+) -> None:
+    result = run_backstride(*args)
+    assert result.code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("backstride: error: ")
+    assert needle in line
+    assert "--help" in line
     assert "Traceback" not in result.stderr
+
+
+def test_a_plan_without_a_case_file_or_a_kept_check_says_what_to_do(home: Path) -> None:
+    result = run_backstride("plan")
+    assert result.code == 2
+    assert result.stderr == (
+        "backstride: error: no check has been kept yet: run `backstride start` "
+        "(or pass --input case.yaml)\n"
+    )

@@ -2,8 +2,9 @@
 
 Pure: the CLI asks each `Question` and hands the answer back. Emergency questions come
 first (from the red-flag records' triggers); the caller stops as soon as the answers so
-far raise an emergency. Leg questions are skipped without leg pain, and the inflammatory
-questions are skipped from age 45 (the spondyloarthritis rule needs onset before 45).
+far raise an emergency. Beyond that, a question is asked only while a rule that reads
+its answer is still open (`should_ask`, `assess.relevance`); the inflammatory questions
+are skipped from age 45 (the spondyloarthritis rule needs onset before 45).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from backstride.assess.casefile import case_from_data
 from backstride.assess.intake import Case
 from backstride.assess.questionnaires import RMDQ_ID, STARTBACK_ID, answer_code
 from backstride.assess.redflags import red_flag_records
+from backstride.assess.relevance import is_read_by_rules, open_rules_read
 from backstride.domain.vocabulary import LEG_LOCATIONS, LOCATIONS
 from backstride.knowledge.model import KnowledgeBase
 from backstride.knowledge.rules import Questionnaire, Trigger, WeakTrigger
@@ -98,11 +100,11 @@ def _pain_questions() -> Iterator[Question]:
     yield Question("pain.leg_pain_worse_than_back", "Is the leg pain worse than the back pain?",
                    "yes_no", s, ask_if=_leg_pain)  # fmt: skip
     yield Question("neuro.numbness_or_tingling", "Any numbness or pins and needles? Where?",
-                   "multi", s, choices=LEG, ask_if=lambda a: _leg_pain(a) and
-                   "neuro.numbness_or_tingling" not in a)  # fmt: skip
+                   "multi", s, choices=LEG,
+                   ask_if=_unanswered("neuro.numbness_or_tingling"))  # fmt: skip
     yield Question("neuro.leg_weakness", "Does one leg feel weak (and it is not getting worse)?",
                    "yes_no", s, sets={"neuro.leg_weakness": "stable_one_side"},
-                   ask_if=lambda a: _leg_pain(a) and "neuro.leg_weakness" not in a)  # fmt: skip
+                   ask_if=_unanswered("neuro.leg_weakness"))  # fmt: skip
     yield Question("pain.worse_with", "What makes it worse?", "multi", s, choices=_WORSE)
     yield Question("pain.better_with", "What makes it better?", "multi", s, choices=_BETTER)
     yield Question("pain.morning_stiffness_minutes", "How many minutes of stiffness in the "
@@ -119,10 +121,12 @@ def _history_questions() -> Iterator[Question]:
     yield Question("general.psoriasis_or_arthritis_or_enthesitis", "Have you had psoriasis, "
                    "arthritis, or painful swelling where a tendon meets bone?", "yes_no", s,
                    ask_if=_under_45)  # fmt: skip
-    yield Question("history.self_care_weeks", "How many weeks of self-care have you tried?",
-                   "number", s, low=0, high=520, optional=True)  # fmt: skip
+    # The trend first: when it is improving (or not known), the weeks of self-care cannot
+    # change the answer and are not asked (see should_ask).
     yield Question("history.trend", "Is it improving, the same or worse?", "choice", s,
                    choices=("improving", "same", "worse"), optional=True)  # fmt: skip
+    yield Question("history.self_care_weeks", "How many weeks of self-care have you tried?",
+                   "number", s, low=0, high=520, optional=True)  # fmt: skip
     yield Question("history.previous_episodes", "How many earlier episodes have you had?",
                    "integer", s, low=0, high=1000, optional=True)  # fmt: skip
     yield Question("history.pain_after_every_run", "Does steady pain follow every run?",
@@ -167,6 +171,62 @@ def _wants_rmdq(answers: Answers) -> bool:
     return answers.get("rmdq.wanted") is True
 
 
+def should_ask(question: Question, answers: Answers, kb: KnowledgeBase) -> bool:
+    """True when the question can still change the answer, given the answers so far.
+
+    Beyond its own `ask_if`, a question about a case field is asked only while a rule
+    that reads the field is still open (`assess.relevance`); a field no rule reads is
+    not asked. Questionnaires, the offers, age and pain now are always asked.
+    """
+    if question.ask_if is not None and not question.ask_if(answers):
+        return False
+    if question.key in _ALWAYS or question.key.startswith(_ALWAYS):
+        return True
+    fields = tuple(question.sets) if question.sets else (question.key,)
+    if not is_read_by_rules(fields, kb):
+        return False
+    return open_rules_read(fields, case_answers(answers), _unknown(question, answers, kb), kb)
+
+
+def should_follow_up(
+    question: Question,
+    answers: Answers,
+    kb: KnowledgeBase,
+    unknown: frozenset[str],
+    asked: frozenset[str] = frozenset(),
+) -> bool:
+    """After the first pass: ask a skipped question when later answers opened a warning
+    sign that reads it (a past cancer makes numbness matter even without leg pain).
+
+    `unknown` holds the fields of every question skipped so far (their `ask_if` aside);
+    `asked` the keys of the questions already asked (a warning sign's "no" stands).
+    """
+    if question.key in _ALWAYS or question.key.startswith(_ALWAYS):
+        return False
+    fields = tuple(question.sets) if question.sets else (question.key,)
+    if set(fields) & set(answers) or not is_read_by_rules(fields, kb):
+        return False
+    known = case_answers(answers)
+    return open_rules_read(fields, known, unknown - set(answers), kb, red_flags_only=True,
+                           settled=asked)  # fmt: skip
+
+
+def _unknown(question: Question, answers: Answers, kb: KnowledgeBase) -> frozenset[str]:
+    """Fields this question and the ones after it fill, not answered yet."""
+    order = _order(kb)
+    later = order[[key for key, _ in order].index(question.key) :]
+    return frozenset(f for _, fields in later for f in fields) - set(answers)
+
+
+_ORDERS: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+
+
+def _order(kb: KnowledgeBase) -> list[tuple[str, tuple[str, ...]]]:
+    if kb.digest not in _ORDERS:
+        _ORDERS[kb.digest] = [(q.key, tuple(q.sets) if q.sets else (q.key,)) for q in questions(kb)]
+    return _ORDERS[kb.digest]
+
+
 def record(answers: Answers, question: Question, value: Any) -> None:
     """Store one answer (a "yes" to a screening question stores its `sets`)."""
     if question.sets is not None:
@@ -200,6 +260,8 @@ def to_case(answers: Answers) -> Case:
     return case_from_data(data)
 
 
+#: Asked whatever the rules say: required answers, the offers and the questionnaires.
+_ALWAYS = ("age", "pain.intensity", "start_back.", "rmdq.", "running.")
 _SEXES = ("female", "male", "other", "unspecified")
 _ONSETS = ("after_run", "during_run", "gradual", "lifting", "minor_fall", "unknown")
 _WORSE = ("running", "sitting", "standing", "bending_forward", "bending_backward", "lifting",

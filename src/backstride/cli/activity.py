@@ -48,12 +48,32 @@ def summary(
     legs: list[dict[str, object]] = result.pop("legs")  # type: ignore[assignment]
     warnings: list[str] = result.pop("warnings")  # type: ignore[assignment]
     for key, value in result.items():
-        typer.echo(f"{key}: {'-' if value is None else value}")
+        label, unit = FIELD_WORDS.get(key, (key.replace("_", " "), ""))
+        shown = "-" if value is None else f"{value}{unit}"
+        typer.echo(f"{label}: {'yes' if value is True else 'no' if value is False else shown}")
     for number, leg in enumerate(legs, start=1):
-        parts = ", ".join(f"{k} {'-' if v is None else v}" for k, v in leg.items())
+        parts = ", ".join(
+            f"{FIELD_WORDS.get(k, (k.replace('_', ' '), ''))[0].lower()} {'-' if v is None else v}"
+            for k, v in leg.items()
+        )
         typer.echo(f"leg {number}: {parts}")
     for warning in warnings:
         typer.echo(f"warning: {warning}")
+
+
+#: The summary's JSON keys (ids, units in names) as a person reads them.
+FIELD_WORDS = {
+    "sport": ("Sport", ""),
+    "start_time": ("Start", ""),
+    "duration_s": ("Duration", " s"),
+    "distance_m": ("Distance", " m"),
+    "records": ("Samples", ""),
+    "avg_hr_bpm": ("Average heart rate", " bpm"),
+    "avg_cadence_spm": ("Average cadence", " steps/min"),
+    "avg_cadence_rpm": ("Average cadence", " rpm"),
+    "avg_speed_mps": ("Average speed", " m/s"),
+    "has_running_dynamics": ("Running dynamics recorded", ""),
+}
 
 
 @app.command("list")

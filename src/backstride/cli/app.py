@@ -88,14 +88,22 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(exc), 2)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        _fail(_usage_line(exc), exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        _fail(exc.format_message(), exc.exit_code)
     except click.exceptions.Abort:
         _fail("aborted", 1)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_line(exc: click.UsageError) -> str:
+    """A usage error as one line that names where the options are explained."""
+    message = exc.format_message().rstrip(".")
+    where = exc.ctx.command_path if exc.ctx is not None else "backstride"
+    return f"{message} (see `{where} --help`)"
 
 
 def _fail(message: str, code: int) -> Any:

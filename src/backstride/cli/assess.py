@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from backstride.assess.intake import Case
     from backstride.assess.interview import Answers, Question
     from backstride.assess.result import AssessmentResult
+    from backstride.knowledge.labels import Vocabulary
 
 
 @click.command(
@@ -28,33 +30,41 @@ if TYPE_CHECKING:
     show_default=True, help="text for a person, json for programs.",
 )  # fmt: skip
 @click.option("--save", "save", help="Save the answers as a case file (.yaml or .json).")
-def command(source: str | None, fmt: str, save: str | None) -> None:
+@click.option("--sources", "all_sources", is_flag=True, help="List every source behind the result.")
+def command(source: str | None, fmt: str, save: str | None, all_sources: bool) -> None:
     """Screen for danger signs and assess your back pain (interactive without --input)."""
     if source is None:
-        _interview(fmt=fmt, save=save)
+        _interview(fmt=fmt, save=save, all_sources=all_sources)
         return
     from backstride.services.assessment import assess_source, save_case
 
     case, result = assess_source(source, stdin=sys.stdin)
     if save:
         save_case(case, save)
-    _show(result, fmt)
+    _show(result, fmt, all_sources=all_sources)
 
 
-def run_interactive() -> None:
-    """Run the interactive questionnaire and show the result for a person."""
-    _interview(fmt="text", save=None)
+def run_interactive(*, all_sources: bool = False) -> tuple[Case | None, AssessmentResult]:
+    """Run the interactive questionnaire and show the result for a person.
+
+    Returns the finished case and its result; the case is None when an emergency answer
+    ended the questionnaire early.
+    """
+    return _interview(fmt="text", save=None, all_sources=all_sources)
 
 
-def _show(result: AssessmentResult, fmt: str) -> None:
+def _show(result: AssessmentResult, fmt: str, *, all_sources: bool = False) -> None:
     if fmt == "json":
         sys.stdout.write(result.to_json())
     else:
-        _render(result)
+        _render(result, all_sources=all_sources)
 
 
-def _interview(*, fmt: str, save: str | None) -> None:
+def _interview(
+    *, fmt: str, save: str | None, all_sources: bool = False
+) -> tuple[Case | None, AssessmentResult]:
     from backstride.assess.interview import questions, record, to_case
+    from backstride.cli.flow import Flow, is_warning_sign
     from backstride.services.assessment import (
         assess_case,
         knowledge_base,
@@ -64,25 +74,39 @@ def _interview(*, fmt: str, save: str | None) -> None:
 
     answers: Answers = {}
     section = ""
-    click.echo("Answer each question; press Enter to skip one marked (optional).\n", err=True)
-    for question in questions(knowledge_base()):
-        if question.ask_if is not None and not question.ask_if(answers):
-            continue
-        if question.section != section:
-            section = question.section
-            click.echo(f"\n== {section} ==", err=True)
-        record(answers, question, _ask(question))
+    click.echo("Answer each question; press Enter to skip one marked (optional).", err=True)
+    kb = knowledge_base()
+    flow = Flow(list(questions(kb)), kb)
+    while True:
+        group = flow.next(answers)
+        if not group:
+            break
+        if group[0].section != section:
+            section = group[0].section
+            _section(section)
+        if is_warning_sign(group[0]):
+            picked = _ask_checklist(group)
+            for question in group:
+                record(answers, question, question in picked)
+        elif len(group) == 2:  # a list with a yes/no as its last choice
+            values, extra = _ask_with_extra(group[0], group[1], kb)
+            record(answers, group[0], values)
+            record(answers, group[1], extra)
+        else:
+            record(answers, group[0], _ask(group[0], kb))
         early = screen_answers(_case_fields(answers))
         if early.urgency == "emergency":
             click.echo("\nStopping here: one of your answers needs emergency care.\n", err=True)
             if save:
                 click.echo("Your answers were not saved: the questionnaire ended early.", err=True)
-            _show(early, fmt)
-            return
+            _show(early, fmt, all_sources=all_sources)
+            return None, early
     case = to_case(answers)
     if save:
         click.echo(f"Saved your answers to {save_case(case, save)}", err=True)
-    _show(assess_case(case), fmt)
+    result = assess_case(case)
+    _show(result, fmt, all_sources=all_sources)
+    return case, result
 
 
 def _case_fields(answers: Answers) -> dict[str, Any]:
@@ -91,15 +115,77 @@ def _case_fields(answers: Answers) -> dict[str, Any]:
     return case_answers(answers)
 
 
-def _ask(question: Question) -> Any:
-    text = question.text + (" (optional)" if question.optional else "")
+#: Which plain-label vocabulary names each multiple-choice question's answers.
+VOCABULARY: dict[str, Vocabulary] = {
+    "sex": "sex", "pain.onset": "onset", "pain.locations": "location",
+    "neuro.numbness_or_tingling": "location", "pain.worse_with": "worse_with",
+    "pain.better_with": "better_with", "history.trend": "trend",
+}  # fmt: skip
+
+
+def _section(section: str) -> None:
+    """A section heading; a questionnaire's notice and instructions as lines below it."""
+    from backstride.cli.flow import wrap
+
+    title, *notes = section.split("\n")
+    click.echo(f"\n== {title} ==", err=True)
+    for note in notes:
+        click.echo(wrap(note), err=True)
+
+
+def _ask_checklist(group: list[Question]) -> list[Question]:
+    """Warning signs as one list: the numbers of those that apply, Enter for none."""
+    from backstride.cli.flow import wrap
+
+    click.echo("Have you had any of these? (If unsure, count it as yes.)", err=True)
+    for number, question in enumerate(group, start=1):
+        click.echo(wrap(question.text, indent=f"  {number:2d}. "), err=True)
+    while True:
+        raw = click.prompt("Numbers separated by commas, or Enter for none of these",
+                           default="", show_default=False, err=True).replace(" ", "")  # fmt: skip
+        parts = [p for p in raw.split(",") if p]
+        if all(p.isdigit() and 1 <= int(p) <= len(group) for p in parts):
+            return [group[int(p) - 1] for p in parts]
+        click.echo(f"Please answer with numbers from 1 to {len(group)}, or press Enter.",
+                   err=True)  # fmt: skip
+
+
+def _ask_with_extra(question: Question, extra: Question, kb: Any) -> tuple[Any, bool]:
+    """A multiple-choice question whose last choice answers a yes/no question."""
+    from backstride.cli.flow import wrap
+    from backstride.knowledge.labels import plain
+
+    vocabulary = VOCABULARY.get(question.key)
+    labels = [plain(kb, vocabulary, c) if vocabulary else c for c in question.choices]
+    for number, label in enumerate([*labels, extra.text], start=1):
+        click.echo(wrap(label, indent=f"  {number:2d}. "), err=True)
+    count = len(labels) + 1
+    while True:
+        raw = click.prompt(wrap(f"{question.text} [numbers separated by commas, Enter for none]"),
+                           default="", show_default=False, err=True).replace(" ", "")  # fmt: skip
+        parts = [p for p in raw.split(",") if p]
+        if all(p.isdigit() and 1 <= int(p) <= count for p in parts):
+            picked = sorted({int(p) for p in parts})
+            chosen = tuple(question.choices[n - 1] for n in picked if n < count)
+            return chosen, count in picked
+        click.echo(f"Please answer with numbers from 1 to {count}, or press Enter.", err=True)
+
+
+def _ask(question: Question, kb: Any) -> Any:
+    from backstride.cli.flow import wrap
+    from backstride.knowledge.labels import plain
+
+    text = wrap(question.text + (" (optional)" if question.optional else ""))
     if question.kind == "yes_no":
         return click.confirm(text, default=None, err=True)
     if question.kind in ("integer", "number"):
         return _ask_number(question, text)
-    labels = question.labels or tuple(c.replace("_", " ") for c in question.choices)
+    vocabulary = VOCABULARY.get(question.key)
+    labels = question.labels or tuple(
+        plain(kb, vocabulary, c) if vocabulary else c.replace("_", " ") for c in question.choices
+    )
     for number, label in enumerate(labels, start=1):
-        click.echo(f"  {number}. {label}", err=True)
+        click.echo(wrap(label, indent=f"  {number:2d}. "), err=True)
     if question.kind == "choice":
         hint = "number" if not question.optional else "number, Enter to skip"
         return _ask_picks(question, f"{text} [{hint}]", many=False)
@@ -154,7 +240,7 @@ def _pick(choices: tuple[str, ...], raw: str) -> str | None:
     return raw if raw in choices else None
 
 
-def _render(result: AssessmentResult) -> None:
+def _render(result: AssessmentResult, *, all_sources: bool = False) -> None:
     """The result for a person: the action first; for emergency and urgent, only the signs.
 
     Nothing competes with an emergency or urgent action (no likely pattern, no scores);
@@ -165,18 +251,20 @@ def _render(result: AssessmentResult) -> None:
     from rich.panel import Panel
 
     from backstride import INTENDED_PURPOSE
-    from backstride.knowledge import urgency as urgency_table
+    from backstride.report.plain import key_sources, more_sources_line
+    from backstride.report.plan_view import source_line
     from backstride.services.assessment import knowledge_base
 
     kb = knowledge_base()
     console = Console(highlight=False)
     style = {"emergency": "bold red", "urgent": "bold yellow"}.get(result.urgency, "bold green")
-    title = urgency_table.label(kb, result.urgency).upper()
-    console.print(Panel(escape(result.action), title=title, border_style=style))
+    console.print(
+        Panel(escape(result.action), title=_title(kb, result.urgency), border_style=style)
+    )
     flagged = result.urgency in ("emergency", "urgent")
     if not flagged:
         _render_safety_net(console, result)
-    console.print("[bold]Why[/bold]")
+    console.print("[bold]What we found[/bold]")
     for line in _findings(result, kb, flagged=flagged):
         console.print(f"  {escape(line)}")
     console.print("  [dim]Because:[/dim]")
@@ -186,14 +274,13 @@ def _render(result: AssessmentResult) -> None:
         console.print(f"  • {escape(reason.text)}")
     if flagged and result.safety_net:
         _render_safety_net(console, result)
+    cited = _urgency_sources(result, kb) + [s for p in result.safety_net for s in p.sources]
+    shown, more = key_sources(kb, cited, all_sources=all_sources)
     console.print("\n[bold]Sources[/bold]")
-    sources = kb.sources
-    cited = [s for r in result.reasons for s in r.sources]
-    cited += [s for part in result.safety_net for s in part.sources]
-    for source_id in dict.fromkeys(cited):
-        source = sources.get(source_id)
-        title = _citation(source) if source else ""
-        console.print(f"  [{source_id}] {title}", markup=False)
+    for source in shown:
+        console.print(f"  {source_line(source)}", markup=False)
+    if more:
+        console.print(f"  [dim]{more_sources_line(more)}[/dim]")
     console.print(f"\n[dim]{INTENDED_PURPOSE}[/dim]")
     console.print(f"[dim]Knowledge base {result.kb_version} ({result.kb_digest[:12]}).[/dim]")
 
@@ -215,35 +302,54 @@ def _render_safety_net(console: Any, result: AssessmentResult) -> None:
     console.print(Panel("\n".join(lines), title=escape(view.title), border_style="red"))
 
 
-def _citation(source: Any) -> str:
-    authors = str(source.authors).rstrip(".")
-    return f"{authors}. {source.title}. {source.venue}, {source.year}."
+def _title(kb: Any, level: str) -> str:
+    """The urgency heading with its level in capitals ("URGENT: see a doctor today")."""
+    from backstride.knowledge.urgency import heading
+
+    first, _, rest = heading(kb, level).partition(":")
+    return f"{first.upper()}:{rest}" if rest else first.upper()
+
+
+def _urgency_sources(result: AssessmentResult, kb: Any) -> list[str]:
+    """The sources behind the result's urgency first, then those behind each reason."""
+    from backstride.knowledge.rules import TriageRule
+
+    level = [r for r in kb.of(TriageRule) if r.reason is None and r.urgency == result.urgency]
+    first = [s for r in level for s in r.sources]
+    return [*first, *(s for r in result.reasons for s in r.sources)]
 
 
 def _findings(result: AssessmentResult, kb: Any, *, flagged: bool) -> list[str]:
-    from backstride.knowledge import urgency as urgency_table
+    from backstride.report.plain import (
+        duration_words,
+        pattern_names,
+        red_flag_names,
+        referral_texts,
+        weak_flag_texts,
+    )
 
     lines = []
     if result.red_flags:
-        names = "; ".join(urgency_table.flag_name(kb, f) for f in result.red_flags)
-        lines.append(f"Warning signs: {names}")
-    if flagged:
+        lines.append("Warning signs: " + "; ".join(red_flag_names(kb, result.red_flags)))
+    if flagged:  # nothing competes with an emergency or urgent action
         return lines
-    if result.referral_reasons:
-        words = "; ".join(urgency_table.referral_words(kb, r) for r in result.referral_reasons)
-        lines.append(f"Reasons to see a clinician: {words}")
+    lines += [
+        f"Reason to see a clinician: {t}" for t in referral_texts(kb, result.referral_reasons)
+    ]
     if result.patterns:
-        likely = ", then ".join(p for p in result.patterns)
-        lines.append(f"Most likely pattern (not a diagnosis): {likely}")
+        likely = ", then ".join(pattern_names(kb, result.patterns))
+        lines.append(f"Most likely (not a diagnosis): {likely}")
     if result.duration:
-        lines.append(f"Duration: {result.duration}")
+        lines.append(f"How long: {duration_words(kb, result.duration)}")
     if result.start_back:
         sb = result.start_back
         lines.append(
-            f"STarT Back: {sb.risk} risk (total {sb.total}/9, psychosocial {sb.psychosocial}/5)"
+            f"STarT Back: {sb.risk} risk of the pain lasting (total {sb.total}/9, "
+            f"worry and mood {sb.psychosocial}/5)"
         )
     if result.rmdq_score is not None:
         lines.append(f"Roland-Morris disability score: {result.rmdq_score}/24")
     if result.weak_flags:
-        lines.append("Noted (not warning signs on their own): see the reasons below")
+        weak = "; ".join(weak_flag_texts(kb, result.weak_flags))
+        lines.append(f"Noted (not warning signs on their own): {weak}")
     return lines or ["No warning signs."]

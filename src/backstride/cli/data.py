@@ -47,8 +47,11 @@ def forget(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Delete all your data: assessments, plans, diary, activities and shoes."""
-    if not yes:
-        typer.confirm("Delete ALL your backstride data? This cannot be undone", abort=True)
+    if not yes and not typer.confirm(
+        "Delete ALL your backstride data? This cannot be undone", default=False
+    ):
+        typer.echo("Nothing was deleted.")
+        return
     counts = data_export.forget(load_settings())
     typer.echo(f"Deleted {sum(counts.rows.values())} records and {counts.files} sample files.")
 

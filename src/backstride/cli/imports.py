@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
 from backstride.config import load_settings
-from backstride.services.imports import ImportReport, import_paths
+from backstride.services.imports import FileOutcome, ImportReport, import_paths
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -52,8 +52,27 @@ def _print_text(report: ImportReport) -> None:
     typer.echo(f"duplicates: {report.count('duplicate')}")
     typer.echo(f"failed: {report.count('failed')}")
     for outcome in report.outcomes:
-        if outcome.status == "failed":
-            typer.echo(f"failed {outcome.label}: {outcome.detail}")
+        typer.echo(outcome_line(outcome))
+
+
+def outcome_line(outcome: FileOutcome) -> str:
+    """One file: what was taken in (day, sport, distance), or why it was skipped."""
+    if outcome.status == "failed":
+        return f"failed {outcome.label}: {outcome.detail}"
+    what = _activity_words(outcome)
+    if outcome.status == "duplicate":
+        return f"skipped {outcome.label}{what}: already stored ({outcome.detail})"
+    note = f" (note: {outcome.detail})" if outcome.detail else ""
+    return f"took in {outcome.label}{what}{note}"
+
+
+def _activity_words(outcome: FileOutcome) -> str:
+    if outcome.started is None:
+        return ""
+    parts = [f"{outcome.started.astimezone():%Y-%m-%d}", (outcome.sport or "").replace("_", " ")]
+    if outcome.distance_m:
+        parts.append(f"{outcome.distance_m / 1000:.1f} km")
+    return " - " + " ".join(p for p in parts if p)
 
 
 class _ProgressBar:

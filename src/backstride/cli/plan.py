@@ -16,8 +16,12 @@ from rich.text import Text
 from backstride.cli.dates import parse_day
 from backstride.config import load_settings
 from backstride.errors import InputError
-from backstride.plan.model import Plan, PlanItem, Prescription
-from backstride.services import plans
+from backstride.knowledge import urgency
+from backstride.knowledge.model import KnowledgeBase
+from backstride.plan.model import Day, Plan, PlanItem, Prescription
+from backstride.report.plain import caution_words, key_sources, more_sources_line
+from backstride.report.plan_view import STATUS_WORDS, source_line
+from backstride.services import guided, plans
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -28,7 +32,9 @@ STYLE = {"warning": "red", "clinician": "red", "referral": "yellow", "action": "
 
 @app.command()
 def plan(
-    source: str = typer.Option(..., "--input", "-i", help="Case file (.yaml/.json, - = stdin)."),
+    source: str = typer.Option(
+        None, "--input", "-i", help="Case file (.yaml/.json, - = stdin); default: your last check."
+    ),
     start: str = typer.Option(None, "--start", help="First day of the plan, YYYY-MM-DD."),
     weeks: int = typer.Option(6, "--weeks", help="Number of weeks to schedule."),
     fmt: str = typer.Option("text", "--format", "-f", help="text, json, md, html, pdf or ics."),
@@ -43,30 +49,43 @@ def plan(
         None, "--as-of", help="Judge progress as of this day (default today)."
     ),
     reminders: bool = typer.Option(False, "--reminders", help="ICS: add a reminder alarm."),
+    all_sources: bool = typer.Option(
+        False, "--sources", help="List every source (by default the three that matter most)."
+    ),
 ) -> None:
     """Build your personal relief, exercise and return-to-run plan."""
     if fmt not in FORMATS:
         raise InputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
     today = parse_day(as_of, "--as-of") or date.today()
-    outcome = plans.make_plan(
-        source,
-        stdin=sys.stdin,
-        settings=load_settings(),
-        today=today,
-        start=parse_day(start, "--start"),
-        weeks=weeks,
-        findings_file=findings,
-        use_store=use_store,
-        now=datetime.now(UTC),
-    )
+    if source is None:  # the check kept by `backstride start`, with the stored history
+        if findings:
+            raise InputError("--findings needs --input (your last check uses stored findings)")
+        outcome = guided.plan_from_check(
+            load_settings(), today=today, now=datetime.now(UTC),
+            start=parse_day(start, "--start"), weeks=weeks,
+        )  # fmt: skip
+    else:
+        outcome = plans.make_plan(
+            source, stdin=sys.stdin, settings=load_settings(), today=today,
+            start=parse_day(start, "--start"), weeks=weeks, findings_file=findings,
+            use_store=use_store, keep=True, now=datetime.now(UTC),
+        )  # fmt: skip
     if fmt == "text":
-        _show(outcome.plan, today, out)
+        _show(outcome, today, out, all_sources=all_sources)
         return
-    _write(plans.render(outcome, cast(plans.PlanFormat, fmt), reminders=reminders), out)
+    payload = plans.render(
+        outcome, cast(plans.PlanFormat, fmt), reminders=reminders, all_sources=all_sources
+    )
+    _write(payload, out)
 
 
 def _write(payload: str | bytes, out: Path | None) -> None:
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    if out is None and isinstance(payload, bytes) and sys.stdout.isatty():
+        raise InputError(
+            "--format pdf makes a file, not text for the terminal: add --out plan.pdf "
+            "(or send it to a pipe or a file with > plan.pdf)"
+        )
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -78,19 +97,21 @@ def _write(payload: str | bytes, out: Path | None) -> None:
     typer.echo(f"wrote {out}", err=True)
 
 
-def _show(plan: Plan, today: date, out: Path | None) -> None:
+def _show(outcome: plans.PlanOutcome, today: date, out: Path | None, *, all_sources: bool) -> None:
     if out is None:
-        _print(Console(highlight=False), plan, today)
+        _print(Console(highlight=False), outcome, today, all_sources=all_sources)
         return
     try:
         with out.open("w", encoding="utf-8") as handle:
-            _print(Console(file=handle, highlight=False, width=100), plan, today)
+            console = Console(file=handle, highlight=False, width=100)
+            _print(console, outcome, today, all_sources=all_sources)
     except OSError as exc:
         raise InputError(f"--out: cannot write {out}: {exc.strerror}") from None
 
 
-def _print(console: Console, plan: Plan, today: date) -> None:
-    console.print(_header(plan, today))
+def _print(console: Console, outcome: plans.PlanOutcome, today: date, *, all_sources: bool) -> None:
+    plan, kb = outcome.plan, outcome.kb
+    console.print(_header(plan, kb, today))
     for item in plan.top:
         console.print(_panel(item))
     net = _safety_net(plan)
@@ -105,18 +126,32 @@ def _print(console: Console, plan: Plan, today: date) -> None:
     console.print(_schedule(plan))
     console.print(_how_to(plan, today))
     console.print(_items("Treatment options", plan.treatments))
-    console.print(Text(f"Sources: {', '.join(_sources(plan))}", style="dim"))
+    print_sources(console, kb, _sources(plan), all_sources=all_sources)
     console.print(Text(plan.disclaimer, style="dim"))
 
 
-def _header(plan: Plan, today: date) -> Panel:
+def print_sources(
+    console: Console, kb: KnowledgeBase, cited: list[str], *, all_sources: bool
+) -> None:
+    """The sources that matter most as citations (all of them with --sources)."""
+    shown, more = key_sources(kb, cited, all_sources=all_sources)
+    console.print(Text("Sources", style="bold"))
+    for source in shown:
+        console.print(Text(f"  {source_line(source)}", style="dim"))
+    if more:
+        console.print(Text(more_sources_line(more), style="dim"))
+
+
+def _header(plan: Plan, kb: KnowledgeBase, today: date) -> Panel:
     current = plan.current_phase(today)
     lines = [
-        f"Start {plan.start.isoformat()} · {plan.weeks} weeks · {plan.urgency_heading}",
-        f"Now: {current.title if current else 'no self-care plan'}"
-        + (f" · left out for: {', '.join(plan.cautions)}" if plan.cautions else ""),
-        f"Knowledge base {plan.kb_version} ({plan.kb_digest[:12]})",
+        f"Start {plan.start.isoformat()} · {plan.weeks} weeks · result of your check: "
+        f"{urgency.label(kb, plan.assessment.urgency)}",
+        f"Now: {current.title if current else 'no self-care plan'}",
     ]
+    if plan.cautions:
+        lines.append(f"Some exercises are left out because of: {caution_words(kb, plan.cautions)}")
+    lines.append(f"Knowledge base {plan.kb_version} ({plan.kb_digest[:12]})")
     return Panel("\n".join(lines), title="Your back and running plan", border_style="blue")
 
 
@@ -136,9 +171,7 @@ def _safety_net(plan: Plan) -> Panel | None:
 
 
 def _panel(item: PlanItem) -> Panel:
-    body = Text(item.text)
-    body.append(f"\n[{', '.join((*item.records, *item.sources))}]", style="dim")
-    return Panel(body, title=item.title, border_style=STYLE.get(item.kind, "blue"))
+    return Panel(Text(item.text), title=item.title, border_style=STYLE.get(item.kind, "blue"))
 
 
 def _phases(plan: Plan) -> Group:
@@ -149,8 +182,7 @@ def _phases(plan: Plan) -> Group:
         body.append("Move on when: " + " ".join(block.exit) + "\n")
         for item in block.items:
             body.append(f"• {item.title}: ", style="bold")
-            body.append(item.text)
-            body.append(f" [{', '.join((*item.records, *item.sources))}]\n", style="dim")
+            body.append(item.text + "\n")
         title = f"{n}. {block.title}  {block.start:%d %b} – {block.end:%d %b}"
         panels.append(Panel(body, title=title, title_align="left", border_style="green"))
     return Group(*panels)
@@ -161,19 +193,18 @@ def _items(title: str, items: tuple[PlanItem, ...]) -> Table:
     table.add_column("What", style="bold", ratio=1)
     table.add_column("Advice", ratio=3)
     for item in items:
-        cite = f" [{', '.join((*item.records, *item.sources))}]"
-        status = f" ({item.status.replace('_', ' ')})" if item.status else ""
-        table.add_row(item.title + status, Text(item.text) + Text(cite, style="dim"))
+        status = f" ({STATUS_WORDS.get(item.status, item.status)})" if item.status else ""
+        table.add_row(item.title + status, Text(item.text))
     return table
 
 
-def _schedule(plan: Plan) -> Table:
-    table = Table(title="Day by day", expand=True)
+def _schedule(plan: Plan, *, days: list[Day] | None = None, title: str = "Day by day") -> Table:
+    table = Table(title=title, expand=True)
     table.add_column("Day", no_wrap=True)
     table.add_column("Phase", ratio=1)
     table.add_column("Session", ratio=4)
     table.add_column("Learn", ratio=1)
-    for day in plan.days:
+    for day in plan.days if days is None else days:
         lines = [day.title]
         if day.run:
             lines.append(day.run.text)
@@ -209,6 +240,36 @@ def _how_to(plan: Plan, today: date) -> Group:
             body.append(f"\nCaution: {p.caution_text}", style="yellow")
         panels.append(Panel(body, title=f"{p.name} · {p.dose_text}", title_align="left"))
     return Group(Text("How to do this week's exercises", style="bold"), *panels)
+
+
+def print_week(console: Console, outcome: plans.PlanOutcome, today: date) -> None:
+    """The plan as `start` shows it: this week first, then the safety net."""
+    plan = outcome.plan
+    console.print(_header(plan, outcome.kb, today))
+    for item in plan.top:
+        console.print(_panel(item))
+    if plan.status == "no_self_care":
+        console.print(Text(plan.disclaimer, style="dim"))
+        return
+    first = max(today, plan.start)
+    week = [d for d in plan.days if first <= d.on < first + WEEK]
+    console.print(_schedule(plan, days=week, title="This week"))
+    console.print(_how_to(plan, today))
+    if plan.personal:
+        titles = "\n".join(f"• {item.title}" for item in plan.personal)
+        console.print(Panel(titles, title="Made for you", title_align="left"))
+    console.print(safety_net_panel(outcome.kb, plan.disclaimer))
+
+
+def safety_net_panel(kb: KnowledgeBase, disclaimer: str) -> Panel:
+    """When to stop following the plan and get help, then what the plan is not."""
+    body = Text()
+    for part in urgency.safety_net(kb):
+        body.append(part.heading + ":\n", style="bold")
+        for item in part.items:
+            body.append(f"  • {item}\n")
+    body.append(disclaimer, style="dim")
+    return Panel(body, title="Safety net", border_style="red")
 
 
 def _sources(plan: Plan) -> list[str]:

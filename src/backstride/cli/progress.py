@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import typer
 
 from backstride.cli.dates import parse_day
 from backstride.config import load_settings
 from backstride.errors import InputError
+from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.labels import plain
+from backstride.progress.change import WINDOW_DAYS, ProgressSummary
 from backstride.progress.status import ProgressStatus, status_dict
 from backstride.services import tracking
 
@@ -31,25 +34,28 @@ def progress(
     if output == "json":
         typer.echo(json.dumps(status_dict(status), indent=2))
         return
-    _render(status)
+    render_summary(status)
 
 
-def _render(status: ProgressStatus) -> None:
+def render_summary(status: ProgressStatus) -> None:
+    """Progress for a person: any escalation first, then the change since the start."""
     for escalation in status.escalations:  # the most urgent first, before anything else
         typer.secho(f"{escalation.label.upper()}: {escalation.action}", fg="red", bold=True)
-        typer.echo(f"  Why: {escalation.text}  [{', '.join(escalation.sources)}]")
+        typer.echo(f"  Why: {escalation.text}")
     s = status.summary
     if s.days_tracked == 0:
         typer.echo("No diary entries yet. Add one with `backstride diary add`.")
         return
     typer.echo(f"Days logged: {s.days_tracked}")
+    typer.echo(f"Pain at the start: {_num(s.baseline_pain)} ({_baseline_words(status)})")
+    start = status.today - timedelta(days=WINDOW_DAYS - 1)
     typer.echo(
-        f"Pain at baseline: {_num(s.baseline_pain)}  now (7-day mean): {_num(s.current_pain)}"
+        f"Pain now: {_num(s.current_pain)} (the average of the {s.window_entries} diary "
+        f"day(s) from {start} to {status.today})"
     )
     if s.change is not None:
-        mark = "a meaningful improvement" if s.meaningful_improvement else "not yet meaningful"
         counts = status.change_rule.say("change_counts") if status.change_rule else ""
-        typer.echo(f"Change: {s.change:+.1f} points ({mark}; {counts})")
+        typer.echo(f"Change: {s.change:+.1f} points ({_change_words(s, counts)})")
     if s.current_rmdq is not None:
         typer.echo(f"Disability (RMDQ): {s.baseline_rmdq} at first, {s.current_rmdq} now")
     typer.echo(f"Trend: {TREND_WORDS[s.trend]}")
@@ -59,9 +65,31 @@ def _render(status: ProgressStatus) -> None:
     )
     if status.run_checks:
         last = status.run_checks[-1]
-        typer.echo(f"Last run ({last.on}): {last.advice.replace('_', ' ')} - {last.reason}")
+        advice = plain(load_knowledge_base(), "run_advice", last.advice)
+        typer.echo(f"Last run ({last.on}): {advice} - {last.reason}")
     for association in status.associations[:3]:
         typer.echo(f"Hypothesis: {association.hypothesis}")
+
+
+def _baseline_words(status: ProgressStatus) -> str:
+    s = status.summary
+    if s.baseline_from == "assessment" and status.assessments:
+        return f"your pain at the check on {status.assessments[0].created_at.date()}"
+    first = s.daily[0].on if s.daily else status.today
+    if s.baseline_from == "first_week":
+        return f"the average of your first diary week, from {first}"
+    return f"your first diary entry, on {first}"
+
+
+def _change_words(s: ProgressSummary, counts: str) -> str:
+    """What the change means; `counts` is the rule's "2 points or 30 % counts"."""
+    if s.meaningful_improvement:
+        return f"a meaningful improvement: a drop of {counts}"
+    if s.meaningful_worsening:
+        return "a meaningful worsening"
+    if s.change is not None and s.change < 0:
+        return f"better, not yet a meaningful change: a drop of {counts}"
+    return f"not better yet: a drop of {counts} as meaningful"
 
 
 def _num(value: float | None) -> str:

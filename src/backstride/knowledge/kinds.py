@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from backstride.knowledge.care import CARE_KINDS
 from backstride.knowledge.cohort import COHORT_KINDS
 from backstride.knowledge.content import CONTENT_KINDS
+from backstride.knowledge.labels import LABEL_KINDS
 from backstride.knowledge.model import Source
 from backstride.knowledge.plan_texts import PLAN_KINDS
 from backstride.knowledge.rules import RULE_KINDS
@@ -20,4 +21,5 @@ KINDS: dict[str, type[BaseModel]] = {
     **CARE_KINDS,
     **TRAINING_KINDS,
     **PLAN_KINDS,
+    **LABEL_KINDS,
 }

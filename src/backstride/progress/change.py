@@ -13,6 +13,7 @@ from backstride.knowledge.care import ChangeRule
 from backstride.knowledge.model import KnowledgeBase
 
 Trend = Literal["improving", "same", "worse"]
+BaselineFrom = Literal["assessment", "first_week", "first_day"]
 
 #: The 7-day window of "this week" (the `rule.meaningful_change` record says the same).
 WINDOW_DAYS = 7
@@ -62,6 +63,8 @@ class ProgressSummary:
     days_tracked: int
     daily: tuple[DailyPain, ...]
     rolling: tuple[tuple[date, float], ...]  # (day, 7-day mean of daily means)
+    baseline_from: BaselineFrom | None = None  # what the baseline pain is
+    window_entries: int = 0  # diary days in the current 7-day window
 
 
 def daily_pain(entries: Sequence[DiaryEntry]) -> tuple[DailyPain, ...]:
@@ -139,13 +142,30 @@ def pain_trend(
     return "same"
 
 
-def baseline_pain(days: Sequence[DailyPain], assessed_pain: float | None) -> float | None:
-    """The assessment's pain when known, else the mean of the first diary week."""
+def baseline_pain(
+    days: Sequence[DailyPain], assessed_pain: float | None, *, today: date | None = None
+) -> float | None:
+    """The assessment's pain when known, else the first diary week's mean (or first day's)."""
+    return _baseline(days, assessed_pain, today=today)[0]
+
+
+def _baseline(
+    days: Sequence[DailyPain], assessed_pain: float | None, *, today: date | None
+) -> tuple[float | None, BaselineFrom | None]:
+    """The baseline and where it comes from.
+
+    The first diary week stands in for an assessment only when it lies wholly before the
+    current 7-day window; otherwise "then" and "now" would be the same days and a change
+    from the first entries (5 -> 3) would read as none. Then the first day is the baseline.
+    """
     if assessed_pain is not None:
-        return float(assessed_pain)
+        return float(assessed_pain), "assessment"
     if not days:
-        return None
-    return window_mean(days, end=days[0].on + timedelta(days=WINDOW_DAYS - 1))
+        return None, None
+    first_week_end = days[0].on + timedelta(days=WINDOW_DAYS - 1)
+    if today is None or first_week_end < today - timedelta(days=WINDOW_DAYS - 1):
+        return window_mean(days, end=first_week_end), "first_week"
+    return days[0].mean_pain, "first_day"
 
 
 def summarise_progress(
@@ -164,7 +184,7 @@ def summarise_progress(
     References: ostelo-2008, kamper-2010
     """
     days = tuple(d for d in daily_pain(entries) if d.on <= today)
-    baseline = baseline_pain(days, assessed_pain)
+    baseline, baseline_from = _baseline(days, assessed_pain, today=today)
     current = window_mean(days, end=today)
     if current is None and days:
         current = days[-1].mean_pain  # nothing this week: the last known day stands in
@@ -189,6 +209,8 @@ def summarise_progress(
         days_tracked=len(days),
         daily=days,
         rolling=rolling_means(days),
+        baseline_from=baseline_from,
+        window_entries=sum(1 for d in days if d.on > today - timedelta(days=WINDOW_DAYS)),
     )
 
 

@@ -57,6 +57,7 @@ def status_dict(status: ProgressStatus) -> dict[str, Any]:
     return {
         "today": status.today.isoformat(),
         "baseline_pain": s.baseline_pain,
+        "baseline_from": s.baseline_from,
         "current_pain": s.current_pain,
         "change": s.change,
         "change_fraction": s.change_fraction,

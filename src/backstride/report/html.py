@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import Plan
+from backstride.report.plain import more_sources_line
 from backstride.report.plan_view import STATUS_WORDS, phase_words, plan_view
 
 PLAN_STATUS_WORDS = {
@@ -84,12 +85,15 @@ def plan_html(
     *,
     today: date | None = None,
     clinician_first: bool = False,
+    all_sources: bool = False,
 ) -> str:
     """The plan as one HTML document; `clinician_first` puts the clinician page first (PDF)."""
     template = _environment().get_template("plan.html.j2")
+    view = plan_view(plan, kb, today=today, all_sources=all_sources)
     return template.render(
         plan=plan,
-        view=plan_view(plan, kb, today=today),
+        view=view,
+        more_sources=more_sources_line(view.more_sources) if view.more_sources else "",
         css=stylesheet(),
         clinician_first=clinician_first,
         phase_words=phase_words(kb),

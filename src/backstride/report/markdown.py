@@ -6,25 +6,34 @@ from datetime import date
 
 from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import PhaseBlock, Plan, PlanItem
+from backstride.report.plain import (
+    caution_words,
+    duration_words,
+    more_sources_line,
+    pattern_names,
+)
 from backstride.report.plan_view import (
     STATUS_WORDS,
     PlanView,
     day_summary,
+    phase_words,
     plan_view,
     source_line,
 )
 
 
-def plan_markdown(plan: Plan, kb: KnowledgeBase, *, today: date | None = None) -> str:
-    """The whole plan as a Markdown document."""
-    view = plan_view(plan, kb, today=today)
+def plan_markdown(
+    plan: Plan, kb: KnowledgeBase, *, today: date | None = None, all_sources: bool = False
+) -> str:
+    """The whole plan as a Markdown document (the key sources; all with `all_sources`)."""
+    view = plan_view(plan, kb, today=today, all_sources=all_sources)
     parts = [_header(view), _items("First", plan.top), _safety_net(view)]
     if plan.status != "no_self_care":
         parts += [
-            _assessment(view),
+            _assessment(view, kb),
             "\n".join(_phase(p) for p in plan.phases),
             _items("Your personal plan", plan.personal),
-            _schedule(view),
+            _schedule(view, phase_words(kb)),
             _exercises(view),
             _items("Treatment options and what the evidence says", plan.treatments),
             _items("Staying well: prevention", plan.prevention),
@@ -57,8 +66,8 @@ def _safety_net(view: PlanView) -> str:
 
 
 def _cite(item: PlanItem) -> str:
-    ids = [*item.records, *item.sources]
-    return f" [{', '.join(ids)}]" if ids else ""
+    """Items carry their record and source ids for programs (JSON); people get plain text."""
+    return ""
 
 
 def _items(title: str, items: tuple[PlanItem, ...]) -> str:
@@ -71,17 +80,17 @@ def _items(title: str, items: tuple[PlanItem, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _assessment(view: PlanView) -> str:
+def _assessment(view: PlanView, kb: KnowledgeBase) -> str:
     a = view.plan.assessment
     lines = ["## Your assessment\n"]
     if a.patterns:
-        lines.append(f"- Most likely: {', '.join(p.replace('_', ' ') for p in a.patterns)}")
+        lines.append(f"- Most likely (not a diagnosis): {', '.join(pattern_names(kb, a.patterns))}")
     if a.duration:
-        lines.append(f"- Duration: {a.duration}")
+        lines.append(f"- How long: {duration_words(kb, a.duration)}")
     if a.start_back_risk:
         lines.append(f"- STarT Back: {a.start_back_total}/9, {a.start_back_risk} risk")
     if view.plan.cautions:
-        lines.append(f"- Exercises left out because of: {', '.join(view.plan.cautions)}")
+        lines.append(f"- Exercises left out because of: {caution_words(kb, view.plan.cautions)}")
     return "\n".join(lines) + "\n"
 
 
@@ -98,7 +107,7 @@ def _phase(block: PhaseBlock) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _schedule(view: PlanView) -> str:
+def _schedule(view: PlanView, phases: dict[str, str]) -> str:
     lines = ["## Day by day\n"]
     for week in view.weeks:
         lines += [
@@ -111,9 +120,7 @@ def _schedule(view: PlanView) -> str:
             if day.activity and (day.exercises or day.run):
                 what += f" · {day.activity}"
             learn = day.education_title or ""
-            lines.append(
-                f"| {day.on:%a %d %b} | {day.phase.replace('_', ' ')} | {what} | {learn} |"
-            )
+            lines.append(f"| {day.on:%a %d %b} | {phases[day.phase]} | {what} | {learn} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -124,9 +131,7 @@ def _exercises(view: PlanView) -> str:
     lines = ["## How to do the exercises\n"]
     for p in view.exercises:
         lines.append(f"### {p.name}\n")
-        lines.append(
-            f"First dose in your plan: {p.dose_text} [{p.exercise_id}, {', '.join(p.sources)}]\n"
-        )
+        lines.append(f"First dose in your plan: {p.dose_text}\n")
         lines += [f"{n}. {step}" for n, step in enumerate(p.steps, 1)]
         if p.caution_text:
             lines.append(f"\n> Caution: {p.caution_text}")
@@ -136,5 +141,7 @@ def _exercises(view: PlanView) -> str:
 
 def _sources(view: PlanView) -> str:
     lines = ["## Sources\n"]
-    lines += [f"- `{s.id}`: {source_line(s)}" for s in view.sources]
+    lines += [f"- {source_line(s)}" for s in view.sources]
+    if view.more_sources:
+        lines.append(f"\n{more_sources_line(view.more_sources)}")
     return "\n".join(lines) + "\n"

@@ -9,11 +9,13 @@ from backstride.plan.model import Plan
 from backstride.report.html import plan_html
 
 
-def plan_pdf(plan: Plan, kb: KnowledgeBase, *, today: date | None = None) -> bytes:
+def plan_pdf(
+    plan: Plan, kb: KnowledgeBase, *, today: date | None = None, all_sources: bool = False
+) -> bytes:
     """PDF bytes: a one-page clinician summary, then the plan. No network fetches."""
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
-    document = plan_html(plan, kb, today=today, clinician_first=True)
+    document = plan_html(plan, kb, today=today, clinician_first=True, all_sources=all_sources)
     pdf = HTML(string=document, url_fetcher=_no_fetch).write_pdf()
     assert pdf is not None, "write_pdf without a target returns bytes"
     return bytes(pdf)

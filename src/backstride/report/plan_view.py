@@ -10,6 +10,7 @@ from backstride.knowledge.model import KnowledgeBase, Source
 from backstride.knowledge.plan_texts import PlanPhase
 from backstride.knowledge.rules import SafetyText
 from backstride.plan.model import Day, Plan, Prescription
+from backstride.report.plain import KEY_SOURCES
 
 STATUS_WORDS = {
     "recommended": "Recommended",
@@ -76,12 +77,15 @@ class PlanView:
     plan: Plan
     weeks: tuple[Week, ...]
     exercises: tuple[Prescription, ...]  # each exercise once, at its first prescription
-    sources: tuple[Source, ...]  # every source the plan cites, in first-cited order
+    sources: tuple[Source, ...]  # the sources shown, in first-cited order
     current_phase: str | None
     safety_net: SafetyNetView | None = None
+    more_sources: int = 0  # cited sources left out (shown with --sources)
 
 
-def plan_view(plan: Plan, kb: KnowledgeBase, *, today: date | None = None) -> PlanView:
+def plan_view(
+    plan: Plan, kb: KnowledgeBase, *, today: date | None = None, all_sources: bool = False
+) -> PlanView:
     """Group the schedule into weeks, list exercises once and resolve cited sources."""
     weeks = tuple(Week(i // 7 + 1, plan.days[i : i + 7]) for i in range(0, len(plan.days), 7))
     seen: dict[str, Prescription] = {}
@@ -89,12 +93,15 @@ def plan_view(plan: Plan, kb: KnowledgeBase, *, today: date | None = None) -> Pl
         for p in day.exercises:
             seen.setdefault(p.exercise_id, p)
     current = plan.current_phase(today or plan.start)
+    cited = tuple(kb.sources[s] for s in cited_sources(plan) if s in kb.sources)
+    shown = cited if all_sources else cited[:KEY_SOURCES]  # the advice on what to do now first
     return PlanView(
         plan=plan,
         weeks=weeks,
         exercises=tuple(seen.values()),
-        sources=tuple(kb.sources[s] for s in cited_sources(plan) if s in kb.sources),
+        sources=shown,
         current_phase=current.title if current else None,
+        more_sources=len(cited) - len(shown),
         safety_net=safety_net_view(plan.safety_net, kb),
     )
 

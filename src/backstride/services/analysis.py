@@ -292,8 +292,23 @@ def draw_chart(
     report = analyze(settings, since=since or end - timedelta(days=181), as_of=end, all_forms=True)
     if report.empty:
         raise InputError("no running activities imported yet: run `backstride import PATH` first")
+    if kind == "load":
+        _require_runs_in_window(report.analysis)
     charts.CHARTS[kind](report.analysis, report.findings, out)
     return out
+
+
+def _require_runs_in_window(analysis: TrainingAnalysis) -> None:
+    """Refuse a load chart of a period without runs: it would be an empty, meaningless plot."""
+    first = analysis.series.first_day
+    days = sorted(first + timedelta(days=int(i)) for i in analysis.runs.day_index)
+    if any(analysis.since <= day <= analysis.today for day in days):
+        return
+    raise InputError(
+        f"no runs between {analysis.since} and {analysis.today}, so there is no load to draw "
+        f"(your imported runs are from {days[0]} to {days[-1]}): "
+        "choose that period with --since and --as-of"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,9 @@ class FileOutcome:
     status: str
     detail: str = ""
     activity_id: int | None = None
+    started: datetime | None = None  # the activity's start, when the file was read
+    sport: str | None = None
+    distance_m: float | None = None
 
 
 @dataclass
@@ -260,7 +263,9 @@ class _Store:
         key = _start_key(activity)
         detail = self._duplicate_of(activity, key)
         if detail:
-            self.arrived.append(FileOutcome(result.source.label, "duplicate", detail))
+            self.arrived.append(
+                FileOutcome(result.source.label, "duplicate", detail, None, *_what(activity))
+            )
             if activity.source_hash not in self.hashes:  # its file is referenced by no row
                 (self.samples_dir / result.samples_path).unlink(missing_ok=True)
             return
@@ -366,9 +371,15 @@ def _start_key(activity: Activity) -> tuple[datetime, str]:
 
 
 def _imported(parsed: Parsed, activity_id: int) -> FileOutcome:
+    warnings = "; ".join(parsed.activity.warnings)
     return FileOutcome(
-        parsed.source.label, "imported", "; ".join(parsed.activity.warnings), activity_id
+        parsed.source.label, "imported", warnings, activity_id, *_what(parsed.activity)
     )
+
+
+def _what(activity: Activity) -> tuple[datetime, str, float | None]:
+    """Start, sport and distance: what the runner recognises an activity by."""
+    return activity.start_time, activity.sport, activity.distance_m
 
 
 def _stats(summary: FileSummary) -> repo.ActivityStats:

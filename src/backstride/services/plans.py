@@ -81,20 +81,45 @@ def make_plan(
     weeks: int = 6,
     findings_file: str | None = None,
     use_store: bool = False,
+    keep: bool = False,
     now: datetime | None = None,
     lead_with_store: bool = False,
 ) -> PlanOutcome:
     """Assess the case and build its plan; stored findings and diary only when asked.
 
-    With `use_store`, the plan is also kept in the store (the clinician report shows its phase).
+    With `keep` (or `use_store`) the plan is also kept in the store: the clinician report
+    shows the plan the runner was last given.
     With `lead_with_store` (or `use_store`), a warning sign from the stored diary or a stored
     re-check leads the plan until a clinician's review is recorded.
     """
+    case, result = assess_source(source, stdin=stdin)
+    return plan_for_case(
+        case, result, settings=settings, today=today, start=start, weeks=weeks,
+        findings=read_findings(findings_file) if findings_file else [],
+        use_store=use_store, keep=keep, now=now, lead_with_store=lead_with_store,
+    )  # fmt: skip
+
+
+def plan_for_case(
+    case: Case,
+    result: AssessmentResult,
+    *,
+    settings: Settings,
+    today: date,
+    start: date | None = None,
+    weeks: int = 6,
+    findings: list[Finding] | None = None,
+    use_store: bool = False,
+    keep: bool = False,
+    now: datetime | None = None,
+    lead_with_store: bool = False,
+) -> PlanOutcome:
+    """Build the plan of an assessed case (the stored history too with `use_store`; a stored
+    warning sign leads it with `lead_with_store` or `use_store`)."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise InputError(f"--weeks: expected a whole number of weeks 1–{MAX_WEEKS}, got {weeks}")
-    case, result = assess_source(source, stdin=stdin)
     kb = knowledge_base()
-    findings = read_findings(findings_file) if findings_file else []
+    findings = list(findings or [])
     diary: list[DiaryEntry] = []
     reviewed_at: datetime | None = None
     if use_store:
@@ -114,7 +139,7 @@ def make_plan(
                       shoe_inspection_km=settings.shoe_inspection_km,
                       reviewed_at=reviewed_at)  # fmt: skip
     outcome = PlanOutcome(plan, kb, today)
-    if use_store:
+    if keep or use_store:
         record(outcome, settings, now=now or datetime.now(UTC))
     return outcome
 
@@ -194,7 +219,9 @@ def record(outcome: PlanOutcome, settings: Settings, *, now: datetime) -> int:
         )
 
 
-def render(outcome: PlanOutcome, fmt: PlanFormat, *, reminders: bool = False) -> str | bytes:
+def render(
+    outcome: PlanOutcome, fmt: PlanFormat, *, reminders: bool = False, all_sources: bool = False
+) -> str | bytes:
     """The plan in a file format (text is rendered by the CLI with Rich)."""
     plan, kb, today = outcome.plan, outcome.kb, outcome.today
     if fmt == "json":
@@ -202,15 +229,15 @@ def render(outcome: PlanOutcome, fmt: PlanFormat, *, reminders: bool = False) ->
     if fmt == "md":
         from backstride.report.markdown import plan_markdown
 
-        return plan_markdown(plan, kb, today=today)
+        return plan_markdown(plan, kb, today=today, all_sources=all_sources)
     if fmt == "html":
         from backstride.report.html import plan_html
 
-        return plan_html(plan, kb, today=today)
+        return plan_html(plan, kb, today=today, all_sources=all_sources)
     if fmt == "pdf":
         from backstride.report.pdf import plan_pdf
 
-        return plan_pdf(plan, kb, today=today)
+        return plan_pdf(plan, kb, today=today, all_sources=all_sources)
     if fmt == "ics":
         from backstride.report.ics import plan_ics
 

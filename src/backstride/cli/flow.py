@@ -1,0 +1,142 @@
+"""The terminal questionnaire's flow: which questions come next and how they are laid out.
+
+Warning-sign questions (yes/no questions that set a red-flag answer) that follow one
+another are asked as one checklist ("any of these? numbers, or Enter for none"), a few
+conditions at a time, as symptom checkers do; a yes/no that sets a value right after a
+multiple-choice question becomes that list's last choice (numbness: where? / one leg
+weak); everything else is one question a prompt.
+Only questions that can still change the answer are asked (`should_ask`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from backstride.assess.interview import Answers, Question
+    from backstride.knowledge.model import KnowledgeBase
+
+#: At most this many warning signs in one checklist (whole conditions are kept together).
+CHECKLIST_MAX = 8
+
+
+class Flow:
+    """Where the questionnaire is: a first pass in order, then follow-up questions.
+
+    The first pass asks what `should_ask` allows. Questions it skipped are visited once
+    more at the end and asked when later answers opened a rule that reads them (a past
+    cancer makes numbness matter even without leg pain).
+    """
+
+    def __init__(self, questions: Sequence[Question], kb: KnowledgeBase) -> None:
+        self.questions, self.kb = list(questions), kb
+        self.at, self.follow_up = 0, False
+        self.skipped: list[Question] = []
+        self.asked: set[str] = set()
+
+    def next(self, answers: Answers) -> list[Question]:
+        """The questions to ask now (one, or a checklist of warning signs); [] when done."""
+        if not self.follow_up:
+            group = self._first_pass(answers)
+            if not group:
+                self.follow_up, self.at = True, 0
+        if self.follow_up:
+            group = self._follow_up(answers)
+        self.asked |= {q.key for q in group}
+        return group
+
+    def _first_pass(self, answers: Answers) -> list[Question]:
+        from backstride.assess.interview import should_ask
+
+        qs = self.questions
+        while self.at < len(qs) and not should_ask(qs[self.at], answers, self.kb):
+            self.skipped.append(qs[self.at])
+            self.at += 1
+        if self.at == len(qs):
+            return []
+        group, self.at = _group(qs, self.at, answers, self.kb, self.skipped)
+        return group
+
+    def _follow_up(self, answers: Answers) -> list[Question]:
+        from backstride.assess.interview import should_follow_up
+
+        unknown = frozenset(f for q in self.skipped for f in _fields(q))
+        while self.at < len(self.skipped):
+            question = self.skipped[self.at]
+            self.at += 1
+            if should_follow_up(question, answers, self.kb, unknown, frozenset(self.asked)):
+                return [question]
+        return []
+
+
+def _fields(question: Question) -> tuple[str, ...]:
+    return tuple(question.sets) if question.sets else (question.key,)
+
+
+def _group(
+    qs: Sequence[Question], i: int, answers: Answers, kb: KnowledgeBase, skipped: list[Question]
+) -> tuple[list[Question], int]:
+    """One question, or the run of warning signs from `i` (whole conditions, at most 8)."""
+    from backstride.assess.interview import should_ask
+
+    first = qs[i]
+    pair = first.kind == "multi" and i + 1 < len(qs) and _extra_choice(qs[i + 1], first)
+    if pair and should_ask(qs[i + 1], answers, kb):
+        return [first, qs[i + 1]], i + 2  # one list: the yes/no is its last choice
+    if not is_warning_sign(first):
+        return [first], i + 1
+    group: list[Question] = []
+    j = i
+    while j < len(qs) and is_warning_sign(qs[j]) and qs[j].section == first.section:
+        if should_ask(qs[j], answers, kb):
+            too_many = len(group) + _condition_size(qs, j) > CHECKLIST_MAX
+            if group and _starts_condition(qs, j) and too_many:
+                break
+            group.append(qs[j])
+        else:
+            skipped.append(qs[j])
+        j += 1
+    return group, j
+
+
+def _extra_choice(question: Question, after: Question) -> bool:
+    """A yes/no that sets a value, asked as one more choice of the list before it."""
+    return (
+        question.kind == "yes_no" and question.sets is not None
+        and question.section == after.section and not is_warning_sign(question)
+    )  # fmt: skip
+
+
+def is_warning_sign(question: Question) -> bool:
+    """A red flag's own question (its key is the trigger's id, not a case field)."""
+    from backstride.assess.conditions import known_fields
+
+    return question.sets is not None and question.key not in known_fields()
+
+
+def _condition(question: Question) -> str:
+    return question.key.split(".", 1)[0]
+
+
+def _starts_condition(questions: Sequence[Question], j: int) -> bool:
+    return j == 0 or _condition(questions[j - 1]) != _condition(questions[j])
+
+
+def _condition_size(questions: Sequence[Question], j: int) -> int:
+    name = _condition(questions[j])
+    size = 0
+    while j + size < len(questions) and _condition(questions[j + size]) == name:
+        size += 1
+    return size
+
+
+def wrap(text: str, *, indent: str = "", width: int | None = None) -> str:
+    """`text` wrapped at word boundaries to the terminal's width."""
+    columns = width or min(shutil.get_terminal_size((100, 24)).columns, 100)
+    return textwrap.fill(
+        " ".join(text.split()), width=max(columns - 1, 40), initial_indent=indent,
+        subsequent_indent=" " * len(indent), break_long_words=False, break_on_hyphens=False,
+    )  # fmt: skip

@@ -1,0 +1,43 @@
+"""Plain words for the values people see: answer choices, caution tags and advice codes.
+
+A label record names a vocabulary and one of its values; the terminal, the reports and
+the web show `label` (with the medical `term` in brackets when there is one) instead of
+the code, which stays in JSON and the clinician report.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from backstride.knowledge.model import KnowledgeBase, Record
+
+Vocabulary = Literal[
+    "location", "onset", "worse_with", "better_with", "sex", "trend", "caution", "run_advice",
+]  # fmt: skip
+
+
+class PlainLabel(Record):
+    """Plain words for one value of one vocabulary (the medical term, when useful)."""
+
+    vocabulary: Vocabulary
+    value: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    term: str | None = None
+
+    @property
+    def words(self) -> str:
+        """The label, with the medical term in brackets when there is one."""
+        return f"{self.label} ({self.term})" if self.term else self.label
+
+
+LABEL_KINDS = {"plain_label": PlainLabel}
+
+
+def plain(kb: KnowledgeBase, vocabulary: Vocabulary, value: str) -> str:
+    """The plain words for `value`; without a record, the code with spaces for underscores."""
+    for record in kb.of(PlainLabel):
+        if record.vocabulary == vocabulary and record.value == value:
+            return record.words
+    return value.replace("_", " ")
