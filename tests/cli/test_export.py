@@ -98,7 +98,7 @@ def test_a_runner_tracks_recovery_and_the_export_round_trip_loses_nothing(
     pdf_path = tmp_path / "report.pdf"
     ok("report", "--format", "pdf", "--out", str(pdf_path), "--today", last.isoformat())
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(pdf_path).pages)
-    for expected in ("Assessment history", "SOON (not recovering)", "Training summary", "Sources"):
+    for expected in ("Assessment history", "(soon, not_recovering)", "Training summary", "Sources"):
         assert expected in text
 
     exported = tmp_path / "export.json"
