@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.conftest import run_backstride
@@ -44,3 +45,21 @@ def test_the_cli_acts_as_the_owner_unless_told_another_account(home: Path) -> No
     unknown = run_backstride("--user", "nobody@example.org", "diary", "list")
     assert unknown.code == 2
     assert "no account" in unknown.stderr
+
+
+def test_forget_and_export_refuse_a_database_that_holds_other_peoples_accounts(
+    home: Path,
+) -> None:
+    mine = run_backstride("diary", "add", "--pain", "4", "--date", "2026-01-02")
+    assert mine.code == 0, mine.stderr
+    run_backstride("user", "add", "ann@example.org", "--password-stdin", input_text=PASSWORD)
+    hers = run_backstride("--user", "ann@example.org", "diary", "add", "--pain", "2",
+                          "--date", "2026-01-03")  # fmt: skip
+    assert hers.code == 0, hers.stderr
+    for command in (["forget", "--yes"], ["export"]):
+        refused = run_backstride(*command)
+        assert refused.code == 2
+        assert "holds 2 accounts" in refused.stderr
+        assert refused.stdout == ""
+    still = run_backstride("--user", "ann@example.org", "diary", "list", "--format", "json")
+    assert [entry["pain_now"] for entry in json.loads(still.stdout)] == [2]

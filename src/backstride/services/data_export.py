@@ -47,6 +47,7 @@ def export_data(settings: Settings, *, fmt: str, now: datetime) -> str:
         raise InputError(f"--format must be json or fhir, got {fmt!r}")
     engine = open_store(settings)
     try:
+        _refuse_shared_store(engine, "export")
         if fmt == "json":
             document = export_document(engine, settings.samples_dir, now=now)
             return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
@@ -115,6 +116,7 @@ def forget(settings: Settings) -> RestoreCounts:
     """Delete every row of every table and every sample file; the empty schema stays."""
     engine = open_store(settings)
     try:
+        _refuse_shared_store(engine, "forget")
         counts = _delete_rows(engine)
     finally:
         release_store(engine)
@@ -125,6 +127,18 @@ def forget(settings: Settings) -> RestoreCounts:
                 file.unlink()
                 removed += 1
     return RestoreCounts(counts, removed)
+
+
+def _refuse_shared_store(engine: Engine, command: str) -> None:
+    """Export and forget work on the whole store, so they refuse a store of several people."""
+    with engine.connect() as conn:
+        accounts = conn.execute(text("SELECT count(*) FROM users")).scalar_one()
+    if accounts > 1:
+        raise InputError(
+            f"{command}: this database holds {accounts} accounts and `{command}` works on "
+            "all of it; export or delete one account from its settings page in the web app, "
+            "or delete an account with `backstride user delete EMAIL`"
+        )
 
 
 def _delete_rows(engine: Engine) -> dict[str, int]:
