@@ -20,7 +20,7 @@ from backstride.assess.interview import (
     record,
 )
 from backstride.assess.relevance import with_derived
-from backstride.cli.flow import Flow, is_warning_sign
+from backstride.cli.flow import Flow, is_checklist
 from backstride.knowledge import KnowledgeBase, load_knowledge_base
 from backstride.knowledge.rules import Condition, RedFlag
 from backstride.services.assessment import screen_answers
@@ -111,7 +111,7 @@ def interview(case: dict[str, Any], kb: KnowledgeBase) -> Iterator[Turn]:
         group = flow.next(answers)
         if not group:
             return
-        if is_warning_sign(group[0]):
+        if is_checklist(group):
             values = [bool(value_for(q, filled)) for q in group]
             typed = ",".join(str(n) for n, yes in enumerate(values, 1) if yes)
             yield Turn(group[0], values, typed, checklist=tuple(group))

@@ -242,8 +242,8 @@ def test_save_with_an_input_file_writes_a_case_file_that_round_trips(home: Path)
 def test_pain_in_one_leg_and_numbness_in_the_other_stops_the_interview_as_an_emergency(
     home: Path,
 ) -> None:
-    # pain below the right knee (location 11), numbness below the left knee (leg choice 3)
-    text = _interview(locations="1,11", leg=["y", "3", "n"])
+    # pain below the right knee, numbness below the left knee (leg=True)
+    text = _interview(locations=("low_back_central", "below_knee_right"), leg=True)
     result = run_backstride("assess", "--format", "json", input_text=text)
     assert result.code == 0, result.stderr
     assert "Stopping here" in result.stderr

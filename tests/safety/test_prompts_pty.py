@@ -13,9 +13,6 @@ import pytest
 
 from tests.conftest import run_backstride
 
-EMERGENCY_QUESTIONS = 11
-URGENT_QUESTIONS = 12
-
 
 def _spawn(home: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "BACKSTRIDE_HOME": str(home), "COLUMNS": "100", "PYTHONHASHSEED": "0"}
@@ -70,53 +67,40 @@ def test_diary_add_refuses_bad_answers_and_keeps_every_red_flag_picked(home: Pat
     )
 
 
-def test_the_assessment_interview_refuses_bad_answers_and_asks_again(home: Path) -> None:
+CHECKLIST = "Numbers separated by commas, or Enter for none of these"
+
+
+@pytest.mark.covers("cauda_equina")
+def test_a_warning_sign_typed_again_after_a_typo_stops_the_interview(home: Path) -> None:
     child = _spawn(home, "assess", "--format", "json")
-    child.expect_exact("?")
-    child.sendline("maybe")
-    _refused(child, "invalid input", "n")
-    for _ in range(EMERGENCY_QUESTIONS - 1):
-        _answer(child, "[y/n]", "n")
-    _answer(child, "How old are you", "abc")
-    _refused(child, "Please enter a whole number.", "130")
-    _refused(child, "Please enter a value from 0 to 120.", "35")
-    _answer(child, "Sex?", "9")
-    _refused(child, "Please answer with the numbers shown.", "")
-    _answer(child, "How bad is the pain now", "4")
-    _answer(child, "at its worst", "")
-    _answer(child, "How many days ago", "10")
-    _answer(child, "How did it start?", "1x")
-    _refused(child, "Please answer with the numbers shown.", "1")
-    _answer(child, "Where do you feel the pain?", "1x, 99")
-    _refused(child, "Please answer with the numbers shown.", "1")
-    for prompt, text in (
-        ("What makes it worse?", "1"),
-        ("What makes it better?", "1"),
-        ("minutes of stiffness", ""),
-        ("second half of the night", "n"),
-    ):
-        _answer(child, prompt, text)
-    for _ in range(URGENT_QUESTIONS):
-        _answer(child, "[y/n]", "n")
-    for prompt, text in (
-        ("spondyloarthritis", "n"),
-        ("psoriasis", "n"),
-        ("weeks of self-care", "-1"),
-    ):
-        _answer(child, prompt, text)
-    _refused(child, "Please enter a value from 0 to 520.", "1")
-    _answer(child, "improving, the same or worse", "1")
-    _answer(child, "earlier episodes", "0")
-    _answer(child, "steady pain follow every run", "n")
-    _answer(child, "running details now", "n")
-    for _ in range(8):
-        _answer(child, "[y/n]", "n")
-    _answer(child, "[number]", "2")
-    _answer(child, "Roland-Morris", "n")
+    _answer(child, CHECKLIST, "1x, 14")
+    _refused(child, "Please answer with numbers from 1 to 8, or press Enter.", "1")
+    child.expect_exact("Stopping here")
     child.expect(pexpect.EOF)
     output = child.before
     child.close()
     assert child.exitstatus == 0
-    document = json.loads(output[output.index("{") :])
-    assert document["urgency"] == "self_care"
-    assert document["safety_net"]["emergency"]["items"]
+    assert '"urgency": "emergency"' in output
+    assert '"cauda_equina"' in output
+
+
+def test_the_assessment_interview_refuses_bad_answers_and_asks_again(home: Path) -> None:
+    child = _spawn(home, "assess", "--format", "json")
+    _answer(child, CHECKLIST, "1x, 14")
+    _refused(child, "Please answer with numbers from 1 to 8, or press Enter.", "")
+    _answer(child, CHECKLIST, "")
+    _answer(child, "How old are you", "abc")
+    _refused(child, "Please enter a whole number.", "130")
+    _refused(child, "Please enter a value from 0 to 120.", "35")
+    _answer(child, "How bad is the pain now", "eleven")
+    _refused(child, "Please enter a whole number.", "4")
+    _answer(child, "at its worst", "")
+    _answer(child, "How many days ago", "10")
+    _answer(child, "How did it start?", "1x")
+    _refused(child, "Please answer with the numbers shown.", "9")
+    _refused(child, "Please answer with the numbers shown.", "1")
+    _answer(child, "Where do you feel the pain?", "1x, 99")
+    _refused(child, "Please answer with the numbers shown.", "1")
+    child.expect_exact("numbness")  # the next question came: each refused answer was asked again
+    child.terminate(force=True)
+    child.close()

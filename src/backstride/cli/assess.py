@@ -64,7 +64,7 @@ def _interview(
     *, fmt: str, save: str | None, all_sources: bool = False
 ) -> tuple[Case | None, AssessmentResult]:
     from backstride.assess.interview import questions, record, to_case
-    from backstride.cli.flow import Flow, is_warning_sign
+    from backstride.cli.flow import Flow, is_checklist
     from backstride.services.assessment import (
         assess_case,
         knowledge_base,
@@ -84,7 +84,7 @@ def _interview(
         if group[0].section != section:
             section = group[0].section
             _section(section)
-        if is_warning_sign(group[0]):
+        if is_checklist(group):
             picked = _ask_checklist(group)
             for question in group:
                 record(answers, question, question in picked)

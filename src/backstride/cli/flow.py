@@ -86,6 +86,17 @@ def _group(
     pair = first.kind == "multi" and i + 1 < len(qs) and _extra_choice(qs[i + 1], first)
     if pair and should_ask(qs[i + 1], answers, kb):
         return [first, qs[i + 1]], i + 2  # one list: the yes/no is its last choice
+    if _plain_yes_no(first):
+        # plain yes/no questions that follow one another are one "any of these?" list
+        run = [first]
+        j = i + 1
+        while j < len(qs) and _plain_yes_no(qs[j]) and qs[j].section == first.section:
+            if should_ask(qs[j], answers, kb):
+                run.append(qs[j])
+            else:
+                skipped.append(qs[j])
+            j += 1
+        return (run, j) if len(run) > 1 else ([first], i + 1)
     if not is_warning_sign(first):
         return [first], i + 1
     group: list[Question] = []
@@ -108,6 +119,18 @@ def _extra_choice(question: Question, after: Question) -> bool:
         question.kind == "yes_no" and question.sets is not None
         and question.section == after.section and not is_warning_sign(question)
     )  # fmt: skip
+
+
+def _plain_yes_no(question: Question) -> bool:
+    """A yes/no about a case field (questionnaire items keep their own answer format)."""
+    from backstride.assess.conditions import known_fields
+
+    return question.kind == "yes_no" and question.sets is None and question.key in known_fields()
+
+
+def is_checklist(group: Sequence[Question]) -> bool:
+    """Asked as one list of numbers: warning signs, or several plain yes/no questions."""
+    return is_warning_sign(group[0]) or (len(group) > 1 and _plain_yes_no(group[0]))
 
 
 def is_warning_sign(question: Question) -> bool:
