@@ -56,9 +56,11 @@ def _terminal(plan: Any) -> str:
     with warnings.catch_warnings():  # typer imports a click name click deprecates
         warnings.simplefilter("ignore", DeprecationWarning)
         from backstride.cli.plan import _print as print_plan
+    from backstride.services.plans import PlanOutcome
 
     buffer = io.StringIO()
-    print_plan(Console(file=buffer, width=200, highlight=False), plan, TODAY)
+    console = Console(file=buffer, width=200, highlight=False)
+    print_plan(console, PlanOutcome(plan, KB, TODAY), TODAY, all_sources=False)
     return buffer.getvalue()
 
 
@@ -157,7 +159,7 @@ def test_the_assessment_in_the_terminal_leads_with_its_action_and_the_safety_net
     result = assess(case_from_data(vignette["case"]), KB)
     _render(result)
     out = _flat(capsys.readouterr().out)
-    assert out.index(_flat(result.action)[:40]) < out.index("Why")
+    assert out.index(_flat(result.action)[:40]) < out.index("What we found")
     if result.urgency == "emergency":
         assert _flat(NETS["emergency"].heading) not in out
         assert "Most likely" not in out
@@ -169,7 +171,7 @@ def test_the_assessment_in_the_terminal_leads_with_its_action_and_the_safety_net
         assert "Most likely" not in out
         assert out.index("Warning signs") < net < out.index("Sources")
     else:
-        assert net < out.index("Why")
+        assert net < out.index("What we found")
 
 
 def test_the_json_safety_net_is_documented_in_the_contract() -> None:
