@@ -25,10 +25,15 @@ def _clone(tmp_path: Path) -> Path:
     return folder
 
 
+def _make_env() -> dict[str, str]:
+    """The environment without a parent make's settings (`make test` runs these tests)."""
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+
+
 def _dry_run(folder: Path, target: str) -> list[str]:
     done = subprocess.run(
-        ["make", "-n", target], cwd=folder, capture_output=True, text=True, check=True,
-        env={**os.environ, "MAKEFLAGS": ""}, timeout=30,
+        ["make", "--no-print-directory", "-n", target], cwd=folder, capture_output=True,
+        text=True, check=True, env=_make_env(), timeout=30,
     )  # fmt: skip
     return done.stdout.splitlines()
 
