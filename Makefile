@@ -10,6 +10,9 @@ PYTHON ?= python3
 TOOLS  := .tools
 UV     := $(TOOLS)/bin/uv
 VENV   := .venv
+# The suite runs on every core (pytest-xdist); each test module stays on one worker so its
+# shared fixtures (a browser, a server, a cluster) start once. PYTEST_WORKERS=0 runs serially.
+PYTEST_WORKERS ?= auto
 QUIET  := --quiet
 RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
@@ -51,7 +54,7 @@ checks: setup
 
 pytest: setup
 	bash scripts/test-env.sh
-	. build/test-env.sh && $(VENV)/bin/pytest
+	. build/test-env.sh && $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 test: checks pytest
 
