@@ -149,7 +149,8 @@ CHECKS: dict[str, Callable[[bytes], str | None]] = {
 }
 
 
-def _best_of(reader: Callable[[bytes], object], data: bytes, runs: int) -> float | None:
+def run_times(reader: Callable[[bytes], object], data: bytes, runs: int) -> list[float] | None:
+    """Wall seconds of each of `runs` reads of `data`; None when the reader fails on it."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -158,7 +159,12 @@ def _best_of(reader: Callable[[bytes], object], data: bytes, runs: int) -> float
         except Exception:
             return None
         times.append(time.perf_counter() - started)
-    return min(times)  # the least disturbed run on a shared machine
+    return times
+
+
+def _best_of(reader: Callable[[bytes], object], data: bytes, runs: int) -> float | None:
+    times = run_times(reader, data, runs)
+    return None if times is None else min(times)  # the least disturbed run on a shared machine
 
 
 def per_file(corpus: Path, peer: str, runs: int = 9) -> list[tuple[str, int, float, float]]:

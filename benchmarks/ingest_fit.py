@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from backstride.errors import IngestError
 from backstride.ingest.fit import read_fit
 from fit_peers import READERS as COMPILED
+from fit_peers import run_times
 from fit_struct_loop import FIELDS, read_records
 
 #: the files of the corpus REFERENCE.md speed table
@@ -98,15 +99,8 @@ PEERS = ("struct", "fitdecode", "fitparse", "garmin", *COMPILED)
 
 def median_seconds(reader: Callable[[bytes], int], data: bytes, repeats: int) -> float | None:
     """Median wall time of `repeats` runs; None when the reader fails on the file."""
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        try:
-            reader(data)
-        except Exception:
-            return None
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    times = run_times(reader, data, repeats)
+    return None if times is None else statistics.median(times)
 
 
 def _row(label: str, files: list[bytes], timings: dict[str, float | None]) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from backstride.config import load_settings
 from backstride.services import tracking
+from backstride.services.assessment import read_case_file
 from tests.conftest import run_backstride
 
 CASE = """\
@@ -160,7 +160,7 @@ def test_the_json_restores_into_a_fresh_store_inside_one_process(
     settings = load_settings()
     case = tmp_path / "case.yaml"
     case.write_text(CASE, encoding="utf-8")
-    tracking.store_assessment(settings, str(case), stdin=io.StringIO(), now=datetime.now(UTC))
+    tracking.store_assessment(settings, read_case_file(str(case)), now=datetime.now(UTC))
     from backstride.services import data_export
 
     text = data_export.export_data(settings, fmt="json", now=datetime.now(UTC))

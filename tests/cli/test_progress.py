@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 
 from backstride.config import load_settings
 from backstride.services import tracking
+from backstride.services.assessment import read_case_file
 from tests.conftest import run_backstride
 
 CASE = """\
@@ -36,7 +36,7 @@ def assess_and_log(tmp_path: Path, pains: list[int], *, red_flag_on: int | None 
     case.write_text(CASE, encoding="utf-8")
     settings = load_settings()
     now = datetime.now(UTC)
-    tracking.store_assessment(settings, str(case), stdin=io.StringIO(), now=now)
+    tracking.store_assessment(settings, read_case_file(str(case)), now=now)
     first = now.astimezone().date()
     for day, pain in enumerate(pains):
         form = tracking.parse_diary_form(

@@ -12,21 +12,7 @@ from backstride.ingest.fit import read_fit
 from backstride.ingest.gpx import read_gpx
 from backstride.ingest.summary import summarize
 from backstride.ingest.tcx import read_tcx
-from tests.ingest.fit_encoder import (
-    ENUM,
-    FILE_ID,
-    SESSION,
-    START_UNIX,
-    UINT8,
-    UINT16,
-    UINT32,
-    FieldSpec,
-    FitWriter,
-    activity_writer,
-    fit_seconds,
-    record_values,
-)
-from tests.ingest.fit_encoder import RECORD as RECORD_FIELDS
+from tests.ingest import fit_encoder as fit
 from tests.ingest.test_gpx import gpx_bytes, straight_run
 from tests.ingest.test_tcx import TCD, tcx_bytes
 
@@ -51,10 +37,14 @@ def test_a_heart_rate_of_255_is_the_no_value_marker_dropped_and_counted(read, da
 
 
 def test_a_fit_heart_rate_of_255_is_missing_not_a_reading() -> None:
-    writer = FitWriter().define(0, 0, FILE_ID).message(0, 4, 1, 3113, fit_seconds(START_UNIX))
-    writer.define(1, 20, RECORD_FIELDS)
+    writer = (
+        fit.FitWriter()
+        .define(0, 0, fit.FILE_ID)
+        .message(0, 4, 1, 3113, fit.fit_seconds(fit.START_UNIX))
+    )
+    writer.define(1, 20, fit.RECORD)
     for i in range(10):
-        values = list(record_values(i))
+        values = list(fit.record_values(i))
         values[6] = 255  # heart_rate
         writer.message(1, *values)
     assert "hr_bpm" not in read_fit(writer.to_bytes()).samples.channels
@@ -127,12 +117,12 @@ def test_the_export_metadata_names_the_sport_before_any_guess() -> None:
 
 
 def _multisport() -> bytes:
-    writer = FitWriter().define(0, 20, RECORD_FIELDS)
+    writer = fit.FitWriter().define(0, 20, fit.RECORD)
     for i in range(20):
-        writer.message(0, *record_values(i))
-    writer.define(1, 18, SESSION)
+        writer.message(0, *fit.record_values(i))
+    writer.define(1, 18, fit.SESSION)
     for start, sport in ((0, 5), (10, 1)):  # swimming, then running
-        begin = fit_seconds(START_UNIX + start)
+        begin = fit.fit_seconds(fit.START_UNIX + start)
         writer.message(1, begin + 10, begin, sport, 0, 10_000, 10_000, 3_100)
     return writer.to_bytes()
 
@@ -150,7 +140,7 @@ def test_multisport_cadence_is_averaged_per_leg_and_steps_only_on_foot() -> None
         10.0,
         31.0,
     )
-    assert run.start_time == datetime.fromtimestamp(START_UNIX + 10, tz=UTC)
+    assert run.start_time == datetime.fromtimestamp(fit.START_UNIX + 10, tz=UTC)
 
 
 @pytest.mark.corpus
@@ -188,24 +178,26 @@ def test_lap_distance_is_paired_with_lap_time_not_with_a_shorter_point_span() ->
 
 def _relative_run(*, correlation: bool, local_clock: bool) -> bytes:
     """A run whose times count from power-on (1,000 s in), with the clocks it may carry."""
-    writer = FitWriter().define(0, 20, [FieldSpec(253, UINT32), FieldSpec(3, UINT8)])
+    writer = fit.FitWriter().define(
+        0, 20, [fit.FieldSpec(253, fit.UINT32), fit.FieldSpec(3, fit.UINT8)]
+    )
     for i in range(10):
         writer.message(0, 1000 + i, 140)
     if correlation:
-        writer.define(1, 162, [FieldSpec(253, UINT32), FieldSpec(1, UINT32)])
-        writer.message(1, fit_seconds(START_UNIX + 5), 1005)
+        writer.define(1, 162, [fit.FieldSpec(253, fit.UINT32), fit.FieldSpec(1, fit.UINT32)])
+        writer.message(1, fit.fit_seconds(fit.START_UNIX + 5), 1005)
     if local_clock:
-        writer.define(2, 34, [FieldSpec(253, UINT32), FieldSpec(5, UINT32)])
-        writer.message(2, 1009, fit_seconds(START_UNIX + 3600 + 9))  # local time, UTC+1
+        writer.define(2, 34, [fit.FieldSpec(253, fit.UINT32), fit.FieldSpec(5, fit.UINT32)])
+        writer.message(2, 1009, fit.fit_seconds(fit.START_UNIX + 3600 + 9))  # local time, UTC+1
     return writer.to_bytes()
 
 
 @pytest.mark.parametrize(
     ("correlation", "local_clock", "start", "warning"),
     [
-        (True, False, START_UNIX, None),
-        (True, True, START_UNIX, None),  # the UTC correlation wins over the local clock
-        (False, True, START_UNIX + 3600, "local clock"),
+        (True, False, fit.START_UNIX, None),
+        (True, True, fit.START_UNIX, None),  # the UTC correlation wins over the local clock
+        (False, True, fit.START_UNIX + 3600, "local clock"),
         (False, False, None, "unknown"),
     ],
     ids=["correlation", "both", "local-clock", "none"],
@@ -227,31 +219,42 @@ def test_times_counted_from_power_on_are_placed_by_the_files_clock_or_reported_u
 
 
 HR_FIELDS = [
-    FieldSpec(253, UINT32),
-    FieldSpec(0, UINT16),  # fractional_timestamp, scale 32768
-    FieldSpec(6, UINT8, 8),  # filtered_bpm[8]
-    FieldSpec(9, UINT32, 32),  # event_timestamp[8], scale 1024
+    fit.FieldSpec(253, fit.UINT32),
+    fit.FieldSpec(0, fit.UINT16),  # fractional_timestamp, scale 32768
+    fit.FieldSpec(6, fit.UINT8, 8),  # filtered_bpm[8]
+    fit.FieldSpec(9, fit.UINT32, 32),  # event_timestamp[8], scale 1024
 ]
-PACKED_FIELDS = [FieldSpec(6, UINT8, 8), FieldSpec(10, 0x0D, 12)]  # event_timestamp_12[12 bytes]
+PACKED_FIELDS = [
+    fit.FieldSpec(6, fit.UINT8, 8),
+    fit.FieldSpec(10, 0x0D, 12),
+]  # event_timestamp_12[12 bytes]
 
 
 def _strap_run(*, packed: bool) -> bytes:
     """A swim whose records have no heart rate; the strap's `hr` messages carry it."""
-    writer = FitWriter().define(0, 0, FILE_ID).message(0, 4, 1, 3113, fit_seconds(START_UNIX))
-    writer.define(1, 20, [FieldSpec(253, UINT32), FieldSpec(5, UINT32)])
+    writer = (
+        fit.FitWriter()
+        .define(0, 0, fit.FILE_ID)
+        .message(0, 4, 1, 3113, fit.fit_seconds(fit.START_UNIX))
+    )
+    writer.define(1, 20, [fit.FieldSpec(253, fit.UINT32), fit.FieldSpec(5, fit.UINT32)])
     for i in range(1, 13):
-        writer.message(1, fit_seconds(START_UNIX + i), i * 100)
-    anchor = 1_242_209 * 1024  # event ticks (1/1024 s) at the anchor time START_UNIX
+        writer.message(1, fit.fit_seconds(fit.START_UNIX + i), i * 100)
+    anchor = 1_242_209 * 1024  # event ticks (1/1024 s) at the anchor time fit.START_UNIX
     writer.define(2, 132, HR_FIELDS)
-    writer.message(2, fit_seconds(START_UNIX), 0, [71] + [None] * 7, [anchor] + [None] * 7)
+    writer.message(2, fit.fit_seconds(fit.START_UNIX), 0, [71] + [None] * 7, [anchor] + [None] * 7)
     if packed:  # the bytes and times of the Garmin SDK's HrmPluginTestActivity example
         writer.define(3, 132, PACKED_FIELDS)
         writer.message(3, [120] * 8, [0, 208, 110, 3, 110, 247, 209, 147, 149, 125, 30, 255])
     else:
-        writer.define(3, 132, [FieldSpec(6, UINT8, 8), FieldSpec(9, UINT32, 32)])
+        writer.define(3, 132, [fit.FieldSpec(6, fit.UINT8, 8), fit.FieldSpec(9, fit.UINT32, 32)])
         writer.message(3, [120] * 8, [anchor + 1024 * k for k in range(3, 11)])
-    writer.define(4, 18, [FieldSpec(253, UINT32), FieldSpec(2, UINT32), FieldSpec(5, ENUM)])
-    writer.message(4, fit_seconds(START_UNIX + 12), fit_seconds(START_UNIX), 5)
+    writer.define(
+        4,
+        18,
+        [fit.FieldSpec(253, fit.UINT32), fit.FieldSpec(2, fit.UINT32), fit.FieldSpec(5, fit.ENUM)],
+    )
+    writer.message(4, fit.fit_seconds(fit.START_UNIX + 12), fit.fit_seconds(fit.START_UNIX), 5)
     return writer.to_bytes()
 
 
@@ -268,18 +271,18 @@ def test_heart_rate_from_strap_messages_fills_the_records(packed: bool) -> None:
 
 @pytest.mark.corpus
 def test_hrm_swim_heart_rate_matches_garmins_own_tcx_of_the_same_swim(corpus) -> None:  # type: ignore[no-untyped-def]
-    fit = read_fit((corpus / "fit" / "GoldenCheetah__GarminHRMswim.FIT").read_bytes())
+    from_fit = read_fit((corpus / "fit" / "GoldenCheetah__GarminHRMswim.FIT").read_bytes())
     tcx = read_tcx((corpus / "tcx" / "GoldenCheetah__GarminHRMswim.tcx").read_bytes())
     _, ours, theirs = np.intersect1d(
-        fit.samples.timestamp, tcx.samples.timestamp, return_indices=True
+        from_fit.samples.timestamp, tcx.samples.timestamp, return_indices=True
     )
-    a, b = fit.samples.channels["hr_bpm"][ours], tcx.samples.channels["hr_bpm"][theirs]
-    assert len(a) == len(fit.samples)
+    a, b = from_fit.samples.channels["hr_bpm"][ours], tcx.samples.channels["hr_bpm"][theirs]
+    assert len(a) == len(from_fit.samples)
     assert np.isfinite(a).all()
     assert np.median(np.abs(a - b)) == 0.0
     assert np.abs(a - b).max() <= 3.0
 
 
 def test_a_running_file_without_strap_messages_is_unchanged() -> None:
-    activity = read_fit(activity_writer(20).to_bytes())
+    activity = read_fit(fit.activity_writer(20).to_bytes())
     assert not any("merged" in w for w in activity.warnings)

@@ -40,10 +40,10 @@ def _issue_diary() -> list[DiaryEntry]:
     return sorted(out, key=lambda e: e.at)
 
 
-def _progress(entries: list[DiaryEntry]) -> tuple[str | None, bool]:
+def _progress(entries: list[DiaryEntry], *, leg_at_start: bool = False) -> tuple[str | None, bool]:
     """Progress's verdict for the week and whether it escalates "pain flares after every run"."""
-    verdict = week_verdict(entries, RULE, today=TODAY)
-    checks = check_runs(entries, RULE)
+    verdict = week_verdict(entries, RULE, today=TODAY, leg_symptoms_at_start=leg_at_start)
+    checks = check_runs(entries, RULE, leg_symptoms_at_start=leg_at_start)
     found = escalations(
         summarise(entries, [], today=TODAY),
         retriage_urgency=None,
@@ -55,8 +55,10 @@ def _progress(entries: list[DiaryEntry]) -> tuple[str | None, bool]:
         rule=CHANGE,
         kb=KB,
     )
-    flaring = any(e.reason == "not_recovering" for e in found)
-    return (verdict.advice if verdict else None), flaring
+    flaring = [e for e in found if e.reason == "not_recovering"]
+    for escalation in flaring:  # raised by the change rule, in the words of its level
+        assert {CHANGE.id, f"urgency.{escalation.urgency}"} <= set(escalation.records)
+    return (verdict.advice if verdict else None), bool(flaring)
 
 
 @pytest.mark.covers("rule.pain_monitoring")
@@ -104,9 +106,17 @@ def test_random_diaries_never_advance_in_one_and_step_back_in_the_other(
     advice = verdict.advice if verdict else None
     assert (decision is None) == (advice is None)
     assert (decision == "step_back") == (advice == "step_back")
+    checks = check_runs(entries, RULE, leg_symptoms_at_start=leg_at_start)
+    if plan.decision is not None:
+        assert RULE.id in plan.decision.records  # decided by the one monitoring record
     if decision == "advance":
         assert advice == "advance"
-        week = check_runs(entries, RULE, leg_symptoms_at_start=leg_at_start)
-        assert all(c.advice != "step_back" for c in week if c.on > TODAY - timedelta(days=7))
-    if not leg_at_start and _progress(entries)[1]:
-        assert decision == "step_back"  # escalation follows from the same decision
+        assert all(c.advice != "step_back" for c in checks if c.on > TODAY - timedelta(days=7))
+    recent = [c.advice for c in recent_runs(checks, today=TODAY, days=28)]
+    flares_every_run = len(recent) >= CHANGE.flaring_runs and set(
+        recent[-CHANGE.flaring_runs :]
+    ) == {"step_back"}
+    # escalation follows from the same decision: flaring exactly when the plan steps back
+    # and each of the last runs stepped back too
+    flaring = _progress(entries, leg_at_start=leg_at_start)[1]
+    assert flaring == (decision == "step_back" and flares_every_run)

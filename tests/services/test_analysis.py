@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -44,7 +44,7 @@ def settings(home: Path) -> Settings:
 def imported(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Settings:
     """One store with the corpus runs, shared by the read-only tests of this module."""
     settings = Settings(home=tmp_path_factory.mktemp("home"))
-    report = import_paths(settings, [corpus / name for name in RUNS])
+    report = import_paths(settings, [corpus / name for name in RUNS], now=datetime.now(UTC))
     assert report.count("imported") == len(RUNS)
     return settings
 
@@ -52,7 +52,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Settings
 @pytest.fixture
 def own_store(settings: Settings, corpus: Path) -> Settings:
     """A store of this test's own (for tests that change shoes)."""
-    report = import_paths(settings, [corpus / name for name in RUNS])
+    report = import_paths(settings, [corpus / name for name in RUNS], now=datetime.now(UTC))
     assert report.count("imported") == len(RUNS)
     return settings
 

@@ -7,6 +7,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,8 @@ from backstride.storage import activities as repo
 from backstride.storage.db import session_scope
 from tests.ingest.test_gpx import gpx_bytes, straight_run
 from tests.ingest.test_tcx import tcx_bytes
+
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 def _runs(folder: Path, count: int) -> list[Path]:
@@ -61,7 +64,7 @@ def test_a_folder_is_imported_with_samples_beside_the_database(
     _runs(tmp_path / "in", 5)
     progress: list[tuple[int, int]] = []
     report = import_paths(
-        settings, [tmp_path / "in"], on_progress=lambda d, t: progress.append((d, t))
+        settings, [tmp_path / "in"], now=NOW, on_progress=lambda d, t: progress.append((d, t))
     )
     assert (report.count("imported"), report.count("failed")) == (5, 0)
     assert progress[0] == (0, 5)
@@ -77,9 +80,9 @@ def test_a_folder_is_imported_with_samples_beside_the_database(
 def test_importing_the_same_files_again_changes_nothing(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home", workers=2)
     _runs(tmp_path / "in", 4)
-    import_paths(settings, [tmp_path / "in"])
+    import_paths(settings, [tmp_path / "in"], now=NOW)
     files_before = sorted(p.name for p in settings.samples_dir.iterdir())
-    again = import_paths(settings, [tmp_path / "in"])
+    again = import_paths(settings, [tmp_path / "in"], now=NOW)
     assert (again.count("imported"), again.count("duplicate")) == (0, 4)
     assert len(_stored(settings)) == 4
     assert sorted(p.name for p in settings.samples_dir.iterdir()) == files_before
@@ -92,7 +95,7 @@ def test_the_same_activity_in_another_wrapping_or_format_is_a_duplicate(tmp_path
     gz.write_bytes(gzip.compress(original.read_bytes()))
     renamed = tmp_path / "renamed.gpx"  # other bytes, same start second and device
     renamed.write_bytes(original.read_bytes().replace(b"Run 0", b"Renamed"))
-    report = import_paths(settings, [original, gz, renamed])
+    report = import_paths(settings, [original, gz, renamed], now=NOW)
     assert [o.status for o in report.outcomes] == ["imported", "duplicate", "duplicate"]
     assert "start and device" in report.outcomes[2].detail
     assert len(_stored(settings)) == 1
@@ -105,7 +108,7 @@ def test_a_bad_file_among_good_ones_is_reported_and_the_rest_are_stored(tmp_path
     bad.write_bytes(tcx_bytes([10])[:200])
     junk = tmp_path / "in" / "notes.gpx"
     junk.write_text("hello")
-    report = import_paths(settings, [*good, bad, junk])
+    report = import_paths(settings, [*good, bad, junk], now=NOW)
     failed = {o.label: o.detail for o in report.outcomes if o.status == "failed"}
     assert set(failed) == {str(bad), str(junk)}
     assert "not well-formed TCX" in failed[str(bad)]
@@ -126,7 +129,7 @@ def test_strava_gear_becomes_a_shoe_for_runs_but_not_for_rides(tmp_path: Path) -
         "2,Spin,Ride,0.1,Old Bike,activities/2.gpx,100\n"
     )
     settings = Settings(home=tmp_path / "home")
-    import_paths(settings, [export])
+    import_paths(settings, [export], now=NOW)
     first, second = _stored(settings)
     assert (first.name, first.sport, first.shoe_name) == ("Lunch Run", "running", "Kinvara 14")
     assert (second.sport, second.shoe_name) == ("cycling", None)
@@ -142,7 +145,7 @@ def test_a_stale_orphan_samples_file_is_cleaned_by_the_next_import(tmp_path: Pat
     orphan.write_bytes(b"left by an import that never committed")
     old = time.time() - 7200
     os.utime(orphan, (old, old))
-    import_paths(settings, _runs(tmp_path / "in", 1))
+    import_paths(settings, _runs(tmp_path / "in", 1), now=NOW)
     assert not orphan.exists()
     assert len(list(settings.samples_dir.glob("*.npz"))) == 1
 
@@ -150,7 +153,7 @@ def test_a_stale_orphan_samples_file_is_cleaned_by_the_next_import(tmp_path: Pat
 def test_a_missing_path_stops_before_anything_is_imported(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home")
     with pytest.raises(InputError, match="does not exist"):
-        import_paths(settings, [*_runs(tmp_path / "in", 1), tmp_path / "missing.fit"])
+        import_paths(settings, [*_runs(tmp_path / "in", 1), tmp_path / "missing.fit"], now=NOW)
     assert not (tmp_path / "home").exists()
 
 
@@ -165,12 +168,12 @@ def test_a_row_that_fails_inside_a_batch_is_retried_alone_and_the_others_are_kep
 
     settings = Settings(home=tmp_path / "home")
     paths = _runs(tmp_path / "in", 3)
-    import_paths(settings, [paths[1]])
+    import_paths(settings, [paths[1]], now=NOW)
     imports._init_worker(imports._WorkerContext(Limits(), frozenset(), settings.samples_dir))
     parsed = [imports.parse_source(Source(str(p), str(p))) for p in paths]
     with _session(settings) as session:
         runner = local_runner(session).id
-        store = imports._Store(session, settings.samples_dir, runner, set(), set())
+        store = imports._Store(session, settings.samples_dir, runner, set(), set(), now=NOW)
         for result in parsed:
             store.save(result)
         outcomes = store.flush()
@@ -194,8 +197,8 @@ def test_import_and_reimport_work_on_postgresql(tmp_path: Path, pg_schema_url: s
     for i in range(2):
         start_s = (offset_days + i) * 86_400
         (folder / f"{i}.gpx").write_bytes(gpx_bytes([straight_run(20, start_s=start_s)]))
-    first = import_paths(settings, [folder])
-    again = import_paths(settings, [folder])
+    first = import_paths(settings, [folder], now=NOW)
+    again = import_paths(settings, [folder], now=NOW)
     ids = [o.activity_id for o in first.outcomes]
     try:
         assert [o.status for o in first.outcomes] == ["imported", "imported"]
@@ -221,7 +224,7 @@ def test_a_file_that_kills_its_worker_is_reported_and_the_others_are_imported(
     paths = _runs(tmp_path / "in", 6)
     crash = paths[2].rename(tmp_path / "in" / "crash.gpx")
     monkeypatch.setattr(imports, "parse_source", _die_on_crash_file)
-    report = import_paths(settings, [*paths[:2], crash, *paths[3:]])
+    report = import_paths(settings, [*paths[:2], crash, *paths[3:]], now=NOW)
     statuses = {Path(o.label).name: o.status for o in report.outcomes}
     assert statuses.pop("crash.gpx") == "failed"
     assert set(statuses.values()) == {"imported"}
@@ -247,8 +250,8 @@ def test_the_same_run_exported_by_another_app_is_a_duplicate(
     app = tmp_path / "app.gpx"
     run = straight_run(120, step_deg=step_deg, start_s=shift_s)
     app.write_bytes(gpx_bytes([run], creator="StravaGPX"))
-    import_paths(settings, [watch])
-    (outcome,) = import_paths(settings, [app]).outcomes
+    import_paths(settings, [watch], now=NOW)
+    (outcome,) = import_paths(settings, [app], now=NOW).outcomes
     assert outcome.status == expected
     if expected == "duplicate":
         assert "same run" in outcome.detail

@@ -122,8 +122,9 @@ def surface_changes(
     max_share_before: float = 0.2,
     min_km: float = 5.0,
 ) -> list[SurfaceChange]:
-    """Weeks where one surface carries ≥ 50 % of the distance (and ≥ `min_km`) after being
-    < 20 % of the distance of the previous four weeks (which must hold known-surface runs).
+    """Weeks where one surface carries at least `min_share_now` of the distance (and ≥ `min_km`)
+    after being under `max_share_before` of the distance of the previous `baseline_weeks`
+    weeks (which must hold known-surface runs).
 
     No surface-specific injury evidence is implied: the change is flagged as new load.
     References: nielsen-2014

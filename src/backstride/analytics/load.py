@@ -73,7 +73,7 @@ EDWARDS_ZONE_LOWER_PCT: tuple[float, ...] = (50.0, 60.0, 70.0, 80.0, 90.0)
 
 
 def edwards_trimp_from_zone_minutes(zone_minutes: tuple[float, ...] | list[float]) -> float:
-    """Edwards TRIMP from minutes spent in the five zones 50–60 … 90–100 % HRmax (× 1..5).
+    """Edwards TRIMP from minutes spent in the five zones of `EDWARDS_ZONE_LOWER_PCT` (× 1..5).
 
     References: edwards-1993
     """
@@ -83,7 +83,7 @@ def edwards_trimp_from_zone_minutes(zone_minutes: tuple[float, ...] | list[float
 
 
 def edwards_trimp(hr_bpm: FloatArray, dt_s: FloatArray, *, hr_max_bpm: float) -> float:
-    """Edwards TRIMP from heart-rate samples: zone weight 1..5 × minutes (below 50 % = 0).
+    """Edwards TRIMP from heart-rate samples: zone weight 1..5 × minutes (0 below the first zone).
 
     References: edwards-1993
     """

@@ -1,8 +1,9 @@
-"""Distance spikes: a single run against the longest of the previous 30 days, weekly change.
+"""Distance spikes: a single run against the longest of the previous `LOOKBACK_DAYS` days,
+weekly change.
 
 Percentages are rounded to 6 decimals before they are compared with a band edge, so a run
-of exactly 11 km after 10 km is exactly "10 % longer" (not 10.000000000000009 %), and so a
-spike under the one spike rule (`is_spike`).
+of exactly 11 km after 10 km is exactly ten percent longer (not 10.000000000000009), and so
+a spike under the one spike rule (`is_spike`) when the record's edge is ten.
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ class SpikeRule:
 
 
 def frandsen_band(increase_pct: float, rule: SpikeRule) -> str | None:
-    """The Frandsen band of an increase over the 30-day longest run, None when no spike.
+    """The Frandsen band of an increase over the `LOOKBACK_DAYS` longest run, None when no spike.
 
-    A spike starts at `min_pct` inclusive (Frandsen's reference group was runs less than
-    10 % longer); the upper bands are (mid, high] and above high.
+    A spike starts at `min_pct` inclusive (Frandsen's reference group was the runs below that
+    edge); the upper bands are (mid, high] and above high.
 
     References: frandsen-2025
     """

@@ -104,7 +104,7 @@ def _weeks(report: service.AnalysisReport, console: Console) -> None:
         table.add_column(column, justify="right" if column != "week of" else "left")
     for w in weeks[-12:]:
         change = "—" if w.change_pct is None else f"{w.change_pct:+.0f} %"
-        share = f"{w.long_run_share:.0%}" if w.long_run_share is not None else "—"
+        share = f"{w.long_run_share * 100:.0f} %" if w.long_run_share is not None else "—"
         table.add_row(
             str(w.week_start), f"{w.distance_km:.1f}", f"{w.longest_run_km:.1f}", share, change
         )

@@ -36,12 +36,22 @@ def command(source: str | None, fmt: str, save: str | None, all_sources: bool) -
     if source is None:
         _interview(fmt=fmt, save=save, all_sources=all_sources)
         return
-    from backstride.services.assessment import assess_source, save_case
+    from backstride.services.assessment import assess_case, save_case
 
-    case, result = assess_source(source, stdin=sys.stdin)
+    case = read_case_input(source)
+    result = assess_case(case)
     if save:
         save_case(case, save)
     _show(result, fmt, all_sources=all_sources)
+
+
+def read_case_input(source: str) -> Case:
+    """The case in file `source`, or JSON on standard input for "-"."""
+    from backstride.services.assessment import case_from_json, read_case_file
+
+    if source == "-":
+        return case_from_json(sys.stdin.read(), name="stdin")
+    return read_case_file(source)
 
 
 def run_interactive(*, all_sources: bool = False) -> tuple[Case | None, AssessmentResult]:

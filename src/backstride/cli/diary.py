@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -176,24 +175,9 @@ def list_entries(
 
 
 def _entry_json(item: Any) -> dict[str, Any]:
-    e = item.entry
-    return {
-        "id": item.id,
-        "at": e.at.isoformat(),
-        "pain_now": e.pain_now,
-        "pain_worst": e.pain_worst,
-        "pain_during_run": e.pain_during_run,
-        "pain_next_morning": e.pain_next_morning,
-        "stiffness": e.stiffness,
-        "locations": list(e.locations),
-        "leg_symptoms": e.leg_symptoms,
-        "new_red_flags": list(e.new_red_flags),
-        "exercises_done": list(e.exercises_done),
-        "sleep_hours": e.sleep_hours,
-        "rmdq_score": e.rmdq_score,
-        "note": e.note,
-        "run_keys": list(e.run_keys),
-    }
+    from backstride.domain.diary import entry_fields
+
+    return {"id": item.id, **entry_fields(item.entry), "at": item.entry.at.isoformat()}
 
 
 @app.command("rmdq")
@@ -219,8 +203,10 @@ def assessment(
     source: str = typer.Option(..., "--input", "-i", help="Case file (.yaml/.json), - for stdin."),
 ) -> None:
     """Assess a case file and store it as the baseline your progress is measured from."""
+    from backstride.cli.assess import read_case_input
+
     result = tracking.store_assessment(
-        load_settings(), source, stdin=sys.stdin, now=datetime.now(UTC)
+        load_settings(), read_case_input(source), now=datetime.now(UTC)
     )
     typer.echo(f"Stored the assessment (urgency: {result.urgency}). {result.action}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -36,7 +37,7 @@ def import_command(
 ) -> None:
     """Import activities; files already imported are skipped, bad files are reported."""
     with _ProgressBar() as bar:
-        report = import_paths(load_settings(), paths, on_progress=bar.update)
+        report = import_paths(load_settings(), paths, now=datetime.now(UTC), on_progress=bar.update)
     if output is OutputFormat.json:
         typer.echo(json.dumps(report.as_json(), indent=2))
     else:

@@ -82,7 +82,7 @@ def _baseline_words(status: ProgressStatus) -> str:
 
 
 def _change_words(s: ProgressSummary, counts: str) -> str:
-    """What the change means; `counts` is the rule's "2 points or 30 % counts"."""
+    """What the change means; `counts` is the rule's own words for a meaningful change."""
     if s.meaningful_improvement:
         return f"a meaningful improvement: a drop of {counts}"
     if s.meaningful_worsening:

@@ -119,7 +119,7 @@ def _offer_import(settings: Settings) -> None:
     paths = _ask_paths()
     if not paths:
         return
-    report = import_paths(settings, paths)
+    report = import_paths(settings, paths, now=datetime.now(UTC))
     for file in report.outcomes:
         typer.echo("  " + outcome_line(file))
     if report.count("imported") == 0:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,3 +26,26 @@ class DiaryEntry:
     rmdq_score: int | None = None
     note: str | None = None
     run_keys: tuple[str, ...] = field(default_factory=tuple)
+
+
+def entry_fields(entry: DiaryEntry) -> dict[str, Any]:
+    """The entry's fields by their own names, sequences as lists (storage and JSON use it)."""
+    return {
+        f.name: list(value) if isinstance(value, tuple) else value
+        for f in fields(entry)
+        for value in (getattr(entry, f.name),)
+    }
+
+
+def entry_from_fields(values: Mapping[str, Any]) -> DiaryEntry:
+    """The entry back from its fields (lists become tuples; a missing list is empty)."""
+    found: dict[str, Any] = {
+        f.name: tuple(values[f.name] or ()) if f.name in _SEQUENCES else values[f.name]
+        for f in fields(DiaryEntry)
+    }
+    return DiaryEntry(**found)
+
+
+#: The entry's field names, in order (the diary table's columns have the same names).
+ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(DiaryEntry))
+_SEQUENCES = frozenset({"locations", "new_red_flags", "exercises_done", "run_keys"})

@@ -92,7 +92,7 @@ EXTRA_TOPICS: Mapping[str, str] = {
     "runners-discs": "Runners tend to have healthier discs than non-runners.",
     "sleep": "Sleep and resting positions with back pain.",
     "pacing": "Pacing activity with a pain-monitoring rule.",
-    "ten-percent-rule": "The 10 % rule and what a trial found.",
+    "ten-percent-rule": "The ten-percent rule and what a trial found.",
     "acwr": "The acute:chronic workload ratio and why its bands are contested.",
     "single-run-spike": "A single run much longer than recent ones.",
     "shoe-mileage": "Fixed shoe-replacement mileage versus inspection.",

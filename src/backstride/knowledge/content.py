@@ -25,7 +25,7 @@ CautionTag = Literal[
     "worse_sitting",
     "worse_standing",
     "worse_lifting",
-    "acute_severe",  # pain now 7/10 or more
+    "acute_severe",  # pain now at or above the severe-pain edge the caution rule applies
     "osteoporosis",
     "leg_symptoms",  # numbness, tingling or weakness in a leg
 ]

@@ -89,7 +89,21 @@ def produced_ids(output: object) -> set[str]:
 
 def record_of(covered: str, kb: KnowledgeBase) -> str | None:
     """The record an id belongs to: itself, the record holding it, or the longest prefix."""
-    return _owners(list(kb.records.values())).get(covered) or _prefix_owner(covered, kb)
+    return _kb_owners(kb).get(covered) or _prefix_owner(covered, kb)
+
+
+_owners_cache: dict[int, tuple[KnowledgeBase, dict[str, str]]] = {}
+
+
+def _kb_owners(kb: KnowledgeBase) -> dict[str, str]:
+    """`_owners` of a knowledge base, worked out once per loaded base (tests ask per id)."""
+    cached = _owners_cache.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        cached = (kb, _owners(list(kb.records.values())))
+        if len(_owners_cache) >= 8:  # a few bases per process at most; keep none alive long
+            _owners_cache.clear()
+        _owners_cache[id(kb)] = cached
+    return cached[1]
 
 
 def find_produced(tests_dir: Path) -> dict[str, tuple[str, ...]]:

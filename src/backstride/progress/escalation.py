@@ -8,9 +8,13 @@ from typing import Literal
 from backstride.knowledge import urgency as urgency_table
 from backstride.knowledge.care import ChangeRule
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.rules import SafetyText
+from backstride.knowledge.templates import fill
 from backstride.progress.change import ProgressSummary
 
 EscalationUrgency = Literal["emergency", "urgent", "soon"]
+#: The sentence that names new warning signs from the diary.
+NEW_SIGNS_TEXT = "safety.diary_new_signs"
 EscalationReason = Literal["new_red_flag", "not_recovering", "worsening", "chronic"]
 
 
@@ -24,6 +28,7 @@ class Escalation:
     sources: tuple[str, ...]
     action: str
     label: str
+    records: tuple[str, ...] = ()  # the records that raised it and gave its level's words
 
 
 def escalations(
@@ -53,7 +58,7 @@ def escalations(
     if flagged is not None:
         found.append(flagged)
     if summary.meaningful_worsening or summary.trend == "worse":
-        found.append(_soon(kb, "worsening", rule.say("worsening")))
+        found.append(_soon(kb, "worsening", rule.say("worsening"), rule))
     if (
         self_care_days is not None
         and self_care_days >= rule.not_recovering_days
@@ -61,16 +66,16 @@ def escalations(
         and not summary.recovered
     ):
         found.append(
-            _soon(kb, "not_recovering", rule.say("not_recovering", weeks=self_care_days // 7))
+            _soon(kb, "not_recovering", rule.say("not_recovering", weeks=self_care_days // 7), rule)
         )
     elif (
         week_advice == "step_back"
         and len(run_advice) >= rule.flaring_runs
         and set(run_advice[-rule.flaring_runs :]) == {"step_back"}
     ):
-        found.append(_soon(kb, "not_recovering", rule.say("flaring", runs=rule.flaring_runs)))
+        found.append(_soon(kb, "not_recovering", rule.say("flaring", runs=rule.flaring_runs), rule))
     if pain_days is not None and pain_days > rule.chronic_days and not summary.recovered:
-        found.append(_soon(kb, "chronic", rule.say("chronic", weeks=pain_days // 7)))
+        found.append(_soon(kb, "chronic", rule.say("chronic", weeks=pain_days // 7), rule))
     return tuple(sorted(found, key=lambda e: -urgency_table.level(kb, e.urgency).rank))
 
 
@@ -84,13 +89,9 @@ def red_flag_escalation(
     level = _escalating(urgency)
     if not signs or level is None:
         return None
-    return _escalation(
-        kb,
-        level,
-        "new_red_flag",
-        "New since your assessment: " + "; ".join(s.rstrip(".") for s in signs) + ".",
-        ("nice-ng59", "girft-cauda-equina"),
-    )
+    note = kb.one(SafetyText, NEW_SIGNS_TEXT)
+    text = fill(note.text, {"signs": "; ".join(s.rstrip(".") for s in signs)})
+    return _escalation(kb, level, "new_red_flag", text, note.sources, (note.id,))
 
 
 def _escalation(
@@ -99,7 +100,9 @@ def _escalation(
     reason: EscalationReason,
     text: str,
     sources: tuple[str, ...],
+    records: tuple[str, ...],
 ) -> Escalation:
+    words = urgency_table.level(kb, level)
     return Escalation(
         level,
         reason,
@@ -107,6 +110,7 @@ def _escalation(
         sources,
         urgency_table.action(kb, level),
         urgency_table.label(kb, level),
+        (*records, words.id),
     )
 
 
@@ -118,6 +122,6 @@ def _escalating(urgency: str | None) -> EscalationUrgency | None:
     return None
 
 
-def _soon(kb: KnowledgeBase, reason: EscalationReason, text: str) -> Escalation:
+def _soon(kb: KnowledgeBase, reason: EscalationReason, text: str, rule: ChangeRule) -> Escalation:
     sources = ("nice-cks-lbp", "ostelo-2008") if reason != "chronic" else ("acp-2017", "nice-ng59")
-    return _escalation(kb, "soon", reason, text, sources)
+    return _escalation(kb, "soon", reason, text, sources, (rule.id,))

@@ -26,10 +26,13 @@ def knowledge_base() -> KnowledgeBase:
     return load_knowledge_base()
 
 
-def read_case(source: str, *, stdin: TextIO) -> Case:
-    """The case in file `source` (YAML or JSON by extension), or JSON on stdin for "-"."""
-    if source == "-":
-        return parse_case_text(stdin.read(), fmt="json", name="stdin")
+def case_from_json(text: str, *, name: str) -> Case:
+    """The case in JSON `text`; `name` labels the input in error messages."""
+    return parse_case_text(text, fmt="json", name=name)
+
+
+def read_case_file(source: str) -> Case:
+    """The case in file `source` (YAML or JSON by extension)."""
     path = Path(source)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -49,8 +52,15 @@ def read_case(source: str, *, stdin: TextIO) -> Case:
     return parse_case_text(text, fmt=fmt, name=path.name)
 
 
+def read_case(source: str, *, stdin: TextIO) -> Case:
+    """The case in file `source`, or JSON on stdin for "-" (kept for `make_plan` only)."""
+    if source == "-":
+        return case_from_json(stdin.read(), name="stdin")
+    return read_case_file(source)
+
+
 def assess_source(source: str, *, stdin: TextIO) -> tuple[Case, AssessmentResult]:
-    """Read and assess one case file."""
+    """Read and assess one case file (kept for `make_plan` only; shells read the case)."""
     case = read_case(source, stdin=stdin)
     return case, assess(case, knowledge_base())
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from backstride.config import Settings
 from backstride.services import analysis, tracking
 from backstride.services.cohort_runner import RunnerAnalysis
-from backstride.services.cohort_tables import remove_runner, write_runner
-from backstride.services.cohort_tasks import ANALYSED, FAILED, UNCHANGED, RunnerOutcome
+from backstride.services.cohort_tables import remove_runner
+from backstride.services.cohort_tasks import FAILED, UNCHANGED, RunnerOutcome, write_analysed
 from backstride.services.store import acting_as, local_runner, store_session
 from backstride.storage import accounts
 from backstride.storage import activities as repo
@@ -56,17 +56,7 @@ def run_account(job: AccountJob) -> RunnerOutcome:
         report = analysis.analyze(job.settings, since=first, as_of=last)
         status = tracking.progress_status(job.settings, today=max(last, _last_entry(job)))
     result = RunnerAnalysis(report, status.summary.daily, status.associations, ())
-    rows = write_runner(out, job.athlete, result)
-    return RunnerOutcome(
-        athlete=job.athlete,
-        status=ANALYSED,
-        input_hash=digest,
-        activities=report.activities,
-        runs=len(report.analysis.runs.keys),
-        findings=len(report.findings),
-        diary_days=len(result.pain),
-        rows=rows,
-    )
+    return write_analysed(out, job.athlete, digest, result)
 
 
 def _stored_state(settings: Settings) -> tuple[str, date | None, date | None]:

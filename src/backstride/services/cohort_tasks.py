@@ -13,7 +13,7 @@ from pathlib import Path
 
 from backstride.errors import IngestError
 from backstride.ingest.archive import Limits
-from backstride.services.cohort_runner import Failure, analyse_runner
+from backstride.services.cohort_runner import Failure, RunnerAnalysis, analyse_runner
 from backstride.services.cohort_sources import input_hash
 from backstride.services.cohort_tables import remove_runner, write_runner
 
@@ -64,10 +64,15 @@ def run_runner(job: RunnerJob) -> RunnerOutcome:
     except Exception as exc:  # one runner's surprise must not stop the cohort
         remove_runner(out, job.athlete)
         return RunnerOutcome(job.athlete, FAILED, digest, detail=f"{type(exc).__name__}: {exc}")
-    rows = write_runner(out, job.athlete, result)
+    return write_analysed(out, job.athlete, digest, result)
+
+
+def write_analysed(out: Path, athlete: str, digest: str, result: RunnerAnalysis) -> RunnerOutcome:
+    """Write one analysed runner's Parquet parts; its outcome with the manifest's counts."""
+    rows = write_runner(out, athlete, result)
     report = result.report
     return RunnerOutcome(
-        athlete=job.athlete,
+        athlete=athlete,
         status=ANALYSED,
         input_hash=digest,
         activities=report.activities,

@@ -4,9 +4,9 @@ Parsing is pure CPU and runs in a process pool; each worker also writes the acti
 samples file (atomically, before any row refers to it) and returns only metadata and a
 summary, so the parent just inserts rows. A file is a duplicate when its content hash is
 known, when an activity with the same start second and device is, or when the same run
-(start within a minute, distance within 3 %) came from another app. Rows go in batches:
-one multi-row INSERT per batch inside a savepoint, each file retried in its own savepoint
-if the batch fails, then a commit; an activity is stored whole or not at all. A bad file
+(start and distance close, `_RunIndex`) came from another app. Rows go in batches: one
+multi-row INSERT per batch inside a savepoint, each file retried in its own savepoint if
+the batch fails, then a commit; an activity is stored whole or not at all. A bad file
 is reported and never stops the rest (even one that kills its worker process); importing
 the same files again changes nothing.
 """
@@ -93,9 +93,14 @@ class Parsed:
 
 
 def import_paths(
-    settings: Settings, paths: Iterable[Path], *, on_progress: ProgressCallback | None = None
+    settings: Settings,
+    paths: Iterable[Path],
+    *,
+    now: datetime,
+    on_progress: ProgressCallback | None = None,
 ) -> ImportReport:
-    """Import every activity under `paths` for the local runner; InputError if one is missing."""
+    """Import every activity under `paths` (stamped imported at `now`); InputError if one is
+    missing."""
     limits = limits_from(settings)
     expansion = expand(list(paths), limits=limits)
     report = ImportReport([FileOutcome(label, "failed", why) for label, why in expansion.failures])
@@ -110,7 +115,7 @@ def import_paths(
         if on_progress:
             on_progress(0, len(expansion.sources))
         with session_scope(engine) as session:
-            store = _Store(session, settings.samples_dir, runner_id, hashes, starts)
+            store = _Store(session, settings.samples_dir, runner_id, hashes, starts, now=now)
             store.runs = runs
             report.outcomes.extend(_store_all(store, expansion.sources, context, on_progress))
         with session_scope(engine) as session:
@@ -243,8 +248,11 @@ class _Store:
         runner_id: int,
         hashes: set[str],
         starts: set[tuple[datetime, str]],
+        *,
+        now: datetime,
     ) -> None:
         self.session = session
+        self.now = now
         self.samples_dir = samples_dir
         self.runner_id = runner_id
         self.hashes = hashes
@@ -319,7 +327,7 @@ class _Store:
             for parsed in batch
         ]
         return repo.add_activities(
-            self.session, runner_id=self.runner_id, new=new, imported_at=datetime.now(UTC)
+            self.session, runner_id=self.runner_id, new=new, imported_at=self.now
         )
 
     def _shoe(self, activity: Activity) -> int | None:
@@ -335,11 +343,18 @@ class _Store:
         return self.shoes[activity.gear]
 
 
+#: One run exported by two apps: starts this close, distances within this share (or metres).
+SAME_RUN_S = 60
+SAME_RUN_SHARE = 0.03
+SAME_RUN_M = 50.0
+
+
 class _RunIndex:
     """Stored runs by start minute, to find the same run exported by another app.
 
-    Two activities are one run when they start within 60 s of each other and their
-    distances agree within 3 % (or 50 m); without a distance only the exact key counts.
+    Two activities are one run when they start within `SAME_RUN_S` of each other and their
+    distances agree within `SAME_RUN_SHARE` (or `SAME_RUN_M`); without a distance only the
+    exact key counts.
     """
 
     def __init__(self, runs: list[tuple[datetime, float | None]]) -> None:
@@ -360,7 +375,8 @@ class _RunIndex:
         moment = start.timestamp()
         minute = int(moment // 60)
         return any(
-            abs(other - moment) <= 60 and abs(other_m - distance_m) <= max(50.0, 0.03 * distance_m)
+            abs(other - moment) <= SAME_RUN_S
+            and abs(other_m - distance_m) <= max(SAME_RUN_M, SAME_RUN_SHARE * distance_m)
             for near in (minute - 1, minute, minute + 1)
             for other, other_m in self.by_minute.get(near, ())
         )

@@ -9,15 +9,18 @@ import shutil
 import threading
 import uuid
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError, NotFoundError
 from backstride.services.store import acting_as, store_session
 from backstride.storage.account_tables import JobRow
+
+if TYPE_CHECKING:
+    from backstride.assess.intake import Case
 
 _pools: dict[str, Executor] = {}
 _pools_lock = threading.Lock()
@@ -54,11 +57,11 @@ def job_status(settings: Settings, *, user_id: int, job_id: str) -> dict[str, An
                 "results": list(row.results)}  # fmt: skip
 
 
-def _new_job(settings: Settings, *, user_id: int, kind: str, total: int) -> str:
+def _new_job(settings: Settings, *, user_id: int, kind: str, total: int, now: datetime) -> str:
     job_id = str(uuid.uuid4())
     with store_session(settings) as session:
         session.add(JobRow(id=job_id, user_id=user_id, kind=kind, state="queued", done=0,
-                           total=total, results=[], created_at=datetime.now(UTC)))  # fmt: skip
+                           total=total, results=[], created_at=now))  # fmt: skip
     return job_id
 
 
@@ -72,17 +75,19 @@ def _update(settings: Settings, job_id: str, **values: Any) -> None:
 
 def start_import(
     settings: Settings, *, user_id: int, scratch: Path, files: list[Path], names: list[str],
-    refused: list[dict[str, Any]],
+    refused: list[dict[str, Any]], now: datetime,
 ) -> str:  # fmt: skip
     """Queue an import of saved upload files (the scratch folder is removed afterwards)."""
-    job_id = _new_job(settings, user_id=user_id, kind="import", total=len(files) + len(refused))
-    _pool("import").submit(_run_import, settings, user_id, job_id, scratch, files, names, refused)
+    job_id = _new_job(settings, user_id=user_id, kind="import", total=len(files) + len(refused),
+                      now=now)  # fmt: skip
+    _pool("import").submit(_run_import, settings, user_id, job_id, scratch, files, names, refused,
+                           now)  # fmt: skip
     return job_id
 
 
 def _run_import(
     settings: Settings, user_id: int, job_id: str, scratch: Path, files: list[Path],
-    names: list[str], refused: list[dict[str, Any]],
+    names: list[str], refused: list[dict[str, Any]], now: datetime,
 ) -> None:  # fmt: skip
     from backstride.errors import OversizedInputError
     from backstride.services.imports import import_paths
@@ -105,7 +110,7 @@ def _run_import(
 
     try:
         with acting_as(user_id):
-            report = import_paths(settings, files, on_progress=progress) if files else None
+            report = import_paths(settings, files, now=now, on_progress=progress) if files else None
         rows = refused + ([] if report is None else _results(report.as_json(), files, names))
         _update(settings, job_id, state="done", done=len(rows), total=len(rows), results=rows)
     except BackstrideError as exc:
@@ -162,19 +167,18 @@ def _pdf_in_worker(settings: Settings, user_id: int, today: date) -> bytes:
     return body if isinstance(body, bytes) else body.encode("utf-8")
 
 
-async def render_case_pdf(case_json: str, *, settings: Settings, today: date) -> bytes:
-    """A plan PDF for a case file (the result page's download), in the PDF worker."""
+async def render_case_pdf(case: Case, *, settings: Settings, today: date) -> bytes:
+    """A plan PDF for a case (the result page's download), in the PDF worker."""
     import asyncio
 
-    future = _pool("pdf").submit(_case_pdf_in_worker, case_json, settings, today)
+    future = _pool("pdf").submit(_case_pdf_in_worker, case, settings, today)
     return await asyncio.wrap_future(future)
 
 
-def _case_pdf_in_worker(case_json: str, settings: Settings, today: date) -> bytes:
-    import io
+def _case_pdf_in_worker(case: Case, settings: Settings, today: date) -> bytes:
+    from backstride.services.assessment import assess_case
+    from backstride.services.plans import plan_for_case, render
 
-    from backstride.services.plans import make_plan, render
-
-    outcome = make_plan("-", stdin=io.StringIO(case_json), settings=settings, today=today)
+    outcome = plan_for_case(case, assess_case(case), settings=settings, today=today)
     body = render(outcome, "pdf")
     return body if isinstance(body, bytes) else body.encode("utf-8")

@@ -7,14 +7,13 @@ record of anyone else is simply not found.
 
 from __future__ import annotations
 
-import io
-import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from backstride.config import Settings
+from backstride.domain.diary import entry_fields
 from backstride.errors import InputError, NotFoundError
 from backstride.services.store import acting_user, local_runner, store_session
 from backstride.storage import accounts as users_repo
@@ -22,6 +21,9 @@ from backstride.storage import tracking as repo
 from backstride.storage.activity_tables import ActivityRow
 from backstride.storage.credentials import aware
 from backstride.storage.tracking import DiaryEntryRow
+
+if TYPE_CHECKING:
+    from backstride.domain.diary import DiaryEntry
 
 
 def current_assessment(settings: Settings) -> dict[str, Any]:
@@ -37,31 +39,32 @@ def current_assessment(settings: Settings) -> dict[str, Any]:
 
 def current_plan(settings: Settings, *, today: date, weeks: int = 6) -> Any:
     """The plan built from the current assessment (with stored training and diary)."""
-    from backstride.services.plans import make_plan
+    from backstride.assess.casefile import case_from_data
+    from backstride.services.assessment import assess_case
+    from backstride.services.plans import plan_for_case
 
-    case = current_assessment(settings)["case"]
-    return make_plan("-", stdin=io.StringIO(json.dumps(case)), settings=settings, today=today,
-                     weeks=weeks, use_store=True)  # fmt: skip
+    case = case_from_data(current_assessment(settings)["case"])
+    return plan_for_case(case, assess_case(case), settings=settings, today=today,
+                         weeks=weeks, use_store=True)  # fmt: skip
 
 
-def entry_json(entry_id: int, entry: Any) -> dict[str, Any]:
+#: API diary field name -> the diary entry's field name (the one mapping of the API).
+API_FIELDS = {"pain": "pain_now", "worst": "pain_worst", "during": "pain_during_run",
+              "morning": "pain_next_morning", "stiffness": "stiffness", "locations": "locations",
+              "leg_symptoms": "leg_symptoms", "red_flags": "new_red_flags",
+              "exercises": "exercises_done", "sleep_hours": "sleep_hours",
+              "note": "note"}  # fmt: skip
+#: API field name -> the diary form's field name (the form names new red flags `red_flags`).
+DIARY_FIELDS = {"date": "on", "rmdq_items": "rmdq_items"} | {
+    api: "red_flags" if name == "new_red_flags" else name for api, name in API_FIELDS.items()
+}
+
+
+def entry_json(entry_id: int, entry: DiaryEntry) -> dict[str, Any]:
     """A diary entry as the API shows it."""
-    return {"id": entry_id, "date": entry.at.date().isoformat(), "at": entry.at.isoformat(),
-            "pain": entry.pain_now, "worst": entry.pain_worst,
-            "during": entry.pain_during_run, "morning": entry.pain_next_morning,
-            "stiffness": entry.stiffness, "locations": list(entry.locations),
-            "leg_symptoms": entry.leg_symptoms, "red_flags": list(entry.new_red_flags),
-            "exercises": list(entry.exercises_done), "sleep_hours": entry.sleep_hours,
-            "note": entry.note}  # fmt: skip
-
-
-#: API field name -> the diary service's field name.
-DIARY_FIELDS = {"date": "on", "pain": "pain_now", "worst": "pain_worst",
-                "during": "pain_during_run", "morning": "pain_next_morning",
-                "stiffness": "stiffness", "locations": "locations",
-                "leg_symptoms": "leg_symptoms", "red_flags": "red_flags",
-                "exercises": "exercises_done", "sleep_hours": "sleep_hours", "note": "note",
-                "rmdq_items": "rmdq_items"}  # fmt: skip
+    values = entry_fields(entry)
+    head = {"id": entry_id, "date": entry.at.date().isoformat(), "at": entry.at.isoformat()}
+    return head | {api: values[name] for api, name in API_FIELDS.items()}
 
 
 def diary_values(fields: dict[str, Any]) -> dict[str, Any]:
@@ -87,20 +90,10 @@ def update_diary_entry(
         merged["red_flags"] = tuple(dict.fromkeys([*old.new_red_flags, *merged["red_flags"]]))
         form = tracking.parse_diary_form(merged)
         entry = tracking._entry_from(form, now=now, run_keys=old.run_keys)
-        _copy_entry(row, entry)
+        repo.replace_diary_entry(row, entry)
         session.flush()
         escalation = tracking.standing_escalation(session, runner_id)
     return entry_json(entry_id, entry), escalation
-
-
-def _copy_entry(row: DiaryEntryRow, entry: Any) -> None:
-    row.at = entry.at.replace(tzinfo=None, microsecond=0)
-    row.pain_now, row.pain_worst = entry.pain_now, entry.pain_worst
-    row.pain_during_run, row.pain_next_morning = entry.pain_during_run, entry.pain_next_morning
-    row.stiffness, row.locations = entry.stiffness, list(entry.locations)
-    row.leg_symptoms, row.new_red_flags = entry.leg_symptoms, list(entry.new_red_flags)
-    row.exercises_done, row.sleep_hours = list(entry.exercises_done), entry.sleep_hours
-    row.note = entry.note
 
 
 def diary_entry(settings: Settings, entry_id: int) -> dict[str, Any]:

@@ -153,8 +153,11 @@ def runner_summary(
 
 
 def _entry_json(entry_id: int, entry: Any) -> dict[str, Any]:
-    return {"id": entry_id, "at": entry.at.isoformat(), "pain": entry.pain_now,
-            "worst": entry.pain_worst, "red_flags": list(entry.new_red_flags)}  # fmt: skip
+    """The shared view of an entry: the API's fields a clinician reads at a glance."""
+    from backstride.services.runner_data import entry_json
+
+    full = entry_json(entry_id, entry)
+    return {name: full[name] for name in ("id", "at", "pain", "worst", "red_flags")}
 
 
 def _weekly_training(settings: Settings, *, today: date) -> list[dict[str, Any]]:

@@ -78,8 +78,8 @@ def store_session(settings: Settings) -> Iterator[Session]:
 
 
 @contextmanager
-def acting_as(user_id: int) -> Iterator[None]:
-    """Run the enclosed use cases for this account only (and require an account at all)."""
+def _strict_scope(user_id: int | None) -> Iterator[None]:
+    """Inside, use cases act for `user_id` (none yet when None) and require an account."""
     token = _acting.set(user_id)
     strict = _required.set(True)
     try:
@@ -87,6 +87,13 @@ def acting_as(user_id: int) -> Iterator[None]:
     finally:
         _required.reset(strict)
         _acting.reset(token)
+
+
+@contextmanager
+def acting_as(user_id: int) -> Iterator[None]:
+    """Run the enclosed use cases for this account only (and require an account at all)."""
+    with _strict_scope(user_id):
+        yield
 
 
 @contextmanager
@@ -102,13 +109,8 @@ def require_acting_user() -> Iterator[None]:
 @contextmanager
 def request_scope() -> Iterator[None]:
     """One web request: no account until the request is authenticated, and one is required."""
-    token = _acting.set(None)
-    strict = _required.set(True)
-    try:
+    with _strict_scope(None):
         yield
-    finally:
-        _required.reset(strict)
-        _acting.reset(token)
 
 
 def act_in_this_request(user_id: int) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -86,7 +86,7 @@ def parse_diary_form(values: dict[str, Any]) -> DiaryForm:
 
 
 def record_assessment(
-    session: Session, case: Case, result: AssessmentResult, *, now: datetime | None = None
+    session: Session, case: Case, result: AssessmentResult, *, now: datetime
 ) -> int:
     """Store an assessment (the case as answered and its result) for the local runner."""
     runner = local_runner(session)
@@ -95,7 +95,7 @@ def record_assessment(
         runner_id=runner.id,
         case=case.model_dump(mode="json", exclude_defaults=True),
         result=result.to_dict(),
-        created_at=now or datetime.now(UTC),
+        created_at=now,
     )
 
 
@@ -105,7 +105,7 @@ def record_plan(
     *,
     phase: str | None,
     kb_version: str,
-    now: datetime | None = None,
+    now: datetime,
 ) -> int:
     """Store the plan as given to the runner (for the report's plan phase)."""
     runner = local_runner(session)
@@ -115,7 +115,7 @@ def record_plan(
         plan=plan,
         phase=phase,
         kb_version=kb_version,
-        created_at=now or datetime.now(UTC),
+        created_at=now,
     )
 
 
@@ -471,13 +471,11 @@ def clinician_report(settings: Settings, *, fmt: str, today: date) -> bytes:
     return render_html(data, kb).encode("utf-8")
 
 
-def store_assessment(
-    settings: Settings, source: str, *, stdin: Any, now: datetime
-) -> AssessmentResult:
-    """Assess a case file and keep it as the diary's baseline (and for the report)."""
-    from backstride.services.assessment import assess_source
+def store_assessment(settings: Settings, case: Case, *, now: datetime) -> AssessmentResult:
+    """Assess a case and keep it as the diary's baseline (and for the report)."""
+    from backstride.services.assessment import assess_case
 
-    case, result = assess_source(source, stdin=stdin)
+    result = assess_case(case)
     with store_session(settings) as session:
         record_assessment(session, case, result, now=now)
     return result

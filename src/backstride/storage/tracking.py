@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from backstride.domain.diary import DiaryEntry
+from backstride.domain.diary import ENTRY_FIELDS, DiaryEntry, entry_fields, entry_from_fields
 from backstride.errors import NotFoundError
 from backstride.progress.change import RmdqPoint
 from backstride.progress.history import AssessmentRecord, RmdqResponse
@@ -196,24 +196,7 @@ def add_diary_entry(
     session: Session, *, runner_id: int, entry: DiaryEntry, created_at: datetime
 ) -> int:
     """Store one diary entry; returns its id."""
-    row = DiaryEntryRow(
-        runner_id=runner_id,
-        at=entry.at.replace(tzinfo=None, microsecond=0),
-        pain_now=entry.pain_now,
-        pain_worst=entry.pain_worst,
-        pain_during_run=entry.pain_during_run,
-        pain_next_morning=entry.pain_next_morning,
-        stiffness=entry.stiffness,
-        locations=list(entry.locations),
-        leg_symptoms=entry.leg_symptoms,
-        new_red_flags=list(entry.new_red_flags),
-        exercises_done=list(entry.exercises_done),
-        sleep_hours=entry.sleep_hours,
-        rmdq_score=entry.rmdq_score,
-        note=entry.note,
-        run_keys=list(entry.run_keys),
-        created_at=utc(created_at),
-    )
+    row = DiaryEntryRow(runner_id=runner_id, created_at=utc(created_at), **entry_columns(entry))
     session.add(row)
     session.flush()
     return row.id
@@ -230,23 +213,19 @@ def list_diary_entries(
     return [StoredEntry(row.id, _entry(row)) for row in rows]
 
 
+def entry_columns(entry: DiaryEntry) -> dict[str, Any]:
+    """The diary table's values for an entry (its time as naive local, to the second)."""
+    return entry_fields(entry) | {"at": entry.at.replace(tzinfo=None, microsecond=0)}
+
+
+def replace_diary_entry(row: DiaryEntryRow, entry: DiaryEntry) -> None:
+    """Overwrite a stored entry's values in place (its id and creation time stay)."""
+    for name, value in entry_columns(entry).items():
+        setattr(row, name, value)
+
+
 def _entry(row: DiaryEntryRow) -> DiaryEntry:
-    return DiaryEntry(
-        at=row.at,
-        pain_now=row.pain_now,
-        pain_worst=row.pain_worst,
-        pain_during_run=row.pain_during_run,
-        pain_next_morning=row.pain_next_morning,
-        stiffness=row.stiffness,
-        locations=tuple(row.locations or ()),
-        leg_symptoms=row.leg_symptoms,
-        new_red_flags=tuple(row.new_red_flags or ()),
-        exercises_done=tuple(row.exercises_done or ()),
-        sleep_hours=row.sleep_hours,
-        rmdq_score=row.rmdq_score,
-        note=row.note,
-        run_keys=tuple(row.run_keys or ()),
-    )
+    return entry_from_fields({name: getattr(row, name) for name in ENTRY_FIELDS})
 
 
 def delete_diary_entry(session: Session, *, runner_id: int, entry_id: int) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, date, datetime
 from typing import Any, cast
@@ -58,19 +57,20 @@ async def check_step(request: Request, templates: TemplatesDep, _user: SignedIn)
 @router.post("/plan", response_class=HTMLResponse)
 async def plan_page(request: Request, settings: SettingsDep, _user: SignedIn) -> Response:
     """The plan for the checked case as a page, a PDF (rendered off the server's loop) or ICS."""
+    from backstride.services.assessment import assess_case, case_from_json
     from backstride.services.jobs import render_case_pdf
-    from backstride.services.plans import PlanFormat, make_plan, render
+    from backstride.services.plans import PlanFormat, plan_for_case, render
 
     form = await request.form()
-    case_json = text(form.get("case")) or ""
     fmt = text(form.get("format")) or "html"
     if fmt not in DOWNLOADS:
         raise BackstrideError(f"format: expected html, pdf or ics, got {fmt!r}")
+    case = case_from_json(text(form.get("case")) or "", name="case")
     if fmt == "pdf":
-        content = await render_case_pdf(case_json, settings=settings, today=date.today())
+        content = await render_case_pdf(case, settings=settings, today=date.today())
     else:
-        outcome = make_plan("-", stdin=io.StringIO(case_json), settings=settings,
-                            today=date.today(), weeks=6, lead_with_store=True)  # fmt: skip
+        outcome = plan_for_case(case, assess_case(case), settings=settings,
+                                today=date.today(), weeks=6, lead_with_store=True)  # fmt: skip
         body = render(outcome, cast("PlanFormat", fmt))  # checked against DOWNLOADS above
         content = body.encode("utf-8") if isinstance(body, str) else body
     media, filename = DOWNLOADS[fmt]
@@ -81,12 +81,14 @@ async def plan_page(request: Request, settings: SettingsDep, _user: SignedIn) ->
 @router.post("/keep", response_class=HTMLResponse)
 async def keep_assessment(request: Request, settings: SettingsDep, _user: SignedIn) -> Response:
     """Store the finished check as the diary's starting point (the person asked to)."""
+    from backstride.services.assessment import case_from_json
     from backstride.services.tracking import store_assessment
 
     case_json = (await request.form()).get("case")
     if not isinstance(case_json, str) or not case_json:
         raise BackstrideError("case: nothing to keep; please do the check first")
-    store_assessment(settings, "-", stdin=io.StringIO(case_json), now=datetime.now(UTC))
+    case = case_from_json(case_json, name="case")
+    store_assessment(settings, case, now=datetime.now(UTC))
     return RedirectResponse("/diary", status_code=303)
 
 

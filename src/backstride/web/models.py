@@ -109,22 +109,6 @@ class JobOut(BaseModel):
     results: list[JobResult]
 
 
-class DiaryIn(Strict):
-    date: dt.date
-    pain: int = Field(ge=0, le=10)
-    worst: int | None = Field(default=None, ge=0, le=10)
-    during: int | None = Field(default=None, ge=0, le=10)
-    morning: int | None = Field(default=None, ge=0, le=10)
-    stiffness: int | None = Field(default=None, ge=0, le=10)
-    locations: list[str] | None = Field(default=None, max_length=20)
-    leg_symptoms: bool | None = None
-    red_flags: list[str] | None = Field(default=None, max_length=40)
-    exercises: list[str] | None = Field(default=None, max_length=60)
-    sleep_hours: float | None = Field(default=None, ge=0, le=24)
-    note: str | None = Field(default=None, max_length=4000)
-    rmdq_items: list[int] | None = Field(default=None, max_length=24)
-
-
 class DiaryPatch(Strict):
     date: dt.date | None = None
     pain: int | None = Field(default=None, ge=0, le=10)
@@ -138,6 +122,14 @@ class DiaryPatch(Strict):
     exercises: list[str] | None = Field(default=None, max_length=60)
     sleep_hours: float | None = Field(default=None, ge=0, le=24)
     note: str | None = Field(default=None, max_length=4000)
+
+
+class DiaryIn(DiaryPatch):
+    """A new entry: the patch's fields with date and pain required, and RMDQ statements."""
+
+    date: dt.date
+    pain: int = Field(ge=0, le=10)
+    rmdq_items: list[int] | None = Field(default=None, max_length=24)
 
 
 class DiaryEntryOut(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -10,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from backstride.assess.intake import Case
 from backstride.errors import InputError, NotFoundError
 from backstride.services.accounts import Credential
 from backstride.web.deps import SettingsDep, SignedIn, scoped
@@ -23,16 +23,19 @@ Weeks = Annotated[int, Query(ge=1, le=52)]
 JSON = "application/json"
 
 
-async def case_text(request: Request) -> str:
-    """The case file sent as the body (JSON text; the assessment service checks it)."""
+async def case_body(request: Request) -> Case:
+    """The case file sent as the body (JSON text), checked by the assessment service."""
+    from backstride.services.assessment import case_from_json
+
     body = await request.body()
     try:
-        return body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("request body: expected UTF-8 JSON") from None
+    return case_from_json(text, name="request body")
 
 
-CaseText = Annotated[str, Depends(case_text)]
+CaseBody = Annotated[Case, Depends(case_body)]
 CASE_BODY = {
     "requestBody": {
         "required": True,
@@ -44,13 +47,12 @@ CASE_BODY = {
 @router.post(
     "/api/v1/assessments", status_code=201, response_model=Document, openapi_extra=CASE_BODY
 )
-def api_assessment_create(body: CaseText, settings: SettingsDep, _user: AssessWrite) -> Response:
+def api_assessment_create(_user: AssessWrite, settings: SettingsDep, case: CaseBody) -> Response:
     """Assess a case file and keep it as the current assessment: the result plus its id."""
     from backstride.services.runner_data import current_assessment
     from backstride.services.tracking import store_assessment
 
-    result = store_assessment(settings, "-", stdin=io.StringIO(body),
-                              now=datetime.now(UTC))  # fmt: skip
+    result = store_assessment(settings, case, now=datetime.now(UTC))
     document = result.to_dict() | {"id": current_assessment(settings)["id"]}
     return Response(json.dumps(document), status_code=201, media_type=JSON)
 
@@ -99,27 +101,28 @@ def api_plan_ics(settings: SettingsDep, _user: PlanRead) -> Response:
 
 
 @router.post("/api/assess", response_model=Document, openapi_extra=CASE_BODY)
-def api_assess(body: CaseText, _user: SignedIn) -> Response:
+def api_assess(_user: SignedIn, case: CaseBody) -> Response:
     """Assess a case file without keeping it: the contract's result JSON."""
-    from backstride.services.assessment import assess_source
+    from backstride.services.assessment import assess_case
 
-    _case, result = assess_source("-", stdin=io.StringIO(body))
+    result = assess_case(case)
     return Response(result.to_json(), media_type=JSON)
 
 
 @router.post("/api/plan", response_model=Document, openapi_extra=CASE_BODY)
 def api_plan(
-    body: CaseText, settings: SettingsDep, _user: SignedIn, weeks: Weeks = 6,
+    _user: SignedIn, settings: SettingsDep, case: CaseBody, weeks: Weeks = 6,
     start: date | None = None,
 ) -> Response:  # fmt: skip
     """Build the plan for a case file without keeping it; the plan as JSON."""
-    from backstride.services.plans import make_plan, render
+    from backstride.services.assessment import assess_case
+    from backstride.services.plans import plan_for_case, render
     from backstride.services.runner_data import check_plan_start
 
     today = date.today()
     check_plan_start(start, today=today)
-    outcome = make_plan("-", stdin=io.StringIO(body), settings=settings, today=today,
-                        start=start, weeks=weeks)  # fmt: skip
+    outcome = plan_for_case(case, assess_case(case), settings=settings, today=today,
+                            start=start, weeks=weeks)  # fmt: skip
     return Response(str(render(outcome, "json")), media_type=JSON)
 
 

@@ -49,7 +49,8 @@ async def start_import_job(request: Request, user: Credential) -> str:
         audit(settings, user_id=user.account.id, actor="access token", action="device_upload",
               at=datetime.now(UTC))  # fmt: skip
     return start_import(settings, user_id=user.account.id, scratch=received.scratch,
-                        files=received.paths, names=received.names, refused=[])  # fmt: skip
+                        files=received.paths, names=received.names, refused=[],
+                        now=datetime.now(UTC))  # fmt: skip
 
 
 @router.post("/api/v1/activities", status_code=202, openapi_extra=UPLOAD_BODY)

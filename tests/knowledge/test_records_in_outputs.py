@@ -1,0 +1,158 @@
+"""Records shown at work: each run of an engine carries the ids of the records that made it.
+
+Every row runs the real engine (triage, plan, personal items, diary escalations) and checks
+with `assert_produced` that the record is in the output's provenance, so `kb trace` counts
+the record as covered by behaviour and a change that stops a record from being used fails.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+
+import pytest
+
+from backstride.assess.casefile import case_from_data
+from backstride.assess.intake import Running
+from backstride.assess.result import AssessmentResult
+from backstride.assess.triage import assess
+from backstride.domain.diary import DiaryEntry
+from backstride.knowledge import load_knowledge_base
+from backstride.plan import build_plan
+from backstride.plan.model import Plan
+from backstride.plan.personal import personal_items
+from backstride.progress.change import ProgressSummary
+from backstride.progress.escalation import escalations, red_flag_escalation
+from tests.assess.conftest import load_vignettes
+from tests.progress.limits import CHANGE, summarise
+from tests.provenance import assert_produced
+
+KB = load_knowledge_base()
+TODAY = date(2026, 3, 2)
+VIGNETTES = {v["id"]: v for v in load_vignettes()}
+
+
+@cache
+def _assessed(vignette: str) -> tuple[Any, AssessmentResult]:
+    case = case_from_data(VIGNETTES[vignette]["case"])
+    return case, assess(case, KB)
+
+
+@cache
+def _plan(vignette: str) -> Plan:
+    case, result = _assessed(vignette)
+    return build_plan(result, case, [], [], TODAY, KB)
+
+
+@pytest.mark.parametrize(
+    ("vignette", "record"),
+    [
+        ("axial_spondyloarthritis_three_features", "note.hla_b27"),
+        ("red_flag_not_lowered_by_good_answers", "rmdq"),
+        ("start_back_high_risk", "startback"),
+    ],
+)
+def test_the_assessment_names_the_record_that_shaped_it(vignette: str, record: str) -> None:
+    assert_produced(_assessed(vignette)[1], record)
+
+
+SIMPLE = "simple_mechanical_after_long_run"
+
+
+@pytest.mark.parametrize(
+    ("vignette", "record"),
+    [
+        *[
+            (SIMPLE, exercise)
+            for exercise in (
+                "bird-dog", "calf-raise", "cat-cow", "clamshell", "crook-lying-breathing",
+                "donkey-kick", "front-plank", "glute-bridge", "hip-flexor-stretch",
+                "hip-hinge-dowel", "prone-back-extension", "side-plank", "walking",
+            )
+        ],
+        ("sudden_severe_central_eased_lying", "suitcase-carry"),
+        (SIMPLE, "phase.return_to_run"),
+        (SIMPLE, "phase.prevent"),
+        (SIMPLE, "text.settle.relative_rest"),
+        (SIMPLE, "text.settle.heat"),
+        (SIMPLE, "text.settle.ice"),
+        (SIMPLE, "text.settle.medicines"),
+        (SIMPLE, "text.restore.movement"),
+        (SIMPLE, "text.strengthen.progression"),
+        (SIMPLE, "text.return_to_run.rule"),
+        ("radicular_sciatica", "text.interim.no_running"),
+    ],
+)  # fmt: skip
+def test_the_plan_carries_the_exercise_phase_and_text_records_it_used(
+    vignette: str, record: str
+) -> None:
+    assert_produced(_plan(vignette), record)
+
+
+@pytest.mark.parametrize(
+    ("running", "signal"),
+    [
+        ({"weekly_km": 40, "weekly_km_prior": 28}, "signal.weekly_distance_jump"),
+        ({"longest_run_km": 16, "longest_run_prior_30d_km": 14}, "signal.single_run_spike"),
+        ({"cadence_spm": 158}, "signal.cadence"),
+        ({"shoe_pairs_in_rotation": 1}, "signal.shoe_rotation"),
+        ({"surface_changed_recently": True}, "signal.surface_change"),
+        ({"surfaces": ["asphalt", "concrete"]}, "signal.surface_variety"),
+        ({"cool_down": False}, "signal.cool_down"),
+        ({"strength_sessions_per_week": 0}, "signal.strength"),
+        ({"sitting_hours_per_day": 9}, "signal.sitting"),
+        ({"standing_hours_per_day": 8}, "signal.standing"),
+        ({"cross_training": ["swimming"]}, "signal.cross_training"),
+    ],
+)
+def test_a_profile_factor_gives_a_personal_item_from_its_signal_record(
+    running: dict[str, object], signal: str
+) -> None:
+    items = personal_items(Running.model_validate(running), [], KB, shoe_inspection_km=600)
+    assert_produced(list(items), signal)
+
+
+def _summary(pains: list[int]) -> ProgressSummary:
+    """The diary's summary after one entry a day with these pains, ending today."""
+    first = TODAY - timedelta(days=len(pains) - 1)
+    entries = [
+        DiaryEntry(at=datetime.combine(first + timedelta(days=i), time(20)), pain_now=pain)
+        for i, pain in enumerate(pains)
+    ]
+    return summarise(entries, [], today=TODAY, assessed_pain=pains[0])
+
+
+STEADY = [5] * 22
+
+
+def _diary_escalations(pains: list[int], **given: Any) -> tuple[Any, ...]:
+    values: dict[str, Any] = {"self_care_days": None, "pain_days": None} | given
+    return escalations(
+        _summary(pains), retriage_urgency=None, new_red_flags=(), **values, rule=CHANGE, kb=KB
+    )
+
+
+@pytest.mark.parametrize(
+    ("reason", "pains", "given"),
+    [
+        ("worsening", [3] * 7 + [7] * 7, {}),
+        ("not_recovering", STEADY, {"self_care_days": 28}),
+        ("not_recovering", STEADY, {"run_advice": ("step_back",) * 3, "week_advice": "step_back"}),
+        ("chronic", STEADY, {"pain_days": 120}),
+    ],
+)
+def test_a_diary_escalation_names_the_change_rule_and_its_urgency_level(
+    reason: str, pains: list[int], given: dict[str, Any]
+) -> None:
+    (found,) = [e for e in _diary_escalations(pains, **given) if e.reason == reason]
+    assert found.urgency == "soon"
+    assert_produced(found, "rule.meaningful_change", "urgency.soon")
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent", "soon"])
+def test_new_warning_signs_escalate_in_the_words_of_the_level_triage_gave(level: str) -> None:
+    found = red_flag_escalation(level, ("New numbness in the saddle area.",), KB)
+    assert found is not None
+    assert found.text == "New since your assessment: New numbness in the saddle area."
+    assert_produced(found, "safety.diary_new_signs", f"urgency.{level}")
