@@ -14,6 +14,7 @@ from backstride.report.plain import KEY_SOURCES
 
 STATUS_WORDS = {
     "recommended": "Recommended",
+    "consider": "Can be considered",
     "optional_comfort": "Optional comfort",
     "clinician_only": "Only with a clinician",
     "insufficient_evidence": "Not enough evidence",
