@@ -112,3 +112,23 @@ def test_the_ng59_medicine_additions_reach_the_plans_relief_advice() -> None:
     assert "mg" not in medicine.text.split()  # general terms: never a dose
     shown = {t.records[0] for t in plan.treatments}
     assert {"nsaids-long-runs", "oral-steroids-sciatica", "benzodiazepines-sciatica"} <= shown
+
+
+def test_citations_say_what_kind_of_evidence_and_what_is_borrowed() -> None:
+    from backstride.report.markdown import plan_markdown
+    from tests.plan.report_plans import plan_for
+
+    text = plan_markdown(plan_for("self_care_runner"), KB, all_sources=True)
+    achilles = KB.sources["silbernagel-2007"].extrapolated
+    assert f"Randomised trial. {achilles}" in text
+    assert "Published plan of a trial (no results)." in text
+    assert "Clinical guideline." in text
+
+
+def test_no_text_leaves_the_level_of_care_to_the_person() -> None:
+    """No output may say "contact a doctor today (or emergency services if it is one of the
+    emergency signs)": every output names the level (GIRFT 2023)."""
+    root = Path(__file__).parents[2] / "src" / "backstride"
+    for path in root.rglob("*"):
+        if path.suffix in {".py", ".yaml", ".j2", ".md", ".toml"}:
+            assert "emergency services if" not in path.read_text("utf-8"), path
