@@ -61,3 +61,15 @@ def test_reminders_are_optional_display_alarms() -> None:
 
 def test_emergency_plan_calendar_has_no_events() -> None:
     assert _events(plan_ics(plan_for("emergency_cauda_equina"), KB)) == []
+
+
+def test_each_event_names_its_phase_in_plain_words_not_by_its_code() -> None:
+    from backstride.report.plan_view import phase_words
+
+    plan = plan_for("self_care_runner")
+    words = phase_words(KB)
+    sessions = [d for d in plan.days if d.kind != "rest"]
+    for event, day in zip(_events(plan_ics(plan, KB)), sessions, strict=True):
+        first = str(event.get("description")).splitlines()[0]  # type: ignore[attr-defined]
+        assert first == f"{day.title} ({words[day.phase]})"
+    assert any("_" in day.phase for day in sessions)  # the codes differ from the words

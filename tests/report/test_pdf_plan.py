@@ -57,3 +57,18 @@ def test_pdf_renders_without_css_or_resource_warnings(caplog: pytest.LogCaptureF
         data = plan_pdf(plan_for("soon_sciatica"), KB)
     assert data.startswith(b"%PDF-")
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def test_the_same_plan_is_laid_out_once_and_served_again_from_the_cache() -> None:
+    import time
+
+    from backstride.report.pdf import render_pdf
+
+    plan = plan_for("emergency_cauda_equina")
+    render_pdf.cache_clear()
+    first = plan_pdf(plan, KB)
+    started = time.process_time()
+    again = plan_pdf(plan, KB)
+    assert again == first
+    assert render_pdf.cache_info().hits == 1
+    assert time.process_time() - started < 0.5  # no second layout

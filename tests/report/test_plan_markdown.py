@@ -16,7 +16,7 @@ def test_markdown_has_phases_schedule_exercises_treatments_and_sources() -> None
     assert "## How to do the exercises" in text
     assert f"1. {plan.days[0].exercises[0].steps[0]}" in text
     assert "(Not recommended)" in text
-    assert source_line(KB.sources["acp-2017"]) in text  # the first cited, as a citation
+    assert source_line(KB.sources["acp-2017"], KB) in text  # the first cited, as a citation
     assert plan.kb_digest[:12] in text
 
 

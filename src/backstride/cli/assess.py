@@ -288,7 +288,7 @@ def _render(result: AssessmentResult, *, all_sources: bool = False) -> None:
     shown, more = key_sources(kb, cited, all_sources=all_sources)
     console.print("\n[bold]Sources[/bold]")
     for source in shown:
-        console.print(f"  {source_line(source)}", markup=False)
+        console.print(f"  {source_line(source, kb)}", markup=False)
     if more:
         console.print(f"  [dim]{more_sources_line(more)}[/dim]")
     console.print(f"\n[dim]{INTENDED_PURPOSE}[/dim]")

@@ -137,7 +137,7 @@ def print_sources(
     shown, more = key_sources(kb, cited, all_sources=all_sources)
     console.print(Text("Sources", style="bold"))
     for source in shown:
-        console.print(Text(f"  {source_line(source)}", style="dim"))
+        console.print(Text(f"  {source_line(source, kb)}", style="dim"))
     if more:
         console.print(Text(more_sources_line(more), style="dim"))
 

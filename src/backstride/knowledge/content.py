@@ -70,7 +70,12 @@ class Exercise(Record):
 
 
 TreatmentStatus = Literal[
-    "recommended", "optional_comfort", "not_recommended", "clinician_only", "insufficient_evidence"
+    "recommended",
+    "consider",
+    "optional_comfort",
+    "not_recommended",
+    "clinician_only",
+    "insufficient_evidence",
 ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,8 +16,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: What kind of evidence a source is (plain words for each: labels.yaml, vocabulary evidence).
+EvidenceKind = Literal[
+    "guideline", "clinical_summary", "systematic_review", "narrative_review", "trial",
+    "trial_protocol", "cohort", "cross_sectional", "laboratory_study", "method_study",
+    "instrument", "consensus", "expert_opinion", "modelling", "book",
+    "technical_documentation", "patient_information",
+]  # fmt: skip
+
+
 class Source(Strict):
-    """A citable source: guideline, trial, review or instrument."""
+    """A citable source, with what kind of evidence it is and, when it is about another
+    condition or group of people, in plain words how far it is extrapolated."""
 
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=3)
@@ -27,6 +37,11 @@ class Source(Strict):
     url: str | None = None
     doi: str | None = None
     note: str | None = None
+    evidence: EvidenceKind
+    extrapolated: str | None = Field(
+        default=None, min_length=10,
+        description="plain words: the source is about another condition or group of people",
+    )  # fmt: skip
 
 
 class Record(Strict):

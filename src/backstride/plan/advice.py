@@ -12,6 +12,7 @@ from backstride.plan.model import PlanItem
 
 STATUS_ORDER = (
     "recommended",
+    "consider",
     "optional_comfort",
     "clinician_only",
     "insufficient_evidence",

@@ -139,6 +139,8 @@ def _assessment_row(record: AssessmentRecord) -> dict[str, Any]:
 
 
 def _sources(data: ReportData, kb: KnowledgeBase) -> list[dict[str, Any]]:
+    from backstride.report.plan_view import source_line
+
     ids: list[str] = list(BASE_SOURCES)
     for record in data.assessments:
         for reason in record.result.get("reasons") or []:
@@ -155,7 +157,7 @@ def _sources(data: ReportData, kb: KnowledgeBase) -> list[dict[str, Any]]:
             out.append(
                 {
                     "id": source.id,
-                    "text": f"{source.authors} ({source.year}). {source.title}. {source.venue}.",
+                    "text": source_line(source, kb),
                     "link": source.url or (f"https://doi.org/{source.doi}" if source.doi else None),
                 }
             )

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import Plan
 from backstride.report.plain import more_sources_line
-from backstride.report.plan_view import STATUS_WORDS, phase_words, plan_view
+from backstride.report.plan_view import STATUS_WORDS, phase_words, plan_view, source_line
 
 PLAN_STATUS_WORDS = {
     "self_care": "Self-care plan",
@@ -94,6 +94,7 @@ def plan_html(
         plan=plan,
         view=view,
         more_sources=more_sources_line(view.more_sources) if view.more_sources else "",
+        source_lines=[source_line(s, kb) for s in view.sources],
         css=stylesheet(),
         clinician_first=clinician_first,
         phase_words=phase_words(kb),

@@ -9,7 +9,7 @@ from icalendar import Alarm, Calendar, Event
 
 from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import Day, Plan
-from backstride.report.plan_view import safety_net_text
+from backstride.report.plan_view import phase_words, safety_net_text
 
 PRODID = "-//backstride//personal plan//EN"
 
@@ -21,6 +21,7 @@ def plan_ics(plan: Plan, kb: KnowledgeBase, *, reminder: bool = False) -> bytes:
     plan itself, so the same plan gives identical bytes.
     """
     net = safety_net_text(plan.safety_net, kb)
+    words = phase_words(kb)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -31,7 +32,8 @@ def plan_ics(plan: Plan, kb: KnowledgeBase, *, reminder: bool = False) -> bytes:
     for day in plan.days:
         if day.kind == "rest":
             continue
-        cal.add_component(_event(day, key=key, stamp=stamp, reminder=reminder, net=net))
+        text = describe(day, words[day.phase]) + (f"\n\n{net}" if net else "")
+        cal.add_component(_event(day, key=key, stamp=stamp, reminder=reminder, text=text))
     return bytes(cal.to_ical())
 
 
@@ -40,14 +42,14 @@ def _plan_key(plan: Plan) -> str:
     return hashlib.sha256(plan.to_json().encode()).hexdigest()[:16]
 
 
-def _event(day: Day, *, key: str, stamp: datetime, reminder: bool, net: str) -> Event:
+def _event(day: Day, *, key: str, stamp: datetime, reminder: bool, text: str) -> Event:
     event = Event()
     event.add("uid", f"{day.on:%Y%m%d}-{key}@backstride")
     event.add("dtstamp", stamp)
     event.add("dtstart", day.on)
     event.add("dtend", day.on + timedelta(days=1))
     event.add("summary", f"Back plan: {day.title}")
-    event.add("description", describe(day) + (f"\n\n{net}" if net else ""))
+    event.add("description", text)
     event.add("transp", "TRANSPARENT")
     if reminder:
         alarm = Alarm()
@@ -58,9 +60,9 @@ def _event(day: Day, *, key: str, stamp: datetime, reminder: bool, net: str) -> 
     return event
 
 
-def describe(day: Day) -> str:
+def describe(day: Day, phase: str) -> str:
     """The session in plain text for a calendar event: exercises with dose, run, activity."""
-    lines = [f"{day.title} ({day.phase.replace('_', ' ')})"]
+    lines = [f"{day.title} ({phase})"]
     if day.run is not None:
         lines.append(day.run.text)
     for p in day.exercises:

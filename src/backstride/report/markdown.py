@@ -38,7 +38,7 @@ def plan_markdown(
             _items("Treatment options and what the evidence says", plan.treatments),
             _items("Staying well: prevention", plan.prevention),
         ]
-    parts += [_sources(view), f"_{plan.disclaimer}_\n"]
+    parts += [_sources(view, kb), f"_{plan.disclaimer}_\n"]
     return "\n".join(p for p in parts if p)
 
 
@@ -139,9 +139,9 @@ def _exercises(view: PlanView) -> str:
     return "\n".join(lines)
 
 
-def _sources(view: PlanView) -> str:
+def _sources(view: PlanView, kb: KnowledgeBase) -> str:
     lines = ["## Sources\n"]
-    lines += [f"- {source_line(s)}" for s in view.sources]
+    lines += [f"- {source_line(s, kb)}" for s in view.sources]
     if view.more_sources:
         lines.append(f"\n{more_sources_line(view.more_sources)}")
     return "\n".join(lines) + "\n"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from backstride.assess.result import SafetyNetList
+from backstride.knowledge.labels import plain
 from backstride.knowledge.model import KnowledgeBase, Source
 from backstride.knowledge.plan_texts import PlanPhase
 from backstride.knowledge.rules import SafetyText
@@ -14,6 +15,7 @@ from backstride.report.plain import KEY_SOURCES
 
 STATUS_WORDS = {
     "recommended": "Recommended",
+    "consider": "Can be considered",
     "optional_comfort": "Optional comfort",
     "clinician_only": "Only with a clinician",
     "insufficient_evidence": "Not enough evidence",
@@ -124,9 +126,12 @@ def cited_sources(plan: Plan) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-def source_line(source: Source) -> str:
-    """'Authors (year). Title. Venue.' for a reference list."""
-    return f"{source.authors} ({source.year}). {source.title}. {source.venue}."
+def source_line(source: Source, kb: KnowledgeBase) -> str:
+    """'Authors (year). Title. Venue. Kind of evidence.' for a reference list, with how far
+    it is borrowed when the source is about another condition or group of people."""
+    kind = plain(kb, "evidence", source.evidence)
+    line = f"{source.authors} ({source.year}). {source.title}. {source.venue}. {kind}."
+    return line if source.extrapolated is None else f"{line} {source.extrapolated}"
 
 
 def day_summary(day: Day) -> str:

@@ -29,8 +29,13 @@ def text(value: Any) -> str | None:
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request, templates: TemplatesDep, _user: OptionalCredential) -> Response:
-    return templates.TemplateResponse(request, "index.html.j2", {})
+def index(
+    request: Request, settings: SettingsDep, templates: TemplatesDep, user: OptionalCredential
+) -> Response:
+    from backstride.services.reviews import standing_now
+
+    standing = None if user is None else standing_now(settings)
+    return templates.TemplateResponse(request, "index.html.j2", {"standing": standing})
 
 
 @router.get("/check", response_class=HTMLResponse)

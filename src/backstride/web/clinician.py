@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -201,7 +201,21 @@ def clinician_runner_page(
     summary = sharing.runner_summary(settings, clinician_id=user.account.id,
                                      roles=user.account.roles, runner_id=runner_id,
                                      today=date.today(), now=datetime.now(UTC))  # fmt: skip
-    return templates.TemplateResponse(request, "runner.html.j2", {"summary": summary})
+    return templates.TemplateResponse(request, "runner.html.j2", _with_safety_net(summary))
+
+
+def _with_safety_net(summary: dict[str, Any]) -> dict[str, Any]:
+    """The summary and the safety net the runner is given (none when an emergency leads)."""
+    from backstride.knowledge import urgency as urgency_table
+    from backstride.knowledge.rules import SafetyText
+    from backstride.services.assessment import knowledge_base
+
+    kb = knowledge_base()
+    leading = (summary.get("escalation") or {}).get("urgency")
+    nets = () if leading == "emergency" else urgency_table.safety_net(kb)
+    cited = list(dict.fromkeys(s for net in nets for s in net.sources))
+    return {"summary": summary, "nets": nets, "net_sources": cited,
+            "net_text": kb.one(SafetyText, "safety.net_title")}  # fmt: skip
 
 
 @router.post("/clinician/runners/{runner_id}/reviews")

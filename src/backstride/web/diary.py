@@ -158,12 +158,14 @@ def diary(
 ) -> Response:
     from backstride.knowledge import load_knowledge_base
     from backstride.progress.questions import DIARY_LOCATIONS, red_flag_questions
+    from backstride.services.reviews import standing_now
     from backstride.services.tracking import list_entries
 
     recent = list_entries(request.app.state.settings)[-14:]
     context = {"entries": list(reversed(recent)), "locations": DIARY_LOCATIONS,
                "questions": red_flag_questions(load_knowledge_base()),
                "today": date.today().isoformat(),
+               "standing": standing_now(request.app.state.settings),
                "error": error}  # fmt: skip
     return templates.TemplateResponse(request, "diary.html.j2", context, status_code=status)
 
