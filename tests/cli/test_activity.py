@@ -97,7 +97,9 @@ def test_summary_reports_the_same_repair_warnings_as_import(home: Path, tmp_path
     assert "CRC" in imported.stdout
 
 
-def test_summary_keeps_a_corrupt_tail_file_and_says_what_was_cut(home: Path, tmp_path: Path) -> None:
+def test_summary_keeps_a_corrupt_tail_file_and_says_what_was_cut(
+    home: Path, tmp_path: Path
+) -> None:
     path = tmp_path / "cut.fit"
     path.write_bytes(activity_writer(20).to_bytes()[:-7])  # the last message is cut short
     data = _summary(path)
