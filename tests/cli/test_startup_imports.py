@@ -30,7 +30,7 @@ HEAVY = {
     "alembic", "fastapi", "jinja2", "matplotlib", "weasyprint", "uvicorn", "starlette",
     "icalendar", "dask", "pyarrow", "polars", "mako",
 }  # fmt: skip
-SUMMARY_PACKAGES = {"click", "typer", "shellingham", "annotated_doc", "numpy"}
+SUMMARY_PACKAGES = {"click", "numpy"}  # plain click: no Typer
 #: pydantic and what it loads; the settings' default home comes from platformdirs.
 PYDANTIC = {"pydantic", "pydantic_core", "annotated_types", "typing_extensions",
             "typing_inspection"}  # fmt: skip
