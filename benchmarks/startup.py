@@ -7,7 +7,11 @@ child (user + system: a shared, busy machine inflates wall time far more than CP
 with the load average before and after so the figures can be judged. `--src DIR` times
 another checkout's `src/` (for a before/after table) with the same interpreter.
 
-    python benchmarks/startup.py [--runs N] [--src OTHER/src]
+    python benchmarks/startup.py [--runs N] [--src OTHER/src] [--instructions]
+
+`--instructions` also counts the instructions each command executes (one run under
+valgrind's callgrind, after the warm-up): unlike time, the count hardly depends on what
+else the machine is doing, so it compares two trees measured on a busy machine.
 
 Budgets (wall, idle machine): `activity summary` on a small file 0.15 s, `diary add`
 0.4 s, `analyze` 0.5 s. A measurement, not a test.
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -45,6 +50,18 @@ def _time_runs(command: list[str], env: dict[str, str], runs: int) -> Timings:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return walls, cpus
+
+
+def _instructions(command: list[str], env: dict[str, str]) -> int:
+    """Instructions one run executes (valgrind callgrind; warm caches from earlier runs)."""
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        env=env, capture_output=True, check=True, input=b"n\n",
+    )  # fmt: skip
+    found = re.search(rb"Collected : (\d+)", result.stderr)
+    if found is None:
+        raise RuntimeError("valgrind printed no instruction count")
+    return int(found.group(1))
 
 
 def _report(label: str, timings: Timings) -> None:
@@ -90,6 +107,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--src", type=Path, help="time this src/ directory instead")
+    parser.add_argument("--instructions", action="store_true", help="count instructions too")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
@@ -101,9 +119,14 @@ def main() -> int:
         python = sys.executable
         print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs; "
               f"load before {os.getloadavg()}; src {args.src or 'installed'}")  # fmt: skip
-        _report("python -c pass", _time_runs([python, "-c", "pass"], env, args.runs))
+        runs: list[tuple[str, list[str]]] = [("python -c pass", [python, "-c", "pass"])]
         for label, argv in _commands(scratch):
-            _report(label, _time_runs([python, "-m", "backstride", *argv], env, args.runs))
+            runs.append((label, [python, "-m", "backstride", *argv]))
+        for label, command in runs:
+            _report(label, _time_runs(command, env, args.runs))
+            if args.instructions:
+                count = _instructions(command, env)
+                print(f"{'':<34} instructions {count / 1e6:,.0f} M", flush=True)
         print(f"load after {os.getloadavg()}")
     return 0
 

@@ -97,6 +97,21 @@ def test_summary_reports_the_same_repair_warnings_as_import(home: Path, tmp_path
     assert "CRC" in imported.stdout
 
 
+def test_summary_keeps_a_corrupt_tail_file_and_says_what_was_cut(
+    home: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "cut.fit"
+    path.write_bytes(activity_writer(20).to_bytes()[:-7])  # the last message is cut short
+    data = _summary(path)
+    assert data["records"] == 20  # what was cut is the closing message after the records
+    warnings = [str(w) for w in data["warnings"]]  # type: ignore[attr-defined]
+    assert any("truncated" in w for w in warnings)
+    assert any("cut short" in w for w in warnings)
+    text = run_backstride("activity", "summary", str(path))
+    assert any(line.startswith("warning: ") and "cut short" in line
+               for line in text.stdout.splitlines())  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -30,7 +30,13 @@ HEAVY = {
     "alembic", "fastapi", "jinja2", "matplotlib", "weasyprint", "uvicorn", "starlette",
     "icalendar", "dask", "pyarrow", "polars", "mako",
 }  # fmt: skip
-SUMMARY_PACKAGES = {"click", "typer", "shellingham", "annotated_doc", "numpy"}
+SUMMARY_PACKAGES = {"click", "numpy"}  # plain click: no Typer
+#: pydantic and what it loads; the settings' default home comes from platformdirs.
+PYDANTIC = {"pydantic", "pydantic_core", "annotated_types", "typing_extensions",
+            "typing_inspection"}  # fmt: skip
+#: `diary add` stores one entry: the CLI, the settings, the store; no numpy, no YAML.
+DIARY_PACKAGES = {"click", "typer", "shellingham", "annotated_doc", "platformdirs",
+                  "sqlalchemy", *PYDANTIC}  # fmt: skip
 CASE = {
     "age": 38,
     "sex": "female",
@@ -50,7 +56,8 @@ def _loaded(tmp_path: Path, *argv: str, stdin: str = "") -> tuple[set[str], set[
         input=stdin,
         capture_output=True,
         text=True,
-        env={**os.environ},
+        # Bytecode and the knowledge-base cache are used and written as in an install.
+        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
         timeout=120,
         check=False,
     )
@@ -98,9 +105,45 @@ def test_diary_add_imports_no_web_report_or_migration_code(home: Path, tmp_path:
     _loaded(tmp_path, *day, "--morning", "3", stdin="n\n")  # the first run creates the store
     day[3] = "2026-11-22"
     third, ours = _loaded(tmp_path, *day, "--morning", "3", stdin="n\n")
-    assert "sqlalchemy" in third  # it stores the entry
-    assert not third & (HEAVY | {"lxml"}), third
+    assert third == DIARY_PACKAGES  # no pydantic-settings, numpy, YAML or Rich
+    assert not ours & {"ingest", "report", "web", "analytics"}
+    assert "backstride.plan.build" not in _modules(tmp_path)  # the re-triage alone
+
+
+def test_analyze_on_an_empty_home_imports_no_yaml_web_or_migration_code(
+    home: Path, tmp_path: Path
+) -> None:
+    _loaded(tmp_path, "analyze")  # the first run creates the store
+    third, ours = _loaded(tmp_path, "analyze")
+    assert not third & (HEAVY | {"lxml", "yaml", "pydantic_settings"}), third
     assert not ours & {"ingest", "report", "web"}
+
+
+def _modules(tmp_path: Path) -> set[str]:
+    """Every module the last `_loaded` run imported."""
+    return set(json.loads((tmp_path / "modules.json").read_text()))
+
+
+def test_settings_read_the_environment_whatever_the_case_and_arguments_win(
+    tmp_path: Path,
+) -> None:
+    from pydantic import ValidationError
+
+    from backstride.config import Settings
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("backstride_workers", "3")
+        patch.setenv("BACKSTRIDE_HOME", str(tmp_path))
+        patch.setenv("BACKSTRIDE_SHOE_INSPECTION_KM", "700")
+        settings = Settings()
+        assert (settings.workers, settings.home, settings.shoe_inspection_km) == (
+            3, tmp_path, 700.0,
+        )  # fmt: skip
+        assert Settings(workers=2, home=tmp_path / "other").workers == 2
+        assert Settings(home=tmp_path / "other").home == tmp_path / "other"
+        patch.setenv("BACKSTRIDE_SHOE_INSPECTION_KM", "5")
+        with pytest.raises(ValidationError, match="shoe_inspection_km"):
+            Settings()
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from backstride.errors import InputError, KnowledgeBaseError, NotFoundError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.checklist import SEED_TOPICS, coverage, uncovered_topics
 from backstride.knowledge.kinds import KINDS
+from backstride.knowledge.load import data_dir
 from backstride.knowledge.model import KnowledgeBase
 from backstride.knowledge.trace import (
     Trace,
@@ -85,7 +86,7 @@ def validate(
     output: Format = OutputFormat.text,
 ) -> None:
     """Load and check the knowledge base; print counts per kind, version and digest."""
-    kb = _load(directory)
+    kb = _load(directory or data_dir())  # always the full parse and validation, never a cache
     counts = {"source": len(kb.sources)}
     for record in kb.records.values():
         counts[kind_name(record)] = counts.get(kind_name(record), 0) + 1

@@ -62,22 +62,29 @@ def unwrap(data: bytes, *, limits: Limits, name: str) -> tuple[bytes, str]:
     return data, name
 
 
-def parse_activity(data: bytes, *, source_name: str, sport_hint: str | None = None) -> Activity:
-    """Parse uncompressed FIT, GPX or TCX bytes, chosen by content."""
+def parse_activity(
+    data: bytes, *, source_name: str, sport_hint: str | None = None, source_hash: str | None = None
+) -> Activity:
+    """Parse uncompressed FIT, GPX or TCX bytes, chosen by content (`source_hash`: their
+    sha256 when the caller has it already, so it is not computed twice)."""
     kind = detect_format(data)
     # Each reader is imported when its format is met: a FIT summary never loads lxml.
     if kind == "fit":
         from backstride.ingest.fit import read_fit
 
-        return read_fit(data, source_name=source_name)
+        return read_fit(data, source_name=source_name, source_hash=source_hash)
     if kind == "gpx":
         from backstride.ingest.gpx import read_gpx
 
-        return read_gpx(data, source_name=source_name, sport_hint=sport_hint)
+        return read_gpx(
+            data, source_name=source_name, sport_hint=sport_hint, source_hash=source_hash
+        )
     if kind == "tcx":
         from backstride.ingest.tcx import read_tcx
 
-        return read_tcx(data, source_name=source_name, sport_hint=sport_hint)
+        return read_tcx(
+            data, source_name=source_name, sport_hint=sport_hint, source_hash=source_hash
+        )
     raise NotActivityFileError(
         f"{source_name}: not an activity file "
         "(expected FIT, GPX or TCX, possibly gzipped or zipped)"

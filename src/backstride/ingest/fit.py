@@ -45,7 +45,7 @@ WANTED: dict[str, frozenset[str] | None] = {
 }
 
 
-def read_fit(data: bytes, *, source_name: str = "") -> Activity:
+def read_fit(data: bytes, *, source_name: str = "", source_hash: str | None = None) -> Activity:
     """Decode a FIT activity into an Activity with columnar samples.
 
     Channels come from `record` messages: enhanced speed/altitude are preferred over the
@@ -62,11 +62,12 @@ def read_fit(data: bytes, *, source_name: str = "") -> Activity:
     the records. Damage that leaves data readable (bad CRC, truncation, chained garbage)
     becomes `warnings`; non-FIT bytes raise NotActivityFileError, unsalvageable files
     CorruptFileError. Records without a valid timestamp are dropped (with a warning).
+    `source_hash` is the bytes' sha256 when the caller has already computed it.
     """
     label = f"{source_name}: " if source_name else ""
     try:
         with np.errstate(all="ignore"):  # damaged values may overflow; they become NaN/NaT
-            return _read(data, label)
+            return _read(data, label, source_hash)
     except IngestError as err:
         if label and not str(err).startswith(label):
             raise type(err)(f"{label}{err}") from None  # name the file
@@ -75,7 +76,7 @@ def read_fit(data: bytes, *, source_name: str = "") -> Activity:
         raise CorruptFileError(f"{label}FIT file could not be read: {type(err).__name__}") from err
 
 
-def _read(data: bytes, label: str) -> Activity:
+def _read(data: bytes, label: str, source_hash: str | None) -> Activity:
     decoded = decode_fit(data, wanted=WANTED)
     sessions = decoded.table("session")
     records = decoded.table("record")
@@ -98,7 +99,7 @@ def _read(data: bytes, label: str) -> Activity:
         distance_m=_distance_m(sessions, samples),
         device=_device(decoded),
         source_format="fit",
-        source_hash=hashlib.sha256(data).hexdigest(),
+        source_hash=source_hash or hashlib.sha256(data).hexdigest(),
         samples=samples,
         laps=_laps(decoded.table("lap")),
         warnings=decoded.warnings + sample_warnings,

@@ -93,8 +93,10 @@ def _block(arr: Block, starts: Ints, width: int) -> Block:
         and (n < 3 or int(starts[-1] - starts[0]) == (n - 1) * stride)
         and (n < 3 or bool((np.diff(starts) == stride).all()))
     ):
-        view: Block = np.lib.stride_tricks.as_strided(
-            arr[int(starts[0]) :], shape=(n, width), strides=(stride, 1), writeable=False
+        # The ndarray constructor directly: as_strided's Python wrapper cost more than the
+        # view itself on small files (one per definition).
+        view: Block = np.ndarray(
+            (n, width), dtype=np.uint8, buffer=arr, offset=int(starts[0]), strides=(stride, 1)
         )
         return view
     if width == 0:

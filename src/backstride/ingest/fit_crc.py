@@ -56,19 +56,15 @@ def crc16_loop(data: bytes | memoryview, crc: int = 0) -> int:
 def _zero_push_tables(length: int) -> tuple[list[int], list[int]]:
     """Tables mapping a CRC's low and high byte to its value after `length` zero bytes."""
     zeros = bytes(length)
-    basis = [crc16_loop(zeros, 1 << bit) for bit in range(16)]
+    # The CRC is linear: a byte's table entry is the XOR of its set bits' entries.
+    basis = np.array([crc16_loop(zeros, 1 << bit) for bit in range(16)], dtype=np.uint16)
+    bits = (np.arange(256)[:, None] >> np.arange(8)) & 1 == 1
 
-    def fold(bits: range) -> list[int]:
-        out = []
-        for value in range(256):
-            acc = 0
-            for i, bit in enumerate(bits):
-                if value >> i & 1:
-                    acc ^= basis[bit]
-            out.append(acc)
-        return out
+    def fold(part: npt.NDArray[np.uint16]) -> list[int]:
+        folded: list[int] = np.bitwise_xor.reduce(np.where(bits, part, 0), axis=1).tolist()
+        return folded
 
-    return fold(range(8)), fold(range(8, 16))
+    return fold(basis[:8]), fold(basis[8:])
 
 
 def _lane_crcs(lanes: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint16]:

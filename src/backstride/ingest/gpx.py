@@ -47,7 +47,13 @@ Tag = Callable[[str], str]
 _COLUMNS = ("time", "lat", "lon", "ele", "hr_bpm", "cadence_spm", "power_w", "speed_mps")
 
 
-def read_gpx(data: bytes, *, source_name: str = "", sport_hint: str | None = None) -> Activity:
+def read_gpx(
+    data: bytes,
+    *,
+    source_name: str = "",
+    sport_hint: str | None = None,
+    source_hash: str | None = None,
+) -> Activity:
     """Read a GPX file's tracks into one Activity (raises NotActivity/CorruptFileError)."""
     name = source_name or "GPX file"
     root = parse_xml(data, source_name=name, kind="GPX")
@@ -67,7 +73,7 @@ def read_gpx(data: bytes, *, source_name: str = "", sport_hint: str | None = Non
         sport=sport,
         sub_sport=sub_sport,
         source_format="gpx",
-        source_hash=sha256_hex(data),
+        source_hash=source_hash or sha256_hex(data),
         source_name=name,
         device=(root.get("creator") or "").strip()[:200] or None,
         name=_name(root, tag),

@@ -35,7 +35,13 @@ _COLUMNS = ("time", "lat", "lon", "ele", "dist", "hr", "cad", "runcad", "speed",
 _EXTENSIONS = {"speed": "speed", "runcadence": "runcad", "watts": "watts"}
 
 
-def read_tcx(data: bytes, *, source_name: str = "", sport_hint: str | None = None) -> Activity:
+def read_tcx(
+    data: bytes,
+    *,
+    source_name: str = "",
+    sport_hint: str | None = None,
+    source_hash: str | None = None,
+) -> Activity:
     """Read the first activity of a TCX file (raises NotActivity/CorruptFileError)."""
     name = source_name or "TCX file"
     root = parse_xml(data, source_name=name, kind="TCX")
@@ -48,7 +54,8 @@ def read_tcx(data: bytes, *, source_name: str = "", sport_hint: str | None = Non
     activities = list(root.iter(tag("Activity")))
     if not activities:
         raise NotActivityFileError(f"{name}: no <Activity> (a course or an empty file)")
-    track = _track(activities[0], tag, data=data, name=name, hint=sport_hint)
+    digest = source_hash or sha256_hex(data)
+    track = _track(activities[0], tag, source_hash=digest, name=name, hint=sport_hint)
     if len(activities) > 1:
         track.warnings.append(f"file holds {len(activities)} activities: only the first was read")
     if not (~np.isnat(track.timestamp)).any() and track.laps:
@@ -57,7 +64,7 @@ def read_tcx(data: bytes, *, source_name: str = "", sport_hint: str | None = Non
 
 
 def _track(
-    activity: etree._Element, tag: Tag, *, data: bytes, name: str, hint: str | None
+    activity: etree._Element, tag: Tag, *, source_hash: str, name: str, hint: str | None
 ) -> Track:
     columns: dict[str, list[str | None]] = {c: [] for c in _COLUMNS}
     breaks: list[float] = []
@@ -80,7 +87,7 @@ def _track(
         sport=sport,
         sub_sport=sub_sport,
         source_format="tcx",
-        source_hash=sha256_hex(data),
+        source_hash=source_hash,
         source_name=name,
         device=_device(activity, tag),
         name=(activity.findtext(tag("Notes")) or "").strip()[:300] or None,

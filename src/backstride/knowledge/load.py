@@ -3,18 +3,27 @@
 Each data file is a mapping `{kind: <kind>, records: [...]}`; `meta.yaml` holds the version.
 A record that fails its schema, or cites a source id that does not exist, stops the load
 with a message naming the file, the record and the field.
+
+The packaged knowledge base, once validated, is kept as a pickle beside the package's
+bytecode (under `sys.pycache_prefix` when Python is told to put bytecode elsewhere), keyed
+by a hash of every data file and of the schema code: a start-up then unpickles it instead
+of parsing and validating the YAML again. Any change to a data file or to the schemas
+gives a new key, so a stale cache is never read; a cache that cannot be read or written
+is ignored and the full load runs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
+import sys
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from backstride.errors import KnowledgeBaseError
@@ -22,8 +31,6 @@ from backstride.knowledge.kinds import KINDS
 from backstride.knowledge.model import KnowledgeBase, Record, Source
 
 DATA_PACKAGE = "backstride.knowledge.data"
-#: libyaml's C parser when available (several times faster), else the pure-Python one.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def data_dir() -> Path:
@@ -40,14 +47,84 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
 
 @cache
 def _packaged() -> KnowledgeBase:
-    return _load(data_dir())
+    folder = data_dir()
+    # Like bytecode: written unless Python is told not to (PYTHONDONTWRITEBYTECODE).
+    return load_cached(folder, cache_dir=_bytecode_dir(folder), write=not sys.dont_write_bytecode)
 
 
-def _load(folder: Path) -> KnowledgeBase:
-    """Parse every data file, validate it and return the knowledge base."""
+def load_cached(folder: Path, *, cache_dir: Path | None, write: bool = True) -> KnowledgeBase:
+    """The knowledge base in `folder`, from `cache_dir` when a cache of these exact files
+    and schemas is there, else loaded, validated and (if `write`) cached there."""
+    files = _data_files(folder)
+    digest = _digest(files)
+    if cache_dir is None:
+        return _load(folder, files, digest)
+    path = cache_dir / f"knowledge-{_cache_key(digest)}.pickle"
+    cached = _read_cache(path, digest)
+    if cached is not None:
+        return cached
+    kb = _load(folder, files, digest)
+    if write:
+        _write_cache(path, kb)
+    return kb
+
+
+def _bytecode_dir(folder: Path) -> Path:
+    """Where Python keeps the bytecode of `folder`'s package: the KB cache goes beside it."""
+    if sys.pycache_prefix:
+        return Path(sys.pycache_prefix).joinpath(*folder.resolve().parts[1:])
+    return folder / "__pycache__"
+
+
+def _cache_key(digest: str) -> str:
+    """The data files' digest combined with the code that validated them."""
+    import pydantic
+
+    sha = hashlib.sha256(digest.encode())
+    sha.update(f"{sys.version}\0{pydantic.VERSION}\0".encode())
+    package = Path(__file__).resolve().parent
+    for code in (*sorted(package.glob("*.py")), *sorted(package.parent.glob("domain/*.py"))):
+        sha.update(code.name.encode())
+        sha.update(code.read_bytes())
+    return sha.hexdigest()[:32]
+
+
+def _read_cache(path: Path, digest: str) -> KnowledgeBase | None:
+    """The cached knowledge base, or None when absent, unreadable or not these files'."""
+    try:
+        with path.open("rb") as handle:
+            kb = pickle.load(handle)
+    except Exception:  # missing, truncated or written by other code: load from the files
+        return None
+    return kb if isinstance(kb, KnowledgeBase) and kb.digest == digest else None
+
+
+def _write_cache(path: Path, kb: KnowledgeBase) -> None:
+    """Write the cache atomically and drop older ones; a read-only place is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, path)
+        for old in path.parent.glob("knowledge-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def _data_files(folder: Path) -> list[Path]:
     files = sorted(folder.glob("*.yaml"))
     if not files:
         raise KnowledgeBaseError(f"no knowledge-base files in {folder}")
+    return files
+
+
+def _load(
+    folder: Path, files: list[Path] | None = None, digest: str | None = None
+) -> KnowledgeBase:
+    """Parse every data file, validate it and return the knowledge base."""
+    files = files or _data_files(folder)
     version = _read_version(folder / "meta.yaml")
     sources: dict[str, Source] = {}
     records: dict[str, Record] = {}
@@ -62,7 +139,8 @@ def _load(folder: Path) -> KnowledgeBase:
             else:
                 records[model.id] = model
     _check_references(sources, records)
-    return KnowledgeBase(version=version, digest=_digest(files), sources=sources, records=records)
+    digest = digest or _digest(files)
+    return KnowledgeBase(version=version, digest=digest, sources=sources, records=records)
 
 
 def _read_version(meta: Path) -> str:
@@ -74,8 +152,12 @@ def _read_version(meta: Path) -> str:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # only when the files are parsed: a start-up from the cache needs no YAML
+
+    # libyaml's C parser when available (several times faster), else the pure-Python one.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, yaml.YAMLError) as exc:
         detail = " ".join(str(exc).split())  # YAML errors span lines; users get one
         raise KnowledgeBaseError(f"{path.name}: cannot read YAML: {detail}") from exc

@@ -13,7 +13,7 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 class Strict(BaseModel):
     """Base for knowledge-base schemas: unknown keys are errors, values are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 #: What kind of evidence a source is (plain words for each: labels.yaml, vocabulary evidence).

@@ -209,9 +209,12 @@ def parse_source(source: Source) -> Parsed | FileOutcome:
     limits = _CONTEXT.limits
     try:
         data, name = unwrap(load_source(source, limits=limits), limits=limits, name=source.label)
-        if sha256_hex(data) in _CONTEXT.known:
+        digest = sha256_hex(data)
+        if digest in _CONTEXT.known:
             return FileOutcome(source.label, "duplicate", "same file already imported")
-        activity = parse_activity(data, source_name=name, sport_hint=source.sport_hint)
+        activity = parse_activity(
+            data, source_name=name, sport_hint=source.sport_hint, source_hash=digest
+        )
         activity = replace(activity, name=source.name or activity.name, gear=source.gear)
         if activity.sport == "generic" and source.sport_hint:  # e.g. a FIT without sport
             sport, sub_sport = normalise_sport(source.sport_hint)

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backstride.analytics.history import surface_of
 from backstride.assess.intake import Case
 from backstride.assess.result import AssessmentResult
 from backstride.config import Settings
@@ -413,7 +412,7 @@ def _link_runs(session: Session, runner_id: int, form: DiaryForm) -> tuple[str, 
 def _run_loads(session: Session, runner_id: int) -> list[RunLoad]:
     """The runner's imported runs as load summaries (none until activities are stored)."""
     try:
-        from backstride.storage.activities import ActivityRow
+        from backstride.storage.activity_tables import ActivityRow
     except ImportError:  # the activity store is optional for tracking
         return []
     rows = session.execute(
@@ -429,6 +428,10 @@ def _run_loads(session: Session, runner_id: int) -> list[RunLoad]:
         .where(ActivityRow.runner_id == runner_id, ActivityRow.sport == "running")
         .order_by(ActivityRow.start_time)
     ).all()
+    if not rows:
+        return []
+    from backstride.analytics.history import surface_of  # numpy: only when there are runs
+
     return [
         RunLoad(
             key=row[0],

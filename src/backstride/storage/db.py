@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,19 +50,20 @@ def migrate(engine: Engine, revision: str = "heads") -> None:
         command.upgrade(config, revision)
 
 
+#: `revision = "..."` / `down_revision = ...` at the start of a line of a migration script.
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.+?)\s*$", re.MULTILINE)
+
+
 def script_heads() -> set[str]:
     """The revisions no other migration builds on, read from the scripts' assignments."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        for node in ast.parse(script.read_text(encoding="utf-8")).body:
-            if not isinstance(node, ast.Assign) or not isinstance(node.targets[0], ast.Name):
-                continue
-            target = node.targets[0]
-            if target.id not in ("revision", "down_revision"):
-                continue
-            value = ast.literal_eval(node.value)
-            if target.id == "revision":
+        # Only the two assignment lines are read: parsing whole scripts on every start
+        # cost more than the rest of opening the store.
+        for name, literal in _REVISION_LINE.findall(script.read_text(encoding="utf-8")):
+            value = ast.literal_eval(literal)
+            if name == "revision":
                 revisions.add(value)
             elif value:
                 parents.update([value] if isinstance(value, str) else value)
