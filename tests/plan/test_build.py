@@ -74,7 +74,7 @@ def test_under_16_gets_no_self_care_plan(kb: KnowledgeBase) -> None:
     assert not plan.has_exercise_content
 
 
-def test_soon_result_gives_interim_plan_with_referral_at_top_and_no_running(
+def test_soon_sciatica_gives_interim_plan_with_referral_at_top_and_running_after_the_leg(
     kb: KnowledgeBase,
 ) -> None:
     plan = _plan(kb, urgency="soon", referral_reasons=("radicular",), patterns=("radicular",))
@@ -83,7 +83,25 @@ def test_soon_result_gives_interim_plan_with_referral_at_top_and_no_running(
     assert "sciatica" in plan.top[1].text
     assert [p.phase for p in plan.phases] == ["settle", "restore", "strengthen"]
     assert all(d.run is None for d in plan.days)
-    assert any(i.key == "interim.no_running" for i in plan.phases[-1].items)
+    assert any(i.key == "leg.running_waits" for i in plan.phases[-1].items)
+
+
+def test_soon_for_persistent_pain_keeps_graded_running_and_never_pauses_it(
+    kb: KnowledgeBase,
+) -> None:
+    plan = _plan(
+        kb,
+        case(pain={"intensity": 4, "started_days_ago": 200}, history={"trend": "same"}),
+        urgency="soon",
+        referral_reasons=("chronic", "high_psychosocial_risk"),
+        duration="chronic",
+        start_back=StartBackScore(7, 5, "high"),
+    )
+    assert plan.status == "interim"
+    assert plan.top[1].kind == "referral"
+    assert "paused" not in " ".join(i.text + i.title for i in plan.all_items())
+    first_runs = [d for d in plan.days[:14] if d.run is not None]
+    assert first_runs, "graded exposure to running starts in the first two weeks"
 
 
 def test_self_care_plan_runs_through_all_phases_in_order_over_six_weeks(
@@ -192,7 +210,7 @@ def test_strength_dose_rises_week_by_week_towards_the_top_dose(kb: KnowledgeBase
 def test_return_to_run_follows_the_walk_run_template_with_a_rest_day_between_runs(
     kb: KnowledgeBase,
 ) -> None:
-    days = [d for d in _plan(kb).days if d.phase == "return_to_run"]
+    days = [d for d in _plan(kb).days if d.phase == "return_to_run" and d.kind != "rest"]
     assert days[0].kind == "walk_check"
     assert "30 minutes" in days[0].title
     runs = [d for d in days if d.run is not None]

@@ -15,7 +15,6 @@ QUOTAS: dict[Phase, dict[str, int]] = {
     "return_to_run": {"strength": 3, "motor_control": 1, "stretch": 1},
     "prevent": {"strength": 3, "motor_control": 1, "mobility": 1, "stretch": 1},
 }
-RAMP_WEEKS = 4  # weeks over which a dose climbs from `dose` to `dose_max`
 
 
 def phase_exercises(
@@ -57,9 +56,9 @@ def _words(exercise: Exercise) -> set[str]:
     return {w for target in exercise.targets for w in target.lower().split()}
 
 
-def prescribe(exercise: Exercise, *, week: int) -> Prescription:
-    """The exercise with its dose in a given week of progression (0 = starting dose)."""
-    fraction = min(max(week, 0), RAMP_WEEKS) / RAMP_WEEKS
+def prescribe(exercise: Exercise, *, week: int, ramp_weeks: int) -> Prescription:
+    """The exercise with its dose in week `week` of a `ramp_weeks` climb (0 = starting dose)."""
+    fraction = min(max(week, 0), ramp_weeks) / ramp_weeks
     start, top = exercise.dose, exercise.dose_max
     return Prescription(
         exercise_id=exercise.id,

@@ -73,7 +73,8 @@ class RunSession:
     @property
     def text(self) -> str:
         """The session in one line a runner can follow."""
-        dist = f"{self.distance_km_min:g}–{self.distance_km_max:g} km"
+        low, high = self.distance_km_min, self.distance_km_max
+        dist = f"{high:g} km" if low == high else f"{low:g}–{high:g} km"
         if self.run_min is None:
             return f"Continuous easy run, {dist}, effort up to {self.rpe_max}/10"
         return (
