@@ -251,7 +251,7 @@ def test_every_treatment_and_prevention_record_is_reachable_in_a_plan(kb: Knowle
     ("risk", "kind", "phrase"),
     [
         ("high", "referral", "psychological support"),
-        ("medium", "advice", "physiotherapy"),
+        ("medium", "referral", "physiotherapy"),
         ("low", "advice", "self-management"),
     ],
 )
@@ -259,10 +259,49 @@ def test_start_back_risk_sets_matched_care_advice(
     kb: KnowledgeBase, risk: str, kind: str, phrase: str
 ) -> None:
     plan = _plan(kb, start_back=StartBackScore(6, 4, risk))  # type: ignore[arg-type]
-    item = next(i for i in plan.personal if i.key == f"start_back.{risk}")
+    item = next(i for i in plan.personal if f"care.start_back_{risk}" in i.records)
     assert item.kind == kind
     assert phrase in item.text
-    assert set(item.sources) == {"hill-2011-startback", "keele-startback"}
+    assert {"hill-2011-startback", "keele-startback"} <= set(item.sources)
+
+
+def test_high_start_back_risk_grades_running_and_never_pauses_it(kb: KnowledgeBase) -> None:
+    plan = _plan(kb, start_back=StartBackScore(7, 5, "high"))
+    care = next(i for i in plan.personal if "care.start_back_high" in i.records)
+    assert "edu-graded-exposure" in care.records
+    assert "paused" not in care.text
+    assert "do not need to stop running" in care.text
+    assert any(d.run is not None for d in plan.days)
+    assert plan.days[0].education_id == "edu-graded-exposure"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "case_sections", "care_id", "exercises"),
+    [
+        ({"patterns": ("sacroiliac",)}, {}, "care.sacroiliac",
+         {"clamshell", "side-lying-hip-abduction", "banded-side-step"}),
+        ({"patterns": ("radicular",), "urgency": "soon", "referral_reasons": ("radicular",)},
+         {"pain": {"intensity": 5, "locations": ["below_knee_left"]}}, "care.radicular",
+         {"ease-position-90-90", "sciatic-nerve-slider"}),
+        ({"patterns": ("inflammatory",)}, {}, "care.inflammatory",
+         {"standing-extension", "cat-cow"}),
+        ({}, {"pain": {"intensity": 5, "onset": "lifting"}}, "care.lifting",
+         {"hip-hinge-dowel", "graded-lift-return"}),
+    ],
+    ids=["sacroiliac", "radicular", "inflammatory", "lifting strain"],
+)  # fmt: skip
+def test_each_pattern_gets_its_own_care_text_and_exercises(
+    kb: KnowledgeBase,
+    overrides: dict[str, object],
+    case_sections: dict[str, object],
+    care_id: str,
+    exercises: set[str],
+) -> None:
+    plan = _plan(kb, case(**case_sections), **overrides)
+    care = [i for i in plan.personal if care_id in i.records]
+    assert care, care_id
+    assert all(set(i.sources) <= set(kb.sources) for i in care)
+    assert exercises <= _exercise_ids(plan)
 
 
 def test_plan_records_the_knowledge_base_version_and_digest(kb: KnowledgeBase) -> None:

@@ -84,7 +84,25 @@ def plan_dosing(kb: KnowledgeBase) -> PlanDosing:
     return kb.one(PlanDosing, DOSING_ID)
 
 
+#: What matched care keys on: a pattern, a lifting strain, or the STarT Back risk group.
+CareFacet = Literal[
+    "radicular", "sacroiliac", "inflammatory", "lifting",
+    "start_back_low", "start_back_medium", "start_back_high",
+]  # fmt: skip
+
+
+class PlanCare(Record):
+    """Care matched to one facet: plan texts for "Made for you" and exercises put first."""
+
+    when: CareFacet
+    items: tuple[str, ...] = Field(min_length=1, json_schema_extra={"refers_to_records": True})
+    exercises_first: tuple[str, ...] = Field(
+        default=(), json_schema_extra={"refers_to_records": True}
+    )
+
+
 PLAN_RULE_KINDS: dict[str, type[BaseModel]] = {
     "plan_start_rule": StartRule,
     "plan_dosing": PlanDosing,
+    "plan_care": PlanCare,
 }

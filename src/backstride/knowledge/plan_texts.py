@@ -143,7 +143,9 @@ class PlanSignal(Record):
         return self
 
 
-EducationFacet = Literal["start_back_raised", "radicular", "sacroiliac", "inflammatory"]
+EducationFacet = Literal[
+    "start_back_raised", "start_back_high", "radicular", "sacroiliac", "inflammatory", "lifting"
+]
 
 
 class EducationPriority(Record):

@@ -26,7 +26,7 @@ from backstride.knowledge.plan_texts import (
 )
 from backstride.knowledge.rules import SafetyText
 from backstride.knowledge.templates import fill
-from backstride.plan import advice, stage
+from backstride.plan import advice, matched, stage
 from backstride.plan.adapt import decide
 from backstride.plan.cautions import case_cautions, has_leg_symptoms
 from backstride.plan.exercises import phase_exercises
@@ -97,7 +97,9 @@ def build_plan(
         return replace(bare, status="no_self_care", top=bare.top + stop, decision=decision)
     rule = start_rule(case, assessment, kb)
     phases = _phases(rule, decision)
-    exercises = {p: phase_exercises(kb, p, cautions) for p in phases}
+    care = matched.care_records(kb, matched.facets(assessment, case))
+    first = matched.exercises_first(care)
+    exercises = {p: phase_exercises(kb, p, cautions, first) for p in phases}
     blocks, ctx = _schedule(rule, decision, phases, exercises, case, running, cautions,
                             assessment, kb, start=bare.start, weeks=weeks)  # fmt: skip
     limits = LoadLimits.from_kb(
@@ -114,7 +116,8 @@ def build_plan(
         phases=phase_blocks(
             blocks, exercises, bare.start, kb=kb, leg_wait=rule.running == "after_leg_symptoms"
         ),
-        personal=_personal(assessment, running, findings, kb, shoe_inspection_km),
+        personal=matched.care_items(kb, care)
+        + personal_items(running, findings, kb, shoe_inspection_km=shoe_inspection_km),
         treatments=advice.treatment_items(kb),
         prevention=advice.prevention_items(kb),
         days=build_days(blocks, ctx, ledger(limits, bare.start)),
@@ -152,10 +155,10 @@ def _schedule(
         start_weekday=start.weekday(),
     )  # fmt: skip
     ramp_first, ramp_base = _ramp(blocks, decision, dosing)
+    education = advice.education_order(kb, assessment, matched.facets(assessment, case))
     ctx = Context(
-        start, exercises, ramp_first, ramp_base, _cross_training(running, cautions),
-        advice.education_order(kb, assessment), walk_run, kb.one(DayTexts, DAY_TEXTS_ID).texts,
-        runs_per_stage, dosing, own,
+        start, exercises, ramp_first, ramp_base, _cross_training(running, cautions), education,
+        walk_run, kb.one(DayTexts, DAY_TEXTS_ID).texts, runs_per_stage, dosing, own,
     )  # fmt: skip
     return blocks, ctx
 
@@ -369,15 +372,3 @@ def _cross_training(running: Running, cautions: frozenset[CautionTag]) -> tuple[
         if not ("worse_sitting" in cautions and x in SITTING_HEAVY)
     )
     return own or DEFAULT_CROSS
-
-
-def _personal(
-    assessment: AssessmentResult,
-    running: Running,
-    findings: Sequence[Finding],
-    kb: KnowledgeBase,
-    shoe_inspection_km: float,
-) -> tuple[PlanItem, ...]:
-    sb = advice.start_back_item(assessment)
-    items = personal_items(running, findings, kb, shoe_inspection_km=shoe_inspection_km)
-    return ((sb,) if sb else ()) + items

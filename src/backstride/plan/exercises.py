@@ -18,11 +18,16 @@ QUOTAS: dict[Phase, dict[str, int]] = {
 
 
 def phase_exercises(
-    kb: KnowledgeBase, phase: Phase, cautions: frozenset[CautionTag]
+    kb: KnowledgeBase,
+    phase: Phase,
+    cautions: frozenset[CautionTag],
+    first: tuple[str, ...] = (),
 ) -> tuple[Exercise, ...]:
     """Suitable exercises for a phase: per-category quotas, spread over different muscles.
 
-    A category with no suitable exercise in the phase borrows from the nearest earlier phase.
+    Exercises named in `first` (matched care) are chosen before the others of their
+    category. A category with no suitable exercise in the phase borrows from the nearest
+    earlier phase.
     References: owen-2020, nice-ng59
     """
     chosen: list[Exercise] = []
@@ -34,22 +39,33 @@ def phase_exercises(
                 if e.category == category and candidate in e.phases and suitable(e, cautions)
             ]
             if pool:
-                chosen.extend(_spread(pool, count, phase))
+                chosen.extend(_spread(pool, count, phase, first))
                 break
     return tuple(chosen)
 
 
-def _spread(pool: list[Exercise], count: int, phase: Phase) -> list[Exercise]:
-    """Greedy choice: each next exercise works muscles not yet covered; native ones first."""
+def _spread(
+    pool: list[Exercise], count: int, phase: Phase, first: tuple[str, ...] = ()
+) -> list[Exercise]:
+    """Greedy choice: matched-care ones first, then each next exercise works muscles not yet
+    covered; native ones first."""
     picked: list[Exercise] = []
     covered: set[str] = set()
     remaining = list(pool)
     while remaining and len(picked) < count:
-        best = max(remaining, key=lambda e: (len(_words(e) - covered), e.phases[0] == phase))
+        best = max(
+            remaining,
+            key=lambda e: (_rank(e.id, first), len(_words(e) - covered), e.phases[0] == phase),
+        )
         picked.append(best)
         remaining.remove(best)
         covered |= _words(best)
     return picked
+
+
+def _rank(exercise_id: str, first: tuple[str, ...]) -> int:
+    """Higher for exercises earlier in `first`; 0 for the others."""
+    return len(first) - first.index(exercise_id) if exercise_id in first else 0
 
 
 def _words(exercise: Exercise) -> set[str]:
