@@ -33,6 +33,9 @@ def test_terminal_view_shows_the_plan_for_a_person(home: Path) -> None:
     for text in ("Your back and running plan", "Settle", "Day by day", "Made for you", "How to do"):
         assert text in result.stdout
     assert "not a diagnosis" in result.stdout
+    assert "What to read this week" in result.stdout
+    words = " ".join(result.stdout.replace("│", " ").split())
+    assert "Pain is usually worst in the first days" in words  # a topic's body, not its title
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from backstride.assess.result import AssessmentResult
 from backstride.knowledge.content import EducationTopic, PreventionItem, Treatment
 from backstride.knowledge.model import KnowledgeBase
 from backstride.knowledge.plan_texts import EducationPriority
-from backstride.plan.model import PlanItem
+from backstride.plan.model import Day, PlanItem
 
 STATUS_ORDER = (
     "recommended",
@@ -74,6 +74,26 @@ def education_order(
     rank = {topic_id: i for i, topic_id in reversed(list(enumerate(first)))}
     topics = kb.of(EducationTopic)
     return tuple(sorted(topics, key=lambda t: rank.get(t.id, len(first))))
+
+
+def education_items(kb: KnowledgeBase, days: Sequence[Day]) -> tuple[PlanItem, ...]:
+    """The education topics the days name, in order of first mention, with summary and body.
+
+    The item's text is the summary and the body paragraphs separated by blank lines.
+    """
+    ids = dict.fromkeys(d.education_id for d in days if d.education_id)
+    topics = [kb.one(EducationTopic, topic_id) for topic_id in ids]
+    return tuple(
+        PlanItem(
+            f"education.{t.id}",
+            "advice",
+            t.title,
+            "\n\n".join((t.summary, *t.body)),
+            (t.id,),
+            t.sources,
+        )
+        for t in topics
+    )
 
 
 def reason_items(assessment: AssessmentResult) -> tuple[PlanItem, ...]:

@@ -107,6 +107,7 @@ def build_plan(
         recent_longest_km=running.longest_run_km if stage.running_now(running) else None,
         last_week_km=running.weekly_km if stage.running_now(running) else None,
     )
+    days = build_days(blocks, ctx, ledger(limits, bare.start))
     start_items = () if decision is not None else (stage.start_item(rule, case, assessment),)
     return replace(
         bare,
@@ -120,7 +121,8 @@ def build_plan(
         + personal_items(running, findings, kb, shoe_inspection_km=shoe_inspection_km),
         treatments=advice.treatment_items(kb),
         prevention=advice.prevention_items(kb),
-        days=build_days(blocks, ctx, ledger(limits, bare.start)),
+        days=days,
+        education=advice.education_items(kb, days),
     )
 
 
