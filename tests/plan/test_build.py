@@ -365,3 +365,8 @@ def test_every_treatment_prevention_and_education_record_reaches_a_long_plan(
     plan = build_plan(result(kb), case(), [], [], START, kb, weeks=26)
     records = [r.id for kind in (Treatment, PreventionItem, EducationTopic) for r in kb.of(kind)]
     assert_produced(plan, *records)
+
+
+def test_care_only_exercises_appear_only_when_matched_care_names_them(kb: KnowledgeBase) -> None:
+    plain = _exercise_ids(_plan(kb))
+    assert not {"graded-lift-return", "sciatic-nerve-slider", "ease-position-90-90"} & plain

@@ -69,6 +69,10 @@ class PlanDosing(Record):
     runs_per_week_max: int = Field(ge=1, le=7)
     min_run_km: float = Field(gt=0, le=10)  # a planned run shorter than this becomes a walk
     default_runs_per_week: int = Field(ge=1, le=7)
+    #: Exercises a session chooses only when matched care names them (plan_care).
+    only_with_care: tuple[str, ...] = Field(
+        default=(), json_schema_extra={"refers_to_records": True}
+    )
 
 
 def start_rules(kb: KnowledgeBase) -> tuple[StartRule, ...]:
@@ -101,7 +105,42 @@ class PlanCare(Record):
     )
 
 
+CheckInVerdict = Literal["advance", "repeat", "ease"]
+#: Fields a check-in reason may use (filled from the check-ins and the rule).
+CHECKIN_FIELDS = frozenset(
+    {"pain", "previous_pain", "function", "previous_function", "sessions", "min_sessions",
+     "steps", "goal_steps", "goal", "rise_points", "drop_points"}
+)  # fmt: skip
+
+
+class CheckInRule(Record):
+    """How a weekly check-in re-tailors next week: ease, repeat or advance, and the step goal."""
+
+    max_age_days: int = Field(ge=1, le=28)  # a check-in older than this is not used
+    pain_rise_points: int = Field(ge=1, le=10)  # pain this much above last week: ease
+    function_drop_points: int = Field(ge=1, le=10)  # function this much below: ease
+    min_sessions: int = Field(ge=0, le=14)  # fewer sessions done: repeat the week
+    step_rise_pct: float = Field(ge=0, le=50)  # the step goal's weekly rise on advance
+    step_goal_min: int = Field(ge=0, le=30000)
+    step_goal_max: int = Field(ge=1000, le=40000)
+    titles: dict[CheckInVerdict, str]
+    reasons: dict[str, str]
+    steps_text: str
+    goal_text: str
+
+    @model_validator(mode="after")
+    def _templates(self) -> CheckInRule:
+        for text in (*self.titles.values(), *self.reasons.values(), self.steps_text,
+                     self.goal_text):  # fmt: skip
+            check_template(text, CHECKIN_FIELDS)
+        return self
+
+
+CHECKIN_ID = "plan.checkin"
+
+
 PLAN_RULE_KINDS: dict[str, type[BaseModel]] = {
+    "plan_checkin_rule": CheckInRule,
     "plan_start_rule": StartRule,
     "plan_dosing": PlanDosing,
     "plan_care": PlanCare,

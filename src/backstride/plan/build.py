@@ -9,6 +9,7 @@ from datetime import date, datetime
 from backstride.analytics.rules import FindingRules
 from backstride.assess.intake import Case, Running
 from backstride.assess.result import AssessmentResult
+from backstride.domain.checkin import CheckIn
 from backstride.domain.diary import DiaryEntry
 from backstride.domain.finding import Finding
 from backstride.knowledge import urgency as urgency_table
@@ -29,6 +30,7 @@ from backstride.knowledge.templates import fill
 from backstride.plan import advice, matched, stage
 from backstride.plan.adapt import decide
 from backstride.plan.cautions import case_cautions, has_leg_symptoms
+from backstride.plan.checkin import retailor
 from backstride.plan.exercises import phase_exercises
 from backstride.plan.load_limits import LoadLimits, ledger
 from backstride.plan.model import (
@@ -46,11 +48,7 @@ from backstride.plan.schedule import Running as OwnRunning
 from backstride.plan.stage import start_rule
 from backstride.progress.monitoring import monitoring_rule
 
-DISCLAIMER = (
-    "This plan is information and self-management support for adults with low back pain "
-    "linked to running. It is not a diagnosis and does not replace a clinician. If new or "
-    "worsening symptoms appear, stop and get checked."
-)
+DISCLAIMER_ID = "text.disclaimer"
 REFERRAL_ID = "text.top.referral"
 REFERRAL_WHY_ID = "text.top.referral_why"
 DEFAULT_CROSS = ("walking", "swimming", "pool running", "elliptical trainer")
@@ -69,6 +67,7 @@ def build_plan(
     start: date | None = None,
     shoe_inspection_km: float = 600.0,
     reviewed_at: datetime | None = None,
+    checkins: Sequence[CheckIn] = (),
 ) -> Plan:
     """The personal plan: no self-care for emergency/urgent, an interim plan for soon.
 
@@ -96,22 +95,26 @@ def build_plan(
         stop = _decision_items(decision, kb)
         return replace(bare, status="no_self_care", top=bare.top + stop, decision=decision)
     rule = start_rule(case, assessment, kb)
+    week = retailor(checkins, today=today, kb=kb)
     phases = _phases(rule, decision)
     care = matched.care_records(kb, matched.facets(assessment, case))
     first = matched.exercises_first(care)
-    exercises = {p: phase_exercises(kb, p, cautions, first) for p in phases}
+    only = frozenset(plan_dosing(kb).only_with_care)
+    exercises = {p: phase_exercises(kb, p, cautions, first, only) for p in phases}
+    eased = week is not None and week.verdict == "ease"
     blocks, ctx = _schedule(rule, decision, phases, exercises, case, running, cautions,
-                            assessment, kb, start=bare.start, weeks=weeks)  # fmt: skip
+                            assessment, kb, start=bare.start, weeks=weeks, eased=eased)  # fmt: skip
     limits = LoadLimits.from_kb(
         FindingRules.from_kb(kb),
         recent_longest_km=running.longest_run_km if stage.running_now(running) else None,
         last_week_km=running.weekly_km if stage.running_now(running) else None,
     )
     days = build_days(blocks, ctx, ledger(limits, bare.start))
+    checkin_items = (week.item,) if week is not None else ()
     start_items = () if decision is not None else (stage.start_item(rule, case, assessment),)
     return replace(
         bare,
-        top=bare.top + start_items + _decision_items(decision, kb),
+        top=bare.top + start_items + _decision_items(decision, kb) + checkin_items,
         cautions=tuple(sorted(cautions)),
         decision=decision,
         phases=phase_blocks(
@@ -139,12 +142,16 @@ def _schedule(
     *,
     start: date,
     weeks: int,
+    eased: bool = False,
 ) -> tuple[tuple[Block, ...], Context]:
-    """The phase blocks and the day builders' context for the plan's start and diary."""
+    """The phase blocks and the day builders' context for the plan's start and diary.
+
+    A flare in the diary or an eased weekly check-in deloads the doses.
+    """
     dosing = plan_dosing(kb)
     walk_run = kb.one(WalkRunTemplate, WALK_RUN_ID)
     runs_per_stage = monitoring_rule(kb).runs_per_stage
-    flare = decision is not None and decision.decision == "step_back"
+    flare = eased or (decision is not None and decision.decision == "step_back")
     mode = rule.running
     own = _own_running(running, dosing, flare=flare)
     lengths = dict(dosing.phase_min_days)
@@ -156,7 +163,7 @@ def _schedule(
         runs_per_stage=runs_per_stage, mode=mode, rest_day=dosing.rest_day,
         start_weekday=start.weekday(),
     )  # fmt: skip
-    ramp_first, ramp_base = _ramp(blocks, decision, dosing)
+    ramp_first, ramp_base = _ramp(blocks, decision, dosing, flare=flare)
     education = advice.education_order(kb, assessment, matched.facets(assessment, case))
     ctx = Context(
         start, exercises, ramp_first, ramp_base, _cross_training(running, cautions), education,
@@ -172,7 +179,7 @@ def _own_running(running: Running, dosing: PlanDosing, *, flare: bool) -> OwnRun
 
 
 def _ramp(
-    blocks: Sequence[Block], decision: ProgressDecision | None, dosing: PlanDosing
+    blocks: Sequence[Block], decision: ProgressDecision | None, dosing: PlanDosing, *, flare: bool
 ) -> tuple[int, int]:
     """Where exercise doses start climbing, and from which ramp week.
 
@@ -181,10 +188,9 @@ def _ramp(
     gives back `deload_weeks` of the climb before rising again.
     """
     first = next((b.first for b in blocks if b.phase == "strengthen"), 0)
-    if decision is None:
-        return first, 0
-    reached = {"return_to_run": 2, "prevent": dosing.ramp_weeks}.get(decision.from_phase or "", 0)
-    if decision.decision == "step_back":
+    where = decision.from_phase if decision is not None else None
+    reached = {"return_to_run": 2, "prevent": dosing.ramp_weeks}.get(where or "", 0)
+    if flare:
         return first, max(0, reached - dosing.deload_weeks)
     return first, reached
 
@@ -215,7 +221,7 @@ def _bare_plan(
         days=(),
         kb_version=kb.version,
         kb_digest=kb.digest,
-        disclaimer=DISCLAIMER,
+        disclaimer=kb.one(PlanText, DISCLAIMER_ID).text,
         safety_net=assessment.safety_net,
         urgency_label=urgency_table.label(kb, assessment.urgency),
         urgency_heading=urgency_table.heading(kb, assessment.urgency),
@@ -277,20 +283,19 @@ def _top_items(
         )
         items.append(PlanItem("top.diary_flag", "warning", note.title, text, (), note.sources))
     if status == "no_self_care":
-        text = clinician_text(assessment, kb)
-        items.append(
-            PlanItem("top.clinician", "clinician", "What to tell the clinician", text, (), sources)
-        )
+        told = kb.one(PlanText, "text.top.clinician")
         items.append(
             PlanItem(
-                "top.no_plan",
-                "warning",
-                "No self-care plan",
-                "This needs a clinician first, so no exercise or running plan is given.",
+                "top.clinician",
+                "clinician",
+                told.title,
+                clinician_text(assessment, kb),
                 (),
-                ("nice-ng59",),
+                sources,
             )
         )
+        none = kb.one(PlanText, "text.top.no_plan")
+        items.append(PlanItem("top.no_plan", "warning", none.title, none.text, (), none.sources))
     if status == "interim":
         why = "; ".join(urgency_table.referral_words(kb, r) for r in assessment.referral_reasons)
         ref = kb.one(PlanText, REFERRAL_ID)
@@ -314,25 +319,21 @@ def clinician_text(assessment: AssessmentResult, kb: KnowledgeBase) -> str:
         for r in assessment.reasons
         if not flagged or r.rule.split(".", 1)[0] in assessment.red_flags
     ]
-    text = (
-        "Tell the clinician about " + "; ".join(dict.fromkeys(concerns)) + "." if concerns else ""
-    )
-    return f"{text} What you reported: {' '.join(dict.fromkeys(reported))}".strip()
+    told = kb.one(PlanText, "text.top.clinician").text
+    text = fill(told, {"concerns": "; ".join(dict.fromkeys(concerns))}) if concerns else ""
+    said = fill(kb.one(PlanText, "text.top.reported").text,
+                {"reported": " ".join(dict.fromkeys(reported))})  # fmt: skip
+    return f"{text} {said}".strip()
 
 
 def _decision_items(decision: ProgressDecision | None, kb: KnowledgeBase) -> tuple[PlanItem, ...]:
     if decision is None:
         return ()
-    verb = {
-        "advance": "Move on",
-        "hold": "Stay at this step",
-        "step_back": "Step back",
-        "stop": "Stop and get checked",
-        "start": "Start",
-    }[decision.decision]
-    title = f"{verb}: {phase_record(kb, decision.to_phase).name}"
+    verb = kb.one(PlanText, f"text.decision.{decision.decision}").title
+    frame = kb.one(PlanText, "text.decision.titles")
+    title = fill(frame.title, {"verb": verb, "phase": phase_record(kb, decision.to_phase).name})
     if decision.to_phase == "return_to_run" and decision.run_stage:
-        title += f", walk-run step {decision.run_stage}"
+        title += fill(frame.text, {"stage": decision.run_stage})
     kind: ItemKind = "warning" if decision.decision in ("stop", "step_back") else "advice"
     return (
         PlanItem(

@@ -22,12 +22,13 @@ def phase_exercises(
     phase: Phase,
     cautions: frozenset[CautionTag],
     first: tuple[str, ...] = (),
+    only_with_care: frozenset[str] = frozenset(),
 ) -> tuple[Exercise, ...]:
     """Suitable exercises for a phase: per-category quotas, spread over different muscles.
 
     Exercises named in `first` (matched care) are chosen before the others of their
-    category. A category with no suitable exercise in the phase borrows from the nearest
-    earlier phase.
+    category; those in `only_with_care` only when `first` names them. A category with no
+    suitable exercise in the phase borrows from the nearest earlier phase.
     References: owen-2020, nice-ng59
     """
     chosen: list[Exercise] = []
@@ -36,7 +37,10 @@ def phase_exercises(
             pool = [
                 e
                 for e in kb.of(Exercise)
-                if e.category == category and candidate in e.phases and suitable(e, cautions)
+                if e.category == category
+                and candidate in e.phases
+                and suitable(e, cautions)
+                and (e.id in first or e.id not in only_with_care)
             ]
             if pool:
                 chosen.extend(_spread(pool, count, phase, first))
