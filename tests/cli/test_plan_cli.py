@@ -33,6 +33,9 @@ def test_terminal_view_shows_the_plan_for_a_person(home: Path) -> None:
     for text in ("Your back and running plan", "Settle", "Day by day", "Made for you", "How to do"):
         assert text in result.stdout
     assert "not a diagnosis" in result.stdout
+    assert "What to read this week" in result.stdout
+    words = " ".join(result.stdout.replace("│", " ").split())
+    assert "Pain is usually worst in the first days" in words  # a topic's body, not its title
 
 
 @pytest.mark.parametrize(
@@ -133,3 +136,21 @@ def test_use_store_reads_the_pain_diary_and_adapts_the_plan(home: Path) -> None:
     assert plan["decision"]["decision"] == "advance"
     assert plan["decision"]["to_phase"] == "return_to_run"
     assert plan["phases"][0]["phase"] == "return_to_run"
+
+
+def test_a_weekly_check_in_is_saved_and_re_tailors_the_stored_plan(home: Path) -> None:
+    for week_end, pain in (("2026-11-15", 2), ("2026-11-22", 5)):
+        saved = run_backstride(
+            "checkin", "--pain", str(pain), "--function", "7", "--sessions", "4",
+            "--runs", "2", "--steps", "6000", "--goal", "Run 5 km", "--week-end", week_end,
+        )  # fmt: skip
+        assert saved.code == 0, saved.stderr
+    assert "ease off" in saved.stdout
+    args = ("--format", "json", "--use-store", *FIXED)
+    plan = json.loads(run_backstride("plan", "--input", SELF_CARE, *args).stdout)
+    checkin = next(i for i in plan["top"] if i["key"] == "top.checkin")
+    assert "5/10" in checkin["text"]
+    assert "Run 5 km" in checkin["text"]
+    bad = run_backstride("checkin", "--pain", "14", "--function", "7", "--sessions", "4")
+    assert bad.code == 2
+    assert "pain: expected 0–10, got 14" in bad.stderr

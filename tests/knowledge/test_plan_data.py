@@ -74,11 +74,16 @@ def test_a_broken_template_or_limit_stops_the_load_naming_the_field(
         load_knowledge_base(tmp_path)
 
 
-@pytest.mark.covers("education.first.start_back_raised", "education.first.radicular")
+@pytest.mark.covers(
+    "education.first.start_back_raised",
+    "education.first.start_back_high",
+    "education.first.radicular",
+)
 @pytest.mark.parametrize(
     ("overrides", "record_id"),
     [
-        ({"start_back": StartBackScore(6, 4, "high")}, "education.first.start_back_raised"),
+        ({"start_back": StartBackScore(5, 2, "medium")}, "education.first.start_back_raised"),
+        ({"start_back": StartBackScore(7, 5, "high")}, "education.first.start_back_high"),
         ({"patterns": ("radicular",)}, "education.first.radicular"),
     ],
 )

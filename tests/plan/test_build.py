@@ -74,7 +74,7 @@ def test_under_16_gets_no_self_care_plan(kb: KnowledgeBase) -> None:
     assert not plan.has_exercise_content
 
 
-def test_soon_result_gives_interim_plan_with_referral_at_top_and_no_running(
+def test_soon_sciatica_gives_interim_plan_with_referral_at_top_and_running_after_the_leg(
     kb: KnowledgeBase,
 ) -> None:
     plan = _plan(kb, urgency="soon", referral_reasons=("radicular",), patterns=("radicular",))
@@ -83,7 +83,25 @@ def test_soon_result_gives_interim_plan_with_referral_at_top_and_no_running(
     assert "sciatica" in plan.top[1].text
     assert [p.phase for p in plan.phases] == ["settle", "restore", "strengthen"]
     assert all(d.run is None for d in plan.days)
-    assert any(i.key == "interim.no_running" for i in plan.phases[-1].items)
+    assert any(i.key == "leg.running_waits" for i in plan.phases[-1].items)
+
+
+def test_soon_for_persistent_pain_keeps_graded_running_and_never_pauses_it(
+    kb: KnowledgeBase,
+) -> None:
+    plan = _plan(
+        kb,
+        case(pain={"intensity": 4, "started_days_ago": 200}, history={"trend": "same"}),
+        urgency="soon",
+        referral_reasons=("chronic", "high_psychosocial_risk"),
+        duration="chronic",
+        start_back=StartBackScore(7, 5, "high"),
+    )
+    assert plan.status == "interim"
+    assert plan.top[1].kind == "referral"
+    assert "paused" not in " ".join(i.text + i.title for i in plan.all_items())
+    first_runs = [d for d in plan.days[:14] if d.run is not None]
+    assert first_runs, "graded exposure to running starts in the first two weeks"
 
 
 def test_self_care_plan_runs_through_all_phases_in_order_over_six_weeks(
@@ -192,7 +210,7 @@ def test_strength_dose_rises_week_by_week_towards_the_top_dose(kb: KnowledgeBase
 def test_return_to_run_follows_the_walk_run_template_with_a_rest_day_between_runs(
     kb: KnowledgeBase,
 ) -> None:
-    days = [d for d in _plan(kb).days if d.phase == "return_to_run"]
+    days = [d for d in _plan(kb).days if d.phase == "return_to_run" and d.kind != "rest"]
     assert days[0].kind == "walk_check"
     assert "30 minutes" in days[0].title
     runs = [d for d in days if d.run is not None]
@@ -233,7 +251,7 @@ def test_every_treatment_and_prevention_record_is_reachable_in_a_plan(kb: Knowle
     ("risk", "kind", "phrase"),
     [
         ("high", "referral", "psychological support"),
-        ("medium", "advice", "physiotherapy"),
+        ("medium", "referral", "physiotherapy"),
         ("low", "advice", "self-management"),
     ],
 )
@@ -241,10 +259,49 @@ def test_start_back_risk_sets_matched_care_advice(
     kb: KnowledgeBase, risk: str, kind: str, phrase: str
 ) -> None:
     plan = _plan(kb, start_back=StartBackScore(6, 4, risk))  # type: ignore[arg-type]
-    item = next(i for i in plan.personal if i.key == f"start_back.{risk}")
+    item = next(i for i in plan.personal if f"care.start_back_{risk}" in i.records)
     assert item.kind == kind
     assert phrase in item.text
-    assert set(item.sources) == {"hill-2011-startback", "keele-startback"}
+    assert {"hill-2011-startback", "keele-startback"} <= set(item.sources)
+
+
+def test_high_start_back_risk_grades_running_and_never_pauses_it(kb: KnowledgeBase) -> None:
+    plan = _plan(kb, start_back=StartBackScore(7, 5, "high"))
+    care = next(i for i in plan.personal if "care.start_back_high" in i.records)
+    assert "edu-graded-exposure" in care.records
+    assert "paused" not in care.text
+    assert "do not need to stop running" in care.text
+    assert any(d.run is not None for d in plan.days)
+    assert plan.days[0].education_id == "edu-graded-exposure"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "case_sections", "care_id", "exercises"),
+    [
+        ({"patterns": ("sacroiliac",)}, {}, "care.sacroiliac",
+         {"clamshell", "side-lying-hip-abduction", "banded-side-step"}),
+        ({"patterns": ("radicular",), "urgency": "soon", "referral_reasons": ("radicular",)},
+         {"pain": {"intensity": 5, "locations": ["below_knee_left"]}}, "care.radicular",
+         {"ease-position-90-90", "sciatic-nerve-slider"}),
+        ({"patterns": ("inflammatory",)}, {}, "care.inflammatory",
+         {"standing-extension", "cat-cow"}),
+        ({}, {"pain": {"intensity": 5, "onset": "lifting"}}, "care.lifting",
+         {"hip-hinge-dowel", "graded-lift-return"}),
+    ],
+    ids=["sacroiliac", "radicular", "inflammatory", "lifting strain"],
+)  # fmt: skip
+def test_each_pattern_gets_its_own_care_text_and_exercises(
+    kb: KnowledgeBase,
+    overrides: dict[str, object],
+    case_sections: dict[str, object],
+    care_id: str,
+    exercises: set[str],
+) -> None:
+    plan = _plan(kb, case(**case_sections), **overrides)
+    care = [i for i in plan.personal if care_id in i.records]
+    assert care, care_id
+    assert all(set(i.sources) <= set(kb.sources) for i in care)
+    assert exercises <= _exercise_ids(plan)
 
 
 def test_plan_records_the_knowledge_base_version_and_digest(kb: KnowledgeBase) -> None:
@@ -308,3 +365,8 @@ def test_every_treatment_prevention_and_education_record_reaches_a_long_plan(
     plan = build_plan(result(kb), case(), [], [], START, kb, weeks=26)
     records = [r.id for kind in (Treatment, PreventionItem, EducationTopic) for r in kb.of(kind)]
     assert_produced(plan, *records)
+
+
+def test_care_only_exercises_appear_only_when_matched_care_names_them(kb: KnowledgeBase) -> None:
+    plain = _exercise_ids(_plan(kb))
+    assert not {"graded-lift-return", "sciatic-nerve-slider", "ease-position-90-90"} & plain

@@ -134,6 +134,10 @@ class Running(_Section):
     cross_training: tuple[CrossTraining, ...] = ()
     deadlifts: bool | None = None
     standing_hours_per_day: Annotated[float, Field(ge=0, le=24)] | None = None
+    #: What the person can do now: still running (None: judged from the running profile),
+    #: and how many minutes they can walk comfortably.
+    running_now: bool | None = None
+    walk_minutes_now: Annotated[int, Field(ge=0, le=1440)] | None = None
 
 
 class Case(_Section):

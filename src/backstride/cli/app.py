@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chart": ("backstride.cli.chart", "Draw load, cadence, form or shoe charts."),
     "shoes": ("backstride.cli.shoes", "Track shoes and their distance."),
     "diary": ("backstride.cli.diary", "Log pain and runs in your diary."),
+    "checkin": ("backstride.cli.checkin", "Check in for the week; next week's plan follows it."),
     "progress": ("backstride.cli.progress", "Show recovery progress and any escalation."),
     "report": ("backstride.cli.report", "Write a report to hand to a clinician."),
     "review": ("backstride.cli.review", "Record a clinician's review of a warning sign."),

@@ -125,6 +125,7 @@ def _print(console: Console, outcome: plans.PlanOutcome, today: date, *, all_sou
         console.print(_items("Made for you", plan.personal))
     console.print(_schedule(plan))
     console.print(_how_to(plan, today))
+    console.print(_reading(plan, today))
     console.print(_items("Treatment options", plan.treatments))
     print_sources(console, kb, _sources(plan), all_sources=all_sources)
     console.print(Text(plan.disclaimer, style="dim"))
@@ -242,6 +243,18 @@ def _how_to(plan: Plan, today: date) -> Group:
     return Group(Text("How to do this week's exercises", style="bold"), *panels)
 
 
+def _reading(plan: Plan, today: date) -> Group:
+    """The whole text of the education topics of the coming week (all of them in md/html)."""
+    first = max(today, plan.start)
+    ids = {d.education_id for d in plan.days if first <= d.on < first + WEEK}
+    panels = [
+        Panel(Text(item.text), title=item.title, title_align="left")
+        for item in plan.education
+        if item.records and item.records[0] in ids
+    ]
+    return Group(Text("What to read this week", style="bold"), *panels)
+
+
 def print_week(console: Console, outcome: plans.PlanOutcome, today: date) -> None:
     """The plan as `start` shows it: this week first, then the safety net."""
     plan = outcome.plan
@@ -255,6 +268,7 @@ def print_week(console: Console, outcome: plans.PlanOutcome, today: date) -> Non
     week = [d for d in plan.days if first <= d.on < first + WEEK]
     console.print(_schedule(plan, days=week, title="This week"))
     console.print(_how_to(plan, today))
+    console.print(_reading(plan, today))
     if plan.personal:
         titles = "\n".join(f"• {item.title}" for item in plan.personal)
         console.print(Panel(titles, title="Made for you", title_align="left"))

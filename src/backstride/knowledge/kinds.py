@@ -9,6 +9,7 @@ from backstride.knowledge.cohort import COHORT_KINDS
 from backstride.knowledge.content import CONTENT_KINDS
 from backstride.knowledge.labels import LABEL_KINDS
 from backstride.knowledge.model import Source
+from backstride.knowledge.plan_rules import PLAN_RULE_KINDS
 from backstride.knowledge.plan_texts import PLAN_KINDS
 from backstride.knowledge.rules import RULE_KINDS
 from backstride.knowledge.training import TRAINING_KINDS
@@ -21,5 +22,6 @@ KINDS: dict[str, type[BaseModel]] = {
     **CARE_KINDS,
     **TRAINING_KINDS,
     **PLAN_KINDS,
+    **PLAN_RULE_KINDS,
     **LABEL_KINDS,
 }

@@ -97,6 +97,8 @@ DayText = Literal[
     "entry_check_title", "entry_check_activity",
     "run_title", "between_runs_title", "between_runs_walk", "between_runs_note",
     "easy_run_title", "maintenance_title", "cross_training_title", "cross_training_walk",
+    "reduced_run_title", "reduced_run_label", "reduced_run_note", "run_capped_title",
+    "run_capped_activity",
     "walk", "walk_or_cross",
 ]  # fmt: skip
 DAY_FIELDS: dict[str, frozenset[str]] = {
@@ -141,7 +143,9 @@ class PlanSignal(Record):
         return self
 
 
-EducationFacet = Literal["start_back_raised", "radicular", "sacroiliac", "inflammatory"]
+EducationFacet = Literal[
+    "start_back_raised", "start_back_high", "radicular", "sacroiliac", "inflammatory", "lifting"
+]
 
 
 class EducationPriority(Record):

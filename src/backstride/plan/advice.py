@@ -8,7 +8,7 @@ from backstride.assess.result import AssessmentResult
 from backstride.knowledge.content import EducationTopic, PreventionItem, Treatment
 from backstride.knowledge.model import KnowledgeBase
 from backstride.knowledge.plan_texts import EducationPriority
-from backstride.plan.model import PlanItem
+from backstride.plan.model import Day, PlanItem
 
 STATUS_ORDER = (
     "recommended",
@@ -55,18 +55,21 @@ def prevention_items(kb: KnowledgeBase) -> tuple[PlanItem, ...]:
     )
 
 
-def education_order(kb: KnowledgeBase, assessment: AssessmentResult) -> tuple[EducationTopic, ...]:
-    """Education topics, those the `education_priority` records name for this assessment first.
+def education_order(
+    kb: KnowledgeBase, assessment: AssessmentResult, facets: tuple[str, ...] = ()
+) -> tuple[EducationTopic, ...]:
+    """Education topics, those the `education_priority` records name for this person first.
 
+    `facets` are the matched-care facets (pattern, lifting strain, STarT Back group).
     References: hill-2011-startback, nice-ng59
     """
-    facets: set[str] = set(assessment.patterns)
+    wanted: set[str] = set(assessment.patterns) | set(facets)
     if assessment.start_back is not None and assessment.start_back.risk != "low":
-        facets.add("start_back_raised")
+        wanted.add("start_back_raised")
     first = [
         topic_id
         for rule in kb.of(EducationPriority)
-        if rule.when in facets
+        if rule.when in wanted
         for topic_id in rule.first
     ]
     rank = {topic_id: i for i, topic_id in reversed(list(enumerate(first)))}
@@ -74,32 +77,23 @@ def education_order(kb: KnowledgeBase, assessment: AssessmentResult) -> tuple[Ed
     return tuple(sorted(topics, key=lambda t: rank.get(t.id, len(first))))
 
 
-def start_back_item(assessment: AssessmentResult) -> PlanItem | None:
-    """Matched care for the STarT Back risk group.
+def education_items(kb: KnowledgeBase, days: Sequence[Day]) -> tuple[PlanItem, ...]:
+    """The education topics the days name, in order of first mention, with summary and body.
 
-    References: hill-2011-startback, keele-startback
+    The item's text is the summary and the body paragraphs separated by blank lines.
     """
-    sb = assessment.start_back
-    if sb is None:
-        return None
-    text = {
-        "low": "Your STarT Back answers suggest a low risk of a slow recovery. Back pain like "
-        "yours usually settles with the self-management in this plan; you are unlikely to "
-        "need more treatment.",
-        "medium": "Your STarT Back answers suggest a medium risk. A course of physiotherapy "
-        "alongside this plan is likely to help.",
-        "high": "Your STarT Back answers suggest worry, low mood or fear of movement may be "
-        "slowing recovery. That is common and treatable: physiotherapy that includes "
-        "psychological support works best. Ask your GP or a physiotherapist for it. Meanwhile, "
-        "gentle movement is safe, and pain during movement does not mean harm.",
-    }[sb.risk]
-    return PlanItem(
-        f"start_back.{sb.risk}",
-        "referral" if sb.risk == "high" else "advice",
-        f"STarT Back: {sb.risk} risk",
-        text,
-        (),
-        ("hill-2011-startback", "keele-startback"),
+    ids = dict.fromkeys(d.education_id for d in days if d.education_id)
+    topics = [kb.one(EducationTopic, topic_id) for topic_id in ids]
+    return tuple(
+        PlanItem(
+            f"education.{t.id}",
+            "advice",
+            t.title,
+            "\n\n".join((t.summary, *t.body)),
+            (t.id,),
+            t.sources,
+        )
+        for t in topics
     )
 
 

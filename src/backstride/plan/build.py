@@ -6,26 +6,33 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from backstride.analytics.rules import FindingRules
 from backstride.assess.intake import Case, Running
 from backstride.assess.result import AssessmentResult
+from backstride.domain.checkin import CheckIn
 from backstride.domain.diary import DiaryEntry
 from backstride.domain.finding import Finding
 from backstride.knowledge import urgency as urgency_table
-from backstride.knowledge.content import PHASES, CautionTag, Phase
+from backstride.knowledge.content import PHASES, CautionTag, Exercise, Phase
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.plan_rules import PlanDosing, StartRule, plan_dosing
 from backstride.knowledge.plan_texts import (
     DAY_TEXTS_ID,
     WALK_RUN_ID,
     DayTexts,
     ItemKind,
+    PlanText,
     WalkRunTemplate,
     phase_record,
 )
 from backstride.knowledge.rules import SafetyText
-from backstride.plan import advice
+from backstride.knowledge.templates import fill
+from backstride.plan import advice, matched, stage
 from backstride.plan.adapt import decide
 from backstride.plan.cautions import case_cautions, has_leg_symptoms
+from backstride.plan.checkin import retailor
 from backstride.plan.exercises import phase_exercises
+from backstride.plan.load_limits import LoadLimits, ledger
 from backstride.plan.model import (
     AssessmentSummary,
     Plan,
@@ -36,15 +43,14 @@ from backstride.plan.model import (
 from backstride.plan.personal import personal_items
 from backstride.plan.phases import phase_blocks
 from backstride.plan.retriage import Retriage, counted_entries, retriage
-from backstride.plan.schedule import Block, Context, build_days, layout, settle_days
+from backstride.plan.schedule import Block, Context, build_days, layout, reduced_weeks
+from backstride.plan.schedule import Running as OwnRunning
+from backstride.plan.stage import start_rule
 from backstride.progress.monitoring import monitoring_rule
 
-DISCLAIMER = (
-    "This plan is information and self-management support for adults with low back pain "
-    "linked to running. It is not a diagnosis and does not replace a clinician. If new or "
-    "worsening symptoms appear, stop and get checked."
-)
-INTERIM_LAST: Phase = "strengthen"  # a "soon" result keeps running paused until the review
+DISCLAIMER_ID = "text.disclaimer"
+REFERRAL_ID = "text.top.referral"
+REFERRAL_WHY_ID = "text.top.referral_why"
 DEFAULT_CROSS = ("walking", "swimming", "pool running", "elliptical trainer")
 SITTING_HEAVY = frozenset({"cycling", "rowing"})
 
@@ -61,6 +67,7 @@ def build_plan(
     start: date | None = None,
     shoe_inspection_km: float = 600.0,
     reviewed_at: datetime | None = None,
+    checkins: Sequence[CheckIn] = (),
 ) -> Plan:
     """The personal plan: no self-care for emergency/urgent, an interim plan for soon.
 
@@ -87,39 +94,105 @@ def build_plan(
         # a new danger sign in the diary withdraws self-care until a clinician has seen it
         stop = _decision_items(decision, kb)
         return replace(bare, status="no_self_care", top=bare.top + stop, decision=decision)
-    phases = _phases(bare.status, decision)
-    exercises = {p: phase_exercises(kb, p, cautions) for p in phases}
-    walk_run = kb.one(WalkRunTemplate, WALK_RUN_ID)
-    runs_per_stage = monitoring_rule(kb).runs_per_stage
-    blocks = layout(
-        phases,
-        total_days=weeks * 7,
-        settle_length=settle_days(case.pain.intensity if case else 5, assessment.duration),
-        run_stage=decision.run_stage if decision else 1,
-        stages=len(walk_run.stages),
-        runs_per_stage=runs_per_stage,
+    rule = start_rule(case, assessment, kb)
+    week = retailor(checkins, today=today, kb=kb)
+    phases = _phases(rule, decision)
+    care = matched.care_records(kb, matched.facets(assessment, case))
+    first = matched.exercises_first(care)
+    only = frozenset(plan_dosing(kb).only_with_care)
+    exercises = {p: phase_exercises(kb, p, cautions, first, only) for p in phases}
+    eased = week is not None and week.verdict == "ease"
+    blocks, ctx = _schedule(rule, decision, phases, exercises, case, running, cautions,
+                            assessment, kb, start=bare.start, weeks=weeks, eased=eased)  # fmt: skip
+    limits = LoadLimits.from_kb(
+        FindingRules.from_kb(kb),
+        recent_longest_km=running.longest_run_km if stage.running_now(running) else None,
+        last_week_km=running.weekly_km if stage.running_now(running) else None,
     )
-    ctx = Context(
-        bare.start,
-        exercises,
-        _strengthen_first(blocks, phases),
-        _cross_training(running, cautions),
-        advice.education_order(kb, assessment),
-        walk_run,
-        kb.one(DayTexts, DAY_TEXTS_ID).texts,
-        runs_per_stage,
-    )
+    days = build_days(blocks, ctx, ledger(limits, bare.start))
+    checkin_items = (week.item,) if week is not None else ()
+    start_items = () if decision is not None else (stage.start_item(rule, case, assessment),)
     return replace(
         bare,
-        top=bare.top + _decision_items(decision, kb),
+        top=bare.top + start_items + _decision_items(decision, kb) + checkin_items,
         cautions=tuple(sorted(cautions)),
         decision=decision,
-        phases=phase_blocks(blocks, exercises, bare.start, kb=kb, interim=bare.status == "interim"),
-        personal=_personal(assessment, running, findings, kb, shoe_inspection_km),
+        phases=phase_blocks(
+            blocks, exercises, bare.start, kb=kb, leg_wait=rule.running == "after_leg_symptoms"
+        ),
+        personal=matched.care_items(kb, care)
+        + personal_items(running, findings, kb, shoe_inspection_km=shoe_inspection_km),
         treatments=advice.treatment_items(kb),
         prevention=advice.prevention_items(kb),
-        days=build_days(blocks, ctx),
+        days=days,
+        education=advice.education_items(kb, days),
     )
+
+
+def _schedule(
+    rule: StartRule,
+    decision: ProgressDecision | None,
+    phases: tuple[Phase, ...],
+    exercises: dict[Phase, tuple[Exercise, ...]],
+    case: Case | None,
+    running: Running,
+    cautions: frozenset[CautionTag],
+    assessment: AssessmentResult,
+    kb: KnowledgeBase,
+    *,
+    start: date,
+    weeks: int,
+    eased: bool = False,
+) -> tuple[tuple[Block, ...], Context]:
+    """The phase blocks and the day builders' context for the plan's start and diary.
+
+    A flare in the diary or an eased weekly check-in deloads the doses.
+    """
+    dosing = plan_dosing(kb)
+    walk_run = kb.one(WalkRunTemplate, WALK_RUN_ID)
+    runs_per_stage = monitoring_rule(kb).runs_per_stage
+    flare = eased or (decision is not None and decision.decision == "step_back")
+    mode = rule.running
+    own = _own_running(running, dosing, flare=flare)
+    lengths = dict(dosing.phase_min_days)
+    lengths["settle"] = rule.rest_days if decision is None else dosing.phase_min_days["settle"]
+    lengths["return_to_run"] = 7 * reduced_weeks(own, dosing)
+    blocks = layout(
+        phases, total_days=weeks * 7, lengths=lengths,
+        run_stage=decision.run_stage if decision else 1, stages=len(walk_run.stages),
+        runs_per_stage=runs_per_stage, mode=mode, rest_day=dosing.rest_day,
+        start_weekday=start.weekday(),
+    )  # fmt: skip
+    ramp_first, ramp_base = _ramp(blocks, decision, dosing, flare=flare)
+    education = advice.education_order(kb, assessment, matched.facets(assessment, case))
+    ctx = Context(
+        start, exercises, ramp_first, ramp_base, _cross_training(running, cautions), education,
+        walk_run, kb.one(DayTexts, DAY_TEXTS_ID).texts, runs_per_stage, dosing, own,
+    )  # fmt: skip
+    return blocks, ctx
+
+
+def _own_running(running: Running, dosing: PlanDosing, *, flare: bool) -> OwnRunning:
+    runs = running.runs_per_week or dosing.default_runs_per_week
+    fraction = dosing.reduced_deload_fraction if flare else dosing.reduced_start_fraction
+    return OwnRunning(running.weekly_km or None, max(1, runs), fraction)
+
+
+def _ramp(
+    blocks: Sequence[Block], decision: ProgressDecision | None, dosing: PlanDosing, *, flare: bool
+) -> tuple[int, int]:
+    """Where exercise doses start climbing, and from which ramp week.
+
+    Doses climb from the strengthen phase (or the first day when the plan starts past it).
+    The diary places someone further on at the dose of that phase; after a flare the plan
+    gives back `deload_weeks` of the climb before rising again.
+    """
+    first = next((b.first for b in blocks if b.phase == "strengthen"), 0)
+    where = decision.from_phase if decision is not None else None
+    reached = {"return_to_run": 2, "prevent": dosing.ramp_weeks}.get(where or "", 0)
+    if flare:
+        return first, max(0, reached - dosing.deload_weeks)
+    return first, reached
 
 
 def _bare_plan(
@@ -148,7 +221,7 @@ def _bare_plan(
         days=(),
         kb_version=kb.version,
         kb_digest=kb.digest,
-        disclaimer=DISCLAIMER,
+        disclaimer=kb.one(PlanText, DISCLAIMER_ID).text,
         safety_net=assessment.safety_net,
         urgency_label=urgency_table.label(kb, assessment.urgency),
         urgency_heading=urgency_table.heading(kb, assessment.urgency),
@@ -210,26 +283,25 @@ def _top_items(
         )
         items.append(PlanItem("top.diary_flag", "warning", note.title, text, (), note.sources))
     if status == "no_self_care":
-        text = clinician_text(assessment, kb)
-        items.append(
-            PlanItem("top.clinician", "clinician", "What to tell the clinician", text, (), sources)
-        )
+        told = kb.one(PlanText, "text.top.clinician")
         items.append(
             PlanItem(
-                "top.no_plan",
-                "warning",
-                "No self-care plan",
-                "This needs a clinician first, so no exercise or running plan is given.",
+                "top.clinician",
+                "clinician",
+                told.title,
+                clinician_text(assessment, kb),
                 (),
-                ("nice-ng59",),
+                sources,
             )
         )
+        none = kb.one(PlanText, "text.top.no_plan")
+        items.append(PlanItem("top.no_plan", "warning", none.title, none.text, (), none.sources))
     if status == "interim":
         why = "; ".join(urgency_table.referral_words(kb, r) for r in assessment.referral_reasons)
-        text = (
-            f"Why: {why}. " if why else ""
-        ) + "Until then, follow this conservative plan; running stays paused until the review."
-        items.append(PlanItem("top.referral", "referral", "Book a review", text, (), sources))
+        ref = kb.one(PlanText, REFERRAL_ID)
+        reason = fill(kb.one(PlanText, REFERRAL_WHY_ID).text, {"why": why}) if why else ""
+        text = f"{reason} {ref.text}".strip()
+        items.append(PlanItem("top.referral", "referral", ref.title, text, (ref.id,), sources))
     return tuple(items)
 
 
@@ -247,25 +319,21 @@ def clinician_text(assessment: AssessmentResult, kb: KnowledgeBase) -> str:
         for r in assessment.reasons
         if not flagged or r.rule.split(".", 1)[0] in assessment.red_flags
     ]
-    text = (
-        "Tell the clinician about " + "; ".join(dict.fromkeys(concerns)) + "." if concerns else ""
-    )
-    return f"{text} What you reported: {' '.join(dict.fromkeys(reported))}".strip()
+    told = kb.one(PlanText, "text.top.clinician").text
+    text = fill(told, {"concerns": "; ".join(dict.fromkeys(concerns))}) if concerns else ""
+    said = fill(kb.one(PlanText, "text.top.reported").text,
+                {"reported": " ".join(dict.fromkeys(reported))})  # fmt: skip
+    return f"{text} {said}".strip()
 
 
 def _decision_items(decision: ProgressDecision | None, kb: KnowledgeBase) -> tuple[PlanItem, ...]:
     if decision is None:
         return ()
-    verb = {
-        "advance": "Move on",
-        "hold": "Stay at this step",
-        "step_back": "Step back",
-        "stop": "Stop and get checked",
-        "start": "Start",
-    }[decision.decision]
-    title = f"{verb}: {phase_record(kb, decision.to_phase).name}"
+    verb = kb.one(PlanText, f"text.decision.{decision.decision}").title
+    frame = kb.one(PlanText, "text.decision.titles")
+    title = fill(frame.title, {"verb": verb, "phase": phase_record(kb, decision.to_phase).name})
     if decision.to_phase == "return_to_run" and decision.run_stage:
-        title += f", walk-run step {decision.run_stage}"
+        title += fill(frame.text, {"stage": decision.run_stage})
     kind: ItemKind = "warning" if decision.decision in ("stop", "step_back") else "advice"
     return (
         PlanItem(
@@ -279,20 +347,24 @@ def _decision_items(decision: ProgressDecision | None, kb: KnowledgeBase) -> tup
     )
 
 
-def _phases(status: PlanStatus, decision: ProgressDecision | None) -> tuple[Phase, ...]:
-    first = decision.to_phase if decision else "settle"
-    last = INTERIM_LAST if status == "interim" else "prevent"
+def _phases(rule: StartRule, decision: ProgressDecision | None) -> tuple[Phase, ...]:
+    """From where the person is (the diary, else the start rule) to the last phase.
+
+    Rest days of the start rule come first as a short settle phase; with leg symptoms the
+    plan ends before the walk-run (the diary starts it once the leg has settled).
+    """
+    last: Phase = "strengthen" if rule.running == "after_leg_symptoms" else "prevent"
+    first = rule.phase
+    if decision is not None and (
+        decision.decision == "step_back" or PHASES.index(decision.to_phase) > PHASES.index(first)
+    ):
+        first = decision.to_phase  # the diary moves on past the start, or steps back
     if PHASES.index(first) > PHASES.index(last):
         first = last
-    return PHASES[PHASES.index(first) : PHASES.index(last) + 1]
-
-
-def _strengthen_first(blocks: Sequence[Block], phases: Sequence[Phase]) -> int:
-    for block in blocks:
-        if block.phase == "strengthen":
-            return block.first
-    # starting past strengthen: strength work is already a few weeks in
-    return -14 if phases and PHASES.index(phases[0]) > PHASES.index("strengthen") else 10**6
+    chosen = PHASES[PHASES.index(first) : PHASES.index(last) + 1]
+    if decision is None and rule.rest_days and first != "settle":
+        return ("settle", *chosen)
+    return chosen
 
 
 def _cross_training(running: Running, cautions: frozenset[CautionTag]) -> tuple[str, ...]:
@@ -303,15 +375,3 @@ def _cross_training(running: Running, cautions: frozenset[CautionTag]) -> tuple[
         if not ("worse_sitting" in cautions and x in SITTING_HEAVY)
     )
     return own or DEFAULT_CROSS
-
-
-def _personal(
-    assessment: AssessmentResult,
-    running: Running,
-    findings: Sequence[Finding],
-    kb: KnowledgeBase,
-    shoe_inspection_km: float,
-) -> tuple[PlanItem, ...]:
-    sb = advice.start_back_item(assessment)
-    items = personal_items(running, findings, kb, shoe_inspection_km=shoe_inspection_km)
-    return ((sb,) if sb else ()) + items

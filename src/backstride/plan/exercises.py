@@ -15,15 +15,20 @@ QUOTAS: dict[Phase, dict[str, int]] = {
     "return_to_run": {"strength": 3, "motor_control": 1, "stretch": 1},
     "prevent": {"strength": 3, "motor_control": 1, "mobility": 1, "stretch": 1},
 }
-RAMP_WEEKS = 4  # weeks over which a dose climbs from `dose` to `dose_max`
 
 
 def phase_exercises(
-    kb: KnowledgeBase, phase: Phase, cautions: frozenset[CautionTag]
+    kb: KnowledgeBase,
+    phase: Phase,
+    cautions: frozenset[CautionTag],
+    first: tuple[str, ...] = (),
+    only_with_care: frozenset[str] = frozenset(),
 ) -> tuple[Exercise, ...]:
     """Suitable exercises for a phase: per-category quotas, spread over different muscles.
 
-    A category with no suitable exercise in the phase borrows from the nearest earlier phase.
+    Exercises named in `first` (matched care) are chosen before the others of their
+    category; those in `only_with_care` only when `first` names them. A category with no
+    suitable exercise in the phase borrows from the nearest earlier phase.
     References: owen-2020, nice-ng59
     """
     chosen: list[Exercise] = []
@@ -32,34 +37,48 @@ def phase_exercises(
             pool = [
                 e
                 for e in kb.of(Exercise)
-                if e.category == category and candidate in e.phases and suitable(e, cautions)
+                if e.category == category
+                and candidate in e.phases
+                and suitable(e, cautions)
+                and (e.id in first or e.id not in only_with_care)
             ]
             if pool:
-                chosen.extend(_spread(pool, count, phase))
+                chosen.extend(_spread(pool, count, phase, first))
                 break
     return tuple(chosen)
 
 
-def _spread(pool: list[Exercise], count: int, phase: Phase) -> list[Exercise]:
-    """Greedy choice: each next exercise works muscles not yet covered; native ones first."""
+def _spread(
+    pool: list[Exercise], count: int, phase: Phase, first: tuple[str, ...] = ()
+) -> list[Exercise]:
+    """Greedy choice: matched-care ones first, then each next exercise works muscles not yet
+    covered; native ones first."""
     picked: list[Exercise] = []
     covered: set[str] = set()
     remaining = list(pool)
     while remaining and len(picked) < count:
-        best = max(remaining, key=lambda e: (len(_words(e) - covered), e.phases[0] == phase))
+        best = max(
+            remaining,
+            key=lambda e: (_rank(e.id, first), len(_words(e) - covered), e.phases[0] == phase),
+        )
         picked.append(best)
         remaining.remove(best)
         covered |= _words(best)
     return picked
 
 
+def _rank(exercise_id: str, first: tuple[str, ...]) -> int:
+    """Higher for exercises earlier in `first`; 0 for the others."""
+    return len(first) - first.index(exercise_id) if exercise_id in first else 0
+
+
 def _words(exercise: Exercise) -> set[str]:
     return {w for target in exercise.targets for w in target.lower().split()}
 
 
-def prescribe(exercise: Exercise, *, week: int) -> Prescription:
-    """The exercise with its dose in a given week of progression (0 = starting dose)."""
-    fraction = min(max(week, 0), RAMP_WEEKS) / RAMP_WEEKS
+def prescribe(exercise: Exercise, *, week: int, ramp_weeks: int) -> Prescription:
+    """The exercise with its dose in week `week` of a `ramp_weeks` climb (0 = starting dose)."""
+    fraction = min(max(week, 0), ramp_weeks) / ramp_weeks
     start, top = exercise.dose, exercise.dose_max
     return Prescription(
         exercise_id=exercise.id,

@@ -73,7 +73,8 @@ class RunSession:
     @property
     def text(self) -> str:
         """The session in one line a runner can follow."""
-        dist = f"{self.distance_km_min:g}–{self.distance_km_max:g} km"
+        low, high = self.distance_km_min, self.distance_km_max
+        dist = f"{high:g} km" if low == high else f"{low:g}–{high:g} km"
         if self.run_min is None:
             return f"Continuous easy run, {dist}, effort up to {self.rpe_max}/10"
         return (
@@ -169,6 +170,8 @@ class Plan:
     #: Urgency label and heading in that level's words (the plan's lead).
     urgency_label: str = ""
     urgency_heading: str = ""
+    #: The education topics the schedule names, once each, with their full text.
+    education: tuple[PlanItem, ...] = ()
 
     @property
     def has_exercise_content(self) -> bool:
@@ -181,8 +184,10 @@ class Plan:
         """Every cited item in the plan, in display order."""
         phase_items = tuple(i for p in self.phases for i in p.items)
         return (
-            self.top + self.assessment.reasons + phase_items + self.personal + self.treatments
-        ) + self.prevention
+            (self.top + self.assessment.reasons + phase_items + self.personal + self.treatments)
+            + self.prevention
+            + self.education
+        )
 
     def current_phase(self, on: date) -> PhaseBlock | None:
         """The phase block that contains `on`, if any."""

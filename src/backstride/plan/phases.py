@@ -15,7 +15,7 @@ from backstride.knowledge.plan_texts import WALK_RUN_ID, PlanText, phase_record
 from backstride.plan.model import PhaseBlock, PlanItem
 from backstride.plan.schedule import Block
 
-INTERIM_ID = "text.interim.no_running"
+LEG_WAIT_ID = "text.leg.running_waits"
 
 
 def phase_blocks(
@@ -24,13 +24,13 @@ def phase_blocks(
     start: date,
     *,
     kb: KnowledgeBase,
-    interim: bool,
+    leg_wait: bool,
 ) -> tuple[PhaseBlock, ...]:
     """A PhaseBlock per scheduled block, with dates, criteria and cited items."""
     out = []
     for b in blocks:
         record = phase_record(kb, b.phase)
-        extra = (INTERIM_ID,) if interim and b is blocks[-1] and b.phase != "return_to_run" else ()
+        extra = (LEG_WAIT_ID,) if leg_wait and b is blocks[-1] else ()
         out.append(
             PhaseBlock(
                 phase=b.phase,

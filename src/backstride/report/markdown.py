@@ -34,6 +34,7 @@ def plan_markdown(
             "\n".join(_phase(p) for p in plan.phases),
             _items("Your personal plan", plan.personal),
             _schedule(view, phase_words(kb)),
+            _reading(plan),
             _exercises(view),
             _items("Treatment options and what the evidence says", plan.treatments),
             _items("Staying well: prevention", plan.prevention),
@@ -122,6 +123,16 @@ def _schedule(view: PlanView, phases: dict[str, str]) -> str:
             learn = day.education_title or ""
             lines.append(f"| {day.on:%a %d %b} | {phases[day.phase]} | {what} | {learn} |")
         lines.append("")
+    return "\n".join(lines)
+
+
+def _reading(plan: Plan) -> str:
+    """The education topics of the schedule, each with its whole text."""
+    if not plan.education:
+        return ""
+    lines = ["## What to read: the topics in your plan\n"]
+    for item in plan.education:
+        lines += [f"### {item.title}\n", f"{item.text}\n"]
     return "\n".join(lines)
 
 

@@ -13,11 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from backstride.assess.intake import Case
 from backstride.assess.result import AssessmentResult, urgency_rank
 from backstride.config import Settings
+from backstride.domain.checkin import CheckIn
 from backstride.domain.diary import DiaryEntry
 from backstride.domain.finding import Finding, FindingId, Severity
 from backstride.errors import InputError
 from backstride.knowledge import KnowledgeBase
 from backstride.plan import Plan, build_plan
+from backstride.plan.checkin import Retailored, retailor
 from backstride.services.assessment import assess_source, knowledge_base
 
 PlanFormat = Literal["text", "json", "md", "html", "pdf", "ics"]
@@ -121,10 +123,12 @@ def plan_for_case(
     kb = knowledge_base()
     findings = list(findings or [])
     diary: list[DiaryEntry] = []
+    checkins: list[CheckIn] = []
     reviewed_at: datetime | None = None
     if use_store:
         stored_findings, diary = _from_store(settings, today=today)
         findings += stored_findings
+        checkins = list_checkins(settings)
     elif lead_with_store:
         from backstride.services.tracking import list_entries
 
@@ -137,7 +141,7 @@ def plan_for_case(
             case, result = standing
     plan = build_plan(result, case, findings, diary, today, kb, weeks=weeks, start=start,
                       shoe_inspection_km=settings.shoe_inspection_km,
-                      reviewed_at=reviewed_at)  # fmt: skip
+                      reviewed_at=reviewed_at, checkins=checkins)  # fmt: skip
     outcome = PlanOutcome(plan, kb, today)
     if keep or use_store:
         record(outcome, settings, now=now or datetime.now(UTC))
@@ -168,6 +172,38 @@ def _store_standing(
     if stored is None or _check_standing(latest, reviewed, kb) is None:
         return local, None
     return local, (stored, assess(stored, kb))
+
+
+#: A check-in's bounds: (low, high) per field a person types.
+CHECKIN_BOUNDS = {"pain": (0, 10), "function": (0, 10), "sessions_done": (0, 21),
+                  "runs_done": (0, 21), "steps_per_day": (0, 100_000)}  # fmt: skip
+
+
+def record_checkin(settings: Settings, checkin: CheckIn, *, now: datetime) -> Retailored | None:
+    """Store a weekly check-in (refused when out of range); what it does to next week."""
+    for name, (low, high) in CHECKIN_BOUNDS.items():
+        value = getattr(checkin, name)
+        if value is not None and not low <= value <= high:
+            raise InputError(f"{name.replace('_', ' ')}: expected {low}–{high}, got {value}")
+    if checkin.goal is not None and len(checkin.goal) > 300:
+        raise InputError("goal: expected at most 300 characters")
+    from backstride.services.store import local_runner, store_session
+    from backstride.storage import checkins as repo
+
+    with store_session(settings) as session:
+        runner = local_runner(session)
+        repo.add_checkin(session, runner_id=runner.id, checkin=checkin, created_at=now)
+        stored = repo.list_checkins(session, runner_id=runner.id)
+    return retailor(stored, today=checkin.week_end, kb=knowledge_base())
+
+
+def list_checkins(settings: Settings) -> list[CheckIn]:
+    """The stored weekly check-ins, oldest first."""
+    from backstride.services.store import local_runner, store_session
+    from backstride.storage import checkins as repo
+
+    with store_session(settings) as session:
+        return repo.list_checkins(session, runner_id=local_runner(session).id)
 
 
 def read_findings(path_text: str) -> list[Finding]:
