@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError
+from backstride.services import cache
 from backstride.storage.account_tables import UserRow
 from backstride.storage.accounts import owner, runner_of
 from backstride.storage.db import open_database, session_scope
@@ -50,6 +51,7 @@ def open_store(settings: Settings) -> Engine:
             _engines.move_to_end(url)
             return engine
         engine = open_database(settings)
+        cache.register_store(engine, settings.home)
         _engines[url] = engine
         while len(_engines) > MAX_OPEN_ENGINES:
             _url, oldest = _engines.popitem(last=False)
@@ -68,6 +70,7 @@ def close_stores() -> None:
         while _engines:
             _url, engine = _engines.popitem()
             engine.dispose()
+    cache.clear()
 
 
 @contextmanager

@@ -219,18 +219,33 @@ def add_diary_entry(
     return row.id
 
 
+#: The columns a diary entry is read from (plain rows: years of diary load without ORM objects).
+_ENTRY_COLUMNS = (
+    DiaryEntryRow.id, DiaryEntryRow.at, DiaryEntryRow.pain_now, DiaryEntryRow.pain_worst,
+    DiaryEntryRow.pain_during_run, DiaryEntryRow.pain_next_morning, DiaryEntryRow.stiffness,
+    DiaryEntryRow.locations, DiaryEntryRow.leg_symptoms, DiaryEntryRow.new_red_flags,
+    DiaryEntryRow.exercises_done, DiaryEntryRow.sleep_hours, DiaryEntryRow.rmdq_score,
+    DiaryEntryRow.note, DiaryEntryRow.run_keys,
+)  # fmt: skip
+
+
 def list_diary_entries(
-    session: Session, *, runner_id: int, since: date | None = None
+    session: Session, *, runner_id: int, since: date | None = None, last: int | None = None
 ) -> list[StoredEntry]:
-    """The runner's diary entries (optionally from `since` on), oldest first."""
-    query = select(DiaryEntryRow).where(DiaryEntryRow.runner_id == runner_id)
+    """The runner's diary entries (optionally from `since` on, or only the `last` few),
+    oldest first."""
+    query = select(*_ENTRY_COLUMNS).where(DiaryEntryRow.runner_id == runner_id)
     if since is not None:
         query = query.where(DiaryEntryRow.at >= datetime.combine(since, datetime.min.time()))
-    rows = session.scalars(query.order_by(DiaryEntryRow.at, DiaryEntryRow.id))
+    if last is not None:
+        newest = query.order_by(DiaryEntryRow.at.desc(), DiaryEntryRow.id.desc()).limit(last)
+        return [StoredEntry(row.id, _entry(row)) for row in reversed(session.execute(newest).all())]
+    rows = session.execute(query.order_by(DiaryEntryRow.at, DiaryEntryRow.id))
     return [StoredEntry(row.id, _entry(row)) for row in rows]
 
 
-def _entry(row: DiaryEntryRow) -> DiaryEntry:
+def _entry(row: Any) -> DiaryEntry:
+    """A diary entry from a table row or a row of `_ENTRY_COLUMNS`."""
     return DiaryEntry(
         at=row.at,
         pain_now=row.pain_now,

@@ -160,7 +160,7 @@ def diary(
     from backstride.progress.questions import DIARY_LOCATIONS, red_flag_questions
     from backstride.services.tracking import list_entries
 
-    recent = list_entries(request.app.state.settings)[-14:]
+    recent = list_entries(request.app.state.settings, last=14)
     context = {"entries": list(reversed(recent)), "locations": DIARY_LOCATIONS,
                "questions": red_flag_questions(load_knowledge_base()),
                "today": date.today().isoformat(),

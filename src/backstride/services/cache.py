@@ -1,0 +1,144 @@
+"""Per-runner results kept between requests until that runner's data changes.
+
+A page such as progress reads five years of diary and runs and re-derives everything; the
+answer only changes when the runner's data does (or the day does). `cached` keeps such a
+result in this process, keyed by the runner, the kind of result and its arguments, and
+stamped with the runner's data version. Every committed write to a runner's rows bumps
+that version, whoever wrote it: the listeners below watch every session of every process
+(web workers, the CLI), and the version is a small file in the data directory, which all
+workers of one installation share, so a write in one worker is seen by all the others.
+A write the listeners cannot attribute to one runner bumps every runner's version.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+T = TypeVar("T")
+#: Tables whose rows never feed a cached result (sign-in, throttling, audit, job state).
+UNCACHED_TABLES = frozenset(
+    {"web_session", "access_token", "login_throttle", "audit_event", "job", "invitation"}
+)
+EVERYONE = "all"
+MAX_ENTRIES = 512
+_PENDING = "backstride_changed_runners"
+
+_homes: dict[str, Path] = {}  # database URL -> the data directory that keeps its versions
+_entries: OrderedDict[Hashable, tuple[tuple[object, ...], Any]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def register_store(engine: Engine, home: Path) -> None:
+    """Keep the data versions of this engine's database under `home`."""
+    _homes[engine.url.render_as_string(hide_password=False)] = home
+
+
+def _stamp_dir(session: Session) -> Path | None:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    home = _homes.get(engine.url.render_as_string(hide_password=False))
+    return None if home is None else home / "versions"
+
+
+def _version(folder: Path, name: str) -> tuple[object, ...]:
+    try:
+        found = os.stat(folder / name)
+    except FileNotFoundError:
+        return (None,)
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+def _bump(folder: Path, name: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = folder / f".{name}.{uuid.uuid4().hex}"
+    scratch.write_text(uuid.uuid4().hex)
+    os.replace(scratch, folder / name)  # a new file each time: a new inode and stamp
+
+
+def _writes_pending(session: Session) -> bool:
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_PENDING))
+
+
+def cached(session: Session, runner_id: int, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, or its kept result while runner `runner_id`'s data is unchanged.
+
+    Inside a transaction that has written anything, it always computes (the data in this
+    transaction is not yet everyone's).
+    """
+    folder = _stamp_dir(session)
+    if folder is None or _writes_pending(session):
+        return compute()
+    url = str(session.get_bind().engine.url)
+    stamp = (*_version(folder, str(runner_id)), *_version(folder, EVERYONE))
+    full_key = (url, runner_id, key)
+    with _lock:
+        found = _entries.get(full_key)
+        if found is not None and found[0] == stamp:
+            _entries.move_to_end(full_key)
+            return found[1]  # type: ignore[no-any-return]
+    value = compute()
+    with _lock:
+        _entries[full_key] = (stamp, value)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    """Forget every kept result (tests and shutdown)."""
+    with _lock:
+        _entries.clear()
+
+
+def _changed(session: Session) -> set[str]:
+    found: set[str] = session.info.setdefault(_PENDING, set())
+    return found
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: object) -> None:
+    changed = _changed(session)
+    for row in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(row, "__tablename__", None)
+        if table in UNCACHED_TABLES:
+            continue
+        runner_id = getattr(row, "runner_id", None)
+        if table == "runner":
+            runner_id = getattr(row, "id", None)
+        changed.add(EVERYONE if runner_id is None else str(runner_id))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    tables = {getattr(m.entity, "__tablename__", None) for m in state.all_mappers}
+    if tables and tables <= UNCACHED_TABLES:
+        return
+    _changed(state.session).add(EVERYONE)  # a bulk statement: its runners are not known here
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    changed = session.info.pop(_PENDING, None)
+    if not changed:
+        return
+    folder = _stamp_dir(session)
+    if folder is None:
+        return
+    for name in sorted(changed):
+        _bump(folder, name)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
