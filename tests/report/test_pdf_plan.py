@@ -57,3 +57,15 @@ def test_pdf_renders_without_css_or_resource_warnings(caplog: pytest.LogCaptureF
         data = plan_pdf(plan_for("soon_sciatica"), KB)
     assert data.startswith(b"%PDF-")
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def test_the_pdf_is_tagged_for_screen_readers_with_language_title_and_structure() -> None:
+    reader = PdfReader(io.BytesIO(plan_pdf(plan_for("self_care_runner"), KB)))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    tree = catalog["/StructTreeRoot"].get_object()
+    assert tree["/K"], "the structure tree has elements"
+    assert str(catalog["/Lang"]) == "en"
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Your back and running plan"
+    assert b"pdfuaid" in catalog["/Metadata"].get_object().get_data()  # declares PDF/UA-1

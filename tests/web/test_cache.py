@@ -62,7 +62,8 @@ def test_a_red_flag_written_by_another_process_leads_the_kept_progress(
                           "--red-flag", "bladder_change", env=env)  # fmt: skip
     assert done.code == 0, done.stderr
     escalation = _progress(anon)["escalation"]
-    assert escalation is not None and escalation["urgency"] == "emergency"
+    assert escalation is not None
+    assert escalation["urgency"] == "emergency"
 
 
 def test_one_runners_write_leaves_another_runners_kept_progress_alone(
