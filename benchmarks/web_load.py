@@ -181,8 +181,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-ROUTES = [("GET", "/"), ("GET", "/diary"), ("GET", "/progress"), ("GET", "/training"),
-          ("GET", "/activities"), ("GET", "/api/v1/activities"), ("GET", "/api/v1/analysis"),
+ROUTES = [("GET", "/"), ("GET", "/diary"), ("GET", "/progress"), ("GET", "/plan"),
+          ("GET", "/training"), ("GET", "/activities"), ("GET", "/api/v1/activities"),
+          ("GET", "/api/v1/analysis"),
           ("GET", "/settings"), ("POST", "/api/v1/assessments")]  # fmt: skip
 
 

@@ -262,7 +262,12 @@ NO_STANDING = Standing(None, (), (), None)
 
 
 def standing_escalation(session: Session, runner_id: int) -> Escalation | None:
-    """The standing red-flag escalation for this runner now, or None."""
+    """The standing red-flag escalation for this runner now, or None (kept until the
+    runner's data changes)."""
+    return cached(session, runner_id, ("standing",), lambda: _standing_now(session, runner_id))
+
+
+def _standing_now(session: Session, runner_id: int) -> Escalation | None:
     stored = repo.list_diary_entries(session, runner_id=runner_id)
     assessments = repo.list_assessments(session, runner_id=runner_id)
     standing = _standing(
