@@ -5,11 +5,12 @@ BACKSTRIDE_DATABASE_URL is set) with 50 runners, each with a kept check dated fi
 back, a diary entry for every day of those five years and about 1,000 runs (written straight
 into the store, seeded and reproducible). Then 50 concurrent users (httpx async client, each
 signed in as their own runner) hit each page for a fixed time: the dashboard `/`, `/diary`,
-`/progress`, the training pages that exist (`/training`, `/activities`, `/api/v1/activities`,
+`/progress`, `/plan`, the training pages that exist (`/training`, `/activities`, `/api/v1/activities`,
 `/api/v1/analysis`), `/settings` and `POST /api/v1/assessments`. Prints requests per second,
 p50/p95/p99 latency and the server's CPU time per request (user+sys of the server process
 and its workers, read from /proc: unlike latency it does not grow when other work shares
-the machine). Target: p95 < 50 ms. `--save FILE` keeps the figures as JSON and
+the machine), once for each user's first visit ("cold": nothing kept yet) and once for the
+timed loop that follows. Target: p95 < 50 ms. `--save FILE` keeps the figures as JSON and
 `--baseline FILE` prints each route's ratio against a saved run (for example the previous
 release measured the same way).
 
@@ -179,6 +180,17 @@ async def hammer(base: str, users: list[httpx.Client], method: str, path: str, s
     return latencies
 
 
+async def once_each(base: str, users: list[httpx.Client], method: str, path: str) -> None:
+    """Every user opens the page once, all at the same time (their first, uncached visit)."""
+
+    async def visit(user: httpx.Client) -> None:
+        async with httpx.AsyncClient(base_url=base, cookies=user.cookies, headers=user.headers,
+                                     timeout=120) as session:  # fmt: skip
+            await (session.post(path, json=CASE) if method == "POST" else session.get(path))
+
+    await asyncio.gather(*(visit(user) for user in users))
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -220,21 +232,25 @@ def run_load(args: argparse.Namespace) -> None:
                   f"seeded in {time.perf_counter() - began:.0f} s; {args.seconds:g} s per "
                   f"route, {args.workers} worker(s)")  # fmt: skip
             head = f"{'route':<26} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-            print(head + f"{'CPU ms/req':>10}  vs before caching (p95, CPU)")
+            print(head + f"{'CPU ms/req':>10} {'cold CPU':>9}  vs before caching (p95, CPU)")
             for method, path in ROUTES:
                 if method == "GET" and users[0].get(path).status_code == 404:
                     print(f"{method + ' ' + path:<26} (no such page in this version)")
                     continue
                 cpu = server_cpu_s(server.pid)
+                asyncio.run(once_each(base, users, method, path))  # each user's first visit
+                cold_ms = (server_cpu_s(server.pid) - cpu) * 1000 / len(users)
+                cpu = server_cpu_s(server.pid)
                 times = asyncio.run(hammer(base, users, method, path, args.seconds))
                 cpu_ms = (server_cpu_s(server.pid) - cpu) * 1000 / len(times)
                 row = {"rps": len(times) / args.seconds, "p50": statistics.median(times) * 1000,
                        "p95": percentile(times, 0.95) * 1000,
-                       "p99": percentile(times, 0.99) * 1000, "cpu_ms": cpu_ms}  # fmt: skip
+                       "p99": percentile(times, 0.99) * 1000, "cpu_ms": cpu_ms,
+                       "cold_cpu_ms": cold_ms}  # fmt: skip
                 name = f"{method} {path}"
                 results[name] = row
                 line = (f"{name:<26} {row['rps']:>7.0f} {row['p50']:>7.1f} {row['p95']:>7.1f} "
-                        f"{row['p99']:>7.1f} {cpu_ms:>10.1f}")  # fmt: skip
+                        f"{row['p99']:>7.1f} {cpu_ms:>10.1f} {cold_ms:>9.1f}")  # fmt: skip
                 if name in baseline:
                     then = baseline[name]
                     line += (f"  {then['p95'] / row['p95']:.1f}x faster "

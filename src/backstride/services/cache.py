@@ -24,10 +24,13 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 T = TypeVar("T")
-#: Tables whose rows never feed a cached result (sign-in, throttling, audit, job state).
+#: Tables whose rows never feed a cached result (sign-in, throttling, audit, job state, the
+#: snapshots of plans as given); a write to them leaves every kept result valid. A table
+#: read by a cached computation must never be listed here.
 UNCACHED_TABLES = frozenset(
-    {"web_session", "access_token", "login_throttle", "audit_event", "job", "invitation"}
-)
+    {"web_session", "access_token", "login_throttle", "audit_event", "job", "invitation",
+     "plan_snapshot"}
+)  # fmt: skip
 EVERYONE = "all"
 MAX_ENTRIES = 512
 _PENDING = "backstride_changed_runners"

@@ -59,6 +59,13 @@ def open_store(settings: Settings) -> Engine:
         return engine
 
 
+def migrate_once(settings: Settings) -> None:
+    """Open (and migrate) the database, then close it: before server workers start, so each
+    finds it current and none crosses another's migration."""
+    open_store(settings)
+    close_stores()
+
+
 def release_store(engine: Engine) -> None:
     """A use case is done with the engine; it stays open for the rest of the process."""
     del engine  # nothing to close: the pool is shared by every use case of this process

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import typer
-
-if TYPE_CHECKING:
-    from backstride.config import Settings
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -32,6 +27,8 @@ def serve(
                    "use, and put https in front.", err=True)  # fmt: skip
     typer.echo(f"backstride is serving on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
     if workers > 1:  # several processes need the app by import string (each builds its own)
+        from backstride.services.store import migrate_once
+
         migrate_once(settings)
         uvicorn.run("backstride.web.app:create_app", factory=True, host=host, port=port,
                     workers=workers, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
@@ -39,14 +36,6 @@ def serve(
         return
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
                 proxy_headers=True, forwarded_allow_ips="127.0.0.1")  # fmt: skip
-
-
-def migrate_once(settings: Settings) -> None:
-    """Open (and migrate) the database here, before the workers start and find it current."""
-    from backstride.services.store import close_stores, open_store
-
-    open_store(settings)
-    close_stores()  # no engine crosses into the workers
 
 
 command = typer.main.get_command(app)
