@@ -32,7 +32,7 @@ from backstride.config import Settings
 from backstride.domain.finding import Finding
 from backstride.errors import InputError, NotFoundError, StorageError
 from backstride.knowledge import load_knowledge_base
-from backstride.services.cache import cached
+from backstride.services.cache import Slot, slot
 from backstride.services.store import local_runner, store_session
 from backstride.storage import activities as repo
 
@@ -167,9 +167,10 @@ def analyze(
     """
     key = ("analysis", since, as_of, all_forms, settings.shoe_inspection_km)
     with store_session(settings) as session:
-        runner_id = local_runner(session).id
-        return cached(session, runner_id, key, lambda: _analyze(
-            settings, since=since, as_of=as_of, all_forms=all_forms))  # fmt: skip
+        kept: Slot[AnalysisReport] = slot(session, local_runner(session).id, key)
+    if kept.hit:  # the session is closed first: reading the store opens its own
+        return kept.value
+    return kept.keep(_analyze(settings, since=since, as_of=as_of, all_forms=all_forms))
 
 
 def _analyze(

@@ -18,7 +18,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -71,29 +71,46 @@ def _writes_pending(session: Session) -> bool:
     return bool(session.new or session.dirty or session.deleted or session.info.get(_PENDING))
 
 
-def cached(session: Session, runner_id: int, key: Hashable, compute: Callable[[], T]) -> T:
-    """`compute()`, or its kept result while runner `runner_id`'s data is unchanged.
+class Slot(Generic[T]):
+    """Where one result is kept: `hit` and `value` when it is there, else `keep(value)`."""
 
-    Inside a transaction that has written anything, it always computes (the data in this
-    transaction is not yet everyone's).
+    def __init__(self, key: Hashable | None, stamp: tuple[object, ...]) -> None:
+        self.key, self.stamp, self.hit, self.value = key, stamp, False, cast("T", None)
+        with _lock:
+            found = _entries.get(key) if key is not None else None
+            if found is not None and found[0] == stamp:
+                _entries.move_to_end(key)
+                self.hit, self.value = True, found[1]
+
+    def keep(self, value: T) -> T:
+        """Keep `value` (computed after the slot was taken) and return it."""
+        if self.key is not None:
+            with _lock:
+                _entries[self.key] = (self.stamp, value)
+                while len(_entries) > MAX_ENTRIES:
+                    _entries.popitem(last=False)
+        return value
+
+
+def slot(session: Session, runner_id: int, key: Hashable) -> Slot[Any]:
+    """The slot for `key` of this runner, its version read now (before the data is read).
+
+    Inside a transaction that has written anything nothing is kept (that data is not yet
+    everyone's). The session may be closed before the result is computed, so a result that
+    opens sessions of its own never holds two connections at once.
     """
     folder = _stamp_dir(session)
     if folder is None or _writes_pending(session):
-        return compute()
+        return Slot(None, ())
     url = str(session.get_bind().engine.url)
     stamp = (*_version(folder, str(runner_id)), *_version(folder, EVERYONE))
-    full_key = (url, runner_id, key)
-    with _lock:
-        found = _entries.get(full_key)
-        if found is not None and found[0] == stamp:
-            _entries.move_to_end(full_key)
-            return found[1]  # type: ignore[no-any-return]
-    value = compute()
-    with _lock:
-        _entries[full_key] = (stamp, value)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
-    return value
+    return Slot((url, runner_id, key), stamp)
+
+
+def cached(session: Session, runner_id: int, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, or its kept result while runner `runner_id`'s data is unchanged."""
+    found: Slot[T] = slot(session, runner_id, key)
+    return found.value if found.hit else found.keep(compute())
 
 
 def clear() -> None:
