@@ -1,16 +1,25 @@
 """Web load and upload-memory benchmark against a real `uvicorn` server on loopback.
 
 `load` (the default): a fresh server (its own scratch data directory, SQLite unless
-BACKSTRIDE_DATABASE_URL is set) with one signed-in runner who has a kept check and 60 diary
-days; then 50 concurrent connections (httpx async client) hit each route for a fixed time:
-`/`, `/diary`, `/progress`, `/settings` and `POST /api/v1/assessments`. Prints requests per
-second and the p50/p95/p99 latency per route (target: p95 < 50 ms).
+BACKSTRIDE_DATABASE_URL is set) with 50 runners, each with a kept check dated five years
+back, a diary entry for every day of those five years and about 1,000 runs (written straight
+into the store, seeded and reproducible). Then 50 concurrent users (httpx async client, each
+signed in as their own runner) hit each page for a fixed time: the dashboard `/`, `/diary`,
+`/progress`, `/plan`, the training pages that exist (`/training`, `/activities`, `/api/v1/activities`,
+`/api/v1/analysis`), `/settings` and `POST /api/v1/assessments`. Prints requests per second,
+p50/p95/p99 latency and the server's CPU time per request (user+sys of the server process
+and its workers, read from /proc: unlike latency it does not grow when other work shares
+the machine), once for each user's first visit ("cold": nothing kept yet) and once for the
+timed loop that follows. Target: p95 < 50 ms. `--save FILE` keeps the figures as JSON and
+`--baseline FILE` prints each route's ratio against a saved run (for example the previous
+release measured the same way).
 
 `bomb`: uploads a 1 MB gzip bomb (about 1 GB of zeros once inflated), once alone and then
 three at a time, and prints the server process's peak resident memory (VmHWM) before and
 after (the issue's target: a bomb never takes more than about 50 MB).
 
 Run: .venv/bin/python benchmarks/web_load.py [load|bomb] [--seconds 10] [--workers 1]
+     [--users 50] [--years 5] [--save FILE] [--baseline FILE]
 """
 
 from __future__ import annotations
@@ -43,12 +52,11 @@ def free_port() -> int:
 
 
 def start_server(home: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    """`uvicorn --factory backstride.web.app:create_app` on a free loopback port."""
+    """`backstride serve --workers N` on a free loopback port."""
     port = free_port()
     env = {**os.environ, "BACKSTRIDE_HOME": str(home), "BACKSTRIDE_REGISTRATION": "open"}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "backstride.web.app:create_app",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-               "--workers", str(workers)]  # fmt: skip
+    command = [sys.executable, "-m", "backstride", "serve", "--host", "127.0.0.1", "--port",
+               str(port), "--workers", str(workers)]  # fmt: skip
     server = subprocess.Popen(command, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -71,24 +79,90 @@ def sign_in(base: str, email: str) -> httpx.Client:
     return client
 
 
-def seed(client: httpx.Client) -> None:
-    client.post("/api/v1/assessments", json=CASE).raise_for_status()
-    start = date.today() - timedelta(days=60)
-    for day in range(60):
-        entry = {"date": (start + timedelta(days=day)).isoformat(), "pain": 6 - day // 12}
-        client.post("/api/v1/diary", json=entry).raise_for_status()
+def seed_history(home: Path, email: str, *, years: int, seed: int) -> None:
+    """`years` of daily diary and about 200 runs a year for `email`, straight into the store.
+
+    The kept check is moved back to the first day, so the whole diary counts.
+    """
+    import random
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, select, update
+
+    from backstride.config import Settings
+    from backstride.services.store import close_stores, open_store
+    from backstride.storage.account_tables import UserRow
+    from backstride.storage.accounts import runner_of
+    from backstride.storage.activity_tables import ActivityRow
+    from backstride.storage.db import session_scope
+    from backstride.storage.tracking import AssessmentRow, DiaryEntryRow
+
+    rng = random.Random(seed)
+    days = years * 365 + years // 4
+    first = date.today() - timedelta(days=days)
+    engine = open_store(Settings(home=home))  # its writes bump the server's data versions
+    now = datetime.now(UTC)
+    with session_scope(engine) as session:
+        user = session.scalars(select(UserRow).where(UserRow.email == email)).one()
+        runner_id = runner_of(session, user).id
+        began = datetime.combine(first, datetime.min.time(), UTC)
+        session.execute(update(AssessmentRow).where(AssessmentRow.runner_id == runner_id)
+                        .values(created_at=began))  # fmt: skip
+        diary, runs = [], []
+        for day in range(days):
+            on = first + timedelta(days=day)
+            pain = max(0, min(10, round(6 - 5 * day / days + rng.gauss(0, 1))))
+            diary.append({"runner_id": runner_id, "at": datetime.combine(on, datetime.min.time())
+                          + timedelta(hours=20), "pain_now": pain, "pain_worst": min(10, pain + 1),
+                          "locations": ["low_back"], "leg_symptoms": False, "new_red_flags": [],
+                          "exercises_done": [], "run_keys": [], "created_at": now})  # fmt: skip
+            if rng.random() < 0.55:
+                km = min(35.0, max(3.0, rng.gammavariate(4.0, 2.5)))
+                start = datetime.combine(on, datetime.min.time(), UTC) + timedelta(hours=7)
+                runs.append({"runner_id": runner_id, "sport": "running", "sub_sport": "street",
+                             "start_time": start, "duration_s": km * 330, "moving_time_s":
+                             km * 320, "distance_m": km * 1000, "avg_hr_bpm": 145.0,
+                             "max_hr_bpm": 170.0, "avg_cadence_spm": 168.0,
+                             "avg_speed_mps": 1000 / 330, "has_running_dynamics": False,
+                             "records": int(km * 330), "source_format": "fit",
+                             "source_hash": f"{seed:08x}{day:056x}", "name": "Morning run",
+                             "surface": "street", "imported_at": now})  # fmt: skip
+        session.execute(insert(DiaryEntryRow), diary)
+        session.execute(insert(ActivityRow), runs)
+    close_stores()
 
 
-async def hammer(base: str, client: httpx.Client, method: str, path: str, seconds: float
+def server_cpu_s(pid: int) -> float:
+    """User+system CPU seconds of the server process and every process below it."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo.extend(children.get(current, []))
+    return total
+
+
+async def hammer(base: str, users: list[httpx.Client], method: str, path: str, seconds: float
                  ) -> list[float]:  # fmt: skip
-    """Latencies (s) of `CONNECTIONS` concurrent loops over one route for `seconds`."""
-    limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
+    """Latencies (s) of one loop per user (each on its own connection) for `seconds`."""
     latencies: list[float] = []
-    async with httpx.AsyncClient(base_url=base, cookies=client.cookies, headers=client.headers,
-                                 limits=limits, timeout=60) as session:  # fmt: skip
-        stop = time.perf_counter() + seconds
+    stop = time.perf_counter() + seconds
 
-        async def loop() -> None:
+    async def loop(user: httpx.Client) -> None:
+        async with httpx.AsyncClient(base_url=base, cookies=user.cookies, headers=user.headers,
+                                     timeout=60) as session:  # fmt: skip
             while time.perf_counter() < stop:
                 began = time.perf_counter()
                 if method == "POST":
@@ -97,10 +171,24 @@ async def hammer(base: str, client: httpx.Client, method: str, path: str, second
                     response = await session.get(path)
                 latencies.append(time.perf_counter() - began)
                 if response.status_code >= 400:
-                    raise SystemExit(f"{method} {path}: HTTP {response.status_code}")
+                    failures.append(response.status_code)
 
-        await asyncio.gather(*(loop() for _ in range(CONNECTIONS)))
+    failures: list[int] = []
+    await asyncio.gather(*(loop(user) for user in users))
+    if failures:
+        print(f"  {method} {path}: {len(failures)} failed requests (HTTP {sorted(set(failures))})")
     return latencies
+
+
+async def once_each(base: str, users: list[httpx.Client], method: str, path: str) -> None:
+    """Every user opens the page once, all at the same time (their first, uncached visit)."""
+
+    async def visit(user: httpx.Client) -> None:
+        async with httpx.AsyncClient(base_url=base, cookies=user.cookies, headers=user.headers,
+                                     timeout=120) as session:  # fmt: skip
+            await (session.post(path, json=CASE) if method == "POST" else session.get(path))
+
+    await asyncio.gather(*(visit(user) for user in users))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -108,22 +196,68 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def run_load(seconds: float, workers: int) -> None:
+ROUTES = [("GET", "/"), ("GET", "/diary"), ("GET", "/progress"), ("GET", "/plan"),
+          ("GET", "/training"), ("GET", "/activities"), ("GET", "/api/v1/activities"),
+          ("GET", "/api/v1/analysis"),
+          ("GET", "/settings"), ("POST", "/api/v1/assessments")]  # fmt: skip
+
+
+#: The figures of the version before per-runner caching (commit dca59d6), measured with this
+#: script on the same shared 2-core machine (load-inflated): the baseline the ratios use
+#: unless --baseline names a saved run. /progress then failed: its requests waited more than
+#: 30 s for a database connection and got HTTP 500, so it has no row.
+BEFORE_CACHING = {
+    "GET /": {"rps": 30, "p50": 1568.1, "p95": 2477.0, "p99": 2570.2, "cpu_ms": 2.6},
+    "GET /diary": {"rps": 13, "p50": 4149.7, "p95": 4993.7, "p99": 5788.7, "cpu_ms": 70.0},
+}
+
+
+def run_load(args: argparse.Namespace) -> None:
+    import json
+
+    baseline = json.loads(Path(args.baseline).read_text()) if args.baseline else BEFORE_CACHING
+    results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="backstride-bench-") as scratch:
-        server, base = start_server(Path(scratch) / "home", workers)
+        home = Path(scratch) / "home"
+        server, base = start_server(home, args.workers)
         try:
-            client = sign_in(base, "runner@example.org")
-            seed(client)
-            routes = [("GET", "/"), ("GET", "/diary"), ("GET", "/progress"),
-                      ("GET", "/settings"), ("POST", "/api/v1/assessments")]  # fmt: skip
-            print(f"{CONNECTIONS} connections, {seconds:g} s per route, {workers} worker(s)")
-            print(f"{'route':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
-            for method, path in routes:
-                times = asyncio.run(hammer(base, client, method, path, seconds))
-                print(f"{method + ' ' + path:<28} {len(times) / seconds:>8.0f} "
-                      f"{statistics.median(times) * 1000:>8.1f} "
-                      f"{percentile(times, 0.95) * 1000:>8.1f} "
-                      f"{percentile(times, 0.99) * 1000:>8.1f}")  # fmt: skip
+            began = time.perf_counter()
+            users = []
+            for number in range(args.users):
+                email = f"runner{number}@example.org"
+                users.append(sign_in(base, email))
+                users[-1].post("/api/v1/assessments", json=CASE).raise_for_status()
+                seed_history(home, email, years=args.years, seed=number)
+            print(f"{args.users} users with {args.years} years of diary and runs each, "
+                  f"seeded in {time.perf_counter() - began:.0f} s; {args.seconds:g} s per "
+                  f"route, {args.workers} worker(s)")  # fmt: skip
+            head = f"{'route':<26} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+            print(head + f"{'CPU ms/req':>10} {'cold CPU':>9}  vs before caching (p95, CPU)")
+            for method, path in ROUTES:
+                if method == "GET" and users[0].get(path).status_code == 404:
+                    print(f"{method + ' ' + path:<26} (no such page in this version)")
+                    continue
+                cpu = server_cpu_s(server.pid)
+                asyncio.run(once_each(base, users, method, path))  # each user's first visit
+                cold_ms = (server_cpu_s(server.pid) - cpu) * 1000 / len(users)
+                cpu = server_cpu_s(server.pid)
+                times = asyncio.run(hammer(base, users, method, path, args.seconds))
+                cpu_ms = (server_cpu_s(server.pid) - cpu) * 1000 / len(times)
+                row = {"rps": len(times) / args.seconds, "p50": statistics.median(times) * 1000,
+                       "p95": percentile(times, 0.95) * 1000,
+                       "p99": percentile(times, 0.99) * 1000, "cpu_ms": cpu_ms,
+                       "cold_cpu_ms": cold_ms}  # fmt: skip
+                name = f"{method} {path}"
+                results[name] = row
+                line = (f"{name:<26} {row['rps']:>7.0f} {row['p50']:>7.1f} {row['p95']:>7.1f} "
+                        f"{row['p99']:>7.1f} {cpu_ms:>10.1f} {cold_ms:>9.1f}")  # fmt: skip
+                if name in baseline:
+                    then = baseline[name]
+                    line += (f"  {then['p95'] / row['p95']:.1f}x faster "
+                             f"(CPU {then['cpu_ms'] / cpu_ms:.1f}x)")  # fmt: skip
+                print(line, flush=True)
+                if args.save:
+                    Path(args.save).write_text(json.dumps(results, indent=1))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -187,11 +321,15 @@ def main() -> None:
     parser.add_argument("mode", nargs="?", default="load", choices=["load", "bomb"])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--users", type=int, default=CONNECTIONS)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--save", help="write the figures to this JSON file")
+    parser.add_argument("--baseline", help="a JSON file from --save to compare with")
     args = parser.parse_args()
     if args.mode == "bomb":
         run_bomb()
     else:
-        run_load(args.seconds, args.workers)
+        run_load(args)
 
 
 if __name__ == "__main__":

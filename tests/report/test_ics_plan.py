@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
@@ -51,12 +51,17 @@ def test_calendar_is_byte_identical_for_the_same_plan_and_valid_icalendar() -> N
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
 
 
-def test_reminders_are_optional_display_alarms() -> None:
+def test_every_session_has_a_display_reminder_at_eight_unless_turned_off() -> None:
     plan = plan_for("self_care_runner")
-    with_alarm = Calendar.from_ical(plan_ics(plan, KB, reminder=True))
-    alarms = list(with_alarm.walk("VALARM"))
-    assert len(alarms) == len(_events(plan_ics(plan, KB)))
-    assert all(str(a["action"]) == "DISPLAY" for a in alarms)
+    calendar = Calendar.from_ical(plan_ics(plan, KB))
+    events = list(calendar.walk("VEVENT"))
+    assert events
+    for event in events:
+        (alarm,) = event.walk("VALARM")
+        assert str(alarm["action"]) == "DISPLAY"
+        assert alarm["trigger"].dt == timedelta(hours=8)  # from the all-day start: 08:00
+        assert str(alarm["description"]) == str(event["summary"]).removeprefix("Back plan: ")
+    assert list(Calendar.from_ical(plan_ics(plan, KB, reminder=False)).walk("VALARM")) == []
 
 
 def test_emergency_plan_calendar_has_no_events() -> None:

@@ -72,3 +72,15 @@ def test_the_same_plan_is_laid_out_once_and_served_again_from_the_cache() -> Non
     assert again == first
     assert render_pdf.cache_info().hits == 1
     assert time.process_time() - started < 0.5  # no second layout
+
+
+def test_the_pdf_is_tagged_for_screen_readers_with_language_title_and_structure() -> None:
+    reader = PdfReader(io.BytesIO(plan_pdf(plan_for("self_care_runner"), KB)))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    tree = catalog["/StructTreeRoot"].get_object()
+    assert tree["/K"], "the structure tree has elements"
+    assert str(catalog["/Lang"]) == "en"
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Your back and running plan"
+    assert b"pdfuaid" in catalog["/Metadata"].get_object().get_data()  # declares PDF/UA-1

@@ -21,7 +21,8 @@ CASE = {"age": 35, "pain": {"intensity": 3, "started_days_ago": 5}}
 PUBLIC = {
     ("GET", "/"), ("GET", "/signin"), ("POST", "/signin"), ("GET", "/register"),
     ("POST", "/register"), ("POST", "/api/v1/auth/register"), ("POST", "/api/v1/auth/login"),
-    ("GET", "/api/v1/health"), ("GET", "/api/health"),
+    ("GET", "/api/v1/health"), ("GET", "/api/health"), ("GET", "/manifest.webmanifest"),
+    ("GET", "/sw.js"), ("GET", "/offline"), ("GET", "/offline/saved"),
 }  # fmt: skip
 #: What each route is sent (its body); a new route fails the walk until it is added here.
 REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
@@ -55,7 +56,9 @@ REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/plan"): {"data": {"case": '{"age": 35, "pain": {"intensity": 3}}', "format": "ics"}},
     ("POST", "/keep"): {"data": {"case": '{"age": 35, "pain": {"intensity": 3}}'}},
     ("GET", "/diary"): {}, ("POST", "/diary"): {"data": {"pain_now": "2"}},
-    ("GET", "/progress"): {}, ("GET", "/import"): {},
+    ("GET", "/progress"): {}, ("GET", "/import"): {}, ("GET", "/plan"): {},
+    ("GET", "/manifest.webmanifest"): {}, ("GET", "/sw.js"): {}, ("GET", "/offline"): {},
+    ("GET", "/offline/saved"): {},
     ("POST", "/import"): {"files": [("files", ("x.txt", b"junk", "text/plain"))]},
     ("GET", "/import/jobs/{job_id}"): {}, ("GET", "/settings"): {},
     ("POST", "/settings/consent"): {"data": {"research_consent": "no"}},

@@ -48,7 +48,9 @@ def plan(
     as_of: str = typer.Option(
         None, "--as-of", help="Judge progress as of this day (default today)."
     ),
-    reminders: bool = typer.Option(False, "--reminders", help="ICS: add a reminder alarm."),
+    reminders: bool = typer.Option(
+        True, "--reminders/--no-reminders", help="ICS: a reminder alarm on each session day."
+    ),
     all_sources: bool = typer.Option(
         False, "--sources", help="List every source (by default the three that matter most)."
     ),

@@ -6,7 +6,7 @@ contract between the knowledge base, the assessment and the plan.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -43,6 +43,43 @@ class Dose(Strict):
     sessions_per_week: int = Field(ge=1, le=14)
 
 
+#: The body positions an exercise picture can show (what the figure's contacts must match).
+ExercisePosition = Literal[
+    "standing", "kneeling", "half_kneeling", "quadruped", "plank", "supine", "prone",
+    "side_lying", "sitting",
+]  # fmt: skip
+Angle = Annotated[float, Field(ge=-360, le=360)]
+Pair = tuple[Angle, Angle]
+
+
+class Pose(Strict):
+    """One position of a side-view stick figure facing right.
+
+    Each segment's direction in degrees from its inner joint (0 forward, 90 up, 270 down);
+    limbs are (near side, far side). `spine` bends the back: positive rounds it, negative
+    arches it. `face` is the direction the face looks.
+    """
+
+    position: ExercisePosition
+    torso: Angle = 90
+    spine: float = Field(default=0, ge=-12, le=12)
+    head: Angle | None = None  # the neck's direction; the torso's when not given
+    face: Angle = 0
+    arm: Pair = (270, 270)
+    forearm: Pair = (270, 270)
+    thigh: Pair = (270, 270)
+    shin: Pair = (270, 270)
+
+
+class Picture(Strict):
+    """An exercise's illustration: where it starts and ends (a hold has one position)."""
+
+    alt: str = Field(min_length=20)  # the picture in plain words, for people who cannot see it
+    start: Pose
+    end: Pose | None = None
+    prop: Literal["step", "dowel", "weight", "band"] | None = None
+
+
 class Exercise(Record):
     """A stretch, mobility, motor-control or strength exercise with dose and progression."""
 
@@ -60,6 +97,7 @@ class Exercise(Record):
     phases: tuple[Phase, ...] = Field(min_length=1)
     equipment: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()  # seed-claims topics this record covers
+    picture: Picture | None = None
 
     @model_validator(mode="after")
     def _cautions_are_explained(self) -> Exercise:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ def daily_load(runs: Sequence[RunLoad]) -> dict[date, dict[str, float]]:
     for run in runs:
         by_day[run.start.date()].append(run)
     features: dict[date, dict[str, float]] = {}
+    history = sorted((r.start.date(), r.distance_m) for r in runs)
     for day in sorted(by_day):
         todays = by_day[day]
         total_m = sum(r.distance_m for r in todays)
@@ -69,7 +71,7 @@ def daily_load(runs: Sequence[RunLoad]) -> dict[date, dict[str, float]]:
         if total_m > 0:
             values["trail_share"] = _share(todays, "trail", total_m)
             values["treadmill_share"] = _share(todays, "treadmill", total_m)
-        ratio = _spike_ratio(runs, day, max(r.distance_m for r in todays))
+        ratio = _spike_ratio(history, day, max(r.distance_m for r in todays))
         if ratio is not None:
             values["spike_ratio"] = ratio
         cadence = _mean_cadence(todays)
@@ -153,9 +155,13 @@ def _share(runs: Sequence[RunLoad], surface: str, total_m: float) -> float:
     return sum(r.distance_m for r in runs if r.surface == surface) / total_m
 
 
-def _spike_ratio(runs: Sequence[RunLoad], day: date, longest_m: float) -> float | None:
+def _spike_ratio(
+    history: Sequence[tuple[date, float]], day: date, longest_m: float
+) -> float | None:
+    """Today's longest run over the longest of the 30 days before (`history` sorted by day)."""
     start = day - timedelta(days=LOOKBACK_DAYS)
-    prior = [r.distance_m for r in runs if start <= r.start.date() < day]
+    window = history[bisect_left(history, (start,)) : bisect_left(history, (day,))]
+    prior = [distance_m for _day, distance_m in window]
     if not prior or max(prior) < MIN_REFERENCE_M:
         return None
     return longest_m / max(prior)

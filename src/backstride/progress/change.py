@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -92,11 +93,15 @@ def window_mean(
 
 def rolling_means(days: Sequence[DailyPain]) -> tuple[tuple[date, float], ...]:
     """For each day with data, the 7-day rolling mean ending that day."""
+    dates = [d.on for d in days]
+    if dates != sorted(dates):  # daily_pain gives them oldest first; anything else: slow path
+        return tuple((d.on, m) for d in days if (m := window_mean(days, end=d.on)) is not None)
     out = []
-    for day in days:
-        mean = window_mean(days, end=day.on)
-        if mean is not None:
-            out.append((day.on, mean))
+    for index, day in enumerate(days):  # the window is the run of days just before this one
+        first = bisect_left(dates, day.on - timedelta(days=WINDOW_DAYS - 1), hi=index)
+        last = bisect_right(dates, day.on, lo=index)
+        values = [d.mean_pain for d in days[first:last]]
+        out.append((day.on, round(sum(values) / len(values), 3)))
     return tuple(out)
 
 

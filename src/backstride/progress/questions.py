@@ -8,7 +8,6 @@ with those answers set. When no case exists to re-run, the red flag's own urgenc
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -57,8 +56,15 @@ def red_flag_questions(kb: KnowledgeBase) -> tuple[RedFlagQuestion, ...]:
 
 
 def questions_by_id(kb: KnowledgeBase) -> dict[str, RedFlagQuestion]:
-    """The diary questions by the id entries store."""
-    return {q.id: q for q in red_flag_questions(kb)}
+    """The diary questions by the id entries store (built once per knowledge-base digest)."""
+    found = _BY_ID.get(kb.digest)
+    if found is None:
+        found = _BY_ID[kb.digest] = {q.id: q for q in red_flag_questions(kb)}
+    return dict(found)
+
+
+#: The questions by id, per knowledge-base digest (a knowledge base never changes once loaded).
+_BY_ID: dict[str, dict[str, RedFlagQuestion]] = {}
 
 
 def check_red_flag_ids(ids: Iterable[str], kb: KnowledgeBase) -> tuple[str, ...]:
@@ -89,9 +95,10 @@ def apply_red_flag_answers(
     case: Mapping[str, Any], ids: Iterable[str], kb: KnowledgeBase
 ) -> dict[str, Any]:
     """A copy of the case-file mapping with each new red-flag answer's `sets` on it."""
-    updated: dict[str, Any] = copy.deepcopy(dict(case))
-    by_id = questions_by_id(kb)
-    for flag_id in check_red_flag_ids(ids, kb):
+    updated: dict[str, Any] = dict(case)  # sections are copied before they change
+    flag_ids = check_red_flag_ids(ids, kb)
+    by_id = questions_by_id(kb) if flag_ids else {}
+    for flag_id in flag_ids:
         for dotted, value in by_id[flag_id].sets.items():
             section_name, field_name = dotted.split(".", 1)
             section = dict(updated.get(section_name) or {})
@@ -110,7 +117,7 @@ def apply_diary_locations(case: Mapping[str, Any], locations: Iterable[str]) -> 
 
     References: girft-cauda-equina, bass-sbns-2018
     """
-    updated: dict[str, Any] = copy.deepcopy(dict(case))
+    updated: dict[str, Any] = dict(case)  # sections are copied before they change
     pain = dict(updated.get("pain") or {})
     neuro = dict(updated.get("neuro") or {})
     before = [*pain.get("locations", ()), *neuro.get("numbness_or_tingling", ())]

@@ -112,7 +112,7 @@ def render_pdf(data: ReportData, kb: KnowledgeBase) -> bytes:
     """The report as PDF (WeasyPrint renders the HTML)."""
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=render_html(data, kb)).write_pdf()
+    pdf: bytes = HTML(string=render_html(data, kb)).write_pdf(pdf_variant="pdf/ua-1")
     return pdf
 
 

@@ -8,8 +8,10 @@ from importlib import resources
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from backstride.knowledge.content import Exercise
 from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import Plan
+from backstride.report.exercise_figure import exercise_svg
 from backstride.report.plain import more_sources_line
 from backstride.report.plan_view import STATUS_WORDS, phase_words, plan_view, source_line
 
@@ -17,46 +19,6 @@ PLAN_STATUS_WORDS = {
     "self_care": "Self-care plan",
     "interim": "Interim plan until a clinician review",
     "no_self_care": "No self-care plan: clinician first",
-}
-
-_STROKE = 'fill="none" stroke="#1f4f78" stroke-width="3" stroke-linecap="round"'
-_FLOOR = '<line x1="5" y1="62" x2="115" y2="62" stroke="#9fb3c8" stroke-width="2"/>'
-
-
-def _figure(label: str, body: str) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 70" role="img" '
-        f'aria-label="{label}">{_FLOOR}<g {_STROKE}>{body}</g></svg>'
-    )
-
-
-#: Simple line figures, one per exercise category (a person on a floor line).
-FIGURES: dict[str, str] = {
-    "mobility": _figure(
-        "kneeling on hands and knees, back arching",
-        '<circle cx="94" cy="30" r="6"/><path d="M30 36 Q58 22 86 34"/>'
-        '<line x1="32" y1="37" x2="32" y2="61"/><line x1="84" y1="36" x2="84" y2="61"/>',
-    ),
-    "stretch": _figure(
-        "kneeling stretch with arms reaching forward",
-        '<circle cx="88" cy="50" r="6"/><path d="M30 56 Q50 34 82 50"/>'
-        '<line x1="30" y1="56" x2="30" y2="61"/><line x1="82" y1="52" x2="110" y2="58"/>',
-    ),
-    "motor_control": _figure(
-        "lying on the back with knees bent",
-        '<circle cx="100" cy="55" r="6"/><line x1="40" y1="58" x2="93" y2="58"/>'
-        '<polyline points="40,58 28,40 16,60"/>',
-    ),
-    "strength": _figure(
-        "plank on the forearms",
-        '<circle cx="98" cy="38" r="6"/><line x1="18" y1="58" x2="90" y2="42"/>'
-        '<polyline points="90,42 88,60 100,60"/>',
-    ),
-    "conditioning": _figure(
-        "walking",
-        '<circle cx="60" cy="12" r="6"/><line x1="60" y1="18" x2="60" y2="40"/>'
-        '<polyline points="48,61 60,40 72,61"/><polyline points="48,32 60,24 72,30"/>',
-    ),
 }
 
 
@@ -100,5 +62,11 @@ def plan_html(
         phase_words=phase_words(kb),
         status_words=PLAN_STATUS_WORDS,
         status_words_t=STATUS_WORDS,
-        figures=FIGURES,
+        figures={p.exercise_id: _picture(kb, p.exercise_id) for p in view.exercises},
     )
+
+
+def _picture(kb: KnowledgeBase, exercise_id: str) -> str:
+    """The exercise's own start-and-end picture ('' for an id the knowledge base lacks)."""
+    found = kb.records.get(exercise_id)
+    return exercise_svg(found) if isinstance(found, Exercise) else ""

@@ -14,10 +14,11 @@ from backstride.report.plan_view import phase_words, safety_net_text
 PRODID = "-//backstride//personal plan//EN"
 
 
-def plan_ics(plan: Plan, kb: KnowledgeBase, *, reminder: bool = False) -> bytes:
+def plan_ics(plan: Plan, kb: KnowledgeBase, *, reminder: bool = True) -> bytes:
     """An iCalendar document with one event per scheduled session (rest days are left free).
 
-    Every event's description ends with the safety net. UIDs and DTSTAMP derive from the
+    Every event's description ends with the safety net and, unless `reminder` is off, the
+    event carries a display reminder at 08:00 that day. UIDs and DTSTAMP derive from the
     plan itself, so the same plan gives identical bytes.
     """
     net = safety_net_text(plan.safety_net, kb)

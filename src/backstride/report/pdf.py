@@ -26,7 +26,10 @@ def pdf_document(
 def plan_pdf(
     plan: Plan, kb: KnowledgeBase, *, today: date | None = None, all_sources: bool = False
 ) -> bytes:
-    """PDF bytes: a one-page clinician summary, then the plan. No network fetches."""
+    """PDF bytes: a one-page clinician summary, then the plan. No network fetches.
+
+    Tagged PDF/UA-1 (structure tree, language, title), so screen readers can follow it.
+    """
     return render_pdf(pdf_document(plan, kb, today=today, all_sources=all_sources))
 
 
@@ -35,7 +38,7 @@ def render_pdf(document: str) -> bytes:
     """A self-contained HTML document as PDF bytes (the same document renders once)."""
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
-    pdf = HTML(string=document, url_fetcher=_no_fetch).write_pdf()
+    pdf = HTML(string=document, url_fetcher=_no_fetch).write_pdf(pdf_variant="pdf/ua-1")
     assert pdf is not None, "write_pdf without a target returns bytes"
     return bytes(pdf)
 

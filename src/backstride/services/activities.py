@@ -43,12 +43,15 @@ def summarize_file(path: Path, *, limits: Limits) -> FileSummary:
 
 def list_history(settings: Settings, *, since: date | None = None) -> list[repo.ActivitySummary]:
     """The local runner's stored activities (from `since` on), oldest first."""
+    from backstride.services.cache import cached
     from backstride.services.store import local_runner, store_session
     from backstride.storage import activities as repo
 
     with store_session(settings) as session:
         runner_id = local_runner(session).id
-        return repo.list_activity_summaries(session, runner_id=runner_id, since=since)
+        found = cached(session, runner_id, ("history", since), lambda: tuple(
+            repo.list_activity_summaries(session, runner_id=runner_id, since=since)))  # fmt: skip
+        return list(found)
 
 
 SURFACES = SURFACE_TAGS  # the case file's vocabulary plus road (domain.vocabulary)

@@ -32,6 +32,7 @@ from backstride.config import Settings
 from backstride.domain.finding import Finding
 from backstride.errors import InputError, NotFoundError, StorageError
 from backstride.knowledge import load_knowledge_base
+from backstride.services.cache import Slot, slot
 from backstride.services.store import local_runner, store_session
 from backstride.storage import activities as repo
 
@@ -161,8 +162,20 @@ def analyze(
     """Analyse the stored history from `since` to `as_of` (default: the last 28 days).
 
     Per-run form is read from samples only for the 16 weeks the form findings compare,
-    or from `since` on as well when `all_forms` (charts) asks for it.
+    or from `since` on as well when `all_forms` (charts) asks for it. The report is kept
+    until the runner's data changes.
     """
+    key = ("analysis", since, as_of, all_forms, settings.shoe_inspection_km)
+    with store_session(settings) as session:
+        kept: Slot[AnalysisReport] = slot(session, local_runner(session).id, key)
+    if kept.hit:  # the session is closed first: reading the store opens its own
+        return kept.value
+    return kept.keep(_analyze(settings, since=since, as_of=as_of, all_forms=all_forms))
+
+
+def _analyze(
+    settings: Settings, *, since: date | None, as_of: date, all_forms: bool
+) -> AnalysisReport:
     start, end = _window(since, as_of, as_of)
     form_start = end - timedelta(days=RECENT_FORM_DAYS + BASELINE_FORM_DAYS)
     stored = _read_store(

@@ -256,7 +256,7 @@ def record(outcome: PlanOutcome, settings: Settings, *, now: datetime) -> int:
 
 
 def render(
-    outcome: PlanOutcome, fmt: PlanFormat, *, reminders: bool = False, all_sources: bool = False
+    outcome: PlanOutcome, fmt: PlanFormat, *, reminders: bool = True, all_sources: bool = False
 ) -> str | bytes:
     """The plan in a file format (text is rendered by the CLI with Rich)."""
     plan, kb, today = outcome.plan, outcome.kb, outcome.today

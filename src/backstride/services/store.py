@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError
+from backstride.services import cache
 from backstride.storage.account_tables import UserRow
 from backstride.storage.accounts import owner, runner_of
 from backstride.storage.db import open_database, session_scope
@@ -50,11 +51,19 @@ def open_store(settings: Settings) -> Engine:
             _engines.move_to_end(url)
             return engine
         engine = open_database(settings)
+        cache.register_store(engine, settings.home)
         _engines[url] = engine
         while len(_engines) > MAX_OPEN_ENGINES:
             _url, oldest = _engines.popitem(last=False)
             oldest.dispose()
         return engine
+
+
+def migrate_once(settings: Settings) -> None:
+    """Open (and migrate) the database, then close it: before server workers start, so each
+    finds it current and none crosses another's migration."""
+    open_store(settings)
+    close_stores()
 
 
 def release_store(engine: Engine) -> None:
@@ -68,6 +77,7 @@ def close_stores() -> None:
         while _engines:
             _url, engine = _engines.popitem()
             engine.dispose()
+    cache.clear()
 
 
 @contextmanager

@@ -31,6 +31,7 @@ from backstride.progress.escalation import Escalation, escalations, red_flag_esc
 from backstride.progress.monitoring import check_runs, monitoring_rule, recent_runs, week_verdict
 from backstride.progress.questions import check_locations, check_red_flag_ids
 from backstride.progress.status import ProgressStatus
+from backstride.services.cache import cached
 from backstride.services.store import local_runner, store_session
 from backstride.storage import tracking as repo
 
@@ -142,11 +143,13 @@ def add_rmdq(settings: Settings, *, on: date, items: tuple[int, ...], now: datet
         return repo.add_rmdq(session, runner_id=runner.id, on=on, items=items, created_at=now)
 
 
-def list_entries(settings: Settings, *, since: date | None = None) -> list[repo.StoredEntry]:
-    """The diary, oldest first."""
+def list_entries(
+    settings: Settings, *, since: date | None = None, last: int | None = None
+) -> list[repo.StoredEntry]:
+    """The diary (from `since` on, or only the `last` few entries), oldest first."""
     with store_session(settings) as session:
         runner = local_runner(session)
-        return repo.list_diary_entries(session, runner_id=runner.id, since=since)
+        return repo.list_diary_entries(session, runner_id=runner.id, since=since, last=last)
 
 
 def delete_entry(settings: Settings, entry_id: int) -> None:
@@ -162,12 +165,17 @@ def progress_status(settings: Settings, *, today: date) -> ProgressStatus:
 
 
 def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
-    """`progress_status` inside a caller's transaction."""
-    runner = local_runner(session)
-    stored = repo.list_diary_entries(session, runner_id=runner.id)
+    """`progress_status` inside a caller's transaction (kept until the runner's data changes)."""
+    runner_id = local_runner(session).id
+    return cached(session, runner_id, ("progress", today),
+                  lambda: _progress(session, runner_id, today=today))  # fmt: skip
+
+
+def _progress(session: Session, runner_id: int, *, today: date) -> ProgressStatus:
+    stored = repo.list_diary_entries(session, runner_id=runner_id)
     entries = [s.entry for s in stored if s.entry.at.date() <= today]  # as of `today`
-    rmdq = [p for p in repo.list_rmdq(session, runner_id=runner.id) if p.on <= today]
-    assessments = repo.list_assessments(session, runner_id=runner.id)
+    rmdq = [p for p in repo.list_rmdq(session, runner_id=runner_id) if p.on <= today]
+    assessments = repo.list_assessments(session, runner_id=runner_id)
     first = assessments[0] if assessments else None
     kb = kb_load.load_knowledge_base()
     rules = change_rule(kb)
@@ -181,9 +189,9 @@ def progress_in_session(session: Session, *, today: date) -> ProgressStatus:
         rule=rules,
         **thresholds,
     )
-    standing = _standing(session, runner.id, stored_entries=entries, assessments=assessments)
+    standing = _standing(session, runner_id, stored_entries=entries, assessments=assessments)
     flags = standing.flag_ids
-    runs = tuple(_run_loads(session, runner.id))
+    runs = tuple(_run_loads(session, runner_id))
     rule = monitoring_rule(kb)
     leg_at_start = _leg_symptoms_at_start(assessments[-1] if assessments else None)
     run_checks = check_runs(entries, rule, leg_symptoms_at_start=leg_at_start)
@@ -253,7 +261,12 @@ NO_STANDING = Standing(None, (), (), None)
 
 
 def standing_escalation(session: Session, runner_id: int) -> Escalation | None:
-    """The standing red-flag escalation for this runner now, or None."""
+    """The standing red-flag escalation for this runner now, or None (kept until the
+    runner's data changes)."""
+    return cached(session, runner_id, ("standing",), lambda: _standing_now(session, runner_id))
+
+
+def _standing_now(session: Session, runner_id: int) -> Escalation | None:
     stored = repo.list_diary_entries(session, runner_id=runner_id)
     assessments = repo.list_assessments(session, runner_id=runner_id)
     standing = _standing(

@@ -202,14 +202,22 @@ def add_diary_entry(
     return row.id
 
 
+#: The columns a diary entry is read from (plain rows: years of diary load without ORM objects).
+_ENTRY_COLUMNS = (DiaryEntryRow.id, *(getattr(DiaryEntryRow, name) for name in ENTRY_FIELDS))
+
+
 def list_diary_entries(
-    session: Session, *, runner_id: int, since: date | None = None
+    session: Session, *, runner_id: int, since: date | None = None, last: int | None = None
 ) -> list[StoredEntry]:
-    """The runner's diary entries (optionally from `since` on), oldest first."""
-    query = select(DiaryEntryRow).where(DiaryEntryRow.runner_id == runner_id)
+    """The runner's diary entries (optionally from `since` on, or only the `last` few),
+    oldest first."""
+    query = select(*_ENTRY_COLUMNS).where(DiaryEntryRow.runner_id == runner_id)
     if since is not None:
         query = query.where(DiaryEntryRow.at >= datetime.combine(since, datetime.min.time()))
-    rows = session.scalars(query.order_by(DiaryEntryRow.at, DiaryEntryRow.id))
+    if last is not None:
+        newest = query.order_by(DiaryEntryRow.at.desc(), DiaryEntryRow.id.desc()).limit(last)
+        return [StoredEntry(row.id, _entry(row)) for row in reversed(session.execute(newest).all())]
+    rows = session.execute(query.order_by(DiaryEntryRow.at, DiaryEntryRow.id))
     return [StoredEntry(row.id, _entry(row)) for row in rows]
 
 
@@ -224,7 +232,8 @@ def replace_diary_entry(row: DiaryEntryRow, entry: DiaryEntry) -> None:
         setattr(row, name, value)
 
 
-def _entry(row: DiaryEntryRow) -> DiaryEntry:
+def _entry(row: Any) -> DiaryEntry:
+    """A diary entry from a table row or a row of `_ENTRY_COLUMNS`."""
     return entry_from_fields({name: getattr(row, name) for name in ENTRY_FIELDS})
 
 

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from backstride import INTENDED_PURPOSE, __version__
 from backstride.config import Settings, load_settings
-from backstride.web import api, auth, check, clinician, diary, errors, plan, training
+from backstride.web import api, auth, check, clinician, diary, errors, plan, pwa, training
 from backstride.web.bodies import BodyLimitMiddleware
 from backstride.web.security import SecurityMiddleware
 
@@ -44,6 +45,12 @@ def _templates(settings: Settings) -> Jinja2Templates:
     return templates
 
 
+async def api_docs(request: Request) -> Response:
+    """The API documentation page: the vendored Swagger UI on /api/v1/openapi.json."""
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, "api_docs.html.j2", {})
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application, configured once at start-up."""
     settings = settings or load_settings()
@@ -58,14 +65,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         shutdown_pools()
 
     app = FastAPI(
-        title="backstride", version=__version__, docs_url="/api/docs",
+        title="backstride", version=__version__, docs_url=None,
         openapi_url="/api/v1/openapi.json", redoc_url=None, lifespan=lifespan,
     )  # fmt: skip
     app.state.settings = settings
     app.state.templates = _templates(settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_route("/api/docs", api_docs, include_in_schema=False)
     errors.register(app)
-    for module in (api, auth, check, plan, diary, training, clinician):
+    for module in (api, auth, check, plan, diary, training, clinician, pwa):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityMiddleware, settings=settings)

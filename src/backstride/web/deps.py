@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 
 from backstride.config import Settings
@@ -65,12 +66,17 @@ async def optional_credential(request: Request, settings: SettingsDep) -> Creden
     now = datetime.now(UTC)
     credential = None
     auth = request.headers.get("authorization", "")
+    # The database lookups run in the thread pool: the event loop keeps serving other requests.
     if auth.lower().startswith("bearer "):
-        credential = authenticate_token(settings, secret=auth[7:].strip(), now=now)
+        credential = await run_in_threadpool(
+            authenticate_token, settings, secret=auth[7:].strip(), now=now
+        )
     else:
         secret = request.cookies.get(cookie_name(settings))
         if secret:
-            credential = authenticate_session(settings, secret=secret, now=now)
+            credential = await run_in_threadpool(
+                authenticate_session, settings, secret=secret, now=now
+            )
     request.state.credential = credential
     if credential is not None:
         act_in_this_request(credential.account.id)

@@ -161,7 +161,7 @@ def diary(
     from backstride.services.reviews import standing_now
     from backstride.services.tracking import list_entries
 
-    recent = list_entries(request.app.state.settings)[-14:]
+    recent = list_entries(request.app.state.settings, last=14)
     context = {"entries": list(reversed(recent)), "locations": DIARY_LOCATIONS,
                "questions": red_flag_questions(load_knowledge_base()),
                "today": date.today().isoformat(),

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from backstride.assess.intake import Case
 from backstride.errors import InputError, NotFoundError
@@ -98,6 +98,15 @@ def api_plan_ics(settings: SettingsDep, _user: PlanRead) -> Response:
     body = render(current_plan(settings, today=date.today()), "ics")
     headers = {"Content-Disposition": 'attachment; filename="backstride-plan.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def plan_page(settings: SettingsDep, _user: SignedIn) -> Response:
+    """The signed-in runner's plan as a page (kept by the service worker for offline use)."""
+    from backstride.services.plans import render
+    from backstride.services.runner_data import current_plan
+
+    return HTMLResponse(str(render(current_plan(settings, today=date.today()), "html")))
 
 
 @router.post("/api/assess", response_model=Document, openapi_extra=CASE_BODY)

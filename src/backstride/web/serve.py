@@ -27,6 +27,9 @@ def serve(
                    "use, and put https in front.", err=True)  # fmt: skip
     typer.echo(f"backstride is serving on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
     if workers > 1:  # several processes need the app by import string (each builds its own)
+        from backstride.services.store import migrate_once
+
+        migrate_once(settings)
         uvicorn.run("backstride.web.app:create_app", factory=True, host=host, port=port,
                     workers=workers, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
                     log_level="warning")  # fmt: skip

@@ -1,0 +1,164 @@
+"""Per-runner results kept between requests until that runner's data changes.
+
+A page such as progress reads five years of diary and runs and re-derives everything; the
+answer only changes when the runner's data does (or the day does). `cached` keeps such a
+result in this process, keyed by the runner, the kind of result and its arguments, and
+stamped with the runner's data version. Every committed write to a runner's rows bumps
+that version, whoever wrote it: the listeners below watch every session of every process
+(web workers, the CLI), and the version is a small file in the data directory, which all
+workers of one installation share, so a write in one worker is seen by all the others.
+A write the listeners cannot attribute to one runner bumps every runner's version.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+T = TypeVar("T")
+#: Tables whose rows never feed a cached result (sign-in, throttling, audit, job state, the
+#: snapshots of plans as given); a write to them leaves every kept result valid. A table
+#: read by a cached computation must never be listed here.
+UNCACHED_TABLES = frozenset(
+    {"web_session", "access_token", "login_throttle", "audit_event", "job", "invitation",
+     "plan_snapshot"}
+)  # fmt: skip
+EVERYONE = "all"
+MAX_ENTRIES = 512
+_PENDING = "backstride_changed_runners"
+
+_homes: dict[str, Path] = {}  # database URL -> the data directory that keeps its versions
+_entries: OrderedDict[Hashable, tuple[tuple[object, ...], Any]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def register_store(engine: Engine, home: Path) -> None:
+    """Keep the data versions of this engine's database under `home`."""
+    _homes[engine.url.render_as_string(hide_password=False)] = home
+
+
+def _stamp_dir(session: Session) -> Path | None:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    home = _homes.get(engine.url.render_as_string(hide_password=False))
+    return None if home is None else home / "versions"
+
+
+def _version(folder: Path, name: str) -> tuple[object, ...]:
+    try:
+        found = os.stat(folder / name)
+    except FileNotFoundError:
+        return (None,)
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+def _bump(folder: Path, name: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = folder / f".{name}.{uuid.uuid4().hex}"
+    scratch.write_text(uuid.uuid4().hex)
+    os.replace(scratch, folder / name)  # a new file each time: a new inode and stamp
+
+
+def _writes_pending(session: Session) -> bool:
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_PENDING))
+
+
+class Slot(Generic[T]):
+    """Where one result is kept: `hit` and `value` when it is there, else `keep(value)`."""
+
+    def __init__(self, key: Hashable | None, stamp: tuple[object, ...]) -> None:
+        self.key, self.stamp, self.hit, self.value = key, stamp, False, cast("T", None)
+        with _lock:
+            found = _entries.get(key) if key is not None else None
+            if found is not None and found[0] == stamp:
+                _entries.move_to_end(key)
+                self.hit, self.value = True, found[1]
+
+    def keep(self, value: T) -> T:
+        """Keep `value` (computed after the slot was taken) and return it."""
+        if self.key is not None:
+            with _lock:
+                _entries[self.key] = (self.stamp, value)
+                while len(_entries) > MAX_ENTRIES:
+                    _entries.popitem(last=False)
+        return value
+
+
+def slot(session: Session, runner_id: int, key: Hashable) -> Slot[Any]:
+    """The slot for `key` of this runner, its version read now (before the data is read).
+
+    Inside a transaction that has written anything nothing is kept (that data is not yet
+    everyone's). The session may be closed before the result is computed, so a result that
+    opens sessions of its own never holds two connections at once.
+    """
+    folder = _stamp_dir(session)
+    if folder is None or _writes_pending(session):
+        return Slot(None, ())
+    url = str(session.get_bind().engine.url)
+    stamp = (*_version(folder, str(runner_id)), *_version(folder, EVERYONE))
+    return Slot((url, runner_id, key), stamp)
+
+
+def cached(session: Session, runner_id: int, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, or its kept result while runner `runner_id`'s data is unchanged."""
+    found: Slot[T] = slot(session, runner_id, key)
+    return found.value if found.hit else found.keep(compute())
+
+
+def clear() -> None:
+    """Forget every kept result (tests and shutdown)."""
+    with _lock:
+        _entries.clear()
+
+
+def _changed(session: Session) -> set[str]:
+    found: set[str] = session.info.setdefault(_PENDING, set())
+    return found
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: object) -> None:
+    changed = _changed(session)
+    for row in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(row, "__tablename__", None)
+        if table in UNCACHED_TABLES:
+            continue
+        runner_id = getattr(row, "runner_id", None)
+        if table == "runner":
+            runner_id = getattr(row, "id", None)
+        changed.add(EVERYONE if runner_id is None else str(runner_id))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    tables = {getattr(m.entity, "__tablename__", None) for m in state.all_mappers}
+    if tables and tables <= UNCACHED_TABLES:
+        return
+    _changed(state.session).add(EVERYONE)  # a bulk statement: its runners are not known here
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    changed = session.info.pop(_PENDING, None)
+    if not changed:
+        return
+    folder = _stamp_dir(session)
+    if folder is None:
+        return
+    for name in sorted(changed):
+        _bump(folder, name)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)

@@ -1,0 +1,82 @@
+"""Kept results (progress, analysis, history) follow every write, whoever makes it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from backstride.config import Settings
+from backstride.services import cache
+from tests.conftest import run_backstride
+from tests.web.conftest import sign_up
+
+CASE = {"age": 35, "pain": {"intensity": 3, "started_days_ago": 5}}
+
+
+def _progress(client: TestClient) -> dict[str, Any]:
+    response = client.get("/api/v1/progress")
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _kept(client: TestClient) -> None:
+    client.post("/api/v1/assessments", json=CASE).raise_for_status()
+    for back in (3, 2):
+        day = (date.today() - timedelta(days=back)).isoformat()
+        client.post("/api/v1/diary", json={"date": day, "pain": 6}).raise_for_status()
+
+
+def test_a_kept_progress_is_served_again_until_the_diary_changes(client: TestClient) -> None:
+    _kept(client)
+    first = _progress(client)
+    assert _progress(client) == first
+    assert any(key[2][0] == "progress" for key in cache._entries)
+    client.post("/api/v1/diary", json={"date": date.today().isoformat(), "pain": 1})
+    after = _progress(client)
+    assert after["days_tracked"] == first["days_tracked"] + 1
+    assert after["current_pain"] < first["current_pain"]
+
+
+def test_changing_an_entry_in_place_changes_the_kept_progress(client: TestClient) -> None:
+    _kept(client)
+    entry = client.post("/api/v1/diary", json={"date": date.today().isoformat(), "pain": 6})
+    before = _progress(client)
+    client.patch(f"/api/v1/diary/{entry.json()['id']}", json={"pain": 0}).raise_for_status()
+    assert _progress(client)["current_pain"] < before["current_pain"]
+    client.delete(f"/api/v1/diary/{entry.json()['id']}").raise_for_status()
+    assert _progress(client)["days_tracked"] == before["days_tracked"] - 1
+
+
+def test_a_red_flag_written_by_another_process_leads_the_kept_progress(
+    settings: Settings, anon: TestClient
+) -> None:
+    sign_up(anon, "ann@example.org")  # the first account is the owner, whom the CLI acts for
+    _kept(anon)
+    assert (_progress(anon)["escalation"] or {}).get("urgency") != "emergency"
+    env = {"BACKSTRIDE_HOME": str(settings.home), "BACKSTRIDE_DATABASE_URL": str(
+        settings.resolved_database_url)}  # fmt: skip
+    done = run_backstride("--user", "ann@example.org", "diary", "add", "--pain", "4",
+                          "--red-flag", "bladder_change", env=env)  # fmt: skip
+    assert done.code == 0, done.stderr
+    escalation = _progress(anon)["escalation"]
+    assert escalation is not None
+    assert escalation["urgency"] == "emergency"
+
+
+def test_one_runners_write_leaves_another_runners_kept_progress_alone(
+    anon: TestClient, settings: Settings
+) -> None:
+    sign_up(anon, "ann@example.org")
+    _kept(anon)
+    _progress(anon)
+    other = TestClient(anon.app, base_url=str(anon.base_url))
+    sign_up(other, "bob@example.org")
+    other.post("/api/v1/assessments", json=CASE).raise_for_status()
+    kept = dict(cache._entries)
+    other.post("/api/v1/diary", json={"date": date.today().isoformat(), "pain": 2})
+    ann_key = next(k for k in kept if k[2][0] == "progress")
+    folder = settings.home / "versions"
+    assert cache._version(folder, str(ann_key[1])) == kept[ann_key][0][:3]
