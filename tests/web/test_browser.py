@@ -16,12 +16,17 @@ ARTIFACTS = REPO / "build" / "artifacts"
 def signed_in_page(browser: Browser, live_server: str, email: str = "ann@example.org") -> Page:
     """A new page with an account registered and signed in through the real forms."""
     page = browser.new_page()
-    page.goto(live_server + "/register")
+    sign_in_through(page, live_server + "/register", email)
+    return page
+
+
+def sign_in_through(page: Page, form_url: str, email: str) -> None:
+    """Fill the sign-in (or registration) form and check the account is signed in."""
+    page.goto(form_url)
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
     assert page.locator("form[action='/signout']").count() == 1
-    return page
 
 
 def _screenshot(page: Page, name: str) -> Path:

@@ -113,7 +113,7 @@ def test_roland_morris_is_a_tick_list(client: TestClient) -> None:
     assert "Roland–Morris score: 2/24" in result.text
 
 
-def test_no_page_shows_an_internal_id(client: TestClient) -> None:
+def test_every_page_speaks_plain_words_and_carries_the_safety_net(client: TestClient) -> None:
     ids = seed(client.app, today=date.today(), email="plain@example.org")  # type: ignore[arg-type]
     from tests.web.conftest import sign_up
 
@@ -123,6 +123,20 @@ def test_no_page_shows_an_internal_id(client: TestClient) -> None:
         texts[f"check page {number + 1}"] = page
     found = {where: SNAKE.findall(visible_text(text)) for where, text in texts.items()}
     assert {where: words for where, words in found.items() if words} == {}
+    assert [where for where, text in texts.items() if "safety-net-footer" not in text] == []
+    assert len(texts) > 20
+
+
+@pytest.mark.covers("cauda_equina")
+def test_a_warning_sign_in_the_diary_leads_every_page_until_reviewed(client: TestClient) -> None:
+    assert "standing-h" not in client.get("/").text
+    flagged = {"date": date.today().isoformat(), "pain": 3, "red_flags": ["bladder_change"]}
+    assert client.post("/api/v1/diary", json=flagged).json()["escalation"] is not None
+    for path in ("/", "/diary", "/training", "/together", "/progress", "/settings", "/check"):
+        page = client.get(path).text
+        lead = page.index('id="standing-h"')
+        assert lead < page.index('<main id="main">'), path  # before the page's own content
+        assert 'href="tel:112"' in page[lead:], path
 
 
 def _diary_form(**values: str) -> dict[str, str]:

@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from backstride.config import Settings
 from backstride.web.app import create_app
-from tests.web.conftest import PASSWORD, serve
-from tests.web.test_browser import ARTIFACTS
+from tests.web.conftest import serve
+from tests.web.test_browser import ARTIFACTS, sign_in_through
 from tests.web.ui_world import EMAIL, html_pages, seed
 
 pytestmark = pytest.mark.browser
@@ -25,6 +25,9 @@ WIDTHS = (320, 390, 1280)
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: What must be at least 44 px tall to be easy to touch (links inside sentences excepted).
 TARGETS = "button, .button, nav a, label.pick, label.tick, input[type=number], input[type=date]"
+#: Pages kept as screenshots (a run's own page is "activity").
+SHOTS = {"/": "home", "/together": "pain-and-training", "/training": "training",
+         "/check": "check-first-page", "/diary": "diary"}  # fmt: skip
 OVERFLOW_JS = """() => {
   const width = document.documentElement.clientWidth;
   const wide = [];
@@ -61,11 +64,7 @@ def context(browser: Browser, world: tuple[str, dict[str, str], Any]) -> Iterato
     url, _ids, _app = world
     ctx = browser.new_context(bypass_csp=True)
     page = ctx.new_page()
-    page.goto(url + "/signin")
-    page.fill("input[name=email]", EMAIL)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    assert page.locator("form[action='/signout']").count() == 1
+    sign_in_through(page, url + "/signin", EMAIL)
     page.close()
     yield ctx
     ctx.close()
@@ -105,8 +104,9 @@ def test_every_page_fits_from_320_px_to_a_laptop_and_axe_finds_no_violation(
             problems += [f"{width} px {path}: {p}" for p in layout_problems(page)]
             if width == 390:
                 problems += [f"axe {path}: {v}" for v in axe_violations(page)]
-            if path in ("/", "/together") and width in (390, 1280):
-                name = "home" if path == "/" else "pain-and-training"
+            run = path.startswith("/training/activities/")
+            name = "activity" if run else SHOTS.get(path)
+            if name and width in (390, 1280):
                 page.screenshot(path=str(_artifact(f"{name}-{width}.png")), full_page=True)
     page.close()
     assert problems == [], "\n".join(problems)
@@ -151,7 +151,8 @@ def test_the_check_can_be_done_with_the_keyboard_alone(
         _answer_by_keyboard(page)
     assert page.locator("form[action='/check']").count() == 0, "the check did not finish"
     assert page.locator("section.action h1").count() == 1
-    assert problems == []
+    problems += [f"result: {p}" for p in layout_problems(page) + axe_violations(page)]
+    assert problems == [], "\n".join(problems)
     page.close()
 
 
@@ -203,6 +204,7 @@ def test_one_yes_on_the_first_list_leads_with_the_call_button_and_what_to_say(
         assert call.bounding_box()["height"] >= 44  # type: ignore[index]
         assert "Tell them" in page.locator("p.say").inner_text()
         assert page.locator("form[action='/plan']").count() == 0
+        assert layout_problems(page) + axe_violations(page) == []
         page.screenshot(path=str(_artifact(f"emergency-{width}.png")), full_page=True)
     page.close()
 
