@@ -71,7 +71,9 @@ class Flow:
             more = ahead.next(answers)
             if _form_of(more) != form:
                 break
-            group, self.at, self.asked = group + more, ahead.at, ahead.asked
+            group = group + more
+            self.at, self.follow_up = ahead.at, ahead.follow_up
+            self.skipped, self.asked = ahead.skipped, ahead.asked
         return group
 
     def _first_pass(self, answers: Answers) -> list[Question]:
