@@ -1,18 +1,18 @@
 """Web load and upload-memory benchmark against a real `uvicorn` server on loopback.
 
 `load` (the default): a fresh server (its own scratch data directory, SQLite unless
-BACKSTRIDE_DATABASE_URL is set) with 50 runners, each with a kept check dated five years
-back, a diary entry for every day of those five years and about 1,000 runs (written straight
-into the store, seeded and reproducible). Then 50 concurrent users (httpx async client, each
-signed in as their own runner) hit each page for a fixed time: the dashboard `/`, `/diary`,
-`/progress`, `/plan`, the training pages that exist (`/training`, `/activities`, `/api/v1/activities`,
+BACKSTRIDE_DATABASE_URL is set) with 50 runners, each with a kept check dated five years back,
+a diary entry for every day of those five years and about 1,000 runs (written straight into the
+store, seeded and reproducible). Then 50 concurrent users (httpx async client, each signed in
+as their own runner) hit each page for a fixed time: the dashboard `/`, `/diary`, `/progress`,
+`/plan`, the training pages that exist (`/training`, `/activities`, `/api/v1/activities`,
 `/api/v1/analysis`), `/settings` and `POST /api/v1/assessments`. Prints requests per second,
-p50/p95/p99 latency and the server's CPU time per request (user+sys of the server process
-and its workers, read from /proc: unlike latency it does not grow when other work shares
-the machine), once for each user's first visit ("cold": nothing kept yet) and once for the
-timed loop that follows. Target: p95 < 50 ms. `--save FILE` keeps the figures as JSON and
-`--baseline FILE` prints each route's ratio against a saved run (for example the previous
-release measured the same way).
+p50/p95/p99 latency and the server's CPU time per request (user+sys of the server process and
+its workers, read from /proc: unlike latency it does not grow when other work shares the
+machine), once for each user's first visit ("cold": nothing kept yet) and once for the timed
+loop that follows. Target: p95 < 50 ms. `--save FILE` keeps the figures as JSON and `--baseline
+FILE` prints each route's ratio against a saved run (for example the previous release measured
+the same way).
 
 `bomb`: uploads a 1 MB gzip bomb (about 1 GB of zeros once inflated), once alone and then
 three at a time, and prints the server process's peak resident memory (VmHWM) before and

@@ -77,12 +77,13 @@ def test_leg_questions_are_skipped_without_leg_pain(client: TestClient) -> None:
     assert "neuro.numbness_or_tingling" in asked
 
 
-def test_a_missing_required_answer_re_asks_the_page_naming_it(client: TestClient) -> None:
+def test_a_warning_sign_list_sent_without_any_answer_is_asked_again(client: TestClient) -> None:
     first = client.get("/check").text
     response = client.post("/check", data={"state": page_state(first)})
     assert response.status_code == 422
-    assert "please answer" in response.text
-    assert 'name="state"' in response.text
+    assert "None of these" in response.text
+    assert 'role="alert"' in response.text
+    assert page_questions(response.text) == page_questions(first)
 
 
 def test_a_damaged_state_gives_a_clear_error_page(client: TestClient) -> None:

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from backstride.assess.intake import Case
     from backstride.assess.interview import Answers, Question
     from backstride.assess.result import AssessmentResult
-    from backstride.knowledge.labels import Vocabulary
 
 
 @click.command(
@@ -125,14 +124,6 @@ def _case_fields(answers: Answers) -> dict[str, Any]:
     return case_answers(answers)
 
 
-#: Which plain-label vocabulary names each multiple-choice question's answers.
-VOCABULARY: dict[str, Vocabulary] = {
-    "sex": "sex", "pain.onset": "onset", "pain.locations": "location",
-    "neuro.numbness_or_tingling": "location", "pain.worse_with": "worse_with",
-    "pain.better_with": "better_with", "history.trend": "trend",
-}  # fmt: skip
-
-
 def _section(section: str) -> None:
     """A section heading; a questionnaire's notice and instructions as lines below it."""
     from backstride.cli.flow import wrap
@@ -162,11 +153,10 @@ def _ask_checklist(group: list[Question]) -> list[Question]:
 
 def _ask_with_extra(question: Question, extra: Question, kb: Any) -> tuple[Any, bool]:
     """A multiple-choice question whose last choice answers a yes/no question."""
+    from backstride.assess.flow import choice_labels
     from backstride.cli.flow import wrap
-    from backstride.knowledge.labels import plain
 
-    vocabulary = VOCABULARY.get(question.key)
-    labels = [plain(kb, vocabulary, c) if vocabulary else c for c in question.choices]
+    labels = list(choice_labels(kb, question))
     for number, label in enumerate([*labels, extra.text], start=1):
         click.echo(wrap(label, indent=f"  {number:2d}. "), err=True)
     count = len(labels) + 1
@@ -182,18 +172,15 @@ def _ask_with_extra(question: Question, extra: Question, kb: Any) -> tuple[Any, 
 
 
 def _ask(question: Question, kb: Any) -> Any:
+    from backstride.assess.flow import choice_labels
     from backstride.cli.flow import wrap
-    from backstride.knowledge.labels import plain
 
     text = wrap(question.text + (" (optional)" if question.optional else ""))
     if question.kind == "yes_no":
         return click.confirm(text, default=None, err=True)
     if question.kind in ("integer", "number"):
         return _ask_number(question, text)
-    vocabulary = VOCABULARY.get(question.key)
-    labels = question.labels or tuple(
-        plain(kb, vocabulary, c) if vocabulary else c.replace("_", " ") for c in question.choices
-    )
+    labels = choice_labels(kb, question)
     for number, label in enumerate(labels, start=1):
         click.echo(wrap(label, indent=f"  {number:2d}. "), err=True)
     if question.kind == "choice":

@@ -12,6 +12,7 @@ from backstride.ingest.archive import Limits
 
 if TYPE_CHECKING:  # the store is imported by the use cases that need it, not by a summary
     from backstride.config import Settings
+    from backstride.domain.activity import Samples
     from backstride.ingest.summary import FileSummary
     from backstride.storage import activities as repo
 
@@ -66,3 +67,22 @@ def tag_surface(settings: Settings, *, activity_id: int, surface: str | None) ->
 
     with store_session(settings) as session:
         repo.set_surface(session, activity_id=activity_id, surface=surface)
+
+
+def activity_with_samples(
+    settings: Settings, activity_id: int
+) -> tuple[repo.ActivitySummary, Samples | None]:
+    """One of the local runner's activities and its samples (NotFoundError for others')."""
+    from backstride.errors import NotFoundError
+    from backstride.services.store import local_runner, store_session
+    from backstride.storage import activities as repo
+
+    with store_session(settings) as session:
+        runner_id = local_runner(session).id
+        found = [s for s in repo.list_activity_summaries(session, runner_id=runner_id)
+                 if s.id == activity_id]  # fmt: skip
+        if not found:
+            raise NotFoundError(f"There is no activity {activity_id} in your account.")
+        if found[0].samples_path is None:
+            return found[0], None
+        return found[0], repo.load_samples(session, settings.samples_dir, activity_id=activity_id)

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.errors import InputError
-from backstride.progress.escalation import Escalation
 from backstride.services.store import local_runner, store_session
 from backstride.storage import reviews
 from backstride.storage.account_tables import UserRow
@@ -27,14 +26,6 @@ def add_review(settings: Settings, *, note: str, reviewer: str, now: datetime) -
         return reviews.record_review(
             session, user_id=user.id, note=note, reviewer=reviewer.strip() or "clinician", at=now
         )
-
-
-def standing_now(settings: Settings) -> Escalation | None:
-    """The warning sign that leads every page until a clinician's review, or None."""
-    from backstride.services.tracking import standing_escalation
-
-    with store_session(settings) as session:
-        return standing_escalation(session, local_runner(session).id)
 
 
 def _local_user(session: Session) -> UserRow:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -132,6 +132,14 @@ def add_diary_entry(settings: Settings, form: DiaryForm, *, now: datetime) -> Di
             )
         escalation = standing_escalation(session, runner.id)
     return DiaryOutcome(entry_id, entry, escalation)
+
+
+def diary_date_window(settings: Settings, *, today: date) -> tuple[date, date]:
+    """The days a diary entry may be for: from a year before the first check to today."""
+    with store_session(settings) as session:
+        found = repo.list_assessments(session, runner_id=local_runner(session).id)
+    first = found[0].created_at.date() if found else today
+    return first - timedelta(days=365), today
 
 
 def add_rmdq(settings: Settings, *, on: date, items: tuple[int, ...], now: datetime) -> int:
@@ -273,6 +281,12 @@ def _standing_now(session: Session, runner_id: int) -> Escalation | None:
         session, runner_id, stored_entries=[s.entry for s in stored], assessments=assessments
     )
     return red_flag_escalation(standing.urgency, standing.signs, kb_load.load_knowledge_base())
+
+
+def current_escalation(settings: Settings) -> Escalation | None:
+    """The acting account's standing red-flag escalation (it leads every page), or None."""
+    with store_session(settings) as session:
+        return standing_escalation(session, local_runner(session).id)
 
 
 def _standing(

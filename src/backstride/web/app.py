@@ -21,7 +21,18 @@ from jinja2 import Environment, FileSystemLoader
 
 from backstride import INTENDED_PURPOSE, __version__
 from backstride.config import Settings, load_settings
-from backstride.web import api, auth, check, clinician, diary, errors, plan, pwa, training
+from backstride.web import (
+    api,
+    auth,
+    check,
+    clinician,
+    dashboard,
+    diary,
+    errors,
+    plan,
+    pwa,
+    training,
+)
 from backstride.web.bodies import BodyLimitMiddleware
 from backstride.web.security import SecurityMiddleware
 
@@ -29,11 +40,26 @@ HERE = Path(__file__).resolve().parent
 
 
 def _page_globals(request: Request) -> dict[str, Any]:
-    """What every page needs: the signed-in account and the CSRF token for its forms."""
+    """What every page needs: the account, the CSRF token for its forms, the safety net,
+    and the standing escalation that leads every page until a clinician's review."""
+    from backstride.assess.triage import safety_net_lists
+    from backstride.knowledge.rules import SafetyText
+    from backstride.services.assessment import knowledge_base
+
+    kb = knowledge_base()
+    net = {"title": kb.one(SafetyText, "safety.net_title"), "lists": safety_net_lists(kb)}
     credential = getattr(request.state, "credential", None)
     if credential is None:
-        return {"account": None, "csrf_token": ""}
-    return {"account": credential.account, "csrf_token": credential.csrf_token or ""}
+        return {"account": None, "csrf_token": "", "net": net, "standing": None}
+    return {"account": credential.account, "csrf_token": credential.csrf_token or "",
+            "net": net, "standing": _standing(request)}  # fmt: skip
+
+
+def _standing(request: Request) -> Any:
+    """The signed-in account's standing escalation (None on a clinician's view of others)."""
+    from backstride.services.tracking import current_escalation
+
+    return current_escalation(request.app.state.settings)
 
 
 def _templates(settings: Settings) -> Jinja2Templates:
@@ -73,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_route("/api/docs", api_docs, include_in_schema=False)
     errors.register(app)
-    for module in (api, auth, check, plan, diary, training, clinician, pwa):
+    for module in (api, auth, dashboard, check, plan, diary, training, clinician, pwa):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityMiddleware, settings=settings)

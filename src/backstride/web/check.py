@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from backstride.errors import BackstrideError
-from backstride.web.deps import OptionalCredential, SettingsDep, SignedIn, TemplatesDep
-from backstride.web.wizard import WizardState, apply_page, load_state, next_page
+from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep
+from backstride.web.wizard import WizardState, apply_page, current_page, load_state
 
 router = APIRouter()
 #: Plan formats a person can fetch from the result page: media type and download name.
@@ -28,19 +28,9 @@ def text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-@router.get("/", response_class=HTMLResponse)
-def index(
-    request: Request, settings: SettingsDep, templates: TemplatesDep, user: OptionalCredential
-) -> Response:
-    from backstride.services.reviews import standing_now
-
-    standing = None if user is None else standing_now(settings)
-    return templates.TemplateResponse(request, "index.html.j2", {"standing": standing})
-
-
 @router.get("/check", response_class=HTMLResponse)
 def check_start(request: Request, templates: TemplatesDep, _user: SignedIn) -> Response:
-    return wizard_page(request, templates, WizardState({}, frozenset()))
+    return wizard_page(request, templates, WizardState(()))
 
 
 @router.post("/check", response_class=HTMLResponse)
@@ -49,13 +39,13 @@ async def check_step(request: Request, templates: TemplatesDep, _user: SignedIn)
 
     form = await request.form()
     state = load_state(text(form.get("state")))
-    _section, page = next_page(knowledge_base(), state)
+    page = current_page(knowledge_base(), state)
     fields = {key: form.getlist(key) if len(form.getlist(key)) > 1 else form.get(key)
               for key in form if key != "csrf_token"}  # fmt: skip
     try:
         state = apply_page(state, page, fields)
     except BackstrideError as exc:
-        return wizard_page(request, templates, state, error=str(exc), status=422)
+        return wizard_page(request, templates, state, error=str(exc), typed=fields, status=422)
     return _after_page(request, templates, state)
 
 
@@ -99,14 +89,41 @@ async def keep_assessment(request: Request, settings: SettingsDep, _user: Signed
 
 def wizard_page(
     request: Request, templates: Jinja2Templates, state: WizardState, *,
-    error: str | None = None, status: int = 200,
+    error: str | None = None, typed: dict[str, Any] | None = None, status: int = 200,
 ) -> Response:  # fmt: skip
     from backstride.services.assessment import knowledge_base
 
-    section, page = next_page(knowledge_base(), state)
-    context = {"section": section, "questions": page, "state": state.dump(), "error": error,
-               "answers": state.answers}  # fmt: skip
+    kb = knowledge_base()
+    page = current_page(kb, state)
+    context = {"page": page, "heading": _heading(kb, page.questions), "state": state.dump(),
+               "error": error, "typed": typed or {}, "step": len(state.steps) + 1,
+               "choices": {q.key: _choices(kb, q) for q in page.questions}}  # fmt: skip
     return templates.TemplateResponse(request, "check.html.j2", context, status_code=status)
+
+
+def _heading(kb: Any, group: list[Any]) -> list[str]:
+    """The page's title and notes: a questionnaire's own name, copyright and instructions."""
+    from backstride.assess.questionnaires import STARTBACK_ID
+    from backstride.knowledge.rules import Questionnaire
+
+    if group and group[0].key.startswith("start_back."):
+        tool = kb.one(Questionnaire, STARTBACK_ID)
+        return [tool.name, tool.instructions, tool.copyright]
+    return group[0].section.splitlines() if group else ["Check"]
+
+
+def _choices(kb: Any, question: Any) -> list[tuple[str, str]]:
+    """(value, plain words) of each answer, in the order the person sees them."""
+    from backstride.assess.flow import choice_labels
+    from backstride.assess.questionnaires import STARTBACK_ID
+    from backstride.knowledge.rules import Questionnaire
+
+    if question.kind == "yes_no" and question.key.startswith("start_back."):
+        disagree, agree = kb.one(Questionnaire, STARTBACK_ID).answer_labels
+        return [("no", disagree), ("yes", agree)]
+    if question.kind == "yes_no":
+        return [("yes", "Yes"), ("no", "No")]
+    return list(zip(question.choices, choice_labels(kb, question), strict=True))
 
 
 def _after_page(request: Request, templates: Jinja2Templates, state: WizardState) -> Response:
@@ -119,13 +136,13 @@ def _after_page(request: Request, templates: Jinja2Templates, state: WizardState
         screen_answers,
     )
 
-    early = screen_answers(case_answers(state.answers))
+    page = current_page(knowledge_base(), state)
+    early = screen_answers(case_answers(page.answers))
     if early.urgency == "emergency":
         return result_page(request, templates, early.to_dict(), case_json=None, stopped_early=True)
-    _section, page = next_page(knowledge_base(), state)
-    if page:
+    if page.questions:
         return wizard_page(request, templates, state)
-    case = to_case(state.answers)
+    case = to_case(page.answers)
     case_json = json.dumps(case_document(case), sort_keys=True)
     return result_page(request, templates, assess_case(case).to_dict(), case_json=case_json)
 
@@ -147,5 +164,27 @@ def result_page(
                "sources": sources, "label": urgency_table.label(kb, result["urgency"]),
                "net_text": kb.one(SafetyText, "safety.net_title"),
                "flag_names": [urgency_table.flag_name(kb, f) for f in result["red_flags"]],
+               "pattern_names": _pattern_names(kb, result.get("patterns") or []),
+               "call": _call_text(kb, result, request.app.state.settings.emergency_number),
                }  # fmt: skip
     return templates.TemplateResponse(request, "result.html.j2", context)
+
+
+def _call_text(kb: Any, result: dict[str, Any], number: str) -> tuple[str, str] | None:
+    """The call button's words and what to say on the call (signs in plain words)."""
+    from backstride.knowledge import urgency as urgency_table
+    from backstride.knowledge.rules import SafetyText
+
+    if result["urgency"] != "emergency":
+        return None
+    signs = [urgency_table.flag_summary(kb, f) for f in result["red_flags"]]
+    call = kb.one(SafetyText, "safety.emergency_call")
+    return call.title.format(number=number), call.text.format(signs="; ".join(signs))
+
+
+def _pattern_names(kb: Any, patterns: list[str]) -> list[str]:
+    """The likely patterns' plain names, most likely first."""
+    from backstride.knowledge.rules import Pattern
+
+    names = {p.pattern: p.name for p in kb.of(Pattern)}
+    return [names.get(p, p.replace("_", " ")) for p in patterns]

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
-from backstride.errors import BackstrideError
+from backstride.errors import BackstrideError, InputError, NotFoundError
 from backstride.services.accounts import Credential
 from backstride.services.sharing import audit
 from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep, scoped
@@ -93,6 +93,10 @@ def api_progress(settings: SettingsDep, _user: ProgressRead) -> dict[str, Any]:
 
 
 # ---- pages ---------------------------------------------------------------------------------
+#: Plain names of the diary form's fields (for messages).
+FIELD_WORDS = {"on": "The day", "pain_now": "Pain now", "pain_worst": "Worst today",
+               "pain_during_run": "Pain during your run", "pain_next_morning": "This morning",
+               "stiffness": "Stiffness"}  # fmt: skip
 
 
 @router.get("/diary", response_class=HTMLResponse)
@@ -107,15 +111,71 @@ async def diary_add(
     from backstride.services.tracking import add_diary_entry, parse_diary_form
 
     form = await request.form()
+    if form.get("quick") == "yes" and form.get("new_signs") != "no":
+        # a quick entry that is not sure about warning signs goes to the full form
+        return diary(request, templates, typed=form, error=None if form.get("new_signs") else
+                     "Please say whether anything on the warning-sign list is new.",
+                     status=200 if form.get("new_signs") else 422)  # fmt: skip
     try:
-        entry = parse_diary_form(diary_values(form))
+        entry = parse_diary_form(diary_values(form, settings=settings))
     except BackstrideError as exc:
-        return diary(request, templates, error=str(exc), status=422)
+        return diary(request, templates, error=plain_error(exc), typed=form, status=422)
     outcome = add_diary_entry(settings, entry, now=datetime.now(UTC))
     if outcome.escalation is not None:
         context = {"escalation": outcome.escalation}
         return templates.TemplateResponse(request, "escalation.html.j2", context)
     return RedirectResponse("/progress", status_code=303)
+
+
+@router.get("/diary/{entry_id}", response_class=HTMLResponse)
+def diary_edit_page(
+    entry_id: Id, request: Request, settings: SettingsDep, templates: TemplatesDep,
+    _user: SignedIn,
+) -> Response:  # fmt: skip
+    stored = _entry(settings, entry_id)
+    return diary(request, templates, typed=_typed(stored), editing=stored)
+
+
+@router.post("/diary/{entry_id}", response_class=HTMLResponse)
+async def diary_edit(
+    entry_id: Id, request: Request, settings: SettingsDep, templates: TemplatesDep,
+    _user: SignedIn,
+) -> Response:  # fmt: skip
+    from backstride.services.runner_data import DIARY_FIELDS, update_diary_entry
+
+    stored = _entry(settings, entry_id)  # someone else's entry: 404 before anything
+    form = await request.form()
+    names = {v: k for k, v in DIARY_FIELDS.items()}
+    try:
+        values = diary_values(form, settings=settings)
+        changes = {names[k]: v for k, v in values.items() if k in names}
+        _out, escalation = update_diary_entry(settings, entry_id, changes, now=datetime.now(UTC))
+    except BackstrideError as exc:
+        return diary(request, templates, error=plain_error(exc), typed=form, editing=stored,
+                     status=422)  # fmt: skip
+    if escalation is not None:
+        return templates.TemplateResponse(request, "escalation.html.j2",
+                                          {"escalation": escalation})  # fmt: skip
+    return RedirectResponse("/diary", status_code=303)
+
+
+@router.post("/diary/{entry_id}/delete")
+def diary_delete(entry_id: Id, settings: SettingsDep, _user: SignedIn) -> Response:
+    from backstride.services.tracking import delete_entry
+
+    _entry(settings, entry_id)
+    delete_entry(settings, entry_id)
+    return RedirectResponse("/diary", status_code=303)
+
+
+def _entry(settings: Any, entry_id: int) -> dict[str, Any]:
+    """One of this account's diary entries, or a plain not-found page."""
+    from backstride.services.runner_data import diary_entry
+
+    try:
+        return diary_entry(settings, entry_id)
+    except NotFoundError:
+        raise NotFoundError("There is no such diary entry in your account.") from None
 
 
 @router.get("/progress", response_class=HTMLResponse)
@@ -126,13 +186,18 @@ def progress_page(
     from backstride.services.tracking import progress_status
 
     status = status_dict(progress_status(settings, today=date.today()))
-    context = {"status": status, "sparkline": sparkline(status["rolling_7d"])}
+    from backstride.knowledge import load_knowledge_base
+    from backstride.knowledge.labels import plain
+
+    trend = plain(load_knowledge_base(), "trend", str(status["trend"]))
+    context = {"status": status, "chart": progress_chart(status["rolling_7d"]),
+               "trend_words": trend}  # fmt: skip
     return templates.TemplateResponse(request, "progress.html.j2", context)
 
 
-def diary_values(form: FormData) -> dict[str, Any]:
+def diary_values(form: FormData, *, settings: Any = None) -> dict[str, Any]:
     """The diary form as the tracking service's raw values (blank fields left out)."""
-    values: dict[str, Any] = {"on": form.get("on") or date.today().isoformat()}
+    values: dict[str, Any] = {"on": _day(form.get("on"), settings)}
     for name in SCORES:
         raw = form.get(name)
         if isinstance(raw, str) and raw.strip():
@@ -146,41 +211,97 @@ def diary_values(form: FormData) -> dict[str, Any]:
     return values
 
 
-def _whole(name: str, raw: str) -> int:
+def _day(raw: Any, settings: Any) -> date:
+    """The entry's day: a real date, not in the future, not long before the first check."""
+    from backstride.services.tracking import diary_date_window
+
+    today = date.today()
+    if not isinstance(raw, str) or not raw.strip():
+        return today
     try:
-        return int(raw)
+        day = date.fromisoformat(raw.strip())
     except ValueError:
-        raise BackstrideError(f"{name}: expected a whole number 0–10, got {raw!r}") from None
+        raise InputError(f"The day “{raw}” is not a date; please pick one.") from None
+    earliest, latest = (diary_date_window(settings, today=today) if settings is not None
+                        else (date.min, today))  # fmt: skip
+    if day > latest:
+        raise InputError("The day cannot be in the future; please pick today or an earlier day.")
+    if day < earliest:
+        raise InputError(f"The day must be on or after {earliest:%d %B %Y} (a year before your "
+                         "first check).")  # fmt: skip
+    return day
+
+
+def _whole(name: str, raw: str) -> int:
+    words = FIELD_WORDS.get(name, "This score")
+    message = f"{words} needs a whole number from 0 to 10; you typed “{raw.strip()}”."
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise InputError(message) from None
+    if not 0 <= value <= 10:
+        raise InputError(message)
+    return value
+
+
+def plain_error(exc: BackstrideError) -> str:
+    """The service's message without its internal field name."""
+    text = str(exc)
+    if text.startswith("diary "):
+        return "Please check the entry: " + text.partition(": ")[2]
+    return text
+
+
+def _typed(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored entry as the values its edit form shows."""
+    return {"on": stored["date"], "pain_now": stored["pain"], "pain_worst": stored["worst"],
+            "pain_during_run": stored["during"], "pain_next_morning": stored["morning"],
+            "stiffness": stored["stiffness"], "locations": stored["locations"],
+            "red_flags": stored["red_flags"], "note": stored["note"] or "",
+            "leg_symptoms": "yes" if stored["leg_symptoms"] else "no"}  # fmt: skip
 
 
 def diary(
-    request: Request, templates: Jinja2Templates, *, error: str | None = None, status: int = 200
-) -> Response:
+    request: Request, templates: Jinja2Templates, *, error: str | None = None, status: int = 200,
+    typed: Any = None, editing: dict[str, Any] | None = None,
+) -> Response:  # fmt: skip
+    from backstride.assess.flow import VOCABULARY
     from backstride.knowledge import load_knowledge_base
+    from backstride.knowledge.labels import plain
     from backstride.progress.questions import DIARY_LOCATIONS, red_flag_questions
-    from backstride.services.reviews import standing_now
-    from backstride.services.tracking import list_entries
+    from backstride.services.tracking import diary_date_window, list_entries
 
-    recent = list_entries(request.app.state.settings, last=14)
-    context = {"entries": list(reversed(recent)), "locations": DIARY_LOCATIONS,
-               "questions": red_flag_questions(load_knowledge_base()),
-               "today": date.today().isoformat(),
-               "standing": standing_now(request.app.state.settings),
+    settings = request.app.state.settings
+    kb = load_knowledge_base()
+    recent = list_entries(settings, last=14)
+    earliest, today = diary_date_window(settings, today=date.today())
+    context = {"entries": list(reversed(recent)), "editing": editing,
+               "locations": [(v, plain(kb, VOCABULARY["pain.locations"], v))
+                             for v in DIARY_LOCATIONS],
+               "questions": red_flag_questions(kb), "typed": _as_dict(typed),
+               "today": today.isoformat(), "earliest": earliest.isoformat(),
                "error": error}  # fmt: skip
     return templates.TemplateResponse(request, "diary.html.j2", context, status_code=status)
 
 
-def sparkline(points: list[dict[str, Any]], *, width: int = 560, height: int = 120) -> str:
-    """An inline SVG polyline of 7-day mean pain (0–10, higher is worse); empty if < 2 points."""
-    values = [float(p["mean_pain"]) for p in points if p.get("mean_pain") is not None]
-    if len(values) < 2:
-        return ""
-    step = width / (len(values) - 1)
-    coords = " ".join(
-        f"{i * step:.1f},{height - v / 10 * height:.1f}" for i, v in enumerate(values)
-    )
-    return (
-        f'<svg class="spark" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="7-day mean pain over {len(values)} days (0 to 10)">'
-        f'<polyline fill="none" stroke="#1f6feb" stroke-width="3" points="{coords}"/></svg>'
-    )
+def _as_dict(typed: Any) -> dict[str, Any]:
+    """Submitted or stored values by field (lists for the tick boxes)."""
+    if typed is None:
+        return {}
+    if isinstance(typed, FormData):
+        return {k: typed.getlist(k) if k in ("locations", "red_flags") else typed.get(k)
+                for k in typed}  # fmt: skip
+    return dict(typed)
+
+
+def progress_chart(points: list[dict[str, Any]]) -> Any:
+    """7-day mean pain per day (0–10) as a chart with dates; None with fewer than 2 days."""
+    from backstride.web.charts import Chart, Line, Panel, day_seconds, render
+
+    days = [p for p in points if p.get("mean_pain") is not None]
+    if len(days) < 2:
+        return None
+    x = day_seconds([date.fromisoformat(str(p["date"])[:10]) for p in days])
+    pain = Line("Pain, mean of the last 7 days", [float(p["mean_pain"]) for p in days])
+    return render(Chart("Your pain over time", x, "date",
+                        (Panel("pain 0–10", (pain,), 0, 10),)))  # fmt: skip

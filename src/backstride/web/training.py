@@ -6,7 +6,7 @@ state any request can poll (`/api/v1/jobs/{id}`), so no other request waits for 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -25,6 +25,10 @@ from backstride.web.models import (
 )
 
 router = APIRouter()
+#: The training page: findings and charts over this many days; at most this many runs listed.
+WINDOW_DAYS, LIST_MAX = 182, 60
+#: Points drawn per chart of one run; slower than this (m/s) is standing, not a pace.
+SAMPLE_POINTS, PACE_FLOOR_MPS = 600, 0.5
 ActivitiesRead = Annotated[Credential, Depends(scoped("activities:read"))]
 ActivitiesWrite = Annotated[Credential, Depends(scoped("activities:write"))]
 UPLOAD_BODY = {
@@ -135,3 +139,84 @@ def import_job_page(
 
     job = job_status(settings, user_id=user.account.id, job_id=job_id)
     return templates.TemplateResponse(request, "import.html.j2", {"job": job})
+
+
+@router.get("/training", response_class=HTMLResponse)
+def training_page(
+    request: Request, settings: SettingsDep, templates: TemplatesDep, _user: SignedIn
+) -> Response:
+    """Runs, weekly distance and daily load, shoes and the findings in plain words."""
+    from backstride.services.activities import list_history
+    from backstride.services.analysis import analyze
+
+    today = datetime.now(UTC).date()
+    rows = list_history(settings)
+    report = analyze(settings, since=today - timedelta(days=WINDOW_DAYS - 1), as_of=today)
+    context = {"runs": list(reversed(rows))[:LIST_MAX], "total": len(rows),
+               "report": None if report.empty else report,
+               "charts": [] if report.empty else _load_charts(report.analysis)}  # fmt: skip
+    return templates.TemplateResponse(request, "training.html.j2", context)
+
+
+def _load_charts(analysis: Any) -> list[Any]:
+    from backstride.web.charts import Chart, Line, Panel, day_seconds, render
+
+    weeks = [w for w in analysis.weeks if analysis.in_window(w.week_start + timedelta(days=6))]
+    weekly = render(Chart("Running distance per week", day_seconds([w.week_start for w in weeks]),
+                          "date", (Panel("km per week", (Line("Distance", [round(w.distance_km, 1)
+                                   for w in weeks], bars=True),), 0),)))  # fmt: skip
+    series = analysis.series
+    first = series.first_day
+    days = [first + timedelta(days=i) for i in range(len(series))]
+    keep = [i for i, d in enumerate(days) if analysis.in_window(d)]
+    daily = Line("Running distance", [round(float(series.distance_km[i]), 2) for i in keep],
+                 bars=True)  # fmt: skip
+    load = render(Chart("Daily load (running distance)", day_seconds([days[i] for i in keep]),
+                        "date", (Panel("km per day", (daily,), 0),)))  # fmt: skip
+    return [weekly, load]
+
+
+@router.get("/training/activities/{activity_id}", response_class=HTMLResponse)
+def activity_page(
+    activity_id: Id, request: Request, settings: SettingsDep, templates: TemplatesDep,
+    _user: SignedIn,
+) -> Response:  # fmt: skip
+    """One run: its route from its own coordinates, and pace, heart rate and cadence."""
+    from backstride.services.activities import activity_with_samples
+    from backstride.web.charts import route
+
+    summary, samples = activity_with_samples(settings, activity_id)
+    drawn = None
+    lat = None if samples is None else samples.get("lat_deg")
+    lon = None if samples is None else samples.get("lon_deg")
+    if lat is not None and lon is not None:
+        drawn = route(lat.tolist(), lon.tolist(), label="The route of this run, north up; "
+                      "green is the start, red the finish")  # fmt: skip
+    context = {"run": summary, "route": drawn, "chart": _sample_chart(samples)}
+    return templates.TemplateResponse(request, "activity.html.j2", context)
+
+
+def _sample_chart(samples: Any) -> Any:
+    """Pace, heart rate and cadence over the run's minutes (what the file recorded)."""
+    import numpy as np
+
+    from backstride.web.charts import Chart, Line, Panel, render
+
+    if samples is None or len(samples) < 2:
+        return None
+    step = max(1, len(samples) // SAMPLE_POINTS)
+    seconds = samples.timestamp.astype("datetime64[s]").astype(np.int64)[::step].astype(float)
+    panels = []
+    speed = samples.get("speed_mps")
+    if speed is not None:
+        pace = [round(1000 / v / 60, 2) if v > PACE_FLOOR_MPS else None for v in speed[::step]]
+        panels.append(Panel("pace, min per km", (Line("Pace", pace),)))
+    for channel, unit, label in (("hr_bpm", "beats per minute", "Heart rate"),
+                                 ("cadence_spm", "steps per minute", "Cadence")):  # fmt: skip
+        values = samples.get(channel)
+        if values is not None:
+            clean = [None if v != v else round(float(v), 1) for v in values[::step]]
+            panels.append(Panel(unit, (Line(label, clean),)))
+    if not panels:
+        return None
+    return render(Chart("This run, minute by minute", seconds.tolist(), "minutes", tuple(panels)))

@@ -1,0 +1,74 @@
+"""A runner with a kept check, six weeks of diary and runs: what the page walks look at."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, timedelta
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import BASE, sign_up, wait_for_job
+from tests.web.routes import api_routes
+
+EMAIL = "runner@example.org"
+CASE = {
+    "age": 35,
+    "pain": {"intensity": 4, "started_days_ago": 20, "locations": ["low_back_central"]},
+}
+#: Pages that need more than a GET with ids (forms, downloads) or are not pages.
+NOT_PAGES = ("/api/", "/docs", "/static")
+
+
+def loop_gpx(day: date, *, km: float, minutes: float) -> bytes:
+    """A GPX run on `day` going round a loop, with heart rate and cadence."""
+    points = int(minutes * 60 / 5)
+    start = datetime(day.year, day.month, day.day, 7, 30, tzinfo=UTC)
+    radius = km * 1000 / (2 * math.pi) / 111_000
+    parts = ['<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="test" '
+             'xmlns="http://www.topografix.com/GPX/1/1" '
+             'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+             "<trk><name>Morning loop</name><type>running</type><trkseg>"]  # fmt: skip
+    for i in range(points):
+        angle = 2 * math.pi * i / points
+        lat = 46.05 + radius * math.sin(angle) * (1 + 0.3 * math.sin(3 * angle))
+        lon = 14.5 + radius * math.cos(angle) / math.cos(math.radians(46.05))
+        moment = start + timedelta(seconds=5 * i)
+        hr, cad = 135 + 15 * math.sin(angle), 84 + 2 * math.sin(5 * angle)
+        parts.append(f'<trkpt lat="{lat:.6f}" lon="{lon:.6f}"><ele>300</ele>'
+                     f"<time>{moment:%Y-%m-%dT%H:%M:%SZ}</time><extensions>"
+                     f"<gpxtpx:TrackPointExtension><gpxtpx:hr>{hr:.0f}</gpxtpx:hr>"
+                     f"<gpxtpx:cad>{cad:.0f}</gpxtpx:cad></gpxtpx:TrackPointExtension>"
+                     "</extensions></trkpt>")  # fmt: skip
+    parts.append("</trkseg></trk></gpx>")
+    return "".join(parts).encode()
+
+
+def seed(app: FastAPI, *, today: date, email: str = EMAIL) -> dict[str, str]:
+    """Register, keep a check, write 42 days of diary and import 14 runs; their ids."""
+    with TestClient(app, base_url=BASE) as client:
+        me = sign_up(client, email)
+        assert client.post("/api/v1/assessments", json=CASE).status_code == 201
+        entry_id = ""
+        for back in range(42, -1, -1):
+            pain = max(0, round(5 - back / 12 + (2 if back % 9 == 0 else 0)))
+            body = {"date": (today - timedelta(days=back)).isoformat(), "pain": 5 - pain // 2}
+            entry_id = str(client.post("/api/v1/diary", json=body).json()["id"])
+        files = [("files", (f"run{back}.gpx", loop_gpx(today - timedelta(days=back),
+                  km=5 + back % 4, minutes=30 + back % 4 * 6), "application/gpx+xml"))
+                 for back in range(1, 42, 3)]  # fmt: skip
+        job_id = client.post("/api/v1/activities", files=files).json()["job"]
+        job = wait_for_job(client, job_id)
+        activity_id = str(next(r["activity_id"] for r in job["results"] if r.get("activity_id")))
+        return {"entry_id": entry_id, "activity_id": activity_id, "job_id": job_id,
+                "runner_id": str(me["id"])}  # fmt: skip
+
+
+def html_pages(app: FastAPI, ids: dict[str, str]) -> list[str]:
+    """Every page the app serves by GET (read from the router's list), ids filled in."""
+    pages = {
+        path.format(**{k: v for k, v in ids.items() if "{" + k + "}" in path})
+        for method, path in api_routes(app)
+        if method == "GET" and not path.startswith(NOT_PAGES)
+    }
+    return sorted(pages)
