@@ -22,7 +22,7 @@ FIT_HEADER = bytes([14, 0x20, 0, 0, 0, 0, 0, 0]) + b".FIT" + b"\0\0"
     [
         (FIT_HEADER, "fit"),
         (bytes([12, 0x10, 0, 0, 0, 0, 0, 0]) + b".FIT", "fit"),
-        (gzip.compress(b"x"), "gzip"),
+        (gzip.compress(b"x", mtime=0), "gzip"),
         (b"PK\x03\x04rest", "zip"),
         (b'<?xml version="1.0"?>\n<gpx version="1.1"/>', "gpx"),
         (b"\xef\xbb\xbf<?xml version='1.0'?><!-- c --><gpx/>", "gpx"),

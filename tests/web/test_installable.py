@@ -18,7 +18,6 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from backstride.config import Settings
 from backstride.web.app import create_app
 from tests.web.conftest import PASSWORD, free_port
-from tests.web.test_browser import browser  # noqa: F401  (the shared Chromium fixture)
 
 STATIC = Path(create_app.__code__.co_filename).parent / "static"
 CASE = {"age": 35, "pain": {"intensity": 3, "started_days_ago": 5}}
@@ -137,7 +136,7 @@ def _first_session(page: Page) -> str:
 
 
 def test_offline_the_shell_and_todays_plan_open_and_a_diary_entry_waits_for_the_server(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     server: Server,
 ) -> None:
     context = browser.new_context(service_workers="allow")
@@ -176,7 +175,7 @@ def test_offline_the_shell_and_todays_plan_open_and_a_diary_entry_waits_for_the_
 
 
 def test_the_api_docs_load_offline_from_the_servers_own_files(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     server: Server,
 ) -> None:
     context = browser.new_context()
@@ -207,7 +206,7 @@ def test_the_api_docs_load_offline_from_the_servers_own_files(
 
 
 def test_an_unknown_address_is_a_page_for_browsers_and_problem_json_for_the_api(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     server: Server,
 ) -> None:
     page = browser.new_page()
