@@ -125,6 +125,7 @@ def test_every_page_speaks_plain_words_and_carries_the_safety_net(client: TestCl
     assert {where: words for where, words in found.items() if words} == {}
     assert [where for where, text in texts.items() if "safety-net-footer" not in text] == []
     assert len(texts) > 20
+    assert "shares-with-plain@example.org" in texts[f"/clinician/runners/{ids['runner_id']}"]
 
 
 @pytest.mark.covers("cauda_equina")
