@@ -125,18 +125,22 @@ def test_every_page_speaks_plain_words_and_carries_the_safety_net(client: TestCl
     assert {where: words for where, words in found.items() if words} == {}
     assert [where for where, text in texts.items() if "safety-net-footer" not in text] == []
     assert len(texts) > 20
+    assert "shares-with-plain@example.org" in texts[f"/clinician/runners/{ids['runner_id']}"]
+    assert re.search(r"Trail shoes</td><td>2\d\d km", texts["/training"])  # 120 km + the runs
 
 
 @pytest.mark.covers("cauda_equina")
 def test_a_warning_sign_in_the_diary_leads_every_page_until_reviewed(client: TestClient) -> None:
     assert "standing-h" not in client.get("/").text
-    flagged = {"date": date.today().isoformat(), "pain": 3, "red_flags": ["bladder_change"]}
-    assert client.post("/api/v1/diary", json=flagged).json()["escalation"] is not None
+    saved = client.post("/diary", data=_diary_form(red_flags="bladder_change"))
+    assert "bladder_change" not in visible_text(saved.text)  # the sign in plain words
+    assert SNAKE.findall(visible_text(saved.text)) == []
     for path in ("/", "/diary", "/training", "/together", "/progress", "/settings", "/check"):
         page = client.get(path).text
         lead = page.index('id="standing-h"')
         assert lead < page.index('<main id="main">'), path  # before the page's own content
         assert 'href="tel:112"' in page[lead:], path
+        assert SNAKE.findall(visible_text(page)) == [], path
 
 
 def _diary_form(**values: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from backstride.services import accounts, analysis, store
 from tests.web.conftest import BASE, sign_up, wait_for_job
 from tests.web.routes import api_routes
 
@@ -16,6 +17,7 @@ CASE = {
     "age": 35,
     "pain": {"intensity": 4, "started_days_ago": 20, "locations": ["low_back_central"]},
 }
+SHOE = "Trail shoes"
 #: Pages that need more than a GET with ids (forms, downloads) or are not pages.
 NOT_PAGES = ("/api/", "/docs", "/static")
 
@@ -45,7 +47,8 @@ def loop_gpx(day: date, *, km: float, minutes: float) -> bytes:
 
 
 def seed(app: FastAPI, *, today: date, email: str = EMAIL) -> dict[str, str]:
-    """Register, keep a check, write 42 days of diary and import 14 runs; their ids."""
+    """Register, keep a check, write 42 days of diary, import 14 runs and become the
+    clinician of another runner who shares with this account; the ids the pages need."""
     with TestClient(app, base_url=BASE) as client:
         me = sign_up(client, email)
         assert client.post("/api/v1/assessments", json=CASE).status_code == 201
@@ -60,8 +63,31 @@ def seed(app: FastAPI, *, today: date, email: str = EMAIL) -> dict[str, str]:
         job_id = client.post("/api/v1/activities", files=files).json()["job"]
         job = wait_for_job(client, job_id)
         activity_id = str(next(r["activity_id"] for r in job["results"] if r.get("activity_id")))
-        return {"entry_id": entry_id, "activity_id": activity_id, "job_id": job_id,
-                "runner_id": str(me["id"])}  # fmt: skip
+    _shoes(app, user_id=int(me["id"]), today=today)
+    return {"entry_id": entry_id, "activity_id": activity_id, "job_id": job_id,
+            "runner_id": _sharing_runner(app, clinician=email)} | {"me": str(me["id"])}  # fmt: skip
+
+
+def _shoes(app: FastAPI, *, user_id: int, today: date) -> None:
+    """The runner's shoes, worn on every run of the last six weeks."""
+    settings = app.state.settings
+    store.act_for_process(user_id)
+    try:
+        analysis.add_shoe(settings, name=SHOE, start_km=120, today=today)
+        analysis.assign_shoe(settings, name=SHOE, since=today - timedelta(days=42))
+    finally:
+        store.act_for_process(None)
+
+
+def _sharing_runner(app: FastAPI, *, clinician: str) -> str:
+    """Make `clinician` a clinician and have another runner share with them; that runner."""
+    accounts.admin_role(app.state.settings, email=clinician, role="clinician", remove=False)
+    with TestClient(app, base_url=BASE) as other:
+        runner = sign_up(other, f"shares-with-{clinician}")
+        other.post("/api/v1/assessments", json=CASE)
+        other.post("/api/v1/diary", json={"date": date.today().isoformat(), "pain": 3})
+        assert other.post("/api/v1/shares", json={"clinician_email": clinician}).status_code == 201
+    return str(runner["id"])
 
 
 def html_pages(app: FastAPI, ids: dict[str, str]) -> list[str]:
