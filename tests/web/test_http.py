@@ -101,24 +101,40 @@ def test_parallel_imports_by_several_accounts_all_succeed(live_server: str) -> N
 
 
 def test_a_pdf_being_rendered_does_not_hold_up_other_requests(live_server: str) -> None:
+    """Pages keep being answered while a plan PDF is laid out in the PDF worker.
+
+    The check is relative, so a busy machine cannot fail it: had the render run on the
+    server's event loop, the first page asked for after it began would have waited for the
+    whole render. Here several pages come back before the PDF does, each in well under half
+    of the render's time. The second PDF is of a changed plan, so it is laid out afresh (the
+    worker keeps rendered PDFs by their HTML).
+    """
     client = signed_in(live_server, "ann@example.org")
     client.post("/api/v1/assessments", json=CASE)
-    client.get("/api/v1/plan.pdf")  # warm the PDF worker process once
+    first = client.get("/api/v1/plan.pdf")  # starts and warms the PDF worker process
+    client.post("/api/v1/assessments", json={**CASE, "age": 52, "pain": {"intensity": 5}})
     started = threading.Event()
-    result: dict[str, httpx.Response] = {}
+    result: dict[str, Any] = {}
 
     def pdf() -> None:
         started.set()
+        began = time.perf_counter()
         result["pdf"] = client.get("/api/v1/plan.pdf")
+        result["seconds"] = time.perf_counter() - began
+        result["done"] = time.perf_counter()
 
     thread = threading.Thread(target=pdf)
     thread.start()
     started.wait()
     other = client_for(live_server)
-    slowest = max(_timed(other, "/") for _ in range(10))
+    answered: list[float] = []
+    while "done" not in result and len(answered) < 200:
+        answered.append(_timed(other, "/"))
     thread.join(timeout=120)
     assert result["pdf"].content.startswith(b"%PDF")
-    assert slowest < 0.5
+    assert result["pdf"].content != first.content, "the changed plan was rendered again"
+    assert len(answered) >= 3, f"only {len(answered)} pages answered during the render"
+    assert max(answered) < result["seconds"] / 2, (answered, result["seconds"])
 
 
 def _timed(client: httpx.Client, path: str) -> float:
