@@ -196,7 +196,8 @@ def _limited(slot: _Slot, on: date, ctx: Context, ledger: LoadLedger) -> _Slot:
                      activity=ctx.say("run_capped_activity"))  # fmt: skip
     ledger.add(on, km)
     low = min(slot.run.distance_km_min, km)
-    return replace(slot, run=replace(slot.run, distance_km_min=low, distance_km_max=km))
+    run = replace(slot.run, distance_km_min=low, distance_km_max=km)
+    return replace(slot, run=replace(run, text=run_text(run, ctx)))
 
 
 def _day(block: Block, offset: int, index: int, ctx: Context) -> _Slot:
@@ -317,7 +318,7 @@ def _own_run(block: Block, index: int, ctx: Context, runs: int, *, reduced: bool
 
 
 def _run(stage: WalkRunStage, ctx: Context) -> RunSession:
-    return RunSession(
+    run = RunSession(
         stage.stage,
         stage.label,
         stage.walk_min,
@@ -327,6 +328,21 @@ def _run(stage: WalkRunStage, ctx: Context) -> RunSession:
         stage.rpe_max,
         ctx.walk_run.sources,
     )
+    return replace(run, text=run_text(run, ctx))
+
+
+def run_text(run: RunSession, ctx: Context) -> str:
+    """The session in one line a runner can follow, from the day texts."""
+    low, high = run.distance_km_min, run.distance_km_max
+    dist = (
+        ctx.say("distance_one", km=f"{high:g}")
+        if low == high
+        else ctx.say("distance_range", low=f"{low:g}", high=f"{high:g}")
+    )
+    if run.run_min is None:
+        return ctx.say("continuous_run", distance=dist, rpe=run.rpe_max)
+    return ctx.say("walk_run_session", walk=run.walk_min, run=run.run_min, distance=dist,
+                   rpe=run.rpe_max)  # fmt: skip
 
 
 def _session(phase: Phase, index: int, ctx: Context, frame: int) -> tuple[Prescription, ...]:
