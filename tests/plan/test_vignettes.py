@@ -12,6 +12,7 @@ from backstride.assess.casefile import case_from_data
 from backstride.assess.triage import assess
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.content import Exercise
+from backstride.knowledge.plan_rules import plan_dosing
 from backstride.plan import build_plan
 from backstride.plan.cautions import case_cautions
 from backstride.plan.stage import start_rule
@@ -56,7 +57,7 @@ def test_every_vignette_gets_a_plan_that_matches_its_urgency(data: dict[str, Any
         assert plan.top[1].kind == "referral"
     if start_rule(case, assessment, KB).running == "after_leg_symptoms":
         assert all(d.run is None for d in plan.days), "with leg symptoms the diary starts runs"
-    cautions = case_cautions(assessment, case)
+    cautions = case_cautions(assessment, case, severe_pain=plan_dosing(KB).severe_pain)
     for day in plan.days:
         for p in day.exercises:
             assert not set(KB.one(Exercise, p.exercise_id).cautions) & cautions

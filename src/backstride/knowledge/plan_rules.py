@@ -69,6 +69,7 @@ class PlanDosing(Record):
     runs_per_week_max: int = Field(ge=1, le=7)
     min_run_km: float = Field(gt=0, le=10)  # a planned run shorter than this becomes a walk
     default_runs_per_week: int = Field(ge=1, le=7)
+    severe_pain: int = Field(ge=1, le=10)  # pain now from which acute_severe cautions apply
     #: Exercises a session chooses only when matched care names them (plan_care).
     only_with_care: tuple[str, ...] = Field(
         default=(), json_schema_extra={"refers_to_records": True}

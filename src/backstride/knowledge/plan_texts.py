@@ -98,13 +98,18 @@ DayText = Literal[
     "run_title", "between_runs_title", "between_runs_walk", "between_runs_note",
     "easy_run_title", "maintenance_title", "cross_training_title", "cross_training_walk",
     "reduced_run_title", "reduced_run_label", "reduced_run_note", "run_capped_title",
-    "run_capped_activity",
+    "run_capped_activity", "distance_one", "distance_range", "continuous_run",
+    "walk_run_session",
     "walk", "walk_or_cross",
 ]  # fmt: skip
 DAY_FIELDS: dict[str, frozenset[str]] = {
     "run_title": frozenset({"label"}),
     "walk": frozenset({"walk"}),
     "walk_or_cross": frozenset({"walk", "choice"}),
+    "distance_one": frozenset({"km"}),
+    "distance_range": frozenset({"low", "high"}),
+    "continuous_run": frozenset({"distance", "rpe"}),
+    "walk_run_session": frozenset({"walk", "run", "distance", "rpe"}),
 }
 
 

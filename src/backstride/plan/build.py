@@ -87,7 +87,7 @@ def build_plan(
     bare = _bare_plan(assessment, case, kb, start=start or today, weeks=weeks, raised=raised)
     if bare.status == "no_self_care":
         return bare
-    cautions = case_cautions(assessment, case, progress)
+    cautions = case_cautions(assessment, case, progress, severe_pain=plan_dosing(kb).severe_pain)
     leg_at_start = case is not None and has_leg_symptoms(case)
     decision = decide(progress, today=today, kb=kb, leg_symptoms_at_start=leg_at_start)
     if decision is not None and decision.decision == "stop":

@@ -10,8 +10,6 @@ from backstride.domain.diary import DiaryEntry
 from backstride.domain.vocabulary import LEG_LOCATIONS
 from backstride.knowledge.content import CautionTag, Exercise
 
-SEVERE_PAIN = 7  # pain now at or above this makes an exercise tagged acute_severe unsuitable
-
 _WORSE_WITH: dict[str, CautionTag] = {
     "bending_forward": "worse_bending_forward",
     "bending_backward": "worse_bending_backward",
@@ -30,12 +28,17 @@ def case_cautions(
     assessment: AssessmentResult,
     case: Case | None,
     progress: Sequence[DiaryEntry] = (),
+    *,
+    severe_pain: int,
 ) -> frozenset[CautionTag]:
-    """Every caution tag the person's answers, patterns and latest diary entry raise."""
+    """Every caution tag the person's answers, patterns and latest diary entry raise.
+
+    Pain now at or above `severe_pain` (the `plan.dosing` record) raises acute_severe.
+    """
     tags: set[CautionTag] = {_PATTERNS[p] for p in assessment.patterns if p in _PATTERNS}
     if case is not None:
         tags |= {_WORSE_WITH[w] for w in case.pain.worse_with if w in _WORSE_WITH}
-        if case.pain.intensity >= SEVERE_PAIN:
+        if case.pain.intensity >= severe_pain:
             tags.add("acute_severe")
         if case.general.osteoporosis:
             tags.add("osteoporosis")
@@ -45,7 +48,7 @@ def case_cautions(
     if latest is not None:
         if latest.leg_symptoms:
             tags.add("leg_symptoms")
-        if latest.pain_now >= SEVERE_PAIN:
+        if latest.pain_now >= severe_pain:
             tags.add("acute_severe")
     return frozenset(tags)
 

@@ -69,18 +69,7 @@ class RunSession:
     distance_km_max: float
     rpe_max: int
     sources: tuple[str, ...]
-
-    @property
-    def text(self) -> str:
-        """The session in one line a runner can follow."""
-        low, high = self.distance_km_min, self.distance_km_max
-        dist = f"{high:g} km" if low == high else f"{low:g}–{high:g} km"
-        if self.run_min is None:
-            return f"Continuous easy run, {dist}, effort up to {self.rpe_max}/10"
-        return (
-            f"Walk {self.walk_min} min / run {self.run_min} min, repeated for {dist}, "
-            f"effort up to {self.rpe_max}/10"
-        )
+    text: str = ""  # the session in one line a runner can follow (from the day texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +197,6 @@ def _jsonable(value: Any) -> Any:
         out = {name: _jsonable(getattr(value, name)) for name in value.__dataclass_fields__}
         if isinstance(value, Prescription):
             out["dose_text"] = value.dose_text
-        if isinstance(value, RunSession):
-            out["text"] = value.text
         return out
     if isinstance(value, tuple | list):
         return [_jsonable(v) for v in value]

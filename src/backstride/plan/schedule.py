@@ -146,13 +146,18 @@ def build_days(blocks: Sequence[Block], ctx: Context, ledger: LoadLedger) -> tup
     """Every day of every block, in order, with runs held within the load limits."""
     days: list[Day] = []
     for block in blocks:
+        placed = 0  # walk-run sessions actually given: the step follows them, not the calendar
         for offset in range(block.length):
             index = block.first + offset
             on = ctx.start + timedelta(days=index)
             slot = _day(block, offset, index, ctx)
             if slot.run is not None and days and days[-1].run is not None:
                 slot = _cross_day(ctx)  # a day without running between runs, always
+            walk_run = slot.run is not None and block.phase == "return_to_run"
+            if walk_run and block.mode != "reduced":
+                slot = _walk_run_session(block.run_stage + placed // ctx.runs_per_stage, ctx)
             slot = _limited(slot, on, ctx, ledger)
+            placed += int(walk_run and slot.run is not None)
             topic = ctx.education[index % len(ctx.education)] if ctx.education else None
             days.append(
                 Day(
@@ -191,7 +196,8 @@ def _limited(slot: _Slot, on: date, ctx: Context, ledger: LoadLedger) -> _Slot:
                      activity=ctx.say("run_capped_activity"))  # fmt: skip
     ledger.add(on, km)
     low = min(slot.run.distance_km_min, km)
-    return replace(slot, run=replace(slot.run, distance_km_min=low, distance_km_max=km))
+    run = replace(slot.run, distance_km_min=low, distance_km_max=km)
+    return replace(slot, run=replace(run, text=run_text(run, ctx)))
 
 
 def _day(block: Block, offset: int, index: int, ctx: Context) -> _Slot:
@@ -247,12 +253,8 @@ def _walk_run_day(block: Block, index: int, ctx: Context) -> _Slot:
             activity=ctx.say("entry_check_activity"),
         )
     run_offset = active - check
-    stages = ctx.walk_run.stages
     if run_offset % 2 == 0:
-        stage = min(block.run_stage + run_offset // (2 * ctx.runs_per_stage), len(stages))
-        run = _run(stages[stage - 1], ctx)
-        return _Slot("run", ctx.say("run_title", label=run.stage_label), run=run,
-                     notes=ctx.walk_run.notes)  # fmt: skip
+        return _walk_run_session(block.run_stage, ctx)  # build_days sets the step
     return _Slot(
         "exercise",
         ctx.say("between_runs_title"),
@@ -260,6 +262,14 @@ def _walk_run_day(block: Block, index: int, ctx: Context) -> _Slot:
         activity=_walk_or_cross(1, ctx, ctx.say("between_runs_walk")),
         notes=(ctx.say("between_runs_note"),),
     )
+
+
+def _walk_run_session(stage: int, ctx: Context) -> _Slot:
+    """A walk-run session of `stage` (the last stage once the steps are done)."""
+    stages = ctx.walk_run.stages
+    run = _run(stages[min(stage, len(stages)) - 1], ctx)
+    return _Slot("run", ctx.say("run_title", label=run.stage_label), run=run,
+                 notes=ctx.walk_run.notes)  # fmt: skip
 
 
 def _running_week_day(block: Block, index: int, ctx: Context, frame: int) -> _Slot:
@@ -308,7 +318,7 @@ def _own_run(block: Block, index: int, ctx: Context, runs: int, *, reduced: bool
 
 
 def _run(stage: WalkRunStage, ctx: Context) -> RunSession:
-    return RunSession(
+    run = RunSession(
         stage.stage,
         stage.label,
         stage.walk_min,
@@ -318,6 +328,21 @@ def _run(stage: WalkRunStage, ctx: Context) -> RunSession:
         stage.rpe_max,
         ctx.walk_run.sources,
     )
+    return replace(run, text=run_text(run, ctx))
+
+
+def run_text(run: RunSession, ctx: Context) -> str:
+    """The session in one line a runner can follow, from the day texts."""
+    low, high = run.distance_km_min, run.distance_km_max
+    dist = (
+        ctx.say("distance_one", km=f"{high:g}")
+        if low == high
+        else ctx.say("distance_range", low=f"{low:g}", high=f"{high:g}")
+    )
+    if run.run_min is None:
+        return ctx.say("continuous_run", distance=dist, rpe=run.rpe_max)
+    return ctx.say("walk_run_session", walk=run.walk_min, run=run.run_min, distance=dist,
+                   rpe=run.rpe_max)  # fmt: skip
 
 
 def _session(phase: Phase, index: int, ctx: Context, frame: int) -> tuple[Prescription, ...]:
