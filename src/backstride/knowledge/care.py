@@ -118,7 +118,47 @@ class ChangeRule(Record):
         return fill(self.texts[name], {**limits, "chronic_weeks": self.chronic_days // 7, **values})
 
 
+AssociationText = Literal["higher", "lower", "strong", "moderate", "weak", "hypothesis"]
+ASSOCIATION_FIELDS: dict[AssociationText, frozenset[str]] = {
+    "higher": frozenset(),
+    "lower": frozenset(),
+    "strong": frozenset(),
+    "moderate": frozenset(),
+    "weak": frozenset(),
+    "hypothesis": frozenset({"description", "direction", "strength", "r", "days"}),
+}
+
+
+class AssociationWords(Record):
+    """How a within-person pain-load association is said: each load feature's name, the
+    strength of the link (|r| from `strong_r`, from `moderate_r`) and the hypothesis."""
+
+    features: dict[str, str]
+    strong_r: float = Field(gt=0, lt=1)
+    moderate_r: float = Field(gt=0, lt=1)
+    texts: dict[AssociationText, str]
+
+    @model_validator(mode="after")
+    def _every_text_is_a_valid_template(self) -> AssociationWords:
+        missing = set(get_args(AssociationText)) - set(self.texts)
+        if missing:
+            raise ValueError(f"texts: missing {sorted(missing)}")
+        for name, text in self.texts.items():
+            check_template(text, ASSOCIATION_FIELDS[name])
+        if self.moderate_r >= self.strong_r:
+            raise ValueError("moderate_r must be below strong_r")
+        return self
+
+    def strength(self, r: float) -> str:
+        """The words for how strong a correlation `r` is."""
+        size = abs(r)
+        if size >= self.strong_r:
+            return self.texts["strong"]
+        return self.texts["moderate"] if size >= self.moderate_r else self.texts["weak"]
+
+
 CARE_KINDS: dict[str, type[BaseModel]] = {
     "pain_monitoring_rule": PainMonitoringRule,
     "change_rule": ChangeRule,
+    "association_words": AssociationWords,
 }
