@@ -74,7 +74,17 @@ class PainMonitoringRule(Record):
         return self
 
 
-ChangeText = Literal["worsening", "not_recovering", "flaring", "chronic", "change_counts"]
+ChangeText = Literal[
+    "worsening",
+    "not_recovering",
+    "flaring",
+    "chronic",
+    "change_counts",
+    "improved",
+    "worsened",
+    "better_not_yet",
+    "not_better_yet",
+]
 
 CHANGE_FIELDS: dict[ChangeText, frozenset[str]] = {
     "worsening": frozenset(),
@@ -82,6 +92,10 @@ CHANGE_FIELDS: dict[ChangeText, frozenset[str]] = {
     "flaring": frozenset({"runs"}),
     "chronic": frozenset({"weeks", "chronic_weeks"}),
     "change_counts": frozenset({"pain_points", "percent"}),
+    "improved": frozenset({"counts"}),
+    "worsened": frozenset(),
+    "better_not_yet": frozenset({"counts"}),
+    "not_better_yet": frozenset({"counts"}),
 }
 
 
