@@ -7,12 +7,12 @@ are checked at load against what the engine fills in.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from backstride.knowledge.model import Record
-from backstride.knowledge.templates import check_template, fill
+from backstride.knowledge.templates import check_texts, fill
 
 MonitoringReason = Literal[
     "new_leg_symptoms",
@@ -66,11 +66,7 @@ class PainMonitoringRule(Record):
 
     @model_validator(mode="after")
     def _every_reason_is_a_valid_template(self) -> PainMonitoringRule:
-        missing = set(get_args(MonitoringReason)) - set(self.reasons)
-        if missing:
-            raise ValueError(f"reasons: missing {sorted(missing)}")
-        for reason, text in self.reasons.items():
-            check_template(text, MONITORING_FIELDS[reason])
+        check_texts(self.reasons, MONITORING_FIELDS, what="reasons")
         return self
 
 
@@ -119,11 +115,7 @@ class ChangeRule(Record):
 
     @model_validator(mode="after")
     def _every_text_is_a_valid_template(self) -> ChangeRule:
-        missing = set(get_args(ChangeText)) - set(self.texts)
-        if missing:
-            raise ValueError(f"texts: missing {sorted(missing)}")
-        for name, text in self.texts.items():
-            check_template(text, CHANGE_FIELDS[name])
+        check_texts(self.texts, CHANGE_FIELDS, what="texts")
         return self
 
     def say(self, name: ChangeText, **values: object) -> str:
@@ -154,11 +146,7 @@ class AssociationWords(Record):
 
     @model_validator(mode="after")
     def _every_text_is_a_valid_template(self) -> AssociationWords:
-        missing = set(get_args(AssociationText)) - set(self.texts)
-        if missing:
-            raise ValueError(f"texts: missing {sorted(missing)}")
-        for name, text in self.texts.items():
-            check_template(text, ASSOCIATION_FIELDS[name])
+        check_texts(self.texts, ASSOCIATION_FIELDS, what="texts")
         if self.moderate_r >= self.strong_r:
             raise ValueError("moderate_r must be below strong_r")
         return self
