@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.activity_files import gpx_bytes, straight_run, tcx_bytes
 from tests.conftest import run_backstride
 from tests.ingest.fit_encoder import activity_writer
-from tests.ingest.test_gpx import gpx_bytes, straight_run
-from tests.ingest.test_tcx import tcx_bytes
 
 KEYS = {
     "sport",

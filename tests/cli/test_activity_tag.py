@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tests.activity_files import gpx_bytes, straight_run
 from tests.conftest import run_backstride
-from tests.ingest.test_gpx import gpx_bytes, straight_run
 
 
 def _one_stored_run(tmp_path: Path) -> int:

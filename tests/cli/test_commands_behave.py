@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pexpect
 
+from tests.activity_files import gpx_bytes, straight_run
 from tests.cli.test_plan_cli import FIXED, SELF_CARE
 from tests.conftest import run_backstride
-from tests.ingest.test_gpx import gpx_bytes, straight_run
 
 # straight_run's points start on 2021-05-02 (the GPX fixture's first timestamp).
 RUN_DAY = "2021-05-02"

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.activity_files import gpx_bytes, straight_run, tcx_bytes
 from tests.conftest import run_backstride
-from tests.ingest.test_gpx import gpx_bytes, straight_run
-from tests.ingest.test_tcx import tcx_bytes
 
 #: Strava's activities.csv repeats column names (distance in km, then in metres).
 CSV_HEAD = (

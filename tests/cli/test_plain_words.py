@@ -18,9 +18,9 @@ import yaml
 
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.rules import RedFlag
+from tests.activity_files import gpx_bytes, straight_run
 from tests.cli.test_plan_cli import FIXED, SELF_CARE
 from tests.conftest import run_backstride
-from tests.ingest.test_gpx import gpx_bytes, straight_run
 
 VIGNETTES = Path(__file__).resolve().parents[1] / "assess" / "vignettes.yaml"
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")

@@ -12,7 +12,8 @@ import pytest
 
 from backstride.domain.diary import DiaryEntry
 from backstride.knowledge import load_knowledge_base
-from backstride.progress.association import RunLoad, daily_load, lagged_associations
+from backstride.knowledge.care import AssociationWords
+from backstride.progress.association import WORDS_ID, RunLoad, daily_load, lagged_associations
 from backstride.progress.escalation import escalations
 from backstride.progress.monitoring import check_runs, monitoring_rule
 from backstride.report.clinician_report import ReportData, render_html, weekly_training
@@ -112,7 +113,9 @@ def test_pain_and_load_hypotheses_and_the_training_weeks_are_rendered() -> None:
         ),
         run_checks=check_runs(entries, monitoring_rule(load_knowledge_base())),
         associations=lagged_associations(
-            {d.on: d.mean_pain for d in summary.daily}, daily_load(runs)
+            {d.on: d.mean_pain for d in summary.daily},
+            daily_load(runs),
+            words=load_knowledge_base().one(AssociationWords, WORDS_ID),
         ),
         rmdq=(),
         runs=runs,

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from backstride.knowledge import load_knowledge_base
+from tests.activity_files import gpx_bytes, straight_run
 from tests.cli.interview_driver import interview
-from tests.ingest.test_gpx import gpx_bytes, straight_run
 
 VIGNETTES = Path(__file__).resolve().parents[1] / "assess" / "vignettes.yaml"
 #: A self-care runner who gave running answers: a 24 km long run after 16 km, 600 km shoes.

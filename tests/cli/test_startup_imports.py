@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.activity_files import gpx_bytes, straight_run
 from tests.ingest.fit_encoder import activity_writer
-from tests.ingest.test_gpx import gpx_bytes, straight_run
 
 #: Runs the CLI in this process, then writes the loaded modules to the file named first.
 PROBE = """

@@ -6,14 +6,11 @@ import gzip
 import os
 import shutil
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
-from tests.ingest.fit_encoder import START_UNIX, activity_writer
+from tests.activity_files import FIRST_DAY, fit_run
 
-#: Metres per record of the encoder's standard run (3.10 m a second, one record a second).
-METRES_PER_RECORD = 3.1
-FIRST_DAY = datetime.fromtimestamp(START_UNIX, UTC).date()
 #: Four corpus runs with cadence and running dynamics (2015-2024), as tests/cli uses them.
 CORPUS_RUNS = (
     "fit/GoldenCheetah__GarminFR955v18__14211916346_ACTIVITY.fit",
@@ -27,12 +24,6 @@ SPIKY_RUNS = (
     (21, 10.0),
     *((day, 4.0) for day in (24, 26, 28, 31, 33, 35)),
 )
-
-
-def fit_run(day_offset: int, km: float, *, minute: int = 0) -> bytes:
-    """A generated FIT run of about `km` kilometres starting on FIRST_DAY + day_offset."""
-    records = round(km * 1000 / METRES_PER_RECORD)
-    return activity_writer(records, start=START_UNIX + day_offset * 86400 + minute * 60).to_bytes()
 
 
 def write_runs(folder: Path, runs: Sequence[tuple[int, float]]) -> list[Path]:

@@ -11,8 +11,7 @@ import pytest
 
 from backstride.errors import NotActivityFileError
 from backstride.ingest.detect import detect_format, read_activity
-from tests.ingest.test_gpx import gpx_bytes, straight_run
-from tests.ingest.test_tcx import tcx_bytes
+from tests.activity_files import gpx_bytes, straight_run, tcx_bytes
 
 FIT_HEADER = bytes([14, 0x20, 0, 0, 0, 0, 0, 0]) + b".FIT" + b"\0\0"
 

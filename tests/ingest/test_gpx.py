@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -13,67 +12,9 @@ from hypothesis import strategies as st
 
 from backstride.errors import CorruptFileError, IngestError, NotActivityFileError
 from backstride.ingest.gpx import read_gpx
+from tests.activity_files import GPX_T0, NS11, gpx_bytes, straight_run
 
-NS11 = "http://www.topografix.com/GPX/1/1"
-TPX = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
-T0 = datetime(2021, 5, 2, 6, 30, 0, tzinfo=UTC)
-
-
-def gpx_bytes(
-    segments: list[list[dict[str, object]]],
-    *,
-    sport: str | None = "running",
-    version: str = "1.1",
-    creator: str = "test-watch",
-    name: str | None = "Easy run",
-) -> bytes:
-    """A GPX document: each point may have lat, lon, ele, t (seconds), hr, cad."""
-    ns = NS11 if version == "1.1" else "http://www.topografix.com/GPX/1/0"
-    parts = [
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="{version}" creator="{creator}" '
-        f'xmlns="{ns}" xmlns:gpxtpx="{TPX}"><trk>'
-    ]
-    if name:
-        parts.append(f"<name>{name}</name>")
-    if sport:
-        parts.append(f"<type>{sport}</type>")
-    for segment in segments:
-        parts.append("<trkseg>")
-        for point in segment:
-            parts.append(_point(point))
-        parts.append("</trkseg>")
-    parts.append("</trk></gpx>")
-    return "".join(parts).encode()
-
-
-def _point(point: dict[str, object]) -> str:
-    attrs = "".join(f' {k}="{point[k]}"' for k in ("lat", "lon") if k in point)
-    body = ""
-    if "ele" in point:
-        body += f"<ele>{point['ele']}</ele>"
-    if "t" in point:
-        moment = T0 + timedelta(seconds=float(point["t"]))  # type: ignore[arg-type]
-        body += f"<time>{moment:%Y-%m-%dT%H:%M:%SZ}</time>"
-    ext = "".join(f"<gpxtpx:{k}>{point[k]}</gpxtpx:{k}>" for k in ("hr", "cad") if k in point)
-    if ext:
-        tpx = f"<gpxtpx:TrackPointExtension>{ext}</gpxtpx:TrackPointExtension>"
-        body += f"<extensions>{tpx}</extensions>"
-    return f"<trkpt{attrs}>{body}</trkpt>"
-
-
-def straight_run(n: int, *, cad: float = 85, step_deg: float = 0.00003, start_s: float = 0):
-    """Points heading north about 3.3 m per second (a steady easy run)."""
-    return [
-        {
-            "lat": 46.0 + i * step_deg,
-            "lon": 14.5,
-            "ele": 300,
-            "t": start_s + i,
-            "hr": 140,
-            "cad": cad,
-        }
-        for i in range(n)
-    ]
+T0 = GPX_T0
 
 
 def test_a_running_track_becomes_an_activity_with_columns_and_doubled_cadence() -> None:

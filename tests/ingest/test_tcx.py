@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -11,59 +11,9 @@ import pytest
 
 from backstride.errors import CorruptFileError, IngestError, NotActivityFileError
 from backstride.ingest.tcx import read_tcx
+from tests.activity_files import TCD, TCX_T0, tcx_bytes
 
-TCD = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
-AX = "http://www.garmin.com/xmlschemas/ActivityExtension/v2"
-T0 = datetime(2022, 9, 4, 8, 0, 0, tzinfo=UTC)
-
-
-def tcx_bytes(
-    laps: list[int],
-    *,
-    sport: str = "Running",
-    run_cadence: float | None = 86,
-    speed: float | None = 3.0,
-    activities: int = 1,
-) -> bytes:
-    """A TCX document: `laps` gives the number of one-second trackpoints per lap."""
-
-    def activity(offset_s: int) -> str:
-        body, t = [], offset_s
-        for n in laps:
-            start = T0 + timedelta(seconds=t)
-            points = "".join(_point(t + i, run_cadence, speed) for i in range(n))
-            body.append(
-                f'<Lap StartTime="{start:%Y-%m-%dT%H:%M:%SZ}"><TotalTimeSeconds>{n}'
-                f"</TotalTimeSeconds><DistanceMeters>{3.0 * n}</DistanceMeters>"
-                f"<Track>{points}</Track></Lap>"
-            )
-            t += n
-        return (
-            f'<Activity Sport="{sport}"><Id>{T0:%Y-%m-%dT%H:%M:%SZ}</Id>{"".join(body)}'
-            "<Creator><Name>Forerunner 945</Name></Creator></Activity>"
-        )
-
-    acts = "".join(activity(k * 10_000) for k in range(activities))
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?><TrainingCenterDatabase xmlns="{TCD}" '
-        f'xmlns:ax="{AX}"><Activities>{acts}</Activities></TrainingCenterDatabase>'
-    ).encode()
-
-
-def _point(t: int, run_cadence: float | None, speed: float | None) -> str:
-    moment = T0 + timedelta(seconds=t)
-    ext = ""
-    if speed is not None:
-        ext += f"<ax:Speed>{speed}</ax:Speed>"
-    if run_cadence is not None:
-        ext += f"<ax:RunCadence>{run_cadence}</ax:RunCadence>"
-    return (
-        f"<Trackpoint><Time>{moment:%Y-%m-%dT%H:%M:%SZ}</Time><Position>"
-        f"<LatitudeDegrees>{46 + t * 2.7e-5}</LatitudeDegrees><LongitudeDegrees>14.5"
-        f"</LongitudeDegrees></Position><AltitudeMeters>300</AltitudeMeters>"
-        f"<DistanceMeters>{3.0 * t}</DistanceMeters><HeartRateBpm><Value>150</Value>"
-        f"</HeartRateBpm><Extensions><ax:TPX>{ext}</ax:TPX></Extensions></Trackpoint>"
-    )
+T0 = TCX_T0
 
 
 def test_laps_trackpoints_and_extensions_become_an_activity() -> None:

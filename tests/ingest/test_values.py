@@ -12,9 +12,8 @@ from backstride.ingest.fit import read_fit
 from backstride.ingest.gpx import read_gpx
 from backstride.ingest.summary import summarize
 from backstride.ingest.tcx import read_tcx
+from tests.activity_files import TCD, gpx_bytes, straight_run, tcx_bytes
 from tests.ingest import fit_encoder as fit
-from tests.ingest.test_gpx import gpx_bytes, straight_run
-from tests.ingest.test_tcx import TCD, tcx_bytes
 
 
 def _tcx_with_hr(value: int) -> bytes:

@@ -30,7 +30,20 @@ from tests.provenance import assert_produced
 
 KB = load_knowledge_base()
 TODAY = date(2026, 3, 2)
-VIGNETTES = {v["id"]: v for v in load_vignettes()}
+VIGNETTES = {v["id"]: v for v in load_vignettes()} | {
+    "mild_pain_worse_standing_and_leaning_back": {
+        "case": {
+            "age": 35,
+            "pain": {
+                "intensity": 2,
+                "started_days_ago": 5,
+                "onset": "after_run",
+                "locations": ["low_back_central"],
+                "worse_with": ["standing", "bending_backward"],
+            },
+        }
+    }
+}
 
 
 @cache
@@ -72,6 +85,7 @@ SIMPLE = "simple_mechanical_after_long_run"
             )
         ],
         ("sudden_severe_central_eased_lying", "suitcase-carry"),
+        ("mild_pain_worse_standing_and_leaning_back", "piriformis-stretch"),
         (SIMPLE, "phase.return_to_run"),
         (SIMPLE, "phase.prevent"),
         (SIMPLE, "text.settle.relative_rest"),

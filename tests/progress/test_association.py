@@ -7,9 +7,19 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backstride.progress.association import RunLoad, daily_load, lagged_associations, pearson
+from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.care import AssociationWords
+from backstride.progress.association import (
+    WORDS_ID,
+    RunLoad,
+    daily_load,
+    lagged_associations,
+    pearson,
+)
+from tests.provenance import assert_produced
 
 START = date(2026, 3, 1)
+WORDS = load_knowledge_base().one(AssociationWords, WORDS_ID)
 
 
 def run(
@@ -23,18 +33,20 @@ def test_next_day_pain_that_follows_distance_shows_a_strong_positive_link() -> N
     kms = [0, 5, 0, 12, 0, 8, 3, 0, 15, 0, 6, 0, 10, 2]
     runs = [run(d, km) for d, km in enumerate(kms) if km]
     pain = {START + timedelta(days=d + 1): 1 + km / 3 for d, km in enumerate(kms)}
-    found = {a.feature: a for a in lagged_associations(pain, daily_load(runs))}
+    found = {a.feature: a for a in lagged_associations(pain, daily_load(runs), words=WORDS)}
     assert found["distance_km"].correlation > 0.99
     # day 0 has no run and comes before the first run: it cannot count as a rest day yet
     assert found["distance_km"].days == len(kms) - 1
     assert f"{len(kms) - 1} days" in found["distance_km"].hypothesis
     assert "not proof" in found["distance_km"].hypothesis
+    assert "a strong link" in found["distance_km"].hypothesis  # r above the record's strong_r
+    assert_produced(found["distance_km"], WORDS_ID)
 
 
 def test_too_few_days_show_no_association() -> None:
     runs = [run(d, 5 + d) for d in range(4)]
     pain = {START + timedelta(days=d + 1): float(d) for d in range(4)}
-    assert lagged_associations(pain, daily_load(runs)) == ()
+    assert lagged_associations(pain, daily_load(runs), words=WORDS) == ()
 
 
 def test_spike_ratio_compares_with_the_longest_run_of_the_previous_thirty_days() -> None:
@@ -67,6 +79,6 @@ def test_every_association_is_a_correlation_between_minus_one_and_one(
 ) -> None:
     runs = [run(d, km) for d, km in enumerate(kms) if km > 0]
     pain = {START + timedelta(days=d + 1): p for d, p in enumerate(pains)}
-    for association in lagged_associations(pain, daily_load(runs)):
+    for association in lagged_associations(pain, daily_load(runs), words=WORDS):
         assert -1.0 <= association.correlation <= 1.0
         assert association.days >= 7

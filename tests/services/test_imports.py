@@ -21,8 +21,7 @@ from backstride.services.imports import import_paths, parse_source
 from backstride.services.store import local_runner, open_store
 from backstride.storage import activities as repo
 from backstride.storage.db import session_scope
-from tests.ingest.test_gpx import gpx_bytes, straight_run
-from tests.ingest.test_tcx import tcx_bytes
+from tests.activity_files import gpx_bytes, straight_run, tcx_bytes
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

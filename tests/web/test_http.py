@@ -15,7 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from backstride.config import Settings
-from tests.ingest.test_gpx import gpx_bytes, straight_run
+from tests.activity_files import gpx_bytes, straight_run
 from tests.web.conftest import PASSWORD, serve
 
 CASE = {"age": 35, "pain": {"intensity": 3, "started_days_ago": 5}}

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from backstride.config import Settings
 from backstride.web.app import create_app
-from tests.ingest.test_gpx import gpx_bytes, straight_run
+from tests.activity_files import gpx_bytes, straight_run
 from tests.web.conftest import BASE, sign_up, wait_for_job
 
 GPX = "application/gpx+xml"

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from backstride.config import Settings
 from backstride.services import accounts
 from backstride.web.app import create_app
-from tests.ingest.test_gpx import gpx_bytes, straight_run
+from tests.activity_files import gpx_bytes, straight_run
 from tests.web.conftest import BASE, sign_up, wait_for_job
 from tests.web.routes import api_routes
 

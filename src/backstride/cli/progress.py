@@ -11,6 +11,7 @@ from backstride.cli.dates import parse_day
 from backstride.config import load_settings
 from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.care import ChangeRule
 from backstride.knowledge.labels import plain
 from backstride.progress.change import WINDOW_DAYS, ProgressSummary
 from backstride.progress.status import ProgressStatus, status_dict
@@ -53,9 +54,8 @@ def render_summary(status: ProgressStatus) -> None:
         f"Pain now: {_num(s.current_pain)} (the average of the {s.window_entries} diary "
         f"day(s) from {start} to {status.today})"
     )
-    if s.change is not None:
-        counts = status.change_rule.say("change_counts") if status.change_rule else ""
-        typer.echo(f"Change: {s.change:+.1f} points ({_change_words(s, counts)})")
+    if s.change is not None and status.change_rule is not None:
+        typer.echo(f"Change: {s.change:+.1f} points ({_change_words(s, status.change_rule)})")
     if s.current_rmdq is not None:
         typer.echo(f"Disability (RMDQ): {s.baseline_rmdq} at first, {s.current_rmdq} now")
     typer.echo(f"Trend: {TREND_WORDS[s.trend]}")
@@ -81,15 +81,16 @@ def _baseline_words(status: ProgressStatus) -> str:
     return f"your first diary entry, on {first}"
 
 
-def _change_words(s: ProgressSummary, counts: str) -> str:
-    """What the change means; `counts` is the rule's own words for a meaningful change."""
+def _change_words(s: ProgressSummary, rule: ChangeRule) -> str:
+    """What the change means, in the words of the meaningful-change record."""
+    counts = rule.say("change_counts")
     if s.meaningful_improvement:
-        return f"a meaningful improvement: a drop of {counts}"
+        return rule.say("improved", counts=counts)
     if s.meaningful_worsening:
-        return "a meaningful worsening"
+        return rule.say("worsened")
     if s.change is not None and s.change < 0:
-        return f"better, not yet a meaningful change: a drop of {counts}"
-    return f"not better yet: a drop of {counts} as meaningful"
+        return rule.say("better_not_yet", counts=counts)
+    return rule.say("not_better_yet", counts=counts)
 
 
 def _num(value: float | None) -> str:

@@ -7,12 +7,12 @@ are checked at load against what the engine fills in.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from backstride.knowledge.model import Record
-from backstride.knowledge.templates import check_template, fill
+from backstride.knowledge.templates import check_texts, fill
 
 MonitoringReason = Literal[
     "new_leg_symptoms",
@@ -66,15 +66,21 @@ class PainMonitoringRule(Record):
 
     @model_validator(mode="after")
     def _every_reason_is_a_valid_template(self) -> PainMonitoringRule:
-        missing = set(get_args(MonitoringReason)) - set(self.reasons)
-        if missing:
-            raise ValueError(f"reasons: missing {sorted(missing)}")
-        for reason, text in self.reasons.items():
-            check_template(text, MONITORING_FIELDS[reason])
+        check_texts(self.reasons, MONITORING_FIELDS, what="reasons")
         return self
 
 
-ChangeText = Literal["worsening", "not_recovering", "flaring", "chronic", "change_counts"]
+ChangeText = Literal[
+    "worsening",
+    "not_recovering",
+    "flaring",
+    "chronic",
+    "change_counts",
+    "improved",
+    "worsened",
+    "better_not_yet",
+    "not_better_yet",
+]
 
 CHANGE_FIELDS: dict[ChangeText, frozenset[str]] = {
     "worsening": frozenset(),
@@ -82,6 +88,10 @@ CHANGE_FIELDS: dict[ChangeText, frozenset[str]] = {
     "flaring": frozenset({"runs"}),
     "chronic": frozenset({"weeks", "chronic_weeks"}),
     "change_counts": frozenset({"pain_points", "percent"}),
+    "improved": frozenset({"counts"}),
+    "worsened": frozenset(),
+    "better_not_yet": frozenset({"counts"}),
+    "not_better_yet": frozenset({"counts"}),
 }
 
 
@@ -105,11 +115,7 @@ class ChangeRule(Record):
 
     @model_validator(mode="after")
     def _every_text_is_a_valid_template(self) -> ChangeRule:
-        missing = set(get_args(ChangeText)) - set(self.texts)
-        if missing:
-            raise ValueError(f"texts: missing {sorted(missing)}")
-        for name, text in self.texts.items():
-            check_template(text, CHANGE_FIELDS[name])
+        check_texts(self.texts, CHANGE_FIELDS, what="texts")
         return self
 
     def say(self, name: ChangeText, **values: object) -> str:
@@ -118,7 +124,43 @@ class ChangeRule(Record):
         return fill(self.texts[name], {**limits, "chronic_weeks": self.chronic_days // 7, **values})
 
 
+AssociationText = Literal["higher", "lower", "strong", "moderate", "weak", "hypothesis"]
+ASSOCIATION_FIELDS: dict[AssociationText, frozenset[str]] = {
+    "higher": frozenset(),
+    "lower": frozenset(),
+    "strong": frozenset(),
+    "moderate": frozenset(),
+    "weak": frozenset(),
+    "hypothesis": frozenset({"description", "direction", "strength", "r", "days"}),
+}
+
+
+class AssociationWords(Record):
+    """How a within-person pain-load association is said: each load feature's name, the
+    strength of the link (|r| from `strong_r`, from `moderate_r`) and the hypothesis."""
+
+    features: dict[str, str]
+    strong_r: float = Field(gt=0, lt=1)
+    moderate_r: float = Field(gt=0, lt=1)
+    texts: dict[AssociationText, str]
+
+    @model_validator(mode="after")
+    def _every_text_is_a_valid_template(self) -> AssociationWords:
+        check_texts(self.texts, ASSOCIATION_FIELDS, what="texts")
+        if self.moderate_r >= self.strong_r:
+            raise ValueError("moderate_r must be below strong_r")
+        return self
+
+    def strength(self, r: float) -> str:
+        """The words for how strong a correlation `r` is."""
+        size = abs(r)
+        if size >= self.strong_r:
+            return self.texts["strong"]
+        return self.texts["moderate"] if size >= self.moderate_r else self.texts["weak"]
+
+
 CARE_KINDS: dict[str, type[BaseModel]] = {
     "pain_monitoring_rule": PainMonitoringRule,
     "change_rule": ChangeRule,
+    "association_words": AssociationWords,
 }

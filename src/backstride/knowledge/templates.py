@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from string import Formatter
+from typing import TypeVar
 
 
 def template_fields(text: str) -> set[str]:
@@ -22,3 +23,17 @@ def check_template(text: str, allowed: Iterable[str]) -> str:
 def fill(text: str, values: Mapping[str, object]) -> str:
     """The template with its fields filled from `values`."""
     return text.format_map(dict(values))
+
+
+Name = TypeVar("Name", bound=str)
+
+
+def check_texts(
+    texts: Mapping[Name, str], fields: Mapping[Name, frozenset[str]], *, what: str
+) -> None:
+    """Every named text present and each a template naming only its allowed fields."""
+    missing = set(fields) - set(texts)
+    if missing:
+        raise ValueError(f"{what}: missing {sorted(missing)}")
+    for name, text in texts.items():
+        check_template(text, fields[name])

@@ -203,7 +203,7 @@ def build_trace(
 def _by_record(
     kb: KnowledgeBase, ids: dict[str, tuple[str, ...]]
 ) -> tuple[dict[str, set[str]], dict[str, tuple[str, ...]]]:
-    owners = _owners(list(kb.records.values()))
+    owners = _kb_owners(kb)
     by_record: dict[str, set[str]] = {record_id: set() for record_id in kb.records}
     unknown: dict[str, tuple[str, ...]] = {}
     for covered, tests in ids.items():

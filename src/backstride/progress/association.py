@@ -9,18 +9,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from backstride.knowledge.care import AssociationWords
+from backstride.knowledge.templates import fill
+
 #: Fewer paired days than this and no association is shown at all.
 MIN_DAYS = 7
 LOOKBACK_DAYS = 30
 #: A previous longest run shorter than this is no reference for a spike ratio.
 MIN_REFERENCE_M = 500.0
-FEATURES: dict[str, str] = {
-    "distance_km": "distance run that day",
-    "spike_ratio": "longest run that day compared with the longest of the previous 30 days",
-    "trail_share": "share of the day's distance on trail",
-    "treadmill_share": "share of the day's distance on a treadmill",
-    "cadence_spm": "average cadence of the day's runs",
-}
+#: The load features, in the order they are tried (their words are in `text.association`).
+FEATURES = ("distance_km", "spike_ratio", "trail_share", "treadmill_share", "cadence_spm")
+#: The record with the words of an association.
+WORDS_ID = "text.association"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +44,18 @@ class Association:
     correlation: float  # Pearson r between the feature on day d and pain on day d + lag
     days: int  # paired days behind it
     lag_days: int
+    hypothesis: str  # the finding worded as a hypothesis, with the days behind it
+    rule: str = WORDS_ID  # the record whose words it uses
 
-    @property
-    def hypothesis(self) -> str:
-        """The finding worded as a hypothesis, with the number of days behind it."""
-        direction = "higher" if self.correlation > 0 else "lower"
-        strength = _strength(self.correlation)
-        return (
-            f"On days after more {self.description}, your pain tended to be {direction} "
-            f"({strength}, r = {self.correlation:+.2f}, {self.days} days). "
-            "This is a pattern in your own diary, not proof of a cause."
-        )
+
+def _association(
+    feature: str, r: float, days: int, lag_days: int, words: AssociationWords
+) -> Association:
+    description = fill(words.features[feature], {"lookback_days": LOOKBACK_DAYS})
+    direction = words.texts["higher" if r > 0 else "lower"]
+    values = {"description": description, "direction": direction, "r": r, "days": days}
+    text = fill(words.texts["hypothesis"], values | {"strength": words.strength(r)})
+    return Association(feature, description, r, days, lag_days, text, words.id)
 
 
 def daily_load(runs: Sequence[RunLoad]) -> dict[date, dict[str, float]]:
@@ -85,6 +86,7 @@ def lagged_associations(
     pain_by_day: Mapping[date, float],
     load_by_day: Mapping[date, Mapping[str, float]],
     *,
+    words: AssociationWords,
     lag_days: int = 1,
     min_days: int = MIN_DAYS,
 ) -> tuple[Association, ...]:
@@ -95,13 +97,13 @@ def lagged_associations(
     References: silbernagel-2007, frandsen-2025
     """
     found = []
-    for feature, description in FEATURES.items():
+    for feature in FEATURES:
         xs, ys = _pairs(pain_by_day, load_by_day, feature, lag_days)
         if len(xs) < min_days:
             continue
         r = pearson(xs, ys)
         if r is not None:
-            found.append(Association(feature, description, round(r, 3), len(xs), lag_days))
+            found.append(_association(feature, round(r, 3), len(xs), lag_days, words))
     return tuple(sorted(found, key=lambda a: -abs(a.correlation)))
 
 
@@ -172,12 +174,3 @@ def _mean_cadence(runs: Sequence[RunLoad]) -> float | None:
     if not timed:
         return None
     return sum(c * d for c, d in timed) / sum(d for _, d in timed)
-
-
-def _strength(r: float) -> str:
-    size = abs(r)
-    if size >= 0.5:
-        return "a strong link"
-    if size >= 0.3:
-        return "a moderate link"
-    return "a weak link"

@@ -30,7 +30,14 @@ from backstride.ingest.sport import with_sport
 from backstride.ingest.summary import FileSummary, summarize
 from backstride.ingest.track import normalise_sport
 from backstride.knowledge import load_knowledge_base
-from backstride.progress.association import Association, RunLoad, daily_load, lagged_associations
+from backstride.knowledge.care import AssociationWords
+from backstride.progress.association import (
+    WORDS_ID,
+    Association,
+    RunLoad,
+    daily_load,
+    lagged_associations,
+)
 from backstride.progress.change import DailyPain, daily_pain
 from backstride.services.analysis import AnalysisReport, _day, _label, _training_activity
 from backstride.services.cohort_sources import DIARY_FILE, read_diary
@@ -270,5 +277,8 @@ def _diary(
         for r in stored.rows
         if r.sport == "running"
     ]
-    associations = lagged_associations({d.on: d.mean_pain for d in pain}, daily_load(runs))
+    words = load_knowledge_base().one(AssociationWords, WORDS_ID)
+    associations = lagged_associations(
+        {d.on: d.mean_pain for d in pain}, daily_load(runs), words=words
+    )
     return pain, associations, []

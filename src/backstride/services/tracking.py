@@ -21,7 +21,9 @@ from backstride.config import Settings
 from backstride.domain.diary import DiaryEntry
 from backstride.errors import InputError
 from backstride.knowledge import load as kb_load
+from backstride.knowledge.care import AssociationWords
 from backstride.progress.association import (
+    WORDS_ID,
     RunLoad,
     daily_load,
     lagged_associations,
@@ -224,7 +226,9 @@ def _progress(session: Session, runner_id: int, *, today: date) -> ProgressStatu
         change_rule=rules,
         recovered_rmdq_max=thresholds["recovered_rmdq_max"],
         associations=lagged_associations(
-            {d.on: d.mean_pain for d in summary.daily}, daily_load(runs)
+            {d.on: d.mean_pain for d in summary.daily},
+            daily_load(runs),
+            words=kb.one(AssociationWords, WORDS_ID),
         ),
         rmdq=tuple(rmdq),
         assessments=tuple(assessments),
