@@ -155,10 +155,11 @@ def history_section(
             f"  peak RSS: {peak_tree / 1e6:.0f} MB for the whole process tree (sampled), "
             f"{peak_one / 1e6:.0f} MB for the largest single process (target < 1 GB)"
         )
-        print("  summary: " + " ".join(out.split()))
+        print("  summary: " + (out.strip().splitlines() or [""])[-1])
         again, _, _, out2, cpu2 = time_import(export, home, src=src)
         print(
-            f"  re-run (all duplicates): {again:.1f} s, CPU {cpu2:.1f} s; " + " ".join(out2.split())
+            f"  re-run (all duplicates): {again:.1f} s, CPU {cpu2:.1f} s; "
+            + (out2.strip().splitlines() or [""])[-1]
         )
     print()
 
@@ -280,20 +281,23 @@ def time_import(
     if src is not None:
         env["PYTHONPATH"] = str(src.resolve())
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "backstride", "import", str(export)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    peak_tree = 0
-    while proc.poll() is None:
-        peak_tree = max(peak_tree, _tree_rss(proc.pid))
-        time.sleep(0.05)
-    wall = time.perf_counter() - start
-    out = proc.stdout.read() if proc.stdout else ""
+    # The report goes to a file: one line per file would fill a pipe read only at the end.
+    with tempfile.TemporaryFile("w+") as report:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "backstride", "import", str(export)],
+            env=env,
+            stdout=report,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        peak_tree = 0
+        while proc.poll() is None:
+            peak_tree = max(peak_tree, _tree_rss(proc.pid))
+            time.sleep(0.1)
+        wall = time.perf_counter() - start
+        report.seek(0)
+        out = report.read()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak_one = after.ru_maxrss * 1024
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime

@@ -168,7 +168,7 @@ def _scan_messages(
         if size:
             nxt = pos + size
             if nxt < end and data[nxt] == header:
-                count = _run_length(arr, pos, size, header, end)
+                count = _run_length(data, arr, pos, size, header, end)
                 blocks.append((pos, count, def_of[header], size))
                 pos += count * size
                 streak = 0
@@ -269,10 +269,17 @@ def _cycles(
     return count
 
 
-def _run_length(arr: npt.NDArray[np.uint8], pos: int, size: int, header: int, end: int) -> int:
+def _run_length(
+    data: bytes, arr: npt.NDArray[np.uint8], pos: int, size: int, header: int, end: int
+) -> int:
     """How many consecutive `size`-byte messages from `pos` start with the same header byte."""
     limit = (end - pos) // size
-    count, chunk = 0, 16
+    count = 0
+    while count < min(limit, 8):  # most runs are short: a few in plain Python, then numpy
+        if data[pos + count * size] != header:
+            return count
+        count += 1
+    chunk = 16
     while count < limit:
         take = min(chunk, limit - count)
         stop = pos + (count + take) * size
