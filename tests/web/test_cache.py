@@ -80,3 +80,18 @@ def test_one_runners_write_leaves_another_runners_kept_progress_alone(
     ann_key = next(k for k in kept if k[2][0] == "progress")
     folder = settings.home / "versions"
     assert cache._version(folder, str(ann_key[1])) == kept[ann_key][0][:3]
+
+
+def test_rows_written_without_a_session_forget_every_kept_result(
+    client: TestClient, settings: Settings
+) -> None:
+    from backstride.services.store import open_store, store_session
+
+    _kept(client)
+    _progress(client)
+    _url, runner_id, key = next(k for k in cache._entries if k[2][0] == "progress")
+    with store_session(settings) as session:
+        assert cache.slot(session, runner_id, key).hit
+    cache.rows_replaced(open_store(settings))  # as a restore or a wipe does
+    with store_session(settings) as session:
+        assert not cache.slot(session, runner_id, key).hit

@@ -67,6 +67,13 @@ def _bump(folder: Path, name: str) -> None:
     os.replace(scratch, folder / name)  # a new file each time: a new inode and stamp
 
 
+def rows_replaced(engine: Engine) -> None:
+    """Rows were written without a Session (a restore, a wipe): every kept result is stale."""
+    home = _homes.get(engine.url.render_as_string(hide_password=False))
+    if home is not None:
+        _bump(home / "versions", EVERYONE)
+
+
 def _writes_pending(session: Session) -> bool:
     return bool(session.new or session.dirty or session.deleted or session.info.get(_PENDING))
 

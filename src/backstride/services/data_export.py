@@ -22,6 +22,7 @@ from backstride import __version__
 from backstride.config import Settings
 from backstride.errors import InputError
 from backstride.report import fhir
+from backstride.services import cache
 from backstride.services.store import local_runner, open_store, release_store
 from backstride.storage import tracking as repo
 from backstride.storage.db import session_scope
@@ -84,6 +85,7 @@ def import_data(settings: Settings, path: Path) -> RestoreCounts:
     engine = open_store(settings)
     try:
         counts = _restore_rows(engine, document)
+        cache.rows_replaced(engine)  # written without a Session: tell every worker's cache
     except (StatementError, ValueError, TypeError) as exc:  # rolled back: nothing restored
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise InputError(f"import-data: the export does not fit this store: {detail}") from exc
@@ -118,6 +120,7 @@ def forget(settings: Settings) -> RestoreCounts:
     try:
         _refuse_shared_store(engine, "forget")
         counts = _delete_rows(engine)
+        cache.rows_replaced(engine)
     finally:
         release_store(engine)
     removed = 0

@@ -32,9 +32,16 @@
       document.documentElement.setAttribute("data-offline-ready", "yes");
     }
   });
+  var KEEP_EVERY_MS = 30 * 60 * 1000;  // refresh the pages kept for offline use at most this often
   function whenOnline() {
     if (!token()) { return; }  // not signed in: nothing to send yet
     tell({ type: "flush", csrf: token() });
+    var last = Number(localStorage.getItem("backstride-kept-at") || 0);
+    if (Date.now() - last < KEEP_EVERY_MS) {
+      document.documentElement.setAttribute("data-offline-ready", "yes");
+      return;
+    }
+    localStorage.setItem("backstride-kept-at", String(Date.now()));
     tell({ type: "keep" });
   }
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
@@ -45,4 +52,9 @@
     }
   });
   window.addEventListener("online", whenOnline);
+  document.addEventListener("submit", function (event) {  // signing out: keep afresh next time
+    if (event.target && event.target.getAttribute("action") === "/signout") {
+      localStorage.removeItem("backstride-kept-at");
+    }
+  });
 })();

@@ -126,7 +126,7 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) { return; }
   if (request.method === "POST" && QUEUED_POSTS.indexOf(url.pathname) >= 0) {
     event.respondWith(queue(request));
-  } else if (request.method === "POST" && url.pathname === "/signout") {
+  } else if (request.method === "POST" && url.pathname === "/signout") {  // forget their pages
     event.respondWith(caches.delete(PAGES).then(function () { return fetch(request); }));
   } else if (request.method === "GET" && request.mode === "navigate") {
     event.respondWith(page(request));
