@@ -19,7 +19,8 @@ CASE = {
 }
 SHOE = "Trail shoes"
 #: Pages that need more than a GET with ids (forms, downloads) or are not pages.
-NOT_PAGES = ("/api/", "/docs", "/static")
+#: Addresses that are not pages for a person (the API, files, the app manifest and worker).
+NOT_PAGES = ("/api/", "/docs", "/static", "/manifest.webmanifest", "/sw.js")
 
 
 def loop_gpx(day: date, *, km: float, minutes: float) -> bytes:

@@ -48,7 +48,7 @@ def _offline(request: Request, templates: TemplatesDep, *, saved: bool) -> Respo
 
     kb = knowledge_base()
     heading = "Saved on this device" if saved else "No connection to backstride"
-    context = {"net": safety_net_view(safety_net_lists(kb), kb), "saved": saved,
+    context = {"offline_net": safety_net_view(safety_net_lists(kb), kb), "saved": saved,
                "page_id": "queued" if saved else "offline", "heading": heading}  # fmt: skip
     return templates.TemplateResponse(request, "offline.html.j2", context)
 
