@@ -65,6 +65,7 @@ class Pain(_Section):
     wakes_second_half_of_night: bool = False
     morning_stiffness_minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
     point_tenderness: bool = False  # one spot over a spinal bone very tender to press
+    constant: bool = False  # new pain that is there all the time, whatever the position
 
 
 class Neuro(_Section):
