@@ -82,3 +82,20 @@ def test_another_account_does_not_see_the_check_ins(client: TestClient) -> None:
         page = bob.get("/checkin").text
     assert "No check-ins yet." in page
     assert "walk to work twice" not in page
+
+
+def test_the_diary_keeps_the_days_steps_against_the_check_in_step_goal(
+    client: TestClient,
+) -> None:
+    assert client.post("/checkin", data=GOOD).status_code == 200  # goal: about 6600 a day
+    page = client.get("/diary").text
+    assert "about 6600 steps" in page
+    refused = client.post("/diary", data={"pain_now": "2", "steps": "many"})
+    assert refused.status_code == 422
+    assert "you typed “many”" in " ".join(_alerts(refused.text))
+    assert 'value="many"' in refused.text
+    saved = client.post("/diary", data={"pain_now": "2", "steps": "5400"}, follow_redirects=False)
+    assert saved.status_code == 303
+    assert "5400 steps (goal 6600)" in client.get("/diary").text
+    entries = client.get("/api/v1/diary").json()["entries"]
+    assert [e["steps"] for e in entries] == [5400]
