@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backstride.assess.conditions import default_facts, facts_of, holds
-from backstride.assess.intake import Case
+from backstride.assess.intake import Case, Running
 from backstride.assess.interview import (
     Answers,
     Question,
@@ -23,6 +23,7 @@ from backstride.assess.relevance import with_derived
 from backstride.cli.flow import Flow, is_checklist
 from backstride.knowledge import KnowledgeBase, load_knowledge_base
 from backstride.knowledge.rules import Condition, RedFlag
+from backstride.plan.stage import running_now
 from backstride.services.assessment import screen_answers
 
 
@@ -81,6 +82,8 @@ def value_for(question: Question, case: dict[str, Any]) -> Any:
         return int(key.split(".")[1]) in (case.get("rmdq") or ())
     if key == "running.wanted":
         return any(v not in (None, False, [], ()) for v in case["running"].values())
+    if key == "running.running_now" and case["running"]["running_now"] is None:
+        return running_now(Running.model_validate(case["running"]))  # what the plan assumes
     value = _field(case, key)
     if question.kind == "multi":
         return tuple(value or ())

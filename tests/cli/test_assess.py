@@ -183,7 +183,8 @@ def test_a_full_questionnaire_saves_a_case_file_that_assesses_the_same(home: Pat
     case = yaml.safe_load(saved.read_text(encoding="utf-8"))
     assert case["age"] == 35
     assert case["rmdq"] == [3, 7, 12]
-    assert case["running"] == {"weekly_km": 42.0, "runs_per_week": 4, "sitting_hours_per_day": 8.0}
+    assert case["running"] == {"running_now": True, "weekly_km": 42.0, "runs_per_week": 4,
+                               "sitting_hours_per_day": 8.0}  # fmt: skip
     again = run_backstride("assess", "--input", str(saved), "--format", "json")
     assert again.stdout == result.stdout
 

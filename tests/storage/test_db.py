@@ -70,11 +70,11 @@ def test_migration_history_has_a_single_head() -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    assert ScriptDirectory.from_config(config).get_heads() == ["0006_checkin"]
+    assert ScriptDirectory.from_config(config).get_heads() == ["0007_diary_steps"]
 
 
 def test_a_fresh_database_is_stamped_at_the_single_head(tmp_path: Path) -> None:
     engine = open_database(Settings(home=tmp_path))
     with engine.connect() as conn:
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert versions == ["0006_checkin"]
+    assert versions == ["0007_diary_steps"]

@@ -61,6 +61,8 @@ REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/training/activities/{activity_id}"): {},
     ("GET", "/progress"): {}, ("GET", "/import"): {},
     ("GET", "/plan"): {},
+    ("GET", "/checkin"): {},
+    ("POST", "/checkin"): {"data": {"pain": "2", "function": "8", "sessions_done": "3"}},
     ("GET", "/manifest.webmanifest"): {}, ("GET", "/sw.js"): {}, ("GET", "/offline"): {},
     ("GET", "/offline/saved"): {},
     ("POST", "/import"): {"files": [("files", ("x.txt", b"junk", "text/plain"))]},

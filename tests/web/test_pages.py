@@ -122,3 +122,62 @@ def test_an_unknown_plan_format_is_a_clear_error(client: TestClient) -> None:
     response = client.post("/plan", data={"case": case, "format": "docx"})
     assert response.status_code == 422
     assert "expected html, pdf or ics" in response.text
+
+
+_NOW_RUNNING = {"age": "35", "pain.intensity": "2", "pain.worst_24h": "3",
+                "pain.started_days_ago": "4", "history.trend": "improving",
+                "running.wanted": "yes", "running.weekly_km": "20"}  # fmt: skip
+_KEEP_RUNNING = "keep running, a little less and easier"
+
+
+def test_still_running_reaches_the_case_and_keeps_reduced_running_in_the_plan(
+    client: TestClient,
+) -> None:
+    import json
+
+    result = _walk(client, {**_NOW_RUNNING, "running.running_now": "yes"}, max_pages=60)
+    case = page_case(result)
+    assert json.loads(case)["running"]["running_now"] is True
+    assert "walk_minutes_now" not in json.loads(case)["running"]
+    plan = client.post("/plan", data={"case": case})
+    assert _KEEP_RUNNING in plan.text
+
+
+def test_not_running_asks_walking_minutes_refuses_a_bad_one_and_changes_the_start(
+    client: TestClient,
+) -> None:
+    import html
+    import json
+    import re
+
+    overrides = {**_NOW_RUNNING, "running.running_now": "no"}
+    page = client.get("/check")
+    for _ in range(60):
+        if any(q.key == "running.walk_minutes_now" for q in page_questions(page.text)):
+            break
+        form: dict[str, Any] = {"state": page_state(page.text)}
+        form.update({q.key: calm_answer(q, overrides) for q in page_questions(page.text)})
+        page = client.post("/check", data=form)
+    else:
+        raise AssertionError("no page asks the walking minutes")
+    refused = client.post("/check", data={"state": page_state(page.text),
+                                          "running.walk_minutes_now": "lots"})  # fmt: skip
+    assert refused.status_code == 422
+    errors = re.findall(r'role="alert"[^>]*>([^<]*)<', refused.text)
+    assert len(errors) == 1
+    assert "lots" in html.unescape(errors[0])
+    assert 'value="lots"' in refused.text  # what was typed is kept
+    page = client.post("/check", data={"state": page_state(refused.text),
+                                       "running.walk_minutes_now": "20"})  # fmt: skip
+    for _ in range(60):
+        if 'name="state"' not in page.text:
+            break
+        form = {"state": page_state(page.text)}
+        form.update({q.key: calm_answer(q, overrides) for q in page_questions(page.text)})
+        page = client.post("/check", data=form)
+    case = json.loads(page_case(page.text))
+    assert case["running"]["running_now"] is False
+    assert case["running"]["walk_minutes_now"] == 20
+    plan = client.post("/plan", data={"case": json.dumps(case)})
+    assert _KEEP_RUNNING not in plan.text
+    assert "Where you start" in plan.text

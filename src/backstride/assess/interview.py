@@ -137,6 +137,12 @@ def _running_questions() -> Iterator[Question]:
     s = "Your running (optional: it personalises the plan)"
     yield Question("running.wanted", "Would you like to add your running details now?",
                    "yes_no", s)  # fmt: skip
+    # What the person can do now: the plan's start (plan_start rules) reads both.
+    yield Question("running.running_now", "Are you still running at the moment, even if less "
+                   "than usual?", "yes_no", s, ask_if=_wants_running)  # fmt: skip
+    yield Question("running.walk_minutes_now", "About how many minutes can you walk "
+                   "comfortably now?", "integer", s, low=0, high=1440, optional=True,
+                   ask_if=_not_running_now)  # fmt: skip
     for key, text, low, high in _RUNNING:
         kind: Kind = "integer" if key in _INTEGER_RUNNING else "number"
         yield Question(f"running.{key}", text, kind, s, low=low, high=high, optional=True,
@@ -145,6 +151,10 @@ def _running_questions() -> Iterator[Question]:
 
 def _wants_running(answers: Answers) -> bool:
     return answers.get("running.wanted") is True
+
+
+def _not_running_now(answers: Answers) -> bool:
+    return _wants_running(answers) and answers.get("running.running_now") is False
 
 
 def _start_back_questions(kb: KnowledgeBase) -> Iterator[Question]:

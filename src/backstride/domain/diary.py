@@ -26,6 +26,7 @@ class DiaryEntry:
     rmdq_score: int | None = None
     note: str | None = None
     run_keys: tuple[str, ...] = field(default_factory=tuple)
+    steps: int | None = None  # steps walked that day, when counted
 
 
 def entry_fields(entry: DiaryEntry) -> dict[str, Any]:

@@ -197,6 +197,12 @@ def record_checkin(settings: Settings, checkin: CheckIn, *, now: datetime) -> Re
     return retailor(stored, today=checkin.week_end, kb=knowledge_base())
 
 
+def step_goal(settings: Settings, *, today: date) -> int | None:
+    """The daily step goal set by the latest recent check-in (None without one)."""
+    outcome = retailor(list_checkins(settings), today=today, kb=knowledge_base())
+    return None if outcome is None else outcome.goal_steps
+
+
 def list_checkins(settings: Settings) -> list[CheckIn]:
     """The stored weekly check-ins, oldest first."""
     from backstride.services.store import local_runner, store_session

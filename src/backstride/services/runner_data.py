@@ -53,7 +53,7 @@ API_FIELDS = {"pain": "pain_now", "worst": "pain_worst", "during": "pain_during_
               "morning": "pain_next_morning", "stiffness": "stiffness", "locations": "locations",
               "leg_symptoms": "leg_symptoms", "red_flags": "new_red_flags",
               "exercises": "exercises_done", "sleep_hours": "sleep_hours",
-              "note": "note"}  # fmt: skip
+              "note": "note", "steps": "steps"}  # fmt: skip
 #: API field name -> the diary form's field name (the form names new red flags `red_flags`).
 DIARY_FIELDS = {"date": "on", "rmdq_items": "rmdq_items"} | {
     api: "red_flags" if name == "new_red_flags" else name for api, name in API_FIELDS.items()

@@ -60,6 +60,7 @@ class DiaryForm(BaseModel):
     rmdq_items: tuple[Annotated[int, Field(ge=1, le=24)], ...] | None = None
     note: Annotated[str, Field(max_length=4000)] | None = None
     run_keys: tuple[str, ...] = ()
+    steps: Annotated[int, Field(ge=0, le=100_000)] | None = None
     link_runs: bool = True
 
 
@@ -256,6 +257,7 @@ def _entry_from(form: DiaryForm, *, now: datetime, run_keys: tuple[str, ...]) ->
         rmdq_score=None if form.rmdq_items is None else len(form.rmdq_items),
         note=form.note,
         run_keys=run_keys,
+        steps=form.steps,
     )
 
 

@@ -89,6 +89,7 @@ class DiaryEntryRow(Base):
     rmdq_score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     run_keys: Mapped[list[str]] = mapped_column(JSON)
+    steps: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

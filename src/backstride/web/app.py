@@ -25,6 +25,7 @@ from backstride.web import (
     api,
     auth,
     check,
+    checkin,
     clinician,
     dashboard,
     diary,
@@ -99,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_route("/api/docs", api_docs, include_in_schema=False)
     errors.register(app)
-    for module in (api, auth, dashboard, check, plan, diary, training, clinician, pwa):
+    for module in (api, auth, dashboard, check, checkin, plan, diary, training, clinician, pwa):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityMiddleware, settings=settings)

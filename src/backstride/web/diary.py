@@ -96,7 +96,7 @@ def api_progress(settings: SettingsDep, _user: ProgressRead) -> dict[str, Any]:
 #: Plain names of the diary form's fields (for messages).
 FIELD_WORDS = {"on": "The day", "pain_now": "Pain now", "pain_worst": "Worst today",
                "pain_during_run": "Pain during your run", "pain_next_morning": "This morning",
-               "stiffness": "Stiffness"}  # fmt: skip
+               "stiffness": "Stiffness", "steps": "Steps today"}  # fmt: skip
 
 
 @router.get("/diary", response_class=HTMLResponse)
@@ -205,6 +205,9 @@ def diary_values(form: FormData, *, settings: Any = None) -> dict[str, Any]:
     values["locations"] = tuple(str(v) for v in form.getlist("locations"))
     values["red_flags"] = tuple(str(v) for v in form.getlist("red_flags"))
     values["leg_symptoms"] = form.get("leg_symptoms") == "yes"
+    steps = form.get("steps")
+    if isinstance(steps, str) and steps.strip():
+        values["steps"] = _whole("steps", steps, high=100_000)
     note = form.get("note")
     if isinstance(note, str) and note.strip():
         values["note"] = note.strip()
@@ -232,14 +235,14 @@ def _day(raw: Any, settings: Any) -> date:
     return day
 
 
-def _whole(name: str, raw: str) -> int:
+def _whole(name: str, raw: str, *, high: int = 10) -> int:
     words = FIELD_WORDS.get(name, "This score")
-    message = f"{words} needs a whole number from 0 to 10; you typed “{raw.strip()}”."
+    message = f"{words} needs a whole number from 0 to {high}; you typed “{raw.strip()}”."
     try:
         value = int(raw.strip())
     except ValueError:
         raise InputError(message) from None
-    if not 0 <= value <= 10:
+    if not 0 <= value <= high:
         raise InputError(message)
     return value
 
@@ -257,7 +260,8 @@ def _typed(stored: dict[str, Any]) -> dict[str, Any]:
     return {"on": stored["date"], "pain_now": stored["pain"], "pain_worst": stored["worst"],
             "pain_during_run": stored["during"], "pain_next_morning": stored["morning"],
             "stiffness": stored["stiffness"], "locations": stored["locations"],
-            "red_flags": stored["red_flags"], "note": stored["note"] or "",
+            "steps": stored["steps"], "red_flags": stored["red_flags"],
+            "note": stored["note"] or "",
             "leg_symptoms": "yes" if stored["leg_symptoms"] else "no"}  # fmt: skip
 
 
@@ -269,6 +273,7 @@ def diary(
     from backstride.knowledge import load_knowledge_base
     from backstride.knowledge.labels import plain
     from backstride.progress.questions import DIARY_LOCATIONS, red_flag_questions
+    from backstride.services.plans import step_goal
     from backstride.services.tracking import diary_date_window, list_entries
 
     settings = request.app.state.settings
@@ -280,7 +285,7 @@ def diary(
                              for v in DIARY_LOCATIONS],
                "questions": red_flag_questions(kb), "typed": _as_dict(typed),
                "today": today.isoformat(), "earliest": earliest.isoformat(),
-               "error": error}  # fmt: skip
+               "error": error, "step_goal": step_goal(settings, today=today)}  # fmt: skip
     return templates.TemplateResponse(request, "diary.html.j2", context, status_code=status)
 
 

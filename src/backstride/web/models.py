@@ -122,6 +122,7 @@ class DiaryPatch(Strict):
     exercises: list[str] | None = Field(default=None, max_length=60)
     sleep_hours: float | None = Field(default=None, ge=0, le=24)
     note: str | None = Field(default=None, max_length=4000)
+    steps: int | None = Field(default=None, ge=0, le=100_000)
 
 
 class DiaryIn(DiaryPatch):
@@ -147,6 +148,7 @@ class DiaryEntryOut(BaseModel):
     exercises: list[str]
     sleep_hours: float | None
     note: str | None
+    steps: int | None = None
     escalation: dict[str, Any] | None = None
 
 
