@@ -33,12 +33,12 @@ def _environment() -> Environment:
     )
 
 
-def stylesheet() -> str:
-    """The base and plan CSS, to be inlined."""
+def stylesheet(*, screen: bool = True) -> str:
+    """The base and plan CSS, to be inlined; `screen` adds the small-screen layout (the PDF
+    renderer reads no media features, so a PDF goes without it)."""
     folder = resources.files("backstride.report") / "templates"
-    return "\n".join(
-        (folder / name).read_text(encoding="utf-8") for name in ("base.css", "plan.css")
-    )
+    names = ("base.css", "plan.css", *(("plan_screen.css",) if screen else ()))
+    return "\n".join((folder / name).read_text(encoding="utf-8") for name in names)
 
 
 def plan_html(
@@ -57,7 +57,7 @@ def plan_html(
         view=view,
         more_sources=more_sources_line(view.more_sources) if view.more_sources else "",
         source_lines=[source_line(s, kb) for s in view.sources],
-        css=stylesheet(),
+        css=stylesheet(screen=not clinician_first),
         clinician_first=clinician_first,
         phase_words=phase_words(kb),
         status_words=PLAN_STATUS_WORDS,
