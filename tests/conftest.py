@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -152,3 +153,27 @@ def _close_stores() -> Iterator[None]:
     from backstride.services.store import close_stores
 
     close_stores()
+
+
+#: Debian Chromium's flags for the tests: headless, no sandbox, nothing fetched in the background.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium for the whole session, shared by every test that drives
+    a browser (Playwright's sync API allows one driver per process)."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():  # `make test` installs it; missing is a broken setup
+        pytest.fail("chromium is not installed: run `make test`, which installs it")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,16 +13,6 @@ from backstride.report.plan_view import plan_view
 from tests.plan.report_plans import KB, plan_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def test_html_is_self_contained_with_inline_css_and_no_external_fetches() -> None:
@@ -58,18 +49,16 @@ def test_emergency_html_has_the_action_and_no_schedule() -> None:
 
 
 @pytest.mark.browser
-def test_html_renders_in_headless_chromium_without_network_and_is_screenshotted() -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run `bash scripts/test-env.sh` first")
+def test_html_renders_in_headless_chromium_without_network_and_is_screenshotted(
+    browser: Any,
+) -> None:
     plan = plan_for("self_care_runner")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page_file = ARTIFACTS / "plan.html"
     page_file.write_text(plan_html(plan, KB), encoding="utf-8")
     requests: list[str] = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1000, "height": 1400})
+    page = browser.new_page(viewport={"width": 1000, "height": 1400})
+    try:
         page.on("request", lambda r: requests.append(r.url))
         page.goto(page_file.as_uri())
         assert page.locator("h1").first.inner_text() == "Your back and running plan"
@@ -82,6 +71,7 @@ def test_html_renders_in_headless_chromium_without_network_and_is_screenshotted(
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 1000, "no horizontal overflow"
         page.screenshot(path=str(ARTIFACTS / "plan.png"), full_page=False)
-        browser.close()
+    finally:
+        page.close()
     assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests
     assert (ARTIFACTS / "plan.png").stat().st_size > 10_000

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import socket
 import threading
 import time
@@ -15,7 +14,6 @@ from typing import Any
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, sync_playwright
 
 from backstride.assess.interview import Question
 from backstride.config import Settings
@@ -24,10 +22,6 @@ from backstride.web.app import create_app
 from backstride.web.wizard import load_state, next_page
 
 BASE = "http://localhost"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 PASSWORD = "a long enough secret 42"
 
 
@@ -126,15 +120,3 @@ def serve(settings: Settings) -> Iterator[str]:
 def live_server(settings: Settings) -> Iterator[str]:
     """A real uvicorn server on a free loopback port (for the browser and HTTP tests)."""
     yield from serve(settings)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless Debian Chromium for the whole session (starting one is slow)."""
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).exists():  # `make test` installs it; missing is a broken setup
-        pytest.fail("chromium is not installed: run `make test`, which installs it")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
