@@ -37,7 +37,7 @@ def test_every_diary_field_can_be_given_as_a_flag(database_url: str) -> None:
         "diary", "add", "--date", "2026-03-03", "--time", "19:30", "--pain", "3",
         "--during-run", "4", "--stiffness", "2", "--where", "spine_centre", "--where",
         "buttock_left", "--leg-symptoms", "--exercise", "bird dog", "--sleep", "7.5",
-        "--rmdq", "3,7", "--format", "json",
+        "--steps", "6400", "--rmdq", "3,7", "--format", "json",
     )  # fmt: skip
     assert added.code == 0, added.stderr
     assert json.loads(added.stdout)["escalation"] is None
@@ -48,6 +48,7 @@ def test_every_diary_field_can_be_given_as_a_flag(database_url: str) -> None:
     assert entry["exercises_done"] == ["bird dog"]
     assert (entry["pain_during_run"], entry["stiffness"], entry["sleep_hours"]) == (4, 2, 7.5)
     assert entry["rmdq_score"] == 2
+    assert entry["steps"] == 6400
 
 
 @pytest.mark.parametrize(

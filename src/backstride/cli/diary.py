@@ -54,6 +54,7 @@ def add(
         list[str] | None, typer.Option("--exercise", help="Exercise done (repeat).")
     ] = None,
     sleep: float = typer.Option(None, "--sleep", help="Hours slept."),
+    steps: int = typer.Option(None, "--steps", help="Steps walked today (against the step goal)."),
     rmdq: str = typer.Option(None, "--rmdq", help="RMDQ statements ticked, e.g. 3,7,12."),
     note: str = typer.Option(None, "--note", help="A free note."),
     run: Annotated[
@@ -82,6 +83,7 @@ def add(
             "red_flags": tuple(red_flag or ()),
             "exercises_done": tuple(exercise or ()),
             "sleep_hours": sleep,
+            "steps": steps,
             "rmdq_items": _items(rmdq),
             "note": note,
             "run_keys": tuple(run or ()),
