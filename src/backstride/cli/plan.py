@@ -67,9 +67,14 @@ def plan(
             start=parse_day(start, "--start"), weeks=weeks,
         )  # fmt: skip
     else:
-        outcome = plans.make_plan(
-            source, stdin=sys.stdin, settings=load_settings(), today=today,
-            start=parse_day(start, "--start"), weeks=weeks, findings_file=findings,
+        from backstride.cli.assess import read_case_input
+        from backstride.services.assessment import assess_case
+
+        case = read_case_input(source)
+        outcome = plans.plan_for_case(
+            case, assess_case(case), settings=load_settings(), today=today,
+            start=parse_day(start, "--start"), weeks=weeks,
+            findings=plans.read_findings(findings) if findings else [],
             use_store=use_store, keep=True, now=datetime.now(UTC),
         )  # fmt: skip
     if fmt == "text":

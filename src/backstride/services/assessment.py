@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from backstride.assess.casefile import CaseFormat, parse_case_text
 from backstride.assess.intake import Case
@@ -50,19 +50,6 @@ def read_case_file(source: str) -> Case:
     except OSError as exc:
         raise InputError(f"--input: cannot read {source}: {exc.strerror}") from None
     return parse_case_text(text, fmt=fmt, name=path.name)
-
-
-def read_case(source: str, *, stdin: TextIO) -> Case:
-    """The case in file `source`, or JSON on stdin for "-" (kept for `make_plan` only)."""
-    if source == "-":
-        return case_from_json(stdin.read(), name="stdin")
-    return read_case_file(source)
-
-
-def assess_source(source: str, *, stdin: TextIO) -> tuple[Case, AssessmentResult]:
-    """Read and assess one case file (kept for `make_plan` only; shells read the case)."""
-    case = read_case(source, stdin=stdin)
-    return case, assess(case, knowledge_base())
 
 
 def assess_case(case: Case) -> AssessmentResult:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -20,7 +20,7 @@ from backstride.errors import InputError
 from backstride.knowledge import KnowledgeBase
 from backstride.plan import Plan, build_plan
 from backstride.plan.checkin import Retailored, retailor
-from backstride.services.assessment import assess_source, knowledge_base
+from backstride.services.assessment import knowledge_base
 
 PlanFormat = Literal["text", "json", "md", "html", "pdf", "ics"]
 MAX_WEEKS = 26
@@ -71,35 +71,6 @@ class PlanOutcome:
     plan: Plan
     kb: KnowledgeBase
     today: date
-
-
-def make_plan(
-    source: str,
-    *,
-    stdin: TextIO,
-    settings: Settings,
-    today: date,
-    start: date | None = None,
-    weeks: int = 6,
-    findings_file: str | None = None,
-    use_store: bool = False,
-    keep: bool = False,
-    now: datetime | None = None,
-    lead_with_store: bool = False,
-) -> PlanOutcome:
-    """Assess the case and build its plan; stored findings and diary only when asked.
-
-    With `keep` (or `use_store`) the plan is also kept in the store: the clinician report
-    shows the plan the runner was last given.
-    With `lead_with_store` (or `use_store`), a warning sign from the stored diary or a stored
-    re-check leads the plan until a clinician's review is recorded.
-    """
-    case, result = assess_source(source, stdin=stdin)
-    return plan_for_case(
-        case, result, settings=settings, today=today, start=start, weeks=weeks,
-        findings=read_findings(findings_file) if findings_file else [],
-        use_store=use_store, keep=keep, now=now, lead_with_store=lead_with_store,
-    )  # fmt: skip
 
 
 def plan_for_case(
