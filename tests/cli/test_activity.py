@@ -80,8 +80,18 @@ def test_text_format_prints_one_line_per_key(home: Path, tmp_path: Path) -> None
         "Average cadence",
         "Average speed",
         "Running dynamics recorded",
-        "Average cadence",
     ]
+
+
+def test_text_format_shows_a_ride_s_cadence_once_in_its_own_unit(
+    home: Path, tmp_path: Path
+) -> None:
+    ride = tmp_path / "ride.fit"
+    ride.write_bytes(activity_writer(20, sport=2).to_bytes())
+    assert _summary(ride)["sport"] == "cycling"
+    lines = run_backstride("activity", "summary", str(ride)).stdout.splitlines()
+    cadence = [line for line in lines if line.startswith("Average cadence")]
+    assert [line.rsplit(" ", 1)[-1] for line in cadence] == ["rpm"], lines
 
 
 def test_summary_reports_the_same_repair_warnings_as_import(home: Path, tmp_path: Path) -> None:

@@ -41,7 +41,14 @@ def summary(file: Path, output: str) -> None:
         return
     legs: list[dict[str, object]] = result.pop("legs")  # type: ignore[assignment]
     warnings: list[str] = result.pop("warnings")  # type: ignore[assignment]
-    for key, value in result.items():
+    # One cadence line: steps per minute for running, the other sports' own unit otherwise.
+    rpm = result.get("avg_cadence_rpm")
+    rows = [
+        ("avg_cadence_rpm", rpm) if key == "avg_cadence_spm" and value is None and rpm is not None
+        else (key, value)
+        for key, value in result.items() if key != "avg_cadence_rpm"
+    ]  # fmt: skip
+    for key, value in rows:
         label, unit = FIELD_WORDS.get(key, (key.replace("_", " "), ""))
         shown = "-" if value is None else f"{value}{unit}"
         click.echo(f"{label}: {'yes' if value is True else 'no' if value is False else shown}")
