@@ -84,7 +84,7 @@ class ImportReport:
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """A worker's result: metadata (samples reduced to timestamps), summary, samples file."""
+    """A worker's result: metadata (without samples), summary, samples file."""
 
     source: Source
     activity: Activity
@@ -221,7 +221,9 @@ def parse_source(source: Source) -> Parsed | FileOutcome:
             activity = with_sport(activity, sport, activity.sub_sport or sub_sport)
         summary = summarize(activity)
         path = write_samples(_CONTEXT.samples_dir, activity.source_hash, activity.samples)
-        bare = replace(activity, samples=Samples(timestamp=activity.samples.timestamp))
+        # The parent needs no samples (the summary counts them): not pickling them back
+        # saves copying every timestamp of the history through a pipe.
+        bare = replace(activity, samples=Samples(timestamp=activity.samples.timestamp[:0]))
         return Parsed(source, bare, summary, path)
     except IngestError as exc:
         return FileOutcome(source.label, "failed", _reason(str(exc), source.label))
@@ -326,6 +328,7 @@ class _Store:
                 stats=_stats(parsed.summary),
                 samples_path=parsed.samples_path,
                 shoe_id=self._shoe(parsed.activity),
+                records=parsed.summary.records,
             )
             for parsed in batch
         ]
