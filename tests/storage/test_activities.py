@@ -368,6 +368,33 @@ def test_the_repository_works_the_same_on_postgresql(pg_schema_url: str) -> None
         engine.dispose()
 
 
+def test_a_batch_of_rows_gets_its_ids_in_the_given_order(database_url: str) -> None:
+    from backstride.storage.db import make_engine, migrate
+
+    hashes = ["c3" * 32, "a1" * 32, "b2" * 32]  # not in sorted order
+    new = [
+        repo.NewActivity(
+            make_activity(start=START + timedelta(days=k), source_hash=h),
+            NO_STATS,
+            None,
+            records=100 + k,
+        )
+        for k, h in enumerate(hashes)
+    ]
+    engine = make_engine(database_url)
+    try:
+        migrate(engine)
+        with session_scope(engine) as session:
+            runner = local_runner(session).id
+            ids = repo.add_activities(session, runner_id=runner, new=new, imported_at=START)
+            stored = {s.id: s for s in repo.list_activity_summaries(session, runner_id=runner)}
+    finally:
+        engine.dispose()
+    assert len(set(ids)) == 3
+    assert [stored[i].start_time for i in ids] == [START + timedelta(days=k) for k in range(3)]
+    assert [stored[i].records for i in ids] == [100, 101, 102]
+
+
 def test_missing_timestamps_and_empty_samples_survive_packing() -> None:
     stamps = np.array(["2020-01-01T00:00:00", "NaT", "2020-01-01T00:00:02"], dtype="datetime64[ms]")
     back = unpack_samples(pack_samples(Samples(timestamp=stamps)))

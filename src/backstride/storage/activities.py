@@ -147,12 +147,14 @@ def add_activities(
 
     One executemany INSERT, then one SELECT of the new ids by content hash (unique per
     runner): SQLite cannot return ids of a multi-row INSERT in parameter order, so
-    `RETURNING ... sort_by_parameter_order` fell back to one statement per row.
+    `RETURNING ... sort_by_parameter_order` fell back to one statement per row. The
+    statement goes through the session, so its listeners (the web cache) see the write.
     """
     if not new:
         return []
     rows = [_row_values(item, runner_id=runner_id, imported_at=imported_at) for item in new]
-    session.execute(insert(ActivityRow), rows)
+    # The table's (Core) INSERT: one executemany; the ORM's bulk path ran one per row.
+    session.execute(insert(ActivityRow.__table__), rows)
     hashes = [item.activity.source_hash for item in new]
     found = session.execute(
         select(ActivityRow.source_hash, ActivityRow.id).where(
