@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from backstride.domain.activity import Activity, Samples
@@ -154,7 +155,7 @@ def add_activities(
         return []
     rows = [_row_values(item, runner_id=runner_id, imported_at=imported_at) for item in new]
     # The table's (Core) INSERT: one executemany; the ORM's bulk path ran one per row.
-    session.execute(insert(ActivityRow.__table__), rows)
+    session.execute(insert(cast(Table, ActivityRow.__table__)), rows)
     hashes = [item.activity.source_hash for item in new]
     found = session.execute(
         select(ActivityRow.source_hash, ActivityRow.id).where(
