@@ -43,7 +43,7 @@ ProgressCallback = Callable[[int, int], None]
 #: Files committed per transaction (one multi-row INSERT in a savepoint).
 BATCH = 100
 #: Most files handed to a worker process in one task.
-CHUNK = 8
+CHUNK = 4
 #: Sports whose Strava gear is a pair of shoes (a bike is not).
 _ON_FOOT = frozenset({"running", "walking", "hiking"})
 
@@ -162,14 +162,15 @@ def _parse_in_pool(
     """Results from `start` on; returns where to resume if a worker process died.
 
     Files go to the workers a few at a time: one task per file cost the pool's threads
-    about a CPU-second per 2,000 files.
+    up to a CPU-second per 2,000 files.
     """
     size = max(1, min(CHUNK, (len(sources) - start) // (workers * 8)))
+    in_flight = max(workers + 1, workers * 8 // size)  # files in flight stay few: flat memory
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(context,)) as pool:
         pending: deque[tuple[int, int, Future[list[Parsed | FileOutcome]]]] = deque()
         following = start
         while following < len(sources) or pending:
-            while following < len(sources) and len(pending) < workers * 4:  # memory stays flat
+            while following < len(sources) and len(pending) < in_flight:
                 chunk = sources[following : following + size]
                 pending.append((following, len(chunk), pool.submit(parse_sources, chunk)))
                 following += len(chunk)
@@ -237,7 +238,7 @@ def parse_source(source: Source) -> Parsed | FileOutcome:
         path = write_samples(_CONTEXT.samples_dir, activity.source_hash, activity.samples)
         # The parent needs no samples (the summary counts them): not pickling them back
         # saves copying every timestamp of the history through a pipe.
-        bare = replace(activity, samples=Samples(timestamp=activity.samples.timestamp[:0]))
+        bare = replace(activity, samples=Samples(timestamp=activity.samples.timestamp[:0].copy()))
         return Parsed(source, bare, summary, path)
     except IngestError as exc:
         return FileOutcome(source.label, "failed", _reason(str(exc), source.label))
