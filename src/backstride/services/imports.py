@@ -1,14 +1,14 @@
 """Import activity files into the store: parse in parallel, dedupe, store all-or-nothing.
 
-Parsing is pure CPU and runs in a process pool; each worker also writes the activity's
-samples file (atomically, before any row refers to it) and returns only metadata and a
-summary, so the parent just inserts rows. A file is a duplicate when its content hash is
-known, when an activity with the same start second and device is, or when the same run
-(start and distance close, `_RunIndex`) came from another app. Rows go in batches: one
-multi-row INSERT per batch inside a savepoint, each file retried in its own savepoint if
-the batch fails, then a commit; an activity is stored whole or not at all. A bad file
-is reported and never stops the rest (even one that kills its worker process); importing
-the same files again changes nothing.
+Parsing is pure CPU and runs in a process pool (a few files per task); each worker also
+writes the activity's samples file (atomically, before any row refers to it) and returns
+only metadata and a summary, so the parent just inserts rows. A file is a duplicate when
+its content hash is known, when an activity with the same start second and device is, or
+when the same run (start and distance close, `_RunIndex`) came from another app. Rows go
+in batches: one executemany INSERT per batch inside a savepoint, each file retried in its
+own savepoint if the batch fails, then a commit; an activity is stored whole or not at all.
+A bad file is reported and never stops the rest (even one that kills its worker process);
+importing the same files again changes nothing.
 """
 
 from __future__ import annotations
