@@ -43,6 +43,13 @@ def test_truncated_or_broken_gzip_is_corrupt(cut: int) -> None:
         gunzip(data[:cut], limits=Limits(), name="cut.gz")
 
 
+def test_gzip_whose_checksum_does_not_match_is_corrupt() -> None:
+    data = bytearray(gzip.compress(b"hello world" * 1000))
+    data[-8] ^= 0xFF  # the CRC-32 of the content, just before its length
+    with pytest.raises(CorruptFileError, match="broken gzip"):
+        gunzip(bytes(data), limits=Limits(), name="crc.gz")
+
+
 def _zip_bytes(files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:

@@ -214,22 +214,24 @@ def _die_on_crash_file(source: Source) -> object:
     return _PARSE_SOURCE(source)
 
 
+@pytest.mark.parametrize("count", [6, 40])  # 40: workers get the files a few at a time
 def test_a_file_that_kills_its_worker_is_reported_and_the_others_are_imported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
 ) -> None:
     from backstride.services import imports
 
     settings = Settings(home=tmp_path / "home", workers=2)
-    paths = _runs(tmp_path / "in", 6)
+    paths = _runs(tmp_path / "in", count)
     crash = paths[2].rename(tmp_path / "in" / "crash.gpx")
     monkeypatch.setattr(imports, "parse_source", _die_on_crash_file)
     report = import_paths(settings, [*paths[:2], crash, *paths[3:]], now=NOW)
     statuses = {Path(o.label).name: o.status for o in report.outcomes}
     assert statuses.pop("crash.gpx") == "failed"
     assert set(statuses.values()) == {"imported"}
-    assert len(statuses) == 5
+    assert len(statuses) == count - 1
     assert "crashed the worker" in report.outcomes[2].detail
-    assert len(_stored(settings)) == 5
+    assert [Path(o.label).name for o in report.outcomes][3:] == [p.name for p in paths[3:]]
+    assert len(_stored(settings)) == count - 1
 
 
 @pytest.mark.parametrize(

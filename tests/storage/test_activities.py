@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 import time
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -245,6 +247,59 @@ def test_packing_keeps_every_value_and_timestamp(values: list[float], offset_ms:
     np.testing.assert_array_equal(back.channels["speed_mps"], samples.channels["speed_mps"])
 
 
+def _earlier_format(samples: Samples) -> bytes:
+    """An `.npz` as earlier versions wrote it: one deflated, byte-shuffled member per array."""
+    stamps = samples.timestamp.astype("datetime64[ms]").astype(np.int64)
+    arrays = {"timestamp": np.diff(stamps, prepend=np.int64(0))}
+    for name, values in samples.channels.items():
+        arrays[name] = values.astype(np.float64 if name == "lat_deg" else np.float32)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        members = {"layout": np.array([f"{n}:{a.dtype.str}" for n, a in arrays.items()])}
+        for name, array in arrays.items():
+            members[name] = np.ascontiguousarray(array.view(np.uint8).reshape(-1, array.itemsize).T)
+        for name, member in members.items():
+            with archive.open(name + ".npy", "w") as handle:
+                np.lib.format.write_array(handle, member)
+    return buffer.getvalue()
+
+
+def test_sample_files_of_the_earlier_format_still_read(tmp_path: Path) -> None:
+    samples = make_activity().samples
+    back = unpack_samples(_earlier_format(samples))
+    assert np.array_equal(back.timestamp, samples.timestamp)
+    np.testing.assert_array_equal(back.channels["lat_deg"], samples.channels["lat_deg"])
+    np.testing.assert_array_equal(back.channels["hr_bpm"], samples.channels["hr_bpm"])
+
+
+def test_packed_samples_are_one_compressed_payload_smaller_than_the_arrays() -> None:
+    n = 3600
+    stamps = np.datetime64("2024-03-01T07:00:00", "ms") + np.arange(n) * np.timedelta64(1, "s")
+    channels = {
+        "lat_deg": 46.0 + np.cumsum(np.full(n, 1e-5)),
+        "hr_bpm": np.round(140 + 10 * np.sin(np.arange(n) / 60)),
+        "distance_m": np.cumsum(np.full(n, 2.8)),
+    }
+    blob = pack_samples(Samples(timestamp=stamps, channels=channels))
+    with np.load(io.BytesIO(blob)) as data:
+        assert sorted(data.files) == ["layout", "payload"]
+    assert len(blob) < n * (8 + 8 + 4 + 4) / 3
+    back = unpack_samples(blob)
+    np.testing.assert_array_equal(back.channels["lat_deg"], channels["lat_deg"])
+    np.testing.assert_array_equal(back.channels["hr_bpm"], channels["hr_bpm"])
+
+
+def test_a_payload_that_does_not_fit_its_layout_is_refused() -> None:
+    blob = pack_samples(make_activity().samples)
+    with np.load(io.BytesIO(blob)) as data:
+        layout, payload = data["layout"], data["payload"]
+    assert list(layout) == ["timestamp:<i8", "lat_deg:<f8", "hr_bpm:<f4"]  # 20 bytes a sample
+    buffer = io.BytesIO()
+    np.savez(buffer, layout=np.array(["timestamp:<i8"]), payload=payload)  # 8 a sample
+    with pytest.raises(StorageError, match="do not match their layout"):
+        unpack_samples(buffer.getvalue())
+
+
 def test_orphan_files_are_removed_once_stale_and_kept_files_survive(tmp_path: Path) -> None:
     activity = make_activity()
     kept = write_samples(tmp_path, "11" * 32, activity.samples)
@@ -311,6 +366,33 @@ def test_the_repository_works_the_same_on_postgresql(pg_schema_url: str) -> None
             session.execute(delete(RunnerRow).where(RunnerRow.id == runner.id))
     finally:
         engine.dispose()
+
+
+def test_a_batch_of_rows_gets_its_ids_in_the_given_order(database_url: str) -> None:
+    from backstride.storage.db import make_engine, migrate
+
+    hashes = ["c3" * 32, "a1" * 32, "b2" * 32]  # not in sorted order
+    new = [
+        repo.NewActivity(
+            make_activity(start=START + timedelta(days=k), source_hash=h),
+            NO_STATS,
+            None,
+            records=100 + k,
+        )
+        for k, h in enumerate(hashes)
+    ]
+    engine = make_engine(database_url)
+    try:
+        migrate(engine)
+        with session_scope(engine) as session:
+            runner = local_runner(session).id
+            ids = repo.add_activities(session, runner_id=runner, new=new, imported_at=START)
+            stored = {s.id: s for s in repo.list_activity_summaries(session, runner_id=runner)}
+    finally:
+        engine.dispose()
+    assert len(set(ids)) == 3
+    assert [stored[i].start_time for i in ids] == [START + timedelta(days=k) for k in range(3)]
+    assert [stored[i].records for i in ids] == [100, 101, 102]
 
 
 def test_missing_timestamps_and_empty_samples_survive_packing() -> None:

@@ -1,14 +1,14 @@
 """Import activity files into the store: parse in parallel, dedupe, store all-or-nothing.
 
-Parsing is pure CPU and runs in a process pool; each worker also writes the activity's
-samples file (atomically, before any row refers to it) and returns only metadata and a
-summary, so the parent just inserts rows. A file is a duplicate when its content hash is
-known, when an activity with the same start second and device is, or when the same run
-(start and distance close, `_RunIndex`) came from another app. Rows go in batches: one
-multi-row INSERT per batch inside a savepoint, each file retried in its own savepoint if
-the batch fails, then a commit; an activity is stored whole or not at all. A bad file
-is reported and never stops the rest (even one that kills its worker process); importing
-the same files again changes nothing.
+Parsing is pure CPU and runs in a process pool (a few files per task); each worker also
+writes the activity's samples file (atomically, before any row refers to it) and returns
+only metadata and a summary, so the parent just inserts rows. A file is a duplicate when
+its content hash is known, when an activity with the same start second and device is, or
+when the same run (start and distance close, `_RunIndex`) came from another app. Rows go
+in batches: one executemany INSERT per batch inside a savepoint, each file retried in its
+own savepoint if the batch fails, then a commit; an activity is stored whole or not at all.
+A bad file is reported and never stops the rest (even one that kills its worker process);
+importing the same files again changes nothing.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ from backstride.storage.samples import remove_orphans, write_samples
 ProgressCallback = Callable[[int, int], None]
 #: Files committed per transaction (one multi-row INSERT in a savepoint).
 BATCH = 100
+#: Most files handed to a worker process in one task.
+CHUNK = 4
 #: Sports whose Strava gear is a pair of shoes (a bike is not).
 _ON_FOOT = frozenset({"running", "walking", "hiking"})
 
@@ -84,7 +86,7 @@ class ImportReport:
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """A worker's result: metadata (samples reduced to timestamps), summary, samples file."""
+    """A worker's result: metadata (without samples), summary, samples file."""
 
     source: Source
     activity: Activity
@@ -157,22 +159,35 @@ def _parse_all(sources: list[Source], context: _WorkerContext) -> Iterator[Parse
 def _parse_in_pool(
     sources: list[Source], start: int, context: _WorkerContext, workers: int
 ) -> Generator[Parsed | FileOutcome, None, int]:
-    """Results from `start` on; returns where to resume if a worker process died."""
+    """Results from `start` on; returns where to resume if a worker process died.
+
+    Files go to the workers a few at a time: one task per file cost the pool's threads
+    up to a CPU-second per 2,000 files.
+    """
+    size = max(1, min(CHUNK, (len(sources) - start) // (workers * 8)))
+    in_flight = max(workers + 1, workers * 8 // size)  # files in flight stay few: flat memory
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(context,)) as pool:
-        pending: deque[Future[Parsed | FileOutcome]] = deque()
+        pending: deque[tuple[int, int, Future[list[Parsed | FileOutcome]]]] = deque()
         following = start
         while following < len(sources) or pending:
-            while following < len(sources) and len(pending) < workers * 8:  # memory stays flat
-                pending.append(pool.submit(parse_source, sources[following]))
-                following += 1
-            position = following - len(pending)
+            while following < len(sources) and len(pending) < in_flight:
+                chunk = sources[following : following + size]
+                pending.append((following, len(chunk), pool.submit(parse_sources, chunk)))
+                following += len(chunk)
+            position, count, future = pending.popleft()
             try:
-                result = pending.popleft().result()
+                results = future.result()
             except BrokenProcessPool:
-                yield _parse_alone(sources[position], context)
-                return position + 1
-            yield result
+                for source in sources[position : position + count]:
+                    yield _parse_alone(source, context)
+                return position + count
+            yield from results
     return len(sources)
+
+
+def parse_sources(sources: list[Source]) -> list[Parsed | FileOutcome]:
+    """`parse_source` of each source, in order (one task of a worker process)."""
+    return [parse_source(source) for source in sources]
 
 
 def _parse_alone(source: Source, context: _WorkerContext) -> Parsed | FileOutcome:
@@ -221,7 +236,9 @@ def parse_source(source: Source) -> Parsed | FileOutcome:
             activity = with_sport(activity, sport, activity.sub_sport or sub_sport)
         summary = summarize(activity)
         path = write_samples(_CONTEXT.samples_dir, activity.source_hash, activity.samples)
-        bare = replace(activity, samples=Samples(timestamp=activity.samples.timestamp))
+        # The parent needs no samples (the summary counts them): not pickling them back
+        # saves copying every timestamp of the history through a pipe.
+        bare = replace(activity, samples=Samples(timestamp=activity.samples.timestamp[:0].copy()))
         return Parsed(source, bare, summary, path)
     except IngestError as exc:
         return FileOutcome(source.label, "failed", _reason(str(exc), source.label))
@@ -326,6 +343,7 @@ class _Store:
                 stats=_stats(parsed.summary),
                 samples_path=parsed.samples_path,
                 shoe_id=self._shoe(parsed.activity),
+                records=parsed.summary.records,
             )
             for parsed in batch
         ]

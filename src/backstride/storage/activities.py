@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from backstride.domain.activity import Activity, Samples
@@ -118,6 +119,8 @@ class NewActivity:
     stats: ActivityStats
     samples_path: str | None
     shoe_id: int | None = None
+    #: how many samples the file held, when `activity` no longer carries them
+    records: int | None = None
 
 
 def add_activity(
@@ -141,12 +144,26 @@ def add_activity(
 def add_activities(
     session: Session, *, runner_id: int, new: list[NewActivity], imported_at: datetime
 ) -> list[int]:
-    """Insert many activity rows in one statement; returns their ids in the given order."""
+    """Insert many activity rows; returns their ids in the given order.
+
+    One executemany INSERT, then one SELECT of the new ids by content hash (unique per
+    runner): SQLite cannot return ids of a multi-row INSERT in parameter order, so
+    `RETURNING ... sort_by_parameter_order` fell back to one statement per row. The
+    statement goes through the session, so its listeners (the web cache) see the write.
+    """
     if not new:
         return []
     rows = [_row_values(item, runner_id=runner_id, imported_at=imported_at) for item in new]
-    statement = insert(ActivityRow).returning(ActivityRow.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, rows))
+    # The table's (Core) INSERT: one executemany; the ORM's bulk path ran one per row.
+    session.execute(insert(cast(Table, ActivityRow.__table__)), rows)
+    hashes = [item.activity.source_hash for item in new]
+    found = session.execute(
+        select(ActivityRow.source_hash, ActivityRow.id).where(
+            ActivityRow.runner_id == runner_id, ActivityRow.source_hash.in_(hashes)
+        )
+    )
+    ids: dict[str, int] = {row[0]: row[1] for row in found}
+    return [ids[source_hash] for source_hash in hashes]
 
 
 def _row_values(item: NewActivity, *, runner_id: int, imported_at: datetime) -> dict[str, object]:
@@ -165,7 +182,7 @@ def _row_values(item: NewActivity, *, runner_id: int, imported_at: datetime) -> 
         "avg_cadence_spm": stats.avg_cadence_spm,
         "avg_speed_mps": stats.avg_speed_mps,
         "has_running_dynamics": stats.has_running_dynamics,
-        "records": len(activity.samples),
+        "records": len(activity.samples) if item.records is None else item.records,
         "source_format": activity.source_format,
         "source_hash": activity.source_hash,
         "name": activity.name[:300] if activity.name else None,

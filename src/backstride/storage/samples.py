@@ -6,7 +6,8 @@ become one file `<source_hash>.npz` under `Settings.samples_dir`, written atomic
 file; a file whose row never committed is an orphan, harmless, and removed by
 `remove_orphans`. Coordinates keep float64; other channels are stored as float32 (finer
 than any device resolution) and come back as float64. The file is an ordinary `.npz`
-whose arrays are byte-shuffled (see `pack_samples`).
+holding a `layout` and one Brotli-compressed `payload` of byte-shuffled arrays (see
+`pack_samples`); files of earlier versions (one deflated member per array) still read.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import brotli  # type: ignore[import-untyped]
 import numpy as np
 import numpy.typing as npt
 
@@ -28,8 +30,9 @@ from backstride.errors import StorageError
 
 #: Channels kept in float64: degrees need ~1e-7 precision that float32 lacks.
 _FULL_PRECISION = frozenset({"lat_deg", "lon_deg"})
-#: zlib level 1: about 4x faster than the default level for a few percent more bytes.
-_LEVEL = 1
+#: Brotli quality 1: on a whole history, 3.7x less CPU than zlib level 1 (the format
+#: before) for 5 % more bytes; decompression costs about the same.
+_QUALITY = 1
 SUFFIX = ".npz"
 
 
@@ -41,24 +44,39 @@ def samples_file_name(source_hash: str) -> str:
 
 
 def pack_samples(samples: Samples) -> bytes:
-    """Samples as the bytes of a compressed `.npz` (pure; safe to run in a worker process).
+    """Samples as the bytes of an `.npz` (pure; safe to run in a worker process).
 
     Each array is byte-shuffled (all first bytes, then all second bytes, ...) and the
-    timestamps are stored as differences, which makes zlib both faster and tighter; the
-    `layout` entry records each array's name, dtype and encoding for `unpack_samples`.
+    timestamps are stored as differences, which makes the compressor both faster and
+    tighter; the arrays follow each other in one Brotli-compressed `payload`, and the
+    `layout` entry records each array's name and dtype for `unpack_samples`.
     """
+    arrays = _arrays(samples)
+    layout = [f"{name}:{array.dtype.str}" for name, array in arrays.items()]
+    planes = np.empty(sum(array.nbytes for array in arrays.values()), dtype=np.uint8)
+    offset = 0
+    for array in arrays.values():
+        size, width = array.nbytes, array.itemsize
+        planes[offset : offset + size].reshape(width, -1)[...] = (
+            array.view(np.uint8).reshape(-1, width).T
+        )
+        offset += size
+    payload = brotli.compress(planes.data, quality=_QUALITY)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        _put(archive, "layout", np.array(layout))
+        _put(archive, "payload", np.frombuffer(payload, dtype=np.uint8))
+    return buffer.getvalue()
+
+
+def _arrays(samples: Samples) -> dict[str, npt.NDArray[Any]]:
+    """The arrays to store: timestamp differences (ms), then each channel in its dtype."""
     stamps = samples.timestamp.astype("datetime64[ms]").astype(np.int64)
     arrays: dict[str, npt.NDArray[Any]] = {"timestamp": np.diff(stamps, prepend=np.int64(0))}
     for name, values in samples.channels.items():
         dtype = np.float64 if name in _FULL_PRECISION else np.float32
-        arrays[name] = np.asarray(values, dtype=dtype)
-    layout = [f"{name}:{array.dtype.str}" for name, array in arrays.items()]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_LEVEL) as z:
-        _put(z, "layout", np.array(layout))
-        for name, array in arrays.items():
-            _put(z, name, np.ascontiguousarray(array.view(np.uint8).reshape(-1, array.itemsize).T))
-    return buffer.getvalue()
+        arrays[name] = np.ascontiguousarray(values, dtype=dtype)
+    return arrays
 
 
 def _put(archive: zipfile.ZipFile, name: str, array: npt.NDArray[Any]) -> None:
@@ -67,15 +85,15 @@ def _put(archive: zipfile.ZipFile, name: str, array: npt.NDArray[Any]) -> None:
 
 
 def unpack_samples(blob: bytes) -> Samples:
-    """The Samples stored in `blob` (the bytes `pack_samples` produced)."""
+    """The Samples stored in `blob` (the bytes `pack_samples` produced, of any version)."""
     with np.load(io.BytesIO(blob), allow_pickle=False) as data:
         if "layout" not in data.files:
             raise StorageError("stored samples have no layout entry")
-        arrays: dict[str, npt.NDArray[Any]] = {}
-        for entry in data["layout"]:
-            name, dtype = str(entry).split(":")
-            planes = data[name]
-            arrays[name] = np.ascontiguousarray(planes.T).view(np.dtype(dtype)).reshape(-1)
+        layout = [tuple(str(entry).split(":")) for entry in data["layout"]]
+        if "payload" in data.files:
+            arrays = _from_payload(data["payload"], layout)
+        else:  # the earlier format: one deflated member per array
+            arrays = {name: _unshuffle(data[name], dtype) for name, dtype in layout}
     if "timestamp" not in arrays:
         raise StorageError("stored samples have no timestamp array")
     timestamp = np.cumsum(arrays.pop("timestamp")).astype("datetime64[ms]")
@@ -85,6 +103,29 @@ def unpack_samples(blob: bytes) -> Samples:
         if name in SAMPLE_CHANNELS
     }
     return Samples(timestamp=timestamp, channels=channels)
+
+
+def _from_payload(
+    payload: npt.NDArray[np.uint8], layout: list[tuple[str, ...]]
+) -> dict[str, npt.NDArray[Any]]:
+    """Split the decompressed payload into its arrays (all of one length)."""
+    planes = np.frombuffer(brotli.decompress(payload.tobytes()), dtype=np.uint8)
+    dtypes = [(name, np.dtype(dtype)) for name, dtype in layout]
+    width = sum(dtype.itemsize for _, dtype in dtypes)
+    if not width or len(planes) % width:
+        raise StorageError("stored samples do not match their layout")
+    count, offset, arrays = len(planes) // width, 0, {}
+    for name, dtype in dtypes:
+        size = count * dtype.itemsize
+        arrays[name] = _unshuffle(
+            planes[offset : offset + size].reshape(dtype.itemsize, count), dtype
+        )
+        offset += size
+    return arrays
+
+
+def _unshuffle(planes: npt.NDArray[np.uint8], dtype: str | np.dtype[Any]) -> npt.NDArray[Any]:
+    return np.ascontiguousarray(planes.T).view(np.dtype(dtype)).reshape(-1)
 
 
 def write_samples_blob(samples_dir: Path, source_hash: str, blob: bytes) -> str:
