@@ -78,6 +78,8 @@ def test_a_broken_template_or_limit_stops_the_load_naming_the_field(
     "education.first.start_back_raised",
     "education.first.start_back_high",
     "education.first.radicular",
+    "education.first.sacroiliac",
+    "education.first.inflammatory",
 )
 @pytest.mark.parametrize(
     ("overrides", "record_id"),
@@ -85,6 +87,8 @@ def test_a_broken_template_or_limit_stops_the_load_naming_the_field(
         ({"start_back": StartBackScore(5, 2, "medium")}, "education.first.start_back_raised"),
         ({"start_back": StartBackScore(7, 5, "high")}, "education.first.start_back_high"),
         ({"patterns": ("radicular",)}, "education.first.radicular"),
+        ({"patterns": ("sacroiliac",)}, "education.first.sacroiliac"),
+        ({"patterns": ("inflammatory",)}, "education.first.inflammatory"),
     ],
 )
 def test_education_starts_with_the_topics_the_priority_record_names(
@@ -94,3 +98,4 @@ def test_education_starts_with_the_topics_the_priority_record_names(
     first = KB.one(EducationPriority, record_id).first
     shown = list(dict.fromkeys(d.education_id for d in plan.days))
     assert shown[: len(first)] == list(first)
+    assert_produced(plan.education[: len(first)], record_id)

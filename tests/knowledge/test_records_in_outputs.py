@@ -64,6 +64,9 @@ def _plan(vignette: str) -> Plan:
         ("axial_spondyloarthritis_three_features", "note.hla_b27"),
         ("red_flag_not_lowered_by_good_answers", "rmdq"),
         ("start_back_high_risk", "startback"),
+        ("simple_mechanical_after_long_run", "urgency.self_care"),
+        ("simple_mechanical_after_long_run", "safety_net.emergency"),
+        ("simple_mechanical_after_long_run", "safety_net.same_day"),
     ],
 )
 def test_the_assessment_names_the_record_that_shaped_it(vignette: str, record: str) -> None:

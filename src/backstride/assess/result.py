@@ -66,6 +66,7 @@ class SafetyNetList:
     heading: str
     items: tuple[str, ...]
     sources: tuple[str, ...]
+    records: tuple[str, ...] = ()  # the safety-net record the list comes from
 
     def to_dict(self) -> dict[str, Any]:
         """`{"heading", "items", "sources"}` as the result's JSON carries it."""
@@ -91,6 +92,8 @@ class AssessmentResult:
     notes: tuple[str, ...] = field(default=())  # advice that never changes the urgency
     #: The safety net every self-care and referral output carries; empty for an emergency.
     safety_net: tuple[SafetyNetList, ...] = field(default=())
+    #: The record the action was worded from (the urgency level, or the referral rule).
+    records: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object as plain Python values (stable key order)."""
