@@ -59,6 +59,9 @@ def test_the_plan_shows_each_phase_and_walk_run_stage_as_its_record_says() -> No
         ("change.yaml", "flaring_runs: 3", "flaring_runs: 0", "flaring_runs"),
         ("signals.yaml", "prevention: load-longest-run", "prevention: nope", "nope"),
         ("walk_run.yaml", "{stage: 2,", "{stage: 3,", "stages"),
+        ("exercises.yaml", "harder: [dead-bug]", "harder: [edu-pacing]", "not of kind exercise"),
+        ("exercises.yaml", "harder: [dead-bug]", "harder: [heel-slides]", "not itself"),
+        ("exercises.yaml", "harder: [dead-bug]", "harder: [dead-bugs]", "unknown record id"),
     ],
 )
 def test_a_broken_template_or_limit_stops_the_load_naming_the_field(

@@ -15,7 +15,7 @@ from backstride.knowledge.model import KnowledgeBase, Record
 
 Vocabulary = Literal[
     "location", "onset", "worse_with", "better_with", "sex", "trend", "caution", "run_advice",
-    "evidence",
+    "evidence", "alternative",
 ]  # fmt: skip
 
 

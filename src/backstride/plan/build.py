@@ -31,7 +31,7 @@ from backstride.plan import advice, matched, stage
 from backstride.plan.adapt import decide
 from backstride.plan.cautions import case_cautions, has_leg_symptoms
 from backstride.plan.checkin import retailor
-from backstride.plan.exercises import phase_exercises
+from backstride.plan.exercises import alternatives, phase_exercises
 from backstride.plan.load_limits import LoadLimits, ledger
 from backstride.plan.model import (
     AssessmentSummary,
@@ -167,9 +167,10 @@ def _schedule(
     )  # fmt: skip
     ramp_first, ramp_base = _ramp(blocks, decision, dosing, flare=flare)
     education = advice.education_order(kb, education_first)
+    offered = {e.id: alternatives(kb, e, cautions) for chosen in exercises.values() for e in chosen}
     ctx = Context(
         start, exercises, ramp_first, ramp_base, _cross_training(running, cautions), education,
-        walk_run, kb.one(DayTexts, DAY_TEXTS_ID).texts, runs_per_stage, dosing, own,
+        walk_run, kb.one(DayTexts, DAY_TEXTS_ID).texts, runs_per_stage, dosing, own, offered,
     )  # fmt: skip
     return blocks, ctx
 
