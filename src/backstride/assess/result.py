@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from backstride.knowledge.rules import ReferralReasonId
+
 Urgency = Literal["emergency", "urgent", "soon", "self_care"]
 URGENCY_ORDER: tuple[Urgency, ...] = ("self_care", "soon", "urgent", "emergency")
 
@@ -20,16 +22,8 @@ RedFlagId = Literal[
     "vascular_or_visceral_mimic",
     "renal_mimic",
 ]
-ReferralReason = Literal[
-    "radicular",
-    "not_recovering",
-    "chronic",
-    "inflammatory",
-    "under_16",
-    "high_psychosocial_risk",
-    "neurogenic_claudication",
-    "thoracic_pain",
-]
+#: The referral reasons are the knowledge base's vocabulary (the triage rules give them).
+ReferralReason = ReferralReasonId
 Duration = Literal["acute", "subacute", "chronic"]
 PatternId = Literal["nonspecific", "radicular", "sacroiliac", "inflammatory"]
 StartBackRisk = Literal["low", "medium", "high"]
