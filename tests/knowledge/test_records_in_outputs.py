@@ -197,7 +197,7 @@ def test_the_plan_offers_an_easier_harder_or_swap_exercise_by_the_records_link(
     (alternative,) = [a for a in given[0].alternatives if a.exercise_id == offered]
     assert alternative.kind == kind
     assert alternative.steps == KB.one(Exercise, offered).steps
-    assert_produced(given, offered)
+    assert_produced(given, offered, f"label.alternative.{kind}")
 
 
 def test_an_alternative_the_persons_cautions_rule_out_is_not_offered() -> None:

@@ -10,7 +10,7 @@ from backstride.knowledge.content import (
     Exercise,
     Phase,
 )
-from backstride.knowledge.labels import plain
+from backstride.knowledge.labels import label_record, plain
 from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.cautions import suitable
 from backstride.plan.model import Alternative, Prescription
@@ -94,12 +94,16 @@ def alternatives(
     """
     found = []
     for kind in ALTERNATIVE_KINDS:
-        label = plain(kb, "alternative", kind)
+        label = label_record(kb, "alternative", kind)
+        words = label.words if label is not None else plain(kb, "alternative", kind)
+        records = (label.id,) if label is not None else ()
         for other_id in getattr(exercise, kind):
             other = kb.one(Exercise, other_id)
             if suitable(other, cautions):
                 found.append(
-                    Alternative(kind, other.id, other.name, label, other.steps, other.sources)
+                    Alternative(
+                        kind, other.id, other.name, words, other.steps, other.sources, records
+                    )
                 )
     return tuple(found)
 

@@ -39,6 +39,7 @@ class Alternative:
     label: str  # the relation in plain words ("If it is too hard or hurts, do instead")
     steps: tuple[str, ...]
     sources: tuple[str, ...]
+    records: tuple[str, ...] = ()  # the label record of the relation
 
 
 @dataclass(frozen=True, slots=True)
