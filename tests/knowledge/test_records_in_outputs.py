@@ -130,6 +130,17 @@ SIMPLE = "simple_mechanical_after_long_run"
         ("pain_after_every_run", "start.longer_standing"),
         ("sudden_severe_central_eased_lying", "start.severe_or_worsening"),
         ("getting_worse", "start.worsening"),
+        ("radicular_sciatica", "text.top.referral"),
+        *[
+            (vignette, f"text.care.{facet}")
+            for vignette, facet in (
+                ("radicular_sciatica", "radicular"), ("sacroiliac_one_side", "sacroiliac"),
+                ("axial_spondyloarthritis_young", "inflammatory"),
+                ("strain_lifting_at_the_gym", "lifting"),
+                ("start_back_high_risk", "start_back_high"),
+                ("start_back_medium_risk", "start_back_medium"),
+            )
+        ],
     ],
 )  # fmt: skip
 def test_the_plan_carries_the_exercise_phase_and_text_records_it_used(
