@@ -32,8 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from distributed import Client, LocalCluster
-from tests.cohort.builders import FIRST_DAY, METRES_PER_RECORD
-from tests.ingest.fit_encoder import START_UNIX, activity_writer
+from tests.activity_files import FIRST_DAY, fit_run
 
 from backstride.ingest.archive import Limits
 from backstride.services.cohort import ClusterChoice, analyze_cohort
@@ -54,9 +53,7 @@ def _write_runner(job: tuple[Path, int, int, bool]) -> int:
     day = rng.randrange(0, 30)
     for a in range(activities):
         km = rng.uniform(3.0, 10.0)
-        records = round(km * 1000 / METRES_PER_RECORD)
-        start = START_UNIX + day * 86400 + rng.randrange(0, 12) * 3600
-        data = activity_writer(records, start=start).to_bytes()
+        data = fit_run(day, km, minute=rng.randrange(0, 12) * 60)
         (folder / f"run-{a:04d}.fit").write_bytes(data)
         written += len(data)
         day += rng.randint(1, 3)

@@ -22,8 +22,9 @@ def gpx_bytes(
     version: str = "1.1",
     creator: str = "test-watch",
     name: str | None = "Easy run",
+    start: datetime = GPX_T0,
 ) -> bytes:
-    """A GPX document: each point may have lat, lon, ele, t (seconds), hr, cad."""
+    """A GPX document: each point may have lat, lon, ele, t (seconds after `start`), hr, cad."""
     ns = NS11 if version == "1.1" else "http://www.topografix.com/GPX/1/0"
     parts = [
         f'<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="{version}" creator="{creator}" '
@@ -36,19 +37,19 @@ def gpx_bytes(
     for segment in segments:
         parts.append("<trkseg>")
         for point in segment:
-            parts.append(_gpx_point(point))
+            parts.append(_gpx_point(point, start))
         parts.append("</trkseg>")
     parts.append("</trk></gpx>")
     return "".join(parts).encode()
 
 
-def _gpx_point(point: dict[str, object]) -> str:
+def _gpx_point(point: dict[str, object], start: datetime) -> str:
     attrs = "".join(f' {k}="{point[k]}"' for k in ("lat", "lon") if k in point)
     body = ""
     if "ele" in point:
         body += f"<ele>{point['ele']}</ele>"
     if "t" in point:
-        moment = GPX_T0 + timedelta(seconds=float(point["t"]))  # type: ignore[arg-type]
+        moment = start + timedelta(seconds=float(point["t"]))  # type: ignore[arg-type]
         body += f"<time>{moment:%Y-%m-%dT%H:%M:%SZ}</time>"
     ext = "".join(f"<gpxtpx:{k}>{point[k]}</gpxtpx:{k}>" for k in ("hr", "cad") if k in point)
     if ext:

@@ -19,58 +19,53 @@ def _with(section: str | None, key: str, value: object) -> str:
     return json.dumps(data)
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        (_with(None, "age", "38"), 'age: must be an integer 0–120, got "38"'),
-        (_with(None, "age", 121), "age: must be an integer 0–120, got 121"),
-        (_with(None, "age", 38.0), "age: must be an integer 0–120, got 38.0"),
-        (_with("pain", "intensity", 14), "pain.intensity: must be an integer 0–10, got 14"),
-        (_with("pain", "intensity", 5.5), "pain.intensity: must be an integer 0–10, got 5.5"),
-        (_with("pain", "intensity", True), "pain.intensity: must be an integer 0–10, got true"),
-        (_with("general", "fever", "yes"), 'general.fever: must be true or false, got "yes"'),
-        (_with("general", "fever", 1), "general.fever: must be true or false, got 1"),
-        (_with("pain", "onset", "jogging"), "pain.onset: must be one of: after_run, during_run"),
-        (_with("pain", "locations", ["knee"]), "pain.locations[0]: must be one of: low_back"),
-        (
-            _with("pain", "started_days_ago", -1),
-            "pain.started_days_ago: must be an integer 0–43800",
-        ),
-        (_with("running", "weekly_km", 600), "running.weekly_km: must be a number 0–500, got 600"),
-        (_with("running", "cadence_spm", "fast"), "running.cadence_spm: must be a number 60–260"),
-        (_with("pain", "intensty", 3), "pain.intensty: unknown key (expected one of: intensity"),
-        (_with(None, "agee", 3), "agee: unknown key (expected one of: age, sex, pain"),
-        (_with(None, "rmdq", [3, 3]), "rmdq: each RMDQ statement number may appear once"),
-        (_with(None, "rmdq", [25]), "rmdq[0]: must be an integer 1–24, got 25"),
-        (_with(None, "start_back", [True]), "start_back: must be a list of 8 true/false"),
-        (_with(None, "start_back", [True] * 9), "start_back[8]: must be a list of 8 true/false"),
-        (json.dumps({"age": 38}), "pain: required, must be a mapping with keys: intensity"),
-        (json.dumps({"age": 38, "pain": {}}), "pain.intensity: required, must be an integer 0–10"),
-        (json.dumps([1, 2]), "case file: expected a mapping of fields"),
-        ("{bad", "case.json: invalid JSON at line 1, column 2"),
-    ],
-)
-def test_bad_json_case_files_give_one_line_naming_the_field(text: str, message: str) -> None:
-    with pytest.raises(InputError) as error:
-        parse_case_text(text, fmt="json", name="case.json")
-    assert str(error.value).startswith(message)
-    assert "\n" not in str(error.value)
+#: Bad JSON case files and the start of the one line each gives.
+BAD_JSON = [
+    (_with(None, "age", "38"), 'age: must be an integer 0–120, got "38"'),
+    (_with(None, "age", 121), "age: must be an integer 0–120, got 121"),
+    (_with(None, "age", 38.0), "age: must be an integer 0–120, got 38.0"),
+    (_with("pain", "intensity", 14), "pain.intensity: must be an integer 0–10, got 14"),
+    (_with("pain", "intensity", 5.5), "pain.intensity: must be an integer 0–10, got 5.5"),
+    (_with("pain", "intensity", True), "pain.intensity: must be an integer 0–10, got true"),
+    (_with("general", "fever", "yes"), 'general.fever: must be true or false, got "yes"'),
+    (_with("general", "fever", 1), "general.fever: must be true or false, got 1"),
+    (_with("pain", "onset", "jogging"), "pain.onset: must be one of: after_run, during_run"),
+    (_with("pain", "locations", ["knee"]), "pain.locations[0]: must be one of: low_back"),
+    (
+        _with("pain", "started_days_ago", -1),
+        "pain.started_days_ago: must be an integer 0–43800",
+    ),
+    (_with("running", "weekly_km", 600), "running.weekly_km: must be a number 0–500, got 600"),
+    (_with("running", "cadence_spm", "fast"), "running.cadence_spm: must be a number 60–260"),
+    (_with("pain", "intensty", 3), "pain.intensty: unknown key (expected one of: intensity"),
+    (_with(None, "agee", 3), "agee: unknown key (expected one of: age, sex, pain"),
+    (_with(None, "rmdq", [3, 3]), "rmdq: each RMDQ statement number may appear once"),
+    (_with(None, "rmdq", [25]), "rmdq[0]: must be an integer 1–24, got 25"),
+    (_with(None, "start_back", [True]), "start_back: must be a list of 8 true/false"),
+    (_with(None, "start_back", [True] * 9), "start_back[8]: must be a list of 8 true/false"),
+    (json.dumps({"age": 38}), "pain: required, must be a mapping with keys: intensity"),
+    (json.dumps({"age": 38, "pain": {}}), "pain.intensity: required, must be an integer 0–10"),
+    (json.dumps([1, 2]), "case file: expected a mapping of fields"),
+    ("{bad", "case.json: invalid JSON at line 1, column 2"),
+]
+#: Bad YAML case files and the start of the one line each gives.
+BAD_YAML = [
+    ("age: [\n", "case.yaml: invalid YAML at line 2, column 1"),
+    ("age: 38\npain: {intensity: 5}\nseen: 2024-01-01\n", "seen: unsupported value"),
+    ("age: 38\npain: {intensity: .nan}\n", "pain.intensity: unsupported value nan"),
+    ("age: 38\npain: {intensity: '5'}\n", "pain.intensity: must be an integer 0–10"),
+    ("- 1\n- 2\n", "case file: expected a mapping"),
+    ("", "case file: expected a mapping"),
+]
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("age: [\n", "case.yaml: invalid YAML at line 2, column 1"),
-        ("age: 38\npain: {intensity: 5}\nseen: 2024-01-01\n", "seen: unsupported value"),
-        ("age: 38\npain: {intensity: .nan}\n", "pain.intensity: unsupported value nan"),
-        ("age: 38\npain: {intensity: '5'}\n", "pain.intensity: must be an integer 0–10"),
-        ("- 1\n- 2\n", "case file: expected a mapping"),
-        ("", "case file: expected a mapping"),
-    ],
+    ("fmt", "text", "message"),
+    [("json", *row) for row in BAD_JSON] + [("yaml", *row) for row in BAD_YAML],
 )
-def test_bad_yaml_case_files_give_one_line_naming_the_field(text: str, message: str) -> None:
+def test_bad_case_files_give_one_line_naming_the_field(fmt: str, text: str, message: str) -> None:
     with pytest.raises(InputError) as error:
-        parse_case_text(text, fmt="yaml", name="case.yaml")
+        parse_case_text(text, fmt=fmt, name=f"case.{fmt}")
     assert str(error.value).startswith(message)
     assert "\n" not in str(error.value)
 

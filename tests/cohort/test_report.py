@@ -17,6 +17,7 @@ from backstride.services.cohort_report import cohort_report
 from backstride.services.cohort_runner import analyse_runner
 from backstride.services.cohort_tables import write_runner
 from tests.cohort.builders import SPIKY_RUNS, write_runs
+from tests.provenance import assert_produced
 
 
 @pytest.fixture
@@ -41,9 +42,13 @@ def test_without_diaries_the_report_says_pain_is_not_compared_and_still_charts(
     texts = {t.id: t for t in load_knowledge_base().of(CohortText)}
     chart = tmp_path / "chart.svg"
 
-    lines = cohort_report(diaryless_cohort, chart=chart)
+    report = cohort_report(diaryless_cohort, chart=chart)
 
-    assert "  " + texts["cohort.pain-after-spike.none"].text in lines
+    assert "  " + texts["cohort.pain-after-spike.none"].text in report.text_lines()
+    assert_produced(
+        report, "cohort.pain-after-spike.none", "cohort.chart.pain", "cohort.chart.spikes",
+        "cohort.chart.weekly",
+    )  # fmt: skip
     svg = chart.read_text()
     for key in ("cohort.chart.pain", "cohort.chart.spikes", "cohort.chart.weekly"):
         assert texts[key].text.split(" ")[0] in svg

@@ -19,6 +19,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from backstride.config import load_settings
+from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.cohort import CohortText
+from backstride.services.cohort_report import cohort_report
 from backstride.services.cohort_tables import TABLES, read_table
 from backstride.services.tracking import add_diary_entry, parse_diary_form
 from tests.cohort.builders import FIRST_DAY
@@ -30,6 +33,7 @@ from tests.cohort.compare import (
 )
 from tests.cohort.conftest import ENV
 from tests.conftest import run_backstride
+from tests.provenance import assert_produced
 
 GOOD = ("corpus-runner", "spiky-runner", "steady-runner")
 NOW = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
@@ -177,6 +181,18 @@ def test_the_report_prints_bands_findings_and_the_within_person_pain_comparison(
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", result.stdout)  # no ids for people
     assert "not injury risk figures" in result.stdout
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_cohort_text_is_worded_into_the_report_or_its_chart(
+    local_run: Path, tmp_path: Path
+) -> None:
+    report = cohort_report(local_run, chart=tmp_path / "cohort.svg")
+    every = sorted(t.id for t in load_knowledge_base().of(CohortText))
+    # The diaryless wording is the one text a cohort with diaries does not use.
+    used = [i for i in every if i != "cohort.pain-after-spike.none"]
+
+    assert_produced(report, *used)
+    assert not any(line.records for line in report.lines if not line.text)
 
 
 def test_a_source_without_runner_folders_is_refused_with_one_line(tmp_path: Path) -> None:

@@ -32,66 +32,50 @@ def test_digest_changes_when_any_file_changes(tmp_path: Path) -> None:
     assert load_knowledge_base(folder).digest != before
 
 
-def test_record_citing_an_unknown_source_fails_naming_record_and_field(tmp_path: Path) -> None:
-    folder = _copy_kb(tmp_path)
-    (folder / "zz_bad.yaml").write_text(
-        "kind: prevention\nrecords:\n  - id: bad-item\n    title: A bad item\n"
-        "    category: load\n    advice: Text.\n    sources: [no-such-source]\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(KnowledgeBaseError, match=r"bad-item.*sources.*no-such-source"):
-        load_knowledge_base(folder)
+BAD_PREVENTION = "kind: prevention\nrecords:\n  - id: {id}\n    title: A bad item\n"
 
 
-def test_record_without_sources_fails_naming_file_record_and_field(tmp_path: Path) -> None:
-    folder = _copy_kb(tmp_path)
-    (folder / "zz_bad.yaml").write_text(
-        "kind: prevention\nrecords:\n  - id: uncited\n    title: Uncited\n"
-        "    category: load\n    advice: Text.\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(KnowledgeBaseError, match=r"zz_bad\.yaml: record uncited: field sources"):
-        load_knowledge_base(folder)
-
-
-def test_unknown_key_in_a_record_is_rejected(tmp_path: Path) -> None:
-    folder = _copy_kb(tmp_path)
-    (folder / "zz_bad.yaml").write_text(
-        "kind: prevention\nrecords:\n  - id: typo\n    title: Typo\n    category: load\n"
-        "    advice: Text.\n    sources: [nice-ng59]\n    sourcse: []\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(KnowledgeBaseError, match=r"record typo: field sourcse"):
-        load_knowledge_base(folder)
-
-
-def test_unknown_kind_is_rejected(tmp_path: Path) -> None:
-    folder = _copy_kb(tmp_path)
-    (folder / "zz_bad.yaml").write_text("kind: recipe\nrecords: []\n", encoding="utf-8")
-    with pytest.raises(KnowledgeBaseError, match="unknown kind 'recipe'"):
-        load_knowledge_base(folder)
-
-
-def test_guideline_position_citing_an_unknown_source_fails_naming_the_nested_field(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            BAD_PREVENTION.format(id="bad-item")
+            + "    category: load\n    advice: Text.\n    sources: [no-such-source]\n",
+            r"bad-item.*sources.*no-such-source",
+            id="unknown-source",
+        ),
+        pytest.param(
+            BAD_PREVENTION.format(id="uncited") + "    category: load\n    advice: Text.\n",
+            r"zz_bad\.yaml: record uncited: field sources",
+            id="no-sources",
+        ),
+        pytest.param(
+            BAD_PREVENTION.format(id="typo")
+            + "    category: load\n    advice: Text.\n    sources: [nice-ng59]\n    sourcse: []\n",
+            r"record typo: field sourcse",
+            id="unknown-key",
+        ),
+        pytest.param("kind: recipe\nrecords: []\n", "unknown kind 'recipe'", id="unknown-kind"),
+        pytest.param(
+            "kind: treatment\nrecords:\n  - id: odd-treatment\n    name: Odd\n"
+            "    category: advice\n    status: recommended\n    reason: R.\n    summary: S.\n"
+            "    sources: [nice-ng59]\n    positions:\n"
+            "      - {source: no-such-guideline, status: recommended}\n",
+            r"odd-treatment: field positions\[0\]\.source: unknown source",
+            id="nested-unknown-source",
+        ),
+        pytest.param(
+            "kind: prevention\nrecords: [\n  - : :\n",
+            r"zz_bad\.yaml: cannot read YAML",
+            id="invalid-yaml",
+        ),
+    ],
+)
+def test_a_bad_record_fails_naming_file_record_and_field(
+    tmp_path: Path, text: str, message: str
 ) -> None:
     folder = _copy_kb(tmp_path)
-    (folder / "zz_bad.yaml").write_text(
-        "kind: treatment\nrecords:\n  - id: odd-treatment\n    name: Odd\n"
-        "    category: advice\n    status: recommended\n    reason: R.\n    summary: S.\n"
-        "    sources: [nice-ng59]\n    positions:\n"
-        "      - {source: no-such-guideline, status: recommended}\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(
-        KnowledgeBaseError, match=r"odd-treatment: field positions\[0\]\.source: unknown source"
-    ):
+    (folder / "zz_bad.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=message) as info:
         load_knowledge_base(folder)
-
-
-def test_invalid_yaml_gives_a_one_line_message(tmp_path: Path) -> None:
-    folder = _copy_kb(tmp_path)
-    (folder / "zz_bad.yaml").write_text("kind: prevention\nrecords: [\n  - : :\n", "utf-8")
-    with pytest.raises(KnowledgeBaseError, match=r"zz_bad\.yaml: cannot read YAML") as info:
-        load_knowledge_base(folder)
-    assert "\n" not in str(info.value)
+    assert "\n" not in str(info.value)  # one line a person can read

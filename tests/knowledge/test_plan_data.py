@@ -59,6 +59,9 @@ def test_the_plan_shows_each_phase_and_walk_run_stage_as_its_record_says() -> No
         ("change.yaml", "flaring_runs: 3", "flaring_runs: 0", "flaring_runs"),
         ("signals.yaml", "prevention: load-longest-run", "prevention: nope", "nope"),
         ("walk_run.yaml", "{stage: 2,", "{stage: 3,", "stages"),
+        ("exercises.yaml", "harder: [dead-bug]", "harder: [edu-pacing]", "not of kind exercise"),
+        ("exercises.yaml", "harder: [dead-bug]", "harder: [heel-slides]", "not itself"),
+        ("exercises.yaml", "harder: [dead-bug]", "harder: [dead-bugs]", "unknown record id"),
     ],
 )
 def test_a_broken_template_or_limit_stops_the_load_naming_the_field(
@@ -78,6 +81,8 @@ def test_a_broken_template_or_limit_stops_the_load_naming_the_field(
     "education.first.start_back_raised",
     "education.first.start_back_high",
     "education.first.radicular",
+    "education.first.sacroiliac",
+    "education.first.inflammatory",
 )
 @pytest.mark.parametrize(
     ("overrides", "record_id"),
@@ -85,6 +90,8 @@ def test_a_broken_template_or_limit_stops_the_load_naming_the_field(
         ({"start_back": StartBackScore(5, 2, "medium")}, "education.first.start_back_raised"),
         ({"start_back": StartBackScore(7, 5, "high")}, "education.first.start_back_high"),
         ({"patterns": ("radicular",)}, "education.first.radicular"),
+        ({"patterns": ("sacroiliac",)}, "education.first.sacroiliac"),
+        ({"patterns": ("inflammatory",)}, "education.first.inflammatory"),
     ],
 )
 def test_education_starts_with_the_topics_the_priority_record_names(
@@ -94,3 +101,4 @@ def test_education_starts_with_the_topics_the_priority_record_names(
     first = KB.one(EducationPriority, record_id).first
     shown = list(dict.fromkeys(d.education_id for d in plan.days))
     assert shown[: len(first)] == list(first)
+    assert_produced(plan.education[: len(first)], record_id)

@@ -19,6 +19,7 @@ from backstride.assess.result import AssessmentResult
 from backstride.assess.triage import assess
 from backstride.domain.diary import DiaryEntry
 from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.content import Exercise
 from backstride.plan import build_plan
 from backstride.plan.model import Plan
 from backstride.plan.personal import personal_items
@@ -42,7 +43,19 @@ VIGNETTES = {v["id"]: v for v in load_vignettes()} | {
                 "worse_with": ["standing", "bending_backward"],
             },
         }
-    }
+    },
+    "strain_lifting_at_the_gym": {
+        "case": {
+            "age": 38,
+            "pain": {
+                "intensity": 3,
+                "started_days_ago": 6,
+                "onset": "lifting",
+                "locations": ["low_back_central"],
+                "worse_with": ["lifting"],
+            },
+        }
+    },
 }
 
 
@@ -64,6 +77,9 @@ def _plan(vignette: str) -> Plan:
         ("axial_spondyloarthritis_three_features", "note.hla_b27"),
         ("red_flag_not_lowered_by_good_answers", "rmdq"),
         ("start_back_high_risk", "startback"),
+        ("simple_mechanical_after_long_run", "urgency.self_care"),
+        ("simple_mechanical_after_long_run", "safety_net.emergency"),
+        ("simple_mechanical_after_long_run", "safety_net.same_day"),
     ],
 )
 def test_the_assessment_names_the_record_that_shaped_it(vignette: str, record: str) -> None:
@@ -99,6 +115,32 @@ SIMPLE = "simple_mechanical_after_long_run"
         (SIMPLE, "text.return_to_run.rule"),
         ("radicular_sciatica", "text.leg.running_waits"),
         ("radicular_sciatica", "care.radicular"),
+        ("strain_lifting_at_the_gym", "care.lifting"),
+        ("strain_lifting_at_the_gym", "education.first.lifting"),
+        (SIMPLE, "banded-side-step"),
+        ("axial_spondyloarthritis_young", "standing-extension"),
+        ("radicular_sciatica", "ease-position-90-90"),
+        ("radicular_sciatica", "sciatic-nerve-slider"),
+        ("axial_spondyloarthritis_young", "care.inflammatory"),
+        ("sacroiliac_one_side", "care.sacroiliac"),
+        ("start_back_high_risk", "care.start_back_high"),
+        ("start_back_medium_risk", "care.start_back_medium"),
+        (SIMPLE, "start.moderate"),
+        ("radicular_sciatica", "start.leg_symptoms"),
+        ("pain_after_every_run", "start.longer_standing"),
+        ("sudden_severe_central_eased_lying", "start.severe_or_worsening"),
+        ("getting_worse", "start.worsening"),
+        ("radicular_sciatica", "text.top.referral"),
+        *[
+            (vignette, f"text.care.{facet}")
+            for vignette, facet in (
+                ("radicular_sciatica", "radicular"), ("sacroiliac_one_side", "sacroiliac"),
+                ("axial_spondyloarthritis_young", "inflammatory"),
+                ("strain_lifting_at_the_gym", "lifting"),
+                ("start_back_high_risk", "start_back_high"),
+                ("start_back_medium_risk", "start_back_medium"),
+            )
+        ],
     ],
 )  # fmt: skip
 def test_the_plan_carries_the_exercise_phase_and_text_records_it_used(
@@ -128,6 +170,58 @@ def test_a_profile_factor_gives_a_personal_item_from_its_signal_record(
 ) -> None:
     items = personal_items(Running.model_validate(running), [], KB, shoe_inspection_km=600)
     assert_produced(list(items), signal)
+
+
+#: Exercises no phase chooses on its own, each offered beside one the plan prescribes (the
+#: prescribed exercise's easier, harder and swap records), and the one matched care adds.
+OFFERED = [
+    (SIMPLE, "crook-lying-breathing", "harder", "abdominal-drawing-in"),
+    (SIMPLE, "crook-lying-breathing", "swap", "heel-slides"),
+    (SIMPLE, "glute-bridge", "easier", "pelvic-tilt"),
+    (SIMPLE, "glute-bridge", "harder", "single-leg-bridge"),
+    (SIMPLE, "glute-bridge", "swap", "donkey-kick"),
+    (SIMPLE, "bird-dog", "easier", "dead-bug"),
+    (SIMPLE, "bird-dog", "swap", "pilates-leg-circles"),
+    (SIMPLE, "childs-pose", "easier", "knee-to-chest"),
+    (SIMPLE, "cat-cow", "harder", "yoga-flow"),
+    (SIMPLE, "cat-cow", "swap", "lower-trunk-rotation"),
+    (SIMPLE, "cat-cow", "swap", "thoracic-open-book"),
+    (SIMPLE, "cat-cow", "swap", "prone-press-up"),
+    (SIMPLE, "front-plank", "swap", "mcgill-curl-up"),
+    (SIMPLE, "hip-hinge-dowel", "harder", "deadlift-neutral-spine"),
+    (SIMPLE, "banded-side-step", "harder", "step-up"),
+    (SIMPLE, "banded-side-step", "harder", "split-squat"),
+    ("sudden_severe_central_eased_lying", "suitcase-carry", "swap", "pallof-press"),
+    ("mild_pain_worse_standing_and_leaning_back", "piriformis-stretch", "swap",
+     "hamstring-stretch"),
+    ("sacroiliac_one_side", "clamshell", "harder", "side-lying-hip-abduction"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("vignette", "prescribed", "kind", "offered"), OFFERED)
+def test_the_plan_offers_an_easier_harder_or_swap_exercise_by_the_records_link(
+    vignette: str, prescribed: str, kind: str, offered: str
+) -> None:
+    given = [p for d in _plan(vignette).days for p in d.exercises if p.exercise_id == prescribed]
+    assert given, f"{prescribed} is not in the plan"
+    assert offered in KB.one(Exercise, prescribed).model_dump()[kind]
+    (alternative,) = [a for a in given[0].alternatives if a.exercise_id == offered]
+    assert alternative.kind == kind
+    assert alternative.steps == KB.one(Exercise, offered).steps
+    assert_produced(given, offered, f"label.alternative.{kind}")
+
+
+def test_an_alternative_the_persons_cautions_rule_out_is_not_offered() -> None:
+    # Leaning back hurts: the press-up (an extension exercise) is not offered beside cat-cow.
+    plan = _plan("mild_pain_worse_standing_and_leaning_back")
+    beside = {a.exercise_id for d in plan.days for p in d.exercises for a in p.alternatives}
+    assert "worse_bending_backward" in KB.one(Exercise, "prone-press-up").cautions
+    assert "prone-press-up" not in beside
+    assert "thoracic-open-book" in beside
+
+
+def test_matched_care_for_a_lifting_strain_prescribes_the_graded_lift_return() -> None:
+    assert_produced(_plan("strain_lifting_at_the_gym").days, "graded-lift-return")
 
 
 def _summary(pains: list[int]) -> ProgressSummary:

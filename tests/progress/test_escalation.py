@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from backstride.assess.result import urgency_rank
 from backstride.domain.diary import DiaryEntry
 from backstride.knowledge import load_knowledge_base
-from backstride.progress.escalation import escalations
+from backstride.progress.escalation import Escalation, escalations
 from tests.progress.limits import CHANGE, summarise
 
 KB = load_knowledge_base()
@@ -29,80 +30,53 @@ def summary_for(pains: list[int], *, assessed: int | None = None):  # type: igno
     )
 
 
-def test_three_weeks_without_meaningful_improvement_is_not_recovering() -> None:
-    found = escalations(
-        summary_for([5] * 22, assessed=5),
-        retriage_urgency=None,
-        new_red_flags=(),
-        self_care_days=21,
-        pain_days=30,
-        rule=CHANGE,
-        kb=KB,
+def _escalations(
+    pains: list[int], *, assessed: int | None = None, **given: Any
+) -> tuple[Escalation, ...]:
+    """`escalations` for a diary of these daily pains (no new warning sign unless given)."""
+    values: dict[str, Any] = {"retriage_urgency": None, "new_red_flags": ()} | given
+    return escalations(summary_for(pains, assessed=assessed), **values, rule=CHANGE, kb=KB)
+
+
+@pytest.mark.parametrize(
+    ("pains", "assessed", "self_care_days", "pain_days", "expected"),
+    [
+        # Three weeks without a meaningful improvement: not recovering.
+        ([5] * 22, 5, 21, 30, [("soon", "not_recovering")]),
+        # Two weeks without improvement is not yet an escalation.
+        ([5] * 14, 5, 14, 20, []),
+        # A meaningful improvement by three weeks is no escalation.
+        ([6] * 7 + [4] * 7 + [3] * 8, 6, 22, 30, []),
+        # Pain beyond twelve weeks is noted as chronic.
+        ([4] * 7, 5, 5, 90, [("soon", "chronic")]),
+    ],
+)
+def test_the_diary_course_escalates_only_when_recovery_stalls_or_lasts(
+    pains: list[int],
+    assessed: int,
+    self_care_days: int,
+    pain_days: int,
+    expected: list[tuple[str, str]],
+) -> None:
+    found = _escalations(
+        pains, assessed=assessed, self_care_days=self_care_days, pain_days=pain_days
     )
-    assert [(e.urgency, e.reason) for e in found] == [("soon", "not_recovering")]
-
-
-def test_two_weeks_without_improvement_is_not_yet_an_escalation() -> None:
-    found = escalations(
-        summary_for([5] * 14, assessed=5),
-        retriage_urgency=None,
-        new_red_flags=(),
-        self_care_days=14,
-        pain_days=20,
-        rule=CHANGE,
-        kb=KB,
-    )
-    assert found == ()
-
-
-def test_meaningful_improvement_by_three_weeks_is_no_escalation() -> None:
-    found = escalations(
-        summary_for([6] * 7 + [4] * 7 + [3] * 8, assessed=6),
-        retriage_urgency=None,
-        new_red_flags=(),
-        self_care_days=22,
-        pain_days=30,
-        rule=CHANGE,
-        kb=KB,
-    )
-    assert found == ()
+    assert [(e.urgency, e.reason) for e in found] == expected
 
 
 def test_worsening_pain_is_a_soon_referral() -> None:
-    found = escalations(
-        summary_for([3] * 7 + [6] * 7, assessed=3),
-        retriage_urgency=None,
-        new_red_flags=(),
-        self_care_days=10,
-        pain_days=12,
-        rule=CHANGE,
-        kb=KB,
-    )
+    found = _escalations([3] * 7 + [6] * 7, assessed=3, self_care_days=10, pain_days=12)
     assert ("soon", "worsening") in [(e.urgency, e.reason) for e in found]
 
 
-def test_pain_beyond_twelve_weeks_is_noted_as_chronic() -> None:
-    found = escalations(
-        summary_for([4] * 7, assessed=5),
-        retriage_urgency=None,
-        new_red_flags=(),
-        self_care_days=5,
-        pain_days=90,
-        rule=CHANGE,
-        kb=KB,
-    )
-    assert [e.reason for e in found] == ["chronic"]
-
-
 def test_a_new_red_flag_leads_everything_else() -> None:
-    found = escalations(
-        summary_for([3] * 7 + [6] * 15, assessed=3),
+    found = _escalations(
+        [3] * 7 + [6] * 15,
+        assessed=3,
         retriage_urgency="emergency",
         new_red_flags=("bladder_change",),
         self_care_days=40,
         pain_days=100,
-        rule=CHANGE,
-        kb=KB,
     )
     assert (found[0].urgency, found[0].reason) == ("emergency", "new_red_flag")
     assert {e.reason for e in found[1:]} == {"worsening", "not_recovering", "chronic"}
@@ -117,14 +91,12 @@ def test_a_new_red_flag_leads_everything_else() -> None:
 def test_escalations_come_most_urgent_first(
     urgency: str | None, self_care: int, pain_days: int, pains: list[int]
 ) -> None:
-    found = escalations(
-        summary_for(pains),
+    found = _escalations(
+        pains,
         retriage_urgency=urgency,
         new_red_flags=("fever",),
         self_care_days=self_care,
         pain_days=pain_days,
-        rule=CHANGE,
-        kb=KB,
     )
     ranks = [urgency_rank(e.urgency) for e in found]
     assert ranks == sorted(ranks, reverse=True)
@@ -137,14 +109,8 @@ def test_escalations_come_most_urgent_first(
 def test_a_red_flag_triage_calls_self_care_does_not_escalate_on_its_own(
     urgency: str | None,
 ) -> None:
-    found = escalations(
-        summary_for([2] * 5),
-        retriage_urgency=urgency,
-        new_red_flags=("fever",),
-        self_care_days=3,
-        pain_days=5,
-        rule=CHANGE,
-        kb=KB,
+    found = _escalations(
+        [2] * 5, retriage_urgency=urgency, new_red_flags=("fever",), self_care_days=3, pain_days=5
     )
     assert found == ()
 
@@ -160,15 +126,12 @@ def test_a_red_flag_triage_calls_self_care_does_not_escalate_on_its_own(
 def test_pain_flaring_after_every_recent_run_is_not_recovering(
     advice: tuple[str, ...], escalates: bool
 ) -> None:
-    found = escalations(
-        summary_for([3] * 10, assessed=3),
-        retriage_urgency=None,
-        new_red_flags=(),
+    found = _escalations(
+        [3] * 10,
+        assessed=3,
         self_care_days=10,
         pain_days=12,
         run_advice=advice,
         week_advice=advice[-1],
-        rule=CHANGE,
-        kb=KB,
     )
     assert (("soon", "not_recovering") in [(e.urgency, e.reason) for e in found]) is escalates

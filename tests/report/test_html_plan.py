@@ -37,6 +37,10 @@ def test_html_shows_phases_schedule_exercise_steps_and_sources() -> None:
     assert "<svg" in html
     assert "nice-ng59" in html
     assert plan.disclaimer in html
+    (offered, *_) = first_exercise.alternatives or [
+        a for d in plan.days for p in d.exercises for a in p.alternatives
+    ]
+    assert f"<summary>{offered.label}: {offered.name}</summary>" in html
 
 
 def test_emergency_html_has_the_action_and_no_schedule() -> None:

@@ -35,3 +35,13 @@ def test_emergency_markdown_has_only_the_action_and_what_to_tell_the_clinician()
     assert "What to tell the clinician" in text
     assert "## Day by day" not in text
     assert "## How to do the exercises" not in text
+
+
+def test_markdown_offers_each_exercises_easier_harder_or_swap_with_its_steps() -> None:
+    plan = plan_for("self_care_runner")
+    text = plan_markdown(plan, KB)
+    offered = [a for d in plan.days for p in d.exercises for a in p.alternatives]
+    assert offered
+    for alternative in offered:
+        assert f"{alternative.label}: **{alternative.name}**" in text
+        assert f"   1. {alternative.steps[0]}" in text

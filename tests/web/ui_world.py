@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from backstride.services import accounts, analysis, store
+from tests.activity_files import gpx_bytes
 from tests.web.conftest import BASE, sign_up, wait_for_job
 from tests.web.routes import api_routes
 
@@ -26,25 +27,17 @@ NOT_PAGES = ("/api/", "/docs", "/static", "/manifest.webmanifest", "/sw.js")
 def loop_gpx(day: date, *, km: float, minutes: float) -> bytes:
     """A GPX run on `day` going round a loop, with heart rate and cadence."""
     points = int(minutes * 60 / 5)
-    start = datetime(day.year, day.month, day.day, 7, 30, tzinfo=UTC)
     radius = km * 1000 / (2 * math.pi) / 111_000
-    parts = ['<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="test" '
-             'xmlns="http://www.topografix.com/GPX/1/1" '
-             'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
-             "<trk><name>Morning loop</name><type>running</type><trkseg>"]  # fmt: skip
+    loop = []
     for i in range(points):
         angle = 2 * math.pi * i / points
         lat = 46.05 + radius * math.sin(angle) * (1 + 0.3 * math.sin(3 * angle))
         lon = 14.5 + radius * math.cos(angle) / math.cos(math.radians(46.05))
-        moment = start + timedelta(seconds=5 * i)
         hr, cad = 135 + 15 * math.sin(angle), 84 + 2 * math.sin(5 * angle)
-        parts.append(f'<trkpt lat="{lat:.6f}" lon="{lon:.6f}"><ele>300</ele>'
-                     f"<time>{moment:%Y-%m-%dT%H:%M:%SZ}</time><extensions>"
-                     f"<gpxtpx:TrackPointExtension><gpxtpx:hr>{hr:.0f}</gpxtpx:hr>"
-                     f"<gpxtpx:cad>{cad:.0f}</gpxtpx:cad></gpxtpx:TrackPointExtension>"
-                     "</extensions></trkpt>")  # fmt: skip
-    parts.append("</trkseg></trk></gpx>")
-    return "".join(parts).encode()
+        loop.append({"lat": f"{lat:.6f}", "lon": f"{lon:.6f}", "ele": 300, "t": 5 * i,
+                     "hr": f"{hr:.0f}", "cad": f"{cad:.0f}"})  # fmt: skip
+    start = datetime(day.year, day.month, day.day, 7, 30, tzinfo=UTC)
+    return gpx_bytes([loop], creator="test", name="Morning loop", start=start)
 
 
 def seed(app: FastAPI, *, today: date, email: str = EMAIL) -> dict[str, str]:

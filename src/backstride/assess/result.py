@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from backstride.knowledge.rules import ReferralReasonId
+
 Urgency = Literal["emergency", "urgent", "soon", "self_care"]
 URGENCY_ORDER: tuple[Urgency, ...] = ("self_care", "soon", "urgent", "emergency")
 
@@ -20,16 +22,8 @@ RedFlagId = Literal[
     "vascular_or_visceral_mimic",
     "renal_mimic",
 ]
-ReferralReason = Literal[
-    "radicular",
-    "not_recovering",
-    "chronic",
-    "inflammatory",
-    "under_16",
-    "high_psychosocial_risk",
-    "neurogenic_claudication",
-    "thoracic_pain",
-]
+#: The referral reasons are the knowledge base's vocabulary (the triage rules give them).
+ReferralReason = ReferralReasonId
 Duration = Literal["acute", "subacute", "chronic"]
 PatternId = Literal["nonspecific", "radicular", "sacroiliac", "inflammatory"]
 StartBackRisk = Literal["low", "medium", "high"]
@@ -66,6 +60,7 @@ class SafetyNetList:
     heading: str
     items: tuple[str, ...]
     sources: tuple[str, ...]
+    records: tuple[str, ...] = ()  # the safety-net record the list comes from
 
     def to_dict(self) -> dict[str, Any]:
         """`{"heading", "items", "sources"}` as the result's JSON carries it."""
@@ -91,6 +86,8 @@ class AssessmentResult:
     notes: tuple[str, ...] = field(default=())  # advice that never changes the urgency
     #: The safety net every self-care and referral output carries; empty for an emergency.
     safety_net: tuple[SafetyNetList, ...] = field(default=())
+    #: The record the action was worded from (the urgency level, or the referral rule).
+    records: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object as plain Python values (stable key order)."""

@@ -70,9 +70,10 @@ def assess_facts(
     if not screen_only:
         reasons += [*duration_reasons, *(r for m in matches for r in m.reasons)]
         reasons += [*sb_reasons, *rmdq_reasons]
+    action, action_record = _action(urgency, referrals, kb)
     return AssessmentResult(
         urgency=urgency,
-        action=_action(urgency, referrals, kb),
+        action=action,
         red_flags=flags.red_flags,
         referral_reasons=tuple(_reason_id(r) for r in referrals),
         duration=None if screen_only else duration,
@@ -85,6 +86,7 @@ def assess_facts(
         weak_flags=flags.weak_flags,
         notes=tuple(n.note for n in notes if n.note is not None),
         safety_net=() if urgency == "emergency" else safety_net_lists(kb),
+        records=(action_record,),
     )
 
 
@@ -94,7 +96,8 @@ def safety_net_lists(kb: KnowledgeBase) -> tuple[SafetyNetList, ...]:
     References: girft-cauda-equina, nice-cks-sciatica, nhs-cauda-equina
     """
     return tuple(
-        SafetyNetList(r.level, r.heading, r.items, r.sources) for r in urgency_table.safety_net(kb)
+        SafetyNetList(r.level, r.heading, r.items, r.sources, (r.id,))
+        for r in urgency_table.safety_net(kb)
     )
 
 
@@ -152,11 +155,14 @@ def _reason_id(rule: TriageRule) -> ReferralReason:
     return rule.reason
 
 
-def _action(urgency: Urgency, referrals: tuple[TriageRule, ...], kb: KnowledgeBase) -> str:
+def _action(
+    urgency: Urgency, referrals: tuple[TriageRule, ...], kb: KnowledgeBase
+) -> tuple[str, str]:
+    """What to do now, and the id of the record it comes from (referral rule or level)."""
     for rule in referrals:
         if rule.urgency == urgency and rule.action is not None:
-            return rule.action
-    return urgency_table.action(kb, urgency)
+            return rule.action, rule.id
+    return urgency_table.action(kb, urgency), urgency_table.level(kb, urgency).id
 
 
 def _start_back(

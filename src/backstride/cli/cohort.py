@@ -119,7 +119,7 @@ def report(
     ] = None,
 ) -> None:
     """Print the cohort view: weekly change and spikes by band, findings, pain after spikes."""
-    for line in cohort_report(outdir, chart=chart):
+    for line in cohort_report(outdir, chart=chart).text_lines():
         typer.echo(line)
 
 

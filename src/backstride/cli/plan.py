@@ -246,6 +246,8 @@ def _how_to(plan: Plan, today: date) -> Group:
         body = Text("\n".join(f"{n}. {step}" for n, step in enumerate(p.steps, 1)))
         if p.caution_text:
             body.append(f"\nCaution: {p.caution_text}", style="yellow")
+        for a in p.alternatives:
+            body.append(f"\n{a.label}: {a.name}", style="dim")
         panels.append(Panel(body, title=f"{p.name} · {p.dose_text}", title_align="left"))
     return Group(Text("How to do this week's exercises", style="bold"), *panels)
 

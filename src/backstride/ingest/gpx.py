@@ -15,8 +15,6 @@ sport (and has no hint from its export) gets one judged from its speed, with a w
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 from lxml import etree
 
@@ -25,10 +23,11 @@ from backstride.errors import NotActivityFileError
 from backstride.ingest.assemble import Track, assemble
 from backstride.ingest.gpx_scan import scan_columns
 from backstride.ingest.track import (
+    Tag,
     local_name,
     normalise_sport,
+    parse_root,
     parse_times,
-    parse_xml,
     sha256_hex,
     to_floats,
 )
@@ -43,7 +42,6 @@ _EXTENSION_CHANNELS = {
     "watts": "power_w",
     "speed": "speed_mps",
 }
-Tag = Callable[[str], str]
 _COLUMNS = ("time", "lat", "lon", "ele", "hr_bpm", "cadence_spm", "power_w", "speed_mps")
 
 
@@ -56,11 +54,7 @@ def read_gpx(
 ) -> Activity:
     """Read a GPX file's tracks into one Activity (raises NotActivity/CorruptFileError)."""
     name = source_name or "GPX file"
-    root = parse_xml(data, source_name=name, kind="GPX")
-    if local_name(root.tag) != "gpx":
-        raise NotActivityFileError(f"{name}: root element is <{local_name(root.tag)}>, not <gpx>")
-    ns = root.tag[1 : root.tag.index("}")] if root.tag.startswith("{") else ""
-    tag: Tag = (lambda t: f"{{{ns}}}{t}") if ns else (lambda t: t)
+    root, tag = parse_root(data, source_name=name, kind="GPX", root="gpx")
     fast = scan_columns(data)
     columns, breaks, dropped = (*fast, 0) if fast is not None else _collect_points(root, tag)
     if not columns["time"]:

@@ -12,7 +12,6 @@ A file whose trackpoints carry no time but whose laps do becomes a lap-only acti
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import numpy as np
@@ -22,15 +21,15 @@ from backstride.domain.activity import Activity, FloatArray, Lap, Samples
 from backstride.errors import CorruptFileError, NotActivityFileError
 from backstride.ingest.assemble import Track, assemble
 from backstride.ingest.track import (
+    Tag,
     local_name,
     normalise_sport,
+    parse_root,
     parse_times,
-    parse_xml,
     sha256_hex,
     to_floats,
 )
 
-Tag = Callable[[str], str]
 _COLUMNS = ("time", "lat", "lon", "ele", "dist", "hr", "cad", "runcad", "speed", "watts")
 _EXTENSIONS = {"speed": "speed", "runcadence": "runcad", "watts": "watts"}
 
@@ -44,13 +43,7 @@ def read_tcx(
 ) -> Activity:
     """Read the first activity of a TCX file (raises NotActivity/CorruptFileError)."""
     name = source_name or "TCX file"
-    root = parse_xml(data, source_name=name, kind="TCX")
-    if local_name(root.tag) != "TrainingCenterDatabase":
-        raise NotActivityFileError(
-            f"{name}: root element is <{local_name(root.tag)}>, not <TrainingCenterDatabase>"
-        )
-    ns = root.tag[1 : root.tag.index("}")] if root.tag.startswith("{") else ""
-    tag: Tag = (lambda t: f"{{{ns}}}{t}") if ns else (lambda t: t)
+    root, tag = parse_root(data, source_name=name, kind="TCX", root="TrainingCenterDatabase")
     activities = list(root.iter(tag("Activity")))
     if not activities:
         raise NotActivityFileError(f"{name}: no <Activity> (a course or an empty file)")

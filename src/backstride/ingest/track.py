@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import numpy as np
@@ -48,6 +48,24 @@ def parse_xml(data: bytes, *, source_name: str, kind: str) -> etree._Element:
     if root is None:
         raise NotActivityFileError(f"{source_name}: empty file, expected {kind} XML")
     return root
+
+
+#: An element name in the document's namespace (`hr` -> `{ns}hr`).
+Tag = Callable[[str], str]
+
+
+def parse_root(
+    data: bytes, *, source_name: str, kind: str, root: str
+) -> tuple[etree._Element, Tag]:
+    """`parse_xml`, refusing a document whose root element is not `root`; with the tag maker
+    of the root's namespace."""
+    element = parse_xml(data, source_name=source_name, kind=kind)
+    found = local_name(element.tag)
+    if found != root:
+        raise NotActivityFileError(f"{source_name}: root element is <{found}>, not <{root}>")
+    ns = element.tag[1 : element.tag.index("}")] if element.tag.startswith("{") else ""
+    tag: Tag = (lambda t: f"{{{ns}}}{t}") if ns else (lambda t: t)
+    return element, tag
 
 
 def local_name(tag: object) -> str:

@@ -6,7 +6,7 @@ contract between the knowledge base, the assessment and the plan.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -80,8 +80,24 @@ class Picture(Strict):
     prop: Literal["step", "dowel", "weight", "band"] | None = None
 
 
+#: How an alternative exercise relates to the one prescribed: easier, harder, or a swap
+#: that does the same job (for someone who dislikes or cannot do the first).
+AlternativeKind = Literal["easier", "harder", "swap"]
+ALTERNATIVE_KINDS: tuple[AlternativeKind, ...] = ("easier", "harder", "swap")
+
+
+def _exercise_refs() -> Any:
+    return Field(
+        default=(), json_schema_extra={"refers_to_records": True, "record_kind": "exercise"}
+    )
+
+
 class Exercise(Record):
-    """A stretch, mobility, motor-control or strength exercise with dose and progression."""
+    """A stretch, mobility, motor-control or strength exercise with dose and progression.
+
+    `easier`, `harder` and `swap` name other exercises (by id) that the plan offers beside
+    this one when they suit the person.
+    """
 
     name: str
     category: ExerciseCategory
@@ -98,12 +114,17 @@ class Exercise(Record):
     equipment: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()  # seed-claims topics this record covers
     picture: Picture | None = None
+    easier: tuple[Annotated[str, Field(pattern=ID_PATTERN)], ...] = _exercise_refs()
+    harder: tuple[Annotated[str, Field(pattern=ID_PATTERN)], ...] = _exercise_refs()
+    swap: tuple[Annotated[str, Field(pattern=ID_PATTERN)], ...] = _exercise_refs()
 
     @model_validator(mode="after")
     def _cautions_are_explained(self) -> Exercise:
         """A caution tag needs `caution_text` saying in plain words why."""
         if self.cautions and not self.caution_text:
             raise ValueError("caution_text: expected a plain-words reason when cautions are set")
+        if self.id in (*self.easier, *self.harder, *self.swap):
+            raise ValueError("easier, harder, swap: expected another exercise, not itself")
         return self
 
 

@@ -15,7 +15,7 @@ from backstride.knowledge.model import KnowledgeBase, Record
 
 Vocabulary = Literal[
     "location", "onset", "worse_with", "better_with", "sex", "trend", "caution", "run_advice",
-    "evidence",
+    "evidence", "alternative",
 ]  # fmt: skip
 
 
@@ -36,9 +36,15 @@ class PlainLabel(Record):
 LABEL_KINDS = {"plain_label": PlainLabel}
 
 
-def plain(kb: KnowledgeBase, vocabulary: Vocabulary, value: str) -> str:
-    """The plain words for `value`; without a record, the code with spaces for underscores."""
+def label_record(kb: KnowledgeBase, vocabulary: Vocabulary, value: str) -> PlainLabel | None:
+    """The label record of `value` in `vocabulary`, if there is one."""
     for record in kb.of(PlainLabel):
         if record.vocabulary == vocabulary and record.value == value:
-            return record.words
-    return value.replace("_", " ")
+            return record
+    return None
+
+
+def plain(kb: KnowledgeBase, vocabulary: Vocabulary, value: str) -> str:
+    """The plain words for `value`; without a record, the code with spaces for underscores."""
+    record = label_record(kb, vocabulary, value)
+    return record.words if record is not None else value.replace("_", " ")

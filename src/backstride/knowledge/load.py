@@ -199,10 +199,15 @@ def _check_references(sources: dict[str, Source], records: dict[str, Record]) ->
                 raise KnowledgeBaseError(
                     f"record {record.id}: field {field_name}: unknown source id {source_id!r}"
                 )
-        for field_name, ref_id in _marked_references(record, "refers_to_records", ""):
+        for field_name, ref_id, extra in _marked_references(record, "refers_to_records", ""):
             if ref_id not in records:
                 raise KnowledgeBaseError(
                     f"record {record.id}: field {field_name}: unknown record id {ref_id!r}"
+                )
+            kind = extra.get("record_kind")
+            if isinstance(kind, str) and type(records[ref_id]) is not KINDS[kind]:
+                raise KnowledgeBaseError(
+                    f"record {record.id}: field {field_name}: {ref_id!r} is not of kind {kind}"
                 )
 
 
@@ -210,11 +215,15 @@ def _source_references(record: Record) -> Iterable[tuple[str, str]]:
     """Every cited source id: the record's `sources` plus fields marked `refers_to_sources`."""
     for source_id in record.sources:
         yield "sources", source_id
-    yield from _marked_references(record, "refers_to_sources", "")
+    for path, source_id, _ in _marked_references(record, "refers_to_sources", ""):
+        yield path, source_id
 
 
-def _marked_references(model: BaseModel, marker: str, prefix: str) -> Iterable[tuple[str, str]]:
-    """(dotted field, id) for fields whose `json_schema_extra` sets `marker`, recursively."""
+def _marked_references(
+    model: BaseModel, marker: str, prefix: str
+) -> Iterable[tuple[str, str, dict[str, Any]]]:
+    """(dotted field, id, the field's `json_schema_extra`) for fields whose extra sets
+    `marker`, recursively."""
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         path = f"{prefix}{name}"
@@ -222,7 +231,7 @@ def _marked_references(model: BaseModel, marker: str, prefix: str) -> Iterable[t
         if isinstance(extra, dict) and extra.get(marker):
             for ref_id in value if isinstance(value, (list, tuple)) else [value]:
                 if ref_id is not None:
-                    yield path, str(ref_id)
+                    yield path, str(ref_id), extra
         items = value if isinstance(value, (list, tuple)) else [value]
         for index, item in enumerate(items):
             if isinstance(item, BaseModel):

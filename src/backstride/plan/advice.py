@@ -55,33 +55,42 @@ def prevention_items(kb: KnowledgeBase) -> tuple[PlanItem, ...]:
     )
 
 
-def education_order(
+def education_priorities(
     kb: KnowledgeBase, assessment: AssessmentResult, facets: tuple[str, ...] = ()
-) -> tuple[EducationTopic, ...]:
-    """Education topics, those the `education_priority` records name for this person first.
+) -> dict[str, str]:
+    """Topic id -> the `education_priority` record that puts it first for this person.
 
-    `facets` are the matched-care facets (pattern, lifting strain, STarT Back group).
+    `facets` are the matched-care facets (pattern, lifting strain, STarT Back group); a
+    topic two records name goes with the first record.
     References: hill-2011-startback, nice-ng59
     """
     wanted: set[str] = set(assessment.patterns) | set(facets)
     if assessment.start_back is not None and assessment.start_back.risk != "low":
         wanted.add("start_back_raised")
-    first = [
-        topic_id
-        for rule in kb.of(EducationPriority)
-        if rule.when in wanted
-        for topic_id in rule.first
-    ]
-    rank = {topic_id: i for i, topic_id in reversed(list(enumerate(first)))}
+    first: dict[str, str] = {}
+    for rule in kb.of(EducationPriority):
+        if rule.when in wanted:
+            for topic_id in rule.first:
+                first.setdefault(topic_id, rule.id)
+    return first
+
+
+def education_order(kb: KnowledgeBase, first: dict[str, str]) -> tuple[EducationTopic, ...]:
+    """Education topics, those `first` names (see `education_priorities`) first, in order."""
+    rank = {topic_id: i for i, topic_id in enumerate(first)}
     topics = kb.of(EducationTopic)
     return tuple(sorted(topics, key=lambda t: rank.get(t.id, len(first))))
 
 
-def education_items(kb: KnowledgeBase, days: Sequence[Day]) -> tuple[PlanItem, ...]:
+def education_items(
+    kb: KnowledgeBase, days: Sequence[Day], first: dict[str, str] | None = None
+) -> tuple[PlanItem, ...]:
     """The education topics the days name, in order of first mention, with summary and body.
 
-    The item's text is the summary and the body paragraphs separated by blank lines.
+    The item's text is the summary and the body paragraphs separated by blank lines; its
+    records are the topic and the priority record that put it first (`first`), if any.
     """
+    first = first or {}
     ids = dict.fromkeys(d.education_id for d in days if d.education_id)
     topics = [kb.one(EducationTopic, topic_id) for topic_id in ids]
     return tuple(
@@ -90,7 +99,7 @@ def education_items(kb: KnowledgeBase, days: Sequence[Day]) -> tuple[PlanItem, .
             "advice",
             t.title,
             "\n\n".join((t.summary, *t.body)),
-            (t.id,),
+            (t.id, first[t.id]) if t.id in first else (t.id,),
             t.sources,
         )
         for t in topics

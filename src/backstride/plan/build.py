@@ -31,7 +31,7 @@ from backstride.plan import advice, matched, stage
 from backstride.plan.adapt import decide
 from backstride.plan.cautions import case_cautions, has_leg_symptoms
 from backstride.plan.checkin import retailor
-from backstride.plan.exercises import phase_exercises
+from backstride.plan.exercises import alternatives, phase_exercises
 from backstride.plan.load_limits import LoadLimits, ledger
 from backstride.plan.model import (
     AssessmentSummary,
@@ -97,13 +97,16 @@ def build_plan(
     rule = start_rule(case, assessment, kb)
     week = retailor(checkins, today=today, kb=kb)
     phases = _phases(rule, decision)
-    care = matched.care_records(kb, matched.facets(assessment, case))
+    facets = matched.facets(assessment, case)
+    care = matched.care_records(kb, facets)
+    education_first = advice.education_priorities(kb, assessment, facets)
     first = matched.exercises_first(care)
     only = frozenset(plan_dosing(kb).only_with_care)
     exercises = {p: phase_exercises(kb, p, cautions, first, only) for p in phases}
     eased = week is not None and week.verdict == "ease"
-    blocks, ctx = _schedule(rule, decision, phases, exercises, case, running, cautions,
-                            assessment, kb, start=bare.start, weeks=weeks, eased=eased)  # fmt: skip
+    blocks, ctx = _schedule(rule, decision, phases, exercises, running, cautions,
+                            education_first, kb, start=bare.start, weeks=weeks,
+                            eased=eased)  # fmt: skip
     limits = LoadLimits.from_kb(
         FindingRules.from_kb(kb),
         recent_longest_km=running.longest_run_km if stage.running_now(running) else None,
@@ -125,7 +128,7 @@ def build_plan(
         treatments=advice.treatment_items(kb),
         prevention=advice.prevention_items(kb),
         days=days,
-        education=advice.education_items(kb, days),
+        education=advice.education_items(kb, days, education_first),
     )
 
 
@@ -134,10 +137,9 @@ def _schedule(
     decision: ProgressDecision | None,
     phases: tuple[Phase, ...],
     exercises: dict[Phase, tuple[Exercise, ...]],
-    case: Case | None,
     running: Running,
     cautions: frozenset[CautionTag],
-    assessment: AssessmentResult,
+    education_first: dict[str, str],
     kb: KnowledgeBase,
     *,
     start: date,
@@ -164,10 +166,11 @@ def _schedule(
         start_weekday=start.weekday(),
     )  # fmt: skip
     ramp_first, ramp_base = _ramp(blocks, decision, dosing, flare=flare)
-    education = advice.education_order(kb, assessment, matched.facets(assessment, case))
+    education = advice.education_order(kb, education_first)
+    offered = {e.id: alternatives(kb, e, cautions) for chosen in exercises.values() for e in chosen}
     ctx = Context(
         start, exercises, ramp_first, ramp_base, _cross_training(running, cautions), education,
-        walk_run, kb.one(DayTexts, DAY_TEXTS_ID).texts, runs_per_stage, dosing, own,
+        walk_run, kb.one(DayTexts, DAY_TEXTS_ID).texts, runs_per_stage, dosing, own, offered,
     )  # fmt: skip
     return blocks, ctx
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from backstride.knowledge.content import PHASES, CautionTag, Dose, Exercise, Phase
+from backstride.knowledge.content import (
+    ALTERNATIVE_KINDS,
+    PHASES,
+    CautionTag,
+    Dose,
+    Exercise,
+    Phase,
+)
+from backstride.knowledge.labels import label_record, plain
 from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.cautions import suitable
-from backstride.plan.model import Prescription
+from backstride.plan.model import Alternative, Prescription
 
 #: How many exercises of each category a session of each phase holds (a short routine).
 QUOTAS: dict[Phase, dict[str, int]] = {
@@ -76,8 +84,39 @@ def _words(exercise: Exercise) -> set[str]:
     return {w for target in exercise.targets for w in target.lower().split()}
 
 
-def prescribe(exercise: Exercise, *, week: int, ramp_weeks: int) -> Prescription:
-    """The exercise with its dose in week `week` of a `ramp_weeks` climb (0 = starting dose)."""
+def alternatives(
+    kb: KnowledgeBase, exercise: Exercise, cautions: frozenset[CautionTag]
+) -> tuple[Alternative, ...]:
+    """The easier, harder and swap exercises the record names that suit the person.
+
+    An alternative under one of the person's cautions is left out, as the exercise would be.
+    References: nice-ng59, owen-2020
+    """
+    found = []
+    for kind in ALTERNATIVE_KINDS:
+        label = label_record(kb, "alternative", kind)
+        words = label.words if label is not None else plain(kb, "alternative", kind)
+        records = (label.id,) if label is not None else ()
+        for other_id in getattr(exercise, kind):
+            other = kb.one(Exercise, other_id)
+            if suitable(other, cautions):
+                found.append(
+                    Alternative(
+                        kind, other.id, other.name, words, other.steps, other.sources, records
+                    )
+                )
+    return tuple(found)
+
+
+def prescribe(
+    exercise: Exercise,
+    *,
+    week: int,
+    ramp_weeks: int,
+    offered: tuple[Alternative, ...] = (),
+) -> Prescription:
+    """The exercise with its dose in week `week` of a `ramp_weeks` climb (0 = starting dose),
+    and the alternatives `offered` beside it."""
     fraction = min(max(week, 0), ramp_weeks) / ramp_weeks
     start, top = exercise.dose, exercise.dose_max
     return Prescription(
@@ -91,6 +130,7 @@ def prescribe(exercise: Exercise, *, week: int, ramp_weeks: int) -> Prescription
         steps=exercise.steps,
         caution_text=exercise.caution_text,
         sources=exercise.sources,
+        alternatives=offered,
     )
 
 

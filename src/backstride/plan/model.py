@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, Literal
 
 from backstride.assess.result import SafetyNetList
-from backstride.knowledge.content import Phase
+from backstride.knowledge.content import AlternativeKind, Phase
 from backstride.knowledge.plan_texts import ItemKind
 
 PlanStatus = Literal["self_care", "interim", "no_self_care"]
@@ -30,6 +30,19 @@ class PlanItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Alternative:
+    """An exercise offered beside a prescribed one: easier, harder, or a swap, and how to do it."""
+
+    kind: AlternativeKind
+    exercise_id: str
+    name: str
+    label: str  # the relation in plain words ("If it is too hard or hurts, do instead")
+    steps: tuple[str, ...]
+    sources: tuple[str, ...]
+    records: tuple[str, ...] = ()  # the label record of the relation
+
+
+@dataclass(frozen=True, slots=True)
 class Prescription:
     """An exercise on a given day: the record, its dose that day, and how to do it."""
 
@@ -43,6 +56,8 @@ class Prescription:
     steps: tuple[str, ...]
     caution_text: str | None
     sources: tuple[str, ...]
+    #: Easier, harder and swap exercises that suit the person (the record's links).
+    alternatives: tuple[Alternative, ...] = ()
 
     @property
     def dose_text(self) -> str:

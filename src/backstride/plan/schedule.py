@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from backstride.knowledge.content import EducationTopic, Exercise, Phase
@@ -18,7 +18,7 @@ from backstride.knowledge.plan_texts import DayText, WalkRunStage, WalkRunTempla
 from backstride.knowledge.templates import fill
 from backstride.plan.exercises import on_day, prescribe
 from backstride.plan.load_limits import LoadLedger
-from backstride.plan.model import Day, DayKind, Prescription, RunSession
+from backstride.plan.model import Alternative, Day, DayKind, Prescription, RunSession
 
 #: Run days in the plan-week frame (day 6 of the frame is the rest day), by runs a week.
 RUN_DAYS: dict[int, frozenset[int]] = {
@@ -65,6 +65,8 @@ class Context:
     runs_per_stage: int
     dosing: PlanDosing
     running: Running
+    #: Exercise id -> the easier, harder and swap exercises offered beside it.
+    alternatives: Mapping[str, tuple[Alternative, ...]] = field(default_factory=dict)
 
     def say(self, name: DayText, **values: object) -> str:
         """One of the schedule's day texts, filled."""
@@ -348,17 +350,21 @@ def run_text(run: RunSession, ctx: Context) -> str:
 def _session(phase: Phase, index: int, ctx: Context, frame: int) -> tuple[Prescription, ...]:
     week = ctx.dose_week(index)
     return tuple(
-        prescribe(e, week=week, ramp_weeks=ctx.dosing.ramp_weeks)
-        for e in ctx.exercises.get(phase, ())
-        if on_day(e.dose, frame)
+        _prescription(e, week, ctx) for e in ctx.exercises.get(phase, ()) if on_day(e.dose, frame)
     )
 
 
 def _all_of(phase: Phase, index: int, ctx: Context) -> tuple[Prescription, ...]:
     week = ctx.dose_week(index)
-    return tuple(
-        prescribe(e, week=week, ramp_weeks=ctx.dosing.ramp_weeks)
-        for e in ctx.exercises.get(phase, ())
+    return tuple(_prescription(e, week, ctx) for e in ctx.exercises.get(phase, ()))
+
+
+def _prescription(exercise: Exercise, week: int, ctx: Context) -> Prescription:
+    return prescribe(
+        exercise,
+        week=week,
+        ramp_weeks=ctx.dosing.ramp_weeks,
+        offered=ctx.alternatives.get(exercise.id, ()),
     )
 
 

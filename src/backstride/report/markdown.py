@@ -146,6 +146,9 @@ def _exercises(view: PlanView) -> str:
         lines += [f"{n}. {step}" for n, step in enumerate(p.steps, 1)]
         if p.caution_text:
             lines.append(f"\n> Caution: {p.caution_text}")
+        for a in p.alternatives:
+            lines.append(f"\n{a.label}: **{a.name}**\n")
+            lines += [f"   {n}. {step}" for n, step in enumerate(a.steps, 1)]
         lines.append("")
     return "\n".join(lines)
 
