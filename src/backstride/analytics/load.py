@@ -30,6 +30,9 @@ BANISTER_WOMEN: tuple[float, float] = (0.86, 1.67)
 
 ACUTE_DAYS = 7
 CHRONIC_DAYS = 28
+#: A ratio is shown when this many of the chronic window's 7-day blocks hold an activity.
+ACWR_MIN_ACTIVE_WEEKS = 3
+ACWR_BLOCKS = CHRONIC_DAYS // ACUTE_DAYS
 MONOTONY_CAP = 10.0
 
 
@@ -173,7 +176,9 @@ def acwr_ewma(daily: FloatArray) -> FloatArray:
     return _ratio(acute, chronic)
 
 
-def acwr_coverage(recorded: BoolArray, *, min_active_weeks: int = 3) -> BoolArray:
+def acwr_coverage(
+    recorded: BoolArray, *, min_active_weeks: int = ACWR_MIN_ACTIVE_WEEKS
+) -> BoolArray:
     """Where a ratio may be shown: ≥ 28 days since the first day of the series and at least
     `min_active_weeks` of the four 7-day blocks ending on that day hold a recorded activity.
 
@@ -188,7 +193,7 @@ def acwr_coverage(recorded: BoolArray, *, min_active_weeks: int = 3) -> BoolArra
     csum = np.concatenate(([0], np.cumsum(recorded.astype(np.int64))))
     t = np.arange(CHRONIC_DAYS - 1, n)
     active_blocks = np.zeros(len(t), dtype=np.int64)
-    for block in range(4):
+    for block in range(ACWR_BLOCKS):
         end = t + 1 - block * ACUTE_DAYS
         active_blocks += (csum[end] - csum[end - ACUTE_DAYS]) > 0
     ok[CHRONIC_DAYS - 1 :] = active_blocks >= min_active_weeks

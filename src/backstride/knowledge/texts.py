@@ -30,7 +30,7 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
     },
     "text.prompts": {
         "whole_number_refused": frozenset({"low", "high"}),
-        "date_refused": frozenset({"example"}),
+        "date_refused": _NONE,
         "picks_refused": frozenset({"parts", "count"}),
     },
     "text.start": {
@@ -59,7 +59,9 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "monotony": frozenset({"value", "high"}), "weeks_title": _NONE,
         "no_findings": _NONE, "findings_title": frozenset({"count"}),
         "runs": frozenset({"shown", "more"}), "more_runs": frozenset({"count"}),
-        "sources": frozenset({"sources"}),
+        "sources": frozenset({"sources"}), "badge_attention": _NONE, "badge_consider": _NONE,
+        "badge_info": _NONE, "column_week": _NONE, "column_km": _NONE,
+        "column_longest": _NONE, "column_share": _NONE, "column_change": _NONE,
     },
 }  # fmt: skip
 
