@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backstride.errors import InputError
+from backstride.knowledge.training import HeartRateZones
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -71,27 +72,29 @@ def banister_trimp(
     return float(np.nansum(terms))
 
 
-#: Edwards zones: lower edges in % of HRmax, weight 1..5.
-EDWARDS_ZONE_LOWER_PCT: tuple[float, ...] = (50.0, 60.0, 70.0, 80.0, 90.0)
-
-
-def edwards_trimp_from_zone_minutes(zone_minutes: tuple[float, ...] | list[float]) -> float:
-    """Edwards TRIMP from minutes spent in the five zones of `EDWARDS_ZONE_LOWER_PCT` (× 1..5).
+def edwards_trimp_from_zone_minutes(
+    zone_minutes: tuple[float, ...] | list[float], zones: HeartRateZones
+) -> float:
+    """Edwards TRIMP from minutes spent in each of the record's zones (zone n weighs n).
 
     References: edwards-1993
     """
-    if len(zone_minutes) != 5:
-        raise InputError(f"zone_minutes must have 5 values, got {len(zone_minutes)}")
+    if len(zone_minutes) != len(zones.zone_lower_pct):
+        raise InputError(
+            f"zone_minutes must have {len(zones.zone_lower_pct)} values, got {len(zone_minutes)}"
+        )
     return float(sum(weight * m for weight, m in enumerate(zone_minutes, start=1)))
 
 
-def edwards_trimp(hr_bpm: FloatArray, dt_s: FloatArray, *, hr_max_bpm: float) -> float:
-    """Edwards TRIMP from heart-rate samples: zone weight 1..5 × minutes (0 below the first zone).
+def edwards_trimp(
+    hr_bpm: FloatArray, dt_s: FloatArray, *, hr_max_bpm: float, zones: HeartRateZones
+) -> float:
+    """Edwards TRIMP from heart-rate samples: zone weight × minutes (0 below the first zone).
 
     References: edwards-1993
     """
     pct = 100.0 * hr_bpm / hr_max_bpm
-    weight = np.searchsorted(np.asarray(EDWARDS_ZONE_LOWER_PCT), pct, side="right")
+    weight = np.searchsorted(np.asarray(zones.zone_lower_pct), pct, side="right")
     weight = np.where(np.isnan(pct), 0, weight)
     return float(np.sum(weight * dt_s) / 60.0)
 
