@@ -319,6 +319,7 @@ def _urgency_sources(result: AssessmentResult, kb: Any) -> list[str]:
 
 
 def _findings(result: AssessmentResult, kb: Any, *, flagged: bool) -> list[str]:
+    from backstride.knowledge.texts import screen_text
     from backstride.report.plain import (
         duration_words,
         pattern_names,
@@ -327,28 +328,24 @@ def _findings(result: AssessmentResult, kb: Any, *, flagged: bool) -> list[str]:
         weak_flag_texts,
     )
 
+    def say(name: str, **values: object) -> str:
+        return screen_text(kb, "assess", name, **values)
+
     lines = []
     if result.red_flags:
-        lines.append("Warning signs: " + "; ".join(red_flag_names(kb, result.red_flags)))
+        lines.append(say("warning_signs", signs="; ".join(red_flag_names(kb, result.red_flags))))
     if flagged:  # nothing competes with an emergency or urgent action
         return lines
-    lines += [
-        f"Reason to see a clinician: {t}" for t in referral_texts(kb, result.referral_reasons)
-    ]
+    lines += [say("referral", reason=t) for t in referral_texts(kb, result.referral_reasons)]
     if result.patterns:
-        likely = ", then ".join(pattern_names(kb, result.patterns))
-        lines.append(f"Most likely (not a diagnosis): {likely}")
+        lines.append(say("likely", patterns=", then ".join(pattern_names(kb, result.patterns))))
     if result.duration:
-        lines.append(f"How long: {duration_words(kb, result.duration)}")
+        lines.append(say("how_long", duration=duration_words(kb, result.duration)))
     if result.start_back:
         sb = result.start_back
-        lines.append(
-            f"STarT Back: {sb.risk} risk of the pain lasting (total {sb.total}/9, "
-            f"worry and mood {sb.psychosocial}/5)"
-        )
+        lines.append(say("start_back", risk=sb.risk, total=sb.total, psychosocial=sb.psychosocial))
     if result.rmdq_score is not None:
-        lines.append(f"Roland-Morris disability score: {result.rmdq_score}/24")
+        lines.append(say("rmdq", score=result.rmdq_score))
     if result.weak_flags:
-        weak = "; ".join(weak_flag_texts(kb, result.weak_flags))
-        lines.append(f"Noted (not warning signs on their own): {weak}")
-    return lines or ["No warning signs."]
+        lines.append(say("weak_flags", signs="; ".join(weak_flag_texts(kb, result.weak_flags))))
+    return lines or [say("no_warning_signs")]

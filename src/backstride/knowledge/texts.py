@@ -28,6 +28,13 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "section_health": _NONE, "section_history": _NONE, "section_running": _NONE,
         "section_rmdq_offer": _NONE,
     },
+    "text.assess": {
+        "warning_signs": frozenset({"signs"}), "referral": frozenset({"reason"}),
+        "likely": frozenset({"patterns"}), "how_long": frozenset({"duration"}),
+        "start_back": frozenset({"risk", "total", "psychosocial"}),
+        "rmdq": frozenset({"score"}), "weak_flags": frozenset({"signs"}),
+        "no_warning_signs": _NONE,
+    },
     "text.prompts": {
         "whole_number_refused": frozenset({"low", "high"}),
         "date_refused": _NONE,
