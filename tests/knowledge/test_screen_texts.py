@@ -15,7 +15,14 @@ from backstride.assess.interview import questions
 from backstride.errors import KnowledgeBaseError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.load import data_dir
-from backstride.knowledge.texts import SCREENS, InterviewQuestion, ScreenTexts, screen_text
+from backstride.knowledge.texts import (
+    SCREENS,
+    InterviewQuestion,
+    ScreenTexts,
+    question_text,
+    screen_text,
+)
+from tests.provenance import assert_produced
 
 FORM_ITEMS = ("start_back.", "rmdq.")
 
@@ -101,3 +108,49 @@ def test_a_question_record_whose_id_does_not_name_its_key_does_not_load(tmp_path
         KnowledgeBaseError, match=r"record question\.age: .*question\.pain\.intensity"
     ):
         load_knowledge_base(_edited(tmp_path, "interview.yaml", misname))
+
+
+#: A runner under 45 with leg pain, not running now, who gives running details and the RMDQ.
+FULL_CASE: dict[str, Any] = {
+    "age": 30,
+    "sex": "female",
+    "pain": {"intensity": 4, "worst_24h": 6, "started_days_ago": 120, "onset": "gradual",
+             "locations": ["low_back_central", "buttock_left", "thigh_left"],
+             "leg_pain_worse_than_back": False, "worse_with": ["sitting"],
+             "better_with": ["movement"], "morning_stiffness_minutes": 45,
+             "wakes_second_half_of_night": True},
+    "neuro": {"numbness_or_tingling": ["thigh_left"]},
+    "history": {"trend": "worse", "self_care_weeks": 8, "previous_episodes": 2},
+    "running": {"running_now": False, "walk_minutes_now": 40, "weekly_km": 10,
+                "weekly_km_prior": 30, "runs_per_week": 2, "longest_run_km": 8,
+                "longest_run_prior_30d_km": 15, "cadence_spm": 165, "shoe_km": 700,
+                "strength_sessions_per_week": 0, "sitting_hours_per_day": 9},
+    "start_back": [True, False, True, False, False, False, False, False, "moderately"],
+    "rmdq": [1, 2],
+}  # fmt: skip
+
+
+def test_a_whole_interview_asks_each_question_in_the_words_of_its_record() -> None:
+    from tests.cli.interview_driver import interview
+
+    kb = load_knowledge_base()
+    asked = [turn.question for turn in interview(FULL_CASE, kb)]
+    assert_produced(
+        asked,
+        "question.age", "question.pain.intensity", "question.pain.worst_24h",
+        "question.pain.started_days_ago", "question.pain.onset", "question.pain.locations",
+        "question.pain.leg_pain_worse_than_back", "question.neuro.numbness_or_tingling",
+        "question.pain.worse_with", "question.pain.better_with",
+        "question.pain.morning_stiffness_minutes", "question.pain.wakes_second_half_of_night",
+        "question.general.family_history_spondyloarthritis", "question.history.trend",
+        "question.running.wanted", "question.running.running_now",
+        "question.running.walk_minutes_now", "question.running.weekly_km",
+        "question.running.weekly_km_prior", "question.running.runs_per_week",
+        "question.running.longest_run_km", "question.running.longest_run_prior_30d_km",
+        "question.running.cadence_spm", "question.running.shoe_km",
+        "question.running.strength_sessions_per_week", "question.running.sitting_hours_per_day",
+        "question.rmdq.wanted",
+    )  # fmt: skip
+    for question in asked:
+        if question.records and question.records[0].startswith("question."):
+            assert question.text == question_text(kb, question.key)

@@ -46,6 +46,7 @@ class Question:
     optional: bool = False
     sets: Mapping[str, Any] | None = None  # a "yes" stores these instead of `key`
     ask_if: Callable[[Answers], bool] | None = field(default=None, compare=False)
+    records: tuple[str, ...] = ()  # the records whose words it asks in
 
 
 def _leg_pain(answers: Answers) -> bool:
@@ -86,7 +87,8 @@ def _section(kb: KnowledgeBase, name: str) -> str:
 
 def _ask(kb: KnowledgeBase, key: str, kind: Kind, section: str, **shape: Any) -> Question:
     """The question that fills `key`, in the words of its record (`question.<key>`)."""
-    return Question(key, question_text(kb, key), kind, section, **shape)
+    record = f"question.{key}"
+    return Question(key, question_text(kb, key), kind, section, **shape, records=(record,))
 
 
 def _red_flag_questions(kb: KnowledgeBase, urgency: str, section: str) -> Iterator[Question]:
@@ -100,7 +102,7 @@ def _red_flag_questions(kb: KnowledgeBase, urgency: str, section: str) -> Iterat
             first = next(iter(trigger.sets))
             yield Question(
                 trigger.id, trigger.question, "yes_no", section,
-                sets=trigger.sets, ask_if=_unanswered(first),
+                sets=trigger.sets, ask_if=_unanswered(first), records=(trigger.id,),
             )  # fmt: skip
 
 
@@ -169,16 +171,18 @@ def _start_back_questions(kb: KnowledgeBase) -> Iterator[Question]:
         key = f"start_back.{item.number}"
         if item.answers:
             codes = tuple(answer_code(label) for label in item.answers)
-            yield Question(key, item.text, "choice", section, choices=codes, labels=item.answers)
+            yield Question(key, item.text, "choice", section, choices=codes,
+                           labels=item.answers, records=(tool.id,))  # fmt: skip
         else:
-            yield Question(key, item.text, "yes_no", section)
+            yield Question(key, item.text, "yes_no", section, records=(tool.id,))
 
 
 def _rmdq_questions(kb: KnowledgeBase) -> Iterator[Question]:
     tool = kb.one(Questionnaire, RMDQ_ID)
     section = f"{tool.name}\n{tool.instructions}"
     for item in tool.items:
-        yield Question(f"rmdq.{item.number}", item.text, "yes_no", section, ask_if=_wants_rmdq)
+        yield Question(f"rmdq.{item.number}", item.text, "yes_no", section, ask_if=_wants_rmdq,
+                       records=(tool.id,))  # fmt: skip
 
 
 def _wants_rmdq(answers: Answers) -> bool:
