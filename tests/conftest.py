@@ -146,6 +146,16 @@ def database_url(
             drop()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _shell_moment() -> None:
+    """Tests are the shell: a row created on first use (the owner account) carries this time."""
+    from datetime import UTC, datetime
+
+    from backstride.services.moment import started_at
+
+    started_at(datetime(2026, 1, 1, 8, tzinfo=UTC))
+
+
 @pytest.fixture(autouse=True)
 def _close_stores() -> Iterator[None]:
     """Each process keeps one engine per database; tests close them so none outlives its test."""

@@ -23,9 +23,12 @@ from backstride.analytics.load import (
     session_rpe_load,
 )
 from backstride.errors import InputError
+from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.training import EDWARDS_ZONES_ID, HeartRateZones
 
 STEP_HISTORY = np.array([30.0] * 21 + [50.0] * 7)
 WEEK = np.array([300.0, 0, 450, 300, 0, 600, 300])
+EDWARDS = load_knowledge_base().one(HeartRateZones, EDWARDS_ZONES_ID)
 THIRTY_MIN_AT_130 = (np.full(1800, 130.0), np.ones(1800))
 
 
@@ -61,7 +64,7 @@ FIXTURES = [
     ),
     (
         "Edwards TRIMP 10/20/15/10/5 min",
-        lambda: edwards_trimp_from_zone_minutes([10, 20, 15, 10, 5]),
+        lambda: edwards_trimp_from_zone_minutes([10, 20, 15, 10, 5], EDWARDS),
         160,
         0,
     ),
@@ -91,12 +94,14 @@ def test_edwards_trimp_from_heart_rate_samples_matches_the_zone_minutes():
     zone_hr = [110.0, 130.0, 150.0, 170.0, 190.0]  # 55 %, 65 %, … of HRmax
     minutes = [10, 20, 15, 10, 5]
     hr = np.concatenate([np.full(m * 60, h) for h, m in zip(zone_hr, minutes, strict=True)])
-    assert edwards_trimp(hr, np.ones(len(hr)), hr_max_bpm=hr_max) == pytest.approx(160.0)
+    assert edwards_trimp(hr, np.ones(len(hr)), hr_max_bpm=hr_max, zones=EDWARDS) == pytest.approx(
+        160.0
+    )
 
 
 def test_heart_rate_below_half_of_max_or_missing_adds_no_edwards_load():
     hr = np.array([80.0, np.nan, 99.0])
-    assert edwards_trimp(hr, np.full(3, 60.0), hr_max_bpm=200.0) == 0.0
+    assert edwards_trimp(hr, np.full(3, 60.0), hr_max_bpm=200.0, zones=EDWARDS) == 0.0
 
 
 def test_a_week_of_identical_loads_has_monotony_capped_at_ten():

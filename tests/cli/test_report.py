@@ -114,7 +114,7 @@ def test_pain_and_load_hypotheses_and_the_training_weeks_are_rendered() -> None:
         run_checks=check_runs(entries, monitoring_rule(load_knowledge_base())),
         associations=lagged_associations(
             {d.on: d.mean_pain for d in summary.daily},
-            daily_load(runs),
+            daily_load(runs, words=load_knowledge_base().one(AssociationWords, WORDS_ID)),
             words=load_knowledge_base().one(AssociationWords, WORDS_ID),
         ),
         rmdq=(),

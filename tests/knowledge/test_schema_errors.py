@@ -100,3 +100,19 @@ def test_a_myth_without_evidence_is_rejected(tmp_path: Path) -> None:
     }
     with pytest.raises(KnowledgeBaseError, match=r"record test-myth: .*myth and evidence"):
         load_knowledge_base(_kb_with(tmp_path, "education", record))
+
+
+@pytest.mark.parametrize(
+    ("edges", "message"),
+    [
+        pytest.param([50, 70, 60], "expected rising edges", id="falling"),
+        pytest.param([50, 60, 100], "between 0 and 100", id="at-hr-max"),
+        pytest.param([], "zone_lower_pct", id="none"),
+    ],
+)
+def test_heart_rate_zones_that_do_not_rise_within_hr_max_do_not_load(
+    tmp_path: Path, edges: list[int], message: str
+) -> None:
+    record = {"id": "load.test_zones", "zone_lower_pct": edges, "sources": ["edwards-1993"]}
+    with pytest.raises(KnowledgeBaseError, match=message):
+        load_knowledge_base(_kb_with(tmp_path, "heart_rate_zones", record))

@@ -33,7 +33,9 @@ def test_next_day_pain_that_follows_distance_shows_a_strong_positive_link() -> N
     kms = [0, 5, 0, 12, 0, 8, 3, 0, 15, 0, 6, 0, 10, 2]
     runs = [run(d, km) for d, km in enumerate(kms) if km]
     pain = {START + timedelta(days=d + 1): 1 + km / 3 for d, km in enumerate(kms)}
-    found = {a.feature: a for a in lagged_associations(pain, daily_load(runs), words=WORDS)}
+    found = {
+        a.feature: a for a in lagged_associations(pain, daily_load(runs, words=WORDS), words=WORDS)
+    }
     assert found["distance_km"].correlation > 0.99
     # day 0 has no run and comes before the first run: it cannot count as a rest day yet
     assert found["distance_km"].days == len(kms) - 1
@@ -46,18 +48,19 @@ def test_next_day_pain_that_follows_distance_shows_a_strong_positive_link() -> N
 def test_too_few_days_show_no_association() -> None:
     runs = [run(d, 5 + d) for d in range(4)]
     pain = {START + timedelta(days=d + 1): float(d) for d in range(4)}
-    assert lagged_associations(pain, daily_load(runs), words=WORDS) == ()
+    assert lagged_associations(pain, daily_load(runs, words=WORDS), words=WORDS) == ()
 
 
 def test_spike_ratio_compares_with_the_longest_run_of_the_previous_thirty_days() -> None:
-    features = daily_load([run(0, 10), run(5, 8), run(10, 15)])
+    features = daily_load([run(0, 10), run(5, 8), run(10, 15)], words=WORDS)
     assert "spike_ratio" not in features[START]
     assert features[START + timedelta(days=10)]["spike_ratio"] == 1.5
 
 
 def test_surface_shares_and_cadence_are_distance_and_time_weighted() -> None:
     features = daily_load(
-        [run(0, 6, surface="trail", cadence=160), run(0, 2, surface="treadmill", cadence=180)]
+        [run(0, 6, surface="trail", cadence=160), run(0, 2, surface="treadmill", cadence=180)],
+        words=WORDS,
     )
     day = features[START]
     assert day["trail_share"] == 0.75
@@ -79,6 +82,6 @@ def test_every_association_is_a_correlation_between_minus_one_and_one(
 ) -> None:
     runs = [run(d, km) for d, km in enumerate(kms) if km > 0]
     pain = {START + timedelta(days=d + 1): p for d, p in enumerate(pains)}
-    for association in lagged_associations(pain, daily_load(runs), words=WORDS):
+    for association in lagged_associations(pain, daily_load(runs, words=WORDS), words=WORDS):
         assert -1.0 <= association.correlation <= 1.0
         assert association.days >= 7

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select, text
 
 from backstride.config import Settings
-from backstride.services.store import local_runner
+from backstride.services.moment import started_at_in_scope
+from backstride.services.store import NoActingUserError, acting_user, local_runner
 from backstride.storage.db import make_engine, migrate, open_database, session_scope
 from backstride.storage.tables import RunnerRow
 
@@ -43,6 +45,32 @@ def test_local_runner_is_created_once(tmp_path: Path) -> None:
     with session_scope(engine) as session:
         assert local_runner(session).id == first
         assert len(session.scalars(select(RunnerRow)).all()) == 1
+
+
+def test_the_owner_account_created_on_first_use_carries_the_time_the_shell_gave(
+    tmp_path: Path,
+) -> None:
+    engine = open_database(Settings(home=tmp_path))
+    given = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
+    with started_at_in_scope(given), session_scope(engine) as session:
+        owner = acting_user(session)
+        runner = local_runner(session)
+        stamps = {owner.created_at.replace(tzinfo=UTC), runner.created_at.replace(tzinfo=UTC)}
+    assert stamps == {given}
+
+
+def test_without_a_time_from_the_shell_no_owner_account_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backstride.services import moment
+
+    monkeypatch.setattr(moment, "_process_moment", [])
+    engine = open_database(Settings(home=tmp_path))
+    with (
+        pytest.raises(NoActingUserError, match="the shell gave no time"),
+        session_scope(engine) as session,
+    ):
+        local_runner(session)
 
 
 def test_migrating_twice_is_a_no_op(tmp_path: Path) -> None:

@@ -32,10 +32,12 @@ WRITER = textwrap.dedent(
     from datetime import UTC, datetime, timedelta
     from backstride.config import load_settings
     from backstride.domain.diary import DiaryEntry
+    from backstride.services.moment import started_at
     from backstride.services.store import local_runner, open_store
     from backstride.storage import tracking as repo
     from backstride.storage.db import session_scope
 
+    started_at(datetime.now(UTC))  # this script is the shell: it gives the time
     tag, batch_size, batches = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     engine = open_store(load_settings())
     with session_scope(engine) as session:

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backstride.errors import InputError
+from backstride.knowledge.training import HeartRateZones
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -30,6 +31,9 @@ BANISTER_WOMEN: tuple[float, float] = (0.86, 1.67)
 
 ACUTE_DAYS = 7
 CHRONIC_DAYS = 28
+#: A ratio is shown when this many of the chronic window's 7-day blocks hold an activity.
+ACWR_MIN_ACTIVE_WEEKS = 3
+ACWR_BLOCKS = CHRONIC_DAYS // ACUTE_DAYS
 MONOTONY_CAP = 10.0
 
 
@@ -68,27 +72,29 @@ def banister_trimp(
     return float(np.nansum(terms))
 
 
-#: Edwards zones: lower edges in % of HRmax, weight 1..5.
-EDWARDS_ZONE_LOWER_PCT: tuple[float, ...] = (50.0, 60.0, 70.0, 80.0, 90.0)
-
-
-def edwards_trimp_from_zone_minutes(zone_minutes: tuple[float, ...] | list[float]) -> float:
-    """Edwards TRIMP from minutes spent in the five zones of `EDWARDS_ZONE_LOWER_PCT` (× 1..5).
+def edwards_trimp_from_zone_minutes(
+    zone_minutes: tuple[float, ...] | list[float], zones: HeartRateZones
+) -> float:
+    """Edwards TRIMP from minutes spent in each of the record's zones (zone n weighs n).
 
     References: edwards-1993
     """
-    if len(zone_minutes) != 5:
-        raise InputError(f"zone_minutes must have 5 values, got {len(zone_minutes)}")
+    if len(zone_minutes) != len(zones.zone_lower_pct):
+        raise InputError(
+            f"zone_minutes must have {len(zones.zone_lower_pct)} values, got {len(zone_minutes)}"
+        )
     return float(sum(weight * m for weight, m in enumerate(zone_minutes, start=1)))
 
 
-def edwards_trimp(hr_bpm: FloatArray, dt_s: FloatArray, *, hr_max_bpm: float) -> float:
-    """Edwards TRIMP from heart-rate samples: zone weight 1..5 × minutes (0 below the first zone).
+def edwards_trimp(
+    hr_bpm: FloatArray, dt_s: FloatArray, *, hr_max_bpm: float, zones: HeartRateZones
+) -> float:
+    """Edwards TRIMP from heart-rate samples: zone weight × minutes (0 below the first zone).
 
     References: edwards-1993
     """
     pct = 100.0 * hr_bpm / hr_max_bpm
-    weight = np.searchsorted(np.asarray(EDWARDS_ZONE_LOWER_PCT), pct, side="right")
+    weight = np.searchsorted(np.asarray(zones.zone_lower_pct), pct, side="right")
     weight = np.where(np.isnan(pct), 0, weight)
     return float(np.sum(weight * dt_s) / 60.0)
 
@@ -173,7 +179,9 @@ def acwr_ewma(daily: FloatArray) -> FloatArray:
     return _ratio(acute, chronic)
 
 
-def acwr_coverage(recorded: BoolArray, *, min_active_weeks: int = 3) -> BoolArray:
+def acwr_coverage(
+    recorded: BoolArray, *, min_active_weeks: int = ACWR_MIN_ACTIVE_WEEKS
+) -> BoolArray:
     """Where a ratio may be shown: ≥ 28 days since the first day of the series and at least
     `min_active_weeks` of the four 7-day blocks ending on that day hold a recorded activity.
 
@@ -188,7 +196,7 @@ def acwr_coverage(recorded: BoolArray, *, min_active_weeks: int = 3) -> BoolArra
     csum = np.concatenate(([0], np.cumsum(recorded.astype(np.int64))))
     t = np.arange(CHRONIC_DAYS - 1, n)
     active_blocks = np.zeros(len(t), dtype=np.int64)
-    for block in range(4):
+    for block in range(ACWR_BLOCKS):
         end = t + 1 - block * ACUTE_DAYS
         active_blocks += (csum[end] - csum[end - ACUTE_DAYS]) > 0
     ok[CHRONIC_DAYS - 1 :] = active_blocks >= min_active_weeks

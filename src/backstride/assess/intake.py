@@ -29,6 +29,7 @@ WorseWith = Literal[
 BetterWith = Literal["movement", "rest", "lying_down", "nsaids", "heat"]
 LegWeakness = Literal["none", "stable_one_side", "progressive", "both_legs"]
 Trend = Literal["improving", "same", "worse"]
+Sex = Literal["female", "male", "other", "unspecified"]
 CrossTraining = Literal[
     "cycling",
     "swimming",
@@ -145,7 +146,7 @@ class Case(_Section):
     """One person's answers: the whole case file."""
 
     age: Annotated[int, Field(ge=0, le=120)]
-    sex: Literal["female", "male", "other", "unspecified"] = "unspecified"
+    sex: Sex = "unspecified"
     pain: Pain
     neuro: Neuro = Neuro()
     general: General = General()

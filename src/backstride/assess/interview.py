@@ -4,27 +4,31 @@ Pure: the CLI asks each `Question` and hands the answer back. Emergency question
 first (from the red-flag records' triggers); the caller stops as soon as the answers so
 far raise an emergency. Beyond that, a question is asked only while a rule that reads
 its answer is still open (`should_ask`, `assess.relevance`); the inflammatory questions
-are skipped from age 45 (the spondyloarthritis rule needs onset before 45).
+are skipped from the age the spondyloarthritis pattern needs the pain to have begun before.
+The words of every question are records (`question.<key>`, `text.interview`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from backstride.assess.casefile import case_from_data
-from backstride.assess.intake import Case
+from backstride.assess.intake import BetterWith, Case, Onset, Sex, Trend, WorseWith
 from backstride.assess.questionnaires import RMDQ_ID, STARTBACK_ID, answer_code
 from backstride.assess.redflags import red_flag_records
 from backstride.assess.relevance import is_read_by_rules, open_rules_read
 from backstride.domain.vocabulary import LEG_LOCATIONS, LOCATIONS
 from backstride.knowledge.model import KnowledgeBase
-from backstride.knowledge.rules import Questionnaire, Trigger, WeakTrigger
+from backstride.knowledge.rules import Pattern, Questionnaire, Trigger, WeakTrigger
+from backstride.knowledge.texts import question_text, screen_text
 
 Answers = dict[str, Any]
 Kind = Literal["yes_no", "integer", "number", "choice", "multi"]
 LEG = LEG_LOCATIONS
+#: The pattern whose onset age decides whether its history questions are asked.
+INFLAMMATORY_ID = "pattern.inflammatory"
 
 
 @dataclass(frozen=True)
@@ -42,14 +46,23 @@ class Question:
     optional: bool = False
     sets: Mapping[str, Any] | None = None  # a "yes" stores these instead of `key`
     ask_if: Callable[[Answers], bool] | None = field(default=None, compare=False)
+    records: tuple[str, ...] = ()  # the records whose words it asks in
 
 
 def _leg_pain(answers: Answers) -> bool:
     return any(loc in LEG for loc in answers.get("pain.locations", ()))
 
 
-def _under_45(answers: Answers) -> bool:
-    return isinstance(answers.get("age"), int) and answers["age"] < 45
+def _younger_than(age: float) -> Callable[[Answers], bool]:
+    return lambda answers: isinstance(answers.get("age"), int) and answers["age"] < age
+
+
+def _inflammatory_onset_age(kb: KnowledgeBase) -> float:
+    """The age the inflammatory pattern needs the pain to have begun before."""
+    requires = kb.one(Pattern, INFLAMMATORY_ID).requires
+    age = requires.lt if requires is not None else None
+    assert age is not None, "the inflammatory pattern requires an age at onset (an lt test)"
+    return age
 
 
 def _unanswered(key: str) -> Callable[[Answers], bool]:
@@ -58,14 +71,24 @@ def _unanswered(key: str) -> Callable[[Answers], bool]:
 
 def questions(kb: KnowledgeBase) -> Iterator[Question]:
     """Every question in order; the caller skips those whose `ask_if` is false."""
-    yield from _red_flag_questions(kb, "emergency", "Safety first")
-    yield from _pain_questions()
-    yield from _red_flag_questions(kb, "urgent", "Your general health")
-    yield from _history_questions()
-    yield from _running_questions()
+    yield from _red_flag_questions(kb, "emergency", _section(kb, "safety"))
+    yield from _pain_questions(kb)
+    yield from _red_flag_questions(kb, "urgent", _section(kb, "health"))
+    yield from _history_questions(kb)
+    yield from _running_questions(kb)
     yield from _start_back_questions(kb)
-    yield Question("rmdq.wanted", _RMDQ_OFFER, "yes_no", "Roland-Morris (optional)")
+    yield _ask(kb, "rmdq.wanted", "yes_no", _section(kb, "rmdq_offer"))
     yield from _rmdq_questions(kb)
+
+
+def _section(kb: KnowledgeBase, name: str) -> str:
+    return screen_text(kb, "interview", f"section_{name}")
+
+
+def _ask(kb: KnowledgeBase, key: str, kind: Kind, section: str, **shape: Any) -> Question:
+    """The question that fills `key`, in the words of its record (`question.<key>`)."""
+    record = f"question.{key}"
+    return Question(key, question_text(kb, key), kind, section, **shape, records=(record,))
 
 
 def _red_flag_questions(kb: KnowledgeBase, urgency: str, section: str) -> Iterator[Question]:
@@ -79,74 +102,57 @@ def _red_flag_questions(kb: KnowledgeBase, urgency: str, section: str) -> Iterat
             first = next(iter(trigger.sets))
             yield Question(
                 trigger.id, trigger.question, "yes_no", section,
-                sets=trigger.sets, ask_if=_unanswered(first),
+                sets=trigger.sets, ask_if=_unanswered(first), records=(trigger.id,),
             )  # fmt: skip
 
 
-def _pain_questions() -> Iterator[Question]:
-    s = "About you and your pain"
-    yield Question("age", "How old are you (years)?", "integer", s, low=0, high=120)
-    yield Question("sex", "Sex?", "choice", s, choices=_SEXES, optional=True)
-    yield Question("pain.intensity", "How bad is the pain now, 0 (none) to 10 (worst)?",
-                   "integer", s, low=0, high=10)  # fmt: skip
-    yield Question("pain.worst_24h", "And at its worst in the last 24 hours (0-10)?",
-                   "integer", s, low=0, high=10, optional=True)  # fmt: skip
-    yield Question("pain.started_days_ago", "How many days ago did this episode start?",
-                   "integer", s, low=0, high=36500, optional=True)  # fmt: skip
-    yield Question("pain.onset", "How did it start?", "choice", s, choices=_ONSETS,
-                   ask_if=_unanswered("pain.onset"))  # fmt: skip
-    yield Question("pain.locations", "Where do you feel the pain?", "multi", s,
-                   choices=LOCATIONS)  # fmt: skip
-    yield Question("pain.leg_pain_worse_than_back", "Is the leg pain worse than the back pain?",
-                   "yes_no", s, ask_if=_leg_pain)  # fmt: skip
-    yield Question("neuro.numbness_or_tingling", "Any numbness or pins and needles? Where?",
-                   "multi", s, choices=LEG,
-                   ask_if=_unanswered("neuro.numbness_or_tingling"))  # fmt: skip
-    yield Question("neuro.leg_weakness", "Does one leg feel weak (and it is not getting worse)?",
-                   "yes_no", s, sets={"neuro.leg_weakness": "stable_one_side"},
-                   ask_if=_unanswered("neuro.leg_weakness"))  # fmt: skip
-    yield Question("pain.worse_with", "What makes it worse?", "multi", s, choices=_WORSE)
-    yield Question("pain.better_with", "What makes it better?", "multi", s, choices=_BETTER)
-    yield Question("pain.morning_stiffness_minutes", "How many minutes of stiffness in the "
-                   "morning?", "integer", s, low=0, high=1440, optional=True)  # fmt: skip
-    yield Question("pain.wakes_second_half_of_night", "Does the pain wake you in the second "
-                   "half of the night?", "yes_no", s)  # fmt: skip
+def _pain_questions(kb: KnowledgeBase) -> Iterator[Question]:
+    s = _section(kb, "pain")
+    yield _ask(kb, "age", "integer", s, low=0, high=120)
+    yield _ask(kb, "sex", "choice", s, choices=_SEXES, optional=True)
+    yield _ask(kb, "pain.intensity", "integer", s, low=0, high=10)
+    yield _ask(kb, "pain.worst_24h", "integer", s, low=0, high=10, optional=True)
+    yield _ask(kb, "pain.started_days_ago", "integer", s, low=0, high=36500, optional=True)
+    yield _ask(kb, "pain.onset", "choice", s, choices=_ONSETS, ask_if=_unanswered("pain.onset"))
+    yield _ask(kb, "pain.locations", "multi", s, choices=LOCATIONS)
+    yield _ask(kb, "pain.leg_pain_worse_than_back", "yes_no", s, ask_if=_leg_pain)
+    yield _ask(kb, "neuro.numbness_or_tingling", "multi", s, choices=LEG,
+               ask_if=_unanswered("neuro.numbness_or_tingling"))  # fmt: skip
+    yield _ask(kb, "neuro.leg_weakness", "yes_no", s,
+               sets={"neuro.leg_weakness": "stable_one_side"},
+               ask_if=_unanswered("neuro.leg_weakness"))  # fmt: skip
+    yield _ask(kb, "pain.worse_with", "multi", s, choices=_WORSE)
+    yield _ask(kb, "pain.better_with", "multi", s, choices=_BETTER)
+    yield _ask(kb, "pain.morning_stiffness_minutes", "integer", s, low=0, high=1440,
+               optional=True)  # fmt: skip
+    yield _ask(kb, "pain.wakes_second_half_of_night", "yes_no", s)
 
 
-def _history_questions() -> Iterator[Question]:
-    s = "What has happened so far"
-    yield Question("general.family_history_spondyloarthritis", "Does a parent, brother, sister "
-                   "or child have spondyloarthritis (for example ankylosing spondylitis)?",
-                   "yes_no", s, ask_if=_under_45)  # fmt: skip
-    yield Question("general.psoriasis_or_arthritis_or_enthesitis", "Have you had psoriasis, "
-                   "arthritis, or painful swelling where a tendon meets bone?", "yes_no", s,
-                   ask_if=_under_45)  # fmt: skip
+def _history_questions(kb: KnowledgeBase) -> Iterator[Question]:
+    s = _section(kb, "history")
+    # Asked only while the spondyloarthritis rule's onset age can still hold.
+    younger = _younger_than(_inflammatory_onset_age(kb))
+    yield _ask(kb, "general.family_history_spondyloarthritis", "yes_no", s, ask_if=younger)
+    yield _ask(kb, "general.psoriasis_or_arthritis_or_enthesitis", "yes_no", s, ask_if=younger)
     # The trend first: when it is improving (or not known), the weeks of self-care cannot
     # change the answer and are not asked (see should_ask).
-    yield Question("history.trend", "Is it improving, the same or worse?", "choice", s,
-                   choices=("improving", "same", "worse"), optional=True)  # fmt: skip
-    yield Question("history.self_care_weeks", "How many weeks of self-care have you tried?",
-                   "number", s, low=0, high=520, optional=True)  # fmt: skip
-    yield Question("history.previous_episodes", "How many earlier episodes have you had?",
-                   "integer", s, low=0, high=1000, optional=True)  # fmt: skip
-    yield Question("history.pain_after_every_run", "Does steady pain follow every run?",
-                   "yes_no", s)  # fmt: skip
+    yield _ask(kb, "history.trend", "choice", s, choices=get_args(Trend), optional=True)
+    yield _ask(kb, "history.self_care_weeks", "number", s, low=0, high=520, optional=True)
+    yield _ask(kb, "history.previous_episodes", "integer", s, low=0, high=1000, optional=True)
+    yield _ask(kb, "history.pain_after_every_run", "yes_no", s)
 
 
-def _running_questions() -> Iterator[Question]:
-    s = "Your running (optional: it personalises the plan)"
-    yield Question("running.wanted", "Would you like to add your running details now?",
-                   "yes_no", s)  # fmt: skip
+def _running_questions(kb: KnowledgeBase) -> Iterator[Question]:
+    s = _section(kb, "running")
+    yield _ask(kb, "running.wanted", "yes_no", s)
     # What the person can do now: the plan's start (plan_start rules) reads both.
-    yield Question("running.running_now", "Are you still running at the moment, even if less "
-                   "than usual?", "yes_no", s, ask_if=_wants_running)  # fmt: skip
-    yield Question("running.walk_minutes_now", "About how many minutes can you walk "
-                   "comfortably now?", "integer", s, low=0, high=1440, optional=True,
-                   ask_if=_not_running_now)  # fmt: skip
-    for key, text, low, high in _RUNNING:
+    yield _ask(kb, "running.running_now", "yes_no", s, ask_if=_wants_running)
+    yield _ask(kb, "running.walk_minutes_now", "integer", s, low=0, high=1440, optional=True,
+               ask_if=_not_running_now)  # fmt: skip
+    for key, low, high in _RUNNING:
         kind: Kind = "integer" if key in _INTEGER_RUNNING else "number"
-        yield Question(f"running.{key}", text, kind, s, low=low, high=high, optional=True,
-                       ask_if=_wants_running)  # fmt: skip
+        yield _ask(kb, f"running.{key}", kind, s, low=low, high=high, optional=True,
+                   ask_if=_wants_running)  # fmt: skip
 
 
 def _wants_running(answers: Answers) -> bool:
@@ -165,16 +171,18 @@ def _start_back_questions(kb: KnowledgeBase) -> Iterator[Question]:
         key = f"start_back.{item.number}"
         if item.answers:
             codes = tuple(answer_code(label) for label in item.answers)
-            yield Question(key, item.text, "choice", section, choices=codes, labels=item.answers)
+            yield Question(key, item.text, "choice", section, choices=codes,
+                           labels=item.answers, records=(tool.id,))  # fmt: skip
         else:
-            yield Question(key, item.text, "yes_no", section)
+            yield Question(key, item.text, "yes_no", section, records=(tool.id,))
 
 
 def _rmdq_questions(kb: KnowledgeBase) -> Iterator[Question]:
     tool = kb.one(Questionnaire, RMDQ_ID)
     section = f"{tool.name}\n{tool.instructions}"
     for item in tool.items:
-        yield Question(f"rmdq.{item.number}", item.text, "yes_no", section, ask_if=_wants_rmdq)
+        yield Question(f"rmdq.{item.number}", item.text, "yes_no", section, ask_if=_wants_rmdq,
+                       records=(tool.id,))  # fmt: skip
 
 
 def _wants_rmdq(answers: Answers) -> bool:
@@ -272,24 +280,20 @@ def to_case(answers: Answers) -> Case:
 
 #: Asked whatever the rules say: required answers, the offers and the questionnaires.
 _ALWAYS = ("age", "pain.intensity", "start_back.", "rmdq.", "running.")
-_SEXES = ("female", "male", "other", "unspecified")
-_ONSETS = ("after_run", "during_run", "gradual", "lifting", "minor_fall", "unknown")
-_WORSE = ("running", "sitting", "standing", "bending_forward", "bending_backward", "lifting",
-          "coughing", "morning")  # fmt: skip
-_BETTER = ("movement", "rest", "lying_down", "nsaids", "heat")
+_SEXES: tuple[str, ...] = get_args(Sex)
+#: A major trauma is asked as a warning sign of its own, not as one of the ways it began.
+_ONSETS = tuple(o for o in get_args(Onset) if o != "major_trauma")
+_WORSE: tuple[str, ...] = get_args(WorseWith)
+_BETTER: tuple[str, ...] = get_args(BetterWith)
 _INTEGER_RUNNING = frozenset({"runs_per_week", "strength_sessions_per_week"})
 _RUNNING = (
-    ("weekly_km", "Kilometres run this week?", 0, 500),
-    ("weekly_km_prior", "Average weekly kilometres over the 4 weeks before?", 0, 500),
-    ("runs_per_week", "Runs per week?", 0, 21),
-    ("longest_run_km", "Longest single run this week (km)?", 0, 300),
-    ("longest_run_prior_30d_km", "Longest run in the 30 days before that (km)?", 0, 300),
-    ("cadence_spm", "Usual cadence (steps per minute, both feet)?", 60, 260),
-    ("shoe_km", "Kilometres on your current shoes?", 0, 10000),
-    ("strength_sessions_per_week", "Strength sessions per week?", 0, 14),
-    ("sitting_hours_per_day", "Hours sitting per day?", 0, 24),
-)
-_RMDQ_OFFER = (
-    "Would you like to answer the Roland-Morris questionnaire (24 short statements about "
-    "what your back stops you doing today)? It helps track your recovery."
+    ("weekly_km", 0, 500),
+    ("weekly_km_prior", 0, 500),
+    ("runs_per_week", 0, 21),
+    ("longest_run_km", 0, 300),
+    ("longest_run_prior_30d_km", 0, 300),
+    ("cadence_spm", 60, 260),
+    ("shoe_km", 0, 10000),
+    ("strength_sessions_per_week", 0, 14),
+    ("sitting_hours_per_day", 0, 24),
 )

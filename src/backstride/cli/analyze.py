@@ -9,18 +9,20 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from backstride.analytics.load import ACWR_BLOCKS, ACWR_MIN_ACTIVE_WEEKS, CHRONIC_DAYS
 from backstride.cli.dates import parse_day
 from backstride.config import load_settings
 from backstride.errors import InputError
+from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.texts import screen_text
 from backstride.services import analysis as service
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
-BADGES = {
-    "attention": "[bold red]ATTENTION[/]",
-    "consider": "[yellow]CONSIDER[/]",
-    "info": "[cyan]INFO[/]",
-}
+#: How each finding's severity is marked (its word: `text.analyze`, badge_<severity>).
+BADGE_STYLES = {"attention": "bold red", "consider": "yellow", "info": "cyan"}
+#: The weeks table's columns (their headings: `text.analyze`, column_<name>).
+COLUMNS = ("week", "km", "longest", "share", "change")
 
 
 @app.command()
@@ -49,34 +51,30 @@ def render(report: service.AnalysisReport, console: Console) -> None:
     """The analysis as Rich text: period, load now, weeks, then each finding with sources."""
     a = report.analysis
     if report.empty:
-        console.print(
-            "No runs imported yet. Import your activity files (FIT, GPX, TCX or a Strava "
-            "export) with `backstride import PATH`, then run `backstride analyze` again."
-        )
+        console.print(_say("no_runs"))
         return
-    console.print(f"[bold]Training analysis {a.since} – {a.today}[/]")
-    console.print(
-        f"{len(a.runs.keys)} runs in your history ({report.first_day} – {report.last_day}); "
-        "load = running distance."
-    )
-    if report.last_day is not None and report.last_day < a.since:
-        console.print(
-            f"[yellow]No activity between {a.since} and {a.today}: your latest is from "
-            f"{report.last_day}. Try --since {report.first_day} --as-of {report.last_day}.[/]"
-        )
+    console.print(f"[bold]{_say('title', since=a.since, today=a.today)}[/]")
+    first, last = report.first_day, report.last_day
+    console.print(_say("history", runs=len(a.runs.keys), first=first, last=last))
+    if last is not None and last < a.since:
+        gap = _say("no_recent", since=a.since, today=a.today, last=last, first=first)
+        console.print(f"[yellow]{gap}[/]")
     _metrics(report, console)
     _weeks(report, console)
     _findings(report, console)
-    console.print(
-        "[dim]These are associations in your own data to consider, not a diagnosis or an "
-        "injury risk. backstride is information and self-management support for adults.[/]"
-    )
+    console.print(f"[dim]{_say('not_associations')}[/]")
+
+
+def _say(name: str, **values: object) -> str:
+    """One sentence of the analysis page (`text.analyze` in the knowledge base)."""
+    return screen_text(load_knowledge_base(), "analyze", name, **values)
 
 
 def _metrics(report: service.AnalysisReport, console: Console) -> None:
     m = service.current_metrics(report.analysis)
     acwr = m["acwr"]
-    shown = "not shown (needs 28 days of history with runs in 3 of 4 weeks)"
+    shown = _say("acwr_not_shown", chronic_days=CHRONIC_DAYS, min_weeks=ACWR_MIN_ACTIVE_WEEKS,
+                 of_weeks=ACWR_BLOCKS)  # fmt: skip
     if acwr["ewma"] is not None:
         others = ", ".join(
             f"rolling {name} {acwr[name]:.2f}"
@@ -84,14 +82,11 @@ def _metrics(report: service.AnalysisReport, console: Console) -> None:
             if acwr[name] is not None
         )
         shown = f"{acwr['ewma']:.2f}" + (f" ({others})" if others else "")
-    console.print(f"Last 7 days: {m['last_7_days_km']:.1f} km")
-    console.print(f"Acute:chronic ratio on {report.analysis.today}: {shown}")
-    console.print(f"[dim]  method: {m['acwr_method']}; {m['acwr_note']}[/]")
+    console.print(_say("last_7_days", km=m["last_7_days_km"]))
+    console.print(_say("acwr", today=report.analysis.today, shown=shown))
+    console.print(f"[dim]{_say('acwr_method', method=m['acwr_method'], note=m['acwr_note'])}[/]")
     if m["monotony_7_days"] is not None:
-        console.print(
-            f"Monotony, last 7 days: {m['monotony_7_days']:.2f} "
-            f"(Foster; above {m['monotony_high']:g} is high)"
-        )
+        console.print(_say("monotony", value=m["monotony_7_days"], high=m["monotony_high"]))
 
 
 def _weeks(report: service.AnalysisReport, console: Console) -> None:
@@ -99,9 +94,9 @@ def _weeks(report: service.AnalysisReport, console: Console) -> None:
     weeks = [w for w in a.weeks if (w.week_start - a.since).days > -7 and w.distance_km > 0]
     if not weeks:
         return
-    table = Table(title="Weeks (Monday to Sunday)", title_justify="left")
-    for column in ("week of", "km", "longest run km", "long-run share", "change"):
-        table.add_column(column, justify="right" if column != "week of" else "left")
+    table = Table(title=_say("weeks_title"), title_justify="left")
+    for column in COLUMNS:
+        table.add_column(_say(f"column_{column}"), justify="left" if column == "week" else "right")
     for w in weeks[-12:]:
         change = "—" if w.change_pct is None else f"{w.change_pct:+.0f} %"
         share = f"{w.long_run_share * 100:.0f} %" if w.long_run_share is not None else "—"
@@ -113,20 +108,19 @@ def _weeks(report: service.AnalysisReport, console: Console) -> None:
 
 def _findings(report: service.AnalysisReport, console: Console) -> None:
     if not report.findings:
-        console.print(
-            "No findings in this period: nothing stood out in your load, form, shoes or surfaces."
-        )
+        console.print(_say("no_findings"))
         return
-    console.print(f"[bold]Findings ({len(report.findings)})[/]")
+    console.print(f"[bold]{_say('findings_title', count=len(report.findings))}[/]")
     for finding in report.findings:
-        console.print(f"{BADGES[finding.severity]} {finding.title}")
+        style = BADGE_STYLES[finding.severity]
+        console.print(f"[{style}]{_say(f'badge_{finding.severity}')}[/] {finding.title}")
         console.print(f"  {finding.evidence}", soft_wrap=False)
         runs = [report.labels[k] for k in finding.runs if k in report.labels]
         if runs:
             shown = ", ".join(f"#{r.activity_id} {r.day} {r.distance_km:.1f} km" for r in runs[:5])
-            more = f" and {len(runs) - 5} more" if len(runs) > 5 else ""
-            console.print(f"  [dim]runs: {shown}{more}[/]")
-        console.print(f"  [dim]sources: {', '.join(finding.sources)}[/]")
+            more = _say("more_runs", count=len(runs) - 5) if len(runs) > 5 else ""
+            console.print(f"[dim]{_say('runs', shown=shown, more=more)}[/]")
+        console.print(f"[dim]{_say('sources', sources=', '.join(finding.sources))}[/]")
 
 
 command = typer.main.get_command(app)

@@ -73,6 +73,11 @@ def cli(user_email: str | None) -> None:
     """backstride: screening, self-management plans and training-history analysis for
     runners with lower back pain. Information and self-management support for adults;
     not a diagnosis."""
+    from datetime import UTC, datetime
+
+    from backstride.services.moment import started_at
+
+    started_at(datetime.now(UTC))  # the time a row created on first use (the owner) carries
     if user_email:
         from backstride.config import load_settings
         from backstride.services.accounts import act_as

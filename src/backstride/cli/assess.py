@@ -83,8 +83,8 @@ def _interview(
 
     answers: Answers = {}
     section = ""
-    click.echo("Answer each question; press Enter to skip one marked (optional).", err=True)
     kb = knowledge_base()
+    click.echo(_say(kb, "intro"), err=True)
     flow = Flow(list(questions(kb)), kb)
     while True:
         group = flow.next(answers)
@@ -94,7 +94,7 @@ def _interview(
             section = group[0].section
             _section(section)
         if is_checklist(group):
-            picked = _ask_checklist(group)
+            picked = _ask_checklist(group, kb)
             for question in group:
                 record(answers, question, question in picked)
         elif len(group) == 2:  # a list with a yes/no as its last choice
@@ -105,14 +105,14 @@ def _interview(
             record(answers, group[0], _ask(group[0], kb))
         early = screen_answers(_case_fields(answers))
         if early.urgency == "emergency":
-            click.echo("\nStopping here: one of your answers needs emergency care.\n", err=True)
+            click.echo(f"\n{_say(kb, 'stop_emergency')}\n", err=True)
             if save:
-                click.echo("Your answers were not saved: the questionnaire ended early.", err=True)
+                click.echo(_say(kb, "not_saved"), err=True)
             _show(early, fmt, all_sources=all_sources)
             return None, early
     case = to_case(answers)
     if save:
-        click.echo(f"Saved your answers to {save_case(case, save)}", err=True)
+        click.echo(_say(kb, "saved", path=save_case(case, save)), err=True)
     result = assess_case(case)
     _show(result, fmt, all_sources=all_sources)
     return case, result
@@ -134,21 +134,27 @@ def _section(section: str) -> None:
         click.echo(wrap(note), err=True)
 
 
-def _ask_checklist(group: list[Question]) -> list[Question]:
+def _say(kb: Any, name: str, **values: object) -> str:
+    """One sentence of the questionnaire's screen (`text.interview`)."""
+    from backstride.knowledge.texts import screen_text
+
+    return screen_text(kb, "interview", name, **values)
+
+
+def _ask_checklist(group: list[Question], kb: Any) -> list[Question]:
     """Warning signs as one list: the numbers of those that apply, Enter for none."""
     from backstride.cli.flow import wrap
 
-    click.echo("Have you had any of these? (If unsure, count it as yes.)", err=True)
+    click.echo(_say(kb, "checklist_intro"), err=True)
     for number, question in enumerate(group, start=1):
         click.echo(wrap(question.text, indent=f"  {number:2d}. "), err=True)
     while True:
-        raw = click.prompt("Numbers separated by commas, or Enter for none of these",
+        raw = click.prompt(_say(kb, "checklist_prompt"),
                            default="", show_default=False, err=True).replace(" ", "")  # fmt: skip
         parts = [p for p in raw.split(",") if p]
         if all(p.isdigit() and 1 <= int(p) <= len(group) for p in parts):
             return [group[int(p) - 1] for p in parts]
-        click.echo(f"Please answer with numbers from 1 to {len(group)}, or press Enter.",
-                   err=True)  # fmt: skip
+        click.echo(_say(kb, "checklist_refused", count=len(group)), err=True)
 
 
 def _ask_with_extra(question: Question, extra: Question, kb: Any) -> tuple[Any, bool]:
@@ -161,35 +167,35 @@ def _ask_with_extra(question: Question, extra: Question, kb: Any) -> tuple[Any, 
         click.echo(wrap(label, indent=f"  {number:2d}. "), err=True)
     count = len(labels) + 1
     while True:
-        raw = click.prompt(wrap(f"{question.text} [numbers separated by commas, Enter for none]"),
+        raw = click.prompt(wrap(f"{question.text} [{_say(kb, 'hint_many')}]"),
                            default="", show_default=False, err=True).replace(" ", "")  # fmt: skip
         parts = [p for p in raw.split(",") if p]
         if all(p.isdigit() and 1 <= int(p) <= count for p in parts):
             picked = sorted({int(p) for p in parts})
             chosen = tuple(question.choices[n - 1] for n in picked if n < count)
             return chosen, count in picked
-        click.echo(f"Please answer with numbers from 1 to {count}, or press Enter.", err=True)
+        click.echo(_say(kb, "checklist_refused", count=count), err=True)
 
 
 def _ask(question: Question, kb: Any) -> Any:
     from backstride.assess.flow import choice_labels
     from backstride.cli.flow import wrap
 
-    text = wrap(question.text + (" (optional)" if question.optional else ""))
+    text = wrap(question.text + (f" {_say(kb, 'optional')}" if question.optional else ""))
     if question.kind == "yes_no":
         return click.confirm(text, default=None, err=True)
     if question.kind in ("integer", "number"):
-        return _ask_number(question, text)
+        return _ask_number(question, text, kb)
     labels = choice_labels(kb, question)
     for number, label in enumerate(labels, start=1):
         click.echo(wrap(label, indent=f"  {number:2d}. "), err=True)
     if question.kind == "choice":
-        hint = "number" if not question.optional else "number, Enter to skip"
-        return _ask_picks(question, f"{text} [{hint}]", many=False)
-    return _ask_picks(question, f"{text} [numbers separated by commas, Enter for none]", many=True)
+        hint = _say(kb, "hint_one_optional" if question.optional else "hint_one")
+        return _ask_picks(question, f"{text} [{hint}]", kb, many=False)
+    return _ask_picks(question, f"{text} [{_say(kb, 'hint_many')}]", kb, many=True)
 
 
-def _ask_number(question: Question, text: str) -> int | float | None:
+def _ask_number(question: Question, text: str, kb: Any) -> int | float | None:
     while True:
         raw = click.prompt(text, default="" if question.optional else None, show_default=False,
                            err=True).strip()  # fmt: skip
@@ -198,24 +204,20 @@ def _ask_number(question: Question, text: str) -> int | float | None:
         try:
             value: int | float = int(raw) if question.kind == "integer" else float(raw)
         except ValueError:
-            click.echo(
-                f"Please enter {'a whole number' if question.kind == 'integer' else 'a number'}.",
-                err=True,
-            )
+            refused = "whole_number_refused" if question.kind == "integer" else "number_refused"
+            click.echo(_say(kb, refused), err=True)
             continue
         if (
             question.low is not None
             and question.high is not None
             and not question.low <= value <= question.high
         ):
-            click.echo(
-                f"Please enter a value from {question.low:g} to {question.high:g}.", err=True
-            )
+            click.echo(_say(kb, "range_refused", low=question.low, high=question.high), err=True)
             continue
         return value
 
 
-def _ask_picks(question: Question, text: str, *, many: bool) -> Any:
+def _ask_picks(question: Question, text: str, kb: Any, *, many: bool) -> Any:
     allow_empty = many or question.optional
     while True:
         raw = click.prompt(text, default="" if allow_empty else None, show_default=False,
@@ -225,7 +227,7 @@ def _ask_picks(question: Question, text: str, *, many: bool) -> Any:
         picks = [p.strip() for p in raw.split(",") if p.strip()] if many else [raw]
         chosen = [_pick(question.choices, p) for p in picks]
         if None in chosen or (not many and len(chosen) != 1):
-            click.echo("Please answer with the numbers shown.", err=True)
+            click.echo(_say(kb, "pick_refused"), err=True)
             continue
         values = tuple(dict.fromkeys(c for c in chosen if c is not None))
         return values if many else values[0]
@@ -317,6 +319,7 @@ def _urgency_sources(result: AssessmentResult, kb: Any) -> list[str]:
 
 
 def _findings(result: AssessmentResult, kb: Any, *, flagged: bool) -> list[str]:
+    from backstride.knowledge.texts import screen_text
     from backstride.report.plain import (
         duration_words,
         pattern_names,
@@ -325,28 +328,24 @@ def _findings(result: AssessmentResult, kb: Any, *, flagged: bool) -> list[str]:
         weak_flag_texts,
     )
 
+    def say(name: str, **values: object) -> str:
+        return screen_text(kb, "assess", name, **values)
+
     lines = []
     if result.red_flags:
-        lines.append("Warning signs: " + "; ".join(red_flag_names(kb, result.red_flags)))
+        lines.append(say("warning_signs", signs="; ".join(red_flag_names(kb, result.red_flags))))
     if flagged:  # nothing competes with an emergency or urgent action
         return lines
-    lines += [
-        f"Reason to see a clinician: {t}" for t in referral_texts(kb, result.referral_reasons)
-    ]
+    lines += [say("referral", reason=t) for t in referral_texts(kb, result.referral_reasons)]
     if result.patterns:
-        likely = ", then ".join(pattern_names(kb, result.patterns))
-        lines.append(f"Most likely (not a diagnosis): {likely}")
+        lines.append(say("likely", patterns=", then ".join(pattern_names(kb, result.patterns))))
     if result.duration:
-        lines.append(f"How long: {duration_words(kb, result.duration)}")
+        lines.append(say("how_long", duration=duration_words(kb, result.duration)))
     if result.start_back:
         sb = result.start_back
-        lines.append(
-            f"STarT Back: {sb.risk} risk of the pain lasting (total {sb.total}/9, "
-            f"worry and mood {sb.psychosocial}/5)"
-        )
+        lines.append(say("start_back", risk=sb.risk, total=sb.total, psychosocial=sb.psychosocial))
     if result.rmdq_score is not None:
-        lines.append(f"Roland-Morris disability score: {result.rmdq_score}/24")
+        lines.append(say("rmdq", score=result.rmdq_score))
     if result.weak_flags:
-        weak = "; ".join(weak_flag_texts(kb, result.weak_flags))
-        lines.append(f"Noted (not warning signs on their own): {weak}")
-    return lines or ["No warning signs."]
+        lines.append(say("weak_flags", signs="; ".join(weak_flag_texts(kb, result.weak_flags))))
+    return lines or [say("no_warning_signs")]

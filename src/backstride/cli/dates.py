@@ -1,4 +1,5 @@
-"""Day options on the command line (YYYY-MM-DD), with the one-line error users see."""
+"""Days on the command line and at prompts (YYYY-MM-DD): the one date parser of the shells,
+with the one-line error users see."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from datetime import date
 from backstride.errors import InputError
 
 
-def parse_day(text: str | None, option: str) -> date | None:
-    """A YYYY-MM-DD option value, or None when it was not given."""
-    if text is None:
-        return None
+def read_day(text: str, what: str) -> date:
+    """A YYYY-MM-DD day; InputError naming `what` otherwise."""
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise InputError(f"{option} must be YYYY-MM-DD, got {text!r}") from exc
+        raise InputError(f"{what} must be YYYY-MM-DD, got {text!r}") from exc
+
+
+def parse_day(text: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option value, or None when it was not given."""
+    return None if text is None else read_day(text, option)

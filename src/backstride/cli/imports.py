@@ -49,9 +49,9 @@ def import_command(
 
 
 def _print_text(report: ImportReport) -> None:
-    typer.echo(f"imported: {report.count('imported')}")
-    typer.echo(f"duplicates: {report.count('duplicate')}")
-    typer.echo(f"failed: {report.count('failed')}")
+    counts = {"imported": report.count("imported"), "duplicates": report.count("duplicate"),
+              "failed": report.count("failed")}  # fmt: skip
+    typer.echo(_say("counts", **counts))
     for outcome in report.outcomes:
         typer.echo(outcome_line(outcome))
 
@@ -59,12 +59,20 @@ def _print_text(report: ImportReport) -> None:
 def outcome_line(outcome: FileOutcome) -> str:
     """One file: what was taken in (day, sport, distance), or why it was skipped."""
     if outcome.status == "failed":
-        return f"failed {outcome.label}: {outcome.detail}"
+        return _say("failed", label=outcome.label, detail=outcome.detail)
     what = _activity_words(outcome)
     if outcome.status == "duplicate":
-        return f"skipped {outcome.label}{what}: already stored ({outcome.detail})"
-    note = f" (note: {outcome.detail})" if outcome.detail else ""
-    return f"took in {outcome.label}{what}{note}"
+        return _say("duplicate", label=outcome.label, what=what, detail=outcome.detail)
+    note = _say("note", detail=outcome.detail) if outcome.detail else ""
+    return _say("imported", label=outcome.label, what=what) + note
+
+
+def _say(name: str, **values: object) -> str:
+    """One line of the import summary (`text.import` in the knowledge base)."""
+    from backstride.knowledge import load_knowledge_base
+    from backstride.knowledge.texts import screen_text
+
+    return screen_text(load_knowledge_base(), "import", name, **values)
 
 
 def _activity_words(outcome: FileOutcome) -> str:

@@ -8,6 +8,9 @@ from datetime import date
 
 import click
 
+from backstride.cli.dates import read_day
+from backstride.errors import InputError
+
 
 def ask_int(text: str, *, low: int, high: int, optional: bool = False) -> int | None:
     """A whole number from `low` to `high` (Enter skips when optional)."""
@@ -18,7 +21,7 @@ def ask_int(text: str, *, low: int, high: int, optional: bool = False) -> int | 
             return None
         if raw.isdigit() and low <= int(raw) <= high:
             return int(raw)
-        click.echo(f"Please enter a whole number from {low} to {high}.", err=True)
+        click.echo(_say("whole_number_refused", low=low, high=high), err=True)
 
 
 def ask_date(text: str, *, default: date) -> date:
@@ -26,9 +29,9 @@ def ask_date(text: str, *, default: date) -> date:
     while True:
         raw = click.prompt(text, default=default.isoformat(), err=True).strip()
         try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            click.echo("Please enter a date as YYYY-MM-DD, for example 2026-03-14.", err=True)
+            return read_day(raw, text)
+        except InputError:
+            click.echo(_say("date_refused"), err=True)
 
 
 def ask_picks(text: str, labels: Sequence[str]) -> tuple[int, ...]:
@@ -45,13 +48,18 @@ def ask_picks(text: str, labels: Sequence[str]) -> tuple[int, ...]:
         bad = [p for p in parts if not (p.isdigit() and 1 <= int(p) <= len(labels))]
         if not bad:
             return tuple(dict.fromkeys(int(p) - 1 for p in parts))
-        click.echo(
-            f"Not understood: {', '.join(bad)}. Please answer with numbers from 1 to "
-            f"{len(labels)} separated by commas (for example 1, 3), or press Enter for none.",
-            err=True,
-        )
+        click.echo(_say("picks_refused", parts=", ".join(bad), count=len(labels)), err=True)
 
 
 def ask_yes_no(text: str, *, default: bool | None = None) -> bool:
     """Yes or no (y/n); anything else is asked again."""
     return bool(click.confirm(text, default=default, err=True))
+
+
+def _say(name: str, **values: object) -> str:
+    """A refusal in the prompts' words (`text.prompts`); the knowledge base is read only
+    when an answer is refused, so a prompt answered right the first time never loads it."""
+    from backstride.knowledge import load_knowledge_base
+    from backstride.knowledge.texts import screen_text
+
+    return screen_text(load_knowledge_base(), "prompts", name, **values)

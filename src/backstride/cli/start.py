@@ -26,27 +26,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
-WELCOME = (
-    "Welcome to backstride.\n\n"
-    "We start with a few safety questions, then ask about your pain and your running. "
-    "Only the questions that can change the answer are asked. You can stop at any time "
-    "with Ctrl+C.\n"
-)
-NEXT_STEPS = (
-    "What happens next:\n"
-    "  • Each day, note your pain in the diary: `backstride diary add` asks a few short\n"
-    "    questions, including a quick check for new warning signs. Or use the web app:\n"
-    "    `backstride serve`, then open http://127.0.0.1:8000/ in your browser.\n"
-    "  • `backstride progress` shows how you are doing against your first check.\n"
-    "  • `backstride plan` shows your whole plan again (add --format pdf --out plan.pdf\n"
-    "    for a file); `backstride report` writes a report for a physiotherapist or doctor.\n"
-    "  • Run `backstride start` again any time for a quick check-in.\n"
-)
-IMPORT_OFFER = (
-    "Do you have training files? A FIT, GPX or TCX file, a folder of them, or a Strava or "
-    "Garmin export (.zip) lets the plan look at your real training."
-)
-
 
 @app.command()
 def start(
@@ -58,21 +37,17 @@ def start(
     ),
 ) -> None:
     """Welcome, then the check, your plan and your next step (or a check-in)."""
-    typer.echo(WELCOME)
+    typer.echo(_say("welcome") + "\n")
     typer.echo(INTENDED_PURPOSE + "\n")
     if not interactive:
-        typer.echo("Run `backstride start` in a terminal when you are ready.")
+        typer.echo(_say("not_interactive"))
         return
     from backstride.config import load_settings
     from backstride.services import guided
 
     settings = load_settings()
     where = guided.standing(settings)
-    if where.checked and click.confirm(
-        f"Welcome back. Your last check was on {where.last_check_on}. "
-        "Do a quick check-in instead of a new check?",
-        default=True,
-    ):
+    if where.checked and click.confirm(_say("welcome_back", day=where.last_check_on), default=True):
         _check_in(settings)
         return
     _new_check(settings, all_sources=all_sources)
@@ -87,17 +62,16 @@ def _new_check(settings: Settings, *, all_sources: bool) -> None:
     from backstride.services import guided
 
     guided.keep_check(settings, case, result, now=datetime.now(UTC))
-    typer.echo(f"\nYour answers are kept on this computer only ({settings.home}).")
+    typer.echo("\n" + _say("kept_here", home=settings.home))
     if result.urgency not in ("self_care", "soon"):
-        typer.echo("Please follow the advice above first. Run `backstride start` again any "
-                   "time for a check-in.")  # fmt: skip
+        typer.echo(_say("follow_advice"))
         return
-    if not click.confirm("\nMake your plan now?", default=True):
-        typer.echo("\nYou can make it later with `backstride plan`.\n\n" + NEXT_STEPS)
+    if not click.confirm("\n" + _say("make_plan"), default=True):
+        typer.echo(f"\n{_say('make_later')}\n\n{_next_steps()}")
         return
     _show_plan(settings, case, result)
     _offer_import(settings)
-    typer.echo("\n" + NEXT_STEPS)
+    typer.echo("\n" + _next_steps())
 
 
 def _show_plan(settings: Settings, case: Case, result: AssessmentResult) -> None:
@@ -108,14 +82,14 @@ def _show_plan(settings: Settings, case: Case, result: AssessmentResult) -> None
     outcome = guided.plan_from_check(settings, today=today, now=datetime.now(UTC))
     typer.echo("")
     print_week(_console(), outcome, today)
-    typer.echo("Your plan is saved; `backstride plan` shows all of it.")
+    typer.echo(_say("plan_saved"))
 
 
 def _offer_import(settings: Settings) -> None:
     from backstride.cli.imports import outcome_line
     from backstride.services.imports import import_paths
 
-    typer.echo("\n" + IMPORT_OFFER)
+    typer.echo("\n" + _say("import_offer"))
     paths = _ask_paths()
     if not paths:
         return
@@ -123,13 +97,13 @@ def _offer_import(settings: Settings) -> None:
     for file in report.outcomes:
         typer.echo("  " + outcome_line(file))
     if report.count("imported") == 0:
-        typer.echo("No new activities, so your plan stays as it is.")
+        typer.echo(_say("no_new_activities"))
         return
     from backstride.services import guided
 
     today = date.today()
     outcome = guided.plan_from_check(settings, today=today, now=datetime.now(UTC))
-    typer.echo("\nYour plan is re-tailored to your training; the points made for you now:")
+    typer.echo("\n" + _say("retailored"))
     for item in outcome.plan.personal:
         typer.echo(f"  • {item.title}")
 
@@ -137,28 +111,27 @@ def _offer_import(settings: Settings) -> None:
 def _ask_paths() -> list[Path]:
     """Paths typed by the runner (Enter for none); asks again for one that does not exist."""
     while True:
-        raw = click.prompt(
-            "Path to a file, folder or export (Enter to skip)", default="", show_default=False
-        ).strip()
+        raw = click.prompt(_say("path_prompt"), default="", show_default=False).strip()
         if not raw:
             return []
         path = Path(raw.strip("'\"")).expanduser()
         if path.exists():
             return [path]
-        typer.echo(f"There is no file or folder at {path}. Please try again.")
+        typer.echo(_say("no_such_path", path=path))
 
 
 def _check_in(settings: Settings) -> None:
     from backstride.cli.progress import render_summary
+    from backstride.knowledge.texts import question_text
     from backstride.progress.questions import red_flag_questions
     from backstride.services import tracking
     from backstride.services.assessment import knowledge_base
 
-    questions = red_flag_questions(knowledge_base())
+    kb = knowledge_base()
+    questions = red_flag_questions(kb)
 
-    pain = click.prompt("How bad is the pain now, 0 (none) to 10 (worst)?",
-                        type=click.IntRange(0, 10))  # fmt: skip
-    typer.echo("Is any of these NEW since last time?")
+    pain = click.prompt(question_text(kb, "pain.intensity"), type=click.IntRange(0, 10))
+    typer.echo(_say("new_since"))
     for number, question in enumerate(questions, start=1):
         typer.echo(f"  {number:2d}. {question.text}")
     picked = _ask_numbers(len(questions))
@@ -167,20 +140,32 @@ def _check_in(settings: Settings) -> None:
          "red_flags": tuple(questions[n - 1].id for n in picked)}
     )  # fmt: skip
     outcome = tracking.add_diary_entry(settings, form, now=datetime.now().astimezone())
-    typer.echo("\nSaved in your diary.\n")
+    typer.echo(f"\n{_say('saved_in_diary')}\n")
     render_summary(tracking.progress_status(settings, today=date.today()))
     if outcome.escalation is None:
-        typer.echo("\n" + NEXT_STEPS)
+        typer.echo("\n" + _next_steps())
 
 
 def _ask_numbers(count: int) -> list[int]:
     while True:
-        raw = click.prompt("Numbers separated by commas (Enter for none)", default="",
-                           show_default=False).replace(" ", "")  # fmt: skip
+        raw = click.prompt(_say("numbers_prompt"), default="", show_default=False).replace(" ", "")
         parts = [p for p in raw.split(",") if p]
         if all(p.isdigit() and 1 <= int(p) <= count for p in parts):
             return sorted({int(p) for p in parts})
-        typer.echo(f"Please answer with numbers from 1 to {count}, or press Enter for none.")
+        typer.echo(_say("numbers_refused", count=count))
+
+
+def _say(name: str, **values: object) -> str:
+    """One sentence of the guided start (`text.start` in the knowledge base)."""
+    from backstride.knowledge.texts import screen_text
+    from backstride.services.assessment import knowledge_base
+
+    return screen_text(knowledge_base(), "start", name, **values)
+
+
+def _next_steps() -> str:
+    """What happens next, ending in a blank line as the other blocks do."""
+    return _say("next_steps") + "\n"
 
 
 def _console() -> Console:

@@ -12,6 +12,7 @@ from backstride.knowledge.model import Source
 from backstride.knowledge.plan_rules import PLAN_RULE_KINDS
 from backstride.knowledge.plan_texts import PLAN_KINDS
 from backstride.knowledge.rules import RULE_KINDS
+from backstride.knowledge.texts import TEXT_KINDS
 from backstride.knowledge.training import TRAINING_KINDS
 
 KINDS: dict[str, type[BaseModel]] = {
@@ -24,4 +25,5 @@ KINDS: dict[str, type[BaseModel]] = {
     **PLAN_KINDS,
     **PLAN_RULE_KINDS,
     **LABEL_KINDS,
+    **TEXT_KINDS,
 }

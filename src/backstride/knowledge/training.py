@@ -8,6 +8,8 @@ can never name a limit the rule did not use.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from pydantic import BaseModel, Field, model_validator
 
 from backstride.domain.finding import FindingId
@@ -71,4 +73,26 @@ class FindingRule(Record):
         return self
 
 
-TRAINING_KINDS: dict[str, type[BaseModel]] = {"finding_rule": FindingRule}
+class HeartRateZones(Record):
+    """A zone-weighted training-load method: zone lower edges in % of HRmax, in order;
+    minutes in zone n weigh n (below the first edge: nothing)."""
+
+    zone_lower_pct: tuple[float, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _edges_rise_within_hr_max(self) -> HeartRateZones:
+        edges = self.zone_lower_pct
+        if any(b <= a for a, b in pairwise(edges)):
+            raise ValueError("zone_lower_pct: expected rising edges")
+        if not (edges[0] > 0 and edges[-1] < 100):
+            raise ValueError("zone_lower_pct: expected edges between 0 and 100 % of HRmax")
+        return self
+
+
+#: The Edwards TRIMP zones' record.
+EDWARDS_ZONES_ID = "load.edwards_zones"
+
+TRAINING_KINDS: dict[str, type[BaseModel]] = {
+    "finding_rule": FindingRule,
+    "heart_rate_zones": HeartRateZones,
+}

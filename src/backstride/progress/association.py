@@ -12,11 +12,6 @@ from datetime import date, datetime, timedelta
 from backstride.knowledge.care import AssociationWords
 from backstride.knowledge.templates import fill
 
-#: Fewer paired days than this and no association is shown at all.
-MIN_DAYS = 7
-LOOKBACK_DAYS = 30
-#: A previous longest run shorter than this is no reference for a spike ratio.
-MIN_REFERENCE_M = 500.0
 #: The load features, in the order they are tried (their words are in `text.association`).
 FEATURES = ("distance_km", "spike_ratio", "trail_share", "treadmill_share", "cadence_spm")
 #: The record with the words of an association.
@@ -51,15 +46,19 @@ class Association:
 def _association(
     feature: str, r: float, days: int, lag_days: int, words: AssociationWords
 ) -> Association:
-    description = fill(words.features[feature], {"lookback_days": LOOKBACK_DAYS})
+    description = fill(words.features[feature], {"lookback_days": words.lookback_days})
     direction = words.texts["higher" if r > 0 else "lower"]
     values = {"description": description, "direction": direction, "r": r, "days": days}
     text = fill(words.texts["hypothesis"], values | {"strength": words.strength(r)})
     return Association(feature, description, r, days, lag_days, text, words.id)
 
 
-def daily_load(runs: Sequence[RunLoad]) -> dict[date, dict[str, float]]:
-    """Load features per day with runs; days without runs have distance 0 (added later)."""
+def daily_load(runs: Sequence[RunLoad], *, words: AssociationWords) -> dict[date, dict[str, float]]:
+    """Load features per day with runs; days without runs have distance 0 (added later).
+
+    The spike ratio compares the day's longest run with the longest of the record's
+    `lookback_days` before it, when that one is at least `min_reference_m` long.
+    """
     by_day: dict[date, list[RunLoad]] = defaultdict(list)
     for run in runs:
         by_day[run.start.date()].append(run)
@@ -72,7 +71,7 @@ def daily_load(runs: Sequence[RunLoad]) -> dict[date, dict[str, float]]:
         if total_m > 0:
             values["trail_share"] = _share(todays, "trail", total_m)
             values["treadmill_share"] = _share(todays, "treadmill", total_m)
-        ratio = _spike_ratio(history, day, max(r.distance_m for r in todays))
+        ratio = _spike_ratio(history, day, max(r.distance_m for r in todays), words)
         if ratio is not None:
             values["spike_ratio"] = ratio
         cadence = _mean_cadence(todays)
@@ -88,7 +87,6 @@ def lagged_associations(
     *,
     words: AssociationWords,
     lag_days: int = 1,
-    min_days: int = MIN_DAYS,
 ) -> tuple[Association, ...]:
     """Pearson r of each load feature on day d against pain on day d + lag, strongest first.
 
@@ -99,7 +97,7 @@ def lagged_associations(
     found = []
     for feature in FEATURES:
         xs, ys = _pairs(pain_by_day, load_by_day, feature, lag_days)
-        if len(xs) < min_days:
+        if len(xs) < words.min_days:
             continue
         r = pearson(xs, ys)
         if r is not None:
@@ -158,13 +156,13 @@ def _share(runs: Sequence[RunLoad], surface: str, total_m: float) -> float:
 
 
 def _spike_ratio(
-    history: Sequence[tuple[date, float]], day: date, longest_m: float
+    history: Sequence[tuple[date, float]], day: date, longest_m: float, words: AssociationWords
 ) -> float | None:
-    """Today's longest run over the longest of the 30 days before (`history` sorted by day)."""
-    start = day - timedelta(days=LOOKBACK_DAYS)
+    """Today's longest run over the longest of the days before (`history` sorted by day)."""
+    start = day - timedelta(days=words.lookback_days)
     window = history[bisect_left(history, (start,)) : bisect_left(history, (day,))]
     prior = [distance_m for _day, distance_m in window]
-    if not prior or max(prior) < MIN_REFERENCE_M:
+    if not prior or max(prior) < words.min_reference_m:
         return None
     return longest_m / max(prior)
 

@@ -279,6 +279,6 @@ def _diary(
     ]
     words = load_knowledge_base().one(AssociationWords, WORDS_ID)
     associations = lagged_associations(
-        {d.on: d.mean_pain for d in pain}, daily_load(runs), words=words
+        {d.on: d.mean_pain for d in pain}, daily_load(runs, words=words), words=words
     )
     return pain, associations, []

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from backstride.config import Settings
 from backstride.errors import BackstrideError
 from backstride.services import cache
+from backstride.services.moment import shell_moment
 from backstride.storage.account_tables import UserRow
 from backstride.storage.accounts import owner, runner_of
 from backstride.storage.db import open_database, session_scope
@@ -150,12 +151,15 @@ def acting_user(session: Session) -> UserRow:
     return owner_account(session)
 
 
-def owner_account(session: Session) -> UserRow:
-    """The owner account, created on first use; it adopts data stored before accounts."""
+def owner_account(session: Session, *, now: datetime | None = None) -> UserRow:
+    """The owner account, created on first use at `now` (by default the moment the shell
+    gave, `services.moment`); it adopts data stored before accounts."""
     found = owner(session)
     if found is not None:
         return found
-    now = datetime.now(UTC)
+    now = now or shell_moment()
+    if now is None:
+        raise NoActingUserError("account: no owner account yet, and the shell gave no time")
     orphan = session.scalars(
         select(RunnerRow)
         .where(~RunnerRow.id.in_(select(UserRow.runner_id).where(UserRow.runner_id.is_not(None))))

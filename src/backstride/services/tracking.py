@@ -24,11 +24,12 @@ from backstride.knowledge import load as kb_load
 from backstride.knowledge.care import AssociationWords
 from backstride.progress.association import (
     WORDS_ID,
+    Association,
     RunLoad,
     daily_load,
     lagged_associations,
 )
-from backstride.progress.change import change_rule, summarise_progress
+from backstride.progress.change import ProgressSummary, change_rule, summarise_progress
 from backstride.progress.escalation import Escalation, escalations, red_flag_escalation
 from backstride.progress.monitoring import check_runs, monitoring_rule, recent_runs, week_verdict
 from backstride.progress.questions import check_locations, check_red_flag_ids
@@ -226,16 +227,20 @@ def _progress(session: Session, runner_id: int, *, today: date) -> ProgressStatu
         verdict=verdict,
         change_rule=rules,
         recovered_rmdq_max=thresholds["recovered_rmdq_max"],
-        associations=lagged_associations(
-            {d.on: d.mean_pain for d in summary.daily},
-            daily_load(runs),
-            words=kb.one(AssociationWords, WORDS_ID),
-        ),
+        associations=_associations(summary, runs, kb.one(AssociationWords, WORDS_ID)),
         rmdq=tuple(rmdq),
         assessments=tuple(assessments),
         new_red_flags=flags,
         runs=runs,
     )
+
+
+def _associations(
+    summary: ProgressSummary, runs: Sequence[RunLoad], words: AssociationWords
+) -> tuple[Association, ...]:
+    """Next-day pain against the day's load, by the association record."""
+    pain = {d.on: d.mean_pain for d in summary.daily}
+    return lagged_associations(pain, daily_load(runs, words=words), words=words)
 
 
 def _entry_from(form: DiaryForm, *, now: datetime, run_keys: tuple[str, ...]) -> DiaryEntry:

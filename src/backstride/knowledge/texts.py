@@ -1,0 +1,119 @@
+"""Sentences the terminal shows around the engines: the questionnaire's questions, sections
+and refusals, the prompts, the guided start, the import summary and the analysis page.
+
+An `interview_question` record holds the words of one question, found by the case field
+(or questionnaire slot) it fills. A `screen_texts` record holds one screen's sentences by
+name; the names each screen needs and the `{fields}` each may use are checked at load
+(`SCREENS`), so a missing or misspelt sentence stops the load, not a person's session.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, model_validator
+
+from backstride.knowledge.model import KnowledgeBase, Record
+from backstride.knowledge.templates import check_texts, fill
+
+_NONE: frozenset[str] = frozenset()
+
+#: Each screen's record id, the names of its sentences and the fields each may use.
+SCREENS: dict[str, dict[str, frozenset[str]]] = {
+    "text.interview": {
+        "intro": _NONE, "optional": _NONE, "stop_emergency": _NONE, "not_saved": _NONE,
+        "saved": frozenset({"path"}), "checklist_intro": _NONE, "checklist_prompt": _NONE,
+        "checklist_refused": frozenset({"count"}), "hint_one": _NONE,
+        "hint_one_optional": _NONE, "hint_many": _NONE, "whole_number_refused": _NONE,
+        "number_refused": _NONE, "range_refused": frozenset({"low", "high"}),
+        "pick_refused": _NONE, "section_safety": _NONE, "section_pain": _NONE,
+        "section_health": _NONE, "section_history": _NONE, "section_running": _NONE,
+        "section_rmdq_offer": _NONE,
+    },
+    "text.assess": {
+        "warning_signs": frozenset({"signs"}), "referral": frozenset({"reason"}),
+        "likely": frozenset({"patterns"}), "how_long": frozenset({"duration"}),
+        "start_back": frozenset({"risk", "total", "psychosocial"}),
+        "rmdq": frozenset({"score"}), "weak_flags": frozenset({"signs"}),
+        "no_warning_signs": _NONE,
+    },
+    "text.prompts": {
+        "whole_number_refused": frozenset({"low", "high"}),
+        "date_refused": _NONE,
+        "picks_refused": frozenset({"parts", "count"}),
+    },
+    "text.start": {
+        "welcome": _NONE, "not_interactive": _NONE, "welcome_back": frozenset({"day"}),
+        "kept_here": frozenset({"home"}), "follow_advice": _NONE, "make_plan": _NONE,
+        "make_later": _NONE, "plan_saved": _NONE, "import_offer": _NONE, "path_prompt": _NONE,
+        "no_such_path": frozenset({"path"}), "no_new_activities": _NONE, "retailored": _NONE,
+        "new_since": _NONE, "numbers_prompt": _NONE, "numbers_refused": frozenset({"count"}),
+        "saved_in_diary": _NONE, "next_steps": _NONE,
+    },
+    "text.import": {
+        "failed": frozenset({"label", "detail"}),
+        "duplicate": frozenset({"label", "what", "detail"}),
+        "imported": frozenset({"label", "what"}),
+        "note": frozenset({"detail"}),
+        "counts": frozenset({"imported", "duplicates", "failed"}),
+    },
+    "text.analyze": {
+        "no_runs": _NONE, "title": frozenset({"since", "today"}),
+        "history": frozenset({"runs", "first", "last"}),
+        "no_recent": frozenset({"since", "today", "last", "first"}),
+        "not_associations": _NONE, "last_7_days": frozenset({"km"}),
+        "acwr": frozenset({"today", "shown"}),
+        "acwr_not_shown": frozenset({"chronic_days", "min_weeks", "of_weeks"}),
+        "acwr_method": frozenset({"method", "note"}),
+        "monotony": frozenset({"value", "high"}), "weeks_title": _NONE,
+        "no_findings": _NONE, "findings_title": frozenset({"count"}),
+        "runs": frozenset({"shown", "more"}), "more_runs": frozenset({"count"}),
+        "sources": frozenset({"sources"}), "badge_attention": _NONE, "badge_consider": _NONE,
+        "badge_info": _NONE, "column_week": _NONE, "column_km": _NONE,
+        "column_longest": _NONE, "column_share": _NONE, "column_change": _NONE,
+    },
+}  # fmt: skip
+
+
+class InterviewQuestion(Record):
+    """The words of one question of the questionnaire (`key`: the field it fills)."""
+
+    key: str = Field(pattern=r"^[a-z_]+(\.[a-z0-9_]+)*$")
+    text: str = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _id_names_the_key(self) -> InterviewQuestion:
+        if self.id != f"question.{self.key}":
+            raise ValueError(f"id: expected question.{self.key}")
+        return self
+
+
+class ScreenTexts(Record):
+    """One screen's sentences by name, each a template naming only its allowed fields."""
+
+    texts: dict[str, str]
+
+    @model_validator(mode="after")
+    def _every_text_given(self) -> ScreenTexts:
+        names = SCREENS.get(self.id)
+        if names is None:
+            raise ValueError(f"id: expected one of {sorted(SCREENS)}")
+        stray = set(self.texts) - set(names)
+        if stray:
+            raise ValueError(f"texts: unknown {sorted(stray)}")
+        check_texts(self.texts, names, what="texts")
+        return self
+
+
+def question_text(kb: KnowledgeBase, key: str) -> str:
+    """The words of the question that fills `key`."""
+    return kb.one(InterviewQuestion, f"question.{key}").text
+
+
+def screen_text(kb: KnowledgeBase, screen: str, name: str, **values: object) -> str:
+    """One sentence of a screen (`text.<screen>`), its fields filled from `values`."""
+    return fill(kb.one(ScreenTexts, f"text.{screen}").texts[name], values)
+
+
+TEXT_KINDS: dict[str, type[BaseModel]] = {
+    "interview_question": InterviewQuestion,
+    "screen_texts": ScreenTexts,
+}
