@@ -48,8 +48,12 @@ def plan_html(
     today: date | None = None,
     clinician_first: bool = False,
     all_sources: bool = False,
+    app_nav: str = "",
 ) -> str:
-    """The plan as one HTML document; `clinician_first` puts the clinician page first (PDF)."""
+    """The plan as one HTML document; `clinician_first` puts the clinician page first (PDF).
+
+    `app_nav` is the web app's own navigation (trusted HTML) for the plan served as a page.
+    """
     template = _environment().get_template("plan.html.j2")
     view = plan_view(plan, kb, today=today, all_sources=all_sources)
     return template.render(
@@ -59,6 +63,7 @@ def plan_html(
         source_lines=[source_line(s, kb) for s in view.sources],
         css=stylesheet(screen=not clinician_first),
         clinician_first=clinician_first,
+        app_nav=app_nav,
         phase_words=phase_words(kb),
         status_words=PLAN_STATUS_WORDS,
         status_words_t=STATUS_WORDS,
