@@ -4,7 +4,6 @@ what was typed, and the reason next week changes shown straight after saving."""
 from __future__ import annotations
 
 import html
-import json
 import re
 from datetime import date, timedelta
 
@@ -100,17 +99,3 @@ def test_the_diary_keeps_the_days_steps_against_the_check_in_step_goal(
     assert "5400 steps (goal 6600)" in client.get("/diary").text
     entries = client.get("/api/v1/diary").json()["entries"]
     assert [e["steps"] for e in entries] == [5400]
-
-
-def test_the_plan_page_leads_to_the_check_in_and_a_plan_file_carries_no_app_links(
-    client: TestClient,
-) -> None:
-    case = {"age": 35, "pain": {"intensity": 3, "started_days_ago": 5}}
-    assert client.post("/api/v1/assessments", json=case).status_code == 201
-    page = client.get("/plan").text
-    assert page.count('href="/checkin"') == 2  # in the links on top and in the week's prompt
-    assert page.index('href="/checkin"') < page.index("<h1>")  # before the plan itself
-    assert 'href="/diary"' in page
-    file = client.post("/plan", data={"case": json.dumps(case), "format": "html"}).text
-    assert "Your back and running plan" in file
-    assert 'href="/checkin"' not in file  # a saved file cannot follow the app's links

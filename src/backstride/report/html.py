@@ -13,7 +13,13 @@ from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import Plan
 from backstride.report.exercise_figure import exercise_svg
 from backstride.report.plain import more_sources_line
-from backstride.report.plan_view import STATUS_WORDS, phase_words, plan_view, source_line
+from backstride.report.plan_view import (
+    STATUS_WORDS,
+    PlanView,
+    phase_words,
+    plan_view,
+    source_line,
+)
 
 PLAN_STATUS_WORDS = {
     "self_care": "Self-care plan",
@@ -64,11 +70,22 @@ def plan_html(
         css=stylesheet(screen=not clinician_first),
         clinician_first=clinician_first,
         app_nav=app_nav,
+        served=bool(app_nav),
+        open_week=_open_week(view, today or plan.start),
         phase_words=phase_words(kb),
         status_words=PLAN_STATUS_WORDS,
         status_words_t=STATUS_WORDS,
         figures={p.exercise_id: _picture(kb, p.exercise_id) for p in view.exercises},
     )
+
+
+def _open_week(view: PlanView, day: date) -> int:
+    """The number of the week holding `day` (the first before the plan, the last after it)."""
+    for week in view.weeks:
+        if week.days and week.days[0].on <= day <= week.days[-1].on:
+            return week.number
+    ended = bool(view.weeks) and bool(view.weeks[-1].days) and day > view.weeks[-1].days[-1].on
+    return view.weeks[-1].number if ended else 1
 
 
 def _picture(kb: KnowledgeBase, exercise_id: str) -> str:
