@@ -60,6 +60,7 @@ REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/diary/{entry_id}"): {}, ("POST", "/diary/{entry_id}"): {"data": {"pain_now": "1"}},
     ("POST", "/diary/{entry_id}/delete"): {}, ("GET", "/together"): {}, ("GET", "/training"): {},
     ("GET", "/training/activities/{activity_id}"): {},
+    ("POST", "/training/activities/{activity_id}/shoe"): {"data": {"shoe_id": "1"}},
     ("GET", "/training/shoes"): {}, ("POST", "/training/shoes"): {"data": {"name": "Bob's"}},
     ("GET", "/training/shoes/{shoe_id}"): {},
     ("POST", "/training/shoes/{shoe_id}"): {"data": {"name": "Renamed", "retired": "yes"}},

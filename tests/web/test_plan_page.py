@@ -51,3 +51,15 @@ def test_a_plan_file_keeps_everything_unfolded_and_no_app_links(client: TestClie
     assert 'href="/checkin"' not in file  # a saved file cannot follow the app's links
     headings = re.findall(r"<h3>Week \d+", file)
     assert headings == re.findall(r"<h3>Week \d+", page)  # the same weeks, unfolded
+
+
+def test_the_home_page_leads_to_the_plan_and_no_plan_yet_is_said_plainly(
+    client: TestClient,
+) -> None:
+    missing = client.get("/plan")
+    assert missing.status_code == 404
+    assert "You have no plan yet: do the check and keep it to get one." in missing.text
+    assert "assessment:" not in missing.text
+    assert 'href="/plan"' not in client.get("/").text
+    _plan_page(client)
+    assert 'href="/plan"' in client.get("/").text

@@ -10,8 +10,9 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from backstride.services import analysis
-from tests.web.conftest import wait_for_job
+from backstride.errors import NotFoundError
+from backstride.services import analysis, store
+from tests.web.conftest import BASE, sign_up, wait_for_job
 from tests.web.ui_world import loop_gpx
 
 
@@ -125,3 +126,43 @@ def test_the_shoe_forms_refuse_a_write_without_the_csrf_token(client: TestClient
         assert client.post(path, data=data, follow_redirects=False).status_code == 403
     client.headers["X-CSRF-Token"] = token
     assert list(_shoe_ids(client)) == ["Guarded"]
+
+
+def _one_run(client: TestClient) -> str:
+    run = loop_gpx(date.today() - timedelta(days=1), km=5, minutes=30)
+    job = client.post(
+        "/api/v1/activities", files=[("files", ("r.gpx", run, "application/gpx+xml"))]
+    )
+    return str(wait_for_job(client, job.json()["job"])["results"][0]["activity_id"])
+
+
+def test_a_run_is_given_its_shoes_on_its_own_page(client: TestClient) -> None:
+    activity_id = _one_run(client)
+    assert "Add your shoes" in client.get(f"/training/activities/{activity_id}").text
+    shoe_id = _add(client, name="Racers")
+    page = client.get(f"/training/activities/{activity_id}").text
+    assert "Which shoes did you run in?" in page
+    saved = client.post(f"/training/activities/{activity_id}/shoe", data={"shoe_id": shoe_id})
+    assert saved.status_code == 200
+    assert "<dd>Racers</dd>" in saved.text
+    (line,) = analysis.list_shoes(client.app.state.settings, today=date.today()).shoes  # type: ignore[attr-defined]
+    assert line.runs == 1
+
+
+def test_another_runners_run_or_shoes_cannot_be_paired(client: TestClient) -> None:
+    mine = _one_run(client)
+    my_shoe = _add(client, name="Mine")
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    with TestClient(client.app, base_url=BASE) as other:
+        them = sign_up(other, "other@example.org")
+        their_shoe = _add(other, name="Theirs")
+        assert other.post(f"/training/activities/{mine}/shoe",
+                          data={"shoe_id": their_shoe}).status_code == 404  # fmt: skip
+        theirs = _one_run(other)
+        assert client.post(f"/training/activities/{theirs}/shoe",
+                           data={"shoe_id": my_shoe}).status_code == 404  # fmt: skip
+        assert client.post(f"/training/activities/{mine}/shoe",
+                           data={"shoe_id": their_shoe}).status_code == 404  # fmt: skip
+    with store.acting_as(int(them["id"])), pytest.raises(NotFoundError):
+        analysis.assign_shoe(settings, name="Theirs", activity_ids=[int(mine)])
+    assert all(s.runs == 0 for s in analysis.list_shoes(settings, today=date.today()).shoes)

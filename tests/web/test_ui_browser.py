@@ -24,7 +24,9 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WIDTHS = (320, 390, 1280)
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: What must be at least 44 px tall to be easy to touch (links inside sentences excepted).
-TARGETS = "button, .button, nav a, label.pick, label.tick, input[type=number], input[type=date]"
+TARGETS = (
+    "button, .button, nav a, label.pick, label.tick, input[type=number], input[type=date], select"
+)
 #: Pages kept as screenshots (a run's own page is "activity").
 SHOTS = {"/": "home", "/together": "pain-and-training", "/training": "training",
          "/check": "check-first-page", "/diary": "diary"}  # fmt: skip

@@ -431,6 +431,9 @@ def assign_shoe(
             )
             chosen += [r.id for r in runs if until is None or _day(r) <= until]
         for activity_id in dict.fromkeys(chosen):
+            row = session.get(repo.ActivityRow, activity_id)
+            if row is None or row.runner_id != runner.id:  # another runner's run is not found
+                raise NotFoundError(f"activity id {activity_id} does not exist")
             repo.assign_shoe(session, activity_id=activity_id, shoe_id=shoe_id)
     return len(dict.fromkeys(chosen))
 

@@ -110,7 +110,10 @@ def plan_page(
     from backstride.services.runner_data import current_plan
 
     nav = templates.get_template("plan_nav.html.j2").render(request=request)
-    plan = current_plan(settings, today=date.today())
+    try:
+        plan = current_plan(settings, today=date.today())
+    except NotFoundError:
+        raise NotFoundError("You have no plan yet: do the check and keep it to get one.") from None
     return HTMLResponse(str(render(plan, "html", app_nav=nav)))
 
 

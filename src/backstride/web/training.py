@@ -195,8 +195,37 @@ def activity_page(
     if lat is not None and lon is not None:
         drawn = route(lat.tolist(), lon.tolist(), label="The route of this run, north up; "
                       "green is the start, red the finish")  # fmt: skip
-    context = {"run": summary, "route": drawn, "chart": _sample_chart(samples)}
+    context = {"run": summary, "route": drawn, "chart": _sample_chart(samples),
+               "shoes": _wearable(settings, summary.shoe_name)}  # fmt: skip
     return templates.TemplateResponse(request, "activity.html.j2", context)
+
+
+@router.post("/training/activities/{activity_id}/shoe", response_class=HTMLResponse)
+async def activity_shoe(
+    activity_id: Id, request: Request, settings: SettingsDep, _user: SignedIn
+) -> Response:
+    """Record which pair this run was in."""
+    from backstride.services.analysis import assign_shoe
+    from backstride.services.runner_data import get_activity
+
+    try:
+        get_activity(settings, activity_id)  # someone else's run: 404 before anything
+    except NotFoundError:
+        raise NotFoundError("There is no such run in your account.") from None
+    chosen = (await request.form()).get("shoe_id")
+    if not isinstance(chosen, str) or not chosen.isdigit():
+        raise InputError("Please choose the shoes you ran in.")
+    shoe = _own_shoe(settings, int(chosen))
+    assign_shoe(settings, name=shoe.name, activity_ids=[activity_id])
+    return RedirectResponse(f"/training/activities/{activity_id}", status_code=303)
+
+
+def _wearable(settings: Any, current: str | None) -> list[Any]:
+    """The pairs a run can be recorded in: those in use, and the one it already names."""
+    from backstride.services.analysis import list_shoes
+
+    shoes = list_shoes(settings, today=date.today()).shoes
+    return [s for s in shoes if not s.retired or s.name == current]
 
 
 def _sample_chart(samples: Any) -> Any:
