@@ -29,7 +29,8 @@ TARGETS = (
 )
 #: Pages kept as screenshots (a run's own page is "activity").
 SHOTS = {"/": "home", "/together": "pain-and-training", "/training": "training",
-         "/check": "check-first-page", "/diary": "diary"}  # fmt: skip
+         "/check": "check-first-page", "/diary": "diary", "/training/shoes": "shoes",
+         "/plan": "plan"}  # fmt: skip
 OVERFLOW_JS = """() => {
   const width = document.documentElement.clientWidth;
   const wide = [];
@@ -194,7 +195,7 @@ def test_one_yes_on_the_first_list_leads_with_the_call_button_and_what_to_say(
 ) -> None:
     url, _ids, _app = world
     page = context.new_page()
-    for width in (390, 1280):
+    for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 844})
         page.goto(url + "/check")
         page.check("[data-key='cauda_equina.bladder'] input")
