@@ -214,7 +214,7 @@ def _sample_chart(samples: Any) -> Any:
     speed = samples.get("speed_mps")
     if speed is not None:
         pace = [round(1000 / v / 60, 2) if v > PACE_FLOOR_MPS else None for v in speed[::step]]
-        panels.append(Panel("pace, min per km", (Line("Pace", pace),)))
+        panels.append(Panel("min per km", (Line("Pace", pace),)))
     for channel, unit, label in (("hr_bpm", "beats per minute", "Heart rate"),
                                  ("cadence_spm", "steps per minute", "Cadence")):  # fmt: skip
         values = samples.get(channel)
