@@ -130,7 +130,7 @@ def test_every_page_speaks_plain_words_and_carries_the_safety_net(client: TestCl
     assert netless == []
     assert len(texts) > 20
     assert "shares-with-plain@example.org" in texts[f"/clinician/runners/{ids['runner_id']}"]
-    assert re.search(r"Trail shoes</td><td>2\d\d km", texts["/training"])  # 120 km + the runs
+    assert re.search(r"Trail shoes</strong> — 2\d\d km", texts["/training"])  # 120 km + the runs
 
 
 @pytest.mark.covers("cauda_equina")

@@ -3,6 +3,7 @@ first account's ids (404 or the not-found page) and anonymously (401 or sign-in)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -59,6 +60,11 @@ REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/diary/{entry_id}"): {}, ("POST", "/diary/{entry_id}"): {"data": {"pain_now": "1"}},
     ("POST", "/diary/{entry_id}/delete"): {}, ("GET", "/together"): {}, ("GET", "/training"): {},
     ("GET", "/training/activities/{activity_id}"): {},
+    ("POST", "/training/activities/{activity_id}/shoe"): {"data": {"shoe_id": "1"}},
+    ("GET", "/training/shoes"): {}, ("POST", "/training/shoes"): {"data": {"name": "Bob's"}},
+    ("GET", "/training/shoes/{shoe_id}"): {},
+    ("POST", "/training/shoes/{shoe_id}"): {"data": {"name": "Renamed", "retired": "yes"}},
+    ("POST", "/training/shoes/{shoe_id}/runs"): {"data": {"since": "2026-01-01"}},
     ("GET", "/progress"): {}, ("GET", "/import"): {},
     ("GET", "/plan"): {},
     ("GET", "/checkin"): {},
@@ -107,10 +113,20 @@ def _ann_data(ann: TestClient, settings: Settings) -> dict[str, str]:
     token = ann.post("/api/v1/tokens", json={"name": "ann's watch", "scopes": ["diary:read"]})
     share = ann.post("/api/v1/shares", json={"clinician_email": "dr@example.org"})
     activity_id = job["results"][0]["activity_id"]
-    return {"entry_id": str(entry.json()["id"]), "activity_id": str(activity_id),
+    shoe_id = _add_shoe(ann)
+    return {"shoe_id": shoe_id,"entry_id": str(entry.json()["id"]), "activity_id": str(activity_id),
             "job_id": job_id, "token_id": str(token.json()["id"]),
             "share_id": str(share.json()["id"]), "runner_id": str(me["id"]),
             "record_id": "nice-ng59"}  # fmt: skip
+
+
+def _add_shoe(ann: TestClient) -> str:
+    """Ann's pair of shoes, added on the shoes page; its id."""
+    added = ann.post("/training/shoes", data={"name": SECRET, "start_km": "10"})
+    assert added.status_code == 200, added.text  # the list, after the redirect
+    found = re.search(r'href="/training/shoes/(\d+)"', added.text)
+    assert found, "the new pair is not listed"
+    return found.group(1)
 
 
 def _call(client: TestClient, method: str, path: str, ids: dict[str, str]) -> Any:
@@ -143,6 +159,9 @@ def test_another_account_gets_not_found_for_every_route_with_the_first_accounts_
     after = ann.get("/api/v1/diary").json()["entries"]  # nothing of Ann's was touched
     assert [e["note"] for e in after] == [SECRET]
     assert ann.get(f"/api/v1/activities/{ids['activity_id']}").status_code == 200
+    mine = ann.get(f"/training/shoes/{ids['shoe_id']}").text  # neither renamed nor retired
+    assert SECRET in mine
+    assert 'value="yes" checked' not in mine
 
 
 def test_anonymous_requests_get_401_from_the_api_and_sign_in_from_pages(

@@ -57,18 +57,19 @@ def seed(app: FastAPI, *, today: date, email: str = EMAIL) -> dict[str, str]:
         job_id = client.post("/api/v1/activities", files=files).json()["job"]
         job = wait_for_job(client, job_id)
         activity_id = str(next(r["activity_id"] for r in job["results"] if r.get("activity_id")))
-    _shoes(app, user_id=int(me["id"]), today=today)
-    return {"entry_id": entry_id, "activity_id": activity_id, "job_id": job_id,
+    shoe_id = _shoes(app, user_id=int(me["id"]), today=today)
+    return {"entry_id": entry_id, "activity_id": activity_id, "job_id": job_id, "shoe_id": shoe_id,
             "runner_id": _sharing_runner(app, clinician=email)} | {"me": str(me["id"])}  # fmt: skip
 
 
-def _shoes(app: FastAPI, *, user_id: int, today: date) -> None:
-    """The runner's shoes, worn on every run of the last six weeks."""
+def _shoes(app: FastAPI, *, user_id: int, today: date) -> str:
+    """The runner's shoes, worn on every run of the last six weeks; their id."""
     settings = app.state.settings
     store.act_for_process(user_id)
     try:
-        analysis.add_shoe(settings, name=SHOE, start_km=120, today=today)
+        shoe_id = analysis.add_shoe(settings, name=SHOE, start_km=120, today=today)
         analysis.assign_shoe(settings, name=SHOE, since=today - timedelta(days=42))
+        return str(shoe_id)
     finally:
         store.act_for_process(None)
 

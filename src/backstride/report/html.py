@@ -13,7 +13,13 @@ from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import Plan
 from backstride.report.exercise_figure import exercise_svg
 from backstride.report.plain import more_sources_line
-from backstride.report.plan_view import STATUS_WORDS, phase_words, plan_view, source_line
+from backstride.report.plan_view import (
+    STATUS_WORDS,
+    PlanView,
+    phase_words,
+    plan_view,
+    source_line,
+)
 
 PLAN_STATUS_WORDS = {
     "self_care": "Self-care plan",
@@ -48,8 +54,12 @@ def plan_html(
     today: date | None = None,
     clinician_first: bool = False,
     all_sources: bool = False,
+    app_nav: str = "",
 ) -> str:
-    """The plan as one HTML document; `clinician_first` puts the clinician page first (PDF)."""
+    """The plan as one HTML document; `clinician_first` puts the clinician page first (PDF).
+
+    `app_nav` is the web app's own navigation (trusted HTML) for the plan served as a page.
+    """
     template = _environment().get_template("plan.html.j2")
     view = plan_view(plan, kb, today=today, all_sources=all_sources)
     return template.render(
@@ -59,11 +69,23 @@ def plan_html(
         source_lines=[source_line(s, kb) for s in view.sources],
         css=stylesheet(screen=not clinician_first),
         clinician_first=clinician_first,
+        app_nav=app_nav,
+        served=bool(app_nav),
+        open_week=_open_week(view, today or plan.start),
         phase_words=phase_words(kb),
         status_words=PLAN_STATUS_WORDS,
         status_words_t=STATUS_WORDS,
         figures={p.exercise_id: _picture(kb, p.exercise_id) for p in view.exercises},
     )
+
+
+def _open_week(view: PlanView, day: date) -> int:
+    """The number of the week holding `day` (the first before the plan, the last after it)."""
+    for week in view.weeks:
+        if week.days and week.days[0].on <= day <= week.days[-1].on:
+            return week.number
+    ended = bool(view.weeks) and bool(view.weeks[-1].days) and day > view.weeks[-1].days[-1].on
+    return view.weeks[-1].number if ended else 1
 
 
 def _picture(kb: KnowledgeBase, exercise_id: str) -> str:

@@ -328,9 +328,11 @@ def _require_runs_in_window(analysis: TrainingAnalysis) -> None:
 class ShoeLine:
     """One shoe as `backstride shoes list` shows it."""
 
+    id: int
     name: str
     brand: str | None
     model: str | None
+    start_km: float
     distance_km: float
     runs: int
     retired: bool
@@ -362,15 +364,19 @@ def add_shoe(
     model: str | None = None,
     start_km: float = 0.0,
     today: date,
-) -> None:
-    """Register a new pair of shoes (names are unique, case-insensitively)."""
+    added_on: date | None = None,
+) -> int:
+    """Register a new pair of shoes (names are unique, case-insensitively); its id.
+
+    `added_on` is the day the pair was first worn (default `today`).
+    """
     with store_session(settings) as session:
         runner = local_runner(session)
-        repo.add_shoe(
+        return repo.add_shoe(
             session,
             runner_id=runner.id,
             name=name,
-            added_on=today,
+            added_on=added_on or today,
             brand=brand,
             model=model,
             start_km=start_km,
@@ -387,9 +393,11 @@ def list_shoes(settings: Settings, *, today: date) -> ShoeList:
         )
     lines = [
         ShoeLine(
+            id=s.id,
             name=s.name,
             brand=s.brand,
             model=s.model,
+            start_km=s.start_km,
             distance_km=s.distance_km,
             runs=s.activities,
             retired=s.retired,
@@ -423,6 +431,9 @@ def assign_shoe(
             )
             chosen += [r.id for r in runs if until is None or _day(r) <= until]
         for activity_id in dict.fromkeys(chosen):
+            row = session.get(repo.ActivityRow, activity_id)
+            if row is None or row.runner_id != runner.id:  # another runner's run is not found
+                raise NotFoundError(f"activity id {activity_id} does not exist")
             repo.assign_shoe(session, activity_id=activity_id, shoe_id=shoe_id)
     return len(dict.fromkeys(chosen))
 
@@ -432,3 +443,25 @@ def retire_shoe(settings: Settings, *, name: str, retired: bool = True) -> None:
     with store_session(settings) as session:
         runner = local_runner(session)
         repo.retire_shoe(session, shoe_id=_shoe_id(session, runner.id, name), retired=retired)
+
+
+def edit_shoe(
+    settings: Settings,
+    *,
+    shoe_id: int,
+    name: str,
+    brand: str | None,
+    model: str | None,
+    start_km: float,
+    retired: bool,
+) -> None:
+    """Change one of the runner's shoes (another runner's id is not found)."""
+    with store_session(settings) as session:
+        runner = local_runner(session)
+        if shoe_id not in {s.id for s in repo.list_shoes(session, runner_id=runner.id)}:
+            raise NotFoundError(f"shoe id {shoe_id} does not exist")
+        repo.update_shoe(
+            session, shoe_id=shoe_id, name=name, brand=brand or "", model=model or "",
+            start_km=start_km,
+        )  # fmt: skip
+        repo.retire_shoe(session, shoe_id=shoe_id, retired=retired)

@@ -233,9 +233,15 @@ def record(outcome: PlanOutcome, settings: Settings, *, now: datetime) -> int:
 
 
 def render(
-    outcome: PlanOutcome, fmt: PlanFormat, *, reminders: bool = True, all_sources: bool = False
+    outcome: PlanOutcome,
+    fmt: PlanFormat,
+    *,
+    reminders: bool = True,
+    all_sources: bool = False,
+    app_nav: str = "",
 ) -> str | bytes:
-    """The plan in a file format (text is rendered by the CLI with Rich)."""
+    """The plan in a file format (text is rendered by the CLI with Rich); `app_nav` is the web
+    app's navigation for the HTML plan served as a page."""
     plan, kb, today = outcome.plan, outcome.kb, outcome.today
     if fmt == "json":
         return plan.to_json()
@@ -246,7 +252,7 @@ def render(
     if fmt == "html":
         from backstride.report.html import plan_html
 
-        return plan_html(plan, kb, today=today, all_sources=all_sources)
+        return plan_html(plan, kb, today=today, all_sources=all_sources, app_nav=app_nav)
     if fmt == "pdf":
         from backstride.report.pdf import plan_pdf
 

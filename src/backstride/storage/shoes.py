@@ -105,7 +105,8 @@ def update_shoe(
     model: str | None = None,
     start_km: float | None = None,
 ) -> None:
-    """Change a shoe's name, brand, model or starting distance (None leaves a field as is)."""
+    """Change a shoe's name, brand, model or starting distance (None leaves a field as is,
+    an empty brand or model clears it)."""
     row = session.get(ShoeRow, shoe_id)
     if row is None:
         raise NotFoundError(f"shoe id {shoe_id} does not exist")
@@ -117,8 +118,8 @@ def update_shoe(
         row.name = clean
     if start_km is not None and start_km < 0:
         raise InputError(f"shoe start_km must be 0 or more, got {start_km}")
-    row.brand = brand if brand is not None else row.brand
-    row.model = model if model is not None else row.model
+    row.brand = (brand.strip() or None) if brand is not None else row.brand
+    row.model = (model.strip() or None) if model is not None else row.model
     row.start_km = start_km if start_km is not None else row.start_km
 
 

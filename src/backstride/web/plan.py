@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from backstride.assess.intake import Case
 from backstride.errors import InputError, NotFoundError
 from backstride.services.accounts import Credential
-from backstride.web.deps import SettingsDep, SignedIn, scoped
+from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep, scoped
 from backstride.web.models import CaseIn, Document
 
 router = APIRouter()
@@ -101,12 +101,20 @@ def api_plan_ics(settings: SettingsDep, _user: PlanRead) -> Response:
 
 
 @router.get("/plan", response_class=HTMLResponse)
-def plan_page(settings: SettingsDep, _user: SignedIn) -> Response:
-    """The signed-in runner's plan as a page (kept by the service worker for offline use)."""
+def plan_page(
+    request: Request, settings: SettingsDep, templates: TemplatesDep, _user: SignedIn
+) -> Response:
+    """The signed-in runner's plan as a page, with the app's links (the weekly check-in
+    first); the service worker keeps it for offline use."""
     from backstride.services.plans import render
     from backstride.services.runner_data import current_plan
 
-    return HTMLResponse(str(render(current_plan(settings, today=date.today()), "html")))
+    nav = templates.get_template("plan_nav.html.j2").render(request=request)
+    try:
+        plan = current_plan(settings, today=date.today())
+    except NotFoundError:
+        raise NotFoundError("You have no plan yet: do the check and keep it to get one.") from None
+    return HTMLResponse(str(render(plan, "html", app_nav=nav)))
 
 
 @router.post("/api/assess", response_model=Document, openapi_extra=CASE_BODY)

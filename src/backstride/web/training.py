@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backstride.services.accounts import Credential
 from backstride.services.sharing import audit
+from backstride.web import shoes
 from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep, scoped
 from backstride.web.models import (
     ActivityList,
@@ -25,6 +26,7 @@ from backstride.web.models import (
 )
 
 router = APIRouter()
+router.include_router(shoes.router)  # the shoe pages belong to training
 #: The training page: findings and charts over this many days; at most this many runs listed.
 WINDOW_DAYS, LIST_MAX = 182, 60
 #: Points drawn per chart of one run; slower than this (m/s) is standing, not a pace.
@@ -184,6 +186,7 @@ def activity_page(
     """One run: its route from its own coordinates, and pace, heart rate and cadence."""
     from backstride.services.activities import activity_with_samples
     from backstride.web.charts import route
+    from backstride.web.shoes import wearable
 
     summary, samples = activity_with_samples(settings, activity_id)
     drawn = None
@@ -192,7 +195,8 @@ def activity_page(
     if lat is not None and lon is not None:
         drawn = route(lat.tolist(), lon.tolist(), label="The route of this run, north up; "
                       "green is the start, red the finish")  # fmt: skip
-    context = {"run": summary, "route": drawn, "chart": _sample_chart(samples)}
+    context = {"run": summary, "route": drawn, "chart": _sample_chart(samples),
+               "shoes": wearable(settings, summary.shoe_name)}  # fmt: skip
     return templates.TemplateResponse(request, "activity.html.j2", context)
 
 
@@ -210,7 +214,7 @@ def _sample_chart(samples: Any) -> Any:
     speed = samples.get("speed_mps")
     if speed is not None:
         pace = [round(1000 / v / 60, 2) if v > PACE_FLOOR_MPS else None for v in speed[::step]]
-        panels.append(Panel("pace, min per km", (Line("Pace", pace),)))
+        panels.append(Panel("min per km", (Line("Pace", pace),)))
     for channel, unit, label in (("hr_bpm", "beats per minute", "Heart rate"),
                                  ("cadence_spm", "steps per minute", "Cadence")):  # fmt: skip
         values = samples.get(channel)
