@@ -64,7 +64,7 @@ def message_rows(data: bytes, found: Scan) -> tuple[list[Rows], Ints]:
     for def_id, definition in enumerate(found.definitions):
         rows = by_def[bounds[def_id] : bounds[def_id + 1]]
         if len(rows):
-            block = _block(arr, positions[rows] + 1, definition.size - 1)
+            block = row_block(arr, positions[rows] + 1, definition.size - 1)
             out.append(Rows(definition, block, rows.astype(np.int64)))
     return out, positions
 
@@ -84,7 +84,7 @@ def _expand(found: Scan) -> tuple[Ints, Ints]:
     return positions, defs
 
 
-def _block(arr: Block, starts: Ints, width: int) -> Block:
+def row_block(arr: Block, starts: Ints, width: int) -> Block:
     """Rows of `width` bytes at `starts`: a zero-copy strided view when evenly spaced."""
     n = len(starts)
     stride = int(starts[1] - starts[0]) if n > 1 else width + 1

@@ -5,15 +5,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from backstride.errors import CorruptFileError, IngestError
-from backstride.ingest.fit_columns import Column, Rows, decode_fields, merge, message_rows, scaled
+from backstride.errors import CorruptFileError, IngestError, NotActivityFileError
+from backstride.ingest import fit_native
+from backstride.ingest.fit_columns import (
+    Column,
+    Rows,
+    decode_fields,
+    merge,
+    message_rows,
+    row_block,
+    scaled,
+)
 from backstride.ingest.fit_developer import DeveloperField, developer_columns, read_descriptions
 from backstride.ingest.fit_profile import MESSAGE_NUMBERS, MESSAGES
-from backstride.ingest.fit_scan import Scan, scan
+from backstride.ingest.fit_scan import Definition, scan
 from backstride.ingest.fit_time import resolve_relative_times
 
 #: 1989-12-31T00:00:00Z, the FIT epoch, in Unix seconds
@@ -81,18 +91,22 @@ class DecodedFit:
         return None if number is None else self.messages.get(number)
 
 
-def decode_fit(data: bytes, *, wanted: Wanted | None = None) -> DecodedFit:
+def decode_fit(data: bytes, *, wanted: Wanted | None = None, native: bool = True) -> DecodedFit:
     """Decode every known message of a FIT file into columnar tables.
 
     With `wanted`, only those messages' named fields are decoded (every field when the
     value is None); other messages keep just their timestamp, which compressed-header
     times count from. Most of a small file's cost is per field, so a reader that needs
     a few fields of session, lap and file_id asks for those alone.
+    The compiled core (fit_native) does the scan and field decoding when it was built;
+    `native=False`, or a build without it, runs the pure-Python decoder (same results).
     Raises NotActivityFileError when the bytes are not FIT and CorruptFileError when
     nothing can be salvaged; recoverable damage is reported in `warnings`.
     """
     try:
         with np.errstate(all="ignore"):  # damaged values may overflow; they become NaN/NaT
+            if native and fit_native.CORE is not None:
+                return _decode_native(data, wanted)
             return _decode(bytes(data), _wanted_numbers(wanted))
     except IngestError:
         raise
@@ -106,11 +120,15 @@ def _wanted_numbers(wanted: Wanted | None) -> dict[int, frozenset[str] | None] |
     return {MESSAGE_NUMBERS[name]: fields for name, fields in wanted.items()}
 
 
+Tables = dict[int, tuple[npt.NDArray[np.int64], dict[str, Column]]]
+#: every message's byte position and global number, and the compressed headers
+Located = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[tuple[int, int]]]
+
+
 def _decode(data: bytes, wanted: dict[int, frozenset[str] | None] | None) -> DecodedFit:
     found = scan(data)
     if found.n_messages == 0:
-        problem = found.warnings[-1] if found.warnings else "it holds no data messages"
-        raise CorruptFileError(f"FIT file has no readable messages: {problem}")
+        _no_messages(found.warnings)
     groups, positions = message_rows(data, found)
     warnings = list(found.warnings)
     descriptions = read_descriptions(groups)
@@ -129,13 +147,97 @@ def _decode(data: bytes, wanted: dict[int, frozenset[str] | None] | None) -> Dec
             columns.update({DEV_PREFIX + name: column for name, column in found_dev.items()})
         parts[rows.definition.global_num].append((rows.order, columns))
     tables = {num: merge(p) for num, p in parts.items()}
+    located: Located | None = None
     if found.compressed:
-        _resolve_compressed(tables, found, (groups, positions), warnings)
+        global_of = np.full(len(positions), -1, dtype=np.int64)
+        for rows in groups:
+            global_of[rows.order] = rows.definition.global_num
+        located = (positions, global_of, found.compressed)
+    return _finish(tables, located, warnings, known, (found.n_files, found.n_messages))
+
+
+def _no_messages(warnings: list[str]) -> None:
+    problem = warnings[-1] if warnings else "it holds no data messages"
+    raise CorruptFileError(f"FIT file has no readable messages: {problem}")
+
+
+def _decode_native(data: bytes, wanted: Wanted | None) -> DecodedFit:
+    """The compiled core's scan and columns, then the same Python steps as _decode."""
+    result = fit_native.decode(data, None if wanted is None else fit_native.plan_of(wanted))
+    if result[0]:
+        error = NotActivityFileError if result[0] == 1 else CorruptFileError
+        raise error(result[1])
+    _, tables, raw, warnings, n_files, n_messages, located = result
+    if n_messages == 0:
+        _no_messages(warnings)
+    for _order, cols in tables.values():
+        for name, column in cols.items():
+            if type(column) is list:
+                texts = np.empty(len(column), dtype=object)
+                texts[:] = column
+                cols[name] = texts
+    known: dict[str, DeveloperField] = {}
+    if raw:
+        _native_developer(data, raw, tables, wanted, (known, warnings))
+    return _finish(tables, located, warnings, known, (n_files, n_messages))
+
+
+def _native_developer(
+    data: bytes,
+    raw: list[tuple[Any, ...]],
+    tables: Tables,
+    wanted: Wanted | None,
+    found: tuple[dict[str, DeveloperField], list[str]],
+) -> None:
+    """Developer fields of the core's raw groups, placed in their message tables."""
+    known, warnings = found
+    arr = np.frombuffer(data, dtype=np.uint8)
+    groups = [
+        Rows(
+            Definition(num, bool(big), fields, dev, size, index),
+            row_block(arr, at + 1, size - 1),
+            order,
+        )
+        for num, big, fields, dev, size, index, order, at in raw
+    ]
+    descriptions = read_descriptions(groups)
+    numbers = None if wanted is None else {MESSAGE_NUMBERS[name] for name in wanted}
+    parts: dict[int, list[tuple[npt.NDArray[np.int64], dict[str, Column]]]] = defaultdict(list)
+    for rows in groups:
+        num = rows.definition.global_num
+        if not rows.definition.dev_fields or num not in MESSAGES:
+            continue
+        if numbers is not None and num not in numbers:
+            continue
+        found_dev = developer_columns(rows, descriptions, known=known, warnings=warnings)
+        parts[num].append((rows.order, {DEV_PREFIX + n: c for n, c in found_dev.items()}))
+    for num, pieces in parts.items():
+        order, cols = tables[num]
+        sub_order, sub_cols = merge(pieces)
+        slots = np.searchsorted(order, sub_order)
+        for name, column in sub_cols.items():
+            if column.dtype == object:
+                out: Column = np.full(len(order), None, dtype=object)
+            else:
+                out = np.full((len(order), *column.shape[1:]), np.nan)
+            out[slots] = column
+            cols[name] = out
+
+
+def _finish(
+    tables: Tables,
+    located: Located | None,
+    warnings: list[str],
+    known: dict[str, DeveloperField],
+    counts: tuple[int, int],
+) -> DecodedFit:
+    if located is not None:
+        _resolve_compressed(tables, located, warnings)
     resolve_relative_times(tables, warnings)
     if RECORD in tables:
         _expand_speed_distance(tables[RECORD][1])
     messages = {num: _table(num, order, cols) for num, (order, cols) in tables.items()}
-    return DecodedFit(messages, known, tuple(warnings), found.n_files, found.n_messages)
+    return DecodedFit(messages, known, tuple(warnings), *counts)
 
 
 def _profile_columns(rows: Rows, chosen: frozenset[str] | None = None) -> dict[str, Column]:
@@ -172,19 +274,11 @@ def _expand_speed_distance(cols: dict[str, Column]) -> None:
     cols.setdefault("distance", distance)
 
 
-def _resolve_compressed(
-    tables: dict[int, tuple[npt.NDArray[np.int64], dict[str, Column]]],
-    found: Scan,
-    located: tuple[list[Rows], npt.NDArray[np.int64]],
-    warnings: list[str],
-) -> None:
+def _resolve_compressed(tables: Tables, located: Located, warnings: list[str]) -> None:
     """Fill the timestamps of compressed-header messages (5-bit offset, rollover rule)."""
-    groups, positions = located
+    positions, global_of, compressed = located
     full_order, full_time = _full_timestamps(tables)
-    global_of = np.full(len(positions), -1, dtype=np.int64)
-    for rows in groups:
-        global_of[rows.order] = rows.definition.global_num
-    comp = np.array(found.compressed, dtype=np.int64)
+    comp = np.array(compressed, dtype=np.int64)
     comp[:, 0] = np.searchsorted(positions, comp[:, 0])  # byte position -> file order
     previous = np.searchsorted(full_order, comp[:, 0]) - 1
     last: int | None = None
