@@ -920,10 +920,64 @@ static PyObject *crc(PyObject *self, PyObject *args) {
     return PyLong_FromLong(value);
 }
 
+/* A 1-D float64 array's data, or NULL (no exception) when it is something else. */
+static double *float_data(PyObject *array, Py_buffer *view) {
+    if (PyObject_GetBuffer(array, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) {
+        PyErr_Clear();
+        return NULL;
+    }
+    if (view->ndim != 1 || view->itemsize != 8 || !view->format || strcmp(view->format, "d") != 0) {
+        PyBuffer_Release(view);
+        return NULL;
+    }
+    return view->buf;
+}
+
+/* times(seconds, epoch, limit) -> int64 Unix milliseconds of FIT seconds (NaN, inf, |s| > limit: NaT), or
+ * None when `seconds` is not a 1-D float64 array. */
+static PyObject *times(PyObject *self, PyObject *args) {
+    PyObject *array;
+    double epoch, limit;
+    if (!PyArg_ParseTuple(args, "Odd", &array, &epoch, &limit)) return NULL;
+    Py_buffer view;
+    double *values = float_data(array, &view);
+    if (!values) Py_RETURN_NONE;
+    Py_ssize_t n = view.shape ? view.shape[0] : view.len / 8;
+    void *data;
+    PyObject *out = new_array(n, 1, "int64", &data); /* viewed as datetime64[ms] */
+    if (out) {
+        int64_t *ms = data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            double v = values[i];
+            ms[i] = (isfinite(v) && fabs(v) <= limit) ? (int64_t)((v + epoch) * 1000.0) : INT64_MIN;
+        }
+    }
+    PyBuffer_Release(&view);
+    return out;
+}
+
+/* any_below(values, limit) -> whether a finite value is below limit; None when `values`
+ * is not a 1-D float64 array. */
+static PyObject *any_below(PyObject *self, PyObject *args) {
+    PyObject *array;
+    double limit;
+    if (!PyArg_ParseTuple(args, "Od", &array, &limit)) return NULL;
+    Py_buffer view;
+    double *values = float_data(array, &view);
+    if (!values) Py_RETURN_NONE;
+    Py_ssize_t n = view.shape ? view.shape[0] : view.len / 8;
+    int found = 0;
+    for (Py_ssize_t i = 0; i < n && !found; i++) found = isfinite(values[i]) && values[i] < limit;
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(found);
+}
+
 static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Set the profile subset and numpy.empty (once)."},
     {"decode", decode, METH_VARARGS, "Scan and decode a FIT file into merged columns."},
     {"crc", crc, METH_VARARGS, "The FIT CRC (CRC-16/ARC) of bytes."},
+    {"times", times, METH_VARARGS, "FIT seconds as datetime64[ms] (NaT for missing)."},
+    {"any_below", any_below, METH_VARARGS, "Whether a finite value is below a limit."},
     {NULL, NULL, 0, NULL},
 };
 

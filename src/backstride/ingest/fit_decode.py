@@ -350,6 +350,10 @@ def to_datetime64(seconds: Column) -> Column:
     """FIT seconds (float, NaN = missing) as datetime64[ms] UTC (NaT = missing)."""
     if seconds.dtype == object:
         return seconds
+    if fit_native.CORE is not None:  # the same conversion in one compiled step
+        ms = fit_native.CORE.times(seconds, FIT_EPOCH_S, MAX_FIT_SECONDS)
+        if ms is not None:
+            return ms.view("datetime64[ms]")  # type: ignore[no-any-return]
     values = np.asarray(seconds, dtype=np.float64)
     missing = ~np.isfinite(values) | (np.abs(values) > MAX_FIT_SECONDS)
     ms = np.where(missing, 0, (values + FIT_EPOCH_S) * 1000.0).astype(np.int64)
