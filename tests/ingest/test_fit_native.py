@@ -28,11 +28,22 @@ def _fit_files(corpus: Path) -> list[Path]:
     return sorted((corpus / "fit").iterdir())
 
 
-def _outcome(data: bytes, *, native: bool, wanted: fit_decode.Wanted | None) -> object:
+def _decoded(data: bytes, wanted: fit_decode.Wanted | None) -> object:
     try:
-        return decode_fit(data, wanted=wanted, native=native)
+        return decode_fit(data, wanted=wanted)
     except IngestError as err:
         return (type(err), str(err))
+
+
+def _both(
+    monkeypatch: pytest.MonkeyPatch, data: bytes, wanted: fit_decode.Wanted | None
+) -> tuple[object, object]:
+    """(with the core, pure Python): the core also serves decode_fields and time columns."""
+    native = _decoded(data, wanted)
+    with monkeypatch.context() as patch:
+        patch.setattr(fit_native, "CORE", None)
+        python = _decoded(data, wanted)
+    return native, python
 
 
 def _same_column(a: np.ndarray, b: np.ndarray, where: str) -> None:
@@ -67,20 +78,15 @@ def _assert_same(native: object, python: object, name: str) -> None:
 
 @pytest.mark.parametrize("wanted", [None, WANTED], ids=["every field", "read_fit's fields"])
 def test_the_core_decodes_every_corpus_file_as_the_python_decoder_does(
-    corpus: Path, wanted: fit_decode.Wanted | None
+    corpus: Path, wanted: fit_decode.Wanted | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = _fit_files(corpus)
     assert len(files) > 150
     for path in files:
-        data = path.read_bytes()
-        _assert_same(
-            _outcome(data, native=True, wanted=wanted),
-            _outcome(data, native=False, wanted=wanted),
-            path.name,
-        )
+        _assert_same(*_both(monkeypatch, path.read_bytes(), wanted), path.name)
 
 
-def test_the_core_agrees_on_damaged_copies(corpus: Path) -> None:
+def test_the_core_agrees_on_damaged_copies(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Cuts and flipped bytes reach every stop and warning of the scan."""
     rng = random.Random(16)
     files = [p for p in _fit_files(corpus) if p.stat().st_size < 60_000]
@@ -95,11 +101,7 @@ def test_the_core_agrees_on_damaged_copies(corpus: Path) -> None:
                 damaged[at] = rng.randrange(256)
             copy = bytes(damaged)
             for wanted in (None, WANTED):
-                _assert_same(
-                    _outcome(copy, native=True, wanted=wanted),
-                    _outcome(copy, native=False, wanted=wanted),
-                    f"{path.name} damaged",
-                )
+                _assert_same(*_both(monkeypatch, copy, wanted), f"{path.name} damaged")
 
 
 def _read(data: bytes) -> Activity | tuple[type, str]:

@@ -920,6 +920,113 @@ static PyObject *crc(PyObject *self, PyObject *args) {
     return PyLong_FromLong(value);
 }
 
+/* fields(block, [(key, offset, size, base type), ...], big_endian) -> {key: column}: the
+ * fields of every row of a 2-D uint8 block as fit_columns.decode_fields gives them
+ * (strings as lists), or None when the block is not a 2-D byte array with rows of
+ * contiguous bytes. */
+static PyObject *fields(PyObject *self, PyObject *args) {
+    PyObject *block, *specs;
+    int big;
+    if (!PyArg_ParseTuple(args, "OOp", &block, &specs, &big)) return NULL;
+    Py_buffer view;
+    if (PyObject_GetBuffer(block, &view, PyBUF_STRIDED_RO | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    if (view.ndim != 2 || view.itemsize != 1 || view.strides[1] != 1 ||
+        (view.format && strcmp(view.format, "B") != 0)) {
+        PyBuffer_Release(&view);
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t n = view.shape[0], stride = view.strides[0];
+    const uint8_t *rows = view.buf;
+    PyObject *out = PyDict_New();
+    PyObject *numbers = PyList_New(0); /* (key, offset, kind, count) of numeric fields */
+    PyObject *seq = PySequence_Fast(specs, "fields must be a sequence");
+    if (!out || !numbers || !seq) goto error;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+        PyObject *key;
+        int offset, size, base_type;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "Oiii", &key, &offset, &size, &base_type))
+            goto error;
+        int seen = PyDict_Contains(out, key);
+        if (seen < 0) goto error;
+        for (Py_ssize_t k = 0; !seen && k < PyList_GET_SIZE(numbers); k++) {
+            seen = PyObject_RichCompareBool(PyTuple_GET_ITEM(PyList_GET_ITEM(numbers, k), 0), key, Py_EQ);
+            if (seen < 0) goto error;
+        }
+        if (seen) continue; /* a field number defined twice: the first one counts */
+        if (offset < 0 || size < 0 || offset + size > view.shape[1]) { /* numpy's case */
+            Py_DECREF(out);
+            Py_DECREF(numbers);
+            Py_DECREF(seq);
+            PyBuffer_Release(&view);
+            Py_RETURN_NONE;
+        }
+        int kind = base_type & 0x1F;
+        if (kind == STRING_TYPE) {
+            PyObject *texts = PyList_New(n);
+            if (!texts) goto error;
+            for (Py_ssize_t r = 0; r < n; r++) {
+                PyObject *text = string_of(rows + r * stride + offset, size);
+                if (!text) {
+                    Py_DECREF(texts);
+                    goto error;
+                }
+                PyList_SET_ITEM(texts, r, text);
+            }
+            int failed = PyDict_SetItem(out, key, texts) < 0;
+            Py_DECREF(texts);
+            if (failed) goto error;
+        } else if (kind <= 0x10 && size && size % base_size[kind] == 0) {
+            PyObject *item = Py_BuildValue("(Oiii)", key, offset, kind, size / base_size[kind]);
+            if (!item || PyList_Append(numbers, item) < 0) {
+                Py_XDECREF(item);
+                goto error;
+            }
+            Py_DECREF(item);
+        }
+    }
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(numbers); k++) {
+        PyObject *item = PyList_GET_ITEM(numbers, k);
+        PyObject *key = PyTuple_GET_ITEM(item, 0);
+        int offset = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 1));
+        int kind = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 2));
+        int count = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 3));
+        if (!n) count = 1; /* no rows: an empty 1-D column, as decode_fields gives */
+        void *data;
+        PyObject *column = new_array(n, count, NULL, &data);
+        if (!column) goto error;
+        double *values = data;
+        int step = base_size[kind];
+        for (Py_ssize_t r = 0; r < n; r++) {
+            const uint8_t *at = rows + r * stride + offset;
+            double *o = values + r * count;
+            if (kind == BYTE_TYPE && count > 1) {
+                int all = 1;
+                for (int q = 0; q < count; q++)
+                    if (at[q] != 0xFF) all = 0;
+                for (int q = 0; q < count; q++) o[q] = all ? NAN : (double)at[q];
+            } else {
+                for (int q = 0; q < count; q++) o[q] = value_of(at + q * step, kind, big);
+            }
+        }
+        int failed = PyDict_SetItem(out, key, column) < 0;
+        Py_DECREF(column);
+        if (failed) goto error;
+    }
+    Py_DECREF(numbers);
+    Py_DECREF(seq);
+    PyBuffer_Release(&view);
+    return out;
+error:
+    Py_XDECREF(out);
+    Py_XDECREF(numbers);
+    Py_XDECREF(seq);
+    PyBuffer_Release(&view);
+    return NULL;
+}
+
 /* A 1-D float64 array's data, or NULL (no exception) when it is something else. */
 static double *float_data(PyObject *array, Py_buffer *view) {
     if (PyObject_GetBuffer(array, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) {
@@ -976,6 +1083,7 @@ static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Set the profile subset and numpy.empty (once)."},
     {"decode", decode, METH_VARARGS, "Scan and decode a FIT file into merged columns."},
     {"crc", crc, METH_VARARGS, "The FIT CRC (CRC-16/ARC) of bytes."},
+    {"fields", fields, METH_VARARGS, "Fields of every row of a byte block (decode_fields)."},
     {"times", times, METH_VARARGS, "FIT seconds as datetime64[ms] (NaT for missing)."},
     {"any_below", any_below, METH_VARARGS, "Whether a finite value is below a limit."},
     {NULL, NULL, 0, NULL},

@@ -18,6 +18,7 @@ from backstride.ingest.fit_columns import (
     decode_fields,
     merge,
     message_rows,
+    object_array,
     row_block,
     scaled,
 )
@@ -147,13 +148,17 @@ def _decode(data: bytes, wanted: dict[int, frozenset[str] | None] | None) -> Dec
             columns.update({DEV_PREFIX + name: column for name, column in found_dev.items()})
         parts[rows.definition.global_num].append((rows.order, columns))
     tables = {num: merge(p) for num, p in parts.items()}
+    developer = {num: _split_developer(tables[num][1]) for num, p in parts.items()}
     located: Located | None = None
     if found.compressed:
         global_of = np.full(len(positions), -1, dtype=np.int64)
         for rows in groups:
             global_of[rows.order] = rows.definition.global_num
         located = (positions, global_of, found.compressed)
-    return _finish(tables, located, warnings, known, (found.n_files, found.n_messages))
+    dev_tables = {num: cols for num, cols in developer.items() if cols}
+    return _finish(
+        (tables, dev_tables), located, warnings, known, (found.n_files, found.n_messages)
+    )
 
 
 def _no_messages(warnings: list[str]) -> None:
@@ -173,13 +178,10 @@ def _decode_native(data: bytes, wanted: Wanted | None) -> DecodedFit:
     for _order, cols in tables.values():
         for name, column in cols.items():
             if type(column) is list:
-                texts = np.empty(len(column), dtype=object)
-                texts[:] = column
-                cols[name] = texts
+                cols[name] = object_array(column)
     known: dict[str, DeveloperField] = {}
-    if raw:
-        _native_developer(data, raw, tables, wanted, (known, warnings))
-    return _finish(tables, located, warnings, known, (n_files, n_messages))
+    developer = _native_developer(data, raw, tables, wanted, (known, warnings)) if raw else {}
+    return _finish((tables, developer), located, warnings, known, (n_files, n_messages))
 
 
 def _native_developer(
@@ -188,8 +190,8 @@ def _native_developer(
     tables: Tables,
     wanted: Wanted | None,
     found: tuple[dict[str, DeveloperField], list[str]],
-) -> None:
-    """Developer fields of the core's raw groups, placed in their message tables."""
+) -> dict[int, dict[str, Column]]:
+    """Developer fields of the core's raw groups, by message, in their tables' rows."""
     known, warnings = found
     arr = np.frombuffer(data, dtype=np.uint8)
     groups = [
@@ -210,33 +212,46 @@ def _native_developer(
         if numbers is not None and num not in numbers:
             continue
         found_dev = developer_columns(rows, descriptions, known=known, warnings=warnings)
-        parts[num].append((rows.order, {DEV_PREFIX + n: c for n, c in found_dev.items()}))
+        parts[num].append((rows.order, found_dev))
+    out: dict[int, dict[str, Column]] = {}
     for num, pieces in parts.items():
-        order, cols = tables[num]
+        order = tables[num][0]
         sub_order, sub_cols = merge(pieces)
         slots = np.searchsorted(order, sub_order)
+        cols = out.setdefault(num, {})
         for name, column in sub_cols.items():
             if column.dtype == object:
-                out: Column = np.full(len(order), None, dtype=object)
+                full: Column = np.full(len(order), None, dtype=object)
             else:
-                out = np.full((len(order), *column.shape[1:]), np.nan)
-            out[slots] = column
-            cols[name] = out
+                full = np.full((len(order), *column.shape[1:]), np.nan)
+            full[slots] = column
+            cols[name] = full
+    return {num: cols for num, cols in out.items() if cols}
+
+
+def _split_developer(cols: dict[str, Column]) -> dict[str, Column]:
+    """Take the developer columns (DEV_PREFIX names) out of a merged table."""
+    names = [name for name in cols if name.startswith(DEV_PREFIX)]
+    return {name[len(DEV_PREFIX) :]: cols.pop(name) for name in names}
 
 
 def _finish(
-    tables: Tables,
+    found: tuple[Tables, dict[int, dict[str, Column]]],
     located: Located | None,
     warnings: list[str],
     known: dict[str, DeveloperField],
     counts: tuple[int, int],
 ) -> DecodedFit:
+    tables, developer = found
     if located is not None:
         _resolve_compressed(tables, located, warnings)
     resolve_relative_times(tables, warnings)
     if RECORD in tables:
         _expand_speed_distance(tables[RECORD][1])
-    messages = {num: _table(num, order, cols) for num, (order, cols) in tables.items()}
+    messages = {
+        num: _table(num, order, cols, developer.get(num, _NONE))
+        for num, (order, cols) in tables.items()
+    }
     return DecodedFit(messages, known, tuple(warnings), *counts)
 
 
@@ -336,14 +351,16 @@ def _write_times(
         cols["timestamp"] = stamp
 
 
-def _table(num: int, order: npt.NDArray[np.int64], cols: dict[str, Column]) -> MessageTable:
+def _table(
+    num: int, order: npt.NDArray[np.int64], cols: dict[str, Column], developer: dict[str, Column]
+) -> MessageTable:
     """Convert date_time fields to datetime64[ms] and wrap the columns."""
-    profile = MESSAGES[num]
     for name in TIME_FIELDS[num] & cols.keys():
         cols[name] = to_datetime64(cols[name])
-    native = {k: v for k, v in cols.items() if not k.startswith(DEV_PREFIX)}
-    developer = {k[len(DEV_PREFIX) :]: v for k, v in cols.items() if k.startswith(DEV_PREFIX)}
-    return MessageTable(profile.name, order, native, developer)
+    return MessageTable(MESSAGES[num].name, order, cols, developer)
+
+
+_NONE: dict[str, Column] = {}
 
 
 def to_datetime64(seconds: Column) -> Column:

@@ -111,7 +111,9 @@ def _number(
     if column is None or column.dtype.kind != "f":
         return None
     values = column if column.ndim == 1 else column[:, 0]
-    return None if np.isnan(values).all() else np.asarray(values, dtype=np.float64)
+    if not _any_value(values):
+        return None
+    return values if values.dtype == np.float64 else values.astype(np.float64)
 
 
 def _channels(decoded: DecodedFit, records: MessageTable) -> dict[str, FloatArray]:
