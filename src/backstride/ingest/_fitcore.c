@@ -772,31 +772,30 @@ error:
     return NULL;
 }
 
-/* Every message's position and global number and the compressed headers, or None. */
+/* Every message's position and global number and the compressed headers' positions and
+ * time offsets, or None when there are none. */
 static PyObject *located(Ctx *c) {
     if (!c->n_comp) Py_RETURN_NONE;
     PyObject *positions = int64_array(c->pos, c->n_msgs);
-    void *data;
+    void *data, *pos_data, *off_data;
     PyObject *globals = new_array(c->n_msgs, 1, "int64", &data);
-    PyObject *comp = PyList_New(c->n_comp);
-    if (!positions || !globals || !comp) goto error;
-    int64_t *g = data;
-    for (Py_ssize_t k = 0; k < c->n_msgs; k++) g[k] = c->defs[c->def_of[k]].global_num;
-    for (Py_ssize_t k = 0; k < c->n_comp; k++) {
-        PyObject *item = Py_BuildValue("(Li)", (long long)c->comp_pos[k], (int)c->comp_off[k]);
-        if (!item) goto error;
-        PyList_SET_ITEM(comp, k, item);
+    PyObject *comp_pos = new_array(c->n_comp, 1, "int64", &pos_data);
+    PyObject *comp_off = new_array(c->n_comp, 1, "int64", &off_data);
+    PyObject *out = NULL;
+    if (positions && globals && comp_pos && comp_off) {
+        int64_t *g = data, *p = pos_data, *o = off_data;
+        for (Py_ssize_t k = 0; k < c->n_msgs; k++) g[k] = c->defs[c->def_of[k]].global_num;
+        for (Py_ssize_t k = 0; k < c->n_comp; k++) {
+            p[k] = c->comp_pos[k];
+            o[k] = c->comp_off[k];
+        }
+        out = PyTuple_Pack(4, positions, globals, comp_pos, comp_off);
     }
-    PyObject *out = PyTuple_Pack(3, positions, globals, comp);
-    Py_DECREF(positions);
-    Py_DECREF(globals);
-    Py_DECREF(comp);
-    return out;
-error:
     Py_XDECREF(positions);
     Py_XDECREF(globals);
-    Py_XDECREF(comp);
-    return NULL;
+    Py_XDECREF(comp_pos);
+    Py_XDECREF(comp_off);
+    return out;
 }
 
 static void free_ctx(Ctx *c) {
@@ -1079,11 +1078,84 @@ static PyObject *any_below(PyObject *self, PyObject *args) {
     return PyBool_FromLong(found);
 }
 
+/* A 1-D array of 8-byte integers (kind 'i') or floats (kind 'f'), or NULL (no exception). */
+static void *array_of(PyObject *array, Py_buffer *view, char kind, Py_ssize_t *n) {
+    if (PyObject_GetBuffer(array, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) {
+        PyErr_Clear();
+        return NULL;
+    }
+    const char *f = view->format ? view->format : "B";
+    if (*f == '<' || *f == '=' || *f == '@') f++;
+    int ok = view->ndim == 1 && view->itemsize == 8 &&
+             (kind == 'f' ? strcmp(f, "d") == 0 : (strcmp(f, "l") == 0 || strcmp(f, "q") == 0));
+    if (!ok) {
+        PyBuffer_Release(view);
+        return NULL;
+    }
+    *n = view->shape ? view->shape[0] : view->len / 8;
+    return view->buf;
+}
+
+/* compressed(orders, offsets, previous, full_order, full_time) -> float64 times of the
+ * compressed-header messages (fit_decode._resolve_compressed's loop), or None when an
+ * argument is not the expected 1-D array. */
+static PyObject *compressed_times(PyObject *self, PyObject *args) {
+    PyObject *objects[5];
+    if (!PyArg_ParseTuple(args, "OOOOO", &objects[0], &objects[1], &objects[2], &objects[3], &objects[4]))
+        return NULL;
+    Py_buffer views[5];
+    void *data[5];
+    Py_ssize_t sizes[5];
+    int got = 0;
+    for (; got < 5; got++) {
+        data[got] = array_of(objects[got], &views[got], got == 4 ? 'f' : 'i', &sizes[got]);
+        if (!data[got]) break;
+    }
+    PyObject *out = NULL;
+    if (got < 5 || sizes[1] != sizes[0] || sizes[2] != sizes[0] || sizes[4] != sizes[3]) {
+        Py_INCREF(Py_None);
+        out = Py_None;
+        goto done;
+    }
+    const int64_t *orders = data[0], *offsets = data[1], *previous = data[2], *full_order = data[3];
+    const double *full_time = data[4];
+    for (Py_ssize_t k = 0; k < sizes[4]; k++)
+        if (!(fabs(full_time[k]) < 4e18)) { /* inf or beyond int64: the Python loop decides */
+            Py_INCREF(Py_None);
+            out = Py_None;
+            goto done;
+        }
+    void *buf;
+    out = new_array(sizes[0], 1, NULL, &buf);
+    if (!out) goto done;
+    double *resolved = buf;
+    int have = 0;
+    int64_t last = 0, last_order = -1;
+    for (Py_ssize_t k = 0; k < sizes[0]; k++) {
+        int64_t i = previous[k];
+        if (i >= 0 && i < sizes[3] && full_order[i] > last_order) {
+            last = (int64_t)full_time[i];
+            have = 1;
+        }
+        if (!have) {
+            resolved[k] = NAN;
+            continue;
+        }
+        last += (offsets[k] - last) & 0x1F;
+        last_order = orders[k];
+        resolved[k] = (double)last;
+    }
+done:
+    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Set the profile subset and numpy.empty (once)."},
     {"decode", decode, METH_VARARGS, "Scan and decode a FIT file into merged columns."},
     {"crc", crc, METH_VARARGS, "The FIT CRC (CRC-16/ARC) of bytes."},
     {"fields", fields, METH_VARARGS, "Fields of every row of a byte block (decode_fields)."},
+    {"compressed", compressed_times, METH_VARARGS, "Times of compressed-header messages."},
     {"times", times, METH_VARARGS, "FIT seconds as datetime64[ms] (NaT for missing)."},
     {"any_below", any_below, METH_VARARGS, "Whether a finite value is below a limit."},
     {NULL, NULL, 0, NULL},

@@ -122,8 +122,10 @@ def _wanted_numbers(wanted: Wanted | None) -> dict[int, frozenset[str] | None] |
 
 
 Tables = dict[int, tuple[npt.NDArray[np.int64], dict[str, Column]]]
-#: every message's byte position and global number, and the compressed headers
-Located = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[tuple[int, int]]]
+#: every message's byte position and global number; compressed headers' positions, offsets
+Located = tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+]
 
 
 def _decode(data: bytes, wanted: dict[int, frozenset[str] | None] | None) -> DecodedFit:
@@ -154,7 +156,8 @@ def _decode(data: bytes, wanted: dict[int, frozenset[str] | None] | None) -> Dec
         global_of = np.full(len(positions), -1, dtype=np.int64)
         for rows in groups:
             global_of[rows.order] = rows.definition.global_num
-        located = (positions, global_of, found.compressed)
+        comp = np.array(found.compressed, dtype=np.int64)
+        located = (positions, global_of, comp[:, 0], comp[:, 1])
     dev_tables = {num: cols for num, cols in developer.items() if cols}
     return _finish(
         (tables, dev_tables), located, warnings, known, (found.n_files, found.n_messages)
@@ -291,15 +294,37 @@ def _expand_speed_distance(cols: dict[str, Column]) -> None:
 
 def _resolve_compressed(tables: Tables, located: Located, warnings: list[str]) -> None:
     """Fill the timestamps of compressed-header messages (5-bit offset, rollover rule)."""
-    positions, global_of, compressed = located
+    positions, global_of, comp_pos, comp_offset = located
     full_order, full_time = _full_timestamps(tables)
-    comp = np.array(compressed, dtype=np.int64)
-    comp[:, 0] = np.searchsorted(positions, comp[:, 0])  # byte position -> file order
-    previous = np.searchsorted(full_order, comp[:, 0]) - 1
+    comp_order = np.searchsorted(positions, comp_pos)  # byte position -> file order
+    previous = np.searchsorted(full_order, comp_order) - 1
+    core = fit_native.CORE
+    times = (
+        None
+        if core is None
+        else core.compressed(comp_order, comp_offset, previous, full_order, full_time)
+    )
+    if times is None:
+        times = _compressed_times(comp_order, comp_offset, previous, (full_order, full_time))
+    if np.isnan(times).any():
+        warnings.append("compressed timestamps before any full timestamp were left empty")
+    _write_times(tables, comp_order, times, global_of)
+
+
+def _compressed_times(
+    comp_order: npt.NDArray[np.int64],
+    comp_offset: npt.NDArray[np.int64],
+    previous: npt.NDArray[np.int64],
+    full: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]],
+) -> npt.NDArray[np.float64]:
+    """Each compressed time: the latest full timestamp before it, advanced by its offset."""
+    full_order, full_time = full
     last: int | None = None
     last_order = -1
     resolved: list[float] = []
-    for (order, offset), i in zip(comp.tolist(), previous.tolist(), strict=True):
+    for order, offset, i in zip(
+        comp_order.tolist(), comp_offset.tolist(), previous.tolist(), strict=True
+    ):
         if i >= 0 and full_order[i] > last_order:
             last = int(full_time[i])
         if last is None:
@@ -308,9 +333,7 @@ def _resolve_compressed(tables: Tables, located: Located, warnings: list[str]) -
         last += (offset - last) & 0x1F
         last_order = order
         resolved.append(last)
-    if np.isnan(resolved).any():
-        warnings.append("compressed timestamps before any full timestamp were left empty")
-    _write_times(tables, comp[:, 0], np.array(resolved), global_of)
+    return np.array(resolved, dtype=np.float64)
 
 
 def _full_timestamps(
