@@ -162,13 +162,6 @@ def _numbers(values: npt.NDArray[Any], kind: int) -> Column:
     return out
 
 
-def decode_field(
-    block: Block, *, offset: int, size: int, base_type: int, big_endian: bool
-) -> Column | None:
-    """One field of every row (see decode_fields); None when it cannot be decoded."""
-    return decode_fields(block, [("v", offset, size, base_type)], big_endian=big_endian).get("v")
-
-
 def _strings(raw: Block) -> npt.NDArray[np.object_]:
     """NUL-terminated UTF-8 strings, None where empty."""
     texts = [bytes(row).split(b"\x00", 1)[0].decode("utf-8", "replace") or None for row in raw]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from backstride.ingest.fit_columns import Column, Rows, decode_field, decode_fields, scaled
+from backstride.ingest.fit_columns import Column, Rows, decode_fields, scaled
 from backstride.ingest.fit_profile import MESSAGES, FieldProfile
 
 FIELD_DESCRIPTION = 206
@@ -49,34 +49,54 @@ def read_descriptions(groups: list[Rows]) -> dict[Key, list[DeveloperField]]:
         decoded = decode_fields(rows.block, wanted, big_endian=definition.big_endian)
         by_name = {field.name: field for field in fields.values()}
         columns = {name: scaled(column, by_name[name]) for name, column in decoded.items()}
+        numbers, texts = _listed(columns)
         for i, order in enumerate(rows.order.tolist()):
-            described = _description(columns, i, order)
+            described = _description(numbers, texts, i, order)
             if described is not None:
                 key = (definition.file_index, described.developer_index, described.field_num)
                 found.setdefault(key, []).append(described)
     return found
 
 
-def _description(columns: dict[str, Column], i: int, order: int) -> DeveloperField | None:
+def _listed(
+    columns: dict[str, Column],
+) -> tuple[dict[str, list[float]], dict[str, list[object]]]:
+    """The 1-D numeric and the text columns as lists (one conversion, then plain Python)."""
+    numbers = {
+        name: column.tolist()
+        for name, column in columns.items()
+        if column.ndim == 1 and column.dtype.kind == "f"
+    }
+    texts = {
+        name: column.tolist()
+        for name in ("field_name", "units")
+        if (column := columns.get(name)) is not None and column.dtype == object
+    }
+    return numbers, texts
+
+
+def _description(
+    numbers: dict[str, list[float]], texts: dict[str, list[object]], i: int, order: int
+) -> DeveloperField | None:
     def value(name: str) -> float | None:
-        column = columns.get(name)
-        if column is None or column.ndim != 1 or column.dtype.kind != "f":
+        column = numbers.get(name)
+        if column is None:
             return None
         item = column[i]
-        return None if item is None or item != item else float(item)
+        return None if item != item else float(item)
 
     index, number, base = (
         value(n) for n in ("developer_data_index", "field_definition_number", "fit_base_type_id")
     )
     if index is None or number is None or base is None:
         return None
-    names = columns.get("field_name")
-    units = columns.get("units")
-    name = names[i] if names is not None and names.dtype == object else None
+    names = texts.get("field_name")
+    units = texts.get("units")
+    name = names[i] if names is not None else None
     native = value("native_field_num")
     return DeveloperField(
         name=str(name or f"developer_{int(index)}_{int(number)}"),
-        units=str(units[i]) if units is not None and units.dtype == object and units[i] else None,
+        units=str(units[i]) if units is not None and units[i] else None,
         developer_index=int(index),
         field_num=int(number),
         base_type=int(base),
@@ -96,26 +116,36 @@ def developer_columns(
 ) -> dict[str, Column]:
     """Decode the developer fields of one definition's rows (undescribed ones are skipped)."""
     definition = rows.definition
-    out: dict[str, Column] = {}
-    for num, offset, size, index in definition.dev_fields:
+    first, last = int(rows.order[0]), int(rows.order[-1])
+    chosen: list[DeveloperField | None] = []
+    for num, _offset, _size, index in definition.dev_fields:
         candidates = descriptions.get((definition.file_index, index, num), [])
-        usable = [d for d in candidates if d.order < int(rows.order[-1])]
-        if not usable:
+        usable = [d for d in candidates if d.order < last]
+        before_first = [d for d in usable if d.order < first]
+        chosen.append(before_first[-1] if before_first else usable[0] if usable else None)
+    decoded = decode_fields(  # every described field of the rows in one pass
+        rows.block,
+        [
+            (str(k), offset, size, described.base_type)
+            for k, ((_num, offset, size, _index), described) in enumerate(
+                zip(definition.dev_fields, chosen, strict=True)
+            )
+            if described is not None
+        ],
+        big_endian=definition.big_endian,
+    )
+    out: dict[str, Column] = {}
+    for k, ((num, _offset, _size, index), described) in enumerate(
+        zip(definition.dev_fields, chosen, strict=True)
+    ):
+        if described is None:
             _warn_once(
                 warnings,
                 f"developer field {num} of developer {index} is used without "
                 "a preceding field_description; skipped it",
             )
             continue
-        before_first = [d for d in usable if d.order < int(rows.order[0])]
-        described = before_first[-1] if before_first else usable[0]
-        column = decode_field(
-            rows.block,
-            offset=offset,
-            size=size,
-            base_type=described.base_type,
-            big_endian=definition.big_endian,
-        )
+        column = decoded.get(str(k))
         if column is None:
             continue
         column = _mask_early(column, rows.order, described, warnings)
