@@ -22,7 +22,13 @@ from backstride.ingest.fit_columns import (
     row_block,
     scaled,
 )
-from backstride.ingest.fit_developer import DeveloperField, developer_columns, read_descriptions
+from backstride.ingest.fit_developer import (
+    FIELD_DESCRIPTION,
+    DeveloperField,
+    descriptions_in_table,
+    developer_columns,
+    read_descriptions,
+)
 from backstride.ingest.fit_profile import MESSAGE_NUMBERS, MESSAGES
 from backstride.ingest.fit_scan import Definition, scan
 from backstride.ingest.fit_time import resolve_relative_times
@@ -197,15 +203,28 @@ def _native_developer(
     """Developer fields of the core's raw groups, by message, in their tables' rows."""
     known, warnings = found
     arr = np.frombuffer(data, dtype=np.uint8)
+    described = FIELD_DESCRIPTION in tables and (
+        wanted is None or wanted.get("field_description", frozenset()) is None
+    )  # every field of the descriptions is in their table: read them from there
     groups = [
-        Rows(
+        Rows(Definition(num, bool(big), fields, dev, size, index), _LAZY, order)
+        if described and not dev
+        else Rows(
             Definition(num, bool(big), fields, dev, size, index),
             row_block(arr, at + 1, size - 1),
             order,
         )
         for num, big, fields, dev, size, index, order, at in raw
     ]
-    descriptions = read_descriptions(groups)
+    descriptions = descriptions_in_table(groups, *tables[FIELD_DESCRIPTION]) if described else None
+    if descriptions is None:
+        groups = [
+            Rows(g.definition, row_block(arr, at + 1, g.definition.size - 1), g.order)
+            if g.block is _LAZY
+            else g
+            for g, (*_, at) in zip(groups, raw, strict=True)
+        ]
+        descriptions = read_descriptions(groups)
     numbers = None if wanted is None else {MESSAGE_NUMBERS[name] for name in wanted}
     parts: dict[int, list[tuple[npt.NDArray[np.int64], dict[str, Column]]]] = defaultdict(list)
     for rows in groups:
@@ -384,6 +403,7 @@ def _table(
 
 
 _NONE: dict[str, Column] = {}
+_LAZY = np.zeros((0, 0), dtype=np.uint8)  # a description group's bytes, not yet needed
 
 
 def to_datetime64(seconds: Column) -> Column:

@@ -58,6 +58,44 @@ def read_descriptions(groups: list[Rows]) -> dict[Key, list[DeveloperField]]:
     return found
 
 
+_NUMBER_FIELDS = (
+    "developer_data_index",
+    "field_definition_number",
+    "fit_base_type_id",
+    "native_field_num",
+    "scale",
+    "offset",
+)
+
+
+def descriptions_in_table(
+    groups: list[Rows], order: npt.NDArray[np.int64], columns: dict[str, Column]
+) -> dict[Key, list[DeveloperField]] | None:
+    """read_descriptions from the merged field_description table (every field decoded),
+    or None when it could differ: the same descriptions in the same order, each group's
+    rows looked up by file order. A number column 1-D and float in the table was so in
+    every definition holding it, and a text column holds None where a definition had no
+    text, so the values are those each definition alone gives; a number field held as
+    text or as an array by some definition leaves the per-definition reading."""
+    for name in _NUMBER_FIELDS:
+        column = columns.get(name)
+        if column is not None and (column.ndim != 1 or column.dtype.kind != "f"):
+            return None
+    numbers, texts = _listed(columns)
+    found: dict[Key, list[DeveloperField]] = {}
+    for rows in groups:
+        definition = rows.definition
+        if definition.global_num != FIELD_DESCRIPTION:
+            continue
+        slots = np.searchsorted(order, rows.order).tolist()
+        for i, at in zip(slots, rows.order.tolist(), strict=True):
+            described = _description(numbers, texts, i, at)
+            if described is not None:
+                key = (definition.file_index, described.developer_index, described.field_num)
+                found.setdefault(key, []).append(described)
+    return found
+
+
 def _listed(
     columns: dict[str, Column],
 ) -> tuple[dict[str, list[float]], dict[str, list[object]]]:
