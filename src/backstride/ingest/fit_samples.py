@@ -165,7 +165,10 @@ def _cadence(
         return {}
     fraction = _number(records, "fractional_cadence")
     if fraction is not None:
-        cadence = cadence + np.nan_to_num(fraction)
+        part = np.where(np.isnan(fraction), 0.0, fraction)
+        if np.isinf(part).any():  # as nan_to_num: infinities become the largest floats
+            part = np.nan_to_num(part)
+        cadence = cadence + part
     factor = _foot_factor(decoded, stamps, default_sport)
     if isinstance(factor, float):
         return {"cadence_spm" if factor == 2.0 else "cadence_rpm": cadence * factor}
