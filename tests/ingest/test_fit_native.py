@@ -14,6 +14,7 @@ from backstride.domain.activity import Activity
 from backstride.errors import IngestError
 from backstride.ingest import fit_decode, fit_native
 from backstride.ingest.fit import WANTED, read_fit
+from backstride.ingest.fit_crc import crc16, crc16_loop
 from backstride.ingest.fit_decode import DecodedFit, decode_fit
 
 pytestmark = [
@@ -142,3 +143,11 @@ def test_read_fit_gives_the_same_activity_with_and_without_the_core(
             np.testing.assert_array_equal(
                 mine.samples.channels[channel], values, err_msg=f"{path.name} {channel}"
             )
+
+
+def test_the_core_crc_is_the_fit_crc() -> None:
+    assert fit_native.CORE is not None
+    rng = random.Random(7)
+    for size in [*range(40), 511, 512, 513, 4096, 100_001]:
+        data = rng.randbytes(size)
+        assert fit_native.CORE.crc(data) == crc16(data) == crc16_loop(data), size

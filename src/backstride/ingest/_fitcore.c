@@ -42,19 +42,33 @@ static PyObject *np_empty;   /* numpy.empty */
 
 static const int base_size[17] = {1, 1, 1, 2, 2, 4, 4, 0, 4, 8, 1, 2, 4, 1, 8, 8, 8};
 
-static uint16_t crc_table[256];
+/* CRC-16/ARC, eight bytes per step ("slicing by eight"): crc_tables[k][b] is the CRC
+ * of byte b followed by k zero bytes. */
+static uint16_t crc_tables[8][256];
 
 static void make_crc_table(void) {
     for (int byte = 0; byte < 256; byte++) {
         uint16_t crc = (uint16_t)byte;
         for (int i = 0; i < 8; i++) crc = (crc & 1) ? (uint16_t)((crc >> 1) ^ 0xA001) : (uint16_t)(crc >> 1);
-        crc_table[byte] = crc;
+        crc_tables[0][byte] = crc;
     }
+    for (int k = 1; k < 8; k++)
+        for (int byte = 0; byte < 256; byte++) {
+            uint16_t prev = crc_tables[k - 1][byte];
+            crc_tables[k][byte] = (uint16_t)((prev >> 8) ^ crc_tables[0][prev & 0xFF]);
+        }
 }
 
 static uint16_t crc16(const uint8_t *p, Py_ssize_t n) {
     uint16_t crc = 0;
-    for (Py_ssize_t i = 0; i < n; i++) crc = (uint16_t)((crc >> 8) ^ crc_table[(crc ^ p[i]) & 0xFF]);
+    while (n >= 8) {
+        unsigned low = (crc ^ p[0]) & 0xFF, high = ((crc >> 8) ^ p[1]) & 0xFF;
+        crc = (uint16_t)(crc_tables[7][low] ^ crc_tables[6][high] ^ crc_tables[5][p[2]] ^ crc_tables[4][p[3]] ^
+                         crc_tables[3][p[4]] ^ crc_tables[2][p[5]] ^ crc_tables[1][p[6]] ^ crc_tables[0][p[7]]);
+        p += 8;
+        n -= 8;
+    }
+    while (n--) crc = (uint16_t)((crc >> 8) ^ crc_tables[0][(crc ^ *p++) & 0xFF]);
     return crc;
 }
 
