@@ -242,6 +242,9 @@ def _native_developer(
         slots = np.searchsorted(order, sub_order)
         cols = out.setdefault(num, {})
         for name, column in sub_cols.items():
+            if len(sub_order) == len(order) and column.dtype in (object, np.float64):
+                cols[name] = column  # the developer rows are all the rows
+                continue
             if column.dtype == object:
                 full: Column = np.full(len(order), None, dtype=object)
             else:

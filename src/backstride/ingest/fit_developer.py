@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,9 +50,9 @@ def read_descriptions(groups: list[Rows]) -> dict[Key, list[DeveloperField]]:
         decoded = decode_fields(rows.block, wanted, big_endian=definition.big_endian)
         by_name = {field.name: field for field in fields.values()}
         columns = {name: scaled(column, by_name[name]) for name, column in decoded.items()}
-        numbers, texts = _listed(columns)
+        listed = _listed(columns)
         for i, order in enumerate(rows.order.tolist()):
-            described = _description(numbers, texts, i, order)
+            described = _description(listed, i, order)
             if described is not None:
                 key = (definition.file_index, described.developer_index, described.field_num)
                 found.setdefault(key, []).append(described)
@@ -81,7 +82,7 @@ def descriptions_in_table(
         column = columns.get(name)
         if column is not None and (column.ndim != 1 or column.dtype.kind != "f"):
             return None
-    numbers, texts = _listed(columns)
+    listed = _listed(columns)
     found: dict[Key, list[DeveloperField]] = {}
     for rows in groups:
         definition = rows.definition
@@ -89,57 +90,53 @@ def descriptions_in_table(
             continue
         slots = np.searchsorted(order, rows.order).tolist()
         for i, at in zip(slots, rows.order.tolist(), strict=True):
-            described = _description(numbers, texts, i, at)
+            described = _description(listed, i, at)
             if described is not None:
                 key = (definition.file_index, described.developer_index, described.field_num)
                 found.setdefault(key, []).append(described)
     return found
 
 
-def _listed(
-    columns: dict[str, Column],
-) -> tuple[dict[str, list[float]], dict[str, list[object]]]:
+def _listed(columns: dict[str, Column]) -> tuple[Any, ...]:
     """The 1-D numeric and the text columns as lists (one conversion, then plain Python)."""
-    numbers = {
-        name: column.tolist()
-        for name, column in columns.items()
-        if column.ndim == 1 and column.dtype.kind == "f"
-    }
-    texts = {
-        name: column.tolist()
-        for name in ("field_name", "units")
-        if (column := columns.get(name)) is not None and column.dtype == object
-    }
-    return numbers, texts
-
-
-def _description(
-    numbers: dict[str, list[float]], texts: dict[str, list[object]], i: int, order: int
-) -> DeveloperField | None:
-    def value(name: str) -> float | None:
-        column = numbers.get(name)
-        if column is None:
-            return None
-        item = column[i]
-        return None if item != item else float(item)
-
-    index, number, base = (
-        value(n) for n in ("developer_data_index", "field_definition_number", "fit_base_type_id")
+    numbers = tuple(
+        column.tolist()
+        if (column := columns.get(name)) is not None
+        and column.ndim == 1
+        and column.dtype.kind == "f"
+        else None
+        for name in _NUMBER_FIELDS
     )
+    texts = tuple(
+        column.tolist() if (column := columns.get(name)) is not None and column.dtype == object
+        else None
+        for name in ("field_name", "units")
+    )  # fmt: skip
+    return numbers + texts
+
+
+def _value(column: list[float] | None, i: int) -> float | None:
+    if column is None:
+        return None
+    item = column[i]
+    return None if item != item else item
+
+
+def _description(listed: tuple[Any, ...], i: int, order: int) -> DeveloperField | None:
+    index_of, number_of, base_of, native_of, scale_of, offset_of, names, units = listed
+    index, number, base = _value(index_of, i), _value(number_of, i), _value(base_of, i)
     if index is None or number is None or base is None:
         return None
-    names = texts.get("field_name")
-    units = texts.get("units")
     name = names[i] if names is not None else None
-    native = value("native_field_num")
+    native = _value(native_of, i)
     return DeveloperField(
         name=str(name or f"developer_{int(index)}_{int(number)}"),
         units=str(units[i]) if units is not None and units[i] else None,
         developer_index=int(index),
         field_num=int(number),
         base_type=int(base),
-        scale=value("scale") or 1.0,
-        offset=value("offset") or 0.0,
+        scale=_value(scale_of, i) or 1.0,
+        offset=_value(offset_of, i) or 0.0,
         native_field=None if native is None else int(native),
         order=order,
     )
@@ -196,9 +193,9 @@ def developer_columns(
 def _mask_early(
     column: Column, order: npt.NDArray[np.int64], described: DeveloperField, warnings: list[str]
 ) -> Column:
-    early = order < described.order
-    if not early.any():
+    if int(order[0]) >= described.order:  # rows are in file order: none is early
         return column
+    early = order < described.order
     _warn_once(
         warnings,
         f"developer field '{described.name}' is used before its "
