@@ -36,18 +36,21 @@ def build_core(root: Path) -> Path | None:
         return None
     if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
         return target
-    command = [
+    built = target.with_name(target.name + ".tmp")  # replaced in one step: a running
+    command = [  # process keeps the library it loaded
         *_compiler(),
         "-O2",
         "-fPIC",
         f"-I{sysconfig.get_paths()['include']}",
         str(source),
         "-o",
-        str(target),
+        str(built),
     ]
     try:
         subprocess.run(command, check=True, capture_output=True, text=True)
+        built.replace(target)
     except (OSError, subprocess.CalledProcessError) as err:
+        built.unlink(missing_ok=True)
         detail = getattr(err, "stderr", "") or str(err)
         print(
             f"backstride: no compiled FIT core ({detail.strip()[:300]}); "

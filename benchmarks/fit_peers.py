@@ -194,8 +194,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--peer", choices=sorted(READERS), action="append", help="only these")
     args = parser.parse_args()
-    for peer in READERS:
+    for peer in args.peer or READERS:
         rows = per_file(args.corpus, peer, args.runs)
         ratios = [theirs / ours for _, _, ours, theirs in rows]
         small = [theirs / ours for _, size, ours, theirs in rows if size < 50_000]

@@ -37,6 +37,9 @@ typedef struct {
 
 static MsgProf *profiles[65536];
 static PyObject *np_empty;   /* numpy.empty */
+/* from fit_profile (init): the FIT epoch in Unix seconds, the largest usable date_time,
+ * the limit below which a date_time counts from power-on */
+static double FIT_EPOCH_S, MAX_FIT_SECONDS, RELATIVE_LIMIT_S;
 
 /* ---- base types ----------------------------------------------------------------------- */
 
@@ -361,6 +364,7 @@ static int scan(Ctx *c) {
 
 typedef struct {
     PyObject *name;  /* borrowed from the profile */
+    int is_time;     /* a date_time field */
     int is_object;   /* some definition holds it as a string */
     int width;       /* values per row (max over the definitions) */
     Py_ssize_t covered; /* rows that a full-width numeric piece fills */
@@ -370,6 +374,7 @@ typedef struct {
 
 typedef struct {
     PyObject *name;  /* borrowed from the profile */
+    int is_time;
     int column;      /* index into the message's columns */
     int offset, size, kind, count;
     int is_string;
@@ -615,6 +620,7 @@ static int plan_definitions(Decode *z, PyObject *wanted) {
             }
             Plan *p = &dp->plan[dp->n_plan++];
             p->name = fp->name;
+            p->is_time = fp->is_time;
             p->offset = t->offset;
             p->size = t->size;
             p->kind = kind;
@@ -632,6 +638,7 @@ static int plan_definitions(Decode *z, PyObject *wanted) {
                 if (col < 0) return -1;
                 p->column = col;
                 Column *cc = &m->cols[col];
+                cc->is_time = p->is_time;
                 if (p->is_string)
                     cc->is_object = 1;
                 else if (p->count > cc->width)
@@ -722,6 +729,50 @@ static int fill(Decode *z) {
         }
     }
     return 0;
+}
+
+/* Whether a record or session time counts from power-on (fit_time._has_relative_times). */
+static int has_relative_times(Decode *z) {
+    for (int i = 0; i < z->n_msgs; i++) {
+        Message *m = &z->msgs[i];
+        if (m->global_num != 20 && m->global_num != 18) continue;
+        for (int k = 0; k < m->n_cols; k++) {
+            Column *cc = &m->cols[k];
+            if (cc->is_object || cc->width != 1) continue;
+            if (PyUnicode_CompareWithASCIIString(cc->name, "timestamp") != 0 &&
+                PyUnicode_CompareWithASCIIString(cc->name, "start_time") != 0)
+                continue;
+            for (Py_ssize_t r = 0; r < m->n; r++)
+                if (isfinite(cc->values[r]) && cc->values[r] < RELATIVE_LIMIT_S) return 1;
+        }
+    }
+    return 0;
+}
+
+/* date_time columns as datetime64[ms] (fit_decode.to_datetime64), done here when nothing
+ * in Python moves times: no compressed headers, no relative times. 1 = converted. */
+static int convert_times(Decode *z) {
+    if (!direct_data || z->c->n_comp || has_relative_times(z)) return 0;
+    for (int i = 0; i < z->n_msgs; i++) {
+        Message *m = &z->msgs[i];
+        for (int k = 0; k < m->n_cols; k++) {
+            Column *cc = &m->cols[k];
+            if (!cc->is_time || cc->is_object || cc->width != 1) continue;
+            void *data;
+            PyObject *out = new_array(m->n, 1, "datetime64[ms]", &data);
+            if (!out) return -1;
+            int64_t *ms = data;
+            for (Py_ssize_t r = 0; r < m->n; r++) {
+                double v = cc->values[r];
+                ms[r] = (isfinite(v) && fabs(v) <= MAX_FIT_SECONDS) ? (int64_t)((v + FIT_EPOCH_S) * 1000.0)
+                                                                     : INT64_MIN;
+            }
+            Py_DECREF(cc->array);
+            cc->array = out;
+            cc->values = NULL;
+        }
+    }
+    return 1;
 }
 
 static PyObject *tables_dict(Decode *z) {
@@ -856,7 +907,7 @@ static void free_ctx(Ctx *c) {
 }
 
 /* decode(data, wanted) -> (error kind, message) or
- * (0, tables, raw groups, warnings, n_files, n_messages, located) */
+ * (0, tables, raw groups, warnings, n_files, n_messages, located, times converted) */
 static PyObject *decode(PyObject *self, PyObject *args) {
     Py_buffer buffer;
     PyObject *wanted;
@@ -881,11 +932,14 @@ static PyObject *decode(PyObject *self, PyObject *args) {
         goto done;
     }
     if (plan_definitions(&z, wanted) < 0 || allocate(&z) < 0 || fill(&z) < 0) goto done;
+    int converted = convert_times(&z);
+    if (converted < 0) goto done;
     PyObject *tables = tables_dict(&z);
     PyObject *groups = tables ? raw_groups(&z, wanted) : NULL;
     PyObject *where = groups ? located(&c) : NULL;
     if (where)
-        result = Py_BuildValue("(iOOOinO)", 0, tables, groups, c.warnings, c.n_files, c.n_msgs, where);
+        result = Py_BuildValue("(iOOOinOO)", 0, tables, groups, c.warnings, c.n_files, c.n_msgs, where,
+                               converted ? Py_True : Py_False);
     Py_XDECREF(tables);
     Py_XDECREF(groups);
     Py_XDECREF(where);
@@ -897,11 +951,13 @@ done:
     return result;
 }
 
-/* init(profile, numpy.empty): profile = {message number: [(field number, name, scale,
- * offset, is_time), ...]} */
+/* init(profile, numpy.empty, (epoch, max seconds, relative limit)): profile = {message
+ * number: [(field number, name, scale, offset, is_time), ...]} */
 static PyObject *init(PyObject *self, PyObject *args) {
     PyObject *spec, *empty;
-    if (!PyArg_ParseTuple(args, "O!O", &PyDict_Type, &spec, &empty)) return NULL;
+    if (!PyArg_ParseTuple(args, "O!O(ddd)", &PyDict_Type, &spec, &empty, &FIT_EPOCH_S, &MAX_FIT_SECONDS,
+                          &RELATIVE_LIMIT_S))
+        return NULL;
     Py_ssize_t i = 0;
     PyObject *key, *fields;
     while (PyDict_Next(spec, &i, &key, &fields)) {

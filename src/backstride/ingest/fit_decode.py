@@ -29,18 +29,15 @@ from backstride.ingest.fit_developer import (
     developer_columns,
     read_descriptions,
 )
-from backstride.ingest.fit_profile import MESSAGE_NUMBERS, MESSAGES
+from backstride.ingest.fit_profile import FIT_EPOCH_S, MAX_FIT_SECONDS, MESSAGE_NUMBERS, MESSAGES
 from backstride.ingest.fit_scan import Definition, scan
 from backstride.ingest.fit_time import resolve_relative_times
 
-#: 1989-12-31T00:00:00Z, the FIT epoch, in Unix seconds
-FIT_EPOCH_S = 631065600
 RECORD = 20
 _NUMBER_OF = {
     num: {field.name: number for number, field in profile.fields.items()}
     for num, profile in MESSAGES.items()
 }
-MAX_FIT_SECONDS = 2**33  # beyond any real date (year ~2262 is datetime64[ms]'s limit)
 DEV_PREFIX = "\x00dev:"  # keeps developer columns apart from profile names while merging
 #: message number -> names of its date_time fields (computed once, used per table)
 TIME_FIELDS = {
@@ -181,7 +178,7 @@ def _decode_native(data: bytes, wanted: Wanted | None) -> DecodedFit:
     if result[0]:
         error = NotActivityFileError if result[0] == 1 else CorruptFileError
         raise error(result[1])
-    _, tables, raw, warnings, n_files, n_messages, located = result
+    _, tables, raw, warnings, n_files, n_messages, located, converted = result
     if n_messages == 0:
         _no_messages(warnings)
     for _order, cols in tables.values():
@@ -190,7 +187,9 @@ def _decode_native(data: bytes, wanted: Wanted | None) -> DecodedFit:
                 cols[name] = object_array(column)
     known: dict[str, DeveloperField] = {}
     developer = _native_developer(data, raw, tables, wanted, (known, warnings)) if raw else {}
-    return _finish((tables, developer), located, warnings, known, (n_files, n_messages))
+    return _finish(
+        (tables, developer), located, warnings, known, (n_files, n_messages), converted=converted
+    )
 
 
 def _native_developer(
@@ -266,15 +265,21 @@ def _finish(
     warnings: list[str],
     known: dict[str, DeveloperField],
     counts: tuple[int, int],
+    *,
+    converted: bool = False,
 ) -> DecodedFit:
+    """Times placed (compressed, relative), speed/distance split, tables wrapped; with
+    `converted` the core has made the date_time columns already, there being no compressed
+    and no relative time to place."""
     tables, developer = found
     if located is not None:
         _resolve_compressed(tables, located, warnings)
-    resolve_relative_times(tables, warnings)
+    if not converted:
+        resolve_relative_times(tables, warnings)
     if RECORD in tables:
         _expand_speed_distance(tables[RECORD][1])
     messages = {
-        num: _table(num, order, cols, developer.get(num, _NONE))
+        num: _table(num, order, cols, developer.get(num, _NONE), converted=converted)
         for num, (order, cols) in tables.items()
     }
     return DecodedFit(messages, known, tuple(warnings), *counts)
@@ -397,11 +402,17 @@ def _write_times(
 
 
 def _table(
-    num: int, order: npt.NDArray[np.int64], cols: dict[str, Column], developer: dict[str, Column]
+    num: int,
+    order: npt.NDArray[np.int64],
+    cols: dict[str, Column],
+    developer: dict[str, Column],
+    *,
+    converted: bool,
 ) -> MessageTable:
-    """Convert date_time fields to datetime64[ms] and wrap the columns."""
-    for name in TIME_FIELDS[num] & cols.keys():
-        cols[name] = to_datetime64(cols[name])
+    """Convert date_time fields to datetime64[ms] (unless done) and wrap the columns."""
+    if not converted:
+        for name in TIME_FIELDS[num] & cols.keys():
+            cols[name] = to_datetime64(cols[name])
     return MessageTable(MESSAGES[num].name, order, cols, developer)
 
 

@@ -16,7 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from backstride.ingest.fit_profile import MESSAGE_NUMBERS, MESSAGES
+from backstride.ingest.fit_profile import (
+    FIT_EPOCH_S,
+    MAX_FIT_SECONDS,
+    MESSAGE_NUMBERS,
+    MESSAGES,
+    RELATIVE_LIMIT_S,
+)
 
 
 def _load() -> ModuleType | None:
@@ -31,7 +37,7 @@ def _load() -> ModuleType | None:
         ]
         for num, profile in MESSAGES.items()
     }
-    core.init(spec, np.empty)
+    core.init(spec, np.empty, (FIT_EPOCH_S, MAX_FIT_SECONDS, RELATIVE_LIMIT_S))
     return core
 
 
@@ -63,7 +69,8 @@ def plan_of(wanted: Mapping[str, frozenset[str] | None]) -> Plan:
 
 def decode(data: bytes, plan: Plan | None) -> tuple[Any, ...]:
     """The core's raw result: (error kind, message), or (0, tables, raw groups, warnings,
-    n_files, n_messages, located); string columns come back as lists."""
+    n_files, n_messages, located, times converted); string columns come back as lists,
+    date_time columns as datetime64[ms] when `times converted` (no time to move)."""
     assert CORE is not None
     result: tuple[Any, ...] = CORE.decode(data, plan)
     return result

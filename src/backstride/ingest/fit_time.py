@@ -15,10 +15,8 @@ import numpy.typing as npt
 
 from backstride.ingest import fit_native
 from backstride.ingest.fit_columns import Column
-from backstride.ingest.fit_profile import MESSAGES
+from backstride.ingest.fit_profile import MESSAGES, RELATIVE_LIMIT_S
 
-#: FIT date_time values below this count from power-on (FIT protocol, date_time type)
-RELATIVE_LIMIT_S = 0x10000000
 ACTIVITY = 34
 TIMESTAMP_CORRELATION = 162
 CLOCK_UNKNOWN = (
