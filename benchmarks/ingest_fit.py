@@ -201,11 +201,18 @@ def main() -> None:
         action="store_true",
         help="also time the libraries on every non-corrupt file (slow)",
     )
+    parser.add_argument(
+        "--peer", choices=PEERS, action="append", help="only these peers (default: all)"
+    )
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     args = parser.parse_args()
     started = time.perf_counter()
     rows = run(
-        args.corpus, repeats=args.repeats, peer_repeats=args.peer_repeats, all_peers=args.all_peers
+        args.corpus,
+        repeats=args.repeats,
+        peer_repeats=args.peer_repeats,
+        all_peers=args.all_peers,
+        peers=tuple(args.peer or PEERS),
     )
     print_table(rows)
     print(
