@@ -99,7 +99,10 @@ def _merge_hr_messages(
 
 def _any_value(values: FloatArray) -> bool:
     """True unless every value is missing (cheap when the first one is present)."""
-    return bool(len(values)) and (not np.isnan(values[0]) or not np.isnan(values).all())
+    if not len(values):
+        return False
+    first = values[0]
+    return bool(first == first) or not np.isnan(values).all()  # first == first: not NaN
 
 
 def _number(
