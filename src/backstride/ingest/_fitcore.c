@@ -422,12 +422,39 @@ typedef struct {
 
 static int direct_data = 0;
 
+/* The numpy dtype named `name` (a new reference), kept after its first use: numpy takes a
+ * dtype object faster than it parses its name. */
+static PyObject *dtype_of(const char *name) {
+    static const char *names[2] = {"int64", "datetime64[ms]"};
+    static PyObject *dtypes[2];
+    int slot = strcmp(name, names[0]) == 0 ? 0 : strcmp(name, names[1]) == 0 ? 1 : -1;
+    if (slot >= 0 && dtypes[slot]) {
+        Py_INCREF(dtypes[slot]);
+        return dtypes[slot];
+    }
+    PyObject *text = PyUnicode_FromString(name);
+    if (!text || slot < 0) return text;
+    PyObject *zero = PyLong_FromLong(0);
+    PyObject *probe = zero ? PyObject_CallFunctionObjArgs(np_empty, zero, text, NULL) : NULL;
+    Py_XDECREF(zero);
+    PyObject *dtype = probe ? PyObject_GetAttrString(probe, "dtype") : NULL;
+    Py_XDECREF(probe);
+    if (!dtype) {
+        PyErr_Clear();
+        return text; /* the name works as well, only slower */
+    }
+    Py_DECREF(text);
+    dtypes[slot] = dtype;
+    Py_INCREF(dtype);
+    return dtype;
+}
+
 static PyObject *new_array(Py_ssize_t n, int width, const char *dtype, void **data) {
     PyObject *shape = width > 1 ? Py_BuildValue("(ni)", n, width) : PyLong_FromSsize_t(n);
     if (!shape) return NULL;
     PyObject *array;
     if (dtype) {
-        PyObject *name = PyUnicode_FromString(dtype);
+        PyObject *name = dtype_of(dtype);
         array = name ? PyObject_CallFunctionObjArgs(np_empty, shape, name, NULL) : NULL;
         Py_XDECREF(name);
     } else {
