@@ -1222,6 +1222,21 @@ static void *array_of(PyObject *array, Py_buffer *view, char kind, Py_ssize_t *n
     return view->buf;
 }
 
+/* any_number(values) -> whether a 1-D float64 array holds a value that is not NaN; None
+ * when `values` is something else. */
+static PyObject *any_number(PyObject *self, PyObject *args) {
+    PyObject *array;
+    if (!PyArg_ParseTuple(args, "O", &array)) return NULL;
+    Py_buffer view;
+    double *values = float_data(array, &view);
+    if (!values) Py_RETURN_NONE;
+    Py_ssize_t n = view.shape ? view.shape[0] : view.len / 8;
+    int found = 0;
+    for (Py_ssize_t i = 0; i < n && !found; i++) found = !isnan(values[i]);
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(found);
+}
+
 /* compressed(orders, offsets, previous, full_order, full_time) -> float64 times of the
  * compressed-header messages (fit_decode._resolve_compressed's loop), or None when an
  * argument is not the expected 1-D array. */
@@ -1282,6 +1297,7 @@ static PyMethodDef methods[] = {
     {"crc", crc, METH_VARARGS, "The FIT CRC (CRC-16/ARC) of bytes."},
     {"fields", fields, METH_VARARGS, "Fields of every row of a byte block (decode_fields)."},
     {"compressed", compressed_times, METH_VARARGS, "Times of compressed-header messages."},
+    {"any_number", any_number, METH_VARARGS, "Whether a float array holds a non-NaN value."},
     {"times", times, METH_VARARGS, "FIT seconds as datetime64[ms] (NaT for missing)."},
     {"any_below", any_below, METH_VARARGS, "Whether a finite value is below a limit."},
     {NULL, NULL, 0, NULL},

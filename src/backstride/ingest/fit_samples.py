@@ -6,6 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backstride.domain.activity import FloatArray, Samples
+from backstride.ingest import fit_native
 from backstride.ingest.fit_decode import DecodedFit, MessageTable
 from backstride.ingest.fit_developer import DeveloperField
 from backstride.ingest.fit_hr import merged_heart_rate, seconds_of
@@ -102,7 +103,11 @@ def _any_value(values: FloatArray) -> bool:
     if not len(values):
         return False
     first = values[0]
-    return bool(first == first) or not np.isnan(values).all()  # first == first: not NaN
+    if first == first:  # not NaN
+        return True
+    core = fit_native.CORE
+    found = None if core is None else core.any_number(values)
+    return bool(found) if found is not None else not np.isnan(values).all()
 
 
 def _number(
