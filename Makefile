@@ -16,6 +16,8 @@ PYTEST_WORKERS ?= auto
 QUIET  := --quiet
 RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
+# The FIT decoder's optional C core, compiled by the package build when a compiler exists.
+CORE_SRC   := hatch_build.py src/backstride/ingest/_fitcore.c
 
 .PHONY: run test setup setup-run checks pytest bench clean
 
@@ -26,14 +28,14 @@ $(UV):
 
 # What the program needs: no developer tools, no extras. --inexact keeps what `make test`
 # added, so running after testing does not uninstall the test tools.
-$(RUN_STAMP): uv.lock pyproject.toml | $(UV)
+$(RUN_STAMP): uv.lock pyproject.toml $(CORE_SRC) | $(UV)
 	@echo "backstride: installing what it needs (first run only)..."
 	@$(UV) sync $(QUIET) --frozen --no-dev --inexact --python $(PYTHON)
 	@$(VENV)/bin/python -m compileall -q src >/dev/null
 	@touch $@
 
 # Everything: developer tools (default group) and every extra, e.g. cohort.
-$(TEST_STAMP): uv.lock pyproject.toml | $(UV)
+$(TEST_STAMP): uv.lock pyproject.toml $(CORE_SRC) | $(UV)
 	@echo "backstride: installing the developer tools and extras..."
 	@$(UV) sync $(QUIET) --frozen --all-extras --python $(PYTHON)
 	@$(VENV)/bin/python -m compileall -q src >/dev/null

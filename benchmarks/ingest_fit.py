@@ -5,7 +5,7 @@ pyfitparsernative, each extracting the record fields of the same files, in one r
 
     .venv/bin/python benchmarks/ingest_fit.py [--repeats 5] [--peer-repeats 3] [--all-peers]
 
-Times are medians of N runs (whole file in memory, one process). "ours" is the complete
+Times are medians of N runs of CPU time (whole file in memory, one process). "ours" is the complete
 `read_fit` (CRCs, every message, Activity with samples); the peers only iterate records.
 `run(corpus_dir)` returns the rows for benchmarks/ingest.py.
 """
@@ -98,7 +98,7 @@ PEERS = ("struct", "fitdecode", "fitparse", "garmin", *COMPILED)
 
 
 def median_seconds(reader: Callable[[bytes], int], data: bytes, repeats: int) -> float | None:
-    """Median wall time of `repeats` runs; None when the reader fails on the file."""
+    """Median CPU time of `repeats` runs; None when the reader fails on the file."""
     times = run_times(reader, data, repeats)
     return None if times is None else statistics.median(times)
 
@@ -201,11 +201,18 @@ def main() -> None:
         action="store_true",
         help="also time the libraries on every non-corrupt file (slow)",
     )
+    parser.add_argument(
+        "--peer", choices=PEERS, action="append", help="only these peers (default: all)"
+    )
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     args = parser.parse_args()
     started = time.perf_counter()
     rows = run(
-        args.corpus, repeats=args.repeats, peer_repeats=args.peer_repeats, all_peers=args.all_peers
+        args.corpus,
+        repeats=args.repeats,
+        peer_repeats=args.peer_repeats,
+        all_peers=args.all_peers,
+        peers=tuple(args.peer or PEERS),
     )
     print_table(rows)
     print(

@@ -19,6 +19,12 @@ apt_install() {
 }
 
 command -v chromium >/dev/null 2>&1 || { echo "installing chromium"; apt_install chromium fonts-dejavu-core; }
+# A C compiler builds the FIT decoder's compiled core (the tests compare it with the
+# pure-Python decoder); installed after the first install, the package is rebuilt.
+if ! command -v cc >/dev/null 2>&1; then
+  echo "installing a C compiler"; apt_install gcc libc6-dev
+  [ -x .tools/bin/uv ] && .tools/bin/uv sync --quiet --frozen --all-extras --inexact --reinstall-package backstride
+fi
 ldconfig -p | grep -q libpangoft2-1.0 || { echo "installing pango"; apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
 url="${BACKSTRIDE_TEST_DATABASE_URL:-}"

@@ -7,6 +7,7 @@ headers, then every field of every message sharing a definition decoded at once 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import numpy as np
@@ -159,14 +160,16 @@ def _times(table: MessageTable | None, field: str) -> npt.NDArray[np.datetime64]
 
 def _start_time(decoded: DecodedFit, samples: Samples) -> datetime | None:
     """Earliest session start, else first record, else the file's creation time."""
-    for candidates in (
-        _times(decoded.table("session"), "start_time"),
-        samples.timestamp[~np.isnat(samples.timestamp)],
-        _times(decoded.table("activity"), "timestamp"),
-        _times(decoded.table("file_id"), "time_created"),
-    ):
-        if len(candidates):
-            return _to_datetime(candidates.min())
+    sources: tuple[Callable[[], npt.NDArray[np.datetime64]], ...] = (  # most stop at the first
+        lambda: _times(decoded.table("session"), "start_time"),
+        lambda: samples.timestamp[~np.isnat(samples.timestamp)],
+        lambda: _times(decoded.table("activity"), "timestamp"),
+        lambda: _times(decoded.table("file_id"), "time_created"),
+    )
+    for candidates in sources:
+        found = candidates()
+        if len(found):
+            return _to_datetime(found.min())
     return None
 
 
@@ -225,16 +228,20 @@ def _laps(laps: MessageTable | None) -> tuple[Lap, ...]:
     starts = laps.get("start_time") if laps is not None else None
     if starts is None or starts.dtype.kind != "M":
         return ()
-    elapsed = _column(laps, "total_elapsed_time")
-    distance = _column(laps, "total_distance")
+    elapsed = _column(laps, "total_elapsed_time").tolist()
+    distance = _column(laps, "total_distance").tolist()
     out = []
-    for i, start in enumerate(starts):
-        if np.isnat(start):
+    for i, ms in enumerate(starts.astype("datetime64[ms]").astype(np.int64).tolist()):
+        if ms == _NAT:
             continue
-        seconds = float(elapsed[i]) if len(elapsed) and not np.isnan(elapsed[i]) else 0.0
-        metres = float(distance[i]) if len(distance) and not np.isnan(distance[i]) else None
-        out.append(Lap(start_time=_to_datetime(start), duration_s=seconds, distance_m=metres))
+        seconds = elapsed[i] if elapsed and elapsed[i] == elapsed[i] else 0.0
+        metres = distance[i] if distance and distance[i] == distance[i] else None
+        start = datetime.fromtimestamp(ms / 1000.0, tz=UTC)
+        out.append(Lap(start_time=start, duration_s=seconds, distance_m=metres))
     return tuple(out)
+
+
+_NAT = int(np.datetime64("NaT", "ms").astype(np.int64))
 
 
 def _legs(sessions: MessageTable | None) -> tuple[Leg, ...]:

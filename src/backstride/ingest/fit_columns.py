@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from backstride.ingest import fit_native
 from backstride.ingest.fit_profile import FieldProfile
 from backstride.ingest.fit_scan import Definition, Scan
 
@@ -64,7 +65,7 @@ def message_rows(data: bytes, found: Scan) -> tuple[list[Rows], Ints]:
     for def_id, definition in enumerate(found.definitions):
         rows = by_def[bounds[def_id] : bounds[def_id + 1]]
         if len(rows):
-            block = _block(arr, positions[rows] + 1, definition.size - 1)
+            block = row_block(arr, positions[rows] + 1, definition.size - 1)
             out.append(Rows(definition, block, rows.astype(np.int64)))
     return out, positions
 
@@ -84,7 +85,7 @@ def _expand(found: Scan) -> tuple[Ints, Ints]:
     return positions, defs
 
 
-def _block(arr: Block, starts: Ints, width: int) -> Block:
+def row_block(arr: Block, starts: Ints, width: int) -> Block:
     """Rows of `width` bytes at `starts`: a zero-copy strided view when evenly spaced."""
     n = len(starts)
     stride = int(starts[1] - starts[0]) if n > 1 else width + 1
@@ -112,7 +113,16 @@ FieldAt = tuple[str, int, int, int]
 def decode_fields(block: Block, fields: list[FieldAt], *, big_endian: bool) -> dict[str, Column]:
     """Several fields of every row at once: float64 (NaN = invalid), 2-D for arrays, str
     for strings. Numbers are read through one structured view of the rows, no copies.
-    Fields whose size is not a whole number of values are skipped, as the SDK does."""
+    Fields whose size is not a whole number of values are skipped, as the SDK does.
+    The compiled core (when built) gives the same columns in one call."""
+    core = fit_native.CORE
+    if core is not None:
+        found: dict[str, Any] | None = core.fields(block, fields, big_endian)
+        if found is not None:
+            for key, column in found.items():
+                if type(column) is list:
+                    found[key] = object_array(column)
+            return found
     out: dict[str, Column] = {}
     names, formats, offsets, kinds = [], [], [], []
     for key, offset, size, base_type in fields:
@@ -152,18 +162,16 @@ def _numbers(values: npt.NDArray[Any], kind: int) -> Column:
     return out
 
 
-def decode_field(
-    block: Block, *, offset: int, size: int, base_type: int, big_endian: bool
-) -> Column | None:
-    """One field of every row (see decode_fields); None when it cannot be decoded."""
-    return decode_fields(block, [("v", offset, size, base_type)], big_endian=big_endian).get("v")
-
-
 def _strings(raw: Block) -> npt.NDArray[np.object_]:
     """NUL-terminated UTF-8 strings, None where empty."""
     texts = [bytes(row).split(b"\x00", 1)[0].decode("utf-8", "replace") or None for row in raw]
-    out = np.empty(len(texts), dtype=object)
-    out[:] = texts
+    return object_array(texts)
+
+
+def object_array(items: list[Any]) -> npt.NDArray[np.object_]:
+    """A 1-D object array of the items (strings or None)."""
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
     return out
 
 

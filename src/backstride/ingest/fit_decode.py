@@ -5,25 +5,39 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from backstride.errors import CorruptFileError, IngestError
-from backstride.ingest.fit_columns import Column, Rows, decode_fields, merge, message_rows, scaled
-from backstride.ingest.fit_developer import DeveloperField, developer_columns, read_descriptions
-from backstride.ingest.fit_profile import MESSAGE_NUMBERS, MESSAGES
-from backstride.ingest.fit_scan import Scan, scan
+from backstride.errors import CorruptFileError, IngestError, NotActivityFileError
+from backstride.ingest import fit_native
+from backstride.ingest.fit_columns import (
+    Column,
+    Rows,
+    decode_fields,
+    merge,
+    message_rows,
+    object_array,
+    row_block,
+    scaled,
+)
+from backstride.ingest.fit_developer import (
+    FIELD_DESCRIPTION,
+    DeveloperField,
+    descriptions_in_table,
+    developer_columns,
+    read_descriptions,
+)
+from backstride.ingest.fit_profile import FIT_EPOCH_S, MAX_FIT_SECONDS, MESSAGE_NUMBERS, MESSAGES
+from backstride.ingest.fit_scan import Definition, scan
 from backstride.ingest.fit_time import resolve_relative_times
 
-#: 1989-12-31T00:00:00Z, the FIT epoch, in Unix seconds
-FIT_EPOCH_S = 631065600
 RECORD = 20
 _NUMBER_OF = {
     num: {field.name: number for number, field in profile.fields.items()}
     for num, profile in MESSAGES.items()
 }
-MAX_FIT_SECONDS = 2**33  # beyond any real date (year ~2262 is datetime64[ms]'s limit)
 DEV_PREFIX = "\x00dev:"  # keeps developer columns apart from profile names while merging
 #: message number -> names of its date_time fields (computed once, used per table)
 TIME_FIELDS = {
@@ -81,18 +95,22 @@ class DecodedFit:
         return None if number is None else self.messages.get(number)
 
 
-def decode_fit(data: bytes, *, wanted: Wanted | None = None) -> DecodedFit:
+def decode_fit(data: bytes, *, wanted: Wanted | None = None, native: bool = True) -> DecodedFit:
     """Decode every known message of a FIT file into columnar tables.
 
     With `wanted`, only those messages' named fields are decoded (every field when the
     value is None); other messages keep just their timestamp, which compressed-header
     times count from. Most of a small file's cost is per field, so a reader that needs
     a few fields of session, lap and file_id asks for those alone.
+    The compiled core (fit_native) does the scan and field decoding when it was built;
+    `native=False`, or a build without it, runs the pure-Python decoder (same results).
     Raises NotActivityFileError when the bytes are not FIT and CorruptFileError when
     nothing can be salvaged; recoverable damage is reported in `warnings`.
     """
     try:
         with np.errstate(all="ignore"):  # damaged values may overflow; they become NaN/NaT
+            if native and fit_native.CORE is not None:
+                return _decode_native(data, wanted)
             return _decode(bytes(data), _wanted_numbers(wanted))
     except IngestError:
         raise
@@ -106,11 +124,17 @@ def _wanted_numbers(wanted: Wanted | None) -> dict[int, frozenset[str] | None] |
     return {MESSAGE_NUMBERS[name]: fields for name, fields in wanted.items()}
 
 
+Tables = dict[int, tuple[npt.NDArray[np.int64], dict[str, Column]]]
+#: every message's byte position and global number; compressed headers' positions, offsets
+Located = tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+]
+
+
 def _decode(data: bytes, wanted: dict[int, frozenset[str] | None] | None) -> DecodedFit:
     found = scan(data)
     if found.n_messages == 0:
-        problem = found.warnings[-1] if found.warnings else "it holds no data messages"
-        raise CorruptFileError(f"FIT file has no readable messages: {problem}")
+        _no_messages(found.warnings)
     groups, positions = message_rows(data, found)
     warnings = list(found.warnings)
     descriptions = read_descriptions(groups)
@@ -129,13 +153,136 @@ def _decode(data: bytes, wanted: dict[int, frozenset[str] | None] | None) -> Dec
             columns.update({DEV_PREFIX + name: column for name, column in found_dev.items()})
         parts[rows.definition.global_num].append((rows.order, columns))
     tables = {num: merge(p) for num, p in parts.items()}
+    developer = {num: _split_developer(tables[num][1]) for num, p in parts.items()}
+    located: Located | None = None
     if found.compressed:
-        _resolve_compressed(tables, found, (groups, positions), warnings)
-    resolve_relative_times(tables, warnings)
+        global_of = np.full(len(positions), -1, dtype=np.int64)
+        for rows in groups:
+            global_of[rows.order] = rows.definition.global_num
+        comp = np.array(found.compressed, dtype=np.int64)
+        located = (positions, global_of, comp[:, 0], comp[:, 1])
+    dev_tables = {num: cols for num, cols in developer.items() if cols}
+    return _finish(
+        (tables, dev_tables), located, warnings, known, (found.n_files, found.n_messages)
+    )
+
+
+def _no_messages(warnings: list[str]) -> None:
+    problem = warnings[-1] if warnings else "it holds no data messages"
+    raise CorruptFileError(f"FIT file has no readable messages: {problem}")
+
+
+def _decode_native(data: bytes, wanted: Wanted | None) -> DecodedFit:
+    """The compiled core's scan and columns, then the same Python steps as _decode."""
+    result = fit_native.decode(data, None if wanted is None else fit_native.plan_of(wanted))
+    if result[0]:
+        error = NotActivityFileError if result[0] == 1 else CorruptFileError
+        raise error(result[1])
+    _, tables, raw, warnings, n_files, n_messages, located, converted = result
+    if n_messages == 0:
+        _no_messages(warnings)
+    for _order, cols in tables.values():
+        for name, column in cols.items():
+            if type(column) is list:
+                cols[name] = object_array(column)
+    known: dict[str, DeveloperField] = {}
+    developer = _native_developer(data, raw, tables, wanted, (known, warnings)) if raw else {}
+    return _finish(
+        (tables, developer), located, warnings, known, (n_files, n_messages), converted=converted
+    )
+
+
+def _native_developer(
+    data: bytes,
+    raw: list[tuple[Any, ...]],
+    tables: Tables,
+    wanted: Wanted | None,
+    found: tuple[dict[str, DeveloperField], list[str]],
+) -> dict[int, dict[str, Column]]:
+    """Developer fields of the core's raw groups, by message, in their tables' rows."""
+    known, warnings = found
+    arr = np.frombuffer(data, dtype=np.uint8)
+    described = FIELD_DESCRIPTION in tables and (
+        wanted is None or wanted.get("field_description", frozenset()) is None
+    )  # every field of the descriptions is in their table: read them from there
+    groups = [
+        Rows(Definition(num, bool(big), fields, dev, size, index), _LAZY, order)
+        if described and not dev
+        else Rows(
+            Definition(num, bool(big), fields, dev, size, index),
+            row_block(arr, at + 1, size - 1),
+            order,
+        )
+        for num, big, fields, dev, size, index, order, at in raw
+    ]
+    descriptions = descriptions_in_table(groups, *tables[FIELD_DESCRIPTION]) if described else None
+    if descriptions is None:
+        groups = [
+            Rows(g.definition, row_block(arr, at + 1, g.definition.size - 1), g.order)
+            if g.block is _LAZY
+            else g
+            for g, (*_, at) in zip(groups, raw, strict=True)
+        ]
+        descriptions = read_descriptions(groups)
+    numbers = None if wanted is None else {MESSAGE_NUMBERS[name] for name in wanted}
+    parts: dict[int, list[tuple[npt.NDArray[np.int64], dict[str, Column]]]] = defaultdict(list)
+    for rows in groups:
+        num = rows.definition.global_num
+        if not rows.definition.dev_fields or num not in MESSAGES:
+            continue
+        if numbers is not None and num not in numbers:
+            continue
+        found_dev = developer_columns(rows, descriptions, known=known, warnings=warnings)
+        parts[num].append((rows.order, found_dev))
+    out: dict[int, dict[str, Column]] = {}
+    for num, pieces in parts.items():
+        order = tables[num][0]
+        sub_order, sub_cols = merge(pieces)
+        slots = np.searchsorted(order, sub_order)
+        cols = out.setdefault(num, {})
+        for name, column in sub_cols.items():
+            if len(sub_order) == len(order) and column.dtype in (object, np.float64):
+                cols[name] = column  # the developer rows are all the rows
+                continue
+            if column.dtype == object:
+                full: Column = np.full(len(order), None, dtype=object)
+            else:
+                full = np.full((len(order), *column.shape[1:]), np.nan)
+            full[slots] = column
+            cols[name] = full
+    return {num: cols for num, cols in out.items() if cols}
+
+
+def _split_developer(cols: dict[str, Column]) -> dict[str, Column]:
+    """Take the developer columns (DEV_PREFIX names) out of a merged table."""
+    names = [name for name in cols if name.startswith(DEV_PREFIX)]
+    return {name[len(DEV_PREFIX) :]: cols.pop(name) for name in names}
+
+
+def _finish(
+    found: tuple[Tables, dict[int, dict[str, Column]]],
+    located: Located | None,
+    warnings: list[str],
+    known: dict[str, DeveloperField],
+    counts: tuple[int, int],
+    *,
+    converted: bool = False,
+) -> DecodedFit:
+    """Times placed (compressed, relative), speed/distance split, tables wrapped; with
+    `converted` the core has made the date_time columns already, there being no compressed
+    and no relative time to place."""
+    tables, developer = found
+    if located is not None:
+        _resolve_compressed(tables, located, warnings)
+    if not converted:
+        resolve_relative_times(tables, warnings)
     if RECORD in tables:
         _expand_speed_distance(tables[RECORD][1])
-    messages = {num: _table(num, order, cols) for num, (order, cols) in tables.items()}
-    return DecodedFit(messages, known, tuple(warnings), found.n_files, found.n_messages)
+    messages = {
+        num: _table(num, order, cols, developer.get(num, _NONE), converted=converted)
+        for num, (order, cols) in tables.items()
+    }
+    return DecodedFit(messages, known, tuple(warnings), *counts)
 
 
 def _profile_columns(rows: Rows, chosen: frozenset[str] | None = None) -> dict[str, Column]:
@@ -172,25 +319,39 @@ def _expand_speed_distance(cols: dict[str, Column]) -> None:
     cols.setdefault("distance", distance)
 
 
-def _resolve_compressed(
-    tables: dict[int, tuple[npt.NDArray[np.int64], dict[str, Column]]],
-    found: Scan,
-    located: tuple[list[Rows], npt.NDArray[np.int64]],
-    warnings: list[str],
-) -> None:
+def _resolve_compressed(tables: Tables, located: Located, warnings: list[str]) -> None:
     """Fill the timestamps of compressed-header messages (5-bit offset, rollover rule)."""
-    groups, positions = located
+    positions, global_of, comp_pos, comp_offset = located
     full_order, full_time = _full_timestamps(tables)
-    global_of = np.full(len(positions), -1, dtype=np.int64)
-    for rows in groups:
-        global_of[rows.order] = rows.definition.global_num
-    comp = np.array(found.compressed, dtype=np.int64)
-    comp[:, 0] = np.searchsorted(positions, comp[:, 0])  # byte position -> file order
-    previous = np.searchsorted(full_order, comp[:, 0]) - 1
+    comp_order = np.searchsorted(positions, comp_pos)  # byte position -> file order
+    previous = np.searchsorted(full_order, comp_order) - 1
+    core = fit_native.CORE
+    times = (
+        None
+        if core is None
+        else core.compressed(comp_order, comp_offset, previous, full_order, full_time)
+    )
+    if times is None:
+        times = _compressed_times(comp_order, comp_offset, previous, (full_order, full_time))
+    if np.isnan(times).any():
+        warnings.append("compressed timestamps before any full timestamp were left empty")
+    _write_times(tables, comp_order, times, global_of)
+
+
+def _compressed_times(
+    comp_order: npt.NDArray[np.int64],
+    comp_offset: npt.NDArray[np.int64],
+    previous: npt.NDArray[np.int64],
+    full: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]],
+) -> npt.NDArray[np.float64]:
+    """Each compressed time: the latest full timestamp before it, advanced by its offset."""
+    full_order, full_time = full
     last: int | None = None
     last_order = -1
     resolved: list[float] = []
-    for (order, offset), i in zip(comp.tolist(), previous.tolist(), strict=True):
+    for order, offset, i in zip(
+        comp_order.tolist(), comp_offset.tolist(), previous.tolist(), strict=True
+    ):
         if i >= 0 and full_order[i] > last_order:
             last = int(full_time[i])
         if last is None:
@@ -199,9 +360,7 @@ def _resolve_compressed(
         last += (offset - last) & 0x1F
         last_order = order
         resolved.append(last)
-    if np.isnan(resolved).any():
-        warnings.append("compressed timestamps before any full timestamp were left empty")
-    _write_times(tables, comp[:, 0], np.array(resolved), global_of)
+    return np.array(resolved, dtype=np.float64)
 
 
 def _full_timestamps(
@@ -242,20 +401,33 @@ def _write_times(
         cols["timestamp"] = stamp
 
 
-def _table(num: int, order: npt.NDArray[np.int64], cols: dict[str, Column]) -> MessageTable:
-    """Convert date_time fields to datetime64[ms] and wrap the columns."""
-    profile = MESSAGES[num]
-    for name in TIME_FIELDS[num] & cols.keys():
-        cols[name] = to_datetime64(cols[name])
-    native = {k: v for k, v in cols.items() if not k.startswith(DEV_PREFIX)}
-    developer = {k[len(DEV_PREFIX) :]: v for k, v in cols.items() if k.startswith(DEV_PREFIX)}
-    return MessageTable(profile.name, order, native, developer)
+def _table(
+    num: int,
+    order: npt.NDArray[np.int64],
+    cols: dict[str, Column],
+    developer: dict[str, Column],
+    *,
+    converted: bool,
+) -> MessageTable:
+    """Convert date_time fields to datetime64[ms] (unless done) and wrap the columns."""
+    if not converted:
+        for name in TIME_FIELDS[num] & cols.keys():
+            cols[name] = to_datetime64(cols[name])
+    return MessageTable(MESSAGES[num].name, order, cols, developer)
+
+
+_NONE: dict[str, Column] = {}
+_LAZY = np.zeros((0, 0), dtype=np.uint8)  # a description group's bytes, not yet needed
 
 
 def to_datetime64(seconds: Column) -> Column:
     """FIT seconds (float, NaN = missing) as datetime64[ms] UTC (NaT = missing)."""
     if seconds.dtype == object:
         return seconds
+    if fit_native.CORE is not None:  # the same conversion in one compiled step
+        ms = fit_native.CORE.times(seconds, FIT_EPOCH_S, MAX_FIT_SECONDS)
+        if ms is not None:
+            return ms.view("datetime64[ms]")  # type: ignore[no-any-return]
     values = np.asarray(seconds, dtype=np.float64)
     missing = ~np.isfinite(values) | (np.abs(values) > MAX_FIT_SECONDS)
     ms = np.where(missing, 0, (values + FIT_EPOCH_S) * 1000.0).astype(np.int64)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from backstride.ingest.fit_columns import Column, Rows, decode_field, decode_fields, scaled
+from backstride.ingest.fit_columns import Column, Rows, decode_fields, scaled
 from backstride.ingest.fit_profile import MESSAGES, FieldProfile
 
 FIELD_DESCRIPTION = 206
@@ -49,39 +50,93 @@ def read_descriptions(groups: list[Rows]) -> dict[Key, list[DeveloperField]]:
         decoded = decode_fields(rows.block, wanted, big_endian=definition.big_endian)
         by_name = {field.name: field for field in fields.values()}
         columns = {name: scaled(column, by_name[name]) for name, column in decoded.items()}
+        listed = _listed(columns)
         for i, order in enumerate(rows.order.tolist()):
-            described = _description(columns, i, order)
+            described = _description(listed, i, order)
             if described is not None:
                 key = (definition.file_index, described.developer_index, described.field_num)
                 found.setdefault(key, []).append(described)
     return found
 
 
-def _description(columns: dict[str, Column], i: int, order: int) -> DeveloperField | None:
-    def value(name: str) -> float | None:
-        column = columns.get(name)
-        if column is None or column.ndim != 1 or column.dtype.kind != "f":
-            return None
-        item = column[i]
-        return None if item is None or item != item else float(item)
+_NUMBER_FIELDS = (
+    "developer_data_index",
+    "field_definition_number",
+    "fit_base_type_id",
+    "native_field_num",
+    "scale",
+    "offset",
+)
 
-    index, number, base = (
-        value(n) for n in ("developer_data_index", "field_definition_number", "fit_base_type_id")
+
+def descriptions_in_table(
+    groups: list[Rows], order: npt.NDArray[np.int64], columns: dict[str, Column]
+) -> dict[Key, list[DeveloperField]] | None:
+    """read_descriptions from the merged field_description table (every field decoded),
+    or None when it could differ: the same descriptions in the same order, each group's
+    rows looked up by file order. A number column 1-D and float in the table was so in
+    every definition holding it, and a text column holds None where a definition had no
+    text, so the values are those each definition alone gives; a number field held as
+    text or as an array by some definition leaves the per-definition reading."""
+    for name in _NUMBER_FIELDS:
+        column = columns.get(name)
+        if column is not None and (column.ndim != 1 or column.dtype.kind != "f"):
+            return None
+    listed = _listed(columns)
+    found: dict[Key, list[DeveloperField]] = {}
+    for rows in groups:
+        definition = rows.definition
+        if definition.global_num != FIELD_DESCRIPTION:
+            continue
+        slots = np.searchsorted(order, rows.order).tolist()
+        for i, at in zip(slots, rows.order.tolist(), strict=True):
+            described = _description(listed, i, at)
+            if described is not None:
+                key = (definition.file_index, described.developer_index, described.field_num)
+                found.setdefault(key, []).append(described)
+    return found
+
+
+def _listed(columns: dict[str, Column]) -> tuple[Any, ...]:
+    """The 1-D numeric and the text columns as lists (one conversion, then plain Python)."""
+    numbers = tuple(
+        column.tolist()
+        if (column := columns.get(name)) is not None
+        and column.ndim == 1
+        and column.dtype.kind == "f"
+        else None
+        for name in _NUMBER_FIELDS
     )
+    texts = tuple(
+        column.tolist() if (column := columns.get(name)) is not None and column.dtype == object
+        else None
+        for name in ("field_name", "units")
+    )  # fmt: skip
+    return numbers + texts
+
+
+def _value(column: list[float] | None, i: int) -> float | None:
+    if column is None:
+        return None
+    item = column[i]
+    return None if item != item else item
+
+
+def _description(listed: tuple[Any, ...], i: int, order: int) -> DeveloperField | None:
+    index_of, number_of, base_of, native_of, scale_of, offset_of, names, units = listed
+    index, number, base = _value(index_of, i), _value(number_of, i), _value(base_of, i)
     if index is None or number is None or base is None:
         return None
-    names = columns.get("field_name")
-    units = columns.get("units")
-    name = names[i] if names is not None and names.dtype == object else None
-    native = value("native_field_num")
+    name = names[i] if names is not None else None
+    native = _value(native_of, i)
     return DeveloperField(
         name=str(name or f"developer_{int(index)}_{int(number)}"),
-        units=str(units[i]) if units is not None and units.dtype == object and units[i] else None,
+        units=str(units[i]) if units is not None and units[i] else None,
         developer_index=int(index),
         field_num=int(number),
         base_type=int(base),
-        scale=value("scale") or 1.0,
-        offset=value("offset") or 0.0,
+        scale=_value(scale_of, i) or 1.0,
+        offset=_value(offset_of, i) or 0.0,
         native_field=None if native is None else int(native),
         order=order,
     )
@@ -96,26 +151,36 @@ def developer_columns(
 ) -> dict[str, Column]:
     """Decode the developer fields of one definition's rows (undescribed ones are skipped)."""
     definition = rows.definition
-    out: dict[str, Column] = {}
-    for num, offset, size, index in definition.dev_fields:
+    first, last = int(rows.order[0]), int(rows.order[-1])
+    chosen: list[DeveloperField | None] = []
+    for num, _offset, _size, index in definition.dev_fields:
         candidates = descriptions.get((definition.file_index, index, num), [])
-        usable = [d for d in candidates if d.order < int(rows.order[-1])]
-        if not usable:
+        usable = [d for d in candidates if d.order < last]
+        before_first = [d for d in usable if d.order < first]
+        chosen.append(before_first[-1] if before_first else usable[0] if usable else None)
+    decoded = decode_fields(  # every described field of the rows in one pass
+        rows.block,
+        [
+            (str(k), offset, size, described.base_type)
+            for k, ((_num, offset, size, _index), described) in enumerate(
+                zip(definition.dev_fields, chosen, strict=True)
+            )
+            if described is not None
+        ],
+        big_endian=definition.big_endian,
+    )
+    out: dict[str, Column] = {}
+    for k, ((num, _offset, _size, index), described) in enumerate(
+        zip(definition.dev_fields, chosen, strict=True)
+    ):
+        if described is None:
             _warn_once(
                 warnings,
                 f"developer field {num} of developer {index} is used without "
                 "a preceding field_description; skipped it",
             )
             continue
-        before_first = [d for d in usable if d.order < int(rows.order[0])]
-        described = before_first[-1] if before_first else usable[0]
-        column = decode_field(
-            rows.block,
-            offset=offset,
-            size=size,
-            base_type=described.base_type,
-            big_endian=definition.big_endian,
-        )
+        column = decoded.get(str(k))
         if column is None:
             continue
         column = _mask_early(column, rows.order, described, warnings)
@@ -128,9 +193,9 @@ def developer_columns(
 def _mask_early(
     column: Column, order: npt.NDArray[np.int64], described: DeveloperField, warnings: list[str]
 ) -> Column:
-    early = order < described.order
-    if not early.any():
+    if int(order[0]) >= described.order:  # rows are in file order: none is early
         return column
+    early = order < described.order
     _warn_once(
         warnings,
         f"developer field '{described.name}' is used before its "

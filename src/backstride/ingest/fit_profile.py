@@ -458,6 +458,13 @@ MESSAGES: dict[int, MessageProfile] = {
 MESSAGE_NUMBERS: dict[str, int] = {profile.name: num for num, profile in MESSAGES.items()}
 ENUMS: dict[str, dict[int, str]] = {name: _parse_enum(text) for name, text in _ENUMS.items()}
 
+#: 1989-12-31T00:00:00Z, the FIT epoch, in Unix seconds
+FIT_EPOCH_S = 631065600
+#: date_time values beyond this are no real date (year ~2262 is datetime64[ms]'s limit)
+MAX_FIT_SECONDS = 2**33
+#: FIT date_time values below this count from power-on (FIT protocol, date_time type)
+RELATIVE_LIMIT_S = 0x10000000
+
 #: Manufacturers whose `product` numbers use the garmin_product list.
 GARMIN_PRODUCT_MAKERS = frozenset({1, 13, 15, 89})
 

@@ -6,6 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backstride.domain.activity import FloatArray, Samples
+from backstride.ingest import fit_native
 from backstride.ingest.fit_decode import DecodedFit, MessageTable
 from backstride.ingest.fit_developer import DeveloperField
 from backstride.ingest.fit_hr import merged_heart_rate, seconds_of
@@ -99,7 +100,14 @@ def _merge_hr_messages(
 
 def _any_value(values: FloatArray) -> bool:
     """True unless every value is missing (cheap when the first one is present)."""
-    return bool(len(values)) and (not np.isnan(values[0]) or not np.isnan(values).all())
+    if not len(values):
+        return False
+    first = values[0]
+    if first == first:  # not NaN
+        return True
+    core = fit_native.CORE
+    found = None if core is None else core.any_number(values)
+    return bool(found) if found is not None else not np.isnan(values).all()
 
 
 def _number(
@@ -111,7 +119,9 @@ def _number(
     if column is None or column.dtype.kind != "f":
         return None
     values = column if column.ndim == 1 else column[:, 0]
-    return None if np.isnan(values).all() else np.asarray(values, dtype=np.float64)
+    if not _any_value(values):
+        return None
+    return values if values.dtype == np.float64 else values.astype(np.float64)
 
 
 def _channels(decoded: DecodedFit, records: MessageTable) -> dict[str, FloatArray]:
@@ -163,7 +173,10 @@ def _cadence(
         return {}
     fraction = _number(records, "fractional_cadence")
     if fraction is not None:
-        cadence = cadence + np.nan_to_num(fraction)
+        part = np.where(np.isnan(fraction), 0.0, fraction)
+        if np.isinf(part).any():  # as nan_to_num: infinities become the largest floats
+            part = np.nan_to_num(part)
+        cadence = cadence + part
     factor = _foot_factor(decoded, stamps, default_sport)
     if isinstance(factor, float):
         return {"cadence_spm" if factor == 2.0 else "cadence_rpm": cadence * factor}

@@ -13,11 +13,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from backstride.ingest import fit_native
 from backstride.ingest.fit_columns import Column
-from backstride.ingest.fit_profile import MESSAGES
+from backstride.ingest.fit_profile import MESSAGES, RELATIVE_LIMIT_S
 
-#: FIT date_time values below this count from power-on (FIT protocol, date_time type)
-RELATIVE_LIMIT_S = 0x10000000
 ACTIVITY = 34
 TIMESTAMP_CORRELATION = 162
 CLOCK_UNKNOWN = (
@@ -70,6 +69,12 @@ def _has_relative_times(tables: Tables) -> bool:
         for name in ("timestamp", "start_time"):
             values = cols.get(name)
             if values is not None and values.dtype != object and values.ndim == 1:
+                core = fit_native.CORE
+                below = None if core is None else core.any_below(values, RELATIVE_LIMIT_S)
+                if below is not None:
+                    if below:
+                        return True
+                    continue
                 finite = values[np.isfinite(values)]
                 if len(finite) and bool((finite < RELATIVE_LIMIT_S).any()):
                     return True

@@ -1,0 +1,76 @@
+"""The optional compiled FIT core (`_fitcore`, C) and what it needs from the profile.
+
+The package build compiles `_fitcore.c` when a C compiler is present. It does the work of
+fit_scan, fit_columns and the per-definition merge in one call per file, with the same
+results and warnings; developer fields, compressed and relative times stay in Python.
+Without it (`CORE is None`) the pure-Python decoder runs; both are tested to agree on
+every corpus file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from backstride.ingest.fit_profile import (
+    FIT_EPOCH_S,
+    MAX_FIT_SECONDS,
+    MESSAGE_NUMBERS,
+    MESSAGES,
+    RELATIVE_LIMIT_S,
+)
+
+
+def _load() -> ModuleType | None:
+    try:
+        core = importlib.import_module("backstride.ingest._fitcore")
+    except ImportError:
+        return None
+    spec = {
+        num: [
+            (number, field.name, field.scale, field.offset, field.is_time)
+            for number, field in profile.fields.items()
+        ]
+        for num, profile in MESSAGES.items()
+    }
+    core.init(spec, np.empty, (FIT_EPOCH_S, MAX_FIT_SECONDS, RELATIVE_LIMIT_S))
+    return core
+
+
+#: the compiled core, or None when the build had no C compiler
+CORE: ModuleType | None = _load()
+
+#: message number -> field numbers wanted (None: every field); see fit_decode.decode_fit
+Plan = dict[int, frozenset[int] | None]
+_PLANS: dict[int, tuple[object, Plan]] = {}
+
+
+def plan_of(wanted: Mapping[str, frozenset[str] | None]) -> Plan:
+    """Wanted messages and field names as numbers (cached per mapping: read_fit uses one)."""
+    cached = _PLANS.get(id(wanted))
+    if cached is not None and cached[0] is wanted:
+        return cached[1]
+    plan: Plan = {}
+    for message, names in wanted.items():
+        num = MESSAGE_NUMBERS[message]
+        fields = MESSAGES[num].fields
+        plan[num] = (
+            None
+            if names is None
+            else frozenset(n for n, field in fields.items() if field.name in names)
+        )
+    _PLANS[id(wanted)] = (wanted, plan)
+    return plan
+
+
+def decode(data: bytes, plan: Plan | None) -> tuple[Any, ...]:
+    """The core's raw result: (error kind, message), or (0, tables, raw groups, warnings,
+    n_files, n_messages, located, times converted); string columns come back as lists,
+    date_time columns as datetime64[ms] when `times converted` (no time to move)."""
+    assert CORE is not None
+    result: tuple[Any, ...] = CORE.decode(data, plan)
+    return result

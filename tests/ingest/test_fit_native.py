@@ -1,0 +1,153 @@
+"""The compiled FIT core against the pure-Python decoder: identical tables, values, warnings
+and errors on every corpus FIT file (damaged ones included) and on cut and bit-flipped
+copies, for the whole profile and for what read_fit asks for."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backstride.domain.activity import Activity
+from backstride.errors import IngestError
+from backstride.ingest import fit_decode, fit_native
+from backstride.ingest.fit import WANTED, read_fit
+from backstride.ingest.fit_crc import crc16, crc16_loop
+from backstride.ingest.fit_decode import DecodedFit, decode_fit
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(
+        fit_native.CORE is None, reason="the compiled FIT core was not built (no C compiler)"
+    ),
+]
+
+
+def _fit_files(corpus: Path) -> list[Path]:
+    return sorted((corpus / "fit").iterdir())
+
+
+def _decoded(data: bytes, wanted: fit_decode.Wanted | None) -> object:
+    try:
+        return decode_fit(data, wanted=wanted)
+    except IngestError as err:
+        return (type(err), str(err))
+
+
+def _both(
+    monkeypatch: pytest.MonkeyPatch, data: bytes, wanted: fit_decode.Wanted | None
+) -> tuple[object, object]:
+    """(with the core, pure Python): the core also serves decode_fields and time columns."""
+    native = _decoded(data, wanted)
+    with monkeypatch.context() as patch:
+        patch.setattr(fit_native, "CORE", None)
+        python = _decoded(data, wanted)
+    return native, python
+
+
+def _same_column(a: np.ndarray, b: np.ndarray, where: str) -> None:
+    assert a.dtype == b.dtype, where
+    assert a.shape == b.shape, where
+    if a.dtype == object:
+        assert a.tolist() == b.tolist(), where
+    elif a.dtype.kind == "M":
+        np.testing.assert_array_equal(a, b, err_msg=where)
+    else:
+        np.testing.assert_array_equal(a, b, err_msg=where)  # NaN equals NaN here
+
+
+def _assert_same(native: object, python: object, name: str) -> None:
+    if not isinstance(python, DecodedFit):
+        assert native == python, name
+        return
+    assert isinstance(native, DecodedFit), name
+    assert native.warnings == python.warnings, name
+    assert (native.n_files, native.n_messages) == (python.n_files, python.n_messages), name
+    assert native.developer_fields == python.developer_fields, name
+    assert list(native.messages) == list(python.messages), name
+    for num, table in python.messages.items():
+        mine = native.messages[num]
+        np.testing.assert_array_equal(mine.order, table.order, err_msg=f"{name} {num}")
+        for kind in ("fields", "developer"):
+            theirs, ours = getattr(table, kind), getattr(mine, kind)
+            assert list(ours) == list(theirs), f"{name} {table.name} {kind}"
+            for field, column in theirs.items():
+                _same_column(ours[field], column, f"{name} {table.name}.{field}")
+
+
+@pytest.mark.parametrize("wanted", [None, WANTED], ids=["every field", "read_fit's fields"])
+def test_the_core_decodes_every_corpus_file_as_the_python_decoder_does(
+    corpus: Path, wanted: fit_decode.Wanted | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _fit_files(corpus)
+    assert len(files) > 150
+    for path in files:
+        _assert_same(*_both(monkeypatch, path.read_bytes(), wanted), path.name)
+
+
+def test_the_core_agrees_on_damaged_copies(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cuts and flipped bytes reach every stop and warning of the scan."""
+    rng = random.Random(16)
+    files = [p for p in _fit_files(corpus) if p.stat().st_size < 60_000]
+    for path in rng.sample(files, 25):
+        data = path.read_bytes()
+        for _ in range(12):
+            damaged = bytearray(data)
+            if rng.random() < 0.4:
+                damaged = damaged[: rng.randrange(1, len(data))]
+            for _ in range(rng.randrange(1, 6)):
+                at = rng.randrange(len(damaged))
+                damaged[at] = rng.randrange(256)
+            copy = bytes(damaged)
+            for wanted in (None, WANTED):
+                _assert_same(*_both(monkeypatch, copy, wanted), f"{path.name} damaged")
+
+
+def _read(data: bytes) -> Activity | tuple[type, str]:
+    try:
+        return read_fit(data, source_hash="-")
+    except IngestError as err:
+        return (type(err), str(err))
+
+
+def test_read_fit_gives_the_same_activity_with_and_without_the_core(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _fit_files(corpus)
+    native = [_read(path.read_bytes()) for path in files]
+    monkeypatch.setattr(fit_native, "CORE", None)
+    python = [_read(path.read_bytes()) for path in files]
+    for path, mine, theirs in zip(files, native, python, strict=True):
+        if not isinstance(theirs, Activity):
+            assert mine == theirs, path.name
+            continue
+        assert isinstance(mine, Activity), path.name
+        for field in (
+            "sport",
+            "sub_sport",
+            "start_time",
+            "duration_s",
+            "moving_time_s",
+            "distance_m",
+            "device",
+            "laps",
+            "legs",
+            "warnings",
+        ):
+            assert getattr(mine, field) == getattr(theirs, field), f"{path.name} {field}"
+        np.testing.assert_array_equal(mine.samples.timestamp, theirs.samples.timestamp)
+        assert list(mine.samples.channels) == list(theirs.samples.channels), path.name
+        for channel, values in theirs.samples.channels.items():
+            np.testing.assert_array_equal(
+                mine.samples.channels[channel], values, err_msg=f"{path.name} {channel}"
+            )
+
+
+def test_the_core_crc_is_the_fit_crc() -> None:
+    assert fit_native.CORE is not None
+    rng = random.Random(7)
+    for size in [*range(40), 511, 512, 513, 4096, 100_001]:
+        data = rng.randbytes(size)
+        assert fit_native.CORE.crc(data) == crc16(data) == crc16_loop(data), size
