@@ -14,6 +14,7 @@ from backstride.cli.dates import parse_day
 from backstride.config import load_settings
 from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.citations import cite_line
 from backstride.knowledge.texts import screen_text
 from backstride.services import analysis as service
 
@@ -120,7 +121,8 @@ def _findings(report: service.AnalysisReport, console: Console) -> None:
             shown = ", ".join(f"#{r.activity_id} {r.day} {r.distance_km:.1f} km" for r in runs[:5])
             more = _say("more_runs", count=len(runs) - 5) if len(runs) > 5 else ""
             console.print(f"[dim]{_say('runs', shown=shown, more=more)}[/]")
-        console.print(f"[dim]{_say('sources', sources=', '.join(finding.sources))}[/]")
+        cited = cite_line(load_knowledge_base(), finding.sources)
+        console.print(f"[dim]{_say('sources', sources=cited)}[/]")
 
 
 command = typer.main.get_command(app)

@@ -174,7 +174,7 @@ def _safety_net(plan: Plan) -> Panel | None:
     for part in view.lists:
         body.append(f"{part.heading}:\n", style="bold")
         body.append("".join(f"• {item}\n" for item in part.items))
-    body.append(f"[{', '.join(view.sources)}]", style="dim")
+    body.append(f"({view.cited})", style="dim")
     return Panel(body, title=view.title, border_style="red")
 
 

@@ -34,6 +34,10 @@ class Source(Strict):
     authors: str = Field(min_length=2, description="authors or issuing organisation")
     year: int = Field(ge=1900, le=2100)
     venue: str = Field(min_length=2, description="journal, publisher or organisation")
+    short: str | None = Field(
+        default=None, min_length=2, max_length=40,
+        description="how running text names the authors, when not their first surname (NICE)",
+    )  # fmt: skip
     url: str | None = None
     doi: str | None = None
     note: str | None = None

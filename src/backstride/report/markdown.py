@@ -62,7 +62,7 @@ def _safety_net(view: PlanView) -> str:
         lines.append(f"**{part.heading}:**\n")
         lines += [f"- {item}" for item in part.items]
         lines.append("")
-    lines.append(f"Sources: [{', '.join(net.sources)}]")
+    lines.append(f"Sources: {net.cited}")
     return "\n".join(lines) + "\n"
 
 

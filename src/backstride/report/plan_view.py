@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from backstride.assess.result import SafetyNetList
+from backstride.knowledge.citations import cite_line
 from backstride.knowledge.labels import plain
 from backstride.knowledge.model import KnowledgeBase, Source
 from backstride.knowledge.plan_texts import PlanPhase
@@ -151,6 +152,8 @@ class SafetyNetView:
     intro: str
     lists: tuple[SafetyNetList, ...]
     sources: tuple[str, ...]
+    #: the sources as a person reads them ("NICE 2016; GIRFT 2023"); the ids are for programs
+    cited: str
 
 
 def safety_net_view(lists: tuple[SafetyNetList, ...], kb: KnowledgeBase) -> SafetyNetView | None:
@@ -159,7 +162,7 @@ def safety_net_view(lists: tuple[SafetyNetList, ...], kb: KnowledgeBase) -> Safe
         return None
     note = kb.one(SafetyText, "safety.net_title")
     sources = tuple(dict.fromkeys(s for part in lists for s in part.sources))
-    return SafetyNetView(note.title, note.text, lists, sources)
+    return SafetyNetView(note.title, note.text, lists, sources, cite_line(kb, sources))
 
 
 def safety_net_text(lists: tuple[SafetyNetList, ...], kb: KnowledgeBase) -> str:
@@ -171,5 +174,5 @@ def safety_net_text(lists: tuple[SafetyNetList, ...], kb: KnowledgeBase) -> str:
     for part in view.lists:
         lines.append(f"{part.heading}:")
         lines += [f"- {item}" for item in part.items]
-    lines.append(f"[{', '.join(view.sources)}]")
+    lines.append(f"({view.cited})")
     return "\n".join(lines)

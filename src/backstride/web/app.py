@@ -63,10 +63,19 @@ def _standing(request: Request) -> Any:
     return current_escalation(request.app.state.settings)
 
 
+def _cite(source_ids: Any) -> str:
+    """Source ids as a person reads them: authors and year ("Hill et al. 2011")."""
+    from backstride.knowledge.citations import cite_line
+    from backstride.services.assessment import knowledge_base
+
+    return cite_line(knowledge_base(), source_ids)
+
+
 def _templates(settings: Settings) -> Jinja2Templates:
     # Escape everything: templates end in .j2, which select_autoescape would not escape.
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     templates = Jinja2Templates(env=env, context_processors=[_page_globals])
+    templates.env.filters["cite"] = _cite
     templates.env.globals.update(purpose=INTENDED_PURPOSE, version=__version__,
                                  emergency_number=settings.emergency_number)  # fmt: skip
     return templates
