@@ -51,7 +51,7 @@ def _runner(engine: Engine) -> int:
 def _stored(engine: Engine, table: str) -> list[dict[str, object]]:
     """Every row of `table` as the database keeps it (driver values, no ORM types), no ids."""
     with engine.connect() as connection:
-        rows = connection.execute(text(f"SELECT * FROM {table} ORDER BY id")).mappings().all()  # noqa: S608
+        rows = connection.execute(text(f"SELECT * FROM {table} ORDER BY id")).mappings().all()
     return [{k: v for k, v in row.items() if k != "id"} for row in rows]
 
 

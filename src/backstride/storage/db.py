@@ -87,7 +87,9 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 def direct_store_of(session: Session) -> Store:
-    """The direct path's reads on this session's own connection (inside its transaction)."""
+    """The direct path's reads on this session's own connection (inside its transaction,
+    with its pending changes flushed first, as an ORM query would autoflush them)."""
+    session.flush()
     connection = session.connection()
     driver = connection.connection.driver_connection
     return Store(driver, sqlite=connection.dialect.name == "sqlite")
