@@ -112,12 +112,12 @@ def test_diary_add_imports_no_web_report_or_migration_code(home: Path, tmp_path:
     assert "backstride.plan.build" not in _modules(tmp_path)  # the re-triage alone
 
 
-def test_analyze_on_an_empty_home_imports_no_yaml_web_or_migration_code(
+def test_analyze_on_an_empty_home_imports_no_yaml_web_store_library_or_migration_code(
     home: Path, tmp_path: Path
 ) -> None:
     _loaded(tmp_path, "analyze")  # the first run creates the store
     third, ours = _loaded(tmp_path, "analyze")
-    assert not third & (HEAVY | {"lxml", "yaml", "pydantic_settings"}), third
+    assert not third & (HEAVY | {"lxml", "yaml", "pydantic_settings", "sqlalchemy"}), third
     assert not ours & {"ingest", "report", "web"}
 
 
