@@ -34,9 +34,10 @@ SUMMARY_PACKAGES = {"click", "numpy"}  # plain click: no Typer
 #: pydantic and what it loads; the settings' default home comes from platformdirs.
 PYDANTIC = {"pydantic", "pydantic_core", "annotated_types", "typing_extensions",
             "typing_inspection"}  # fmt: skip
-#: `diary add` stores one entry: the CLI, the settings, the store; no numpy, no YAML.
+#: `diary add` stores one entry through the database driver (the standard library's
+#: sqlite3): the CLI, the settings; no SQLAlchemy, numpy, YAML or Rich.
 DIARY_PACKAGES = {"click", "typer", "shellingham", "annotated_doc", "platformdirs",
-                  "sqlalchemy", *PYDANTIC}  # fmt: skip
+                  *PYDANTIC}  # fmt: skip
 CASE = {
     "age": 38,
     "sex": "female",
@@ -105,17 +106,18 @@ def test_diary_add_imports_no_web_report_or_migration_code(home: Path, tmp_path:
     _loaded(tmp_path, *day, "--morning", "3", stdin="n\n")  # the first run creates the store
     day[3] = "2026-11-22"
     third, ours = _loaded(tmp_path, *day, "--morning", "3", stdin="n\n")
-    assert third == DIARY_PACKAGES  # no pydantic-settings, numpy, YAML or Rich
+    assert third == DIARY_PACKAGES  # no SQLAlchemy, pydantic-settings, numpy, YAML or Rich
     assert not ours & {"ingest", "report", "web", "analytics"}
+    assert "sqlite3" in _modules(tmp_path)
     assert "backstride.plan.build" not in _modules(tmp_path)  # the re-triage alone
 
 
-def test_analyze_on_an_empty_home_imports_no_yaml_web_or_migration_code(
+def test_analyze_on_an_empty_home_imports_no_yaml_web_store_library_or_migration_code(
     home: Path, tmp_path: Path
 ) -> None:
     _loaded(tmp_path, "analyze")  # the first run creates the store
     third, ours = _loaded(tmp_path, "analyze")
-    assert not third & (HEAVY | {"lxml", "yaml", "pydantic_settings"}), third
+    assert not third & (HEAVY | {"lxml", "yaml", "pydantic_settings", "sqlalchemy"}), third
     assert not ours & {"ingest", "report", "web"}
 
 

@@ -144,3 +144,17 @@ def test_every_chart_is_written_in_the_format_its_suffix_names(imported, tmp_pat
 def test_unknown_charts_and_formats_are_refused(settings, tmp_path, kind, name, message):
     with pytest.raises(InputError, match=message):
         analysis.draw_chart(settings, kind, tmp_path / name, as_of=date(2024, 3, 2))
+
+
+def test_the_analysis_reads_the_same_history_from_postgresql_as_from_sqlite(
+    imported: Settings, corpus: Path, database_url: str, home: Path
+) -> None:
+    """The analysis reads its rows through the database driver: PostgreSQL works too."""
+    settings = Settings(home=home, database_url=database_url)
+    report = import_paths(settings, [corpus / name for name in RUNS], now=datetime.now(UTC))
+    assert report.count("imported") == len(RUNS)
+    as_of = date(2026, 12, 1)
+    here = analysis.analyze(settings, since=date(2010, 1, 1), as_of=as_of)
+    there = analysis.analyze(imported, since=date(2010, 1, 1), as_of=as_of)
+    assert len(here.analysis.runs.keys) == len(RUNS)
+    assert analysis.report_json(here) == analysis.report_json(there)

@@ -14,7 +14,7 @@ from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
 from backstride.progress.escalation import Escalation
 from backstride.progress.questions import DIARY_LOCATIONS, red_flag_questions
-from backstride.services import tracking
+from backstride.services import diary as entries
 
 app = typer.Typer(
     add_completion=False, pretty_exceptions_enable=False, help="Log pain and runs in your diary."
@@ -89,8 +89,8 @@ def add(
             "run_keys": tuple(run or ()),
             "link_runs": link_runs,
         }
-    form = tracking.parse_diary_form(values)
-    outcome = tracking.add_diary_entry(load_settings(), form, now=datetime.now().astimezone())
+    form = entries.parse_diary_form(values)
+    outcome = entries.add_diary_entry(load_settings(), form, now=datetime.now().astimezone())
     if output == "json":
         typer.echo(json.dumps(_outcome_json(outcome), indent=2))
         return
@@ -102,7 +102,7 @@ def add(
     )
 
 
-def _outcome_json(outcome: tracking.DiaryOutcome) -> dict[str, Any]:
+def _outcome_json(outcome: entries.DiaryOutcome) -> dict[str, Any]:
     escalation = outcome.escalation
     return {
         "id": outcome.entry_id,
@@ -153,6 +153,8 @@ def list_entries(
     output: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """List diary entries, oldest first."""
+    from backstride.services import tracking
+
     stored = tracking.list_entries(load_settings(), since=None if since is None else _day(since))
     if output == "json":
         typer.echo(json.dumps([_entry_json(s) for s in stored], indent=2))
@@ -188,6 +190,8 @@ def rmdq(
     on: str = typer.Option(None, "--date", help="Day, YYYY-MM-DD (default today)."),
 ) -> None:
     """Record the weekly Roland-Morris questionnaire (the numbers of the statements ticked)."""
+    from backstride.services import tracking
+
     ticked = _items(items) or ()
     tracking.add_rmdq(load_settings(), on=_day(on), items=ticked, now=datetime.now().astimezone())
     typer.echo(f"Saved RMDQ score {len(ticked)}/24.")
@@ -196,6 +200,8 @@ def rmdq(
 @app.command("delete")
 def delete(entry_id: int = typer.Argument(..., help="The entry id `diary list` shows.")) -> None:
     """Delete one diary entry."""
+    from backstride.services import tracking
+
     tracking.delete_entry(load_settings(), entry_id)
     typer.echo(f"Deleted diary entry {entry_id}.")
 
@@ -206,6 +212,7 @@ def assessment(
 ) -> None:
     """Assess a case file and store it as the baseline your progress is measured from."""
     from backstride.cli.assess import read_case_input
+    from backstride.services import tracking
 
     result = tracking.store_assessment(
         load_settings(), read_case_input(source), now=datetime.now(UTC)

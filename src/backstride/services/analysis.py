@@ -11,10 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from backstride.analytics.analysis import (
     ACWR_METHOD,
@@ -32,9 +29,12 @@ from backstride.config import Settings
 from backstride.domain.finding import Finding
 from backstride.errors import InputError, NotFoundError, StorageError
 from backstride.knowledge import load_knowledge_base
-from backstride.services.cache import Slot, slot
-from backstride.services.store import local_runner, store_session
-from backstride.storage import activities as repo
+from backstride.services.direct_store import acting_runner_id, direct_store
+from backstride.services.versions import Slot, slot_at
+from backstride.storage import direct
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DEFAULT_WINDOW_DAYS = 28
 
@@ -66,25 +66,16 @@ class AnalysisReport:
         return len(self.analysis.runs.keys) == 0
 
 
-def _keys_by_id(session: Session, runner_id: int) -> dict[int, str]:
-    rows = session.execute(
-        select(repo.ActivityRow.id, repo.ActivityRow.source_hash).where(
-            repo.ActivityRow.runner_id == runner_id
-        )
-    ).all()
-    return {int(row[0]): str(row[1]) for row in rows}
-
-
-def _day(row: repo.ActivitySummary) -> date:
+def _day(row: direct.ActivitySummary) -> date:
     """The local calendar day an activity started on."""
     return row.start_time.astimezone().date()
 
 
-def _label(row: repo.ActivitySummary) -> RunLabel:
+def _label(row: direct.ActivitySummary) -> RunLabel:
     return RunLabel(row.id, _day(row), row.name, (row.distance_m or 0.0) / 1000.0)
 
 
-def _training_activity(row: repo.ActivitySummary, key: str) -> TrainingActivity:
+def _training_activity(row: direct.ActivitySummary, key: str) -> TrainingActivity:
     return TrainingActivity(
         key=key,
         start_time=row.start_time.astimezone(),  # local: .date() is the runner's day
@@ -99,18 +90,17 @@ def _training_activity(row: repo.ActivitySummary, key: str) -> TrainingActivity:
 
 
 def _forms(
-    session: Session,
-    settings: Settings,
-    rows: Sequence[repo.ActivitySummary],
-    keys: dict[int, str],
+    settings: Settings, rows: Sequence[direct.ActivitySummary], keys: dict[int, str]
 ) -> list[RunForm]:
     """Per-run form for running activities that carry cadence (samples read from disk)."""
+    from backstride.storage.samples import read_samples
+
     forms = []
     for row in rows:
         if row.sport != "running" or row.avg_cadence_spm is None or row.samples_path is None:
             continue
         try:
-            samples = repo.load_samples(session, settings.samples_dir, activity_id=row.id)
+            samples = read_samples(settings.samples_dir, row.samples_path)
         except (NotFoundError, StorageError):
             continue  # a missing samples file only costs this run its form
         form = run_form(samples, key=keys[row.id], day=_day(row))
@@ -131,24 +121,22 @@ def _window(since: date | None, as_of: date | None, today: date) -> tuple[date, 
 class _Stored:
     """What the analysis reads from the store, in one transaction."""
 
-    rows: list[repo.ActivitySummary]
+    rows: list[direct.ActivitySummary]
     keys: dict[int, str]
     forms: list[RunForm]
     shoes: list[Shoe]
 
 
-def _read_store(settings: Settings, *, end: date, form_start: date) -> _Stored:
-    with store_session(settings) as session:
-        runner = local_runner(session)
-        rows = [
-            r for r in repo.list_activity_summaries(session, runner_id=runner.id) if _day(r) <= end
-        ]
-        keys = _keys_by_id(session, runner.id)
-        forms = _forms(session, settings, [r for r in rows if _day(r) >= form_start], keys)
+def _read_store(settings: Settings, *, runner_id: int, end: date, form_start: date) -> _Stored:
+    with direct_store(settings) as store:
+        summaries = direct.list_activity_summaries(store, runner_id=runner_id)
+        keys = direct.activity_keys(store, runner_id=runner_id)
         shoes = [
             Shoe(s.name, start_km=s.start_km, retired=s.retired, added_on=s.added_on)
-            for s in repo.list_shoes(session, runner_id=runner.id)
+            for s in direct.list_shoes(store, runner_id=runner_id)
         ]
+    rows = [r for r in summaries if _day(r) <= end]
+    forms = _forms(settings, [r for r in rows if _day(r) >= form_start], keys)
     return _Stored(rows, keys, forms, shoes)
 
 
@@ -166,20 +154,26 @@ def analyze(
     until the runner's data changes.
     """
     key = ("analysis", since, as_of, all_forms, settings.shoe_inspection_km)
-    with store_session(settings) as session:
-        kept: Slot[AnalysisReport] = slot(session, local_runner(session).id, key)
-    if kept.hit:  # the session is closed first: reading the store opens its own
+    with direct_store(settings) as store:
+        runner_id = acting_runner_id(store, settings)
+    url = settings.resolved_database_url
+    kept: Slot[AnalysisReport] = slot_at(settings.home, url, runner_id, key)
+    if kept.hit:
         return kept.value
-    return kept.keep(_analyze(settings, since=since, as_of=as_of, all_forms=all_forms))
+    report = _analyze(settings, runner_id=runner_id, since=since, as_of=as_of, all_forms=all_forms)
+    return kept.keep(report)
 
 
 def _analyze(
-    settings: Settings, *, since: date | None, as_of: date, all_forms: bool
+    settings: Settings, *, runner_id: int, since: date | None, as_of: date, all_forms: bool
 ) -> AnalysisReport:
     start, end = _window(since, as_of, as_of)
     form_start = end - timedelta(days=RECENT_FORM_DAYS + BASELINE_FORM_DAYS)
     stored = _read_store(
-        settings, end=end, form_start=min(start, form_start) if all_forms else form_start
+        settings,
+        runner_id=runner_id,
+        end=end,
+        form_start=min(start, form_start) if all_forms else form_start,
     )
     rows, keys = stored.rows, stored.keys
     analysis = analyze_training(
@@ -350,6 +344,8 @@ class ShoeList:
 
 
 def _shoe_id(session: Session, runner_id: int, name: str) -> int:
+    from backstride.storage import activities as repo
+
     found = repo.find_shoe(session, runner_id=runner_id, name=name)
     if found is None:
         raise NotFoundError(f"no shoe named {name!r}: add it with `backstride shoes add {name!r}`")
@@ -370,6 +366,9 @@ def add_shoe(
 
     `added_on` is the day the pair was first worn (default `today`).
     """
+    from backstride.services.store import local_runner, store_session
+    from backstride.storage import activities as repo
+
     with store_session(settings) as session:
         runner = local_runner(session)
         return repo.add_shoe(
@@ -385,6 +384,9 @@ def add_shoe(
 
 def list_shoes(settings: Settings, *, today: date) -> ShoeList:
     """Every shoe with its distance, the soft inspection flag and the rotation count."""
+    from backstride.services.store import local_runner, store_session
+    from backstride.storage import activities as repo
+
     with store_session(settings) as session:
         runner = local_runner(session)
         stored = repo.list_shoes(session, runner_id=runner.id)
@@ -419,6 +421,9 @@ def assign_shoe(
     until: date | None = None,
 ) -> int:
     """Record the shoe for the given activities and/or every run from `since` to `until`."""
+    from backstride.services.store import local_runner, store_session
+    from backstride.storage import activities as repo
+
     if not activity_ids and since is None and until is None:
         raise InputError("shoes assign needs activity ids or --since/--until to pick runs")
     with store_session(settings) as session:
@@ -440,6 +445,9 @@ def assign_shoe(
 
 def retire_shoe(settings: Settings, *, name: str, retired: bool = True) -> None:
     """Mark a shoe retired (or, with retired=False, back in use)."""
+    from backstride.services.store import local_runner, store_session
+    from backstride.storage import activities as repo
+
     with store_session(settings) as session:
         runner = local_runner(session)
         repo.retire_shoe(session, shoe_id=_shoe_id(session, runner.id, name), retired=retired)
@@ -456,6 +464,9 @@ def edit_shoe(
     retired: bool,
 ) -> None:
     """Change one of the runner's shoes (another runner's id is not found)."""
+    from backstride.services.store import local_runner, store_session
+    from backstride.storage import activities as repo
+
     with store_session(settings) as session:
         runner = local_runner(session)
         if shoe_id not in {s.id for s in repo.list_shoes(session, runner_id=runner.id)}:

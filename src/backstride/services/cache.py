@@ -12,16 +12,16 @@ A write the listeners cannot attribute to one runner bumps every runner's versio
 
 from __future__ import annotations
 
-import os
-import threading
-import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import ORMExecuteState, Session
+
+from backstride.services.versions import EVERYONE, MAX_ENTRIES, Slot, _entries, _lock, versions_dir
+from backstride.services.versions import bump as _bump
+from backstride.services.versions import version as _version
 
 T = TypeVar("T")
 #: Tables whose rows never feed a cached result (sign-in, throttling, audit, job state, the
@@ -31,13 +31,10 @@ UNCACHED_TABLES = frozenset(
     {"web_session", "access_token", "login_throttle", "audit_event", "job", "invitation",
      "plan_snapshot"}
 )  # fmt: skip
-EVERYONE = "all"
-MAX_ENTRIES = 512
 _PENDING = "backstride_changed_runners"
 
 _homes: dict[str, Path] = {}  # database URL -> the data directory that keeps its versions
-_entries: OrderedDict[Hashable, tuple[tuple[object, ...], Any]] = OrderedDict()
-_lock = threading.Lock()
+__all__ = ["MAX_ENTRIES", "Slot", "_entries"]
 
 
 def register_store(engine: Engine, home: Path) -> None:
@@ -49,54 +46,18 @@ def _stamp_dir(session: Session) -> Path | None:
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     home = _homes.get(engine.url.render_as_string(hide_password=False))
-    return None if home is None else home / "versions"
-
-
-def _version(folder: Path, name: str) -> tuple[object, ...]:
-    try:
-        found = os.stat(folder / name)
-    except FileNotFoundError:
-        return (None,)
-    return (found.st_ino, found.st_mtime_ns, found.st_size)
-
-
-def _bump(folder: Path, name: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    scratch = folder / f".{name}.{uuid.uuid4().hex}"
-    scratch.write_text(uuid.uuid4().hex)
-    os.replace(scratch, folder / name)  # a new file each time: a new inode and stamp
+    return None if home is None else versions_dir(home)
 
 
 def rows_replaced(engine: Engine) -> None:
     """Rows were written without a Session (a restore, a wipe): every kept result is stale."""
     home = _homes.get(engine.url.render_as_string(hide_password=False))
     if home is not None:
-        _bump(home / "versions", EVERYONE)
+        _bump(versions_dir(home), EVERYONE)
 
 
 def _writes_pending(session: Session) -> bool:
     return bool(session.new or session.dirty or session.deleted or session.info.get(_PENDING))
-
-
-class Slot(Generic[T]):
-    """Where one result is kept: `hit` and `value` when it is there, else `keep(value)`."""
-
-    def __init__(self, key: Hashable | None, stamp: tuple[object, ...]) -> None:
-        self.key, self.stamp, self.hit, self.value = key, stamp, False, cast("T", None)
-        with _lock:
-            found = _entries.get(key) if key is not None else None
-            if found is not None and found[0] == stamp:
-                _entries.move_to_end(key)
-                self.hit, self.value = True, found[1]
-
-    def keep(self, value: T) -> T:
-        """Keep `value` (computed after the slot was taken) and return it."""
-        if self.key is not None:
-            with _lock:
-                _entries[self.key] = (self.stamp, value)
-                while len(_entries) > MAX_ENTRIES:
-                    _entries.popitem(last=False)
-        return value
 
 
 def slot(session: Session, runner_id: int, key: Hashable) -> Slot[Any]:

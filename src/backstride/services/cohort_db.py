@@ -21,9 +21,10 @@ from backstride.services.cohort_runner import RunnerAnalysis
 from backstride.services.cohort_tables import remove_runner
 from backstride.services.cohort_tasks import FAILED, UNCHANGED, RunnerOutcome, write_analysed
 from backstride.services.store import acting_as, local_runner, store_session
-from backstride.storage import accounts
+from backstride.storage import accounts, direct
 from backstride.storage import activities as repo
 from backstride.storage import tracking as diary_repo
+from backstride.storage.db import direct_store_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ def _stored_state(settings: Settings) -> tuple[str, date | None, date | None]:
     with store_session(settings) as session:
         runner = local_runner(session)
         rows = repo.list_activity_summaries(session, runner_id=runner.id)
-        keys = analysis._keys_by_id(session, runner.id)
+        keys = direct.activity_keys(direct_store_of(session), runner_id=runner.id)
         shoes = repo.list_shoes(session, runner_id=runner.id)
         entries = diary_repo.list_diary_entries(session, runner_id=runner.id)
     for row in rows:

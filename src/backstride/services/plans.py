@@ -128,8 +128,9 @@ def _store_standing(
     latest clinician review leads the plan, whatever case file the plan is built from.
     """
     from backstride.assess.triage import assess
+    from backstride.services.standing import check_standing, stored_case
     from backstride.services.store import local_runner, store_session
-    from backstride.services.tracking import _check_standing, _stored_case, reviewed_since
+    from backstride.services.tracking import reviewed_since
     from backstride.storage import tracking as repo
 
     kb = knowledge_base()
@@ -139,8 +140,8 @@ def _store_standing(
         assessments = repo.list_assessments(session, runner_id=runner.id)
     local = None if reviewed is None else reviewed.astimezone().replace(tzinfo=None)
     latest = assessments[-1] if assessments else None
-    stored = _stored_case(latest)
-    if stored is None or _check_standing(latest, reviewed, kb) is None:
+    stored = stored_case(latest)
+    if stored is None or check_standing(latest, reviewed, kb) is None:
         return local, None
     return local, (stored, assess(stored, kb))
 

@@ -77,6 +77,7 @@ def update_diary_entry(
 ) -> tuple[dict[str, Any], Any]:
     """Change one entry in place; red flags can only be added (and then re-run triage)."""
     from backstride.services import tracking
+    from backstride.services.diary import entry_from
 
     with store_session(settings) as session:
         runner_id = local_runner(session).id
@@ -89,7 +90,7 @@ def update_diary_entry(
         merged["on"], merged["at_time"] = merged.get("on", old.at.date()), old.at.time()
         merged["red_flags"] = tuple(dict.fromkeys([*old.new_red_flags, *merged["red_flags"]]))
         form = tracking.parse_diary_form(merged)
-        entry = tracking._entry_from(form, now=now, run_keys=old.run_keys)
+        entry = entry_from(form, now=now, run_keys=old.run_keys)
         repo.replace_diary_entry(row, entry)
         session.flush()
         escalation = tracking.standing_escalation(session, runner_id)

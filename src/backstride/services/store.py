@@ -13,15 +13,22 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.errors import BackstrideError
 from backstride.services import cache
+from backstride.services.acting import (
+    NoActingUserError,
+    act_for_process,
+    act_in_this_request,
+    acting_as,
+    acting_user_id,
+    request_scope,
+    require_acting_user,
+)
 from backstride.services.moment import shell_moment
 from backstride.storage.account_tables import UserRow
 from backstride.storage.accounts import owner, runner_of
@@ -34,13 +41,8 @@ OWNER_EMAIL = "owner@localhost"
 
 _engines: OrderedDict[str, Engine] = OrderedDict()
 _engines_lock = threading.Lock()
-_acting: ContextVar[int | None] = ContextVar("backstride_acting_user", default=None)
-_required: ContextVar[bool] = ContextVar("backstride_acting_user_required", default=False)
-_process_user: list[int] = []
-
-
-class NoActingUserError(BackstrideError):
-    """A use case ran where an account is required but none was given (a shell's bug)."""
+__all__ = ["NoActingUserError", "act_for_process", "act_in_this_request", "acting_as",
+           "request_scope", "require_acting_user"]  # fmt: skip
 
 
 def open_store(settings: Settings) -> Engine:
@@ -88,66 +90,14 @@ def store_session(settings: Settings) -> Iterator[Session]:
         yield session
 
 
-@contextmanager
-def _strict_scope(user_id: int | None) -> Iterator[None]:
-    """Inside, use cases act for `user_id` (none yet when None) and require an account."""
-    token = _acting.set(user_id)
-    strict = _required.set(True)
-    try:
-        yield
-    finally:
-        _required.reset(strict)
-        _acting.reset(token)
-
-
-@contextmanager
-def acting_as(user_id: int) -> Iterator[None]:
-    """Run the enclosed use cases for this account only (and require an account at all)."""
-    with _strict_scope(user_id):
-        yield
-
-
-@contextmanager
-def require_acting_user() -> Iterator[None]:
-    """Inside, a use case without an acting account fails instead of acting as the owner."""
-    token = _required.set(True)
-    try:
-        yield
-    finally:
-        _required.reset(token)
-
-
-@contextmanager
-def request_scope() -> Iterator[None]:
-    """One web request: no account until the request is authenticated, and one is required."""
-    with _strict_scope(None):
-        yield
-
-
-def act_in_this_request(user_id: int) -> None:
-    """Inside `request_scope`: every use case of this request acts for this account."""
-    _acting.set(user_id)
-
-
-def act_for_process(user_id: int | None) -> None:
-    """The account every use case of this process acts for (None: back to the owner)."""
-    _process_user.clear()
-    if user_id is not None:
-        _process_user.append(user_id)
-
-
 def acting_user(session: Session) -> UserRow:
     """The account the current use case acts for: set by the shell, else the owner."""
-    user_id = _acting.get()
-    if user_id is None and _process_user:
-        user_id = _process_user[0]
+    user_id = acting_user_id()
     if user_id is not None:
         found = session.get(UserRow, user_id)
         if found is None:
             raise NoActingUserError("account: the signed-in account no longer exists")
         return found
-    if _required.get():
-        raise NoActingUserError("account: this needs a signed-in account")
     return owner_account(session)
 
 

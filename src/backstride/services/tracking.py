@@ -7,12 +7,10 @@ with that answer set; the result leads everything else the runner sees.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from backstride.assess.intake import Case
@@ -32,61 +30,23 @@ from backstride.progress.association import (
 from backstride.progress.change import ProgressSummary, change_rule, summarise_progress
 from backstride.progress.escalation import Escalation, escalations, red_flag_escalation
 from backstride.progress.monitoring import check_runs, monitoring_rule, recent_runs, week_verdict
-from backstride.progress.questions import check_locations, check_red_flag_ids
 from backstride.progress.status import ProgressStatus
 from backstride.services.cache import cached
+from backstride.services.diary import (
+    DiaryForm,
+    DiaryOutcome,
+    add_diary_entry,
+    parse_diary_form,
+    run_loads,
+)
+from backstride.services.standing import Standing, standing_from
 from backstride.services.store import local_runner, store_session
+from backstride.storage import direct
 from backstride.storage import tracking as repo
+from backstride.storage.db import direct_store_of
 
-Score = Annotated[int, Field(ge=0, le=10)]
-
-
-class DiaryForm(BaseModel):
-    """One diary entry as typed or scripted (the boundary model: ranges checked here)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    on: date
-    at_time: time | None = None
-    pain_now: Score
-    pain_worst: Score | None = None
-    pain_during_run: Score | None = None
-    pain_next_morning: Score | None = None
-    stiffness: Score | None = None
-    locations: tuple[str, ...] = ()
-    leg_symptoms: bool = False
-    red_flags: tuple[str, ...] = ()
-    exercises_done: tuple[str, ...] = ()
-    sleep_hours: Annotated[float, Field(ge=0, le=24)] | None = None
-    rmdq_items: tuple[Annotated[int, Field(ge=1, le=24)], ...] | None = None
-    note: Annotated[str, Field(max_length=4000)] | None = None
-    run_keys: tuple[str, ...] = ()
-    steps: Annotated[int, Field(ge=0, le=100_000)] | None = None
-    link_runs: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class DiaryOutcome:
-    """What adding an entry did: its id, linked runs and any immediate escalation."""
-
-    entry_id: int
-    entry: DiaryEntry
-    escalation: Escalation | None
-
-
-def parse_diary_form(values: dict[str, Any]) -> DiaryForm:
-    """Validate raw diary values; the first problem becomes an InputError naming the field."""
-    try:
-        form = DiaryForm.model_validate(values)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "entry"
-        raise InputError(f"diary {where}: {first['msg']} (got {first.get('input')!r})") from exc
-    check_locations(form.locations)
-    check_red_flag_ids(form.red_flags, kb_load.load_knowledge_base())
-    if form.rmdq_items is not None and len(set(form.rmdq_items)) != len(form.rmdq_items):
-        raise InputError("diary rmdq: each statement number 1-24 may appear once")
-    return form
+#: Adding an entry runs on the direct store path (`services.diary`); its names stay here too.
+__all__ = ["DiaryForm", "DiaryOutcome", "add_diary_entry", "parse_diary_form"]
 
 
 def record_assessment(
@@ -121,21 +81,6 @@ def record_plan(
         kb_version=kb_version,
         created_at=now,
     )
-
-
-def add_diary_entry(settings: Settings, form: DiaryForm, *, now: datetime) -> DiaryOutcome:
-    """Store one diary entry (and its RMDQ); new red flags re-run triage at once."""
-    with store_session(settings) as session:
-        runner = local_runner(session)
-        run_keys = _link_runs(session, runner.id, form)
-        entry = _entry_from(form, now=now, run_keys=run_keys)
-        entry_id = repo.add_diary_entry(session, runner_id=runner.id, entry=entry, created_at=now)
-        if form.rmdq_items is not None:
-            repo.add_rmdq(
-                session, runner_id=runner.id, on=form.on, items=form.rmdq_items, created_at=now
-            )
-        escalation = standing_escalation(session, runner.id)
-    return DiaryOutcome(entry_id, entry, escalation)
 
 
 def diary_date_window(settings: Settings, *, today: date) -> tuple[date, date]:
@@ -243,42 +188,6 @@ def _associations(
     return lagged_associations(pain, daily_load(runs, words=words), words=words)
 
 
-def _entry_from(form: DiaryForm, *, now: datetime, run_keys: tuple[str, ...]) -> DiaryEntry:
-    at_time = form.at_time
-    if at_time is None:
-        at_time = now.time() if form.on == now.date() else time(12, 0)
-    return DiaryEntry(
-        at=datetime.combine(form.on, at_time.replace(microsecond=0, tzinfo=None)),
-        pain_now=form.pain_now,
-        pain_worst=form.pain_worst,
-        pain_during_run=form.pain_during_run,
-        pain_next_morning=form.pain_next_morning,
-        stiffness=form.stiffness,
-        locations=check_locations(form.locations),
-        leg_symptoms=form.leg_symptoms,
-        new_red_flags=check_red_flag_ids(form.red_flags, kb_load.load_knowledge_base()),
-        exercises_done=tuple(x.strip() for x in form.exercises_done if x.strip()),
-        sleep_hours=form.sleep_hours,
-        rmdq_score=None if form.rmdq_items is None else len(form.rmdq_items),
-        note=form.note,
-        run_keys=run_keys,
-        steps=form.steps,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """A warning sign that leads every output until a clinician's review is recorded."""
-
-    urgency: str | None
-    signs: tuple[str, ...]  # in plain words
-    flag_ids: tuple[str, ...]  # the diary's red-flag question ids among them
-    since: datetime | None
-
-
-NO_STANDING = Standing(None, (), (), None)
-
-
 def standing_escalation(session: Session, runner_id: int) -> Escalation | None:
     """The standing red-flag escalation for this runner now, or None (kept until the
     runner's data changes)."""
@@ -307,51 +216,10 @@ def _standing(
     stored_entries: Sequence[DiaryEntry],
     assessments: Sequence[repo.StoredAssessment],
 ) -> Standing:
-    """The latest check's own red flag, or the diary's re-triage, since the latest review.
-
-    The diary's red-flag answers and where it hurts are applied to the latest check's case
-    and the real triage runs again (the screen alone on the diary when no check is stored).
-
-    References: nice-ng59, girft-cauda-equina
-    """
-    from backstride.plan.retriage import counted_entries, retriage
-
-    kb = kb_load.load_knowledge_base()
+    """The standing escalation from this session's rows (see `standing.standing_from`)."""
     reviewed_at = reviewed_since(session, runner_id)
-    latest = assessments[-1] if assessments else None
-    own = _check_standing(latest, reviewed_at, kb)
-    if own is not None:
-        return own
-    assessed_at = None if latest is None else latest.created_at.replace(tzinfo=None)
-    counted = counted_entries(
-        stored_entries,
-        assessed_at=assessed_at,
-        reviewed_at=None if reviewed_at is None else _local_naive(reviewed_at),
-    )
-    raised = retriage(
-        _stored_case(latest), [] if latest is None else latest.result.get("red_flags") or [],
-        counted, kb,
-    )  # fmt: skip
-    if raised is None:
-        return NO_STANDING
-    ids = tuple(dict.fromkeys(i for e in counted for i in e.new_red_flags))
-    return Standing(raised.result.urgency, raised.signs, ids, raised.since)
-
-
-def _check_standing(
-    latest: repo.StoredAssessment | None, reviewed_at: datetime | None, kb: Any
-) -> Standing | None:
-    """A stored check that itself found an urgent or emergency flag after the latest review."""
-    from backstride.knowledge import urgency as urgency_table
-
-    if latest is None or latest.result.get("urgency") not in ("emergency", "urgent"):
-        return None
-    made = repo.utc(latest.created_at)
-    if reviewed_at is not None and reviewed_at >= made:
-        return None
-    flags = [f for f in latest.result.get("red_flags") or [] if isinstance(f, str)]
-    signs = tuple(urgency_table.flag_summary(kb, f) for f in flags)
-    return Standing(str(latest.result["urgency"]), signs, (), made)
+    kb = kb_load.load_knowledge_base()
+    return standing_from(stored_entries, assessments, reviewed_at=reviewed_at, kb=kb)
 
 
 def reviewed_since(session: Session, runner_id: int) -> datetime | None:
@@ -364,20 +232,6 @@ def reviewed_since(session: Session, runner_id: int) -> datetime | None:
         return None
     review = reviews.latest_review(session, user_id=user.id)
     return None if review is None else review.at
-
-
-def _local_naive(moment: datetime) -> datetime:
-    """A tz-aware moment as the naive local time diary entries are stored in."""
-    return moment.astimezone().replace(tzinfo=None)
-
-
-def _stored_case(latest: repo.StoredAssessment | None) -> Case | None:
-    if latest is None:
-        return None
-    try:
-        return Case.model_validate(latest.case)
-    except ValidationError:  # a case stored by an older version: the screen runs alone
-        return None
 
 
 def _rmdq_thresholds() -> dict[str, Any]:
@@ -435,52 +289,9 @@ def _pain_days(first: repo.StoredAssessment | None, today: date) -> int | None:
     return round(started) + (today - first.created_at.date()).days
 
 
-def _link_runs(session: Session, runner_id: int, form: DiaryForm) -> tuple[str, ...]:
-    """Explicit run keys (checked to exist) plus, by default, every run on the entry's day."""
-    known = {run.key: run for run in _run_loads(session, runner_id)}
-    for key in form.run_keys:
-        if key not in known:
-            raise InputError(f"diary run: no imported activity with key {key!r}")
-    keys = list(form.run_keys)
-    if form.link_runs:
-        keys += [k for k, r in known.items() if r.start.date() == form.on and k not in keys]
-    return tuple(keys)
-
-
 def _run_loads(session: Session, runner_id: int) -> list[RunLoad]:
     """The runner's imported runs as load summaries (none until activities are stored)."""
-    try:
-        from backstride.storage.activity_tables import ActivityRow
-    except ImportError:  # the activity store is optional for tracking
-        return []
-    rows = session.execute(
-        select(
-            ActivityRow.source_hash,
-            ActivityRow.start_time,
-            ActivityRow.distance_m,
-            ActivityRow.duration_s,
-            ActivityRow.avg_cadence_spm,
-            ActivityRow.surface,
-            ActivityRow.sub_sport,
-        )
-        .where(ActivityRow.runner_id == runner_id, ActivityRow.sport == "running")
-        .order_by(ActivityRow.start_time)
-    ).all()
-    if not rows:
-        return []
-    from backstride.analytics.history import surface_of  # numpy: only when there are runs
-
-    return [
-        RunLoad(
-            key=row[0],
-            start=repo.utc(row[1]).astimezone(),  # the runner's local day
-            distance_m=float(row[2] or 0.0),
-            duration_s=float(row[3] or 0.0),
-            cadence_spm=row[4],
-            surface=surface_of(row[6], row[5]),  # the runner's tag wins over sub_sport
-        )
-        for row in rows
-    ]
+    return run_loads(direct.list_runs(direct_store_of(session), runner_id=runner_id))
 
 
 def clinician_report(settings: Settings, *, fmt: str, today: date) -> bytes:

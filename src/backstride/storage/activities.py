@@ -9,7 +9,7 @@ themselves are in `storage.activity_tables` (re-exported here).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import cast
 
@@ -18,7 +18,10 @@ from sqlalchemy.orm import Session
 
 from backstride.domain.activity import Activity, Samples
 from backstride.errors import NotFoundError
+from backstride.storage import direct
 from backstride.storage.activity_tables import ActivityRow, ShoeRow
+from backstride.storage.db import direct_store_of
+from backstride.storage.direct import ActivitySummary
 from backstride.storage.samples import read_samples
 from backstride.storage.shoes import (
     ShoeSummary,
@@ -71,32 +74,6 @@ class ActivityStats:
     avg_cadence_spm: float | None
     avg_speed_mps: float | None
     has_running_dynamics: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ActivitySummary:
-    """One stored activity without its samples (what history views and analytics read)."""
-
-    id: int
-    sport: str
-    sub_sport: str | None
-    start_time: datetime
-    device: str | None
-    duration_s: float
-    moving_time_s: float | None
-    distance_m: float | None
-    avg_hr_bpm: float | None
-    max_hr_bpm: float | None
-    avg_cadence_spm: float | None
-    avg_speed_mps: float | None
-    has_running_dynamics: bool
-    records: int
-    source_format: str
-    name: str | None
-    shoe_id: int | None
-    shoe_name: str | None
-    surface: str | None
-    samples_path: str | None
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -247,42 +224,8 @@ def list_activity_summaries(
     session: Session, *, runner_id: int, since: date | None = None, sport: str | None = None
 ) -> list[ActivitySummary]:
     """The runner's activities (optionally from `since` on, of one sport), oldest first."""
-    query = (
-        select(ActivityRow, ShoeRow.name)
-        .outerjoin(ShoeRow, ActivityRow.shoe_id == ShoeRow.id)
-        .where(ActivityRow.runner_id == runner_id)
-        .order_by(ActivityRow.start_time, ActivityRow.id)
-    )
-    if since is not None:
-        query = query.where(ActivityRow.start_time >= datetime.combine(since, time.min, tzinfo=UTC))
-    if sport is not None:
-        query = query.where(ActivityRow.sport == sport)
-    return [_summary(row, shoe_name) for row, shoe_name in session.execute(query).all()]
-
-
-def _summary(row: ActivityRow, shoe_name: str | None) -> ActivitySummary:
-    return ActivitySummary(
-        id=row.id,
-        sport=row.sport,
-        sub_sport=row.sub_sport,
-        start_time=as_utc(row.start_time),
-        device=row.device,
-        duration_s=row.duration_s,
-        moving_time_s=row.moving_time_s,
-        distance_m=row.distance_m,
-        avg_hr_bpm=row.avg_hr_bpm,
-        max_hr_bpm=row.max_hr_bpm,
-        avg_cadence_spm=row.avg_cadence_spm,
-        avg_speed_mps=row.avg_speed_mps,
-        has_running_dynamics=row.has_running_dynamics,
-        records=row.records,
-        source_format=row.source_format,
-        name=row.name,
-        shoe_id=row.shoe_id,
-        shoe_name=shoe_name,
-        surface=row.surface,
-        samples_path=row.samples_path,
-    )
+    store = direct_store_of(session)
+    return direct.list_activity_summaries(store, runner_id=runner_id, since=since, sport=sport)
 
 
 def load_samples(session: Session, samples_dir: Path, *, activity_id: int) -> Samples:

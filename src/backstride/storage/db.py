@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import ast
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -14,8 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
 from backstride.errors import StorageError
+from backstride.storage.direct import MIGRATIONS_DIR, SQLITE_PRAGMAS, Store, script_heads
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+__all__ = ["MIGRATIONS_DIR", "make_engine", "migrate", "open_database", "script_heads",
+           "session_scope"]  # fmt: skip
 
 
 def make_engine(url: str) -> Engine:
@@ -29,10 +28,8 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
     cursor.close()
 
 
@@ -48,26 +45,6 @@ def migrate(engine: Engine, revision: str = "heads") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
-
-
-#: `revision = "..."` / `down_revision = ...` at the start of a line of a migration script.
-_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.+?)\s*$", re.MULTILINE)
-
-
-def script_heads() -> set[str]:
-    """The revisions no other migration builds on, read from the scripts' assignments."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        # Only the two assignment lines are read: parsing whole scripts on every start
-        # cost more than the rest of opening the store.
-        for name, literal in _REVISION_LINE.findall(script.read_text(encoding="utf-8")):
-            value = ast.literal_eval(literal)
-            if name == "revision":
-                revisions.add(value)
-            elif value:
-                parents.update([value] if isinstance(value, str) else value)
-    return revisions - parents
 
 
 def _at_heads(engine: Engine) -> bool:
@@ -107,3 +84,12 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def direct_store_of(session: Session) -> Store:
+    """The direct path's reads on this session's own connection (inside its transaction,
+    with its pending changes flushed first, as an ORM query would autoflush them)."""
+    session.flush()
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    return Store(driver, sqlite=connection.dialect.name == "sqlite")

@@ -5,29 +5,18 @@ Functions take a `Session` and never commit. Re-exported by `storage.activities`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from backstride.errors import InputError, NotFoundError
+from backstride.storage import direct
 from backstride.storage.activity_tables import ActivityRow, ShoeRow
+from backstride.storage.db import direct_store_of
+from backstride.storage.direct import ShoeSummary
 
-
-@dataclass(frozen=True, slots=True)
-class ShoeSummary:
-    """A shoe with its total distance (start_km plus assigned activities)."""
-
-    id: int
-    name: str
-    brand: str | None
-    model: str | None
-    start_km: float
-    retired: bool
-    added_on: date
-    distance_km: float
-    activities: int
+__all__ = ["ShoeSummary"]  # read by the direct path's query, used by both paths
 
 
 def add_shoe(
@@ -142,35 +131,5 @@ def list_shoes(
     session: Session, *, runner_id: int, include_retired: bool = True
 ) -> list[ShoeSummary]:
     """The runner's shoes with their distance and activity count, in the order added."""
-    totals = (
-        select(
-            ActivityRow.shoe_id.label("shoe_id"),
-            func.coalesce(func.sum(ActivityRow.distance_m), 0.0).label("metres"),
-            func.count(ActivityRow.id).label("n"),
-        )
-        .where(ActivityRow.shoe_id.isnot(None))
-        .group_by(ActivityRow.shoe_id)
-        .subquery()
-    )
-    query = (
-        select(ShoeRow, totals.c.metres, totals.c.n)
-        .outerjoin(totals, totals.c.shoe_id == ShoeRow.id)
-        .where(ShoeRow.runner_id == runner_id)
-        .order_by(ShoeRow.id)
-    )
-    if not include_retired:
-        query = query.where(ShoeRow.retired.is_(False))
-    return [
-        ShoeSummary(
-            id=shoe.id,
-            name=shoe.name,
-            brand=shoe.brand,
-            model=shoe.model,
-            start_km=shoe.start_km,
-            retired=shoe.retired,
-            added_on=shoe.added_on,
-            distance_km=shoe.start_km + float(metres or 0.0) / 1000.0,
-            activities=int(n or 0),
-        )
-        for shoe, metres, n in session.execute(query).all()
-    ]
+    store = direct_store_of(session)
+    return direct.list_shoes(store, runner_id=runner_id, include_retired=include_retired)

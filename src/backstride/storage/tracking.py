@@ -8,7 +8,7 @@ creation stamps are UTC and always come back timezone-aware.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -28,12 +28,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from backstride.domain.diary import ENTRY_FIELDS, DiaryEntry, entry_fields, entry_from_fields
+from backstride.domain.diary import ENTRY_FIELDS, DiaryEntry, entry_from_fields
 from backstride.errors import NotFoundError
 from backstride.progress.change import RmdqPoint
 from backstride.progress.history import AssessmentRecord, RmdqResponse
 from backstride.storage.base import Base
+from backstride.storage.direct import entry_columns, rmdq_columns, utc
 from backstride.storage.tables import RunnerRow
+
+__all__ = ["entry_columns", "utc"]  # the column rules, shared with the direct path
 
 
 class AssessmentRow(Base):
@@ -117,11 +120,6 @@ class StoredEntry:
 
 #: The stored assessment is the pure core's record (kept under its storage name too).
 StoredAssessment = AssessmentRecord
-
-
-def utc(moment: datetime) -> datetime:
-    """`moment` as aware UTC (SQLite returns naive values that are already UTC)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def add_assessment(
@@ -222,11 +220,6 @@ def list_diary_entries(
     return [StoredEntry(row.id, _entry(row)) for row in rows]
 
 
-def entry_columns(entry: DiaryEntry) -> dict[str, Any]:
-    """The diary table's values for an entry (its time as naive local, to the second)."""
-    return entry_fields(entry) | {"at": entry.at.replace(tzinfo=None, microsecond=0)}
-
-
 def replace_diary_entry(row: DiaryEntryRow, entry: DiaryEntry) -> None:
     """Overwrite a stored entry's values in place (its id and creation time stay)."""
     for name, value in entry_columns(entry).items():
@@ -251,11 +244,7 @@ def add_rmdq(
 ) -> int:
     """Store one RMDQ response (statement numbers 1–24 ticked); returns its id."""
     row = RmdqResponseRow(
-        runner_id=runner_id,
-        taken_on=on,
-        items=sorted(items),
-        score=len(items),
-        created_at=utc(created_at),
+        runner_id=runner_id, **rmdq_columns(on, items), created_at=utc(created_at)
     )
     session.add(row)
     session.flush()
