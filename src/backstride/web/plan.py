@@ -68,11 +68,10 @@ def api_assessment_current(settings: SettingsDep, _user: AssessRead) -> Response
 @router.get("/api/v1/plan", response_model=Document)
 def api_plan_current(settings: SettingsDep, _user: PlanRead, weeks: Weeks = 6) -> Response:
     """The plan for the current assessment, as JSON."""
-    from backstride.services.plans import render
-    from backstride.services.runner_data import current_plan
+    from backstride.services.runner_data import current_plan_as
 
-    outcome = current_plan(settings, today=date.today(), weeks=weeks)
-    return Response(str(render(outcome, "json")), media_type=JSON)
+    body = current_plan_as(settings, "json", today=date.today(), weeks=weeks)
+    return Response(str(body), media_type=JSON)
 
 
 @router.get("/api/v1/plan.pdf", response_class=Response,
@@ -92,10 +91,9 @@ async def api_plan_pdf(settings: SettingsDep, user: PlanRead) -> Response:
             responses={200: {"content": {"text/calendar": {}}}})  # fmt: skip
 def api_plan_ics(settings: SettingsDep, _user: PlanRead) -> Response:
     """The plan as an ICS calendar."""
-    from backstride.services.plans import render
-    from backstride.services.runner_data import current_plan
+    from backstride.services.runner_data import current_plan_as
 
-    body = render(current_plan(settings, today=date.today()), "ics")
+    body = current_plan_as(settings, "ics", today=date.today())
     headers = {"Content-Disposition": 'attachment; filename="backstride-plan.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
@@ -103,10 +101,9 @@ def api_plan_ics(settings: SettingsDep, _user: PlanRead) -> Response:
 @router.get("/plan", response_class=HTMLResponse)
 def plan_page(settings: SettingsDep, _user: SignedIn) -> Response:
     """The signed-in runner's plan as a page (kept by the service worker for offline use)."""
-    from backstride.services.plans import render
-    from backstride.services.runner_data import current_plan
+    from backstride.services.runner_data import current_plan_as
 
-    return HTMLResponse(str(render(current_plan(settings, today=date.today()), "html")))
+    return HTMLResponse(str(current_plan_as(settings, "html", today=date.today())))
 
 
 @router.post("/api/assess", response_model=Document, openapi_extra=CASE_BODY)
