@@ -106,12 +106,21 @@ def slot(session: Session, runner_id: int, key: Hashable) -> Slot[Any]:
     everyone's). The session may be closed before the result is computed, so a result that
     opens sessions of its own never holds two connections at once.
     """
-    folder = _stamp_dir(session)
-    if folder is None or _writes_pending(session):
+    if _writes_pending(session):
         return Slot(None, ())
-    url = str(session.get_bind().engine.url)
+    bind = session.get_bind()
+    return slot_of(bind if isinstance(bind, Engine) else bind.engine, runner_id, key)
+
+
+def slot_of(engine: Engine, runner_id: int, key: Hashable) -> Slot[Any]:
+    """The slot for `key` of this runner in `engine`'s database, read outside any session."""
+    url = engine.url.render_as_string(hide_password=False)
+    home = _homes.get(url)
+    if home is None:
+        return Slot(None, ())
+    folder = home / "versions"
     stamp = (*_version(folder, str(runner_id)), *_version(folder, EVERYONE))
-    return Slot((url, runner_id, key), stamp)
+    return Slot((str(engine.url), runner_id, key), stamp)
 
 
 def cached(session: Session, runner_id: int, key: Hashable, compute: Callable[[], T]) -> T:

@@ -16,8 +16,14 @@ from sqlalchemy import select
 from backstride.config import Settings
 from backstride.domain.diary import entry_fields
 from backstride.errors import InputError, NotFoundError
-from backstride.services.cache import Slot, slot
-from backstride.services.store import acting_user, local_runner, store_session
+from backstride.services.cache import Slot, slot_of
+from backstride.services.store import (
+    acting_runner_id,
+    acting_user,
+    local_runner,
+    open_store,
+    store_session,
+)
 from backstride.storage import accounts as users_repo
 from backstride.storage import tracking as repo
 from backstride.storage.activity_tables import ActivityRow
@@ -52,21 +58,25 @@ def current_plan(settings: Settings, *, today: date, weeks: int = 6) -> Any:
                            lambda: _build_plan(settings, today=today, weeks=weeks))  # fmt: skip
 
 
-def current_plan_as(settings: Settings, fmt: PlanFormat, *, today: date, weeks: int = 6) -> Any:
-    """The current plan rendered as `fmt` (kept like the plan it renders)."""
+def current_plan_as(
+    settings: Settings, fmt: PlanFormat, *, today: date, weeks: int = 6, **options: Any
+) -> Any:
+    """The current plan rendered as `fmt` with the renderer's `options` (kept like the plan
+    it renders, for those options)."""
     from backstride.services.plans import render
 
-    return kept_for_runner(settings, ("plan-as", fmt, today, weeks), lambda: render(
-        current_plan(settings, today=today, weeks=weeks), fmt))  # fmt: skip
+    key = ("plan-as", fmt, today, weeks, tuple(sorted(options.items())))
+    return kept_for_runner(settings, key, lambda: render(
+        current_plan(settings, today=today, weeks=weeks), fmt, **options))  # fmt: skip
 
 
 def kept_for_runner(settings: Settings, key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()` for the acting account's runner, kept until that runner's data changes.
 
-    The slot is taken (and its session closed) before computing: `compute` opens its own.
+    No session is held while computing (`compute` opens its own); when the request knows
+    its runner, a kept result is served without touching the database.
     """
-    with store_session(settings) as session:
-        kept: Slot[T] = slot(session, local_runner(session).id, key)
+    kept: Slot[T] = slot_of(open_store(settings), acting_runner_id(settings), key)
     return kept.value if kept.hit else kept.keep(compute())
 
 

@@ -35,6 +35,8 @@ _engines: OrderedDict[str, Engine] = OrderedDict()
 _engines_lock = threading.Lock()
 _acting: ContextVar[int | None] = ContextVar("backstride_acting_user", default=None)
 _required: ContextVar[bool] = ContextVar("backstride_acting_user_required", default=False)
+#: The acting account's runner, when the shell read it with the account (one query fewer).
+_acting_runner: ContextVar[int | None] = ContextVar("backstride_acting_runner", default=None)
 _process_user: list[int] = []
 
 
@@ -92,9 +94,11 @@ def _strict_scope(user_id: int | None) -> Iterator[None]:
     """Inside, use cases act for `user_id` (none yet when None) and require an account."""
     token = _acting.set(user_id)
     strict = _required.set(True)
+    runner = _acting_runner.set(None)
     try:
         yield
     finally:
+        _acting_runner.reset(runner)
         _required.reset(strict)
         _acting.reset(token)
 
@@ -123,9 +127,11 @@ def request_scope() -> Iterator[None]:
         yield
 
 
-def act_in_this_request(user_id: int) -> None:
-    """Inside `request_scope`: every use case of this request acts for this account."""
+def act_in_this_request(user_id: int, runner_id: int | None = None) -> None:
+    """Inside `request_scope`: every use case of this request acts for this account (whose
+    runner, when given, was read with the account while authenticating this request)."""
     _acting.set(user_id)
+    _acting_runner.set(runner_id)
 
 
 def act_for_process(user_id: int | None) -> None:
@@ -175,4 +181,18 @@ def owner_account(session: Session) -> UserRow:
 
 def local_runner(session: Session) -> RunnerRow:
     """The runner whose data the acting account owns (created on first use)."""
+    known = _acting_runner.get()
+    if known is not None and _acting.get() is not None:
+        found = session.get(RunnerRow, known)
+        if found is not None:
+            return found
     return runner_of(session, acting_user(session))
+
+
+def acting_runner_id(settings: Settings) -> int:
+    """The acting account's runner id: as read with the account, else from the store."""
+    known = _acting_runner.get()
+    if known is not None and _acting.get() is not None:
+        return known
+    with store_session(settings) as session:
+        return local_runner(session).id

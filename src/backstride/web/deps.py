@@ -79,7 +79,7 @@ async def optional_credential(request: Request, settings: SettingsDep) -> Creden
             )
     request.state.credential = credential
     if credential is not None:
-        act_in_this_request(credential.account.id)
+        act_in_this_request(credential.account.id, credential.runner_id)
     return credential
 
 
