@@ -3,8 +3,11 @@
 `load` (the default): a fresh server (its own scratch data directory, SQLite unless
 BACKSTRIDE_DATABASE_URL is set) with 50 runners, each with a kept check dated five years back,
 a diary entry for every day of those five years and about 1,000 runs (written straight into the
-store, seeded and reproducible). Then 50 concurrent users (httpx async client, each signed in
-as their own runner) hit each page for a fixed time: the dashboard `/`, `/diary`, `/progress`,
+store, seeded and reproducible). Then 50 concurrent users (each signed in as their own
+runner) hit each page for a fixed time (driven by `wrk`, one thread and connection
+per user with its own session cookie, when it is installed — the Debian package — else by the
+httpx async client, which costs about as much CPU as the server and so competes with it on a
+small machine; `--driver` chooses): the dashboard `/`, `/diary`, `/progress`,
 `/plan`, the training pages that exist (`/training`, `/activities`, `/api/v1/activities`,
 `/api/v1/analysis`), `/settings` and `POST /api/v1/assessments`. Prints requests per second,
 p50/p95/p99 latency and the server's CPU time per request (user+sys of the server process and
@@ -19,7 +22,8 @@ three at a time, and prints the server process's peak resident memory (VmHWM) be
 after (the issue's target: a bomb never takes more than about 50 MB).
 
 Run: .venv/bin/python benchmarks/web_load.py [load|bomb] [--seconds 10] [--workers 1]
-     [--users 50] [--years 5] [--save FILE] [--baseline FILE]
+     [--users 50] [--years 5] [--driver auto|wrk|httpx] [--routes /,/plan] [--save FILE]
+     [--baseline FILE]
 """
 
 from __future__ import annotations

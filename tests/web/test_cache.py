@@ -143,3 +143,32 @@ def test_the_plan_given_is_kept_once_and_again_when_it_changes(
     client.post("/api/v1/assessments", json=worse).raise_for_status()
     assert client.get("/plan").text != first  # a new check: the kept plan is not served
     assert _snapshots(settings) == 2
+
+
+KEPT_PAGES = ("/", "/diary", "/progress", "/plan", "/training", "/api/v1/plan",
+              "/api/v1/activities")  # fmt: skip
+
+
+def test_kept_pages_are_each_runners_own_and_as_built_afresh(anon: TestClient) -> None:
+    sign_up(anon, "ann@example.org")
+    _kept(anon)
+    note = {"date": date.today().isoformat(), "pain": 7, "note": "Ann's own words"}
+    anon.post("/api/v1/diary", json=note).raise_for_status()
+    other = TestClient(anon.app, base_url=str(anon.base_url))
+    sign_up(other, "bob@example.org")
+    other.post("/api/v1/assessments", json=CASE).raise_for_status()
+    seen = {}
+    for path in KEPT_PAGES:
+        ann = anon.get(path)
+        assert ann.status_code == 200, path
+        bob = other.get(path)  # Ann's results are kept now
+        assert bob.status_code == 200, path
+        assert "own words" not in bob.text, path
+        assert "ann@example.org" not in bob.text, path
+        seen[path] = (ann.text, bob.text)
+    assert "Ann&#39;s own words" in seen["/diary"][0]
+    assert len({key[1] for key in cache._entries if key[2][0] == "diary-page"}) == 2
+    cache.clear()
+    for path in KEPT_PAGES:  # built afresh (Bob first this time), each is what was kept
+        assert other.get(path).text == seen[path][1], path
+        assert anon.get(path).text == seen[path][0], path
