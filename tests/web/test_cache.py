@@ -172,3 +172,28 @@ def test_kept_pages_are_each_runners_own_and_as_built_afresh(anon: TestClient) -
     for path in KEPT_PAGES:  # built afresh (Bob first this time), each is what was kept
         assert other.get(path).text == seen[path][1], path
         assert anon.get(path).text == seen[path][0], path
+
+
+def test_a_remembered_sign_in_ends_with_a_sign_out_or_change_anywhere(
+    settings: Settings, anon: TestClient
+) -> None:
+    from backstride.services.accounts import sign_out_everywhere
+    from backstride.web import deps
+
+    me = sign_up(anon, "ann@example.org")
+    other = TestClient(anon.app, base_url=str(anon.base_url))
+    sign_up(other, "bob@example.org")
+    assert anon.get("/api/v1/me").json()["roles"] == ["admin", "owner", "runner"]
+    assert other.get("/api/v1/me").status_code == 200
+    remembered = [k for k in deps._sessions if k[0] == settings.resolved_database_url]
+    assert len(remembered) == 2  # both sessions are remembered now
+    env = {"BACKSTRIDE_HOME": str(settings.home), "BACKSTRIDE_DATABASE_URL": str(
+        settings.resolved_database_url)}  # fmt: skip
+    done = run_backstride("user", "role", "bob@example.org", "clinician", env=env)
+    assert done.code == 0, done.stderr  # another process changed Bob's account
+    assert "clinician" in other.get("/api/v1/me").json()["roles"]
+    sign_out_everywhere(settings, user_id=me["id"])  # as another worker would
+    assert anon.get("/api/v1/me").status_code == 401
+    assert other.get("/api/v1/me").status_code == 200
+    other.post("/api/v1/auth/logout").raise_for_status()
+    assert other.get("/api/v1/me").status_code == 401

@@ -100,6 +100,7 @@ class Credential:
     csrf_token: str | None
     scopes: frozenset[str] | None  # None: a browser session, which may do everything
     runner_id: int | None = None  # the account's runner, read with the account
+    expires_at: datetime | None = None  # when a browser session ends (None for a token)
 
 
 def account_of(user: UserRow) -> Account:
@@ -227,7 +228,8 @@ def authenticate_session(settings: Settings, *, secret: str, now: datetime) -> C
         if found is None:
             return None
         row, user = found
-        return Credential(account_of(user), row.csrf_token, None, user.runner_id)
+        return Credential(account_of(user), row.csrf_token, None, user.runner_id,
+                          repo.aware(row.expires_at))  # fmt: skip
 
 
 def authenticate_token(settings: Settings, *, secret: str, now: datetime) -> Credential | None:

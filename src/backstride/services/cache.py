@@ -32,6 +32,10 @@ UNCACHED_TABLES = frozenset(
      "plan_snapshot"}
 )  # fmt: skip
 EVERYONE = "all"
+#: Tables whose changed or removed rows can end or change a signed-in credential (sign-out,
+#: a revoked token, a changed role or password, a deleted account): they bump CREDENTIALS.
+CREDENTIAL_TABLES = frozenset({"web_session", "access_token", "users"})
+CREDENTIALS = "credentials"
 MAX_ENTRIES = 512
 _PENDING = "backstride_changed_runners"
 
@@ -129,6 +133,15 @@ def cached(session: Session, runner_id: int, key: Hashable, compute: Callable[[]
     return found.value if found.hit else found.keep(compute())
 
 
+def credentials_stamp(engine: Engine) -> tuple[object, ...] | None:
+    """The version of every credential in `engine`'s database (None: not versioned)."""
+    home = _homes.get(engine.url.render_as_string(hide_password=False))
+    if home is None:
+        return None
+    folder = home / "versions"
+    return (*_version(folder, CREDENTIALS), *_version(folder, EVERYONE))
+
+
 def clear() -> None:
     """Forget every kept result (tests and shutdown)."""
     with _lock:
@@ -143,6 +156,9 @@ def _changed(session: Session) -> set[str]:
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context: object) -> None:
     changed = _changed(session)
+    if any(getattr(row, "__tablename__", None) in CREDENTIAL_TABLES
+           for row in (*session.dirty, *session.deleted)):  # fmt: skip
+        changed.add(CREDENTIALS)
     for row in (*session.new, *session.dirty, *session.deleted):
         table = getattr(row, "__tablename__", None)
         if table in UNCACHED_TABLES:
@@ -158,6 +174,8 @@ def _on_execute(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     tables = {getattr(m.entity, "__tablename__", None) for m in state.all_mappers}
+    if not state.is_insert and (not tables or tables & CREDENTIAL_TABLES):
+        _changed(state.session).add(CREDENTIALS)
     if tables and tables <= UNCACHED_TABLES:
         return
     _changed(state.session).add(EVERYONE)  # a bulk statement: its runners are not known here
