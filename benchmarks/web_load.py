@@ -3,8 +3,11 @@
 `load` (the default): a fresh server (its own scratch data directory, SQLite unless
 BACKSTRIDE_DATABASE_URL is set) with 50 runners, each with a kept check dated five years back,
 a diary entry for every day of those five years and about 1,000 runs (written straight into the
-store, seeded and reproducible). Then 50 concurrent users (httpx async client, each signed in
-as their own runner) hit each page for a fixed time: the dashboard `/`, `/diary`, `/progress`,
+store, seeded and reproducible). Then 50 concurrent users (each signed in as their own
+runner) hit each page for a fixed time (driven by `wrk`, one thread and connection
+per user with its own session cookie, when it is installed — the Debian package — else by the
+httpx async client, which costs about as much CPU as the server and so competes with it on a
+small machine; `--driver` chooses): the dashboard `/`, `/diary`, `/progress`,
 `/plan`, the training pages that exist (`/training`, `/activities`, `/api/v1/activities`,
 `/api/v1/analysis`), `/settings` and `POST /api/v1/assessments`. Prints requests per second,
 p50/p95/p99 latency and the server's CPU time per request (user+sys of the server process and
@@ -19,7 +22,8 @@ three at a time, and prints the server process's peak resident memory (VmHWM) be
 after (the issue's target: a bomb never takes more than about 50 MB).
 
 Run: .venv/bin/python benchmarks/web_load.py [load|bomb] [--seconds 10] [--workers 1]
-     [--users 50] [--years 5] [--save FILE] [--baseline FILE]
+     [--users 50] [--years 5] [--driver auto|wrk|httpx] [--routes /,/plan] [--save FILE]
+     [--baseline FILE]
 """
 
 from __future__ import annotations
@@ -191,6 +195,67 @@ async def once_each(base: str, users: list[httpx.Client], method: str, path: str
     await asyncio.gather(*(visit(user) for user in users))
 
 
+#: wrk's script: every thread (one connection each) signs in as its own runner, the
+#: sessions being listed above it by `wrk_script`; `done` prints the figures as JSON.
+WRK_LUA = """
+local next_session = 0
+function setup(thread)
+  next_session = next_session + 1
+  local found = sessions[(next_session - 1) % #sessions + 1]
+  thread:set("cookie", found[1])
+  thread:set("csrf", found[2])
+end
+function init(args)
+  wrk.method = method
+  wrk.headers["Cookie"] = cookie
+  wrk.headers["X-CSRF-Token"] = csrf
+  if body ~= "" then
+    wrk.body = body
+    wrk.headers["Content-Type"] = "application/json"
+  end
+end
+function done(summary, latency, requests)
+  local failed = summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout
+  io.write(string.format('{"requests": %d, "seconds": %f, "failed": %d, "p50": %f, '
+    .. '"p95": %f, "p99": %f}\\n', summary.requests, summary.duration / 1e6, failed,
+    latency:percentile(50) / 1e3, latency:percentile(95) / 1e3,
+    latency:percentile(99) / 1e3))
+end
+"""
+
+
+def wrk_script(users: list[httpx.Client], method: str) -> str:
+    """The Lua script for wrk: each user's session cookie and CSRF token, then WRK_LUA."""
+    import json
+
+    rows = []
+    for user in users:
+        cookie = "; ".join(f"{name}={value}" for name, value in user.cookies.items())
+        rows.append(f"{{{json.dumps(cookie)}, {json.dumps(user.headers['X-CSRF-Token'])}}}")
+    body = json.dumps(CASE) if method == "POST" else ""
+    return (f"sessions = {{{', '.join(rows)}}}\nmethod = {json.dumps(method)}\n"
+            f"body = {json.dumps(body)}\n{WRK_LUA}")  # fmt: skip
+
+
+def hammer_wrk(base: str, users: list[httpx.Client], method: str, path: str, seconds: float,
+               folder: Path) -> dict[str, float]:  # fmt: skip
+    """The timed loop by wrk (one thread and connection per user): its figures in ms."""
+    import json
+    import shutil
+
+    script = folder / f"load-{method.lower()}.lua"
+    script.write_text(wrk_script(users, method))
+    wrk = shutil.which("wrk") or "wrk"
+    command = [wrk, "-t", str(len(users)), "-c", str(len(users)), "-d", f"{seconds:g}s",
+               "--timeout", "60s", "-s", str(script), base + path]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    if figures["failed"]:
+        print(f"  {method} {path}: {figures['failed']:.0f} failed requests")
+    return figures
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -216,6 +281,11 @@ def run_load(args: argparse.Namespace) -> None:
     import json
 
     baseline = json.loads(Path(args.baseline).read_text()) if args.baseline else BEFORE_CACHING
+    driver = args.driver
+    if driver == "auto":
+        import shutil
+
+        driver = "wrk" if shutil.which("wrk") else "httpx"
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="backstride-bench-") as scratch:
         home = Path(scratch) / "home"
@@ -230,10 +300,12 @@ def run_load(args: argparse.Namespace) -> None:
                 seed_history(home, email, years=args.years, seed=number)
             print(f"{args.users} users with {args.years} years of diary and runs each, "
                   f"seeded in {time.perf_counter() - began:.0f} s; {args.seconds:g} s per "
-                  f"route, {args.workers} worker(s)")  # fmt: skip
+                  f"route, {args.workers} worker(s), driven by {driver}")  # fmt: skip
             head = f"{'route':<26} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
             print(head + f"{'CPU ms/req':>10} {'cold CPU':>9}  vs before caching (p95, CPU)")
             for method, path in ROUTES:
+                if args.routes and path not in args.routes.split(","):
+                    continue
                 if method == "GET" and users[0].get(path).status_code == 404:
                     print(f"{method + ' ' + path:<26} (no such page in this version)")
                     continue
@@ -241,12 +313,19 @@ def run_load(args: argparse.Namespace) -> None:
                 asyncio.run(once_each(base, users, method, path))  # each user's first visit
                 cold_ms = (server_cpu_s(server.pid) - cpu) * 1000 / len(users)
                 cpu = server_cpu_s(server.pid)
-                times = asyncio.run(hammer(base, users, method, path, args.seconds))
-                cpu_ms = (server_cpu_s(server.pid) - cpu) * 1000 / len(times)
-                row = {"rps": len(times) / args.seconds, "p50": statistics.median(times) * 1000,
-                       "p95": percentile(times, 0.95) * 1000,
-                       "p99": percentile(times, 0.99) * 1000, "cpu_ms": cpu_ms,
-                       "cold_cpu_ms": cold_ms}  # fmt: skip
+                if driver == "wrk":
+                    got = hammer_wrk(base, users, method, path, args.seconds, Path(scratch))
+                    count = got["requests"]
+                    row = {"rps": count / got["seconds"], "p50": got["p50"], "p95": got["p95"],
+                           "p99": got["p99"]}  # fmt: skip
+                else:
+                    times = asyncio.run(hammer(base, users, method, path, args.seconds))
+                    count = len(times)
+                    row = {"rps": count / args.seconds, "p50": statistics.median(times) * 1000,
+                           "p95": percentile(times, 0.95) * 1000,
+                           "p99": percentile(times, 0.99) * 1000}  # fmt: skip
+                cpu_ms = (server_cpu_s(server.pid) - cpu) * 1000 / count
+                row |= {"cpu_ms": cpu_ms, "cold_cpu_ms": cold_ms}
                 name = f"{method} {path}"
                 results[name] = row
                 line = (f"{name:<26} {row['rps']:>7.0f} {row['p50']:>7.1f} {row['p95']:>7.1f} "
@@ -323,6 +402,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--users", type=int, default=CONNECTIONS)
     parser.add_argument("--years", type=int, default=5)
+    parser.add_argument(
+        "--driver",
+        default="auto",
+        choices=["auto", "wrk", "httpx"],
+        help="the timed loop's client: wrk when installed (auto), else httpx",
+    )
+    parser.add_argument("--routes", help="only these paths, comma-separated (e.g. /,/plan)")
     parser.add_argument("--save", help="write the figures to this JSON file")
     parser.add_argument("--baseline", help="a JSON file from --save to compare with")
     args = parser.parse_args()

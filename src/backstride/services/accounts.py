@@ -99,6 +99,8 @@ class Credential:
     account: Account
     csrf_token: str | None
     scopes: frozenset[str] | None  # None: a browser session, which may do everything
+    runner_id: int | None = None  # the account's runner, read with the account
+    expires_at: datetime | None = None  # when a browser session ends (None for a token)
 
 
 def account_of(user: UserRow) -> Account:
@@ -222,11 +224,12 @@ def _count_failure(session: Session, keys: tuple[str, str], now: datetime) -> No
 def authenticate_session(settings: Settings, *, secret: str, now: datetime) -> Credential | None:
     """The account behind a session cookie, or None when it is unknown or expired."""
     with store_session(settings) as session:
-        row = repo.find_session(session, secret=secret, now=now)
-        user = repo.user_for_session(session, row) if row is not None else None
-        if row is None or user is None:
+        found = repo.find_session_user(session, secret=secret, now=now)
+        if found is None:
             return None
-        return Credential(account_of(user), row.csrf_token, None)
+        row, user = found
+        return Credential(account_of(user), row.csrf_token, None, user.runner_id,
+                          repo.aware(row.expires_at))  # fmt: skip
 
 
 def authenticate_token(settings: Settings, *, secret: str, now: datetime) -> Credential | None:
@@ -238,7 +241,7 @@ def authenticate_token(settings: Settings, *, secret: str, now: datetime) -> Cre
             return None
         if row.last_used_at is None or (now - repo.aware(row.last_used_at)).total_seconds() > 60:
             row.last_used_at = now
-        return Credential(account_of(user), None, frozenset(row.scopes))
+        return Credential(account_of(user), None, frozenset(row.scopes), user.runner_id)
 
 
 def sign_out(settings: Settings, *, secret: str) -> None:

@@ -14,6 +14,8 @@ from backstride.errors import BackstrideError
 
 _acting: ContextVar[int | None] = ContextVar("backstride_acting_user", default=None)
 _required: ContextVar[bool] = ContextVar("backstride_acting_user_required", default=False)
+#: The acting account's runner, when the shell read it with the account (one query fewer).
+_acting_runner: ContextVar[int | None] = ContextVar("backstride_acting_runner", default=None)
 _process_user: list[int] = []
 
 
@@ -37,9 +39,11 @@ def _strict_scope(user_id: int | None) -> Iterator[None]:
     """Inside, use cases act for `user_id` (none yet when None) and require an account."""
     token = _acting.set(user_id)
     strict = _required.set(True)
+    runner = _acting_runner.set(None)
     try:
         yield
     finally:
+        _acting_runner.reset(runner)
         _required.reset(strict)
         _acting.reset(token)
 
@@ -68,9 +72,17 @@ def request_scope() -> Iterator[None]:
         yield
 
 
-def act_in_this_request(user_id: int) -> None:
-    """Inside `request_scope`: every use case of this request acts for this account."""
+def act_in_this_request(user_id: int, runner_id: int | None = None) -> None:
+    """Inside `request_scope`: every use case of this request acts for this account (whose
+    runner, when given, was read with the account while authenticating this request)."""
     _acting.set(user_id)
+    _acting_runner.set(runner_id)
+
+
+def known_runner_id() -> int | None:
+    """The acting account's runner id when this request's shell read it with the account."""
+    known = _acting_runner.get()
+    return known if known is not None and _acting.get() is not None else None
 
 
 def act_for_process(user_id: int | None) -> None:

@@ -31,6 +31,10 @@ UNCACHED_TABLES = frozenset(
     {"web_session", "access_token", "login_throttle", "audit_event", "job", "invitation",
      "plan_snapshot"}
 )  # fmt: skip
+#: Tables whose changed or removed rows can end or change a signed-in credential (sign-out,
+#: a revoked token, a changed role or password, a deleted account): they bump CREDENTIALS.
+CREDENTIAL_TABLES = frozenset({"web_session", "access_token", "users"})
+CREDENTIALS = "credentials"
 _PENDING = "backstride_changed_runners"
 
 _homes: dict[str, Path] = {}  # database URL -> the data directory that keeps its versions
@@ -67,18 +71,36 @@ def slot(session: Session, runner_id: int, key: Hashable) -> Slot[Any]:
     everyone's). The session may be closed before the result is computed, so a result that
     opens sessions of its own never holds two connections at once.
     """
-    folder = _stamp_dir(session)
-    if folder is None or _writes_pending(session):
+    if _writes_pending(session):
         return Slot(None, ())
-    url = str(session.get_bind().engine.url)
+    bind = session.get_bind()
+    return slot_of(bind if isinstance(bind, Engine) else bind.engine, runner_id, key)
+
+
+def slot_of(engine: Engine, runner_id: int, key: Hashable) -> Slot[Any]:
+    """The slot for `key` of this runner in `engine`'s database, read outside any session."""
+    url = engine.url.render_as_string(hide_password=False)
+    home = _homes.get(url)
+    if home is None:
+        return Slot(None, ())
+    folder = home / "versions"
     stamp = (*_version(folder, str(runner_id)), *_version(folder, EVERYONE))
-    return Slot((url, runner_id, key), stamp)
+    return Slot((str(engine.url), runner_id, key), stamp)
 
 
 def cached(session: Session, runner_id: int, key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()`, or its kept result while runner `runner_id`'s data is unchanged."""
     found: Slot[T] = slot(session, runner_id, key)
     return found.value if found.hit else found.keep(compute())
+
+
+def credentials_stamp(engine: Engine) -> tuple[object, ...] | None:
+    """The version of every credential in `engine`'s database (None: not versioned)."""
+    home = _homes.get(engine.url.render_as_string(hide_password=False))
+    if home is None:
+        return None
+    folder = home / "versions"
+    return (*_version(folder, CREDENTIALS), *_version(folder, EVERYONE))
 
 
 def clear() -> None:
@@ -95,6 +117,9 @@ def _changed(session: Session) -> set[str]:
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context: object) -> None:
     changed = _changed(session)
+    if any(getattr(row, "__tablename__", None) in CREDENTIAL_TABLES
+           for row in (*session.dirty, *session.deleted)):  # fmt: skip
+        changed.add(CREDENTIALS)
     for row in (*session.new, *session.dirty, *session.deleted):
         table = getattr(row, "__tablename__", None)
         if table in UNCACHED_TABLES:
@@ -110,6 +135,8 @@ def _on_execute(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     tables = {getattr(m.entity, "__tablename__", None) for m in state.all_mappers}
+    if not state.is_insert and (not tables or tables & CREDENTIAL_TABLES):
+        _changed(state.session).add(CREDENTIALS)
     if tables and tables <= UNCACHED_TABLES:
         return
     _changed(state.session).add(EVERYONE)  # a bulk statement: its runners are not known here

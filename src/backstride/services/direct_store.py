@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from backstride.config import Settings
 from backstride.errors import StorageError
-from backstride.services.acting import acting_user_id
+from backstride.services.acting import acting_user_id, known_runner_id
 from backstride.storage import direct
 
 
@@ -39,6 +39,9 @@ def direct_store(settings: Settings) -> Iterator[direct.Store]:
 
 def acting_runner_id(store: direct.Store, settings: Settings) -> int:
     """The runner of the account the use case acts for (the owner's unless set)."""
+    known = known_runner_id()
+    if known is not None:
+        return known
     user_id = acting_user_id()
     if user_id is None:
         user_id = direct.owner_id(store)

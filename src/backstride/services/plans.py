@@ -218,15 +218,24 @@ def _from_store(settings: Settings, *, today: date) -> tuple[list[Finding], list
 
 
 def record(outcome: PlanOutcome, settings: Settings, *, now: datetime) -> int:
-    """Keep a snapshot of the plan in the store (the clinician report shows its phase)."""
-    from backstride.services.store import store_session
+    """Keep a snapshot of the plan in the store (the clinician report shows its phase).
+
+    The same plan given again (another view of it, another worker building it) adds no row:
+    the latest snapshot stays the plan as the runner was given it.
+    """
+    from backstride.services.store import local_runner, store_session
     from backstride.services.tracking import record_plan
+    from backstride.storage.tracking import latest_plan_snapshot
 
     current = outcome.plan.current_phase(outcome.today)
+    given = outcome.plan.to_dict()
     with store_session(settings) as session:
+        latest = latest_plan_snapshot(session, runner_id=local_runner(session).id)
+        if latest is not None and latest.plan == given:
+            return latest.id
         return record_plan(
             session,
-            outcome.plan.to_dict(),
+            given,
             phase=current.phase if current else None,
             kb_version=outcome.plan.kb_version,
             now=now,

@@ -7,15 +7,23 @@ record of anyone else is simply not found.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 
 from backstride.config import Settings
 from backstride.domain.diary import entry_fields
 from backstride.errors import InputError, NotFoundError
-from backstride.services.store import acting_user, local_runner, store_session
+from backstride.services.cache import Slot, slot_of
+from backstride.services.store import (
+    acting_runner_id,
+    acting_user,
+    local_runner,
+    open_store,
+    store_session,
+)
 from backstride.storage import accounts as users_repo
 from backstride.storage import tracking as repo
 from backstride.storage.activity_tables import ActivityRow
@@ -24,6 +32,9 @@ from backstride.storage.tracking import DiaryEntryRow
 
 if TYPE_CHECKING:
     from backstride.domain.diary import DiaryEntry
+    from backstride.services.plans import PlanFormat
+
+T = TypeVar("T")
 
 
 def current_assessment(settings: Settings) -> dict[str, Any]:
@@ -38,7 +49,38 @@ def current_assessment(settings: Settings) -> dict[str, Any]:
 
 
 def current_plan(settings: Settings, *, today: date, weeks: int = 6) -> Any:
-    """The plan built from the current assessment (with stored training and diary)."""
+    """The plan built from the current assessment (with stored training and diary).
+
+    It is kept until the runner's data (or the day) changes, so every view of that day shows
+    the plan the runner was given, and its snapshot is stored once, when it was built.
+    """
+    return kept_for_runner(settings, ("plan", today, weeks),
+                           lambda: _build_plan(settings, today=today, weeks=weeks))  # fmt: skip
+
+
+def current_plan_as(
+    settings: Settings, fmt: PlanFormat, *, today: date, weeks: int = 6, **options: Any
+) -> Any:
+    """The current plan rendered as `fmt` with the renderer's `options` (kept like the plan
+    it renders, for those options)."""
+    from backstride.services.plans import render
+
+    key = ("plan-as", fmt, today, weeks, tuple(sorted(options.items())))
+    return kept_for_runner(settings, key, lambda: render(
+        current_plan(settings, today=today, weeks=weeks), fmt, **options))  # fmt: skip
+
+
+def kept_for_runner(settings: Settings, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` for the acting account's runner, kept until that runner's data changes.
+
+    No session is held while computing (`compute` opens its own); when the request knows
+    its runner, a kept result is served without touching the database.
+    """
+    kept: Slot[T] = slot_of(open_store(settings), acting_runner_id(settings), key)
+    return kept.value if kept.hit else kept.keep(compute())
+
+
+def _build_plan(settings: Settings, *, today: date, weeks: int) -> Any:
     from backstride.assess.casefile import case_from_data
     from backstride.services.assessment import assess_case
     from backstride.services.plans import plan_for_case

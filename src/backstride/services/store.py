@@ -26,6 +26,7 @@ from backstride.services.acting import (
     act_in_this_request,
     acting_as,
     acting_user_id,
+    known_runner_id,
     request_scope,
     require_acting_user,
 )
@@ -129,4 +130,18 @@ def owner_account(session: Session, *, now: datetime | None = None) -> UserRow:
 
 def local_runner(session: Session) -> RunnerRow:
     """The runner whose data the acting account owns (created on first use)."""
+    known = known_runner_id()
+    if known is not None:
+        found = session.get(RunnerRow, known)
+        if found is not None:
+            return found
     return runner_of(session, acting_user(session))
+
+
+def acting_runner_id(settings: Settings) -> int:
+    """The acting account's runner id: as read with the account, else from the store."""
+    known = known_runner_id()
+    if known is not None:
+        return known
+    with store_session(settings) as session:
+        return local_runner(session).id

@@ -42,14 +42,18 @@ def add_session(
     return row
 
 
-def find_session(session: Session, *, secret: str, now: datetime) -> WebSessionRow | None:
-    """The live session this cookie belongs to, or None (unknown or expired)."""
-    row = session.scalars(
-        select(WebSessionRow).where(WebSessionRow.secret_digest == digest(secret))
+def find_session_user(
+    session: Session, *, secret: str, now: datetime
+) -> tuple[WebSessionRow, UserRow] | None:
+    """The live session this cookie belongs to and its account, in one query (or None)."""
+    found = session.execute(
+        select(WebSessionRow, UserRow)
+        .join(UserRow, UserRow.id == WebSessionRow.user_id)
+        .where(WebSessionRow.secret_digest == digest(secret))
     ).first()
-    if row is None or aware(row.expires_at) <= now:
+    if found is None or aware(found[0].expires_at) <= now:
         return None
-    return row
+    return found[0], found[1]
 
 
 def end_session(session: Session, *, secret: str) -> None:

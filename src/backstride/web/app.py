@@ -58,9 +58,11 @@ def _page_globals(request: Request) -> dict[str, Any]:
 
 def _standing(request: Request) -> Any:
     """The signed-in account's standing escalation (None on a clinician's view of others)."""
+    from backstride.services.runner_data import kept_for_runner
     from backstride.services.tracking import current_escalation
 
-    return current_escalation(request.app.state.settings)
+    settings = request.app.state.settings
+    return kept_for_runner(settings, ("standing",), lambda: current_escalation(settings))
 
 
 def _cite(source_ids: Any) -> str:
@@ -73,7 +75,9 @@ def _cite(source_ids: Any) -> str:
 
 def _templates(settings: Settings) -> Jinja2Templates:
     # Escape everything: templates end in .j2, which select_autoescape would not escape.
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+    # Templates are compiled once: the installed files do not change while serving.
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
+                      auto_reload=False)  # fmt: skip
     templates = Jinja2Templates(env=env, context_processors=[_page_globals])
     templates.env.filters["cite"] = _cite
     templates.env.globals.update(purpose=INTENDED_PURPOSE, version=__version__,

@@ -24,11 +24,18 @@ def index(
     """The start page; once signed in, the dashboard."""
     if user is None:
         return templates.TemplateResponse(request, "index.html.j2", {})
+    from backstride.services.runner_data import kept_for_runner
+
     today = date.today()
+    context = kept_for_runner(settings, ("home", today), lambda: _home(settings, today))
+    return templates.TemplateResponse(request, "home.html.j2", dict(context))
+
+
+def _home(settings: Any, today: date) -> dict[str, Any]:
+    """What the dashboard shows today (kept until the runner's data changes)."""
     plan_days = _plan_days(settings, today)
-    context = {"today": plan_days.get(today), "has_plan": bool(plan_days), "today_on": today,
-               "week": _week(settings, today, plan_days), "pains": list(range(11))}  # fmt: skip
-    return templates.TemplateResponse(request, "home.html.j2", context)
+    return {"today": plan_days.get(today), "has_plan": bool(plan_days), "today_on": today,
+            "week": _week(settings, today, plan_days), "pains": list(range(11))}  # fmt: skip
 
 
 def _plan_days(settings: Any, today: date) -> dict[date, Any]:
@@ -36,7 +43,7 @@ def _plan_days(settings: Any, today: date) -> dict[date, Any]:
     from backstride.services.runner_data import current_plan
 
     try:
-        outcome = current_plan(settings, today=today, weeks=2)
+        outcome = current_plan(settings, today=today)  # the plan /plan shows, kept once
     except NotFoundError:
         return {}
     return {day.on: day for day in outcome.plan.days}

@@ -6,7 +6,10 @@ Authenticating a request also sets the account every use case of that request ac
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import threading
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
@@ -18,7 +21,8 @@ from fastapi.templating import Jinja2Templates
 from backstride.config import Settings
 from backstride.errors import BackstrideError
 from backstride.services.accounts import Credential, authenticate_session, authenticate_token
-from backstride.services.store import act_in_this_request
+from backstride.services.cache import credentials_stamp
+from backstride.services.store import act_in_this_request, open_store
 
 SESSION_COOKIE = "backstride_session"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -74,16 +78,56 @@ async def optional_credential(request: Request, settings: SettingsDep) -> Creden
     else:
         secret = request.cookies.get(cookie_name(settings))
         if secret:
-            credential = await run_in_threadpool(
-                authenticate_session, settings, secret=secret, now=now
-            )
+            credential = remembered_session(settings, secret, now=now)
+            if credential is None:
+                credential = await run_in_threadpool(look_up_session, settings, secret, now=now)
     request.state.credential = credential
     if credential is not None:
-        act_in_this_request(credential.account.id)
+        act_in_this_request(credential.account.id, credential.runner_id)
     return credential
 
 
 OptionalCredential = Annotated[Credential | None, Depends(optional_credential)]
+
+#: Browser sessions this process has looked up: (database, cookie digest) -> (the version of
+#: every credential then, the credential). An entry counts only while no session, token or
+#: account of that database has changed or gone since (in any process: `cache` bumps the
+#: version on every such write) and the session has not expired.
+_sessions: OrderedDict[tuple[str, str], tuple[tuple[object, ...], Credential]] = OrderedDict()
+_sessions_lock = threading.Lock()
+REMEMBERED_SESSIONS = 4096
+
+
+def _session_key(settings: Settings, secret: str) -> tuple[str, str]:
+    return settings.resolved_database_url, hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def remembered_session(settings: Settings, secret: str, *, now: datetime) -> Credential | None:
+    """The credential looked up for this cookie before, while still valid (else None)."""
+    key = _session_key(settings, secret)
+    with _sessions_lock:
+        found = _sessions.get(key)
+    if found is None:
+        return None
+    stamp, credential = found
+    alive = credential.expires_at is not None and now < credential.expires_at
+    if not alive or stamp != credentials_stamp(open_store(settings)):
+        with _sessions_lock:
+            _sessions.pop(key, None)
+        return None
+    return credential
+
+
+def look_up_session(settings: Settings, secret: str, *, now: datetime) -> Credential | None:
+    """The account behind a session cookie, from the store (remembered for the next request)."""
+    stamp = credentials_stamp(open_store(settings))  # read before the rows it stands for
+    credential = authenticate_session(settings, secret=secret, now=now)
+    if credential is not None and stamp is not None and credential.expires_at is not None:
+        with _sessions_lock:
+            _sessions[_session_key(settings, secret)] = (stamp, credential)
+            while len(_sessions) > REMEMBERED_SESSIONS:
+                _sessions.popitem(last=False)
+    return credential
 
 
 async def _check_csrf(request: Request, credential: Credential) -> None:

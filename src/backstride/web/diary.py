@@ -182,17 +182,25 @@ def _entry(settings: Any, entry_id: int) -> dict[str, Any]:
 def progress_page(
     request: Request, settings: SettingsDep, templates: TemplatesDep, _user: SignedIn
 ) -> Response:
+    from backstride.services.runner_data import kept_for_runner
+
+    today = date.today()
+    context = kept_for_runner(settings, ("progress-page", today),
+                              lambda: _progress_context(settings, today))  # fmt: skip
+    return templates.TemplateResponse(request, "progress.html.j2", dict(context))
+
+
+def _progress_context(settings: Any, today: date) -> dict[str, Any]:
+    """What the progress page shows (kept until the runner's data changes)."""
+    from backstride.knowledge import load_knowledge_base
+    from backstride.knowledge.labels import plain
     from backstride.progress.status import status_dict
     from backstride.services.tracking import progress_status
 
-    status = status_dict(progress_status(settings, today=date.today()))
-    from backstride.knowledge import load_knowledge_base
-    from backstride.knowledge.labels import plain
-
+    status = status_dict(progress_status(settings, today=today))
     trend = plain(load_knowledge_base(), "trend", str(status["trend"]))
-    context = {"status": status, "chart": progress_chart(status["rolling_7d"]),
-               "trend_words": trend}  # fmt: skip
-    return templates.TemplateResponse(request, "progress.html.j2", context)
+    return {"status": status, "chart": progress_chart(status["rolling_7d"]),
+            "trend_words": trend}  # fmt: skip
 
 
 def diary_values(form: FormData, *, settings: Any = None) -> dict[str, Any]:
@@ -269,6 +277,17 @@ def diary(
     request: Request, templates: Jinja2Templates, *, error: str | None = None, status: int = 200,
     typed: Any = None, editing: dict[str, Any] | None = None,
 ) -> Response:  # fmt: skip
+    from backstride.services.runner_data import kept_for_runner
+
+    settings = request.app.state.settings
+    today = date.today()
+    kept = kept_for_runner(settings, ("diary-page", today), lambda: _diary_context(settings, today))
+    context = kept | {"editing": editing, "typed": _as_dict(typed), "error": error}
+    return templates.TemplateResponse(request, "diary.html.j2", context, status_code=status)
+
+
+def _diary_context(settings: Any, today: date) -> dict[str, Any]:
+    """The diary page's recent entries and form choices (kept until the data changes)."""
     from backstride.assess.flow import VOCABULARY
     from backstride.knowledge import load_knowledge_base
     from backstride.knowledge.labels import plain
@@ -276,17 +295,15 @@ def diary(
     from backstride.services.plans import step_goal
     from backstride.services.tracking import diary_date_window, list_entries
 
-    settings = request.app.state.settings
     kb = load_knowledge_base()
     recent = list_entries(settings, last=14)
-    earliest, today = diary_date_window(settings, today=date.today())
-    context = {"entries": list(reversed(recent)), "editing": editing,
-               "locations": [(v, plain(kb, VOCABULARY["pain.locations"], v))
-                             for v in DIARY_LOCATIONS],
-               "questions": red_flag_questions(kb), "typed": _as_dict(typed),
-               "today": today.isoformat(), "earliest": earliest.isoformat(),
-               "error": error, "step_goal": step_goal(settings, today=today)}  # fmt: skip
-    return templates.TemplateResponse(request, "diary.html.j2", context, status_code=status)
+    earliest, today = diary_date_window(settings, today=today)
+    return {"entries": list(reversed(recent)),
+            "locations": [(v, plain(kb, VOCABULARY["pain.locations"], v))
+                          for v in DIARY_LOCATIONS],
+            "questions": red_flag_questions(kb), "today": today.isoformat(),
+            "earliest": earliest.isoformat(),
+            "step_goal": step_goal(settings, today=today)}  # fmt: skip
 
 
 def _as_dict(typed: Any) -> dict[str, Any]:

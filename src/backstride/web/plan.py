@@ -68,11 +68,10 @@ def api_assessment_current(settings: SettingsDep, _user: AssessRead) -> Response
 @router.get("/api/v1/plan", response_model=Document)
 def api_plan_current(settings: SettingsDep, _user: PlanRead, weeks: Weeks = 6) -> Response:
     """The plan for the current assessment, as JSON."""
-    from backstride.services.plans import render
-    from backstride.services.runner_data import current_plan
+    from backstride.services.runner_data import current_plan_as
 
-    outcome = current_plan(settings, today=date.today(), weeks=weeks)
-    return Response(str(render(outcome, "json")), media_type=JSON)
+    body = current_plan_as(settings, "json", today=date.today(), weeks=weeks)
+    return Response(str(body), media_type=JSON)
 
 
 @router.get("/api/v1/plan.pdf", response_class=Response,
@@ -92,10 +91,9 @@ async def api_plan_pdf(settings: SettingsDep, user: PlanRead) -> Response:
             responses={200: {"content": {"text/calendar": {}}}})  # fmt: skip
 def api_plan_ics(settings: SettingsDep, _user: PlanRead) -> Response:
     """The plan as an ICS calendar."""
-    from backstride.services.plans import render
-    from backstride.services.runner_data import current_plan
+    from backstride.services.runner_data import current_plan_as
 
-    body = render(current_plan(settings, today=date.today()), "ics")
+    body = current_plan_as(settings, "ics", today=date.today())
     headers = {"Content-Disposition": 'attachment; filename="backstride-plan.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
@@ -106,15 +104,14 @@ def plan_page(
 ) -> Response:
     """The signed-in runner's plan as a page, with the app's links (the weekly check-in
     first); the service worker keeps it for offline use."""
-    from backstride.services.plans import render
-    from backstride.services.runner_data import current_plan
+    from backstride.services.runner_data import current_plan_as
 
     nav = templates.get_template("plan_nav.html.j2").render(request=request)
     try:
-        plan = current_plan(settings, today=date.today())
+        page = current_plan_as(settings, "html", today=date.today(), app_nav=nav)
     except NotFoundError:
         raise NotFoundError("You have no plan yet: do the check and keep it to get one.") from None
-    return HTMLResponse(str(render(plan, "html", app_nav=nav)))
+    return HTMLResponse(str(page))
 
 
 @router.post("/api/assess", response_model=Document, openapi_extra=CASE_BODY)

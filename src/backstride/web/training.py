@@ -73,14 +73,21 @@ def api_job(job_id: str, settings: SettingsDep, user: SignedIn) -> JobOut:
     return JobOut.model_validate(job_status(settings, user_id=user.account.id, job_id=job_id))
 
 
-@router.get("/api/v1/activities")
-def api_activities(settings: SettingsDep, _user: ActivitiesRead) -> ActivityList:
+@router.get("/api/v1/activities", response_model=ActivityList)
+def api_activities(settings: SettingsDep, _user: ActivitiesRead) -> Response:
     """The stored activities, oldest first."""
+    from backstride.services.runner_data import kept_for_runner
+
+    body = kept_for_runner(settings, ("activities-json",), lambda: _activities_json(settings))
+    return Response(body, media_type="application/json")
+
+
+def _activities_json(settings: Any) -> str:
     from backstride.services.activities import list_history
     from backstride.services.runner_data import activity_json
 
     rows = [activity_json(_Summary(row)) for row in list_history(settings)]
-    return ActivityList(activities=[ActivityOut.model_validate(r) for r in rows])
+    return ActivityList(activities=[ActivityOut.model_validate(r) for r in rows]).model_dump_json()
 
 
 class _Summary:
@@ -148,16 +155,24 @@ def training_page(
     request: Request, settings: SettingsDep, templates: TemplatesDep, _user: SignedIn
 ) -> Response:
     """Runs, weekly distance and daily load, shoes and the findings in plain words."""
+    from backstride.services.runner_data import kept_for_runner
+
+    today = datetime.now(UTC).date()
+    context = kept_for_runner(settings, ("training-page", today),
+                              lambda: _training_context(settings, today))  # fmt: skip
+    return templates.TemplateResponse(request, "training.html.j2", dict(context))
+
+
+def _training_context(settings: Any, today: Any) -> dict[str, Any]:
+    """What the training page shows (kept until the runner's data changes)."""
     from backstride.services.activities import list_history
     from backstride.services.analysis import analyze
 
-    today = datetime.now(UTC).date()
     rows = list_history(settings)
     report = analyze(settings, since=today - timedelta(days=WINDOW_DAYS - 1), as_of=today)
-    context = {"runs": list(reversed(rows))[:LIST_MAX], "total": len(rows),
-               "report": None if report.empty else report,
-               "charts": [] if report.empty else _load_charts(report.analysis)}  # fmt: skip
-    return templates.TemplateResponse(request, "training.html.j2", context)
+    return {"runs": list(reversed(rows))[:LIST_MAX], "total": len(rows),
+            "report": None if report.empty else report,
+            "charts": [] if report.empty else _load_charts(report.analysis)}  # fmt: skip
 
 
 def _load_charts(analysis: Any) -> list[Any]:
