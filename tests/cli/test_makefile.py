@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,10 +16,14 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is no
 
 
 def _clone(tmp_path: Path) -> Path:
-    """The Makefile and the files its stamps depend on, with a stand-in installer."""
+    """The Makefile and the files its stamps depend on (the compiled core's sources too),
+    with a stand-in installer."""
     folder = tmp_path / "clone"
     folder.mkdir()
-    for name in ("Makefile", "pyproject.toml", "uv.lock"):
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    (core,) = re.findall(r"^CORE_SRC\s*:=\s*(.+)$", makefile, flags=re.MULTILINE)
+    for name in ("Makefile", "pyproject.toml", "uv.lock", *core.split()):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, folder / name)
     (folder / ".tools" / "bin").mkdir(parents=True)
     (folder / ".tools" / "bin" / "uv").write_text("")
@@ -73,4 +78,15 @@ def test_a_changed_lock_file_installs_again(tmp_path: Path) -> None:
     stamp = folder / ".venv" / ".installed-run"
     stamp.write_text("")
     os.utime(stamp, (1, 1))  # older than uv.lock
+    assert any(" sync " in line for line in _dry_run(folder, "run"))
+
+
+def test_a_changed_compiled_core_source_installs_again(tmp_path: Path) -> None:
+    folder = _clone(tmp_path)
+    (folder / ".venv").mkdir()
+    stamp = folder / ".venv" / ".installed-run"
+    stamp.write_text("")
+    assert _dry_run(folder, "run") == [".venv/bin/backstride start"]
+    source = folder / "src" / "backstride" / "ingest" / "_fitcore.c"
+    os.utime(source, (stamp.stat().st_mtime + 10, stamp.stat().st_mtime + 10))
     assert any(" sync " in line for line in _dry_run(folder, "run"))

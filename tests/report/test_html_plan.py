@@ -40,7 +40,9 @@ def test_html_shows_phases_schedule_exercise_steps_and_sources() -> None:
     (offered, *_) = first_exercise.alternatives or [
         a for d in plan.days for p in d.exercises for a in p.alternatives
     ]
-    assert f"<summary>{offered.label}: {offered.name}</summary>" in html
+    # a plan file shows every offered alternative open (a served page folds them)
+    assert f"<p><strong>{offered.label}: {offered.name}</strong></p>" in html
+    assert "<details" not in html
 
 
 def test_emergency_html_has_the_action_and_no_schedule() -> None:
