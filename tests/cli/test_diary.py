@@ -93,13 +93,17 @@ def test_a_new_red_flag_reruns_triage_and_shows_the_emergency_first(
     case.write_text(CASE, encoding="utf-8")
     stored = run_backstride("diary", "assessment", "--input", str(case))
     assert stored.code == 0, stored.stderr
-    assert "urgency: self_care" in stored.stdout
+    assert "(You can look after this yourself)" in stored.stdout
+    assert "self_care" not in stored.stdout
     result = run_backstride("diary", "add", "--pain", "5", "--red-flag", "bladder_change")
     assert result.code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("GET EMERGENCY CARE NOW: Go to an emergency department now")
     assert "Trouble starting or stopping urine" in lines[1]
     assert "bladder_change" not in result.stdout
+    listed = run_backstride("diary", "list")
+    assert "NEW: Trouble starting or stopping urine" in listed.stdout  # the sign, in plain words
+    assert "bladder_change" not in listed.stdout
 
 
 def test_the_weekly_rmdq_is_stored_with_its_score(database_url: str) -> None:

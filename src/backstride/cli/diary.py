@@ -96,10 +96,10 @@ def add(
         return
     if outcome.escalation is not None:
         _show_escalation(outcome.escalation)
-    linked = f", linked runs: {len(outcome.entry.run_keys)}" if outcome.entry.run_keys else ""
-    typer.echo(
-        f"Saved diary entry {outcome.entry_id} for {outcome.entry.at:%Y-%m-%d %H:%M}{linked}."
-    )
+    at = f"{outcome.entry.at:%Y-%m-%d %H:%M}"
+    count = len(outcome.entry.run_keys)
+    name = "saved_linked" if count else "saved"
+    typer.echo(_say(name, id=outcome.entry_id, at=at, count=count))
 
 
 def _outcome_json(outcome: entries.DiaryOutcome) -> dict[str, Any]:
@@ -116,35 +116,41 @@ def _outcome_json(outcome: entries.DiaryOutcome) -> dict[str, Any]:
 
 def _show_escalation(escalation: Escalation) -> None:
     typer.secho(f"{escalation.label.upper()}: {escalation.action}", fg="red", bold=True)
-    typer.echo(f"Why: {escalation.text}")
+    typer.echo(_say("why", text=escalation.text))
 
 
 def _ask(default_day: date) -> dict[str, Any]:
     """The interactive diary questions (safety check included); bad answers are asked again."""
     from backstride.cli.prompts import ask_date, ask_int, ask_picks, ask_yes_no
 
-    values: dict[str, Any] = {"on": ask_date("Date (YYYY-MM-DD)", default=default_day)}
-    values["pain_now"] = ask_int("Pain now (0-10)", low=0, high=10)
-    for key, text in (
-        ("pain_worst", "Worst pain today (0-10, Enter to skip)"),
-        ("pain_during_run", "Pain during your last run (0-10, Enter if no run)"),
-        ("pain_next_morning", "Pain the morning after that run (0-10, Enter to skip)"),
-    ):
-        values[key] = ask_int(text, low=0, high=10, optional=True)
-    typer.echo("Where does it hurt today?", err=True)
-    places = ask_picks("Numbers, comma separated (Enter to skip)", _place_labels())
+    values: dict[str, Any] = {"on": ask_date(_say("date_prompt"), default=default_day)}
+    values["pain_now"] = ask_int(_say("pain_now_prompt"), low=0, high=10)
+    for key in ("pain_worst", "pain_during_run", "pain_next_morning"):
+        values[key] = ask_int(_say(f"{key}_prompt"), low=0, high=10, optional=True)
+    typer.echo(_say("where_title"), err=True)
+    places = ask_picks(_say("where_prompt"), _place_labels())
     values["locations"] = tuple(DIARY_LOCATIONS[i] for i in places)
-    values["leg_symptoms"] = ask_yes_no("Pain, numbness or tingling in a leg?", default=False)
+    values["leg_symptoms"] = ask_yes_no(_say("leg_prompt"), default=False)
     questions = red_flag_questions(load_knowledge_base())
-    typer.echo("Are any of these NEW since your last entry?", err=True)
-    picked = ask_picks("Numbers, comma separated (Enter for none)", [q.text for q in questions])
+    typer.echo(_say("new_signs_title"), err=True)
+    picked = ask_picks(_say("new_signs_prompt"), [q.text for q in questions])
     values["red_flags"] = tuple(questions[i].id for i in picked)
-    values["note"] = typer.prompt("Note (Enter to skip)", default="", show_default=False) or None
+    values["note"] = typer.prompt(_say("note_prompt"), default="", show_default=False) or None
     return values
 
 
+def _say(name: str, **values: object) -> str:
+    """One sentence of the diary's screens (`text.diary` in the knowledge base)."""
+    from backstride.knowledge.texts import screen_text
+
+    return screen_text(load_knowledge_base(), "diary", name, **values)
+
+
 def _place_labels() -> list[str]:
-    return [place.replace("_", " ") for place in DIARY_LOCATIONS]
+    from backstride.knowledge.labels import plain
+
+    kb = load_knowledge_base()
+    return [plain(kb, "location", place) for place in DIARY_LOCATIONS]
 
 
 @app.command("list")
@@ -160,20 +166,24 @@ def list_entries(
         typer.echo(json.dumps([_entry_json(s) for s in stored], indent=2))
         return
     if not stored:
-        typer.echo("The diary is empty. Add an entry with `backstride diary add`.")
+        typer.echo(_say("empty"))
+    signs = {q.id: q.text for q in red_flag_questions(load_knowledge_base())}
     for item in stored:
         e = item.entry
-        extra = "".join(
-            f"  {label} {value}"
-            for label, value in (
-                ("worst", e.pain_worst),
-                ("run", e.pain_during_run),
-                ("morning", e.pain_next_morning),
+        parts = [_say("line", at=f"{e.at:%Y-%m-%d %H:%M}", pain=e.pain_now)]
+        parts += [
+            _say(name, value=value)
+            for name, value in (
+                ("line_worst", e.pain_worst),
+                ("line_run", e.pain_during_run),
+                ("line_morning", e.pain_next_morning),
             )
             if value is not None
-        )
-        flags = f"  NEW: {', '.join(e.new_red_flags)}" if e.new_red_flags else ""
-        typer.echo(f"{item.id:5d}  {e.at:%Y-%m-%d %H:%M}  pain {e.pain_now}{extra}{flags}")
+        ]
+        if e.new_red_flags:
+            shown = "; ".join(signs.get(flag, flag) for flag in e.new_red_flags)
+            parts.append(_say("line_new", signs=shown))
+        typer.echo(f"{item.id:5d}  " + "  ".join(parts))
         if e.note:
             typer.echo(f"       {e.note}")
 
@@ -203,7 +213,7 @@ def delete(entry_id: int = typer.Argument(..., help="The entry id `diary list` s
     from backstride.services import tracking
 
     tracking.delete_entry(load_settings(), entry_id)
-    typer.echo(f"Deleted diary entry {entry_id}.")
+    typer.echo(_say("deleted", id=entry_id))
 
 
 @app.command("assessment")
@@ -217,7 +227,10 @@ def assessment(
     result = tracking.store_assessment(
         load_settings(), read_case_input(source), now=datetime.now(UTC)
     )
-    typer.echo(f"Stored the assessment (urgency: {result.urgency}). {result.action}")
+    from backstride.knowledge.urgency import label
+
+    urgency = label(load_knowledge_base(), result.urgency)
+    typer.echo(_say("assessment_stored", urgency=urgency, action=result.action))
 
 
 @app.command("questions")

@@ -48,6 +48,17 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "new_since": _NONE, "numbers_prompt": _NONE, "numbers_refused": frozenset({"count"}),
         "saved_in_diary": _NONE, "next_steps": _NONE,
     },
+    "text.diary": {
+        "date_prompt": _NONE, "pain_now_prompt": _NONE, "pain_worst_prompt": _NONE,
+        "pain_during_run_prompt": _NONE, "pain_next_morning_prompt": _NONE,
+        "where_title": _NONE, "where_prompt": _NONE, "leg_prompt": _NONE,
+        "new_signs_title": _NONE, "new_signs_prompt": _NONE, "note_prompt": _NONE,
+        "saved": frozenset({"id", "at"}), "saved_linked": frozenset({"id", "at", "count"}),
+        "why": frozenset({"text"}), "empty": _NONE, "line": frozenset({"at", "pain"}),
+        "line_worst": frozenset({"value"}), "line_run": frozenset({"value"}),
+        "line_morning": frozenset({"value"}), "line_new": frozenset({"signs"}),
+        "deleted": frozenset({"id"}), "assessment_stored": frozenset({"urgency", "action"}),
+    },
     "text.import": {
         "failed": frozenset({"label", "detail"}),
         "duplicate": frozenset({"label", "what", "detail"}),
