@@ -112,10 +112,16 @@ def main() -> int:
     today = START + timedelta(days=DAYS - 1)
 
     def analyse() -> None:
-        analysis = analyze_training(runs, today=today, since=START, forms=run_forms, shoes=shoes)
+        analysis = analyze_training(
+        runs, today=today, since=START, forms=run_forms, shoes=shoes,
+        spike_lookback_days=FindingRules.from_kb(load_knowledge_base()).spike.lookback_days,
+    )  # fmt: skip
         findings_from(analysis, FindingRules.from_kb(load_knowledge_base()))
 
-    analysis = analyze_training(runs, today=today, since=START, forms=run_forms, shoes=shoes)
+    analysis = analyze_training(
+        runs, today=today, since=START, forms=run_forms, shoes=shoes,
+        spike_lookback_days=FindingRules.from_kb(load_knowledge_base()).spike.lookback_days,
+    )  # fmt: skip
     found = findings_from(analysis, FindingRules.from_kb(load_knowledge_base()))
     times = timed(7, analyse)
     one_hour = samples(rng, 3600)

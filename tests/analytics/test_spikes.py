@@ -21,6 +21,8 @@ from backstride.analytics.spikes import (
 )
 from tests.analytics.history_builders import RULES, START, day, run
 
+WINDOW = RULES.spike.lookback_days  # the spike rule's own window (30 days)
+
 
 @pytest.mark.parametrize(
     ("increase_pct", "band"),
@@ -79,7 +81,10 @@ def test_a_spike_finding_appears_when_and_only_when_the_run_reaches_ten_percent(
 def test_runs_older_than_thirty_days_do_not_count_as_the_reference():
     history = [run(0, 30.0), run(25, 10.0), run(31, 12.0)]
     cols = run_columns(history, first_day=START)
-    assert previous_longest_km(cols).tolist()[1:] == [30.0, 10.0]
+    assert previous_longest_km(cols, lookback_days=WINDOW).tolist()[1:] == [
+        30.0,
+        10.0,
+    ]
 
 
 def test_a_run_with_no_run_in_the_previous_thirty_days_is_never_a_spike():
@@ -105,7 +110,7 @@ def test_a_weekly_jump_finding_needs_more_than_thirty_percent(second_week_km, fi
 
 def _ratios(history):
     cols = run_columns(history, first_day=START)
-    ref = previous_longest_km(cols)
+    ref = previous_longest_km(cols, lookback_days=WINDOW)
     return {
         key: float(cols.distance_km[i] / ref[i]) for i, key in enumerate(cols.keys) if ref[i] > 0
     }
@@ -149,7 +154,11 @@ def test_daily_series_sums_same_day_runs_and_keeps_the_longest():
 def test_spikes_match_a_brute_force_reading_of_the_rule(entries):
     history = [run(d, round(km, 2)) for d, km in entries]
     cols = run_columns(history, first_day=START)
-    found = {s.key for s in run_spikes(cols) if is_spike(s.increase_pct, RULES.spike)}
+    found = {
+        s.key
+        for s in run_spikes(cols, lookback_days=WINDOW)
+        if is_spike(s.increase_pct, RULES.spike)
+    }
     expected = set()
     for candidate in history:
         before = [

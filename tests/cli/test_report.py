@@ -10,10 +10,11 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from backstride.analytics.rules import FindingRules
 from backstride.domain.diary import DiaryEntry
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.care import AssociationWords
-from backstride.progress.association import WORDS_ID, RunLoad, daily_load, lagged_associations
+from backstride.progress.association import WORDS_ID, RunLoad, pain_load_associations
 from backstride.progress.escalation import escalations
 from backstride.progress.monitoring import check_runs, monitoring_rule
 from backstride.report.clinician_report import ReportData, render_html, weekly_training
@@ -112,10 +113,11 @@ def test_pain_and_load_hypotheses_and_the_training_weeks_are_rendered() -> None:
             kb=load_knowledge_base(),
         ),
         run_checks=check_runs(entries, monitoring_rule(load_knowledge_base())),
-        associations=lagged_associations(
+        associations=pain_load_associations(
             {d.on: d.mean_pain for d in summary.daily},
-            daily_load(runs, words=load_knowledge_base().one(AssociationWords, WORDS_ID)),
+            runs,
             words=load_knowledge_base().one(AssociationWords, WORDS_ID),
+            lookback_days=FindingRules.from_kb(load_knowledge_base()).spike.lookback_days,
         ),
         rmdq=(),
         runs=runs,

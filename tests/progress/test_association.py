@@ -7,19 +7,22 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backstride.analytics.rules import FindingRules
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.care import AssociationWords
 from backstride.progress.association import (
     WORDS_ID,
     RunLoad,
     daily_load,
-    lagged_associations,
+    pain_load_associations,
     pearson,
 )
 from tests.provenance import assert_produced
 
 START = date(2026, 3, 1)
 WORDS = load_knowledge_base().one(AssociationWords, WORDS_ID)
+#: the spike ratio's window is the spike rule's own
+WINDOW = FindingRules.from_kb(load_knowledge_base()).spike.lookback_days
 
 
 def run(
@@ -34,7 +37,7 @@ def test_next_day_pain_that_follows_distance_shows_a_strong_positive_link() -> N
     runs = [run(d, km) for d, km in enumerate(kms) if km]
     pain = {START + timedelta(days=d + 1): 1 + km / 3 for d, km in enumerate(kms)}
     found = {
-        a.feature: a for a in lagged_associations(pain, daily_load(runs, words=WORDS), words=WORDS)
+        a.feature: a for a in pain_load_associations(pain, runs, words=WORDS, lookback_days=WINDOW)
     }
     assert found["distance_km"].correlation > 0.99
     # day 0 has no run and comes before the first run: it cannot count as a rest day yet
@@ -48,19 +51,28 @@ def test_next_day_pain_that_follows_distance_shows_a_strong_positive_link() -> N
 def test_too_few_days_show_no_association() -> None:
     runs = [run(d, 5 + d) for d in range(4)]
     pain = {START + timedelta(days=d + 1): float(d) for d in range(4)}
-    assert lagged_associations(pain, daily_load(runs, words=WORDS), words=WORDS) == ()
+    assert pain_load_associations(pain, runs, words=WORDS, lookback_days=WINDOW) == ()
 
 
 def test_spike_ratio_compares_with_the_longest_run_of_the_previous_thirty_days() -> None:
-    features = daily_load([run(0, 10), run(5, 8), run(10, 15)], words=WORDS)
+    features = daily_load([run(0, 10), run(5, 8), run(10, 15)], words=WORDS, lookback_days=WINDOW)
     assert "spike_ratio" not in features[START]
     assert features[START + timedelta(days=10)]["spike_ratio"] == 1.5
+
+
+def test_the_spike_ratio_window_is_the_spike_rule_s_own() -> None:
+    assert WINDOW == 30  # finding.single_run_spike: Frandsen's 30 days
+    features = daily_load([run(0, 10), run(WINDOW, 15)], words=WORDS, lookback_days=WINDOW)
+    assert features[START + timedelta(days=WINDOW)]["spike_ratio"] == 1.5  # day 0 is inside
+    features = daily_load([run(0, 10), run(WINDOW + 1, 15)], words=WORDS, lookback_days=WINDOW)
+    assert "spike_ratio" not in features[START + timedelta(days=WINDOW + 1)]  # now outside
 
 
 def test_surface_shares_and_cadence_are_distance_and_time_weighted() -> None:
     features = daily_load(
         [run(0, 6, surface="trail", cadence=160), run(0, 2, surface="treadmill", cadence=180)],
         words=WORDS,
+        lookback_days=WINDOW,
     )
     day = features[START]
     assert day["trail_share"] == 0.75
@@ -82,6 +94,6 @@ def test_every_association_is_a_correlation_between_minus_one_and_one(
 ) -> None:
     runs = [run(d, km) for d, km in enumerate(kms) if km > 0]
     pain = {START + timedelta(days=d + 1): p for d, p in enumerate(pains)}
-    for association in lagged_associations(pain, daily_load(runs, words=WORDS), words=WORDS):
+    for association in pain_load_associations(pain, runs, words=WORDS, lookback_days=WINDOW):
         assert -1.0 <= association.correlation <= 1.0
         assert association.days >= 7

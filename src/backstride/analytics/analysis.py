@@ -100,6 +100,7 @@ def analyze_training(
     forms: Sequence[RunForm] = (),
     shoes: Sequence[Shoe] = (),
     shoe_inspection_km: float = 600.0,
+    spike_lookback_days: int,
 ) -> TrainingAnalysis:
     """Daily series, ACWR (three methods), monotony, fitness/fatigue, spikes, weekly change,
     shoes and surfaces, and the cadence comparison at matched speed.
@@ -125,7 +126,7 @@ def analyze_training(
         acwr=_masked_acwr(series.distance_km, acwr_coverage(series.recorded)),
         monotony=rolling_monotony(series.distance_km),
         fitness=fitness_fatigue(series.distance_km),
-        spikes=run_spikes(runs),
+        spikes=run_spikes(runs, lookback_days=spike_lookback_days),
         shoes=shoe_usage(shoes, runs, first_day=first_day, inspection_km=shoe_inspection_km),
         shoes_in_rotation=shoes_in_rotation(runs, end_index=len(series) - 1),
         surface_changes=surface_changes(runs, first_day=first_day, n_days=len(series)),

@@ -239,5 +239,6 @@ def build_findings(
         forms=forms,
         shoes=shoes,
         shoe_inspection_km=shoe_inspection_km,
+        spike_lookback_days=rules.spike.lookback_days,
     )
     return findings_from(analysis, rules)

@@ -34,9 +34,11 @@ class FindingRules:
 
     @property
     def spike(self) -> SpikeRule:
-        """The single-run spike rule's edges."""
+        """The single-run spike rule: its edges and window."""
         t = self.records["single_run_spike"].thresholds
-        return SpikeRule(t["min_increase_pct"], t["band_mid_pct"], t["band_high_pct"])
+        return SpikeRule(
+            t["min_increase_pct"], t["band_mid_pct"], t["band_high_pct"], int(t["lookback_days"])
+        )
 
     def is_low_cadence(self, cadence_spm: float) -> bool:
         """The one cadence rule: below the lower edge of the middle population band.

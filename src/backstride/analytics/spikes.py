@@ -1,4 +1,4 @@
-"""Distance spikes: a single run against the longest of the previous `LOOKBACK_DAYS` days,
+"""Distance spikes: a single run against the longest of the spike rule's previous days,
 weekly change.
 
 Percentages are rounded to 6 decimals before they are compared with a band edge, so a run
@@ -19,8 +19,6 @@ from backstride.analytics.history import RunColumns
 
 FloatArray = npt.NDArray[np.float64]
 
-LOOKBACK_DAYS = 30
-
 
 def percent_increase(value: float, reference: float) -> float:
     """How much longer `value` is than `reference`, in percent (rounded to 6 decimals)."""
@@ -29,15 +27,17 @@ def percent_increase(value: float, reference: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class SpikeRule:
-    """The single-run spike rule's edges in percent (from the `finding.single_run_spike` record)."""
+    """The single-run spike rule (the `finding.single_run_spike` record): its edges in percent
+    and the days before a run whose longest run it is compared with."""
 
     min_pct: float
     mid_pct: float
     high_pct: float
+    lookback_days: int
 
 
 def frandsen_band(increase_pct: float, rule: SpikeRule) -> str | None:
-    """The Frandsen band of an increase over the `LOOKBACK_DAYS` longest run, None when no spike.
+    """The Frandsen band of an increase over the window's longest run, None when no spike.
 
     A spike starts at `min_pct` inclusive (Frandsen's reference group was the runs below that
     edge); the upper bands are (mid, high] and above high.
@@ -58,7 +58,7 @@ def is_spike(increase_pct: float, rule: SpikeRule) -> bool:
     return frandsen_band(increase_pct, rule) is not None
 
 
-def previous_longest_km(runs: RunColumns, *, lookback_days: int = LOOKBACK_DAYS) -> FloatArray:
+def previous_longest_km(runs: RunColumns, *, lookback_days: int) -> FloatArray:
     """For every run, the longest run in the `lookback_days` calendar days before its day
     (same-day runs excluded; NaN when there was none).
 
@@ -85,12 +85,13 @@ class RunSpike:
     increase_pct: float
 
 
-def run_spikes(runs: RunColumns) -> list[RunSpike]:
-    """Every run longer than the 30-day longest before it; the spike rule picks from these.
+def run_spikes(runs: RunColumns, *, lookback_days: int) -> list[RunSpike]:
+    """Every run longer than the longest of the `lookback_days` before it; the spike rule
+    picks from these.
 
     References: frandsen-2025
     """
-    reference = previous_longest_km(runs)
+    reference = previous_longest_km(runs, lookback_days=lookback_days)
     spikes: list[RunSpike] = []
     for i in np.flatnonzero(reference > 0).tolist():
         pct = percent_increase(float(runs.distance_km[i]), float(reference[i]))

@@ -137,12 +137,11 @@ ASSOCIATION_FIELDS: dict[AssociationText, frozenset[str]] = {
 
 class AssociationWords(Record):
     """The within-person pain-load association and how it is said: at least `min_days`
-    paired days, spike ratios against the longest run of `lookback_days` (one of at least
-    `min_reference_m`), each load feature's name, the strength of the link (|r| from
+    paired days, spike ratios against the longest run of the spike rule's window (one of at
+    least `min_reference_m`), each load feature's name, the strength of the link (|r| from
     `strong_r`, from `moderate_r`) and the hypothesis."""
 
     min_days: int = Field(ge=3, le=365)
-    lookback_days: int = Field(ge=1, le=365)
     min_reference_m: float = Field(gt=0, le=100_000)
     features: dict[str, str]
     strong_r: float = Field(gt=0, lt=1)

@@ -40,7 +40,9 @@ FINDING_FIELDS: dict[FindingId, frozenset[str]] = {
 
 #: The thresholds each finding's rule reads (a record must give every one).
 FINDING_THRESHOLDS: dict[FindingId, frozenset[str]] = {
-    "single_run_spike": frozenset({"min_increase_pct", "band_mid_pct", "band_high_pct"}),
+    "single_run_spike": frozenset(
+        {"min_increase_pct", "band_mid_pct", "band_high_pct", "lookback_days"}
+    ),
     "weekly_distance_jump": frozenset({"max_rise_pct"}),
     "high_monotony": frozenset({"monotony_high"}),
     "acwr_rising": frozenset({"acwr_low", "acwr_high", "acwr_rise", "rise_days"}),

@@ -1,7 +1,7 @@
 """The plan obeys the load rules analytics warns about: the one spike rule and the weekly jump.
 
-No planned run is a spike (`analytics.spikes.is_spike`) over the longest run of the 30 days
-before it (planned runs and the running profile's recent longest run), and no calendar
+No planned run is a spike (`analytics.spikes.is_spike`) over the longest run of the spike
+rule's window before it (planned runs and the running profile's recent longest run), and no calendar
 week's planned distance rises more than the weekly-jump rule allows over the week before.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from backstride.analytics.rules import FindingRules
-from backstride.analytics.spikes import LOOKBACK_DAYS, SpikeRule, is_spike, percent_increase
+from backstride.analytics.spikes import SpikeRule, is_spike, percent_increase
 
 STEP_KM = 0.1  # planned distances are whole tenths of a kilometre
 
@@ -69,8 +69,9 @@ class LoadLedger:
         self.runs.append((on, km))
 
     def _longest_before(self, on: date) -> float | None:
-        earlier = [km for day, km in self.runs if on - timedelta(LOOKBACK_DAYS) <= day < on]
-        if self.limits.recent_longest_km and (on - self.start).days < LOOKBACK_DAYS:
+        window = self.limits.spike.lookback_days
+        earlier = [km for day, km in self.runs if on - timedelta(window) <= day < on]
+        if self.limits.recent_longest_km and (on - self.start).days < window:
             earlier.append(self.limits.recent_longest_km)
         return max(earlier) if earlier else None
 

@@ -43,21 +43,37 @@ class Association:
     rule: str = WORDS_ID  # the record whose words it uses
 
 
+def pain_load_associations(
+    pain_by_day: Mapping[date, float],
+    runs: Sequence[RunLoad],
+    *,
+    words: AssociationWords,
+    lookback_days: int,
+) -> tuple[Association, ...]:
+    """Next-day pain against each day's load (`daily_load`), by the association record; the
+    spike ratio's window `lookback_days` is the spike rule's own (`finding.single_run_spike`)."""
+    load = daily_load(runs, words=words, lookback_days=lookback_days)
+    return lagged_associations(pain_by_day, load, words=words, lookback_days=lookback_days)
+
+
 def _association(
-    feature: str, r: float, days: int, lag_days: int, words: AssociationWords
+    feature: str, r: float, days: int, lag_days: int, words: AssociationWords, lookback_days: int
 ) -> Association:
-    description = fill(words.features[feature], {"lookback_days": words.lookback_days})
+    description = fill(words.features[feature], {"lookback_days": lookback_days})
     direction = words.texts["higher" if r > 0 else "lower"]
     values = {"description": description, "direction": direction, "r": r, "days": days}
     text = fill(words.texts["hypothesis"], values | {"strength": words.strength(r)})
     return Association(feature, description, r, days, lag_days, text, words.id)
 
 
-def daily_load(runs: Sequence[RunLoad], *, words: AssociationWords) -> dict[date, dict[str, float]]:
+def daily_load(
+    runs: Sequence[RunLoad], *, words: AssociationWords, lookback_days: int
+) -> dict[date, dict[str, float]]:
     """Load features per day with runs; days without runs have distance 0 (added later).
 
-    The spike ratio compares the day's longest run with the longest of the record's
-    `lookback_days` before it, when that one is at least `min_reference_m` long.
+    The spike ratio compares the day's longest run with the longest of the `lookback_days`
+    before it (the spike rule's window), when that one is at least the record's
+    `min_reference_m` long.
     """
     by_day: dict[date, list[RunLoad]] = defaultdict(list)
     for run in runs:
@@ -71,7 +87,8 @@ def daily_load(runs: Sequence[RunLoad], *, words: AssociationWords) -> dict[date
         if total_m > 0:
             values["trail_share"] = _share(todays, "trail", total_m)
             values["treadmill_share"] = _share(todays, "treadmill", total_m)
-        ratio = _spike_ratio(history, day, max(r.distance_m for r in todays), words)
+        longest_m = max(r.distance_m for r in todays)
+        ratio = _spike_ratio(history, day, longest_m, words, lookback_days)
         if ratio is not None:
             values["spike_ratio"] = ratio
         cadence = _mean_cadence(todays)
@@ -86,6 +103,7 @@ def lagged_associations(
     load_by_day: Mapping[date, Mapping[str, float]],
     *,
     words: AssociationWords,
+    lookback_days: int,
     lag_days: int = 1,
 ) -> tuple[Association, ...]:
     """Pearson r of each load feature on day d against pain on day d + lag, strongest first.
@@ -101,7 +119,10 @@ def lagged_associations(
             continue
         r = pearson(xs, ys)
         if r is not None:
-            found.append(_association(feature, round(r, 3), len(xs), lag_days, words))
+            association = _association(
+                feature, round(r, 3), len(xs), lag_days, words, lookback_days
+            )
+            found.append(association)
     return tuple(sorted(found, key=lambda a: -abs(a.correlation)))
 
 
@@ -156,10 +177,14 @@ def _share(runs: Sequence[RunLoad], surface: str, total_m: float) -> float:
 
 
 def _spike_ratio(
-    history: Sequence[tuple[date, float]], day: date, longest_m: float, words: AssociationWords
+    history: Sequence[tuple[date, float]],
+    day: date,
+    longest_m: float,
+    words: AssociationWords,
+    lookback_days: int,
 ) -> float | None:
     """Today's longest run over the longest of the days before (`history` sorted by day)."""
-    start = day - timedelta(days=words.lookback_days)
+    start = day - timedelta(days=lookback_days)
     window = history[bisect_left(history, (start,)) : bisect_left(history, (day,))]
     prior = [distance_m for _day, distance_m in window]
     if not prior or max(prior) < words.min_reference_m:

@@ -176,6 +176,7 @@ def _analyze(
         form_start=min(start, form_start) if all_forms else form_start,
     )
     rows, keys = stored.rows, stored.keys
+    rules = FindingRules.from_kb(load_knowledge_base())
     analysis = analyze_training(
         [_training_activity(r, keys[r.id]) for r in rows],
         today=end,
@@ -183,11 +184,12 @@ def _analyze(
         forms=stored.forms,
         shoes=stored.shoes,
         shoe_inspection_km=settings.shoe_inspection_km,
+        spike_lookback_days=rules.spike.lookback_days,
     )
     days = [_day(r) for r in rows]
     return AnalysisReport(
         analysis=analysis,
-        findings=findings_from(analysis, FindingRules.from_kb(load_knowledge_base())),
+        findings=findings_from(analysis, rules),
         labels={keys[r.id]: _label(r) for r in rows},
         activities=len(rows),
         first_day=min(days, default=None),

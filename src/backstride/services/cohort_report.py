@@ -99,7 +99,9 @@ def cohort_report(out: Path, *, chart: Path | None = None) -> CohortReport:
     lines += _failed(summary, text)
     lines += [_BLANK, text("weekly-change.heading")]
     lines += [_band_line(c, text, "weekly") for c in weekly]
-    lines += [_BLANK, text("spikes.heading")] + [_band_line(c, text, "spikes") for c in spikes]
+    lines += [_BLANK, text("spikes.heading", lookback_days=rule.lookback_days)] + [
+        _band_line(c, text, "spikes") for c in spikes
+    ]
     lines += [_BLANK, text("findings.heading"), *_finding_lines(findings, summary, text)]
     lines += [_BLANK, text("pain-after-spike.heading", days=window), *_pain_lines(pain, text)]
     lines += [_BLANK, text("association-note")]

@@ -35,8 +35,7 @@ from backstride.progress.association import (
     WORDS_ID,
     Association,
     RunLoad,
-    daily_load,
-    lagged_associations,
+    pain_load_associations,
 )
 from backstride.progress.change import DailyPain, daily_pain
 from backstride.services.analysis import AnalysisReport, _day, _label, _training_activity
@@ -222,6 +221,7 @@ def _analysis(stored: _StoreView, shoe_inspection_km: float) -> AnalysisReport:
     days = [_day(r) for r in rows]
     first, end = min(days), max(days)
     form_start = end - timedelta(days=RECENT_FORM_DAYS + BASELINE_FORM_DAYS)
+    rules = FindingRules.from_kb(load_knowledge_base())
     analysis = analyze_training(
         [_training_activity(r, keys[r.id]) for r in rows],
         today=end,
@@ -229,10 +229,11 @@ def _analysis(stored: _StoreView, shoe_inspection_km: float) -> AnalysisReport:
         forms=_forms(stored, form_start),
         shoes=stored.shoes,
         shoe_inspection_km=shoe_inspection_km,
+        spike_lookback_days=rules.spike.lookback_days,
     )
     return AnalysisReport(
         analysis=analysis,
-        findings=findings_from(analysis, FindingRules.from_kb(load_knowledge_base())),
+        findings=findings_from(analysis, rules),
         labels={keys[r.id]: _label(r) for r in rows},
         activities=len(rows),
         first_day=first,
@@ -277,8 +278,9 @@ def _diary(
         for r in stored.rows
         if r.sport == "running"
     ]
-    words = load_knowledge_base().one(AssociationWords, WORDS_ID)
-    associations = lagged_associations(
-        {d.on: d.mean_pain for d in pain}, daily_load(runs, words=words), words=words
-    )
+    kb = load_knowledge_base()
+    associations = pain_load_associations(
+        {d.on: d.mean_pain for d in pain}, runs, words=kb.one(AssociationWords, WORDS_ID),
+        lookback_days=FindingRules.from_kb(kb).spike.lookback_days,
+    )  # fmt: skip
     return pain, associations, []

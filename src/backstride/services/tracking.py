@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from backstride.analytics.rules import FindingRules
 from backstride.assess.intake import Case
 from backstride.assess.result import AssessmentResult
 from backstride.config import Settings
@@ -24,8 +25,7 @@ from backstride.progress.association import (
     WORDS_ID,
     Association,
     RunLoad,
-    daily_load,
-    lagged_associations,
+    pain_load_associations,
 )
 from backstride.progress.change import ProgressSummary, change_rule, summarise_progress
 from backstride.progress.escalation import Escalation, escalations, red_flag_escalation
@@ -185,7 +185,8 @@ def _associations(
 ) -> tuple[Association, ...]:
     """Next-day pain against the day's load, by the association record."""
     pain = {d.on: d.mean_pain for d in summary.daily}
-    return lagged_associations(pain, daily_load(runs, words=words), words=words)
+    spike = FindingRules.from_kb(kb_load.load_knowledge_base()).spike
+    return pain_load_associations(pain, runs, words=words, lookback_days=spike.lookback_days)
 
 
 def standing_escalation(session: Session, runner_id: int) -> Escalation | None:
