@@ -172,7 +172,13 @@ def _parse_in_pool(
         while following < len(sources) or pending:
             while following < len(sources) and len(pending) < in_flight:
                 chunk = sources[following : following + size]
-                pending.append((following, len(chunk), pool.submit(parse_sources, chunk)))
+                try:
+                    submitted = pool.submit(parse_sources, chunk)
+                except BrokenProcessPool:  # a worker died since: the pending results say which
+                    if not pending:
+                        return following
+                    break
+                pending.append((following, len(chunk), submitted))
                 following += len(chunk)
             position, count, future = pending.popleft()
             try:
