@@ -150,20 +150,20 @@ def _plain_reason(detail: str, files: list[Path]) -> str:
     return detail
 
 
-async def render_plan_pdf(settings: Settings, *, user_id: int, today: date) -> bytes:
+async def render_plan_pdf(settings: Settings, *, user_id: int, today: date, now: datetime) -> bytes:
     """The current plan as PDF, rendered in the PDF worker process."""
     import asyncio
 
-    future = _pool("pdf").submit(_pdf_in_worker, settings, user_id, today)
+    future = _pool("pdf").submit(_pdf_in_worker, settings, user_id, today, now)
     return await asyncio.wrap_future(future)
 
 
-def _pdf_in_worker(settings: Settings, user_id: int, today: date) -> bytes:
+def _pdf_in_worker(settings: Settings, user_id: int, today: date, now: datetime) -> bytes:
     from backstride.services.plans import render
     from backstride.services.runner_data import current_plan
 
     with acting_as(user_id):
-        body = render(current_plan(settings, today=today), "pdf")
+        body = render(current_plan(settings, today=today, now=now), "pdf")
     return body if isinstance(body, bytes) else body.encode("utf-8")
 
 

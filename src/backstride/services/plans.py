@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -115,7 +115,9 @@ def plan_for_case(
                       reviewed_at=reviewed_at, checkins=checkins)  # fmt: skip
     outcome = PlanOutcome(plan, kb, today)
     if keep or use_store:
-        record(outcome, settings, now=now or datetime.now(UTC))
+        if now is None:
+            raise ValueError("plan_for_case: keeping the plan needs the shell's `now`")
+        record(outcome, settings, now=now)
     return outcome
 
 

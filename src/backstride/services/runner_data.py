@@ -48,18 +48,25 @@ def current_assessment(settings: Settings) -> dict[str, Any]:
             "result": latest.result}  # fmt: skip
 
 
-def current_plan(settings: Settings, *, today: date, weeks: int = 6) -> Any:
+def current_plan(settings: Settings, *, today: date, now: datetime, weeks: int = 6) -> Any:
     """The plan built from the current assessment (with stored training and diary).
 
     It is kept until the runner's data (or the day) changes, so every view of that day shows
-    the plan the runner was given, and its snapshot is stored once, when it was built.
+    the plan the runner was given, and its snapshot is stored once, when it was built (at
+    `now`, the shell's time).
     """
-    return kept_for_runner(settings, ("plan", today, weeks),
-                           lambda: _build_plan(settings, today=today, weeks=weeks))  # fmt: skip
+    build = lambda: _build_plan(settings, today=today, now=now, weeks=weeks)  # noqa: E731
+    return kept_for_runner(settings, ("plan", today, weeks), build)
 
 
 def current_plan_as(
-    settings: Settings, fmt: PlanFormat, *, today: date, weeks: int = 6, **options: Any
+    settings: Settings,
+    fmt: PlanFormat,
+    *,
+    today: date,
+    now: datetime,
+    weeks: int = 6,
+    **options: Any,
 ) -> Any:
     """The current plan rendered as `fmt` with the renderer's `options` (kept like the plan
     it renders, for those options)."""
@@ -67,7 +74,7 @@ def current_plan_as(
 
     key = ("plan-as", fmt, today, weeks, tuple(sorted(options.items())))
     return kept_for_runner(settings, key, lambda: render(
-        current_plan(settings, today=today, weeks=weeks), fmt, **options))  # fmt: skip
+        current_plan(settings, today=today, now=now, weeks=weeks), fmt, **options))  # fmt: skip
 
 
 def kept_for_runner(settings: Settings, key: Hashable, compute: Callable[[], T]) -> T:
@@ -80,14 +87,14 @@ def kept_for_runner(settings: Settings, key: Hashable, compute: Callable[[], T])
     return kept.value if kept.hit else kept.keep(compute())
 
 
-def _build_plan(settings: Settings, *, today: date, weeks: int) -> Any:
+def _build_plan(settings: Settings, *, today: date, now: datetime, weeks: int) -> Any:
     from backstride.assess.casefile import case_from_data
     from backstride.services.assessment import assess_case
     from backstride.services.plans import plan_for_case
 
     case = case_from_data(current_assessment(settings)["case"])
     return plan_for_case(case, assess_case(case), settings=settings, today=today,
-                         weeks=weeks, use_store=True)  # fmt: skip
+                         weeks=weeks, use_store=True, now=now)  # fmt: skip
 
 
 #: API diary field name -> the diary entry's field name (the one mapping of the API).

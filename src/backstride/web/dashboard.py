@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -43,7 +43,8 @@ def _plan_days(settings: Any, today: date) -> dict[date, Any]:
     from backstride.services.runner_data import current_plan
 
     try:
-        outcome = current_plan(settings, today=today)  # the plan /plan shows, kept once
+        # the plan /plan shows, kept once; the web is the shell, so it reads the clock
+        outcome = current_plan(settings, today=today, now=datetime.now(UTC))
     except NotFoundError:
         return {}
     return {day.on: day for day in outcome.plan.days}

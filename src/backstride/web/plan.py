@@ -44,6 +44,11 @@ CASE_BODY = {
 }
 
 
+def _now() -> datetime:
+    """The shell's time, for the plan snapshot a view may store."""
+    return datetime.now(UTC)
+
+
 @router.post(
     "/api/v1/assessments", status_code=201, response_model=Document, openapi_extra=CASE_BODY
 )
@@ -70,7 +75,7 @@ def api_plan_current(settings: SettingsDep, _user: PlanRead, weeks: Weeks = 6) -
     """The plan for the current assessment, as JSON."""
     from backstride.services.runner_data import current_plan_as
 
-    body = current_plan_as(settings, "json", today=date.today(), weeks=weeks)
+    body = current_plan_as(settings, "json", today=date.today(), now=_now(), weeks=weeks)
     return Response(str(body), media_type=JSON)
 
 
@@ -82,7 +87,7 @@ async def api_plan_pdf(settings: SettingsDep, user: PlanRead) -> Response:
     from backstride.services.runner_data import current_assessment
 
     current_assessment(settings)  # 404 before any rendering when there is none
-    body = await render_plan_pdf(settings, user_id=user.account.id, today=date.today())
+    body = await render_plan_pdf(settings, user_id=user.account.id, today=date.today(), now=_now())
     headers = {"Content-Disposition": 'attachment; filename="backstride-plan.pdf"'}
     return Response(body, media_type="application/pdf", headers=headers)
 
@@ -93,7 +98,7 @@ def api_plan_ics(settings: SettingsDep, _user: PlanRead) -> Response:
     """The plan as an ICS calendar."""
     from backstride.services.runner_data import current_plan_as
 
-    body = current_plan_as(settings, "ics", today=date.today())
+    body = current_plan_as(settings, "ics", today=date.today(), now=_now())
     headers = {"Content-Disposition": 'attachment; filename="backstride-plan.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
@@ -108,7 +113,7 @@ def plan_page(
 
     nav = templates.get_template("plan_nav.html.j2").render(request=request)
     try:
-        page = current_plan_as(settings, "html", today=date.today(), app_nav=nav)
+        page = current_plan_as(settings, "html", today=date.today(), now=_now(), app_nav=nav)
     except NotFoundError:
         raise NotFoundError("You have no plan yet: do the check and keep it to get one.") from None
     return HTMLResponse(str(page))
