@@ -86,7 +86,7 @@ def test_progress_from_four_entries_shows_the_change_since_the_first_and_explain
         "Change: -1.0 points (better, not yet a meaningful change: a drop of 2 points or "
         "30 % counts)" in lines
     )
-    assert "Trend: improving" in lines
+    assert "Trend: getting better" in lines
 
 
 def test_a_long_diary_compares_its_first_week_with_the_last(home: Path) -> None:

@@ -19,8 +19,6 @@ from backstride.services import tracking
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
-TREND_WORDS = {"improving": "improving", "same": "about the same", "worse": "getting worse"}
-
 
 @app.command()
 def progress(
@@ -40,45 +38,50 @@ def progress(
 
 def render_summary(status: ProgressStatus) -> None:
     """Progress for a person: any escalation first, then the change since the start."""
+    kb = load_knowledge_base()
     for escalation in status.escalations:  # the most urgent first, before anything else
         typer.secho(f"{escalation.label.upper()}: {escalation.action}", fg="red", bold=True)
-        typer.echo(f"  Why: {escalation.text}")
+        typer.echo(_say("why", text=escalation.text))
     s = status.summary
     if s.days_tracked == 0:
-        typer.echo("No diary entries yet. Add one with `backstride diary add`.")
+        typer.echo(_say("no_entries"))
         return
-    typer.echo(f"Days logged: {s.days_tracked}")
-    typer.echo(f"Pain at the start: {_num(s.baseline_pain)} ({_baseline_words(status)})")
+    typer.echo(_say("days_logged", days=s.days_tracked))
+    typer.echo(_say("start", pain=_num(s.baseline_pain), baseline=_baseline_words(status)))
     start = status.today - timedelta(days=WINDOW_DAYS - 1)
-    typer.echo(
-        f"Pain now: {_num(s.current_pain)} (the average of the {s.window_entries} diary "
-        f"day(s) from {start} to {status.today})"
-    )
+    typer.echo(_say("now", pain=_num(s.current_pain), entries=s.window_entries, first=start,
+                    last=status.today))  # fmt: skip
     if s.change is not None and status.change_rule is not None:
-        typer.echo(f"Change: {s.change:+.1f} points ({_change_words(s, status.change_rule)})")
+        meaning = _change_words(s, status.change_rule)
+        typer.echo(_say("change", change=f"{s.change:+.1f}", meaning=meaning))
     if s.current_rmdq is not None:
-        typer.echo(f"Disability (RMDQ): {s.baseline_rmdq} at first, {s.current_rmdq} now")
-    typer.echo(f"Trend: {TREND_WORDS[s.trend]}")
-    rmdq_max = status.recovered_rmdq_max
-    typer.echo(
-        f"Recovered (pain 0 and RMDQ {rmdq_max} or less): " + ("yes" if s.recovered else "not yet")
-    )
+        typer.echo(_say("rmdq", first=s.baseline_rmdq, now=s.current_rmdq))
+    typer.echo(_say("trend", trend=plain(kb, "trend", s.trend)))
+    recovered = "recovered_yes" if s.recovered else "recovered_not_yet"
+    typer.echo(_say(recovered, rmdq_max=status.recovered_rmdq_max))
     if status.run_checks:
         last = status.run_checks[-1]
-        advice = plain(load_knowledge_base(), "run_advice", last.advice)
-        typer.echo(f"Last run ({last.on}): {advice} - {last.reason}")
+        advice = plain(kb, "run_advice", last.advice)
+        typer.echo(_say("last_run", day=last.on, advice=advice, reason=last.reason))
     for association in status.associations[:3]:
-        typer.echo(f"Hypothesis: {association.hypothesis}")
+        typer.echo(_say("hypothesis", text=association.hypothesis))
+
+
+def _say(name: str, **values: object) -> str:
+    """One sentence of the progress screen (`text.progress` in the knowledge base)."""
+    from backstride.knowledge.texts import screen_text
+
+    return screen_text(load_knowledge_base(), "progress", name, **values)
 
 
 def _baseline_words(status: ProgressStatus) -> str:
     s = status.summary
     if s.baseline_from == "assessment" and status.assessments:
-        return f"your pain at the check on {status.assessments[0].created_at.date()}"
+        return _say("baseline_check", day=status.assessments[0].created_at.date())
     first = s.daily[0].on if s.daily else status.today
     if s.baseline_from == "first_week":
-        return f"the average of your first diary week, from {first}"
-    return f"your first diary entry, on {first}"
+        return _say("baseline_first_week", day=first)
+    return _say("baseline_first_entry", day=first)
 
 
 def _change_words(s: ProgressSummary, rule: ChangeRule) -> str:

@@ -59,6 +59,18 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "line_morning": frozenset({"value"}), "line_new": frozenset({"signs"}),
         "deleted": frozenset({"id"}), "assessment_stored": frozenset({"urgency", "action"}),
     },
+    "text.progress": {
+        "why": frozenset({"text"}), "no_entries": _NONE, "days_logged": frozenset({"days"}),
+        "start": frozenset({"pain", "baseline"}),
+        "baseline_check": frozenset({"day"}), "baseline_first_week": frozenset({"day"}),
+        "baseline_first_entry": frozenset({"day"}),
+        "now": frozenset({"pain", "entries", "first", "last"}),
+        "change": frozenset({"change", "meaning"}),
+        "rmdq": frozenset({"first", "now"}), "trend": frozenset({"trend"}),
+        "recovered_yes": frozenset({"rmdq_max"}), "recovered_not_yet": frozenset({"rmdq_max"}),
+        "last_run": frozenset({"day", "advice", "reason"}),
+        "hypothesis": frozenset({"text"}),
+    },
     "text.import": {
         "failed": frozenset({"label", "detail"}),
         "duplicate": frozenset({"label", "what", "detail"}),
