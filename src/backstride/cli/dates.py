@@ -1,21 +1,8 @@
-"""Days on the command line and at prompts (YYYY-MM-DD): the one date parser of the shells,
-with the one-line error users see."""
+"""Days on the command line and at prompts: the shells' one date parser lives in the domain
+(`backstride.domain.dates`), shared with the web."""
 
 from __future__ import annotations
 
-from datetime import date
+from backstride.domain.dates import parse_day, read_day
 
-from backstride.errors import InputError
-
-
-def read_day(text: str, what: str) -> date:
-    """A YYYY-MM-DD day; InputError naming `what` otherwise."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(f"{what} must be YYYY-MM-DD, got {text!r}") from exc
-
-
-def parse_day(text: str | None, option: str) -> date | None:
-    """A YYYY-MM-DD option value, or None when it was not given."""
-    return None if text is None else read_day(text, option)
+__all__ = ["parse_day", "read_day"]

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
+from backstride.domain.dates import read_day
 from backstride.errors import BackstrideError, InputError
 from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep
 
@@ -87,8 +88,8 @@ def _week_end(raw: Any, today: date) -> date:
     if not isinstance(raw, str) or not raw.strip():
         return today
     try:
-        day = date.fromisoformat(raw.strip())
-    except ValueError:
+        day = read_day(raw.strip(), "the last day of the week")
+    except InputError:
         raise InputError(
             f"The last day of the week “{raw}” is not a date; please pick one."
         ) from None

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
+from backstride.domain.dates import read_day
 from backstride.errors import BackstrideError, InputError, NotFoundError
 from backstride.services.accounts import Credential
 from backstride.services.sharing import audit
@@ -230,8 +231,8 @@ def _day(raw: Any, settings: Any) -> date:
     if not isinstance(raw, str) or not raw.strip():
         return today
     try:
-        day = date.fromisoformat(raw.strip())
-    except ValueError:
+        day = read_day(raw.strip(), "the day")
+    except InputError:
         raise InputError(f"The day “{raw}” is not a date; please pick one.") from None
     earliest, latest = (diary_date_window(settings, today=today) if settings is not None
                         else (date.min, today))  # fmt: skip
