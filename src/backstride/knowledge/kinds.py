@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from backstride.knowledge.analytics_params import ANALYTICS_PARAM_KINDS
 from backstride.knowledge.care import CARE_KINDS
 from backstride.knowledge.cohort import COHORT_KINDS
 from backstride.knowledge.content import CONTENT_KINDS
@@ -22,6 +23,7 @@ KINDS: dict[str, type[BaseModel]] = {
     **COHORT_KINDS,
     **CARE_KINDS,
     **TRAINING_KINDS,
+    **ANALYTICS_PARAM_KINDS,
     **PLAN_KINDS,
     **PLAN_RULE_KINDS,
     **LABEL_KINDS,

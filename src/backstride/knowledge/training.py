@@ -51,7 +51,7 @@ FINDING_THRESHOLDS: dict[FindingId, frozenset[str]] = {
     "cadence_drop": frozenset({"drop_pct"}),
     "high_vertical_oscillation": frozenset(),
     "shoe_inspection_due": frozenset(),
-    "surface_change": frozenset(),
+    "surface_change": frozenset({"baseline_weeks", "min_share_now", "max_share_before", "min_km"}),
 }
 
 
