@@ -34,6 +34,8 @@ TARGET_S = 0.5
 START = date(2020, 1, 1)
 SURFACES = ("street", "trail", "track", "treadmill", None)
 SHOES = ("Alpha", "Bravo", "Charlie", "Delta")
+#: How the benchmark reads running samples: the knowledge base's own record.
+SAMPLING = FindingRules.from_kb(load_knowledge_base()).params.form
 
 
 def history(rng: np.random.Generator) -> list[TrainingActivity]:
@@ -71,7 +73,7 @@ def samples(rng: np.random.Generator, n: int) -> Samples:
 
 def forms(runs: list[TrainingActivity], rng: np.random.Generator) -> list[RunForm]:
     """A form summary for every run (from one shared hour of samples, re-keyed)."""
-    base = run_form(samples(rng, 3600), key="x", day=START)
+    base = run_form(samples(rng, 3600), key="x", day=START, sampling=SAMPLING)
     assert base is not None
     shift = rng.normal(0, 2, len(runs))
     return [
@@ -114,18 +116,18 @@ def main() -> int:
     def analyse() -> None:
         analysis = analyze_training(
         runs, today=today, since=START, forms=run_forms, shoes=shoes,
-        spike_lookback_days=FindingRules.from_kb(load_knowledge_base()).spike.lookback_days,
+        params=FindingRules.from_kb(load_knowledge_base()).params,
     )  # fmt: skip
         findings_from(analysis, FindingRules.from_kb(load_knowledge_base()))
 
     analysis = analyze_training(
         runs, today=today, since=START, forms=run_forms, shoes=shoes,
-        spike_lookback_days=FindingRules.from_kb(load_knowledge_base()).spike.lookback_days,
+        params=FindingRules.from_kb(load_knowledge_base()).params,
     )  # fmt: skip
     found = findings_from(analysis, FindingRules.from_kb(load_knowledge_base()))
     times = timed(7, analyse)
     one_hour = samples(rng, 3600)
-    form_times = timed(20, lambda: run_form(one_hour, key="x", day=START))
+    form_times = timed(20, lambda: run_form(one_hour, key="x", day=START, sampling=SAMPLING))
     median = statistics.median(times)
     print(f"history: {DAYS} days, {RUNS} runs, {len(found)} findings over the whole span")
     print(

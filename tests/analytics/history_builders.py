@@ -30,3 +30,5 @@ def day(offset: int) -> date:
 
 #: The finding records of the packaged knowledge base (thresholds and sentences).
 RULES = FindingRules.from_kb(load_knowledge_base())
+#: The analysis parameters of the packaged knowledge base (windows, sampling, bands).
+PARAMS = RULES.params

@@ -32,7 +32,12 @@ def _read(corpus: Path, name: str) -> Activity:
 @pytest.mark.parametrize("name", WITH_DYNAMICS)
 def test_per_run_form_from_a_real_fit_file_is_physiologically_plausible(corpus, name):
     activity = _read(corpus, name)
-    form = run_form(activity.samples, key=activity.source_hash, day=activity.start_time.date())
+    form = run_form(
+        activity.samples,
+        key=activity.source_hash,
+        day=activity.start_time.date(),
+        sampling=RULES.params.form,
+    )
     assert form is not None
     assert 140 <= form.cadence_spm <= 200
     assert 0.7 <= form.step_length_m <= 1.8
@@ -90,7 +95,9 @@ def test_form_findings_on_real_runs_follow_their_measured_values(corpus):
     runs = [_read(corpus, name) for name in WITH_DYNAMICS]
     day0 = datetime(2024, 3, 1, tzinfo=UTC).date()
     forms = [
-        run_form(a.samples, key=a.source_hash, day=day0 + timedelta(days=i))
+        run_form(
+            a.samples, key=a.source_hash, day=day0 + timedelta(days=i), sampling=RULES.params.form
+        )
         for i, a in enumerate(runs)
     ]
     assert all(f is not None for f in forms)

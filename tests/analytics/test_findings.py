@@ -131,7 +131,7 @@ def _form(offset: int, cadence: float, *, vo_mm: float = 85.0):
             "vertical_oscillation_mm": np.full(n, vo_mm),
         },
     )
-    return run_form(samples, key=f"form-{offset}", day=day(offset))
+    return run_form(samples, key=f"form-{offset}", day=day(offset), sampling=RULES.params.form)
 
 
 @pytest.mark.parametrize(("recent_spm", "fires"), [(165.0, False), (164.9, True), (160.0, True)])

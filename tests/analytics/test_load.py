@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backstride.analytics.load import (
-    BANISTER_WOMEN,
     acwr_coupled,
     acwr_coverage,
     acwr_ewma,
@@ -24,16 +23,25 @@ from backstride.analytics.load import (
 )
 from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.analytics_params import (
+    IMPULSE_RESPONSE_ID,
+    LOAD_WINDOWS_ID,
+    ImpulseResponse,
+    LoadWindows,
+)
 from backstride.knowledge.training import EDWARDS_ZONES_ID, HeartRateZones
 
 STEP_HISTORY = np.array([30.0] * 21 + [50.0] * 7)
 WEEK = np.array([300.0, 0, 450, 300, 0, 600, 300])
 EDWARDS = load_knowledge_base().one(HeartRateZones, EDWARDS_ZONES_ID)
+WINDOWS = load_knowledge_base().one(LoadWindows, LOAD_WINDOWS_ID)
+BANISTER = load_knowledge_base().one(ImpulseResponse, IMPULSE_RESPONSE_ID)
+CAP = WINDOWS.monotony_cap
 THIRTY_MIN_AT_130 = (np.full(1800, 130.0), np.ones(1800))
 
 
 def _pmc(convention: str, which: str) -> float:
-    result = fitness_fatigue(STEP_HISTORY, convention=convention)  # type: ignore[arg-type]
+    result = fitness_fatigue(STEP_HISTORY, BANISTER, convention=convention)  # type: ignore[arg-type]
     return float((result.fitness if which == "fitness" else result.fatigue)[-1])
 
 
@@ -46,7 +54,9 @@ FIXTURES = [
     ),
     (
         "Banister TRIMP, man, 30 min at 130 bpm",
-        lambda: banister_trimp(*THIRTY_MIN_AT_130, hr_rest_bpm=40, hr_max_bpm=200),
+        lambda: banister_trimp(
+            *THIRTY_MIN_AT_130, hr_rest_bpm=40, hr_max_bpm=200, coefficients=BANISTER.trimp_men
+        ),
         31.803,
         3,
     ),
@@ -56,8 +66,7 @@ FIXTURES = [
             *THIRTY_MIN_AT_130,
             hr_rest_bpm=40,
             hr_max_bpm=200,
-            a=BANISTER_WOMEN[0],
-            b=BANISTER_WOMEN[1],
+            coefficients=BANISTER.trimp_women,
         ),
         37.129,
         3,
@@ -68,11 +77,16 @@ FIXTURES = [
         160,
         0,
     ),
-    ("monotony of the reference week", lambda: monotony_strain(WEEK).monotony, 1.3703, 4),
-    ("strain of the reference week", lambda: monotony_strain(WEEK).strain, 2672.1, 1),
-    ("ACWR coupled rolling", lambda: acwr_coupled(STEP_HISTORY)[-1], 1.4286, 4),
-    ("ACWR uncoupled rolling", lambda: acwr_uncoupled(STEP_HISTORY)[-1], 1.6667, 4),
-    ("ACWR EWMA seeded with the first load", lambda: acwr_ewma(STEP_HISTORY)[-1], 1.2497, 4),
+    ("monotony of the reference week", lambda: monotony_strain(WEEK, cap=CAP).monotony, 1.3703, 4),
+    ("strain of the reference week", lambda: monotony_strain(WEEK, cap=CAP).strain, 2672.1, 1),
+    ("ACWR coupled rolling", lambda: acwr_coupled(STEP_HISTORY, WINDOWS)[-1], 1.4286, 4),
+    ("ACWR uncoupled rolling", lambda: acwr_uncoupled(STEP_HISTORY, WINDOWS)[-1], 1.6667, 4),
+    (
+        "ACWR EWMA seeded with the first load",
+        lambda: acwr_ewma(STEP_HISTORY, WINDOWS)[-1],
+        1.2497,
+        4,
+    ),
     ("CTL, λ = 1 − e^(−1/N)", lambda: _pmc("banister", "fitness"), 17.668, 3),
     ("ATL, λ = 1 − e^(−1/N)", lambda: _pmc("banister", "fatigue"), 42.093, 3),
     ("CTL, λ = 1/N", lambda: _pmc("simple", "fitness"), 17.826, 3),
@@ -105,34 +119,41 @@ def test_heart_rate_below_half_of_max_or_missing_adds_no_edwards_load():
 
 
 def test_a_week_of_identical_loads_has_monotony_capped_at_ten():
-    assert monotony_strain(np.full(7, 5.0)).monotony == 10.0
+    assert monotony_strain(np.full(7, 5.0), cap=CAP).monotony == 10.0
 
 
 def test_a_week_without_load_has_monotony_zero():
-    assert monotony_strain(np.zeros(7)).monotony == 0.0
+    assert monotony_strain(np.zeros(7), cap=CAP).monotony == 0.0
 
 
 def test_rolling_monotony_agrees_with_the_weekly_function():
     daily = np.concatenate((np.zeros(3), WEEK))
-    assert rolling_monotony(daily)[-1] == pytest.approx(monotony_strain(WEEK).monotony)
-    assert np.isnan(rolling_monotony(daily)[:6]).all()
+    assert rolling_monotony(daily, cap=CAP)[-1] == pytest.approx(
+        monotony_strain(WEEK, cap=CAP).monotony
+    )
+    assert np.isnan(rolling_monotony(daily, cap=CAP)[:6]).all()
 
 
 def test_ratios_are_missing_before_28_days_and_with_sparse_weeks():
     recorded = np.ones(40, dtype=bool)
-    assert not acwr_coverage(recorded)[:27].any()
-    assert acwr_coverage(recorded)[27:].all()
+    assert not acwr_coverage(recorded, WINDOWS)[:27].any()
+    assert acwr_coverage(recorded, WINDOWS)[27:].all()
     gappy = recorded.copy()
     gappy[3:21] = False  # two of the four weeks ending on day 27 are empty
-    assert not acwr_coverage(gappy)[27]
+    assert not acwr_coverage(gappy, WINDOWS)[27]
 
 
 @pytest.mark.parametrize(
     ("call", "field"),
     [
         (lambda: session_rpe_load(rpe_cr10=11, duration_min=10), "rpe_cr10"),
-        (lambda: banister_trimp(*THIRTY_MIN_AT_130, hr_rest_bpm=60, hr_max_bpm=60), "hr_max_bpm"),
-        (lambda: monotony_strain(np.ones(6)), "week"),
+        (
+            lambda: banister_trimp(
+                *THIRTY_MIN_AT_130, hr_rest_bpm=60, hr_max_bpm=60, coefficients=BANISTER.trimp_men
+            ),
+            "hr_max_bpm",
+        ),
+        (lambda: monotony_strain(np.ones(6), cap=CAP), "week"),
         (lambda: ewma(np.ones(3), span_days=0), "span_days"),
     ],
 )
@@ -157,7 +178,7 @@ def test_ewma_of_a_constant_series_is_that_constant(value, days, span):
 def test_acwr_of_a_steady_history_is_one(value, days):
     daily = np.full(days, value)
     for method in (acwr_coupled, acwr_uncoupled, acwr_ewma):
-        assert np.allclose(method(daily)[27:], 1.0, rtol=1e-9)
+        assert np.allclose(method(daily, WINDOWS)[27:], 1.0, rtol=1e-9)
 
 
 @settings(deadline=None)  # run time varies with machine load; it is not the property
@@ -169,6 +190,6 @@ def test_acwr_of_a_steady_history_is_one(value, days):
 )
 def test_monotony_is_scale_invariant(week, scale):
     base = np.array(week)
-    assert monotony_strain(base * scale).monotony == pytest.approx(
-        monotony_strain(base).monotony, rel=1e-9, abs=1e-9
+    assert monotony_strain(base * scale, cap=CAP).monotony == pytest.approx(
+        monotony_strain(base, cap=CAP).monotony, rel=1e-9, abs=1e-9
     )

@@ -129,7 +129,7 @@ def test_pain_and_load_hypotheses_and_the_training_weeks_are_rendered() -> None:
     assert "Pain and load: hypotheses" in html
     assert "not proof of a cause" in html
     assert "Current plan phase: <strong>settle</strong>" in html
-    weeks = weekly_training(runs, end=today)
+    weeks = weekly_training(runs, end=today, weeks=8)
     assert sum(w.runs for w in weeks) == len(runs)
     assert sum(w.distance_km for w in weeks) == pytest.approx(sum(kms))
 

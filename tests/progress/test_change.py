@@ -83,7 +83,9 @@ def test_several_entries_a_day_are_averaged_and_the_worst_kept() -> None:
 
 
 def test_rolling_mean_covers_the_seven_days_ending_each_day() -> None:
-    rolling = dict(rolling_means(daily_pain(diary([7, 7, 7, 7, 7, 7, 7, 0]))))
+    rolling = dict(
+        rolling_means(daily_pain(diary([7, 7, 7, 7, 7, 7, 7, 0])), window_days=CHANGE.window_days)
+    )
     assert rolling[START + timedelta(days=6)] == 7.0
     assert rolling[START + timedelta(days=7)] == pytest.approx(6 * 7 / 7)
 

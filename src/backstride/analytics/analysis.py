@@ -38,14 +38,12 @@ from backstride.analytics.load import (
     fitness_fatigue,
     rolling_monotony,
 )
+from backstride.analytics.params import AnalysisParams
 from backstride.analytics.spikes import RunSpike, WeekDistance, run_spikes, weekly_distances
 from backstride.errors import InputError
 
 FloatArray = npt.NDArray[np.float64]
-
-ACWR_METHOD = "EWMA 7/28 days, λ = 2/(N+1), seeded with the first day's load (Williams 2017)"
-RECENT_FORM_DAYS = 28
-BASELINE_FORM_DAYS = 84
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,26 +65,49 @@ class TrainingAnalysis:
     forms: tuple[RunForm, ...]
     cadence_change: CadenceComparison | None
     shoe_inspection_km: float
+    params: AnalysisParams
+
+    @property
+    def acwr_method(self) -> str:
+        """How the EWMA ratio was computed, named from the windows it applied."""
+        return self.params.load.method
 
     def in_window(self, day: date) -> bool:
         """True when `day` lies in the reporting window since … today."""
         return self.since <= day <= self.today
 
 
-def _masked_acwr(daily: FloatArray, covered: npt.NDArray[np.bool_]) -> dict[str, FloatArray]:
+def _masked_acwr(
+    daily: FloatArray, params: AnalysisParams, recorded: BoolArray
+) -> dict[str, FloatArray]:
+    windows = params.load
+    covered = acwr_coverage(recorded, windows)
     return {
         name: np.where(covered, ratio, np.nan)
         for name, ratio in (
-            ("ewma", acwr_ewma(daily)),
-            ("coupled", acwr_coupled(daily)),
-            ("uncoupled", acwr_uncoupled(daily)),
+            ("ewma", acwr_ewma(daily, windows)),
+            ("coupled", acwr_coupled(daily, windows)),
+            ("uncoupled", acwr_uncoupled(daily, windows)),
         )
     }
 
 
-def _form_windows(forms: Sequence[RunForm], today: date) -> tuple[list[RunForm], list[RunForm]]:
-    recent_start = today - timedelta(days=RECENT_FORM_DAYS - 1)
-    baseline_start = recent_start - timedelta(days=BASELINE_FORM_DAYS)
+def form_window_start(today: date, params: AnalysisParams) -> date:
+    """The first day whose runs the form comparison reads (baseline and recent periods)."""
+    sampling = params.form
+    return today - timedelta(days=sampling.recent_days + sampling.baseline_days)
+
+
+def recent_form_start(today: date, params: AnalysisParams) -> date:
+    """The first day of the recent form period ending `today`."""
+    return today - timedelta(days=params.form.recent_days - 1)
+
+
+def _form_windows(
+    forms: Sequence[RunForm], today: date, params: AnalysisParams
+) -> tuple[list[RunForm], list[RunForm]]:
+    recent_start = recent_form_start(today, params)
+    baseline_start = recent_start - timedelta(days=params.form.baseline_days)
     recent = [f for f in forms if recent_start <= f.day <= today]
     baseline = [f for f in forms if baseline_start <= f.day < recent_start]
     return recent, baseline
@@ -100,7 +121,7 @@ def analyze_training(
     forms: Sequence[RunForm] = (),
     shoes: Sequence[Shoe] = (),
     shoe_inspection_km: float = 600.0,
-    spike_lookback_days: int,
+    params: AnalysisParams,
 ) -> TrainingAnalysis:
     """Daily series, ACWR (three methods), monotony, fitness/fatigue, spikes, weekly change,
     shoes and surfaces, and the cadence comparison at matched speed.
@@ -114,7 +135,7 @@ def analyze_training(
     first_day = min(first_day, since)
     series = daily_series(past, first_day=first_day, last_day=today)
     runs = run_columns(past, first_day=first_day)
-    recent, baseline = _form_windows(forms, today)
+    recent, baseline = _form_windows(forms, today, params)
     return TrainingAnalysis(
         today=today,
         since=since,
@@ -123,14 +144,19 @@ def analyze_training(
         weeks=weekly_distances(
             series.distance_km, series.longest_run_km, first_day=series.first_day
         ),
-        acwr=_masked_acwr(series.distance_km, acwr_coverage(series.recorded)),
-        monotony=rolling_monotony(series.distance_km),
-        fitness=fitness_fatigue(series.distance_km),
-        spikes=run_spikes(runs, lookback_days=spike_lookback_days),
+        acwr=_masked_acwr(series.distance_km, params, series.recorded),
+        monotony=rolling_monotony(series.distance_km, cap=params.load.monotony_cap),
+        fitness=fitness_fatigue(series.distance_km, params.impulse),
+        spikes=run_spikes(runs, lookback_days=params.spike_lookback_days),
         shoes=shoe_usage(shoes, runs, first_day=first_day, inspection_km=shoe_inspection_km),
         shoes_in_rotation=shoes_in_rotation(runs, end_index=len(series) - 1),
-        surface_changes=surface_changes(runs, first_day=first_day, n_days=len(series)),
+        surface_changes=surface_changes(
+            runs, first_day=first_day, n_days=len(series), rule=params.surface
+        ),
         forms=tuple(sorted((f for f in forms if f.day <= today), key=lambda f: f.day)),
-        cadence_change=compare_cadence(recent, baseline),
+        cadence_change=compare_cadence(
+            recent, baseline, min_band_seconds=params.form.min_band_seconds
+        ),
         shoe_inspection_km=shoe_inspection_km,
+        params=params,
     )

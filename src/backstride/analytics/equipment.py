@@ -112,19 +112,22 @@ def _weekly_surface_km(
     return table, monday
 
 
+@dataclass(frozen=True, slots=True)
+class SurfaceRule:
+    """The surface-change rule (the `finding.surface_change` record's thresholds)."""
+
+    baseline_weeks: int
+    min_share_now: float  # 0–1
+    max_share_before: float  # 0–1
+    min_km: float
+
+
 def surface_changes(
-    runs: RunColumns,
-    *,
-    first_day: date,
-    n_days: int,
-    baseline_weeks: int = 4,
-    min_share_now: float = 0.5,
-    max_share_before: float = 0.2,
-    min_km: float = 5.0,
+    runs: RunColumns, *, first_day: date, n_days: int, rule: SurfaceRule
 ) -> list[SurfaceChange]:
-    """Weeks where one surface carries at least `min_share_now` of the distance (and ≥ `min_km`)
-    after being under `max_share_before` of the distance of the previous `baseline_weeks`
-    weeks (which must hold known-surface runs).
+    """Weeks where one surface carries at least the rule's share of the distance (and its
+    minimum distance) after being under its earlier share of the distance of the previous
+    `baseline_weeks` weeks (which must hold known-surface runs).
 
     No surface-specific injury evidence is implied: the change is flagged as new load.
     References: nielsen-2014
@@ -134,14 +137,15 @@ def surface_changes(
     if not table:
         return []
     totals = np.sum(list(table.values()), axis=0)
+    baseline_weeks = rule.baseline_weeks
     before_total = _trailing_sum(totals, baseline_weeks)
     found: list[SurfaceChange] = []
     for surface, km in table.items():
         with np.errstate(divide="ignore", invalid="ignore"):
             share_now = np.where(totals > 0, km / totals, 0.0)
             share_before = _trailing_sum(km, baseline_weeks) / before_total
-        hit = (km >= min_km) & (before_total > 0) & (share_now >= min_share_now)
-        hit &= share_before < max_share_before
+        hit = (km >= rule.min_km) & (before_total > 0) & (share_now >= rule.min_share_now)
+        hit &= share_before < rule.max_share_before
         found += [
             _surface_change(
                 runs,

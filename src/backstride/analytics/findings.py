@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from backstride.analytics.analysis import ACWR_METHOD, TrainingAnalysis, analyze_training
+from backstride.analytics.analysis import TrainingAnalysis, analyze_training
 from backstride.analytics.equipment import Shoe
 from backstride.analytics.findings_form import (
     cadence_drop_findings,
@@ -23,14 +23,15 @@ from backstride.analytics.findings_form import (
 )
 from backstride.analytics.form import RunForm
 from backstride.analytics.history import TrainingActivity
-from backstride.analytics.load import monotony_strain
+from backstride.analytics.load import WEEK_DAYS, monotony_strain
 from backstride.analytics.rules import FindingRules, episodes, keys_between, window_weeks
 from backstride.analytics.spikes import frandsen_band
 from backstride.domain.finding import Finding
 
 
 def spike_findings(analysis: TrainingAnalysis, rules: FindingRules) -> list[Finding]:
-    """single_run_spike: a run at least the rule's percentage longer than the 30-day longest."""
+    """single_run_spike: a run at least the rule's percentage longer than the longest of its
+    look-back window."""
     found = []
     spike_rule = rules.spike
     for spike in analysis.spikes:
@@ -100,9 +101,10 @@ def monotony_findings(analysis: TrainingAnalysis, rules: FindingRules) -> list[F
     for w in window_weeks(analysis):
         start = analysis.weeks[w].week_start
         lo = analysis.series.index_of(start)
-        if lo < 0 or lo + 7 > len(analysis.series):
+        if lo < 0 or lo + WEEK_DAYS > len(analysis.series):
             continue  # only complete weeks inside the series
-        result = monotony_strain(analysis.series.distance_km[lo : lo + 7])
+        week = analysis.series.distance_km[lo : lo + WEEK_DAYS]
+        result = monotony_strain(week, cap=analysis.params.load.monotony_cap)
         if result.monotony <= limit:
             continue
         found.append(
@@ -157,7 +159,7 @@ def _acwr_finding(
         values={
             "day": day,
             "ewma": values["ewma"],
-            "method": ACWR_METHOD,
+            "method": analysis.acwr_method,
             "before": before,
             "rolling": f"; {rolling}" if rolling else "",
         },
@@ -239,6 +241,6 @@ def build_findings(
         forms=forms,
         shoes=shoes,
         shoe_inspection_km=shoe_inspection_km,
-        spike_lookback_days=rules.spike.lookback_days,
+        params=rules.params,
     )
     return findings_from(analysis, rules)

@@ -8,19 +8,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from backstride.analytics.analysis import RECENT_FORM_DAYS, TrainingAnalysis
-from backstride.analytics.form import (
-    POPULATION_MIDDLE,
-    RunForm,
-    population_position,
-    time_weighted_median,
-)
+from backstride.analytics.analysis import TrainingAnalysis, recent_form_start
+from backstride.analytics.form import RunForm, population_position, time_weighted_median
 from backstride.analytics.rules import FindingRules, keys_between
 from backstride.domain.finding import Finding
+from backstride.knowledge.analytics_params import FormMetric
 
 
 def _recent_forms(analysis: TrainingAnalysis) -> list[RunForm]:
-    start = max(analysis.since, analysis.today - timedelta(days=RECENT_FORM_DAYS - 1))
+    start = max(analysis.since, recent_form_start(analysis.today, analysis.params))
     return [f for f in analysis.forms if start <= f.day <= analysis.today]
 
 
@@ -36,10 +32,10 @@ def low_cadence_findings(analysis: TrainingAnalysis, rules: FindingRules) -> lis
     speed = time_weighted_median(forms, "speed_mps")
     if cadence is None or speed is None or not rules.is_low_cadence(cadence):
         return []
-    _, note = population_position("cadence_spm", cadence)
+    _, note = population_position("cadence_spm", cadence, analysis.params.population)
     low, high = rules.cadence_targets(cadence)
     values = {
-        "recent_days": RECENT_FORM_DAYS,
+        "recent_days": analysis.params.form.recent_days,
         "cadence_spm": cadence,
         "pace": _pace(speed),
         "note": note,
@@ -69,7 +65,7 @@ def cadence_drop_findings(analysis: TrainingAnalysis, rules: FindingRules) -> li
     if change is None or change.change_pct > -rules.value("cadence_drop", "drop_pct"):
         return []
     values = {
-        "recent_days": RECENT_FORM_DAYS,
+        "recent_days": analysis.params.form.recent_days,
         "change_pct": abs(change.change_pct),
         "bands_used": change.bands_used,
         "minutes": change.matched_seconds / 60,
@@ -98,25 +94,31 @@ def vertical_oscillation_findings(analysis: TrainingAnalysis, rules: FindingRule
     forms = _recent_forms(analysis)
     vo = time_weighted_median(forms, "vertical_oscillation_mm")
     ratio = time_weighted_median(forms, "vertical_ratio_pct")
+    population = analysis.params.population
+    metrics: tuple[tuple[FormMetric, float | None], ...] = (
+        ("vertical_oscillation_mm", vo),
+        ("vertical_ratio_pct", ratio),
+    )
     above = {
         metric: value
-        for metric, value in (("vertical_oscillation_mm", vo), ("vertical_ratio_pct", ratio))
-        if value is not None and population_position(metric, value)[0] == "above"
+        for metric, value in metrics
+        if value is not None and population_position(metric, value, population)[0] == "above"
     }
     if not above:
         return []
     parts = [
-        f"{metric.replace('_', ' ')} {value:.1f} ({population_position(metric, value)[1]})"
+        f"{metric.replace('_', ' ')} {value:.1f} "
+        f"({population_position(metric, value, population)[1]})"
         for metric, value in above.items()
     ]
     return [
         rules.finding(
             "high_vertical_oscillation",
             severity="info",
-            values={"recent_days": RECENT_FORM_DAYS, "parts": "; ".join(parts)},
+            values={"recent_days": analysis.params.form.recent_days, "parts": "; ".join(parts)},
             runs=tuple(f.key for f in forms),
             metrics={k: round(v, 2) for k, v in above.items()}
-            | {f"population_high_{k}": POPULATION_MIDDLE[k][1] for k in above},
+            | {f"population_high_{k}": population.bands[k].high for k in above},
             on=analysis.today,
         )
     ]

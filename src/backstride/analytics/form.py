@@ -15,27 +15,16 @@ import numpy as np
 import numpy.typing as npt
 
 from backstride.domain.activity import Samples
+from backstride.knowledge.analytics_params import FormMetric, FormSampling, PopulationBands
+from backstride.knowledge.templates import fill
 
 FloatArray = npt.NDArray[np.float64]
-
-BAND_WIDTH_MPS = 0.25
-#: Samples count as running when speed ≥ 1.6 m/s and cadence is a plausible step rate.
-MIN_RUN_SPEED_MPS = 1.6
-CADENCE_RANGE_SPM = (120.0, 240.0)
-MAX_SAMPLE_GAP_S = 10.0
-
-#: Garmin's middle population bands (HRM-strap values): context, not thresholds.
-POPULATION_MIDDLE: dict[str, tuple[float, float, str]] = {
-    "cadence_spm": (164.0, 173.0, "spm"),
-    "stance_time_ms": (249.0, 277.0, "ms"),
-    "vertical_oscillation_mm": (82.0, 97.0, "mm"),
-    "vertical_ratio_pct": (7.5, 8.6, "%"),
-}
 
 
 @dataclass(frozen=True, slots=True)
 class RunForm:
-    """Form of one run: medians over running samples plus cadence per 0.25 m/s speed band."""
+    """Form of one run: medians over running samples plus cadence per speed band (0.25 m/s
+    wide in the `form.sampling` record)."""
 
     key: str
     day: date
@@ -58,18 +47,18 @@ def _median_or_none(values: FloatArray | None, mask: npt.NDArray[np.bool_]) -> f
     return float(np.median(chosen)) if len(chosen) else None
 
 
-def _sample_seconds(samples: Samples) -> FloatArray:
+def _sample_seconds(samples: Samples, max_gap_s: float) -> FloatArray:
     """Seconds each sample stands for (difference to the previous one, gaps capped)."""
     ts = samples.timestamp.astype("datetime64[ms]").astype(np.int64) / 1000.0
     dt = np.diff(ts, prepend=ts[0] if len(ts) else 0.0)
-    return np.clip(dt, 0.0, MAX_SAMPLE_GAP_S)
+    return np.clip(dt, 0.0, max_gap_s)
 
 
 def band_medians(
-    speed_mps: FloatArray, cadence_spm: FloatArray, seconds: FloatArray
+    speed_mps: FloatArray, cadence_spm: FloatArray, seconds: FloatArray, *, width_mps: float
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Median cadence and total seconds per 0.25 m/s speed band (vectorised group-by)."""
-    band = np.floor(speed_mps / BAND_WIDTH_MPS).astype(np.int64)
+    """Median cadence and total seconds per speed band `width_mps` wide (vectorised group-by)."""
+    band = np.floor(speed_mps / width_mps).astype(np.int64)
     order = np.lexsort((cadence_spm, band))
     band, cad, sec = band[order], cadence_spm[order], seconds[order]
     starts = np.flatnonzero(np.r_[True, band[1:] != band[:-1]]) if len(band) else np.array([], int)
@@ -78,11 +67,12 @@ def band_medians(
     hi_mid = starts + counts // 2
     medians = (cad[lo_mid] + cad[hi_mid]) / 2.0
     totals = np.add.reduceat(sec, starts) if len(starts) else np.array([])
-    return band[starts] * BAND_WIDTH_MPS, medians, totals.astype(np.float64)
+    return band[starts] * width_mps, medians, totals.astype(np.float64)
 
 
-def run_form(samples: Samples, *, key: str, day: date) -> RunForm | None:
+def run_form(samples: Samples, *, key: str, day: date, sampling: FormSampling) -> RunForm | None:
     """Form of one run from its samples; None when it has no speed and cadence to use.
+    Samples count as running at the record's minimum speed with a plausible step rate.
 
     References: garmin-running-dynamics, heiderscheit-2011
     """
@@ -90,19 +80,21 @@ def run_form(samples: Samples, *, key: str, day: date) -> RunForm | None:
     cadence = samples.get("cadence_spm")
     if speed is None or cadence is None or len(samples) == 0:
         return None
-    lo, hi = CADENCE_RANGE_SPM
-    mask = (speed >= MIN_RUN_SPEED_MPS) & (cadence >= lo) & (cadence <= hi)
+    lo, hi = sampling.cadence_low_spm, sampling.cadence_high_spm
+    mask = (speed >= sampling.min_run_speed_mps) & (cadence >= lo) & (cadence <= hi)
     mask &= np.isfinite(speed) & np.isfinite(cadence)
     if not mask.any():
         return None
-    seconds = _sample_seconds(samples)
+    seconds = _sample_seconds(samples, sampling.max_sample_gap_s)
     with np.errstate(divide="ignore", invalid="ignore"):
         step_m = np.where(mask, speed / (cadence / 60.0), np.nan)
     vo = samples.get("vertical_oscillation_mm")
     ratio = samples.get("vertical_ratio_pct")
     if ratio is None and vo is not None:
         ratio = 100.0 * (vo / 1000.0) / step_m  # step_m is NaN wherever it could be 0
-    bands = band_medians(speed[mask], cadence[mask], seconds[mask])
+    bands = band_medians(
+        speed[mask], cadence[mask], seconds[mask], width_mps=sampling.band_width_mps
+    )
     return RunForm(
         key=key,
         day=day,
@@ -147,10 +139,10 @@ def _pool_bands(forms: Sequence[RunForm]) -> dict[float, tuple[float, float]]:
 
 
 def compare_cadence(
-    recent: Sequence[RunForm], baseline: Sequence[RunForm], *, min_band_seconds: float = 300.0
+    recent: Sequence[RunForm], baseline: Sequence[RunForm], *, min_band_seconds: float
 ) -> CadenceComparison | None:
-    """Cadence change at matched 0.25 m/s speed bands (each band needs `min_band_seconds`
-    in both periods); None when no band matches.
+    """Cadence change at matched speed bands (each band needs `min_band_seconds` in both
+    periods); None when no band matches.
 
     References: heiderscheit-2011
     """
@@ -178,16 +170,18 @@ def compare_cadence(
 Position = Literal["below", "within", "above"]
 
 
-def population_position(metric: str, value: float) -> tuple[Position, str]:
-    """Where a value sits against Garmin's middle population band, with a labelled note.
+def population_position(
+    metric: FormMetric, value: float, population: PopulationBands
+) -> tuple[Position, str]:
+    """Where a value sits against Garmin's middle population band, with the record's note.
 
     References: garmin-running-dynamics
     """
-    lo, hi, unit = POPULATION_MIDDLE[metric]
-    position: Position = "below" if value < lo else "above" if value > hi else "within"
-    note = (
-        f"{position} the middle band of Garmin's user population ({lo:g}–{hi:g} {unit}); "
-        "population context, not an injury threshold"
+    band = population.bands[metric]
+    position: Position = "below" if value < band.low else "above" if value > band.high else "within"
+    note = fill(
+        population.note,
+        {"position": position, "low": band.low, "high": band.high, "unit": band.unit},
     )
     return position, note
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from backstride.errors import InputError
+from backstride.knowledge.analytics_params import ImpulseResponse, LoadWindows, TrimpCoefficients
 from backstride.knowledge.training import HeartRateZones
 
 FloatArray = npt.NDArray[np.float64]
@@ -25,16 +27,8 @@ BoolArray = npt.NDArray[np.bool_]
 #: decay); simple: λ = 1/N (the common "PMC" shortcut).
 EwmaConvention = Literal["williams", "banister", "simple"]
 
-#: Banister TRIMP weighting published by Morton, Fitz-Clarke & Banister (1990).
-BANISTER_MEN: tuple[float, float] = (0.64, 1.92)
-BANISTER_WOMEN: tuple[float, float] = (0.86, 1.67)
-
-ACUTE_DAYS = 7
-CHRONIC_DAYS = 28
-#: A ratio is shown when this many of the chronic window's 7-day blocks hold an activity.
-ACWR_MIN_ACTIVE_WEEKS = 3
-ACWR_BLOCKS = CHRONIC_DAYS // ACUTE_DAYS
-MONOTONY_CAP = 10.0
+#: Foster's monotony is a property of one week of daily loads (a calendar fact).
+WEEK_DAYS = timedelta(weeks=1).days
 
 
 def session_rpe_load(*, rpe_cr10: float, duration_min: float) -> float:
@@ -55,20 +49,19 @@ def banister_trimp(
     *,
     hr_rest_bpm: float,
     hr_max_bpm: float,
-    a: float = BANISTER_MEN[0],
-    b: float = BANISTER_MEN[1],
+    coefficients: TrimpCoefficients,
 ) -> float:
     """Banister TRIMP: Σ minutes × x × a·e^(b·x), x = heart-rate reserve fraction (0–1).
 
-    Samples with a missing heart rate (NaN) add nothing. Defaults are the published men's
-    coefficients; pass BANISTER_WOMEN (or any other pair) explicitly.
+    Samples with a missing heart rate (NaN) add nothing. The published men's and women's
+    coefficients are the `load.impulse_response` record's; any other pair may be passed.
     References: morton-1990
     """
     if hr_max_bpm <= hr_rest_bpm:
         raise InputError(f"hr_max_bpm must exceed hr_rest_bpm, got {hr_max_bpm} ≤ {hr_rest_bpm}")
     x = np.clip((hr_bpm - hr_rest_bpm) / (hr_max_bpm - hr_rest_bpm), 0.0, 1.0)
     minutes = dt_s / 60.0
-    terms = minutes * x * a * np.exp(b * x)
+    terms = minutes * x * coefficients.a * np.exp(coefficients.b * x)
     return float(np.nansum(terms))
 
 
@@ -152,54 +145,57 @@ def _ratio(acute: FloatArray, chronic: FloatArray) -> FloatArray:
         return np.where(chronic > 0, acute / chronic, np.nan)
 
 
-def acwr_coupled(daily: FloatArray) -> FloatArray:
-    """Rolling ACWR, coupled: mean of the last 7 days / mean of the last 28 days (incl. them).
+def acwr_coupled(daily: FloatArray, windows: LoadWindows) -> FloatArray:
+    """Rolling ACWR, coupled: mean of the last acute days / mean of the last chronic days
+    (incl. them); 7 and 28 in the `load.windows` record.
 
     References: gabbett-2016, lolli-2019
     """
-    return _ratio(_rolling_mean(daily, ACUTE_DAYS), _rolling_mean(daily, CHRONIC_DAYS))
+    acute = _rolling_mean(daily, windows.acute_days)
+    return _ratio(acute, _rolling_mean(daily, windows.chronic_days))
 
 
-def acwr_uncoupled(daily: FloatArray) -> FloatArray:
-    """Rolling ACWR, uncoupled: last 7 days / mean of days t−27 … t−7 (acute excluded).
+def acwr_uncoupled(daily: FloatArray, windows: LoadWindows) -> FloatArray:
+    """Rolling ACWR, uncoupled: last acute days / mean of the chronic days before them
+    (t−27 … t−7 with the record's windows; acute excluded).
 
     References: lolli-2019
     """
-    chronic = _rolling_mean(daily, CHRONIC_DAYS - ACUTE_DAYS, lag=ACUTE_DAYS)
-    return _ratio(_rolling_mean(daily, ACUTE_DAYS), chronic)
+    acute_days = windows.acute_days
+    chronic = _rolling_mean(daily, windows.chronic_days - acute_days, lag=acute_days)
+    return _ratio(_rolling_mean(daily, acute_days), chronic)
 
 
-def acwr_ewma(daily: FloatArray) -> FloatArray:
-    """EWMA ACWR: 7-day over 28-day EWMA (λ = 2/(N+1)), both seeded with the first load.
+def acwr_ewma(daily: FloatArray, windows: LoadWindows) -> FloatArray:
+    """EWMA ACWR: acute over chronic EWMA (λ = 2/(N+1)), both seeded with the first load.
 
     References: williams-2017, impellizzeri-2020
     """
-    acute = ewma(daily, span_days=ACUTE_DAYS)
-    chronic = ewma(daily, span_days=CHRONIC_DAYS)
+    acute = ewma(daily, span_days=windows.acute_days)
+    chronic = ewma(daily, span_days=windows.chronic_days)
     return _ratio(acute, chronic)
 
 
-def acwr_coverage(
-    recorded: BoolArray, *, min_active_weeks: int = ACWR_MIN_ACTIVE_WEEKS
-) -> BoolArray:
-    """Where a ratio may be shown: ≥ 28 days since the first day of the series and at least
-    `min_active_weeks` of the four 7-day blocks ending on that day hold a recorded activity.
+def acwr_coverage(recorded: BoolArray, windows: LoadWindows) -> BoolArray:
+    """Where a ratio may be shown: a whole chronic window since the first day of the series
+    and at least `min_active_blocks` of its acute blocks ending on that day hold a recorded
+    activity (28 days; 3 of the four 7-day blocks in the `load.windows` record).
 
     Days without a recorded activity count as rest (load 0); this rule keeps gaps that are
     more likely missing data (watch not worn, history not imported) from producing a ratio.
     References: impellizzeri-2020
     """
-    n = len(recorded)
+    n, acute_days, chronic_days = len(recorded), windows.acute_days, windows.chronic_days
     ok = np.zeros(n, dtype=np.bool_)
-    if n < CHRONIC_DAYS:
+    if n < chronic_days:
         return ok
     csum = np.concatenate(([0], np.cumsum(recorded.astype(np.int64))))
-    t = np.arange(CHRONIC_DAYS - 1, n)
+    t = np.arange(chronic_days - 1, n)
     active_blocks = np.zeros(len(t), dtype=np.int64)
-    for block in range(ACWR_BLOCKS):
-        end = t + 1 - block * ACUTE_DAYS
-        active_blocks += (csum[end] - csum[end - ACUTE_DAYS]) > 0
-    ok[CHRONIC_DAYS - 1 :] = active_blocks >= min_active_weeks
+    for block in range(windows.blocks):
+        end = t + 1 - block * acute_days
+        active_blocks += (csum[end] - csum[end - acute_days]) > 0
+    ok[chronic_days - 1 :] = active_blocks >= windows.min_active_blocks
     return ok
 
 
@@ -212,41 +208,41 @@ class MonotonyStrain:
     strain: float
 
 
-def monotony_strain(week: FloatArray) -> MonotonyStrain:
-    """Monotony = mean / population SD of 7 daily loads (rest days 0, capped at 10 when
-    SD = 0, 0 for a week without load); strain = weekly load × monotony.
+def monotony_strain(week: FloatArray, *, cap: float) -> MonotonyStrain:
+    """Monotony = mean / population SD of 7 daily loads (rest days 0, `cap` when SD = 0 or
+    above it, 0 for a week without load); strain = weekly load × monotony.
 
     References: foster-1998
     """
-    if len(week) != ACUTE_DAYS:
-        raise InputError(f"week must hold 7 daily loads, got {len(week)}")
+    if len(week) != WEEK_DAYS:
+        raise InputError(f"week must hold {WEEK_DAYS} daily loads, got {len(week)}")
     total = float(np.sum(week))
-    mean = total / ACUTE_DAYS
+    mean = total / WEEK_DAYS
     sd = float(np.std(week))
     if mean == 0:
         mono = 0.0
     elif sd == 0:
-        mono = MONOTONY_CAP
+        mono = cap
     else:
-        mono = min(mean / sd, MONOTONY_CAP)
+        mono = min(mean / sd, cap)
     return MonotonyStrain(weekly_load=total, monotony=mono, strain=total * mono)
 
 
-def rolling_monotony(daily: FloatArray) -> FloatArray:
+def rolling_monotony(daily: FloatArray, *, cap: float) -> FloatArray:
     """Monotony of the 7 days ending on every day (NaN for the first 6 days).
 
     References: foster-1998
     """
     n = len(daily)
     out = np.full(n, np.nan)
-    if n < ACUTE_DAYS:
+    if n < WEEK_DAYS:
         return out
-    windows = np.lib.stride_tricks.sliding_window_view(daily, ACUTE_DAYS)
+    windows = np.lib.stride_tricks.sliding_window_view(daily, WEEK_DAYS)
     mean = windows.mean(axis=1)
     sd = windows.std(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mono = np.where(sd > 0, np.minimum(mean / sd, MONOTONY_CAP), MONOTONY_CAP)
-    out[ACUTE_DAYS - 1 :] = np.where(mean > 0, mono, 0.0)
+        mono = np.where(sd > 0, np.minimum(mean / sd, cap), cap)
+    out[WEEK_DAYS - 1 :] = np.where(mean > 0, mono, 0.0)
     return out
 
 
@@ -257,6 +253,8 @@ class FitnessFatigue:
     fitness: FloatArray
     fatigue: FloatArray
     convention: EwmaConvention
+    fitness_days: float
+    fatigue_days: float
 
     @property
     def form(self) -> FloatArray:
@@ -265,16 +263,19 @@ class FitnessFatigue:
 
 
 def fitness_fatigue(
-    daily: FloatArray,
-    *,
-    fitness_days: float = 42.0,
-    fatigue_days: float = 7.0,
-    convention: EwmaConvention = "banister",
+    daily: FloatArray, model: ImpulseResponse, *, convention: EwmaConvention = "banister"
 ) -> FitnessFatigue:
-    """Fitness/fatigue (PMC) from zero with a named λ convention (default banister: 1 − e^(−1/N)).
+    """Fitness/fatigue (PMC) from zero over the model's time constants (42 and 7 days in the
+    `load.impulse_response` record) with a named λ convention (default banister: 1 − e^(−1/N)).
 
     References: morton-1990, williams-2017
     """
-    fitness = ewma(daily, span_days=fitness_days, convention=convention, seed=0.0)
-    fatigue = ewma(daily, span_days=fatigue_days, convention=convention, seed=0.0)
-    return FitnessFatigue(fitness=fitness, fatigue=fatigue, convention=convention)
+    fitness = ewma(daily, span_days=model.fitness_days, convention=convention, seed=0.0)
+    fatigue = ewma(daily, span_days=model.fatigue_days, convention=convention, seed=0.0)
+    return FitnessFatigue(
+        fitness=fitness,
+        fatigue=fatigue,
+        convention=convention,
+        fitness_days=model.fitness_days,
+        fatigue_days=model.fatigue_days,
+    )

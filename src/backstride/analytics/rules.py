@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backstride.analytics.analysis import TrainingAnalysis
+from backstride.analytics.params import AnalysisParams
 from backstride.analytics.spikes import SpikeRule
 from backstride.domain.finding import Finding, FindingId, Severity
 from backstride.knowledge.model import KnowledgeBase
@@ -19,14 +20,16 @@ from backstride.knowledge.training import FindingRule
 
 @dataclass(frozen=True, slots=True)
 class FindingRules:
-    """The finding records every rule reads: thresholds, plain names and sentence templates."""
+    """The finding records every rule reads: thresholds, plain names and sentence templates,
+    with the parameters the analysis they read is computed with."""
 
     records: Mapping[FindingId, FindingRule]
+    params: AnalysisParams
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> FindingRules:
-        """One record per finding id, from the knowledge base."""
-        return cls({r.finding: r for r in kb.of(FindingRule)})
+        """One record per finding id, and the analysis parameters, from the knowledge base."""
+        return cls({r.finding: r for r in kb.of(FindingRule)}, AnalysisParams.from_kb(kb))
 
     def value(self, finding: FindingId, name: str) -> float:
         """One threshold of one finding's rule."""

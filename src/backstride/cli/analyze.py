@@ -9,7 +9,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from backstride.analytics.load import ACWR_BLOCKS, ACWR_MIN_ACTIVE_WEEKS, CHRONIC_DAYS
 from backstride.cli.dates import parse_day
 from backstride.config import load_settings
 from backstride.errors import InputError
@@ -74,8 +73,9 @@ def _say(name: str, **values: object) -> str:
 def _metrics(report: service.AnalysisReport, console: Console) -> None:
     m = service.current_metrics(report.analysis)
     acwr = m["acwr"]
-    shown = _say("acwr_not_shown", chronic_days=CHRONIC_DAYS, min_weeks=ACWR_MIN_ACTIVE_WEEKS,
-                 of_weeks=ACWR_BLOCKS)  # fmt: skip
+    windows = report.analysis.params.load
+    shown = _say("acwr_not_shown", chronic_days=windows.chronic_days,
+                 min_weeks=windows.min_active_blocks, of_weeks=windows.blocks)  # fmt: skip
     if acwr["ewma"] is not None:
         others = ", ".join(
             f"rolling {name} {acwr[name]:.2f}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import typer
 
@@ -13,7 +13,7 @@ from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.care import ChangeRule
 from backstride.knowledge.labels import plain
-from backstride.progress.change import WINDOW_DAYS, ProgressSummary
+from backstride.progress.change import ProgressSummary
 from backstride.progress.status import ProgressStatus, status_dict
 from backstride.services import tracking
 
@@ -48,7 +48,7 @@ def render_summary(status: ProgressStatus) -> None:
         return
     typer.echo(_say("days_logged", days=s.days_tracked))
     typer.echo(_say("start", pain=_num(s.baseline_pain), baseline=_baseline_words(status)))
-    start = status.today - timedelta(days=WINDOW_DAYS - 1)
+    start = s.window_start or status.today
     typer.echo(_say("now", pain=_num(s.current_pain), entries=s.window_entries, first=start,
                     last=status.today))  # fmt: skip
     if s.change is not None and status.change_rule is not None:

@@ -16,10 +16,6 @@ from backstride.knowledge.model import KnowledgeBase
 Trend = Literal["improving", "same", "worse"]
 BaselineFrom = Literal["assessment", "first_week", "first_day"]
 
-#: The 7-day window of "this week" (the `rule.meaningful_change` record says the same).
-WINDOW_DAYS = 7
-
-
 CHANGE_RULE_ID = "rule.meaningful_change"
 
 
@@ -63,9 +59,10 @@ class ProgressSummary:
     trend: Trend
     days_tracked: int
     daily: tuple[DailyPain, ...]
-    rolling: tuple[tuple[date, float], ...]  # (day, 7-day mean of daily means)
+    rolling: tuple[tuple[date, float], ...]  # (day, the window's mean of daily means)
     baseline_from: BaselineFrom | None = None  # what the baseline pain is
-    window_entries: int = 0  # diary days in the current 7-day window
+    window_entries: int = 0  # diary days in the current window (the rule's 7 days)
+    window_start: date | None = None  # the current window's first day
 
 
 def daily_pain(entries: Sequence[DiaryEntry]) -> tuple[DailyPain, ...]:
@@ -82,23 +79,25 @@ def daily_pain(entries: Sequence[DiaryEntry]) -> tuple[DailyPain, ...]:
     return tuple(days)
 
 
-def window_mean(
-    days: Sequence[DailyPain], *, end: date, window_days: int = WINDOW_DAYS
-) -> float | None:
+def window_mean(days: Sequence[DailyPain], *, end: date, window_days: int) -> float | None:
     """Mean of the daily means in the `window_days` ending on `end` (None without data)."""
     start = end - timedelta(days=window_days - 1)
     values = [d.mean_pain for d in days if start <= d.on <= end]
     return round(sum(values) / len(values), 3) if values else None
 
 
-def rolling_means(days: Sequence[DailyPain]) -> tuple[tuple[date, float], ...]:
-    """For each day with data, the 7-day rolling mean ending that day."""
+def rolling_means(days: Sequence[DailyPain], *, window_days: int) -> tuple[tuple[date, float], ...]:
+    """For each day with data, the rolling mean of the `window_days` ending that day."""
     dates = [d.on for d in days]
     if dates != sorted(dates):  # daily_pain gives them oldest first; anything else: slow path
-        return tuple((d.on, m) for d in days if (m := window_mean(days, end=d.on)) is not None)
+        return tuple(
+            (d.on, m)
+            for d in days
+            if (m := window_mean(days, end=d.on, window_days=window_days)) is not None
+        )
     out = []
     for index, day in enumerate(days):  # the window is the run of days just before this one
-        first = bisect_left(dates, day.on - timedelta(days=WINDOW_DAYS - 1), hi=index)
+        first = bisect_left(dates, day.on - timedelta(days=window_days - 1), hi=index)
         last = bisect_right(dates, day.on, lo=index)
         values = [d.mean_pain for d in days[first:last]]
         out.append((day.on, round(sum(values) / len(values), 3)))
@@ -148,14 +147,18 @@ def pain_trend(
 
 
 def baseline_pain(
-    days: Sequence[DailyPain], assessed_pain: float | None, *, today: date | None = None
+    days: Sequence[DailyPain],
+    assessed_pain: float | None,
+    *,
+    today: date | None = None,
+    window_days: int,
 ) -> float | None:
     """The assessment's pain when known, else the first diary week's mean (or first day's)."""
-    return _baseline(days, assessed_pain, today=today)[0]
+    return _baseline(days, assessed_pain, today=today, window_days=window_days)[0]
 
 
 def _baseline(
-    days: Sequence[DailyPain], assessed_pain: float | None, *, today: date | None
+    days: Sequence[DailyPain], assessed_pain: float | None, *, today: date | None, window_days: int
 ) -> tuple[float | None, BaselineFrom | None]:
     """The baseline and where it comes from.
 
@@ -167,9 +170,9 @@ def _baseline(
         return float(assessed_pain), "assessment"
     if not days:
         return None, None
-    first_week_end = days[0].on + timedelta(days=WINDOW_DAYS - 1)
-    if today is None or first_week_end < today - timedelta(days=WINDOW_DAYS - 1):
-        return window_mean(days, end=first_week_end), "first_week"
+    first_week_end = days[0].on + timedelta(days=window_days - 1)
+    if today is None or first_week_end < today - timedelta(days=window_days - 1):
+        return window_mean(days, end=first_week_end, window_days=window_days), "first_week"
     return days[0].mean_pain, "first_day"
 
 
@@ -189,8 +192,9 @@ def summarise_progress(
     References: ostelo-2008, kamper-2010
     """
     days = tuple(d for d in daily_pain(entries) if d.on <= today)
-    baseline, baseline_from = _baseline(days, assessed_pain, today=today)
-    current = window_mean(days, end=today)
+    window_days = rule.window_days
+    baseline, baseline_from = _baseline(days, assessed_pain, today=today, window_days=window_days)
+    current = window_mean(days, end=today, window_days=window_days)
     if current is None and days:
         current = days[-1].mean_pain  # nothing this week: the last known day stands in
     change = None if baseline is None or current is None else round(current - baseline, 3)
@@ -213,9 +217,10 @@ def summarise_progress(
         trend=pain_trend(days, today=today, baseline=baseline, rule=rule),
         days_tracked=len(days),
         daily=days,
-        rolling=rolling_means(days),
+        rolling=rolling_means(days, window_days=window_days),
         baseline_from=baseline_from,
-        window_entries=sum(1 for d in days if d.on > today - timedelta(days=WINDOW_DAYS)),
+        window_entries=sum(1 for d in days if d.on > today - timedelta(days=window_days)),
+        window_start=today - timedelta(days=window_days - 1),
     )
 
 

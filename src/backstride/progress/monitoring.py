@@ -145,9 +145,11 @@ def recent_runs(checks: Sequence[RunCheck], *, today: date, days: int) -> tuple[
 
 
 def week_rising(days: Sequence[DailyPain], day: date, rule: PainMonitoringRule) -> bool:
-    """True when the 7-day mean ending `day` is `week_rise_points` above the week before."""
-    this_week = window_mean(days, end=day)
-    last_week = window_mean(days, end=day - timedelta(days=7))
+    """True when the mean of the rule's window (7 days) ending `day` is `week_rise_points`
+    above the window before."""
+    window = rule.window_days
+    this_week = window_mean(days, end=day, window_days=window)
+    last_week = window_mean(days, end=day - timedelta(days=window), window_days=window)
     return (
         this_week is not None
         and last_week is not None

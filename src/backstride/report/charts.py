@@ -19,12 +19,13 @@ from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
-from backstride.analytics.analysis import ACWR_METHOD, TrainingAnalysis
-from backstride.analytics.form import POPULATION_MIDDLE, RunForm
+from backstride.analytics.analysis import TrainingAnalysis
+from backstride.analytics.form import RunForm
 from backstride.analytics.load import ewma
 from backstride.analytics.rules import FindingRules
 from backstride.domain.finding import Finding, FindingId
 from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.analytics_params import Band
 
 COLORS = {"attention": "#b2182b", "consider": "#ef8a62", "info": "#4393c3"}
 MARKERS: dict[FindingId, str] = {
@@ -91,19 +92,21 @@ def _finding_strip(ax: Axes, analysis: TrainingAnalysis, findings: Sequence[Find
 
 
 def load_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: Path) -> None:
-    """Daily running distance with 7/28-day averages, findings, and the EWMA ACWR."""
+    """Daily running distance with acute/chronic averages (7/28 days), findings, and the EWMA
+    ACWR."""
     lo = max(0, analysis.series.index_of(analysis.since))
     hi = len(analysis.series)
     days = np.array(_dates(analysis, lo, hi), dtype="datetime64[D]")
     km = analysis.series.distance_km
+    acute, chronic = analysis.params.load.acute_days, analysis.params.load.chronic_days
     fig = Figure(figsize=(11, 8))
     top, strip, bottom = fig.subplots(3, 1, sharex=True, height_ratios=(3, 1.4, 2))
     if len(days) <= 190:
         top.bar(days, km[lo:hi], color="#92c5de", width=0.9, label="daily distance")
     else:  # one polygon instead of thousands of bars for long histories
         top.fill_between(days, km[lo:hi], step="mid", color="#92c5de", label="daily distance")
-    top.plot(days, ewma(km, span_days=7)[lo:hi], color="#d6604d", label="7-day EWMA")
-    top.plot(days, ewma(km, span_days=28)[lo:hi], color="#2166ac", label="28-day EWMA")
+    top.plot(days, ewma(km, span_days=acute)[lo:hi], color="#d6604d", label=f"{acute}-day EWMA")
+    top.plot(days, ewma(km, span_days=chronic)[lo:hi], color="#2166ac", label=f"{chronic}-day EWMA")
     top.set_ylabel("running distance (km/day)")
     top.legend(loc="upper left", fontsize=8)
     top.set_title(f"Training load {analysis.since} – {analysis.today}")
@@ -117,7 +120,8 @@ def load_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: Pat
     bottom.axhline(1.0, color="black", linewidth=0.6)
     bottom.set_ylabel("ACWR (ratio)")
     bottom.set_title(
-        f"ACWR — {ACWR_METHOD}; a trend, not a risk figure; blank until 28 days are covered",
+        f"ACWR — {analysis.acwr_method}; a trend, not a risk figure; "
+        f"blank until {chronic} days are covered",
         fontsize=8,
     )
     bottom.legend(loc="upper left", fontsize=8)
@@ -135,14 +139,14 @@ def _form_points(
     return [d for d, _ in kept], [v for _, v in kept]
 
 
-def _population_band(ax: Axes, metric: str) -> None:
-    lo, hi, unit = POPULATION_MIDDLE[metric]
+def _population_band(ax: Axes, band: Band) -> None:
     ax.axhspan(
-        lo,
-        hi,
+        band.low,
+        band.high,
         color="#fee090",
         alpha=0.5,
-        label=f"Garmin population middle band {lo:g}–{hi:g} {unit} (context only)",
+        label=f"Garmin population middle band {band.low:g}–{band.high:g} {band.unit} "
+        "(context only)",
     )
 
 
@@ -159,7 +163,7 @@ def cadence_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: 
     _require(forms, "cadence")
     fig = Figure(figsize=(11, 5))
     ax = fig.subplots()
-    _population_band(ax, "cadence_spm")
+    _population_band(ax, analysis.params.population.bands["cadence_spm"])
     points = ax.scatter(
         np.array([f.day for f in forms], dtype="datetime64[D]"),
         np.array([f.cadence_spm for f in forms], dtype=np.float64),
@@ -202,13 +206,14 @@ def form_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: Pat
     _require([m for m, (d, _) in series.items() if d], "running dynamics")
     fig = Figure(figsize=(11, 9))
     axes = fig.subplots(len(FORM_PANELS), 1, sharex=True)
+    bands: dict[str, Band] = {str(k): v for k, v in analysis.params.population.bands.items()}
     for ax, (metric, label) in zip(axes, FORM_PANELS, strict=True):
-        if metric in POPULATION_MIDDLE:
-            _population_band(ax, metric)
+        if metric in bands:
+            _population_band(ax, bands[metric])
         days, values = series[metric]
         ax.plot(days, values, "o-", markersize=4, color="#2166ac")
         ax.set_ylabel(label, fontsize=9)
-        if metric in POPULATION_MIDDLE:
+        if metric in bands:
             ax.legend(loc="best", fontsize=7)
         if not days:
             ax.text(0.5, 0.5, "no data from this device", transform=ax.transAxes, ha="center")

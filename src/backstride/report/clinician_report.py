@@ -12,6 +12,7 @@ from typing import Any
 
 from backstride import INTENDED_PURPOSE
 from backstride.analytics.spikes import week_totals
+from backstride.knowledge.analytics_params import REPORT_SPANS_ID, ReportSpans
 from backstride.knowledge.model import KnowledgeBase
 from backstride.progress.association import Association, RunLoad
 from backstride.progress.change import ProgressSummary, RmdqPoint
@@ -23,9 +24,6 @@ from backstride.report.pain_chart import pain_chart_png
 TEMPLATES = Path(__file__).with_name("templates")
 #: Sources every report leans on (meaningful change, recovery, the run rule).
 BASE_SOURCES = ("ostelo-2008", "kamper-2010", "silbernagel-2007", "nice-ng59")
-TRAINING_WEEKS = 8
-#: The pain chart shows the last 12 weeks of the training calendar.
-CHART_DAYS = 84
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +53,7 @@ class ReportData:
     plan_created: datetime | None
 
 
-def weekly_training(
-    runs: Sequence[RunLoad], *, end: date, weeks: int = TRAINING_WEEKS
-) -> list[WeekLoad]:
+def weekly_training(runs: Sequence[RunLoad], *, end: date, weeks: int) -> list[WeekLoad]:
     """Distance, run count and longest run for each of the last `weeks` weeks up to `end`
     (the analysis's own weekly aggregation)."""
     totals = week_totals(
@@ -70,8 +66,10 @@ def weekly_training(
 
 
 def report_context(data: ReportData, kb: KnowledgeBase) -> dict[str, Any]:
-    """The template's variables (plain values, easy to test)."""
-    start = data.generated_on - timedelta(days=CHART_DAYS - 1)
+    """The template's variables (plain values, easy to test). The spans (8 training weeks,
+    a 12-week pain chart, the last 10 run checks) are the `report.spans` record's."""
+    spans = kb.one(ReportSpans, REPORT_SPANS_ID)
+    start = data.generated_on - timedelta(days=spans.clinician_chart_days - 1)
     distance: dict[date, float] = defaultdict(float)
     for run in data.runs:
         if start <= run.start.date() <= data.generated_on:
@@ -90,11 +88,13 @@ def report_context(data: ReportData, kb: KnowledgeBase) -> dict[str, Any]:
         "safety_net": None if leading == "emergency" else safety_net_view(safety_net_lists(kb), kb),
         "purpose": INTENDED_PURPOSE,
         "assessments": [_assessment_row(a) for a in data.assessments],
-        "training": weekly_training(data.runs, end=data.generated_on),
+        "training": weekly_training(
+            data.runs, end=data.generated_on, weeks=spans.clinician_training_weeks
+        ),
         "chart_png": base64.b64encode(chart).decode("ascii"),
         "sources": _sources(data, kb),
         "kb_version": kb.version,
-        "recent_checks": list(data.run_checks)[-10:],
+        "recent_checks": list(data.run_checks)[-spans.clinician_recent_checks :],
     }
 
 

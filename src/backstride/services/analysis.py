@@ -13,13 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backstride.analytics.analysis import (
-    ACWR_METHOD,
-    BASELINE_FORM_DAYS,
-    RECENT_FORM_DAYS,
-    TrainingAnalysis,
-    analyze_training,
-)
+from backstride.analytics.analysis import TrainingAnalysis, analyze_training, form_window_start
 from backstride.analytics.equipment import Shoe
 from backstride.analytics.findings import findings_from
 from backstride.analytics.form import RunForm, run_form
@@ -29,14 +23,13 @@ from backstride.config import Settings
 from backstride.domain.finding import Finding
 from backstride.errors import InputError, NotFoundError, StorageError
 from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.analytics_params import REPORT_SPANS_ID, FormSampling, ReportSpans
 from backstride.services.direct_store import acting_runner_id, direct_store
 from backstride.services.versions import Slot, slot_at
 from backstride.storage import direct
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-DEFAULT_WINDOW_DAYS = 28
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +83,10 @@ def _training_activity(row: direct.ActivitySummary, key: str) -> TrainingActivit
 
 
 def _forms(
-    settings: Settings, rows: Sequence[direct.ActivitySummary], keys: dict[int, str]
+    settings: Settings,
+    rows: Sequence[direct.ActivitySummary],
+    keys: dict[int, str],
+    sampling: FormSampling,
 ) -> list[RunForm]:
     """Per-run form for running activities that carry cadence (samples read from disk)."""
     from backstride.storage.samples import read_samples
@@ -103,7 +99,7 @@ def _forms(
             samples = read_samples(settings.samples_dir, row.samples_path)
         except (NotFoundError, StorageError):
             continue  # a missing samples file only costs this run its form
-        form = run_form(samples, key=keys[row.id], day=_day(row))
+        form = run_form(samples, key=keys[row.id], day=_day(row), sampling=sampling)
         if form is not None:
             forms.append(form)
     return forms
@@ -111,7 +107,8 @@ def _forms(
 
 def _window(since: date | None, as_of: date | None, today: date) -> tuple[date, date]:
     end = as_of or today
-    start = since or end - timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+    days = load_knowledge_base().one(ReportSpans, REPORT_SPANS_ID).analysis_days
+    start = since or end - timedelta(days=days - 1)
     if start > end:
         raise InputError(f"--since must be on or before {end}, got {start}")
     return start, end
@@ -127,7 +124,9 @@ class _Stored:
     shoes: list[Shoe]
 
 
-def _read_store(settings: Settings, *, runner_id: int, end: date, form_start: date) -> _Stored:
+def _read_store(
+    settings: Settings, *, runner_id: int, end: date, form_start: date, sampling: FormSampling
+) -> _Stored:
     with direct_store(settings) as store:
         summaries = direct.list_activity_summaries(store, runner_id=runner_id)
         keys = direct.activity_keys(store, runner_id=runner_id)
@@ -136,7 +135,7 @@ def _read_store(settings: Settings, *, runner_id: int, end: date, form_start: da
             for s in direct.list_shoes(store, runner_id=runner_id)
         ]
     rows = [r for r in summaries if _day(r) <= end]
-    forms = _forms(settings, [r for r in rows if _day(r) >= form_start], keys)
+    forms = _forms(settings, [r for r in rows if _day(r) >= form_start], keys, sampling)
     return _Stored(rows, keys, forms, shoes)
 
 
@@ -168,15 +167,16 @@ def _analyze(
     settings: Settings, *, runner_id: int, since: date | None, as_of: date, all_forms: bool
 ) -> AnalysisReport:
     start, end = _window(since, as_of, as_of)
-    form_start = end - timedelta(days=RECENT_FORM_DAYS + BASELINE_FORM_DAYS)
+    rules = FindingRules.from_kb(load_knowledge_base())
+    form_start = form_window_start(end, rules.params)
     stored = _read_store(
         settings,
         runner_id=runner_id,
         end=end,
         form_start=min(start, form_start) if all_forms else form_start,
+        sampling=rules.params.form,
     )
     rows, keys = stored.rows, stored.keys
-    rules = FindingRules.from_kb(load_knowledge_base())
     analysis = analyze_training(
         [_training_activity(r, keys[r.id]) for r in rows],
         today=end,
@@ -184,7 +184,7 @@ def _analyze(
         forms=stored.forms,
         shoes=stored.shoes,
         shoe_inspection_km=settings.shoe_inspection_km,
-        spike_lookback_days=rules.spike.lookback_days,
+        params=rules.params,
     )
     days = [_day(r) for r in rows]
     return AnalysisReport(
@@ -227,7 +227,7 @@ def current_metrics(analysis: TrainingAnalysis) -> dict[str, Any]:
         "load_unit": "running distance, km per day",
         "last_7_days_km": round(float(week.sum()), 3),
         "acwr": {name: _finite(series[last]) for name, series in analysis.acwr.items()},
-        "acwr_method": ACWR_METHOD,
+        "acwr_method": analysis.acwr_method,
         "acwr_note": "contested measure: a trend of your own load, not a risk figure",
         "monotony_7_days": _finite(analysis.monotony[last]),
         "monotony_high": FindingRules.from_kb(load_knowledge_base()).value(
@@ -235,7 +235,8 @@ def current_metrics(analysis: TrainingAnalysis) -> dict[str, Any]:
         ),
         "fitness": _finite(fit.fitness[last]),
         "fatigue": _finite(fit.fatigue[last]),
-        "fitness_fatigue_convention": f"{fit.convention}: λ = 1 − e^(−1/N), N = 42 and 7 days",
+        "fitness_fatigue_convention": f"{fit.convention}: λ = 1 − e^(−1/N), "
+        f"N = {fit.fitness_days:g} and {fit.fatigue_days:g} days",
         "shoes_in_rotation_8_weeks": analysis.shoes_in_rotation,
     }
 

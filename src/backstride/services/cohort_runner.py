@@ -12,10 +12,10 @@ history: first to last activity day.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
-from backstride.analytics.analysis import BASELINE_FORM_DAYS, RECENT_FORM_DAYS, analyze_training
+from backstride.analytics.analysis import analyze_training, form_window_start
 from backstride.analytics.equipment import Shoe
 from backstride.analytics.findings import findings_from
 from backstride.analytics.form import RunForm, run_form
@@ -30,6 +30,7 @@ from backstride.ingest.sport import with_sport
 from backstride.ingest.summary import FileSummary, summarize
 from backstride.ingest.track import normalise_sport
 from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.analytics_params import FormSampling
 from backstride.knowledge.care import AssociationWords
 from backstride.progress.association import (
     WORDS_ID,
@@ -220,16 +221,16 @@ def _analysis(stored: _StoreView, shoe_inspection_km: float) -> AnalysisReport:
     rows, keys = stored.rows, stored.keys
     days = [_day(r) for r in rows]
     first, end = min(days), max(days)
-    form_start = end - timedelta(days=RECENT_FORM_DAYS + BASELINE_FORM_DAYS)
     rules = FindingRules.from_kb(load_knowledge_base())
+    form_start = form_window_start(end, rules.params)
     analysis = analyze_training(
         [_training_activity(r, keys[r.id]) for r in rows],
         today=end,
         since=first,
-        forms=_forms(stored, form_start),
+        forms=_forms(stored, form_start, rules.params.form),
         shoes=stored.shoes,
         shoe_inspection_km=shoe_inspection_km,
-        spike_lookback_days=rules.spike.lookback_days,
+        params=rules.params,
     )
     return AnalysisReport(
         analysis=analysis,
@@ -241,14 +242,14 @@ def _analysis(stored: _StoreView, shoe_inspection_km: float) -> AnalysisReport:
     )
 
 
-def _forms(stored: _StoreView, form_start: date) -> list[RunForm]:
+def _forms(stored: _StoreView, form_start: date, sampling: FormSampling) -> list[RunForm]:
     """Per-run form from stored-precision samples, for the weeks `analyze` reads them."""
     forms = []
     for row in stored.rows:
         if row.id not in stored.samples or _day(row) < form_start:
             continue
         samples = unpack_samples(stored.samples[row.id])
-        form = run_form(samples, key=stored.keys[row.id], day=_day(row))
+        form = run_form(samples, key=stored.keys[row.id], day=_day(row), sampling=sampling)
         if form is not None:
             forms.append(form)
     return forms

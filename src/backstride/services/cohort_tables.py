@@ -105,7 +105,8 @@ def week_rows(result: RunnerAnalysis) -> list[dict[str, Any]]:
         lo = max(series.index_of(week.week_start), 0)
         hi = min(series.index_of(week.week_start + timedelta(days=7)), len(series))
         complete = series.index_of(week.week_start) >= 0 and hi - lo == 7
-        load = monotony_strain(series.distance_km[lo:hi]) if complete else None
+        cap = a.params.load.monotony_cap
+        load = monotony_strain(series.distance_km[lo:hi], cap=cap) if complete else None
         rows.append(
             {
                 "week_start": week.week_start,

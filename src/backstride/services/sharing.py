@@ -161,10 +161,14 @@ def _entry_json(entry_id: int, entry: Any) -> dict[str, Any]:
 
 
 def _weekly_training(settings: Settings, *, today: date) -> list[dict[str, Any]]:
-    """Distance and run count per week (Monday first) over the last eight weeks."""
+    """Distance and run count per week (Monday first) over the clinician report's weeks
+    (eight in the `report.spans` record)."""
+    from backstride.knowledge import load_knowledge_base
+    from backstride.knowledge.analytics_params import REPORT_SPANS_ID, ReportSpans
     from backstride.services.activities import list_history
 
-    start = today - timedelta(days=today.weekday() + 7 * 7)
+    weeks_shown = load_knowledge_base().one(ReportSpans, REPORT_SPANS_ID).clinician_training_weeks
+    start = today - timedelta(days=today.weekday(), weeks=weeks_shown - 1)
     weeks: dict[date, dict[str, Any]] = {}
     for row in list_history(settings, since=start):
         day = row.start_time.date()
