@@ -283,3 +283,28 @@ def _run_load(offset: int, km: float) -> Any:
 
     start = datetime.combine(day(offset), datetime.min.time(), UTC)
     return RunLoad(f"r{offset}", start, km * 1000, km * 360)
+
+
+# finding.shoe_inspection_due: the weeks over which shoes in rotation are counted
+
+
+def test_the_shoe_rotation_weeks_follow_the_record(tmp_path: Path) -> None:
+    from backstride.analytics.equipment import Shoe
+
+    kb = edited(
+        tmp_path, "findings.yaml", "finding.shoe_inspection_due", _thresholds(rotation_weeks=1)
+    )
+    history = [run(d, 6.0, shoe="Old") for d in range(0, 21, 2)] + [run(27, 6.0, shoe="New")]
+    shoes = [Shoe("Old", start_km=700.0), Shoe("New")]
+
+    def shoe_finding(rules: FindingRules) -> Any:
+        analysis = analyze_training(
+            history, today=day(27), since=day(0), shoes=shoes, params=rules.params
+        )
+        return next(f for f in findings_from(analysis, rules) if f.id == "shoe_inspection_due")
+
+    packaged, changed = shoe_finding(RULES), shoe_finding(FindingRules.from_kb(kb))
+    assert packaged.metrics["shoes_in_rotation"] == 2.0
+    assert "2 pair(s) in the last 8 weeks" in packaged.evidence
+    assert changed.metrics["shoes_in_rotation"] == 1.0
+    assert "1 pair(s) in the last 1 weeks" in changed.evidence

@@ -149,7 +149,9 @@ def analyze_training(
         fitness=fitness_fatigue(series.distance_km, params.impulse),
         spikes=run_spikes(runs, lookback_days=params.spike_lookback_days),
         shoes=shoe_usage(shoes, runs, first_day=first_day, inspection_km=shoe_inspection_km),
-        shoes_in_rotation=shoes_in_rotation(runs, end_index=len(series) - 1),
+        shoes_in_rotation=shoes_in_rotation(
+            runs, end_index=len(series) - 1, weeks=params.rotation_weeks
+        ),
         surface_changes=surface_changes(
             runs, first_day=first_day, n_days=len(series), rule=params.surface
         ),

@@ -73,7 +73,7 @@ def shoe_usage(
     return usage
 
 
-def shoes_in_rotation(runs: RunColumns, *, end_index: int, weeks: int = 8) -> int:
+def shoes_in_rotation(runs: RunColumns, *, end_index: int, weeks: int) -> int:
     """How many different shoes were used in the `weeks` weeks ending on day `end_index`.
 
     References: malisoux-2015

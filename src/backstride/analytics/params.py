@@ -26,7 +26,8 @@ from backstride.knowledge.training import FindingRule
 @dataclass(frozen=True, slots=True)
 class AnalysisParams:
     """Load windows, the impulse-response model, form sampling, population bands, the
-    surface-change rule and the spike rule's look-back window."""
+    surface-change rule, the spike rule's look-back window and the weeks over which shoes
+    in rotation are counted."""
 
     load: LoadWindows
     impulse: ImpulseResponse
@@ -34,6 +35,7 @@ class AnalysisParams:
     population: PopulationBands
     surface: SurfaceRule
     spike_lookback_days: int
+    rotation_weeks: int
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> AnalysisParams:
@@ -52,4 +54,5 @@ class AnalysisParams:
                 min_km=surface["min_km"],
             ),
             spike_lookback_days=int(findings["single_run_spike"]["lookback_days"]),
+            rotation_weeks=int(findings["shoe_inspection_due"]["rotation_weeks"]),
         )

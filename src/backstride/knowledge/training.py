@@ -50,7 +50,7 @@ FINDING_THRESHOLDS: dict[FindingId, frozenset[str]] = {
     "low_cadence_for_speed": frozenset({"low_cadence_spm", "target_low_pct", "target_high_pct"}),
     "cadence_drop": frozenset({"drop_pct"}),
     "high_vertical_oscillation": frozenset(),
-    "shoe_inspection_due": frozenset(),
+    "shoe_inspection_due": frozenset({"rotation_weeks"}),
     "surface_change": frozenset({"baseline_weeks", "min_share_now", "max_share_before", "min_km"}),
 }
 

@@ -247,7 +247,8 @@ def shoes_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: Pa
         label=f"inspect at {analysis.shoe_inspection_km:.0f} km (soft, your setting)",
     )
     ax.set_xlabel("distance (km)")
-    ax.set_title(f"Shoes — {analysis.shoes_in_rotation} pair(s) used in the last 8 weeks")
+    weeks = analysis.params.rotation_weeks
+    ax.set_title(f"Shoes — {analysis.shoes_in_rotation} pair(s) used in the last {weeks} weeks")
     ax.legend(loc="lower right", fontsize=8)
     ax.invert_yaxis()
     _save(fig, out)

@@ -390,11 +390,12 @@ def list_shoes(settings: Settings, *, today: date) -> ShoeList:
     from backstride.services.store import local_runner, store_session
     from backstride.storage import activities as repo
 
+    weeks = FindingRules.from_kb(load_knowledge_base()).params.rotation_weeks
     with store_session(settings) as session:
         runner = local_runner(session)
         stored = repo.list_shoes(session, runner_id=runner.id)
         recent = repo.list_activity_summaries(
-            session, runner_id=runner.id, since=today - timedelta(weeks=8), sport="running"
+            session, runner_id=runner.id, since=today - timedelta(weeks=weeks), sport="running"
         )
     lines = [
         ShoeLine(
