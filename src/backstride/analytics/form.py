@@ -80,7 +80,7 @@ def run_form(samples: Samples, *, key: str, day: date, sampling: FormSampling) -
     cadence = samples.get("cadence_spm")
     if speed is None or cadence is None or len(samples) == 0:
         return None
-    lo, hi = sampling.cadence_low_spm, sampling.cadence_high_spm
+    lo, hi = sampling.cadence_range.low, sampling.cadence_range.high
     mask = (speed >= sampling.min_run_speed_mps) & (cadence >= lo) & (cadence <= hi)
     mask &= np.isfinite(speed) & np.isfinite(cadence)
     if not mask.any():

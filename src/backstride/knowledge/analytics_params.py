@@ -77,38 +77,8 @@ class ImpulseResponse(Record):
         return self
 
 
-#: The form-sampling record.
-FORM_SAMPLING_ID = "form.sampling"
-
-
-class FormSampling(Record):
-    """Which samples count as running, how they are banded by speed, and the periods the
-    runner's cadence is compared over."""
-
-    band_width_mps: float = Field(gt=0)
-    min_run_speed_mps: float = Field(gt=0)
-    cadence_low_spm: float = Field(gt=0)
-    cadence_high_spm: float = Field(gt=0)
-    max_sample_gap_s: float = Field(gt=0)
-    min_band_seconds: float = Field(gt=0, description="time a band needs in both periods")
-    recent_days: int = Field(ge=1)
-    baseline_days: int = Field(ge=1)
-
-    @model_validator(mode="after")
-    def _cadence_range_rises(self) -> FormSampling:
-        if self.cadence_high_spm <= self.cadence_low_spm:
-            raise ValueError("cadence_high_spm: expected above cadence_low_spm")
-        return self
-
-
-#: The form metrics a population band exists for.
-FormMetric = Literal[
-    "cadence_spm", "stance_time_ms", "vertical_oscillation_mm", "vertical_ratio_pct"
-]
-
-
 class Band(Strict):
-    """A middle band of a population and its unit."""
+    """A range of values (low below high) and its unit."""
 
     low: float
     high: float
@@ -119,6 +89,29 @@ class Band(Strict):
         if self.high <= self.low:
             raise ValueError("high: expected above low")
         return self
+
+
+#: The form-sampling record.
+FORM_SAMPLING_ID = "form.sampling"
+
+
+class FormSampling(Record):
+    """Which samples count as running, how they are banded by speed, and the periods the
+    runner's cadence is compared over."""
+
+    band_width_mps: float = Field(gt=0)
+    min_run_speed_mps: float = Field(gt=0)
+    cadence_range: Band = Field(description="plausible step rates (spm)")
+    max_sample_gap_s: float = Field(gt=0)
+    min_band_seconds: float = Field(gt=0, description="time a band needs in both periods")
+    recent_days: int = Field(ge=1)
+    baseline_days: int = Field(ge=1)
+
+
+#: The form metrics a population band exists for.
+FormMetric = Literal[
+    "cadence_spm", "stance_time_ms", "vertical_oscillation_mm", "vertical_ratio_pct"
+]
 
 
 #: The population-bands record.
