@@ -3,15 +3,12 @@ knowledge base and the numbers, decisions and sentences change with it."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-import yaml
 
 from backstride.analytics.analysis import analyze_training
 from backstride.analytics.findings import findings_from
@@ -22,31 +19,13 @@ from backstride.analytics.rules import FindingRules
 from backstride.domain.activity import Samples
 from backstride.domain.diary import DiaryEntry
 from backstride.knowledge import load_knowledge_base
-from backstride.knowledge.load import data_dir
 from backstride.knowledge.model import KnowledgeBase
 from backstride.progress.change import ProgressSummary, change_rule, summarise_progress
 from backstride.report.clinician_report import ReportData, report_context
 from backstride.services.analysis import current_metrics
 from tests.analytics.history_builders import RULES, day, run
+from tests.kb_copy import Edit, edited, setting
 from tests.progress.limits import RMDQ_POINTS, RMDQ_RECOVERED_MAX
-
-Edit = Callable[[dict[str, Any]], None]
-
-
-def edited(tmp_path: Path, file: str, record_id: str, edit: Edit) -> KnowledgeBase:
-    """A copy of the packaged knowledge base with one record of `file` changed by `edit`."""
-    folder = tmp_path / "kb"
-    shutil.copytree(data_dir(), folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    path = folder / file
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    edit(next(r for r in document["records"] if r["id"] == record_id))
-    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
-    return load_knowledge_base(folder)
-
-
-def setting(**values: object) -> Edit:
-    """An edit that sets top-level fields of a record."""
-    return lambda record: record.update(values)
 
 
 def analysed(rules: FindingRules, history: list[Any], *, days: int, forms: Any = ()) -> Any:

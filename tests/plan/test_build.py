@@ -19,6 +19,7 @@ from backstride.knowledge.content import (
     Treatment,
 )
 from backstride.plan import Plan, build_plan
+from tests.kb_copy import edited
 from tests.plan.builders import START, case, result
 from tests.provenance import assert_produced
 
@@ -72,6 +73,15 @@ def test_under_16_gets_no_self_care_plan(kb: KnowledgeBase) -> None:
     plan = _plan(kb, case(age=15), urgency="soon", referral_reasons=("under_16",))
     assert plan.status == "no_self_care"
     assert not plan.has_exercise_content
+
+
+def test_the_age_a_self_care_plan_needs_is_the_referral_records(tmp_path) -> None:
+    def older(record: dict[str, object]) -> None:
+        record["when"] = {"field": "age", "lt": 18}
+
+    raised = edited(tmp_path, "triage.yaml", "referral.under_16", older)
+    assert _plan(KB, case(age=17)).status == "self_care"
+    assert _plan(raised, case(age=17)).status == "no_self_care"
 
 
 def test_soon_sciatica_gives_interim_plan_with_referral_at_top_and_running_after_the_leg(

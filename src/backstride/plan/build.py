@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from backstride.analytics.rules import FindingRules
+from backstride.assess.conditions import facts_of, holds
 from backstride.assess.intake import Case, Running
 from backstride.assess.result import AssessmentResult
 from backstride.domain.checkin import CheckIn
@@ -25,7 +26,7 @@ from backstride.knowledge.plan_texts import (
     WalkRunTemplate,
     phase_record,
 )
-from backstride.knowledge.rules import SafetyText
+from backstride.knowledge.rules import SafetyText, TriageRule
 from backstride.knowledge.templates import fill
 from backstride.plan import advice, matched, stage
 from backstride.plan.adapt import decide
@@ -51,6 +52,8 @@ from backstride.progress.monitoring import monitoring_rule
 DISCLAIMER_ID = "text.disclaimer"
 REFERRAL_ID = "text.top.referral"
 REFERRAL_WHY_ID = "text.top.referral_why"
+#: The referral rule whose age condition also keeps a self-care plan from a young person.
+UNDER_AGE_ID = "referral.under_16"
 DEFAULT_CROSS = ("walking", "swimming", "pool running", "elliptical trainer")
 SITTING_HEAVY = frozenset({"cycling", "rowing"})
 
@@ -208,7 +211,7 @@ def _bare_plan(
     raised: Retriage | None = None,
 ) -> Plan:
     """The plan's frame: status, the assessment, the top items and provenance; no content."""
-    status = plan_status(assessment, case)
+    status = plan_status(assessment, case, kb)
     return Plan(
         status=status,
         start=start,
@@ -235,7 +238,7 @@ def _running(profile: Running | None) -> Running:
     return profile if profile is not None else Running()
 
 
-def plan_status(assessment: AssessmentResult, case: Case | None) -> PlanStatus:
+def plan_status(assessment: AssessmentResult, case: Case | None, kb: KnowledgeBase) -> PlanStatus:
     """no_self_care for emergency, urgent, under 16 or thoracic pain; interim for soon.
 
     Upper and mid-back pain is outside a low-back self-care plan (NICE CKS).
@@ -244,9 +247,15 @@ def plan_status(assessment: AssessmentResult, case: Case | None) -> PlanStatus:
         assessment.referral_reasons
     ):
         return "no_self_care"
-    if case is not None and case.age < 16:
+    if case is not None and _under_age(case, kb):
         return "no_self_care"
     return "interim" if assessment.urgency == "soon" else "self_care"
+
+
+def _under_age(case: Case, kb: KnowledgeBase) -> bool:
+    """The `referral.under_16` record's own age condition, asked of the case."""
+    condition = kb.one(TriageRule, UNDER_AGE_ID).when
+    return condition is not None and holds(condition, facts_of(case))
 
 
 def summarise(assessment: AssessmentResult, kb: KnowledgeBase) -> AssessmentSummary:
