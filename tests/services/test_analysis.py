@@ -64,6 +64,13 @@ def test_an_empty_store_gives_an_empty_report_not_an_error(settings):
     assert analysis.report_json(report)["runs"] == 0
 
 
+def test_the_default_period_is_the_report_spans_records(settings):
+    spans = analysis.report_spans()
+    assert spans.id == "report.spans"
+    report = analysis.analyze(settings, as_of=date(2024, 3, 2))
+    assert (date(2024, 3, 2) - report.analysis.since).days + 1 == spans.analysis_days == 28
+
+
 def test_a_chart_of_an_empty_history_is_a_user_error(settings, tmp_path):
     with pytest.raises(InputError, match="no running activities"):
         analysis.draw_chart(settings, "load", tmp_path / "load.png", as_of=date(2024, 3, 2))

@@ -143,6 +143,7 @@ class ReportSpans(Record):
     """The periods the reports cover by default."""
 
     analysis_days: int = Field(ge=1, description="the analysis when no start is given")
+    chart_days: int = Field(ge=1, description="the charts and training page, by default")
     clinician_training_weeks: int = Field(ge=1)
     clinician_chart_days: int = Field(ge=1)
     clinician_recent_checks: int = Field(ge=1)

@@ -105,10 +105,14 @@ def _forms(
     return forms
 
 
+def report_spans() -> ReportSpans:
+    """The default periods of the analysis, the charts and the reports (`report.spans`)."""
+    return load_knowledge_base().one(ReportSpans, REPORT_SPANS_ID)
+
+
 def _window(since: date | None, as_of: date | None, today: date) -> tuple[date, date]:
     end = as_of or today
-    days = load_knowledge_base().one(ReportSpans, REPORT_SPANS_ID).analysis_days
-    start = since or end - timedelta(days=days - 1)
+    start = since or end - timedelta(days=report_spans().analysis_days - 1)
     if start > end:
         raise InputError(f"--since must be on or before {end}, got {start}")
     return start, end
@@ -299,7 +303,9 @@ def draw_chart(
     if out.suffix.lower() not in {".png", ".svg"}:
         raise InputError(f"--out must end in .png or .svg, got {out.name!r}")
     end = as_of
-    report = analyze(settings, since=since or end - timedelta(days=181), as_of=end, all_forms=True)
+    chart_days = report_spans().chart_days
+    start = since or end - timedelta(days=chart_days - 1)
+    report = analyze(settings, since=start, as_of=end, all_forms=True)
     if report.empty:
         raise InputError("no running activities imported yet: run `backstride import PATH` first")
     if kind == "load":

@@ -27,8 +27,9 @@ from backstride.web.models import (
 
 router = APIRouter()
 router.include_router(shoes.router)  # the shoe pages belong to training
-#: The training page: findings and charts over this many days; at most this many runs listed.
-WINDOW_DAYS, LIST_MAX = 182, 60
+#: The training page lists at most this many runs (its findings and charts cover the
+#: `report.spans` record's chart days).
+LIST_MAX = 60
 #: Points drawn per chart of one run; slower than this (m/s) is standing, not a pace.
 SAMPLE_POINTS, PACE_FLOOR_MPS = 600, 0.5
 ActivitiesRead = Annotated[Credential, Depends(scoped("activities:read"))]
@@ -166,10 +167,11 @@ def training_page(
 def _training_context(settings: Any, today: Any) -> dict[str, Any]:
     """What the training page shows (kept until the runner's data changes)."""
     from backstride.services.activities import list_history
-    from backstride.services.analysis import analyze
+    from backstride.services.analysis import analyze, report_spans
 
     rows = list_history(settings)
-    report = analyze(settings, since=today - timedelta(days=WINDOW_DAYS - 1), as_of=today)
+    since = today - timedelta(days=report_spans().chart_days - 1)
+    report = analyze(settings, since=since, as_of=today)
     return {"runs": list(reversed(rows))[:LIST_MAX], "total": len(rows),
             "report": None if report.empty else report,
             "charts": [] if report.empty else _load_charts(report.analysis)}  # fmt: skip
