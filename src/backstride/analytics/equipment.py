@@ -117,8 +117,8 @@ class SurfaceRule:
     """The surface-change rule (the `finding.surface_change` record's thresholds)."""
 
     baseline_weeks: int
-    min_share_now: float  # 0–1
-    max_share_before: float  # 0–1
+    min_share_now: float  # a fraction of the week's distance, not a percentage
+    max_share_before: float  # a fraction, as min_share_now
     min_km: float
 
 

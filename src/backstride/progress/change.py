@@ -61,7 +61,7 @@ class ProgressSummary:
     daily: tuple[DailyPain, ...]
     rolling: tuple[tuple[date, float], ...]  # (day, the window's mean of daily means)
     baseline_from: BaselineFrom | None = None  # what the baseline pain is
-    window_entries: int = 0  # diary days in the current window (the rule's 7 days)
+    window_entries: int = 0  # diary days in the current window (the rule's window_days)
     window_start: date | None = None  # the current window's first day
 
 
