@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.content import PreventionItem
+from backstride.knowledge.labels import labels_served, plain
 from backstride.knowledge.model import KnowledgeBase
 from backstride.knowledge.trace import (
     build_trace,
@@ -23,7 +24,7 @@ from backstride.knowledge.trace import (
 )
 from backstride.plan import build_plan
 from tests.plan.builders import case, result
-from tests.provenance import assert_produced
+from tests.provenance import assert_labelled, assert_produced
 
 KB = load_knowledge_base()
 
@@ -146,6 +147,32 @@ def test_a_run_log_is_the_evidence_when_given(tmp_path: Path) -> None:
     log.write_text("not json\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 1"):
         read_log(log)
+
+
+def test_the_run_logs_of_several_folders_are_merged(tmp_path: Path) -> None:
+    first, second = tmp_path / "plan.jsonl", tmp_path / "report.jsonl"
+    first.write_text('{"record": "walking", "test": "tests/plan/a.py::t"}\n', encoding="utf-8")
+    lines = [
+        '{"record": "walking", "test": "tests/report/b.py::t"}',
+        '{"record": "ice", "test": "x"}',
+    ]
+    second.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    merged = read_log(first, second)
+    assert merged["walking"] == ("tests/plan/a.py::t", "tests/report/b.py::t")
+    assert merged["ice"] == ("x",)
+
+
+def test_a_label_counts_only_when_the_lookup_served_it_and_the_text_shows_it() -> None:
+    with labels_served() as served:
+        words = plain(KB, "trend", "improving")
+    assert served == {"label.trend.improving"}
+    assert_labelled(f"Trend: {words}.", served, "label.trend.improving")
+    with pytest.raises(AssertionError, match="not looked up"):
+        assert_labelled(f"Trend: {words}.", served, "label.trend.worse")
+    with pytest.raises(AssertionError, match="not in"):
+        assert_labelled("Trend: improving.", served, "label.trend.improving")
+    plain(KB, "trend", "worse")  # outside the block: nothing is collected
+    assert served == {"label.trend.improving"}
 
 
 @pytest.mark.covers("phase.settle", "superficial-heat")
