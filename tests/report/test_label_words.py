@@ -1,0 +1,145 @@
+"""Every plain-word label is shown where its value is: the interview's choices, the plan's
+cautions, the reference list's kinds of evidence and the progress screen's trend and run
+advice, each rendered by the real shell code while the label lookup is watched."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import replace
+from datetime import timedelta
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from backstride.assess.flow import VOCABULARY
+from backstride.assess.interview import Question, questions
+from backstride.knowledge.labels import PlainLabel, Vocabulary, labels_served
+from backstride.progress.monitoring import check_run, monitoring_rule
+from backstride.progress.questions import DIARY_LOCATIONS
+from backstride.progress.status import ProgressStatus
+from backstride.report.markdown import plan_markdown
+from backstride.report.plan_view import source_line
+from tests.plan.report_plans import KB, plan_for
+from tests.progress.limits import CHANGE, RMDQ_RECOVERED_MAX
+from tests.progress.test_change import START, diary, summarise
+from tests.provenance import assert_labelled
+
+with warnings.catch_warnings():  # typer imports a click name click deprecates
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from backstride.cli.assess import _ask
+    from backstride.cli.diary import command as diary_command
+    from backstride.cli.progress import render_summary
+
+QUESTIONS: dict[str, Question] = {q.key: q for q in questions(KB)}
+
+
+def _label(vocabulary: Vocabulary, value: str) -> PlainLabel:
+    (found,) = (r for r in KB.of(PlainLabel) if (r.vocabulary, r.value) == (vocabulary, value))
+    return found
+
+
+def _values(vocabulary: Vocabulary) -> list[str]:
+    return [r.value for r in KB.of(PlainLabel) if r.vocabulary == vocabulary]
+
+
+def _shown(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("key", sorted(VOCABULARY))
+def test_each_interview_choice_is_shown_in_its_labels_words(key: str) -> None:
+    """The terminal lists a question's choices numbered, each in its label's words."""
+    question = QUESTIONS[key]
+
+    @click.command()
+    def ask() -> None:
+        _ask(question, KB)
+
+    with labels_served() as served:
+        result = CliRunner().invoke(ask, input="1\n")
+    assert result.exit_code == 0, result.output
+    labels = [_label(VOCABULARY[key], value) for value in question.choices]
+    assert_labelled(result.output, served, *(label.id for label in labels))
+    for number, label in enumerate(labels, start=1):  # at the choice's own number
+        assert f"{number}. {_shown(label.words)}" in _shown(result.output)
+
+
+def test_the_diary_asks_where_it_hurts_in_each_locations_words(database_url: str) -> None:
+    """`diary add` without flags lists the places (the spine itself first), then stores
+    the one picked by its number."""
+    answers = "2026-03-04\n5\n\n\n\n1\nn\n\n\n"
+    with labels_served() as served:
+        result = CliRunner().invoke(diary_command, ["add"], input=answers)
+    assert result.exit_code == 0, result.output
+    labels = [_label("location", value) for value in DIARY_LOCATIONS]
+    assert_labelled(result.output, served, *(label.id for label in labels))
+    for number, label in enumerate(labels, start=1):
+        assert f"{number}. {_shown(label.words)}" in _shown(result.output)
+    listed = CliRunner().invoke(diary_command, ["list", "--format", "json"])
+    (entry,) = json.loads(listed.stdout)
+    assert entry["locations"] == [DIARY_LOCATIONS[0]]
+
+
+@pytest.mark.parametrize("tag", _values("caution"))
+def test_each_caution_that_left_exercises_out_is_named_in_its_labels_words(tag: str) -> None:
+    plan = replace(plan_for("self_care_runner"), cautions=(tag,))
+    with labels_served() as served:
+        text = plan_markdown(plan, KB)
+    label = _label("caution", tag)
+    assert_labelled(text, served, label.id)
+    assert f"Exercises left out because of: {_shown(label.words)}" in _shown(text)
+
+
+@pytest.mark.parametrize("kind", _values("evidence"))
+def test_each_reference_says_its_kind_of_evidence_in_the_labels_words(kind: str) -> None:
+    source = next(s for s in sorted(KB.sources.values(), key=lambda s: s.id) if s.evidence == kind)
+    with labels_served() as served:
+        line = source_line(source, KB)
+    label = _label("evidence", kind)
+    assert_labelled(line, served, label.id)
+    assert line.startswith(f"{source.authors} ({source.year}). {source.title}. {source.venue}.")
+    assert f"{source.venue}. {label.words}." in line
+
+
+RULE = monitoring_rule(KB)
+#: A diary per trend, and a run per advice (pain before, during, next morning, week rising).
+TRENDS = {"improving": [6] * 7 + [4] * 7 + [2] * 7, "same": [5] * 21, "worse": [3] * 7 + [6] * 7}
+RUNS = {"advance": (3.0, 3, 3, False), "hold": (3.0, 4, 4, False), "step_back": (3.0, 6, 3, False)}
+
+
+@pytest.mark.parametrize(("trend", "advice"), list(zip(TRENDS, RUNS, strict=True)))
+def test_the_progress_screen_says_the_trend_and_the_run_advice_in_the_labels_words(
+    trend: str, advice: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    today = START + timedelta(days=len(TRENDS[trend]) - 1)
+    summary = summarise(diary(TRENDS[trend]), [], today=today, assessed_pain=TRENDS[trend][0])
+    before, during, morning, rising = RUNS[advice]
+    check = check_run(
+        RULE,
+        on=today - timedelta(days=1),
+        pain_before=before,
+        pain_during=during,
+        pain_next_morning=morning,
+        week_rising=rising,
+    )
+    assert (summary.trend, check.advice) == (trend, advice)
+    status = ProgressStatus(
+        today=today,
+        summary=summary,
+        escalations=(),
+        run_checks=(check,),
+        associations=(),
+        rmdq=(),
+        assessments=(),
+        new_red_flags=(),
+        change_rule=CHANGE,
+        recovered_rmdq_max=RMDQ_RECOVERED_MAX,
+    )
+    with labels_served() as served:
+        render_summary(status)
+    text = capsys.readouterr().out
+    trend_label, advice_label = _label("trend", trend), _label("run_advice", advice)
+    assert_labelled(text, served, trend_label.id, advice_label.id)
+    assert "_" not in text  # no code is shown in place of its words
