@@ -18,6 +18,7 @@ from backstride.assess.intake import Running
 from backstride.assess.result import AssessmentResult
 from backstride.assess.triage import assess
 from backstride.domain.diary import DiaryEntry
+from backstride.domain.finding import Finding
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.content import Exercise
 from backstride.plan import build_plan
@@ -42,6 +43,35 @@ VIGNETTES = {v["id"]: v for v in load_vignettes()} | {
                 "locations": ["low_back_central"],
                 "worse_with": ["standing", "bending_backward"],
             },
+        }
+    },
+    "mild_settling_runner": {
+        "case": {
+            "age": 35,
+            "pain": {
+                "intensity": 2,
+                "worst_24h": 4,
+                "started_days_ago": 5,
+                "onset": "after_run",
+                "locations": ["low_back_central"],
+            },
+            "history": {"trend": "improving"},
+            "running": {"running_now": True, "walk_minutes_now": 40},
+        }
+    },
+    "low_risk_acute_runner": {
+        "case": {
+            "age": 38,
+            "pain": {
+                "intensity": 5,
+                "worst_24h": 7,
+                "started_days_ago": 9,
+                "onset": "after_run",
+                "locations": ["low_back_central"],
+                "worse_with": ["running", "sitting"],
+            },
+            "start_back": [True, False, False, False, False, False, False, False, "slightly"],
+            "running": {"running_now": True, "walk_minutes_now": 40, "weekly_km": 40},
         }
     },
     "strain_lifting_at_the_gym": {
@@ -130,6 +160,10 @@ SIMPLE = "simple_mechanical_after_long_run"
         ("pain_after_every_run", "start.longer_standing"),
         ("sudden_severe_central_eased_lying", "start.severe_or_worsening"),
         ("getting_worse", "start.worsening"),
+        ("mild_settling_runner", "start.mild_settling_runner"),
+        ("low_risk_acute_runner", "start.moderate_acute_runner"),
+        ("low_risk_acute_runner", "care.start_back_low"),
+        ("low_risk_acute_runner", "text.care.start_back_low"),
         ("radicular_sciatica", "text.top.referral"),
         *[
             (vignette, f"text.care.{facet}")
@@ -156,6 +190,7 @@ def test_the_plan_carries_the_exercise_phase_and_text_records_it_used(
         ({"longest_run_km": 16, "longest_run_prior_30d_km": 14}, "signal.single_run_spike"),
         ({"cadence_spm": 158}, "signal.cadence"),
         ({"shoe_pairs_in_rotation": 1}, "signal.shoe_rotation"),
+        ({"shoe_km": 750}, "signal.shoe_inspection"),
         ({"surface_changed_recently": True}, "signal.surface_change"),
         ({"surfaces": ["asphalt", "concrete"]}, "signal.surface_variety"),
         ({"cool_down": False}, "signal.cool_down"),
@@ -170,6 +205,24 @@ def test_a_profile_factor_gives_a_personal_item_from_its_signal_record(
 ) -> None:
     items = personal_items(Running.model_validate(running), [], KB, shoe_inspection_km=600)
     assert_produced(list(items), signal)
+
+
+@pytest.mark.parametrize(
+    ("finding", "signal"),
+    [
+        ("high_monotony", "signal.recovery"),
+        ("no_rest_days", "signal.recovery"),
+        ("high_vertical_oscillation", "signal.vertical_oscillation"),
+        ("shoe_inspection_due", "signal.shoe_inspection"),
+    ],
+)
+def test_a_finding_from_the_runs_gives_its_signals_item_saying_it_comes_from_the_data(
+    finding: str, signal: str
+) -> None:
+    found = Finding(finding, "consider", "A finding", "Seen in your last four weeks.")
+    (item,) = personal_items(Running(), [found], KB, shoe_inspection_km=600)
+    assert_produced(item, signal, "text.personal.from_data")
+    assert "Seen in your last four weeks." in item.text
 
 
 #: Exercises no phase chooses on its own, each offered beside one the plan prescribes (the
