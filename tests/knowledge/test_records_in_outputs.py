@@ -165,6 +165,7 @@ SIMPLE = "simple_mechanical_after_long_run"
         ("low_risk_acute_runner", "care.start_back_low"),
         ("low_risk_acute_runner", "text.care.start_back_low"),
         ("radicular_sciatica", "text.top.referral"),
+        ("bilateral_leg_pain_long_standing_and_improving_stays_soon", "text.top.referral_why"),
         *[
             (vignette, f"text.care.{facet}")
             for vignette, facet in (
@@ -320,3 +321,22 @@ def test_new_warning_signs_escalate_in_the_words_of_the_level_triage_gave(level:
     assert found is not None
     assert found.text == "New since your assessment: New numbness in the saddle area."
     assert_produced(found, "safety.diary_new_signs", f"urgency.{level}")
+
+
+@pytest.mark.parametrize(
+    ("vignette", "record"),
+    [
+        ("two_weeks_self_care_same", "question.history.self_care_weeks"),
+        (SIMPLE, "question.history.pain_after_every_run"),
+        (SIMPLE, "question.neuro.leg_weakness"),  # the last choice of the numbness list
+        (SIMPLE, "question.general.psoriasis_or_arthritis_or_enthesitis"),  # in a checklist
+    ],
+)
+def test_the_interview_asks_a_question_from_its_record_when_a_rule_still_reads_it(
+    vignette: str, record: str
+) -> None:
+    from tests.cli.interview_driver import interview
+
+    turns = list(interview(VIGNETTES[vignette]["case"], KB))
+    asked = [q for turn in turns for q in (turn.question, *turn.checklist, *turn.pair)]
+    assert_produced(asked, record)
