@@ -285,8 +285,8 @@ def _top_items(
         text = note.text.format(
             date=f"{raised.since:%d %B %Y}", signs="; ".join(s.rstrip(".") for s in raised.signs)
         )
-        records = (note.id,)
-        items.append(PlanItem("top.diary_flag", "warning", note.title, text, records, note.sources))
+        flagged = (note.id,)
+        items.append(PlanItem("top.diary_flag", "warning", note.title, text, flagged, note.sources))
     if status == "no_self_care":
         told = kb.one(PlanText, "text.top.clinician")
         items.append(
@@ -300,17 +300,16 @@ def _top_items(
             )
         )
         none = kb.one(PlanText, "text.top.no_plan")
-        records = (none.id,)
         items.append(
-            PlanItem("top.no_plan", "warning", none.title, none.text, records, none.sources)
+            PlanItem("top.no_plan", "warning", none.title, none.text, (none.id,), none.sources)
         )
     if status == "interim":
         why = "; ".join(urgency_table.referral_words(kb, r) for r in assessment.referral_reasons)
         ref = kb.one(PlanText, REFERRAL_ID)
         reason = fill(kb.one(PlanText, REFERRAL_WHY_ID).text, {"why": why}) if why else ""
         text = f"{reason} {ref.text}".strip()
-        records = (ref.id, REFERRAL_WHY_ID) if why else (ref.id,)
-        items.append(PlanItem("top.referral", "referral", ref.title, text, records, sources))
+        used: tuple[str, ...] = (ref.id, REFERRAL_WHY_ID) if why else (ref.id,)
+        items.append(PlanItem("top.referral", "referral", ref.title, text, used, sources))
     return tuple(items)
 
 
