@@ -5,9 +5,10 @@ output of an engine run (assessment, plan, progress, analytics). With the enviro
 variable BACKSTRIDE_TRACE_LOG set to a file, each passing check appends one JSON line
 `{"record", "test"}` that `backstride kb trace --log FILE` reads.
 
-Plain-word labels carry no provenance field (an output shows their words, not their id):
-`assert_labelled` counts a label as produced when the label lookup served it while the
-output was rendered (`labels_served`) and the rendered text shows its words.
+Plain-word labels and screen sentences carry no provenance field (an output shows their
+words, not their id): `assert_labelled` and `assert_said` count one as produced when its
+lookup served it while the output was rendered (`records_served`) and the rendered text
+shows its words.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.labels import PlainLabel
+from backstride.knowledge.templates import fill
+from backstride.knowledge.texts import ScreenTexts
 from backstride.knowledge.trace import produced_ids, record_of
 
 LOG_VARIABLE = "BACKSTRIDE_TRACE_LOG"
@@ -36,7 +39,7 @@ def assert_produced(output: object, *record_ids: str) -> None:
 
 def assert_labelled(rendered: str, served: set[str], *label_ids: str) -> None:
     """Fail unless the label lookup served each label while `rendered` was made (`served`
-    from `labels_served`) and the rendered text shows the label's words."""
+    from `records_served`) and the rendered text shows the label's words."""
     kb = load_knowledge_base()
     shown = " ".join(rendered.split())
     for label_id in label_ids:
@@ -44,6 +47,16 @@ def assert_labelled(rendered: str, served: set[str], *label_ids: str) -> None:
         words = kb.one(PlainLabel, label_id).words
         assert " ".join(words.split()) in shown, f"{words!r} ({label_id}) not in {shown!r}"
     _log(label_ids)
+
+
+def assert_said(rendered: str, served: set[str], screen: str, name: str, **values: object) -> None:
+    """Fail unless the screen's sentences (`text.<screen>`) were looked up while `rendered`
+    was made and it shows the sentence `name` filled with `values`."""
+    record = load_knowledge_base().one(ScreenTexts, f"text.{screen}")
+    assert record.id in served, f"{record.id} was not looked up; served {sorted(served)}"
+    sentence = " ".join(fill(record.texts[name], values).split())
+    assert sentence in " ".join(rendered.split()), f"{sentence!r} ({record.id}) not shown"
+    _log((record.id,))
 
 
 def _log(record_ids: Iterable[str]) -> None:

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.content import PreventionItem
-from backstride.knowledge.labels import labels_served, plain
+from backstride.knowledge.labels import plain
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.served import records_served
 from backstride.knowledge.trace import (
     build_trace,
     find_covers,
@@ -115,7 +116,7 @@ def test_a_record_only_named_by_covers_marks_is_covered_by_text_checks_only(
 
 PRODUCED = """
 import pytest
-from tests.provenance import assert_produced
+from tests.provenance import assert_labelled, assert_produced, assert_said
 
 
 @pytest.mark.covers("walking", "bird-dog")
@@ -125,6 +126,11 @@ def test_engine(plan) -> None:
 
 def test_names_only() -> None:
     assert "bird-dog" in "bird-dog text"
+
+
+def test_rendered(text, served) -> None:
+    assert_labelled(text, served, "label.trend.same")
+    assert_said(text, served, "progress", "trend", trend="about the same")
 """
 
 
@@ -137,6 +143,9 @@ def test_only_an_assert_produced_call_makes_a_record_covered_by_behaviour(tmp_pa
     assert rows["walking"].tests == ("tests/test_p.py::test_engine",)
     assert rows["bird-dog"].tests == ()
     assert rows["bird-dog"].text_only == ("tests/test_p.py::test_engine",)
+    rendered = ("tests/test_p.py::test_rendered",)
+    assert (rows["label.trend.same"].tests, rows["text.progress"].tests) == (rendered, rendered)
+    assert trace.unknown == {}  # the screen and sentence names are not taken for record ids
 
 
 def test_a_run_log_is_the_evidence_when_given(tmp_path: Path) -> None:
@@ -163,7 +172,7 @@ def test_the_run_logs_of_several_folders_are_merged(tmp_path: Path) -> None:
 
 
 def test_a_label_counts_only_when_the_lookup_served_it_and_the_text_shows_it() -> None:
-    with labels_served() as served:
+    with records_served() as served:
         words = plain(KB, "trend", "improving")
     assert served == {"label.trend.improving"}
     assert_labelled(f"Trend: {words}.", served, "label.trend.improving")

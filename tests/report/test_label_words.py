@@ -1,6 +1,7 @@
-"""Every plain-word label is shown where its value is: the interview's choices, the plan's
-cautions, the reference list's kinds of evidence and the progress screen's trend and run
-advice, each rendered by the real shell code while the label lookup is watched."""
+"""Every plain-word label is shown where its value is: the interview's choices, the diary's
+places, the plan's cautions, the reference list's kinds of evidence and the progress
+screen's trend and run advice, each rendered by the real shell code while the label (and
+screen sentence) lookups are watched."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from click.testing import CliRunner
 
 from backstride.assess.flow import VOCABULARY
 from backstride.assess.interview import Question, questions
-from backstride.knowledge.labels import PlainLabel, Vocabulary, labels_served
+from backstride.knowledge.labels import PlainLabel, Vocabulary
+from backstride.knowledge.served import records_served
 from backstride.progress.monitoring import check_run, monitoring_rule
 from backstride.progress.questions import DIARY_LOCATIONS
 from backstride.progress.status import ProgressStatus
@@ -24,7 +26,7 @@ from backstride.report.plan_view import source_line
 from tests.plan.report_plans import KB, plan_for
 from tests.progress.limits import CHANGE, RMDQ_RECOVERED_MAX
 from tests.progress.test_change import START, diary, summarise
-from tests.provenance import assert_labelled
+from tests.provenance import assert_labelled, assert_said
 
 with warnings.catch_warnings():  # typer imports a click name click deprecates
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -57,26 +59,30 @@ def test_each_interview_choice_is_shown_in_its_labels_words(key: str) -> None:
     def ask() -> None:
         _ask(question, KB)
 
-    with labels_served() as served:
+    with records_served() as served:
         result = CliRunner().invoke(ask, input="1\n")
     assert result.exit_code == 0, result.output
     labels = [_label(VOCABULARY[key], value) for value in question.choices]
     assert_labelled(result.output, served, *(label.id for label in labels))
     for number, label in enumerate(labels, start=1):  # at the choice's own number
         assert f"{number}. {_shown(label.words)}" in _shown(result.output)
+    hint = {"choice": "hint_one_optional" if question.optional else "hint_one"}
+    assert_said(result.output, served, "interview", hint.get(question.kind, "hint_many"))
 
 
 def test_the_diary_asks_where_it_hurts_in_each_locations_words(database_url: str) -> None:
     """`diary add` without flags lists the places (the spine itself first), then stores
     the one picked by its number."""
-    answers = "2026-03-04\n5\n\n\n\n1\nn\n\n\n"
-    with labels_served() as served:
+    answers = "2026-03-04\n5\n\n\n\nx\n1\nn\n\n\n"  # "x" is refused, then 1 is taken
+    with records_served() as served:
         result = CliRunner().invoke(diary_command, ["add"], input=answers)
     assert result.exit_code == 0, result.output
     labels = [_label("location", value) for value in DIARY_LOCATIONS]
     assert_labelled(result.output, served, *(label.id for label in labels))
     for number, label in enumerate(labels, start=1):
         assert f"{number}. {_shown(label.words)}" in _shown(result.output)
+    assert_said(result.output, served, "diary", "where_title")
+    assert_said(result.output, served, "prompts", "picks_refused", parts="x", count=len(labels))
     listed = CliRunner().invoke(diary_command, ["list", "--format", "json"])
     (entry,) = json.loads(listed.stdout)
     assert entry["locations"] == [DIARY_LOCATIONS[0]]
@@ -85,7 +91,7 @@ def test_the_diary_asks_where_it_hurts_in_each_locations_words(database_url: str
 @pytest.mark.parametrize("tag", _values("caution"))
 def test_each_caution_that_left_exercises_out_is_named_in_its_labels_words(tag: str) -> None:
     plan = replace(plan_for("self_care_runner"), cautions=(tag,))
-    with labels_served() as served:
+    with records_served() as served:
         text = plan_markdown(plan, KB)
     label = _label("caution", tag)
     assert_labelled(text, served, label.id)
@@ -95,7 +101,7 @@ def test_each_caution_that_left_exercises_out_is_named_in_its_labels_words(tag: 
 @pytest.mark.parametrize("kind", _values("evidence"))
 def test_each_reference_says_its_kind_of_evidence_in_the_labels_words(kind: str) -> None:
     source = next(s for s in sorted(KB.sources.values(), key=lambda s: s.id) if s.evidence == kind)
-    with labels_served() as served:
+    with records_served() as served:
         line = source_line(source, KB)
     label = _label("evidence", kind)
     assert_labelled(line, served, label.id)
@@ -137,9 +143,10 @@ def test_the_progress_screen_says_the_trend_and_the_run_advice_in_the_labels_wor
         change_rule=CHANGE,
         recovered_rmdq_max=RMDQ_RECOVERED_MAX,
     )
-    with labels_served() as served:
+    with records_served() as served:
         render_summary(status)
     text = capsys.readouterr().out
     trend_label, advice_label = _label("trend", trend), _label("run_advice", advice)
     assert_labelled(text, served, trend_label.id, advice_label.id)
+    assert_said(text, served, "progress", "trend", trend=trend_label.words)
     assert "_" not in text  # no code is shown in place of its words

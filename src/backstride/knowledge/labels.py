@@ -7,13 +7,12 @@ the code, which stays in JSON and the clinician report.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Literal
 
 from pydantic import Field
 
 from backstride.knowledge.model import KnowledgeBase, Record
+from backstride.knowledge.served import note_served
 
 Vocabulary = Literal[
     "location", "onset", "worse_with", "better_with", "sex", "trend", "caution", "run_advice",
@@ -37,31 +36,12 @@ class PlainLabel(Record):
 
 LABEL_KINDS = {"plain_label": PlainLabel}
 
-#: The open `labels_served` blocks, each collecting the label ids looked up meanwhile.
-_watchers: list[set[str]] = []
-
-
-@contextmanager
-def labels_served() -> Iterator[set[str]]:
-    """Collect the ids of the label records looked up while the block runs.
-
-    This is how a test shows which label a rendered output used (`kb trace` counts a label
-    record as covered only then); outside such a block nothing is collected.
-    """
-    served: set[str] = set()
-    _watchers.append(served)
-    try:
-        yield served
-    finally:
-        _watchers.remove(served)
-
 
 def label_record(kb: KnowledgeBase, vocabulary: Vocabulary, value: str) -> PlainLabel | None:
     """The label record of `value` in `vocabulary`, if there is one."""
     for record in kb.of(PlainLabel):
         if record.vocabulary == vocabulary and record.value == value:
-            for served in _watchers:
-                served.add(record.id)
+            note_served(record.id)
             return record
     return None
 

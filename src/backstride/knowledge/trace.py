@@ -4,10 +4,11 @@ A record is covered by behaviour only when a test runs an engine (assessment, pl
 progress, analytics) and calls `assert_produced(output, "<id>")`, which fails unless the
 id is among the output's provenance (`records`, `rule`, reasons' rules, exercise and
 education ids; see `produced_ids`), or `assert_labelled(text, served, "<label id>")` for
-plain-word labels, which fails unless the label lookup served the label while the text
-was rendered and the text shows its words. Tests declare what they exercise with
-`@pytest.mark.covers(...)` too; a record named only by covers marks (or by tests that
-just re-read its text) is reported as covered by text checks only.
+plain-word labels (`assert_said` for a screen's sentences), which fails unless the lookup
+served the record while the text was rendered and the text shows its words. Tests
+declare what they exercise with `@pytest.mark.covers(...)` too; a record named only by
+covers marks (or by tests that just re-read its text) is reported as covered by text
+checks only.
 
 Evidence comes from a run log (`BACKSTRIDE_TRACE_LOG=file pytest` appends one
 `{"record", "test"}` line per record of a passing check; logs of several runs can be
@@ -38,7 +39,9 @@ PROVENANCE_FIELDS = frozenset(
     {"records", "rule", "exercise_id", "exercise_ids", "education_id", "red_flags"}
 )
 #: The helpers a behavioural test calls (found statically when no run log is given).
-PRODUCED_HELPERS = frozenset({"assert_produced", "assert_labelled"})
+PRODUCED_HELPERS = frozenset({"assert_produced", "assert_labelled", "assert_said"})
+#: The helper for a screen's sentences, which names the screen rather than the record.
+SAID_HELPER = "assert_said"
 
 
 @dataclass(frozen=True)
@@ -116,12 +119,21 @@ def find_produced(tests_dir: Path) -> dict[str, tuple[str, ...]]:
         tree = _parse(path, label)
         for test_id, node in _test_functions(tree.body, prefix=label):
             for call in ast.walk(node):
-                if _is_produced_call(call):
-                    assert isinstance(call, ast.Call)
-                    for arg in call.args[1:]:
-                        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                            found.setdefault(arg.value, set()).add(test_id)
+                for record_id in _produced_ids_of(call):
+                    found.setdefault(record_id, set()).add(test_id)
     return {key: tuple(sorted(tests)) for key, tests in sorted(found.items())}
+
+
+def _produced_ids_of(node: ast.AST) -> Iterator[str]:
+    """The literal record ids a helper call names (`assert_said` names a screen's record by
+    its screen, the third argument)."""
+    if not _is_produced_call(node):
+        return
+    assert isinstance(node, ast.Call)
+    said = _helper_name(node) == SAID_HELPER
+    for arg in node.args[2:3] if said else node.args[1:]:
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            yield f"text.{arg.value}" if said else arg.value
 
 
 def read_log(*paths: Path) -> dict[str, tuple[str, ...]]:
@@ -144,17 +156,18 @@ def read_log(*paths: Path) -> dict[str, tuple[str, ...]]:
 
 
 def _is_produced_call(node: ast.AST) -> bool:
-    if not isinstance(node, ast.Call):
-        return False
-    func = node.func
-    name = (
+    return isinstance(node, ast.Call) and _helper_name(node) in PRODUCED_HELPERS
+
+
+def _helper_name(call: ast.Call) -> str:
+    func = call.func
+    return (
         func.id
         if isinstance(func, ast.Name)
         else func.attr
         if isinstance(func, ast.Attribute)
         else ""
     )
-    return name in PRODUCED_HELPERS
 
 
 def kind_name(record: BaseModel) -> str:
