@@ -14,15 +14,19 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from backstride.assess.casefile import case_from_data
 from backstride.assess.flow import VOCABULARY
 from backstride.assess.interview import Question, questions
+from backstride.assess.triage import assess
 from backstride.knowledge.labels import PlainLabel, Vocabulary
 from backstride.knowledge.served import records_served
 from backstride.progress.monitoring import check_run, monitoring_rule
 from backstride.progress.questions import DIARY_LOCATIONS
 from backstride.progress.status import ProgressStatus
 from backstride.report.markdown import plan_markdown
+from backstride.report.plain import duration_words, pattern_names
 from backstride.report.plan_view import source_line
+from tests.assess.conftest import load_vignettes
 from tests.plan.report_plans import KB, plan_for
 from tests.progress.limits import CHANGE, RMDQ_RECOVERED_MAX
 from tests.progress.test_change import START, diary, summarise
@@ -30,7 +34,7 @@ from tests.provenance import assert_labelled, assert_said
 
 with warnings.catch_warnings():  # typer imports a click name click deprecates
     warnings.simplefilter("ignore", DeprecationWarning)
-    from backstride.cli.assess import _ask
+    from backstride.cli.assess import _ask, _render
     from backstride.cli.diary import command as diary_command
     from backstride.cli.progress import render_summary
 
@@ -150,3 +154,18 @@ def test_the_progress_screen_says_the_trend_and_the_run_advice_in_the_labels_wor
     assert_labelled(text, served, trend_label.id, advice_label.id)
     assert_said(text, served, "progress", "trend", trend=trend_label.words)
     assert "_" not in text  # no code is shown in place of its words
+
+
+def test_the_assessment_screen_says_the_likely_pattern_and_how_long_in_its_sentences(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (vignette,) = (v for v in load_vignettes() if v["id"] == "simple_mechanical_after_long_run")
+    result = assess(case_from_data(vignette["case"]), KB)
+    assert result.patterns
+    assert result.duration is not None
+    with records_served() as served:
+        _render(result)
+    text = capsys.readouterr().out
+    patterns = ", then ".join(pattern_names(KB, result.patterns))
+    assert_said(text, served, "assess", "likely", patterns=patterns)
+    assert_said(text, served, "assess", "how_long", duration=duration_words(KB, result.duration))
