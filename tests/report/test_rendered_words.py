@@ -28,8 +28,8 @@ from backstride.report.plain import duration_words, pattern_names
 from backstride.report.plan_view import source_line
 from tests.assess.conftest import load_vignettes
 from tests.plan.report_plans import KB, plan_for
-from tests.progress.limits import CHANGE, RMDQ_RECOVERED_MAX
-from tests.progress.test_change import START, diary, summarise
+from tests.progress.limits import CHANGE, RMDQ_RECOVERED_MAX, summarise
+from tests.progress.test_change import START, diary
 from tests.provenance import assert_labelled, assert_said
 
 with warnings.catch_warnings():  # typer imports a click name click deprecates
