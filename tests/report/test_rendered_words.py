@@ -9,6 +9,7 @@ import json
 import warnings
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import click
 import pytest
@@ -26,6 +27,7 @@ from backstride.progress.status import ProgressStatus
 from backstride.report.markdown import plan_markdown
 from backstride.report.plain import duration_words, pattern_names
 from backstride.report.plan_view import source_line
+from tests.activity_files import GPX_T0, gpx_bytes, straight_run
 from tests.assess.conftest import load_vignettes
 from tests.plan.report_plans import KB, plan_for
 from tests.progress.limits import CHANGE, RMDQ_RECOVERED_MAX, summarise
@@ -34,8 +36,10 @@ from tests.provenance import assert_labelled, assert_said
 
 with warnings.catch_warnings():  # typer imports a click name click deprecates
     warnings.simplefilter("ignore", DeprecationWarning)
+    from backstride.cli.analyze import command as analyze_command
     from backstride.cli.assess import _ask, _render
     from backstride.cli.diary import command as diary_command
+    from backstride.cli.imports import command as import_command
     from backstride.cli.progress import render_summary
 
 QUESTIONS: dict[str, Question] = {q.key: q for q in questions(KB)}
@@ -169,3 +173,29 @@ def test_the_assessment_screen_says_the_likely_pattern_and_how_long_in_its_sente
     patterns = ", then ".join(pattern_names(KB, result.patterns))
     assert_said(text, served, "assess", "likely", patterns=patterns)
     assert_said(text, served, "assess", "how_long", duration=duration_words(KB, result.duration))
+
+
+def test_the_import_summary_counts_the_files_in_its_sentence(home: Path, tmp_path: Path) -> None:
+    good, bad = tmp_path / "run.gpx", tmp_path / "bad.tcx"
+    good.write_bytes(gpx_bytes([straight_run(20)]))
+    bad.write_bytes(b"<TrainingCenterDatabase>")
+    with records_served() as served:
+        result = CliRunner().invoke(import_command, [str(good), str(bad)])
+    assert result.exit_code == 0, result.output
+    assert_said(result.output, served, "import", "counts", imported=1, duplicates=0, failed=1)
+
+
+def test_the_analysis_page_titles_its_period_and_counts_the_runs(
+    home: Path, tmp_path: Path
+) -> None:
+    run = tmp_path / "run.gpx"
+    run.write_bytes(gpx_bytes([straight_run(600)]))
+    assert CliRunner().invoke(import_command, [str(run)]).exit_code == 0
+    day = GPX_T0.date()
+    since = day - timedelta(days=27)
+    arguments = ["--as-of", day.isoformat(), "--since", since.isoformat()]
+    with records_served() as served:
+        result = CliRunner().invoke(analyze_command, arguments)
+    assert result.exit_code == 0, result.output
+    assert_said(result.output, served, "analyze", "title", since=since, today=day)
+    assert_said(result.output, served, "analyze", "history", runs=1, first=day, last=day)
