@@ -26,13 +26,13 @@ from backstride.progress.questions import DIARY_LOCATIONS
 from backstride.progress.status import ProgressStatus
 from backstride.report.markdown import plan_markdown
 from backstride.report.plain import duration_words, pattern_names
-from backstride.report.plan_view import source_line
+from backstride.report.plan_view import safety_net_view, source_line
 from tests.activity_files import GPX_T0, gpx_bytes, straight_run
 from tests.assess.conftest import load_vignettes
 from tests.plan.report_plans import KB, plan_for
 from tests.progress.limits import CHANGE, RMDQ_RECOVERED_MAX, summarise
 from tests.progress.test_change import START, diary
-from tests.provenance import assert_labelled, assert_said
+from tests.provenance import assert_labelled, assert_produced, assert_said
 
 with warnings.catch_warnings():  # typer imports a click name click deprecates
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -199,3 +199,13 @@ def test_the_analysis_page_titles_its_period_and_counts_the_runs(
     assert result.exit_code == 0, result.output
     assert_said(result.output, served, "analyze", "title", since=since, today=day)
     assert_said(result.output, served, "analyze", "history", runs=1, first=day, last=day)
+
+
+def test_the_plans_safety_net_is_headed_by_its_title_record() -> None:
+    plan = plan_for("self_care_runner")
+    view = safety_net_view(plan.safety_net, KB)
+    assert view is not None
+    assert_produced(view, "safety.net_title")
+    text = _shown(plan_markdown(plan, KB))
+    assert f"## {_shown(view.title)}" in text
+    assert _shown(view.intro) in text
