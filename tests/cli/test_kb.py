@@ -170,6 +170,19 @@ def test_trace_as_text_shows_the_table_and_the_uncovered_summary(home: Path) -> 
     assert "superficial-heat" in result.stdout
 
 
+def test_trace_reads_several_run_logs_together(home: Path, tmp_path: Path) -> None:
+    logs = []
+    for folder, record in (("plan", "ice"), ("report", "label.trend.same")):
+        log = tmp_path / f"{folder}.jsonl"
+        log.write_text(json.dumps({"record": record, "test": f"tests/{folder}/t.py::t"}) + "\n")
+        logs += ["--log", str(log)]
+    result = run_backstride("kb", "trace", "--tests", str(REPO / "tests"), "-f", "json", *logs)
+    assert result.code == 0, result.stderr
+    rows = {row["id"]: row for row in json.loads(result.stdout)["records"]}
+    assert rows["ice"]["tests"] == ["tests/plan/t.py::t"]
+    assert rows["label.trend.same"]["tests"] == ["tests/report/t.py::t"]
+
+
 def test_trace_without_a_tests_folder_exits_2(home: Path, tmp_path: Path) -> None:
     result = run_backstride("kb", "trace", "--tests", str(tmp_path / "none"))
     assert result.code == 2

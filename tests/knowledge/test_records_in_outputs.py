@@ -18,6 +18,7 @@ from backstride.assess.intake import Running
 from backstride.assess.result import AssessmentResult
 from backstride.assess.triage import assess
 from backstride.domain.diary import DiaryEntry
+from backstride.domain.finding import Finding
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.content import Exercise
 from backstride.plan import build_plan
@@ -42,6 +43,35 @@ VIGNETTES = {v["id"]: v for v in load_vignettes()} | {
                 "locations": ["low_back_central"],
                 "worse_with": ["standing", "bending_backward"],
             },
+        }
+    },
+    "mild_settling_runner": {
+        "case": {
+            "age": 35,
+            "pain": {
+                "intensity": 2,
+                "worst_24h": 4,
+                "started_days_ago": 5,
+                "onset": "after_run",
+                "locations": ["low_back_central"],
+            },
+            "history": {"trend": "improving"},
+            "running": {"running_now": True, "walk_minutes_now": 40},
+        }
+    },
+    "low_risk_acute_runner": {
+        "case": {
+            "age": 38,
+            "pain": {
+                "intensity": 5,
+                "worst_24h": 7,
+                "started_days_ago": 9,
+                "onset": "after_run",
+                "locations": ["low_back_central"],
+                "worse_with": ["running", "sitting"],
+            },
+            "start_back": [True, False, False, False, False, False, False, False, "slightly"],
+            "running": {"running_now": True, "walk_minutes_now": 40, "weekly_km": 40},
         }
     },
     "strain_lifting_at_the_gym": {
@@ -130,7 +160,12 @@ SIMPLE = "simple_mechanical_after_long_run"
         ("pain_after_every_run", "start.longer_standing"),
         ("sudden_severe_central_eased_lying", "start.severe_or_worsening"),
         ("getting_worse", "start.worsening"),
+        ("mild_settling_runner", "start.mild_settling_runner"),
+        ("low_risk_acute_runner", "start.moderate_acute_runner"),
+        ("low_risk_acute_runner", "care.start_back_low"),
+        ("low_risk_acute_runner", "text.care.start_back_low"),
         ("radicular_sciatica", "text.top.referral"),
+        ("bilateral_leg_pain_long_standing_and_improving_stays_soon", "text.top.referral_why"),
         *[
             (vignette, f"text.care.{facet}")
             for vignette, facet in (
@@ -156,6 +191,7 @@ def test_the_plan_carries_the_exercise_phase_and_text_records_it_used(
         ({"longest_run_km": 16, "longest_run_prior_30d_km": 14}, "signal.single_run_spike"),
         ({"cadence_spm": 158}, "signal.cadence"),
         ({"shoe_pairs_in_rotation": 1}, "signal.shoe_rotation"),
+        ({"shoe_km": 750}, "signal.shoe_inspection"),
         ({"surface_changed_recently": True}, "signal.surface_change"),
         ({"surfaces": ["asphalt", "concrete"]}, "signal.surface_variety"),
         ({"cool_down": False}, "signal.cool_down"),
@@ -170,6 +206,24 @@ def test_a_profile_factor_gives_a_personal_item_from_its_signal_record(
 ) -> None:
     items = personal_items(Running.model_validate(running), [], KB, shoe_inspection_km=600)
     assert_produced(list(items), signal)
+
+
+@pytest.mark.parametrize(
+    ("finding", "signal"),
+    [
+        ("high_monotony", "signal.recovery"),
+        ("no_rest_days", "signal.recovery"),
+        ("high_vertical_oscillation", "signal.vertical_oscillation"),
+        ("shoe_inspection_due", "signal.shoe_inspection"),
+    ],
+)
+def test_a_finding_from_the_runs_gives_its_signals_item_saying_it_comes_from_the_data(
+    finding: str, signal: str
+) -> None:
+    found = Finding(finding, "consider", "A finding", "Seen in your last four weeks.")
+    (item,) = personal_items(Running(), [found], KB, shoe_inspection_km=600)
+    assert_produced(item, signal, "text.personal.from_data")
+    assert "Seen in your last four weeks." in item.text
 
 
 #: Exercises no phase chooses on its own, each offered beside one the plan prescribes (the
@@ -267,3 +321,22 @@ def test_new_warning_signs_escalate_in_the_words_of_the_level_triage_gave(level:
     assert found is not None
     assert found.text == "New since your assessment: New numbness in the saddle area."
     assert_produced(found, "safety.diary_new_signs", f"urgency.{level}")
+
+
+@pytest.mark.parametrize(
+    ("vignette", "record"),
+    [
+        ("two_weeks_self_care_same", "question.history.self_care_weeks"),
+        (SIMPLE, "question.history.pain_after_every_run"),
+        (SIMPLE, "question.neuro.leg_weakness"),  # the last choice of the numbness list
+        (SIMPLE, "question.general.psoriasis_or_arthritis_or_enthesitis"),  # in a checklist
+    ],
+)
+def test_the_interview_asks_a_question_from_its_record_when_a_rule_still_reads_it(
+    vignette: str, record: str
+) -> None:
+    from tests.cli.interview_driver import interview
+
+    turns = list(interview(VIGNETTES[vignette]["case"], KB))
+    asked = [q for turn in turns for q in (turn.question, *turn.checklist, *turn.pair)]
+    assert_produced(asked, record)

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.content import PreventionItem
+from backstride.knowledge.labels import plain
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.served import records_served
 from backstride.knowledge.trace import (
     build_trace,
     find_covers,
@@ -23,7 +25,7 @@ from backstride.knowledge.trace import (
 )
 from backstride.plan import build_plan
 from tests.plan.builders import case, result
-from tests.provenance import assert_produced
+from tests.provenance import assert_labelled, assert_produced
 
 KB = load_knowledge_base()
 
@@ -114,7 +116,7 @@ def test_a_record_only_named_by_covers_marks_is_covered_by_text_checks_only(
 
 PRODUCED = """
 import pytest
-from tests.provenance import assert_produced
+from tests.provenance import assert_labelled, assert_produced, assert_said
 
 
 @pytest.mark.covers("walking", "bird-dog")
@@ -124,6 +126,11 @@ def test_engine(plan) -> None:
 
 def test_names_only() -> None:
     assert "bird-dog" in "bird-dog text"
+
+
+def test_rendered(text, served) -> None:
+    assert_labelled(text, served, "label.trend.same")
+    assert_said(text, served, "progress", "trend", trend="about the same")
 """
 
 
@@ -136,6 +143,9 @@ def test_only_an_assert_produced_call_makes_a_record_covered_by_behaviour(tmp_pa
     assert rows["walking"].tests == ("tests/test_p.py::test_engine",)
     assert rows["bird-dog"].tests == ()
     assert rows["bird-dog"].text_only == ("tests/test_p.py::test_engine",)
+    rendered = ("tests/test_p.py::test_rendered",)
+    assert (rows["label.trend.same"].tests, rows["text.progress"].tests) == (rendered, rendered)
+    assert trace.unknown == {}  # the screen and sentence names are not taken for record ids
 
 
 def test_a_run_log_is_the_evidence_when_given(tmp_path: Path) -> None:
@@ -146,6 +156,32 @@ def test_a_run_log_is_the_evidence_when_given(tmp_path: Path) -> None:
     log.write_text("not json\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 1"):
         read_log(log)
+
+
+def test_the_run_logs_of_several_folders_are_merged(tmp_path: Path) -> None:
+    first, second = tmp_path / "plan.jsonl", tmp_path / "report.jsonl"
+    first.write_text('{"record": "walking", "test": "tests/plan/a.py::t"}\n', encoding="utf-8")
+    lines = [
+        '{"record": "walking", "test": "tests/report/b.py::t"}',
+        '{"record": "ice", "test": "x"}',
+    ]
+    second.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    merged = read_log(first, second)
+    assert merged["walking"] == ("tests/plan/a.py::t", "tests/report/b.py::t")
+    assert merged["ice"] == ("x",)
+
+
+def test_a_label_counts_only_when_the_lookup_served_it_and_the_text_shows_it() -> None:
+    with records_served() as served:
+        words = plain(KB, "trend", "improving")
+    assert served == {"label.trend.improving"}
+    assert_labelled(f"Trend: {words}.", served, "label.trend.improving")
+    with pytest.raises(AssertionError, match="not looked up"):
+        assert_labelled(f"Trend: {words}.", served, "label.trend.worse")
+    with pytest.raises(AssertionError, match="not in"):
+        assert_labelled("Trend: improving.", served, "label.trend.improving")
+    plain(KB, "trend", "worse")  # outside the block: nothing is collected
+    assert served == {"label.trend.improving"}
 
 
 @pytest.mark.covers("phase.settle", "superficial-heat")

@@ -8,9 +8,11 @@ import pytest
 
 from backstride.domain.diary import DiaryEntry
 from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.plan_texts import PlanText
 from backstride.plan import build_plan
 from backstride.plan.adapt import decide
 from tests.plan.builders import case, entry, result
+from tests.provenance import assert_produced
 
 KB = load_knowledge_base()
 TODAY = date(2026, 12, 14)
@@ -114,6 +116,8 @@ def test_a_new_red_flag_in_the_diary_stops_the_plan() -> None:
     assert plan.top[0].title == "Get emergency care now"
     assert plan.top[0].text.startswith("Go to an emergency department now")
     assert plan.top[1].key == "top.diary_flag"
+    assert_produced(plan.top[1], "safety.diary_flag")
+    assert_produced(plan.top[2:], "text.top.clinician", "text.top.reported", "text.top.no_plan")
     assert "Numbness around the back passage" in plan.top[1].text
     assert "emergency services if" not in plan.to_json()
 
@@ -134,6 +138,22 @@ def test_the_plan_starts_where_the_diary_decision_points_and_says_why() -> None:
     assert first_run.stage == 3
     assert plan.top[-1].key == "top.progress"
     assert "walk-run step 3" in plan.top[-1].title
+
+
+@pytest.mark.parametrize(
+    ("entries", "decision"),
+    [(_runs(4), "advance"), (_runs(4, morning=5), "hold"), (_runs(4, during=7), "step_back")],
+)
+def test_the_progress_item_is_titled_from_its_decisions_words(
+    entries: list[DiaryEntry], decision: str
+) -> None:
+    plan = build_plan(result(KB), case(), [], entries, TODAY, KB)
+    item = plan.top[-1]
+    assert (item.key, plan.decision and plan.decision.decision) == ("top.progress", decision)
+    assert_produced(
+        item, f"text.decision.{decision}", "text.decision.titles", "rule.pain_monitoring"
+    )
+    assert KB.one(PlanText, f"text.decision.{decision}").title in item.title
 
 
 def test_eight_calm_runs_move_on_to_prevention() -> None:

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.domain.activity import Activity, Samples
@@ -63,6 +64,27 @@ def make_activity(
     )
 
 
+def _add(
+    session: Session,
+    runner_id: int,
+    activity: Activity | None = None,
+    *,
+    stats: repo.ActivityStats = NO_STATS,
+    samples_path: str | None = None,
+    shoe_id: int | None = None,
+) -> int:
+    """Store one activity (a default run unless given) imported at START; returns its id."""
+    return repo.add_activity(
+        session,
+        runner_id=runner_id,
+        activity=activity or make_activity(),
+        stats=stats,
+        samples_path=samples_path,
+        shoe_id=shoe_id,
+        imported_at=START,
+    )
+
+
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
     return open_database(Settings(home=tmp_path))
@@ -78,14 +100,7 @@ def test_migrations_create_exactly_the_tables_the_models_declare(engine: Engine)
 def test_added_activity_is_listed_with_aware_utc_start_and_surface(engine: Engine) -> None:
     with session_scope(engine) as session:
         runner = local_runner(session).id
-        repo.add_activity(
-            session,
-            runner_id=runner,
-            activity=make_activity(),
-            stats=repo.ActivityStats(128.0, 132.0, 170.0, 3.1, True),
-            samples_path=None,
-            imported_at=START,
-        )
+        _add(session, runner, stats=repo.ActivityStats(128.0, 132.0, 170.0, 3.1, True))
     with session_scope(engine) as session:
         (summary,) = repo.list_activity_summaries(session, runner_id=runner)
     assert summary.start_time == START
@@ -101,14 +116,7 @@ def test_added_activity_is_listed_with_aware_utc_start_and_surface(engine: Engin
 def test_duplicates_are_found_by_hash_and_by_start_and_device(engine: Engine) -> None:
     with session_scope(engine) as session:
         runner = local_runner(session).id
-        repo.add_activity(
-            session,
-            runner_id=runner,
-            activity=make_activity(),
-            stats=NO_STATS,
-            samples_path=None,
-            imported_at=START,
-        )
+        _add(session, runner)
         assert repo.activity_exists_by_hash(session, runner_id=runner, source_hash="ab" * 32)
         assert not repo.activity_exists_by_hash(session, runner_id=runner, source_hash="cd" * 32)
         assert repo.activity_exists_at(
@@ -127,14 +135,7 @@ def test_the_same_content_hash_cannot_be_stored_twice_for_one_runner(engine: Eng
         with session_scope(engine) as session:
             runner = local_runner(session).id
             for _ in range(2):
-                repo.add_activity(
-                    session,
-                    runner_id=runner,
-                    activity=make_activity(),
-                    stats=NO_STATS,
-                    samples_path=None,
-                    imported_at=START,
-                )
+                _add(session, runner)
 
     with pytest.raises(IntegrityError):
         add_twice()
@@ -144,13 +145,10 @@ def test_summaries_since_a_date_leave_older_activities_out(engine: Engine) -> No
     with session_scope(engine) as session:
         runner = local_runner(session).id
         for days, digest in [(0, "aa"), (10, "bb"), (20, "cc")]:
-            repo.add_activity(
+            _add(
                 session,
-                runner_id=runner,
-                activity=make_activity(start=START + timedelta(days=days), source_hash=digest * 32),
-                stats=NO_STATS,
-                samples_path=None,
-                imported_at=START,
+                runner,
+                make_activity(start=START + timedelta(days=days), source_hash=digest * 32),
             )
         recent = repo.list_activity_summaries(session, runner_id=runner, since=date(2024, 3, 11))
     assert [s.start_time.day for s in recent] == [11, 21]
@@ -163,13 +161,8 @@ def test_shoe_distance_is_start_km_plus_assigned_activities(engine: Engine) -> N
             session, runner_id=runner, name="Pegasus", added_on=date(2024, 1, 1), start_km=100
         )
         for i in range(3):
-            activity_id = repo.add_activity(
-                session,
-                runner_id=runner,
-                activity=make_activity(source_hash=f"{i:02d}" * 32, distance_m=10_000.0),
-                stats=NO_STATS,
-                samples_path=None,
-                imported_at=START,
+            activity_id = _add(
+                session, runner, make_activity(source_hash=f"{i:02d}" * 32, distance_m=10_000.0)
             )
             repo.assign_shoe(session, activity_id=activity_id, shoe_id=shoe)
         repo.retire_shoe(session, shoe_id=shoe)
@@ -215,14 +208,7 @@ def test_samples_round_trip_through_the_store(engine: Engine, tmp_path: Path) ->
     name = write_samples(samples_dir, activity.source_hash, activity.samples)
     with session_scope(engine) as session:
         runner = local_runner(session).id
-        activity_id = repo.add_activity(
-            session,
-            runner_id=runner,
-            activity=activity,
-            stats=NO_STATS,
-            samples_path=name,
-            imported_at=START,
-        )
+        activity_id = _add(session, runner, activity, samples_path=name)
         loaded = repo.load_samples(session, samples_dir, activity_id=activity_id)
         assert repo.list_sample_names(session) == {name}
     assert np.array_equal(loaded.timestamp, activity.samples.timestamp)
@@ -342,15 +328,7 @@ def test_the_repository_works_the_same_on_postgresql(pg_schema_url: str) -> None
             shoe = repo.add_shoe(
                 session, runner_id=runner.id, name="Pegasus", added_on=START.date()
             )
-            activity_id = repo.add_activity(
-                session,
-                runner_id=runner.id,
-                activity=make_activity(),
-                stats=NO_STATS,
-                samples_path=None,
-                shoe_id=shoe,
-                imported_at=START,
-            )
+            activity_id = _add(session, runner.id, shoe_id=shoe)
             assert repo.activity_exists_at(
                 session, runner_id=runner.id, start_time=START, device="garmin fr955"
             )
@@ -408,15 +386,7 @@ def test_a_shoe_can_be_renamed_and_deleted_leaving_its_activities(engine: Engine
         runner = local_runner(session).id
         shoe = repo.add_shoe(session, runner_id=runner, name="Old", added_on=date(2024, 1, 1))
         other = repo.add_shoe(session, runner_id=runner, name="Other", added_on=date(2024, 1, 1))
-        activity_id = repo.add_activity(
-            session,
-            runner_id=runner,
-            activity=make_activity(),
-            stats=NO_STATS,
-            samples_path=None,
-            shoe_id=shoe,
-            imported_at=START,
-        )
+        activity_id = _add(session, runner, shoe_id=shoe)
         repo.update_shoe(session, shoe_id=shoe, name="Ghost 15", brand="Brooks", start_km=12.5)
         with pytest.raises(InputError, match="unused"):
             repo.update_shoe(session, shoe_id=other, name="ghost 15")

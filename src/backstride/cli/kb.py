@@ -187,13 +187,15 @@ def trace(
     directory: KbDir = None,
     output: Format = OutputFormat.text,
     log: Annotated[
-        Path | None,
-        typer.Option("--log", help="Run log written by BACKSTRIDE_TRACE_LOG=FILE pytest."),
+        list[Path] | None,
+        typer.Option(
+            "--log", help="Run log written by BACKSTRIDE_TRACE_LOG=FILE pytest (repeatable)."
+        ),
     ] = None,
 ) -> None:
     """Show which tests show each record producing an engine output, and which only name it."""
     kb = _load(directory)
-    produced = read_log(log) if log is not None else find_produced(tests)
+    produced = read_log(*log) if log else find_produced(tests)
     result = build_trace(kb, find_covers(tests), produced)
     if output is OutputFormat.json:
         _print_json(_trace_json(kb, result))
@@ -204,7 +206,7 @@ def trace(
         _add_row(table, row.record_id, row.kind, *cells)
     Console().print(table)
     covered = len(result.rows) - len(result.uncovered)
-    evidence = "run log" if log is not None else "static assert_produced calls"
+    evidence = "run log" if log else "static assert_produced calls"
     typer.echo(
         f"Records an engine output was shown to carry ({evidence}): {covered}/{len(result.rows)}"
     )

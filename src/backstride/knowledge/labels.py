@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from backstride.knowledge.model import KnowledgeBase, Record
+from backstride.knowledge.served import note_served
 
 Vocabulary = Literal[
     "location", "onset", "worse_with", "better_with", "sex", "trend", "caution", "run_advice",
@@ -40,6 +41,7 @@ def label_record(kb: KnowledgeBase, vocabulary: Vocabulary, value: str) -> Plain
     """The label record of `value` in `vocabulary`, if there is one."""
     for record in kb.of(PlainLabel):
         if record.vocabulary == vocabulary and record.value == value:
+            note_served(record.id)
             return record
     return None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, model_validator
 
 from backstride.knowledge.model import KnowledgeBase, Record
+from backstride.knowledge.served import note_served
 from backstride.knowledge.templates import check_texts, fill
 
 _NONE: frozenset[str] = frozenset()
@@ -133,7 +134,9 @@ def question_text(kb: KnowledgeBase, key: str) -> str:
 
 def screen_text(kb: KnowledgeBase, screen: str, name: str, **values: object) -> str:
     """One sentence of a screen (`text.<screen>`), its fields filled from `values`."""
-    return fill(kb.one(ScreenTexts, f"text.{screen}").texts[name], values)
+    record = kb.one(ScreenTexts, f"text.{screen}")
+    note_served(record.id)
+    return fill(record.texts[name], values)
 
 
 TEXT_KINDS: dict[str, type[BaseModel]] = {

@@ -3,13 +3,17 @@
 A record is covered by behaviour only when a test runs an engine (assessment, plan,
 progress, analytics) and calls `assert_produced(output, "<id>")`, which fails unless the
 id is among the output's provenance (`records`, `rule`, reasons' rules, exercise and
-education ids; see `produced_ids`). Tests declare what they exercise with
-`@pytest.mark.covers(...)` too; a record named only by covers marks (or by tests that
-just re-read its text) is reported as covered by text checks only.
+education ids; see `produced_ids`), or `assert_labelled(text, served, "<label id>")` for
+plain-word labels (`assert_said` for a screen's sentences), which fails unless the lookup
+served the record while the text was rendered and the text shows its words. Tests
+declare what they exercise with `@pytest.mark.covers(...)` too; a record named only by
+covers marks (or by tests that just re-read its text) is reported as covered by text
+checks only.
 
 Evidence comes from a run log (`BACKSTRIDE_TRACE_LOG=file pytest` appends one
-`{"record", "test"}` line per passing `assert_produced`), or, without a log, from the
-literal ids of `assert_produced` calls found statically with `ast`.
+`{"record", "test"}` line per record of a passing check; logs of several runs can be
+read together), or, without a log, from the literal ids of those calls found statically
+with `ast`.
 """
 
 from __future__ import annotations
@@ -34,8 +38,10 @@ NESTED_SEPARATORS = (".", "/", ":")
 PROVENANCE_FIELDS = frozenset(
     {"records", "rule", "exercise_id", "exercise_ids", "education_id", "red_flags"}
 )
-#: The helper a behavioural test calls (found statically when no run log is given).
-PRODUCED_HELPER = "assert_produced"
+#: The helpers a behavioural test calls (found statically when no run log is given).
+PRODUCED_HELPERS = frozenset({"assert_produced", "assert_labelled", "assert_said"})
+#: The helper for a screen's sentences, which names the screen rather than the record.
+SAID_HELPER = "assert_said"
 
 
 @dataclass(frozen=True)
@@ -113,42 +119,55 @@ def find_produced(tests_dir: Path) -> dict[str, tuple[str, ...]]:
         tree = _parse(path, label)
         for test_id, node in _test_functions(tree.body, prefix=label):
             for call in ast.walk(node):
-                if _is_produced_call(call):
-                    assert isinstance(call, ast.Call)
-                    for arg in call.args[1:]:
-                        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                            found.setdefault(arg.value, set()).add(test_id)
+                for record_id in _produced_ids_of(call):
+                    found.setdefault(record_id, set()).add(test_id)
     return {key: tuple(sorted(tests)) for key, tests in sorted(found.items())}
 
 
-def read_log(path: Path) -> dict[str, tuple[str, ...]]:
-    """Id -> tests from a run log of `{"record": id, "test": node id}` lines."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"--log: cannot read {path}: {exc.strerror or exc}") from exc
+def _produced_ids_of(node: ast.AST) -> Iterator[str]:
+    """The literal record ids a helper call names (`assert_said` names a screen's record by
+    its screen, the third argument)."""
+    if not _is_produced_call(node):
+        return
+    assert isinstance(node, ast.Call)
+    said = _helper_name(node) == SAID_HELPER
+    for arg in node.args[2:3] if said else node.args[1:]:
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            yield f"text.{arg.value}" if said else arg.value
+
+
+def read_log(*paths: Path) -> dict[str, tuple[str, ...]]:
+    """Id -> tests from run logs of `{"record": id, "test": node id}` lines (several runs,
+    such as one per test folder, are merged)."""
     found: dict[str, set[str]] = {}
-    for number, line in enumerate(lines, start=1):
+    for path in paths:
         try:
-            entry = json.loads(line)
-            found.setdefault(str(entry["record"]), set()).add(str(entry["test"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"--log: line {number}: expected {{record, test}} JSON") from exc
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise InputError(f"--log: cannot read {path}: {exc.strerror or exc}") from exc
+        for number, line in enumerate(lines, start=1):
+            try:
+                entry = json.loads(line)
+                found.setdefault(str(entry["record"]), set()).add(str(entry["test"]))
+            except (ValueError, KeyError, TypeError) as exc:
+                message = f"--log: {path.name} line {number}: expected {{record, test}} JSON"
+                raise InputError(message) from exc
     return {key: tuple(sorted(tests)) for key, tests in sorted(found.items())}
 
 
 def _is_produced_call(node: ast.AST) -> bool:
-    if not isinstance(node, ast.Call):
-        return False
-    func = node.func
-    name = (
+    return isinstance(node, ast.Call) and _helper_name(node) in PRODUCED_HELPERS
+
+
+def _helper_name(call: ast.Call) -> str:
+    func = call.func
+    return (
         func.id
         if isinstance(func, ast.Name)
         else func.attr
         if isinstance(func, ast.Attribute)
         else ""
     )
-    return name == PRODUCED_HELPER
 
 
 def kind_name(record: BaseModel) -> str:

@@ -54,6 +54,7 @@ REFERRAL_ID = "text.top.referral"
 REFERRAL_WHY_ID = "text.top.referral_why"
 #: The referral rule whose age condition also keeps a self-care plan from a young person.
 UNDER_AGE_ID = "referral.under_16"
+REPORTED_ID = "text.top.reported"
 DEFAULT_CROSS = ("walking", "swimming", "pool running", "elliptical trainer")
 SITTING_HEAVY = frozenset({"cycling", "rowing"})
 
@@ -293,7 +294,8 @@ def _top_items(
         text = note.text.format(
             date=f"{raised.since:%d %B %Y}", signs="; ".join(s.rstrip(".") for s in raised.signs)
         )
-        items.append(PlanItem("top.diary_flag", "warning", note.title, text, (), note.sources))
+        flagged = (note.id,)
+        items.append(PlanItem("top.diary_flag", "warning", note.title, text, flagged, note.sources))
     if status == "no_self_care":
         told = kb.one(PlanText, "text.top.clinician")
         items.append(
@@ -302,18 +304,21 @@ def _top_items(
                 "clinician",
                 told.title,
                 clinician_text(assessment, kb),
-                (),
+                (told.id, REPORTED_ID),
                 sources,
             )
         )
         none = kb.one(PlanText, "text.top.no_plan")
-        items.append(PlanItem("top.no_plan", "warning", none.title, none.text, (), none.sources))
+        items.append(
+            PlanItem("top.no_plan", "warning", none.title, none.text, (none.id,), none.sources)
+        )
     if status == "interim":
         why = "; ".join(urgency_table.referral_words(kb, r) for r in assessment.referral_reasons)
         ref = kb.one(PlanText, REFERRAL_ID)
         reason = fill(kb.one(PlanText, REFERRAL_WHY_ID).text, {"why": why}) if why else ""
         text = f"{reason} {ref.text}".strip()
-        items.append(PlanItem("top.referral", "referral", ref.title, text, (ref.id,), sources))
+        used: tuple[str, ...] = (ref.id, REFERRAL_WHY_ID) if why else (ref.id,)
+        items.append(PlanItem("top.referral", "referral", ref.title, text, used, sources))
     return tuple(items)
 
 
@@ -333,7 +338,7 @@ def clinician_text(assessment: AssessmentResult, kb: KnowledgeBase) -> str:
     ]
     told = kb.one(PlanText, "text.top.clinician").text
     text = fill(told, {"concerns": "; ".join(dict.fromkeys(concerns))}) if concerns else ""
-    said = fill(kb.one(PlanText, "text.top.reported").text,
+    said = fill(kb.one(PlanText, REPORTED_ID).text,
                 {"reported": " ".join(dict.fromkeys(reported))})  # fmt: skip
     return f"{text} {said}".strip()
 
@@ -353,7 +358,7 @@ def _decision_items(decision: ProgressDecision | None, kb: KnowledgeBase) -> tup
             kind,
             title,
             " ".join(decision.reasons),
-            decision.records,
+            (*decision.records, f"text.decision.{decision.decision}", frame.id),
             decision.sources,
         ),
     )

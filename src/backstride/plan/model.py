@@ -13,7 +13,7 @@ from backstride.knowledge.plan_texts import ItemKind
 
 PlanStatus = Literal["self_care", "interim", "no_self_care"]
 DayKind = Literal["exercise", "run", "cross_training", "rest", "walk_check"]
-Decision = Literal["start", "advance", "hold", "step_back", "stop"]
+Decision = Literal["advance", "hold", "step_back", "stop"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,15 +35,16 @@ def personal_items(
     References: frandsen-2025, nielsen-2014, heiderscheit-2011, malisoux-2015, owen-2020
     """
     signals = {s.id: s for s in kb.of(PlanSignal)}
-    found: dict[str, tuple[str, tuple[str, ...]]] = {}
+    found: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
     for key, why in profile_signals(running, kb, shoe_inspection_km=shoe_inspection_km):
-        found.setdefault(key, (why, ()))
+        found.setdefault(key, (why, (), ()))
     prefix = kb.one(PlanText, FROM_DATA).text
     for finding in findings:
         for signal in signals.values():
             if finding.id in signal.findings:
                 known = tuple(s for s in finding.sources if s in kb.sources)
-                found[signal.id] = (fill(prefix, {"evidence": finding.evidence}), known)
+                why = fill(prefix, {"evidence": finding.evidence})
+                found[signal.id] = (why, known, (FROM_DATA,))
     return tuple(_item(signals[key], *found[key], kb=kb) for key in signals if key in found)
 
 
@@ -138,10 +139,16 @@ def _habit_signals(
 
 
 def _item(
-    signal: PlanSignal, why: str, extra_sources: tuple[str, ...], *, kb: KnowledgeBase
+    signal: PlanSignal,
+    why: str,
+    extra_sources: tuple[str, ...],
+    extra_records: tuple[str, ...],
+    *,
+    kb: KnowledgeBase,
 ) -> PlanItem:
+    """The signal's item; `extra_records` names the text that said why (data findings)."""
     record = kb.one(PreventionItem, signal.prevention) if signal.prevention else None
-    records = (signal.id, record.id) if record else (signal.id,)
+    records = (signal.id, *((record.id,) if record else ()), *extra_records)
     sources = _unique(signal.sources + extra_sources + (record.sources if record else ()))
     text = why if record is None else f"{why} {record.advice}"
     title = signal.title if record is None else f"{signal.title}: {record.title}"

@@ -154,6 +154,8 @@ class SafetyNetView:
     sources: tuple[str, ...]
     #: the sources as a person reads them ("NICE 2016; GIRFT 2023"); the ids are for programs
     cited: str
+    #: the record whose title and line head the safety net (for programs and tests)
+    records: tuple[str, ...] = ()
 
 
 def safety_net_view(lists: tuple[SafetyNetList, ...], kb: KnowledgeBase) -> SafetyNetView | None:
@@ -162,7 +164,8 @@ def safety_net_view(lists: tuple[SafetyNetList, ...], kb: KnowledgeBase) -> Safe
         return None
     note = kb.one(SafetyText, "safety.net_title")
     sources = tuple(dict.fromkeys(s for part in lists for s in part.sources))
-    return SafetyNetView(note.title, note.text, lists, sources, cite_line(kb, sources))
+    cited = cite_line(kb, sources)
+    return SafetyNetView(note.title, note.text, lists, sources, cited, records=(note.id,))
 
 
 def safety_net_text(lists: tuple[SafetyNetList, ...], kb: KnowledgeBase) -> str:
