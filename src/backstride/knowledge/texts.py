@@ -93,6 +93,31 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "badge_info": _NONE, "column_week": _NONE, "column_km": _NONE,
         "column_longest": _NONE, "column_share": _NONE, "column_change": _NONE,
     },
+    "text.purpose": {"intended": _NONE},
+    "text.checkin": {"saved": _NONE},
+    "text.chart": {"written": frozenset({"kind", "path"})},
+    "text.report": {"written": frozenset({"path"})},
+    "text.review": {"recorded": frozenset({"reviewer", "at"})},
+    "text.shoes": {
+        "added": frozenset({"name"}), "empty": _NONE, "title": frozenset({"km"}),
+        "column_name": _NONE, "column_km": _NONE, "column_runs": _NONE, "column_status": _NONE,
+        "status_retired": _NONE, "status_inspect": _NONE, "status_in_use": _NONE,
+        "in_rotation": frozenset({"pairs"}), "assigned_one": frozenset({"name"}),
+        "assigned_many": frozenset({"name", "count"}), "retired": frozenset({"name"}),
+        "unretired": frozenset({"name"}),
+    },
+    "text.activity": {
+        "empty": _NONE,
+        "row": frozenset({"id", "start", "sport", "distance", "shoe", "surface"}),
+        "tagged": frozenset({"id", "surface"}), "cleared": frozenset({"id"}),
+        "tag_refused": _NONE,
+    },
+    "text.data": {
+        "exported": frozenset({"format", "path"}), "restored": frozenset({"what", "files"}),
+        "restored_rows": frozenset({"count", "what"}), "restored_nothing": _NONE,
+        "forget_confirm": _NONE, "nothing_deleted": _NONE,
+        "forgotten": frozenset({"records", "files"}),
+    },
 }  # fmt: skip
 
 
@@ -131,9 +156,14 @@ def question_text(kb: KnowledgeBase, key: str) -> str:
     return kb.one(InterviewQuestion, f"question.{key}").text
 
 
-def screen_text(kb: KnowledgeBase, screen: str, name: str, **values: object) -> str:
+def screen_text(kb: KnowledgeBase, screen: str, name: str, /, **values: object) -> str:
     """One sentence of a screen (`text.<screen>`), its fields filled from `values`."""
     return fill(kb.one(ScreenTexts, f"text.{screen}").texts[name], values)
+
+
+def intended_purpose(kb: KnowledgeBase) -> str:
+    """What backstride is for and what it is not, as every shell and report states it."""
+    return screen_text(kb, "purpose", "intended")
 
 
 TEXT_KINDS: dict[str, type[BaseModel]] = {
