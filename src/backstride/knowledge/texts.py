@@ -118,6 +118,22 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "forget_confirm": _NONE, "nothing_deleted": _NONE,
         "forgotten": frozenset({"records", "files"}),
     },
+    "text.user": {
+        "password_prompt": _NONE, "password_missing": _NONE, "invited": frozenset({"email"}),
+        "added": frozenset({"email", "roles"}),
+        "row": frozenset({"id", "email", "roles", "consent"}), "row_consent": _NONE,
+        "roles": frozenset({"email", "roles"}), "password_changed": frozenset({"email"}),
+        "consent_refused": frozenset({"answer"}),
+        "consent": frozenset({"email", "answer"}), "delete_confirm": frozenset({"email"}),
+        "deleted": frozenset({"email"}),
+    },
+    "text.cohort": {
+        "source_refused": _NONE, "progress": _NONE,
+        "counts": frozenset({"runners", "analysed", "unchanged", "failed", "activities"}),
+        "failed": frozenset({"athlete", "where", "reason"}), "failed_file": frozenset({"file"}),
+        "written": frozenset({"path"}),
+    },
+    "text.imports": {"progress": _NONE},
 }  # fmt: skip
 
 
