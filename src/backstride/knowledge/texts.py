@@ -134,6 +134,22 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "written": frozenset({"path"}),
     },
     "text.imports": {"progress": _NONE},
+    "text.plan": {
+        "format_refused": frozenset({"formats", "got"}), "findings_refused": _NONE,
+        "pdf_refused": _NONE, "write_refused": frozenset({"path", "reason"}),
+        "wrote": frozenset({"path"}), "title": _NONE,
+        "header_start": frozenset({"start", "weeks", "urgency"}),
+        "header_now": frozenset({"phase"}), "no_phase": _NONE,
+        "header_cautions": frozenset({"cautions"}),
+        "header_kb": frozenset({"version", "digest"}),
+        "phase_title": frozenset({"number", "title", "start", "end"}),
+        "phase_entry": frozenset({"criteria"}), "phase_exit": frozenset({"criteria"}),
+        "made_for_you": _NONE, "treatments": _NONE, "sources": _NONE,
+        "column_what": _NONE, "column_advice": _NONE, "schedule": _NONE, "this_week": _NONE,
+        "column_day": _NONE, "column_phase": _NONE, "column_session": _NONE,
+        "column_learn": _NONE, "how_to": _NONE, "caution": frozenset({"text"}),
+        "reading": _NONE, "safety_net": _NONE,
+    },
 }  # fmt: skip
 
 
