@@ -78,7 +78,7 @@ def _metrics(report: service.AnalysisReport, console: Console) -> None:
                  of_weeks=ACWR_BLOCKS)  # fmt: skip
     if acwr["ewma"] is not None:
         others = ", ".join(
-            f"rolling {name} {acwr[name]:.2f}"
+            _say("acwr_rolling", method=name, value=acwr[name])
             for name in ("coupled", "uncoupled")
             if acwr[name] is not None
         )

@@ -92,6 +92,7 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "sources": frozenset({"sources"}), "badge_attention": _NONE, "badge_consider": _NONE,
         "badge_info": _NONE, "column_week": _NONE, "column_km": _NONE,
         "column_longest": _NONE, "column_share": _NONE, "column_change": _NONE,
+        "acwr_rolling": frozenset({"method", "value"}),
     },
     "text.purpose": {"intended": _NONE},
     "text.checkin": {"saved": _NONE},
@@ -149,6 +150,25 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "column_day": _NONE, "column_phase": _NONE, "column_session": _NONE,
         "column_learn": _NONE, "how_to": _NONE, "caution": frozenset({"text"}),
         "reading": _NONE, "safety_net": _NONE,
+    },
+    "text.kb": {
+        "dir_refused": frozenset({"path"}), "valid": frozenset({"version", "digest"}),
+        "column_kind": _NONE, "column_records": _NONE,
+        "seed_covered": frozenset({"covered", "total"}), "seed_uncovered": frozenset({"topics"}),
+        "column_id": _NONE, "column_title": _NONE, "column_sources": _NONE,
+        "listed": frozenset({"count", "what"}), "not_found": frozenset({"id"}),
+        "column_field": _NONE, "column_value": _NONE, "row_kind": _NONE,
+        "row_source": frozenset({"id"}), "source": frozenset({"authors", "year", "title"}),
+        "column_topic": _NONE, "column_covers": _NONE, "missing": _NONE,
+        "column_record": _NONE, "column_checked_by": _NONE, "column_named_by": _NONE,
+        "none": _NONE, "trace_covered": frozenset({"evidence", "covered", "total"}),
+        "evidence_log": _NONE, "evidence_static": _NONE,
+        "trace_text_only": frozenset({"count", "ids"}), "trace_uncovered": frozenset({"ids"}),
+        "trace_unknown": frozenset({"ids"}),
+    },
+    "text.app": {
+        "not_available": frozenset({"command"}), "usage": frozenset({"message", "where"}),
+        "aborted": _NONE, "interrupted": _NONE,
     },
 }  # fmt: skip
 
