@@ -11,8 +11,8 @@ from rich.table import Table
 
 from backstride.analytics.load import ACWR_BLOCKS, ACWR_MIN_ACTIVE_WEEKS, CHRONIC_DAYS
 from backstride.cli.dates import parse_day
+from backstride.cli.words import check_text_or_json
 from backstride.config import load_settings
-from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.citations import cite_line
 from backstride.knowledge.texts import screen_text
@@ -35,8 +35,7 @@ def analyze(
     output: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Find modifiable factors (load spikes, monotony, form, shoes, surfaces) in your runs."""
-    if output not in ("text", "json"):
-        raise InputError(f"--format must be text or json, got {output!r}")
+    check_text_or_json(output)
     report = service.analyze(
         load_settings(),
         since=parse_day(since, "--since"),

@@ -11,9 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from backstride.cli.dates import parse_day
-from backstride.cli.words import screen
+from backstride.cli.words import check_text_or_json, screen
 from backstride.config import load_settings
-from backstride.errors import InputError
 from backstride.services import analysis as service
 
 app = typer.Typer(
@@ -41,8 +40,7 @@ def add(
 @app.command("list")
 def list_(output: str = typer.Option("text", "--format", help="text or json.")) -> None:
     """List shoes with their distance and the soft inspection flag."""
-    if output not in ("text", "json"):
-        raise InputError(f"--format must be text or json, got {output!r}")
+    check_text_or_json(output)
     listing = service.list_shoes(load_settings(), today=date.today())
     if output == "json":
         typer.echo(json.dumps(_as_json(listing), indent=2, ensure_ascii=False))

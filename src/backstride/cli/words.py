@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from backstride.errors import InputError
+
 
 def screen(name: str) -> Callable[..., str]:
     """A function giving one sentence of screen `name` by its name, its fields filled."""
@@ -19,3 +21,9 @@ def screen(name: str) -> Callable[..., str]:
         return screen_text(load_knowledge_base(), name, text, **values)
 
     return say
+
+
+def check_text_or_json(output: str) -> None:
+    """Refuse a `--format` other than text or json (the refusal's words: `text.app`)."""
+    if output not in ("text", "json"):
+        raise InputError(screen("app")("format_refused", got=output))

@@ -168,7 +168,7 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
     },
     "text.app": {
         "not_available": frozenset({"command"}), "usage": frozenset({"message", "where"}),
-        "aborted": _NONE, "interrupted": _NONE,
+        "aborted": _NONE, "interrupted": _NONE, "format_refused": frozenset({"got"}),
     },
 }  # fmt: skip
 
