@@ -67,3 +67,19 @@ def test_the_welcome_states_the_intended_purpose_from_its_record(home: Path) -> 
     assert result.stdout.index(purpose) < result.stdout.index(
         screen_text(KB, "start", "not_interactive")
     )
+
+
+def test_a_restore_counts_what_it_restored_in_plain_words(home: Path, tmp_path: Path) -> None:
+    from tests.cli.test_plain_words import ids_in
+
+    assert run_backstride("shoes", "add", "Blue trainers").code == 0
+    week = ("--pain", "3", "--function", "7", "--sessions", "2", "--week-end", "2026-11-29")
+    assert run_backstride("checkin", *week).code == 0  # a table named in two words
+    export = tmp_path / "export.json"
+    assert run_backstride("export", "--out", str(export)).code == 0
+    assert run_backstride("forget", "--yes").code == 0
+    result = run_backstride("import-data", str(export))
+    assert result.code == 0, result.stderr
+    assert "1 shoe" in result.stdout
+    assert "1 weekly checkin" in result.stdout
+    assert ids_in(result.stdout) == []

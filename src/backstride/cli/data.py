@@ -40,7 +40,8 @@ def import_data(
 ) -> None:
     """Restore everything from a JSON export (into an empty store)."""
     counts = data_export.import_data(load_settings(), file)
-    rows = [_say("restored_rows", count=n, what=name) for name, n in counts.rows.items() if n]
+    rows = [_say("restored_rows", count=n, what=table.replace("_", " "))
+            for table, n in counts.rows.items() if n]  # fmt: skip
     what = ", ".join(rows) or _say("restored_nothing")
     typer.echo(_say("restored", what=what, files=counts.files))
 
