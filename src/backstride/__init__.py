@@ -2,11 +2,7 @@
 
 __version__ = "0.1.0"
 
-INTENDED_PURPOSE = (
-    "backstride gives information and self-management support to adults (16 and over) "
-    "whose lower back hurts in connection with running. It does not diagnose, it does not "
-    "replace a clinician, and it describes medicines only in general terms. If you are "
-    "worried, or anything here tells you to seek care, contact a doctor or physiotherapist."
-)
+# What backstride is for and what it is not lives in the knowledge base (`text.purpose`,
+# read with `knowledge.texts.intended_purpose`): importing the package loads nothing.
 
-__all__ = ["INTENDED_PURPOSE", "__version__"]
+__all__ = ["__version__"]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from backstride import INTENDED_PURPOSE
 from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.texts import intended_purpose
 from tests.cli.interview_driver import interview
 from tests.conftest import run_backstride
 
@@ -102,7 +102,7 @@ def test_terminal_output_puts_the_action_first_then_why_sources_and_purpose(home
     assert "See a doctor today" in first_lines
     assert out.index("See a doctor today") < out.index("What we found") < out.index("Sources")
     assert "National Institute for Health and Care Excellence" in out
-    assert " ".join(INTENDED_PURPOSE.split()[:8]) in " ".join(out.split())
+    assert " ".join(intended_purpose(load_knowledge_base()).split()[:8]) in " ".join(out.split())
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,10 @@ import click
 
 from backstride.cli.dates import parse_day
 from backstride.cli.limits import file_limits
+from backstride.cli.words import screen
 from backstride.services.activities import list_history, summarize_file, tag_surface
+
+_say = screen("activity")  # not for `summary`: it must start without the knowledge base
 
 
 @click.group(
@@ -85,12 +88,13 @@ def list_activities(since: str | None) -> None:
 
     rows = list_history(load_settings(), since=parse_day(since, "--since"))
     if not rows:
-        click.echo("No activities stored yet: `backstride import PATH` brings them in.")
+        click.echo(_say("empty"))
     for row in rows:
         km = "-" if row.distance_m is None else f"{row.distance_m / 1000:.2f} km"
         surface = row.surface or row.sub_sport or "-"
-        click.echo(f"#{row.id}  {row.start_time:%Y-%m-%d %H:%M}  {row.sport:<10} {km:>10}  "
-                   f"shoe: {row.shoe_name or '-'}  surface: {surface}")  # fmt: skip
+        click.echo(_say("row", id=row.id, start=f"{row.start_time:%Y-%m-%d %H:%M}",
+                        sport=row.sport, distance=km, shoe=row.shoe_name or "-",
+                        surface=surface))  # fmt: skip
 
 
 @command.command()
@@ -103,8 +107,9 @@ def tag(activity_id: int, surface: str | None, clear: bool) -> None:
     ACTIVITY_ID is the id `activity list` shows.
     """
     if (surface is None) == (not clear):
-        raise click.BadParameter("give either --surface SURFACE or --clear")
+        raise click.BadParameter(_say("tag_refused"))
     from backstride.config import load_settings
 
     tag_surface(load_settings(), activity_id=activity_id, surface=None if clear else surface)
-    click.echo(f"Activity #{activity_id}: surface {'cleared' if clear else surface}.")
+    click.echo(_say("cleared", id=activity_id) if clear else
+               _say("tagged", id=activity_id, surface=surface))  # fmt: skip

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from backstride.cli.dates import parse_day
+from backstride.cli.words import check_text_or_json
 from backstride.config import load_settings
-from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.citations import cite_line
 from backstride.knowledge.texts import screen_text
@@ -34,8 +34,7 @@ def analyze(
     output: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Find modifiable factors (load spikes, monotony, form, shoes, surfaces) in your runs."""
-    if output not in ("text", "json"):
-        raise InputError(f"--format must be text or json, got {output!r}")
+    check_text_or_json(output)
     report = service.analyze(
         load_settings(),
         since=parse_day(since, "--since"),
@@ -78,7 +77,7 @@ def _metrics(report: service.AnalysisReport, console: Console) -> None:
                  min_weeks=windows.min_active_blocks, of_weeks=windows.blocks)  # fmt: skip
     if acwr["ewma"] is not None:
         others = ", ".join(
-            f"rolling {name} {acwr[name]:.2f}"
+            _say("acwr_rolling", method=name, value=acwr[name])
             for name in ("coupled", "uncoupled")
             if acwr[name] is not None
         )

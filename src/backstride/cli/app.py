@@ -56,7 +56,7 @@ class LazyGroup(click.Group):
         module = importlib.import_module(entry[0])
         found = getattr(module, "commands", {}).get(cmd_name) or getattr(module, "command", None)
         if not isinstance(found, click.Command):
-            raise click.ClickException(f"command {cmd_name} is not available in this build")
+            raise click.ClickException(_say("not_available", command=cmd_name))
         return found
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -99,9 +99,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         _fail(exc.format_message(), exc.exit_code)
     except click.exceptions.Abort:
-        _fail("aborted", 1)
+        _fail(_say("aborted"), 1)
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _fail(_say("interrupted"), 130)
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -109,9 +109,22 @@ def _usage_line(exc: click.UsageError) -> str:
     """A usage error as one line that names where the options are explained."""
     message = exc.format_message().rstrip(".")
     where = exc.ctx.command_path if exc.ctx is not None else "backstride"
-    return f"{message} (see `{where} --help`)"
+    return _say("usage", message=message, where=where)
+
+
+def _say(name: str, **values: object) -> str:
+    """One sentence of `text.app`, read only when a command fails (never for `--version`);
+    when the knowledge base itself cannot load, the reason it cannot is said instead."""
+    from backstride.cli.words import screen
+
+    try:
+        return screen("app")(name, **values)
+    except BackstrideError as exc:
+        return str(exc)
 
 
 def _fail(message: str, code: int) -> Any:
+    # "backstride: error: " is the program's diagnostic prefix (as Unix tools write theirs),
+    # kept here so that a knowledge base that cannot load is still reported on one line.
     click.echo(f"backstride: error: {message}", err=True)
     sys.exit(code)

@@ -249,7 +249,7 @@ def _render(result: AssessmentResult, *, all_sources: bool = False) -> None:
     from rich.markup import escape
     from rich.panel import Panel
 
-    from backstride import INTENDED_PURPOSE
+    from backstride.knowledge.texts import intended_purpose
     from backstride.report.plain import key_sources, more_sources_line
     from backstride.report.plan_view import source_line
     from backstride.services.assessment import knowledge_base
@@ -280,7 +280,7 @@ def _render(result: AssessmentResult, *, all_sources: bool = False) -> None:
         console.print(f"  {source_line(source, kb)}", markup=False)
     if more:
         console.print(f"  [dim]{more_sources_line(more)}[/dim]")
-    console.print(f"\n[dim]{INTENDED_PURPOSE}[/dim]")
+    console.print(f"\n[dim]{intended_purpose(kb)}[/dim]")
     console.print(f"[dim]Knowledge base {result.kb_version} ({result.kb_digest[:12]}).[/dim]")
 
 

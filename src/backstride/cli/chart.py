@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 
 from backstride.cli.dates import parse_day
+from backstride.cli.words import screen
 from backstride.config import load_settings
 from backstride.services import analysis as service
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+_say = screen("chart")
 
 
 @app.command()
@@ -30,7 +32,7 @@ def chart(
         since=parse_day(since, "--since"),
         as_of=parse_day(as_of, "--as-of") or date.today(),
     )
-    typer.echo(f"Wrote {kind} chart to {written}")
+    typer.echo(_say("written", kind=kind, path=written))
 
 
 command = typer.main.get_command(app)

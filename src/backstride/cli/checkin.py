@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime
 import typer
 
 from backstride.cli.dates import parse_day
+from backstride.cli.words import screen
 from backstride.config import load_settings
 from backstride.domain.checkin import CheckIn
 from backstride.services import plans
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+_say = screen("checkin")
 
 
 @app.command()
@@ -33,7 +35,7 @@ def checkin(
     outcome = plans.record_checkin(load_settings(), entry, now=datetime.now(UTC))
     if outcome is not None:
         typer.echo(f"{outcome.item.title}\n{outcome.item.text}")
-    typer.echo("Saved. `backstride plan --use-store` shows next week's plan.")
+    typer.echo(_say("saved"))
 
 
 command = typer.main.get_command(app)

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
+from backstride.cli.words import screen
 from backstride.config import load_settings
 from backstride.errors import InputError
 from backstride.services.activities import limits_from
@@ -26,6 +27,7 @@ app = typer.Typer(
     help="Analyse many runners at once (clubs, clinics, research cohorts) on Dask.",
     no_args_is_help=True,
 )
+_say = screen("cohort")
 
 
 @app.command()
@@ -48,7 +50,7 @@ def analyze(
 ) -> None:
     """Analyse every runner folder (or consenting account); unchanged runners are skipped."""
     if (source is None) == (from_db is None):
-        raise InputError("give either SOURCE (a folder of runner folders) or --from-db URL")
+        raise InputError(_say("source_refused"))
     settings = load_settings()
     cluster = ClusterChoice(workers=workers, scheduler=scheduler)
     bar = _RunnerBar()
@@ -91,7 +93,7 @@ class _RunnerBar:
                 disable=not console.is_terminal,
             )
             self.progress.start()
-            self.task = self.progress.add_task("runners", total=total)
+            self.task = self.progress.add_task(_say("progress"), total=total)
         self.progress.update(self.task, completed=done, total=total)
 
     def stop(self) -> None:
@@ -100,15 +102,14 @@ class _RunnerBar:
 
 
 def _print_summary(summary: CohortSummary, out: Path) -> None:
-    typer.echo(f"runners: {summary.runners}")
-    typer.echo(f"analysed: {summary.analysed}")
-    typer.echo(f"unchanged: {summary.unchanged}")
-    typer.echo(f"failed: {summary.failed}")
-    typer.echo(f"activities: {summary.activities}")
+    typer.echo(_say("counts", runners=summary.runners, analysed=summary.analysed,
+                    unchanged=summary.unchanged, failed=summary.failed,
+                    activities=summary.activities))  # fmt: skip
     for failure in summary.failures:
-        where = f" {failure['file']}" if failure["file"] else ""
-        typer.echo(f"failed {failure['athlete']}{where}: {failure['reason']}")
-    typer.echo(f"written to {out}")
+        where = _say("failed_file", file=failure["file"]) if failure["file"] else ""
+        typer.echo(_say("failed", athlete=failure["athlete"], where=where,
+                        reason=failure["reason"]))  # fmt: skip
+    typer.echo(_say("written", path=out))
 
 
 @app.command()

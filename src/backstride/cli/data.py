@@ -8,12 +8,14 @@ from typing import Annotated
 
 import typer
 
+from backstride.cli.words import screen
 from backstride.config import load_settings
 from backstride.services import data_export
 
 export_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 import_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 forget_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+_say = screen("data")
 
 
 @export_app.command()
@@ -29,7 +31,7 @@ def export(
         typer.echo(document, nl=False)
         return
     out.write_text(document, encoding="utf-8")
-    typer.echo(f"Wrote {fmt} export to {out}", err=True)
+    typer.echo(_say("exported", format=fmt, path=out), err=True)
 
 
 @import_app.command("import-data")
@@ -38,8 +40,10 @@ def import_data(
 ) -> None:
     """Restore everything from a JSON export (into an empty store)."""
     counts = data_export.import_data(load_settings(), file)
-    restored = ", ".join(f"{n} {name}" for name, n in counts.rows.items() if n)
-    typer.echo(f"Restored {restored or 'nothing'}; {counts.files} sample files.")
+    rows = [_say("restored_rows", count=n, what=table.replace("_", " "))
+            for table, n in counts.rows.items() if n]  # fmt: skip
+    what = ", ".join(rows) or _say("restored_nothing")
+    typer.echo(_say("restored", what=what, files=counts.files))
 
 
 @forget_app.command()
@@ -47,13 +51,11 @@ def forget(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Delete all your data: assessments, plans, diary, activities and shoes."""
-    if not yes and not typer.confirm(
-        "Delete ALL your backstride data? This cannot be undone", default=False
-    ):
-        typer.echo("Nothing was deleted.")
+    if not yes and not typer.confirm(_say("forget_confirm"), default=False):
+        typer.echo(_say("nothing_deleted"))
         return
     counts = data_export.forget(load_settings())
-    typer.echo(f"Deleted {sum(counts.rows.values())} records and {counts.files} sample files.")
+    typer.echo(_say("forgotten", records=sum(counts.rows.values()), files=counts.files))
 
 
 commands = {

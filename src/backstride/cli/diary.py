@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from backstride.cli.dates import parse_day
+from backstride.cli.words import check_text_or_json
 from backstride.config import load_settings
 from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
@@ -64,8 +65,7 @@ def add(
     output: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Add a diary entry (asks the questions when called without --pain)."""
-    if output not in ("text", "json"):
-        raise InputError(f"--format must be text or json, got {output!r}")
+    check_text_or_json(output)
     values: dict[str, Any]
     if pain is None:
         values = _ask(_day(on))

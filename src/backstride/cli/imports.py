@@ -13,10 +13,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
+from backstride.cli.words import screen
 from backstride.config import load_settings
 from backstride.services.imports import FileOutcome, ImportReport, import_paths
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+_say = screen("import")  # the summary's lines (the progress bar's word: `text.imports`)
 
 
 class OutputFormat(StrEnum):
@@ -67,14 +69,6 @@ def outcome_line(outcome: FileOutcome) -> str:
     return _say("imported", label=outcome.label, what=what) + note
 
 
-def _say(name: str, **values: object) -> str:
-    """One line of the import summary (`text.import` in the knowledge base)."""
-    from backstride.knowledge import load_knowledge_base
-    from backstride.knowledge.texts import screen_text
-
-    return screen_text(load_knowledge_base(), "import", name, **values)
-
-
 def _activity_words(outcome: FileOutcome) -> str:
     if outcome.started is None:
         return ""
@@ -112,7 +106,7 @@ class _ProgressBar:
                 disable=not self.console.is_terminal,
             )
             self.progress.start()
-            self.task = self.progress.add_task("importing", total=total)
+            self.task = self.progress.add_task(screen("imports")("progress"), total=total)
         self.progress.update(self.task, completed=done, total=total)
 
 

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from backstride.cli.words import screen
 from backstride.errors import InputError, KnowledgeBaseError, NotFoundError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.checklist import SEED_TOPICS, coverage, uncovered_topics
@@ -34,6 +35,7 @@ app = typer.Typer(
     help="Inspect and validate the knowledge base.",
     no_args_is_help=True,
 )
+_say = screen("kb")
 
 
 class OutputFormat(StrEnum):
@@ -100,15 +102,15 @@ def validate(
     if output is OutputFormat.json:
         _print_json(result)
         return
-    table = _table("Kind", "Records")
+    table = _table(_say("column_kind"), _say("column_records"))
     for kind, count in sorted(counts.items()):
         _add_row(table, kind, str(count))
-    typer.echo(f"Knowledge base {kb.version} is valid (digest {kb.digest}).")
+    typer.echo(_say("valid", version=kb.version, digest=kb.digest))
     Console().print(table)
     covered = len(SEED_TOPICS) - len(missing)
-    typer.echo(f"Seed topics covered: {covered}/{len(SEED_TOPICS)}")
+    typer.echo(_say("seed_covered", covered=covered, total=len(SEED_TOPICS)))
     if missing:
-        typer.echo("Uncovered seed topics: " + ", ".join(missing))
+        typer.echo(_say("seed_uncovered", topics=", ".join(missing)))
 
 
 @app.command("list")
@@ -123,13 +125,14 @@ def list_records(
     if output is OutputFormat.json:
         _print_json([_dump(item) for item in items])
         return
-    table = _table("Id", "Title", *DETAIL_FIELDS.get(kind, ()), "Sources")
+    fields = DETAIL_FIELDS.get(kind, ())
+    table = _table(_say("column_id"), _say("column_title"), *fields, _say("column_sources"))
     for item in items:
-        details = [_text(getattr(item, name)) for name in DETAIL_FIELDS.get(kind, ())]
+        details = [_text(getattr(item, name)) for name in fields]
         sources = _text(getattr(item, "sources", ()))
         _add_row(table, str(getattr(item, "id", "")), _title(item), *details, sources)
     Console().print(table)
-    typer.echo(f"{len(items)} {what.value}")
+    typer.echo(_say("listed", count=len(items), what=what.value))
 
 
 @app.command()
@@ -142,20 +145,19 @@ def show(
     kb = _load(directory)
     item: BaseModel | None = kb.records.get(record_id) or kb.sources.get(record_id)
     if item is None:
-        raise NotFoundError(
-            f"id: no knowledge-base record or source {record_id!r} (see `backstride kb list`)"
-        )
+        raise NotFoundError(_say("not_found", id=record_id))
     if output is OutputFormat.json:
         _print_json({"kind": kind_name(item), "record": _dump(item), "knowledge_base": kb.stamp})
         return
-    table = _table("Field", "Value")
-    _add_row(table, "kind", kind_name(item))
+    table = _table(_say("column_field"), _say("column_value"))
+    _add_row(table, _say("row_kind"), kind_name(item))
     for name, value in _dump(item).items():
         if value not in (None, [], ""):
             _add_row(table, name, _text(value))
     for source_id in getattr(item, "sources", ()):
         source = kb.sources[source_id]
-        _add_row(table, f"source {source_id}", f"{source.authors} ({source.year}). {source.title}")
+        cited = _say("source", authors=source.authors, year=source.year, title=source.title)
+        _add_row(table, _say("row_source", id=source_id), cited)
     Console().print(table)
 
 
@@ -173,9 +175,9 @@ def checklist(
         ]
         _print_json(rows)
         return
-    table = _table("Topic", "What it covers", "Records")
+    table = _table(_say("column_topic"), _say("column_covers"), _say("column_records"))
     for topic, ids in covered.items():
-        _add_row(table, topic, SEED_TOPICS[topic], _text(ids) or "MISSING")
+        _add_row(table, topic, SEED_TOPICS[topic], _text(ids) or _say("missing"))
     Console().print(table)
 
 
@@ -200,30 +202,29 @@ def trace(
     if output is OutputFormat.json:
         _print_json(_trace_json(kb, result))
         return
-    table = _table("Record", "Kind", "Sources", "Output checked by", "Only named by")
+    columns = ("record", "kind", "sources", "checked_by", "named_by")
+    table = _table(*(_say(f"column_{column}") for column in columns))
+    none = _say("none")
     for row in result.rows:
-        cells = (_text(row.sources), _text(row.tests) or "-", _text(row.text_only) or "-")
+        cells = (_text(row.sources), _text(row.tests) or none, _text(row.text_only) or none)
         _add_row(table, row.record_id, row.kind, *cells)
     Console().print(table)
     covered = len(result.rows) - len(result.uncovered)
-    evidence = "run log" if log else "static assert_produced calls"
-    typer.echo(
-        f"Records an engine output was shown to carry ({evidence}): {covered}/{len(result.rows)}"
-    )
+    evidence = _say("evidence_log" if log else "evidence_static")
+    typer.echo(_say("trace_covered", evidence=evidence, covered=covered, total=len(result.rows)))
     if result.text_only:
-        typer.echo(
-            f"Covered only by text checks ({len(result.text_only)}): " + ", ".join(result.text_only)
-        )
+        ids = ", ".join(result.text_only)
+        typer.echo(_say("trace_text_only", count=len(result.text_only), ids=ids))
     if result.uncovered:
-        typer.echo("Not covered by behaviour: " + ", ".join(result.uncovered))
+        typer.echo(_say("trace_uncovered", ids=", ".join(result.uncovered)))
     if result.unknown:
-        typer.echo("Covers marks naming no record: " + ", ".join(result.unknown))
+        typer.echo(_say("trace_unknown", ids=", ".join(result.unknown)))
 
 
 def _load(directory: Path | None) -> KnowledgeBase:
     """The knowledge base (packaged, or from `--dir`), with load errors on one line."""
     if directory is not None and not directory.is_dir():
-        raise InputError(f"--dir: expected a knowledge-base directory, got {directory}")
+        raise InputError(_say("dir_refused", path=directory))
     try:
         return load_knowledge_base(directory)
     except KnowledgeBaseError as exc:

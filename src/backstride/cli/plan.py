@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backstride.cli.dates import parse_day
+from backstride.cli.words import screen
 from backstride.config import load_settings
 from backstride.errors import InputError
 from backstride.knowledge import urgency
@@ -24,6 +25,7 @@ from backstride.report.plan_view import STATUS_WORDS, source_line
 from backstride.services import guided, plans
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+_say = screen("plan")
 
 WEEK = timedelta(days=7)
 FORMATS = ("text", "json", "md", "html", "pdf", "ics")
@@ -57,11 +59,11 @@ def plan(
 ) -> None:
     """Build your personal relief, exercise and return-to-run plan."""
     if fmt not in FORMATS:
-        raise InputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+        raise InputError(_say("format_refused", formats=", ".join(FORMATS), got=fmt))
     today = parse_day(as_of, "--as-of") or date.today()
     if source is None:  # the check kept by `backstride start`, with the stored history
         if findings:
-            raise InputError("--findings needs --input (your last check uses stored findings)")
+            raise InputError(_say("findings_refused"))
         outcome = guided.plan_from_check(
             load_settings(), today=today, now=datetime.now(UTC),
             start=parse_day(start, "--start"), weeks=weeks,
@@ -89,10 +91,7 @@ def plan(
 def _write(payload: str | bytes, out: Path | None) -> None:
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
     if out is None and isinstance(payload, bytes) and sys.stdout.isatty():
-        raise InputError(
-            "--format pdf makes a file, not text for the terminal: add --out plan.pdf "
-            "(or send it to a pipe or a file with > plan.pdf)"
-        )
+        raise InputError(_say("pdf_refused"))
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -100,8 +99,8 @@ def _write(payload: str | bytes, out: Path | None) -> None:
     try:
         out.write_bytes(data)
     except OSError as exc:
-        raise InputError(f"--out: cannot write {out}: {exc.strerror}") from None
-    typer.echo(f"wrote {out}", err=True)
+        raise InputError(_say("write_refused", path=out, reason=exc.strerror)) from None
+    typer.echo(_say("wrote", path=out), err=True)
 
 
 def _show(outcome: plans.PlanOutcome, today: date, out: Path | None, *, all_sources: bool) -> None:
@@ -113,7 +112,7 @@ def _show(outcome: plans.PlanOutcome, today: date, out: Path | None, *, all_sour
             console = Console(file=handle, highlight=False, width=100)
             _print(console, outcome, today, all_sources=all_sources)
     except OSError as exc:
-        raise InputError(f"--out: cannot write {out}: {exc.strerror}") from None
+        raise InputError(_say("write_refused", path=out, reason=exc.strerror)) from None
 
 
 def _print(console: Console, outcome: plans.PlanOutcome, today: date, *, all_sources: bool) -> None:
@@ -129,11 +128,11 @@ def _print(console: Console, outcome: plans.PlanOutcome, today: date, *, all_sou
         return
     console.print(_phases(plan))
     if plan.personal:
-        console.print(_items("Made for you", plan.personal))
+        console.print(_items(_say("made_for_you"), plan.personal))
     console.print(_schedule(plan))
     console.print(_how_to(plan, today))
     console.print(_reading(plan, today))
-    console.print(_items("Treatment options", plan.treatments))
+    console.print(_items(_say("treatments"), plan.treatments))
     print_sources(console, kb, _sources(plan), all_sources=all_sources)
     console.print(Text(plan.disclaimer, style="dim"))
 
@@ -143,7 +142,7 @@ def print_sources(
 ) -> None:
     """The sources that matter most as citations (all of them with --sources)."""
     shown, more = key_sources(kb, cited, all_sources=all_sources)
-    console.print(Text("Sources", style="bold"))
+    console.print(Text(_say("sources"), style="bold"))
     for source in shown:
         console.print(Text(f"  {source_line(source, kb)}", style="dim"))
     if more:
@@ -152,15 +151,15 @@ def print_sources(
 
 def _header(plan: Plan, kb: KnowledgeBase, today: date) -> Panel:
     current = plan.current_phase(today)
+    check = urgency.label(kb, plan.assessment.urgency)
     lines = [
-        f"Start {plan.start.isoformat()} · {plan.weeks} weeks · result of your check: "
-        f"{urgency.label(kb, plan.assessment.urgency)}",
-        f"Now: {current.title if current else 'no self-care plan'}",
+        _say("header_start", start=plan.start.isoformat(), weeks=plan.weeks, urgency=check),
+        _say("header_now", phase=current.title if current else _say("no_phase")),
     ]
     if plan.cautions:
-        lines.append(f"Some exercises are left out because of: {caution_words(kb, plan.cautions)}")
-    lines.append(f"Knowledge base {plan.kb_version} ({plan.kb_digest[:12]})")
-    return Panel("\n".join(lines), title="Your back and running plan", border_style="blue")
+        lines.append(_say("header_cautions", cautions=caution_words(kb, plan.cautions)))
+    lines.append(_say("header_kb", version=plan.kb_version, digest=plan.kb_digest[:12]))
+    return Panel("\n".join(lines), title=_say("title"), border_style="blue")
 
 
 def _safety_net(plan: Plan) -> Panel | None:
@@ -186,32 +185,34 @@ def _phases(plan: Plan) -> Group:
     panels = []
     for n, block in enumerate(plan.phases, 1):
         body = Text(block.goal + "\n", style="bold")
-        body.append("Start when: " + " ".join(block.entry) + "\n")
-        body.append("Move on when: " + " ".join(block.exit) + "\n")
+        body.append(_say("phase_entry", criteria=" ".join(block.entry)) + "\n")
+        body.append(_say("phase_exit", criteria=" ".join(block.exit)) + "\n")
         for item in block.items:
             body.append(f"• {item.title}: ", style="bold")
             body.append(item.text + "\n")
-        title = f"{n}. {block.title}  {block.start:%d %b} – {block.end:%d %b}"
+        title = _say("phase_title", number=n, title=block.title, start=f"{block.start:%d %b}",
+                     end=f"{block.end:%d %b}")  # fmt: skip
         panels.append(Panel(body, title=title, title_align="left", border_style="green"))
     return Group(*panels)
 
 
 def _items(title: str, items: tuple[PlanItem, ...]) -> Table:
     table = Table(title=title, show_header=False, show_lines=True, expand=True)
-    table.add_column("What", style="bold", ratio=1)
-    table.add_column("Advice", ratio=3)
+    table.add_column(_say("column_what"), style="bold", ratio=1)
+    table.add_column(_say("column_advice"), ratio=3)
     for item in items:
         status = f" ({STATUS_WORDS.get(item.status, item.status)})" if item.status else ""
         table.add_row(item.title + status, Text(item.text))
     return table
 
 
-def _schedule(plan: Plan, *, days: list[Day] | None = None, title: str = "Day by day") -> Table:
-    table = Table(title=title, expand=True)
-    table.add_column("Day", no_wrap=True)
-    table.add_column("Phase", ratio=1)
-    table.add_column("Session", ratio=4)
-    table.add_column("Learn", ratio=1)
+def _schedule(plan: Plan, *, days: list[Day] | None = None, title: str = "schedule") -> Table:
+    """The days as a table; `title` names the `text.plan` sentence that heads it."""
+    table = Table(title=_say(title), expand=True)
+    table.add_column(_say("column_day"), no_wrap=True)
+    table.add_column(_say("column_phase"), ratio=1)
+    table.add_column(_say("column_session"), ratio=4)
+    table.add_column(_say("column_learn"), ratio=1)
     for day in plan.days if days is None else days:
         lines = [day.title]
         if day.run:
@@ -245,11 +246,11 @@ def _how_to(plan: Plan, today: date) -> Group:
     for p in seen.values():
         body = Text("\n".join(f"{n}. {step}" for n, step in enumerate(p.steps, 1)))
         if p.caution_text:
-            body.append(f"\nCaution: {p.caution_text}", style="yellow")
+            body.append("\n" + _say("caution", text=p.caution_text), style="yellow")
         for a in p.alternatives:
             body.append(f"\n{a.label}: {a.name}", style="dim")
         panels.append(Panel(body, title=f"{p.name} · {p.dose_text}", title_align="left"))
-    return Group(Text("How to do this week's exercises", style="bold"), *panels)
+    return Group(Text(_say("how_to"), style="bold"), *panels)
 
 
 def _reading(plan: Plan, today: date) -> Group:
@@ -261,7 +262,7 @@ def _reading(plan: Plan, today: date) -> Group:
         for item in plan.education
         if item.records and item.records[0] in ids
     ]
-    return Group(Text("What to read this week", style="bold"), *panels)
+    return Group(Text(_say("reading"), style="bold"), *panels)
 
 
 def print_week(console: Console, outcome: plans.PlanOutcome, today: date) -> None:
@@ -275,12 +276,12 @@ def print_week(console: Console, outcome: plans.PlanOutcome, today: date) -> Non
         return
     first = max(today, plan.start)
     week = [d for d in plan.days if first <= d.on < first + WEEK]
-    console.print(_schedule(plan, days=week, title="This week"))
+    console.print(_schedule(plan, days=week, title="this_week"))
     console.print(_how_to(plan, today))
     console.print(_reading(plan, today))
     if plan.personal:
         titles = "\n".join(f"• {item.title}" for item in plan.personal)
-        console.print(Panel(titles, title="Made for you", title_align="left"))
+        console.print(Panel(titles, title=_say("made_for_you"), title_align="left"))
     console.print(safety_net_panel(outcome.kb, plan.disclaimer))
 
 
@@ -292,7 +293,7 @@ def safety_net_panel(kb: KnowledgeBase, disclaimer: str) -> Panel:
         for item in part.items:
             body.append(f"  • {item}\n")
     body.append(disclaimer, style="dim")
-    return Panel(body, title="Safety net", border_style="red")
+    return Panel(body, title=_say("safety_net"), border_style="red")
 
 
 def _sources(plan: Plan) -> list[str]:

@@ -8,8 +8,8 @@ from datetime import date
 import typer
 
 from backstride.cli.dates import parse_day
+from backstride.cli.words import check_text_or_json
 from backstride.config import load_settings
-from backstride.errors import InputError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.care import ChangeRule
 from backstride.knowledge.labels import plain
@@ -26,8 +26,7 @@ def progress(
     today: str = typer.Option(None, "--today", help="Evaluate as of this day, YYYY-MM-DD."),
 ) -> None:
     """Show recovery progress against your baseline and any reason to seek care."""
-    if output not in ("text", "json"):
-        raise InputError(f"--format must be text or json, got {output!r}")
+    check_text_or_json(output)
     day = parse_day(today, "--today") or date.today()
     status = tracking.progress_status(load_settings(), today=day)
     if output == "json":

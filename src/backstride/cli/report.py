@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 
 from backstride.cli.dates import parse_day
+from backstride.cli.words import screen
 from backstride.config import load_settings
 from backstride.services import tracking
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+_say = screen("report")
 
 
 @app.command()
@@ -26,7 +28,7 @@ def report(
     content = tracking.clinician_report(load_settings(), fmt=fmt, today=day)
     target = out or Path(f"backstride-report.{fmt}")
     target.write_bytes(content)
-    typer.echo(f"Wrote the clinician report to {target}")
+    typer.echo(_say("written", path=target))
 
 
 command = typer.main.get_command(app)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import typer
 
+from backstride.cli.words import screen
 from backstride.config import load_settings
 from backstride.services import reviews
 
@@ -14,6 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Record a clinician's review of a warning sign.",
 )
+_say = screen("review")
 
 
 @app.command("add")
@@ -25,10 +27,7 @@ def add(
     review = reviews.add_review(
         load_settings(), note=note, reviewer=reviewer, now=datetime.now().astimezone()
     )
-    typer.echo(
-        f"Recorded the review by {review.reviewer} on {review.at:%Y-%m-%d %H:%M}. Warning signs "
-        "logged before it no longer lead your plan and progress; a new one will."
-    )
+    typer.echo(_say("recorded", reviewer=review.reviewer, at=f"{review.at:%Y-%m-%d %H:%M}"))
 
 
 @app.callback()

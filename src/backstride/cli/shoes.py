@@ -11,13 +11,16 @@ from rich.console import Console
 from rich.table import Table
 
 from backstride.cli.dates import parse_day
+from backstride.cli.words import check_text_or_json, screen
 from backstride.config import load_settings
-from backstride.errors import InputError
 from backstride.services import analysis as service
 
 app = typer.Typer(
     add_completion=False, pretty_exceptions_enable=False, help="Track shoes and their distance."
 )
+_say = screen("shoes")
+#: The list's columns (their headings: `text.shoes`, column_<name>).
+COLUMNS = ("name", "km", "runs", "status")
 
 
 @app.command("add")
@@ -31,30 +34,32 @@ def add(
     service.add_shoe(
         load_settings(), name=name, brand=brand, model=model, start_km=start_km, today=date.today()
     )
-    typer.echo(f"Added shoe {name!r}.")
+    typer.echo(_say("added", name=name))
 
 
 @app.command("list")
 def list_(output: str = typer.Option("text", "--format", help="text or json.")) -> None:
     """List shoes with their distance and the soft inspection flag."""
-    if output not in ("text", "json"):
-        raise InputError(f"--format must be text or json, got {output!r}")
+    check_text_or_json(output)
     listing = service.list_shoes(load_settings(), today=date.today())
     if output == "json":
         typer.echo(json.dumps(_as_json(listing), indent=2, ensure_ascii=False))
         return
     if not listing.shoes:
-        typer.echo("No shoes yet. Add one with `backstride shoes add NAME`.")
+        typer.echo(_say("empty"))
         return
-    table = Table(title=f"Shoes (inspect at {listing.inspection_km:.0f} km, a soft reminder)")
-    for column in ("name", "km", "runs", "status"):
-        table.add_column(column, justify="right" if column in ("km", "runs") else "left")
+    table = Table(title=_say("title", km=listing.inspection_km))
+    for column in COLUMNS:
+        right = column in ("km", "runs")
+        table.add_column(_say(f"column_{column}"), justify="right" if right else "left")
     for shoe in listing.shoes:
-        status = "retired" if shoe.retired else "inspect now" if shoe.inspection_due else "in use"
-        table.add_row(shoe.name, f"{shoe.distance_km:.0f}", str(shoe.runs), status)
+        status = "retired" if shoe.retired else "inspect" if shoe.inspection_due else "in_use"
+        table.add_row(
+            shoe.name, f"{shoe.distance_km:.0f}", str(shoe.runs), _say(f"status_{status}")
+        )
     console = Console(highlight=False)
     console.print(table)
-    console.print(f"Pairs used in the last 8 weeks: {listing.in_rotation_8_weeks}")
+    console.print(_say("in_rotation", pairs=listing.in_rotation_8_weeks))
 
 
 def _as_json(listing: service.ShoeList) -> dict[str, object]:
@@ -92,7 +97,8 @@ def assign(
         since=parse_day(since, "--since"),
         until=parse_day(until, "--until"),
     )
-    typer.echo(f"Assigned {name!r} to {count} activit{'y' if count == 1 else 'ies'}.")
+    typer.echo(_say("assigned_one", name=name) if count == 1 else
+               _say("assigned_many", name=name, count=count))  # fmt: skip
 
 
 @app.command("retire")
@@ -102,7 +108,7 @@ def retire(
 ) -> None:
     """Retire a pair (it keeps its history but no longer gets inspection reminders)."""
     service.retire_shoe(load_settings(), name=name, retired=not undo)
-    typer.echo(f"{'Un-retired' if undo else 'Retired'} shoe {name!r}.")
+    typer.echo(_say("unretired" if undo else "retired", name=name))
 
 
 command = typer.main.get_command(app)

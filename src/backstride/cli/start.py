@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING
 import click
 import typer
 
-from backstride import INTENDED_PURPOSE
-
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -38,7 +36,7 @@ def start(
 ) -> None:
     """Welcome, then the check, your plan and your next step (or a check-in)."""
     typer.echo(_say("welcome") + "\n")
-    typer.echo(INTENDED_PURPOSE + "\n")
+    typer.echo(_purpose() + "\n")
     if not interactive:
         typer.echo(_say("not_interactive"))
         return
@@ -161,6 +159,13 @@ def _say(name: str, **values: object) -> str:
     from backstride.services.assessment import knowledge_base
 
     return screen_text(knowledge_base(), "start", name, **values)
+
+
+def _purpose() -> str:
+    from backstride.knowledge.texts import intended_purpose
+    from backstride.services.assessment import knowledge_base
+
+    return intended_purpose(knowledge_base())
 
 
 def _next_steps() -> str:

@@ -8,12 +8,14 @@ from typing import Annotated
 
 import typer
 
+from backstride.cli.words import screen
 from backstride.config import load_settings
 from backstride.errors import InputError
 from backstride.services import accounts
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="Manage the web app's accounts.")  # fmt: skip
+_say = screen("user")
 ROLE_HELP = "owner, admin, runner or clinician."
 
 
@@ -22,9 +24,9 @@ def _password(from_stdin: bool, *, confirm: bool = True) -> str:
     if from_stdin:
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
-            raise InputError("password: expected the password on standard input")
+            raise InputError(_say("password_missing"))
         return line
-    value: str = typer.prompt("New password", hide_input=True, confirmation_prompt=confirm)
+    value: str = typer.prompt(_say("password_prompt"), hide_input=True, confirmation_prompt=confirm)
     return value
 
 
@@ -43,21 +45,22 @@ def add(
     settings, now = load_settings(), datetime.now(UTC)
     if invite:
         accounts.admin_invite(settings, email=email, now=now)
-        typer.echo(f"Invited {email.strip().lower()}: they can now create their account.")
+        typer.echo(_say("invited", email=email.strip().lower()))
         return
     password = None if no_password else _password(password_stdin)
     account = accounts.admin_add(
         settings, email=email, password=password, roles=role or [], now=now
     )
-    typer.echo(f"Added {account.email} (roles: {', '.join(account.roles)}).")
+    typer.echo(_say("added", email=account.email, roles=", ".join(account.roles)))
 
 
 @app.command("list")
 def list_accounts() -> None:
     """List every account with its roles."""
     for account in accounts.admin_list(load_settings()):
-        consent = "  research consent" if account.research_consent else ""
-        typer.echo(f"{account.id:>5}  {account.email:<40} {', '.join(account.roles)}{consent}")
+        consent = _say("row_consent") if account.research_consent else ""
+        roles = ", ".join(account.roles)
+        typer.echo(_say("row", id=account.id, email=account.email, roles=roles, consent=consent))
 
 
 @app.command("role")
@@ -68,7 +71,7 @@ def role(
 ) -> None:
     """Give an account a role (or take it away with --remove)."""
     account = accounts.admin_role(load_settings(), email=email, role=name, remove=remove)
-    typer.echo(f"{account.email} now has the roles: {', '.join(account.roles)}.")
+    typer.echo(_say("roles", email=account.email, roles=", ".join(account.roles)))
 
 
 @app.command("reset-password")
@@ -80,7 +83,7 @@ def reset_password(
     """Set a new password for an account (it is signed out everywhere)."""
     accounts.admin_reset_password(load_settings(), email=email,
                                   password=_password(password_stdin))  # fmt: skip
-    typer.echo(f"The password of {email.strip().lower()} was changed.")
+    typer.echo(_say("password_changed", email=email.strip().lower()))
 
 
 @app.command("consent")
@@ -90,11 +93,11 @@ def consent(
 ) -> None:
     """Record whether the account agrees to research use of its data."""
     if answer not in ("yes", "no"):
-        raise InputError(f"answer: expected yes or no, got {answer!r}")
+        raise InputError(_say("consent_refused", answer=answer))
     settings = load_settings()
     account = accounts.find_account(settings, email)
     accounts.set_research_consent(settings, user_id=account.id, consent=answer == "yes")
-    typer.echo(f"Research consent of {account.email}: {answer}.")
+    typer.echo(_say("consent", email=account.email, answer=answer))
 
 
 @app.command("delete")
@@ -104,9 +107,9 @@ def delete(
 ) -> None:
     """Delete an account and all its data."""
     if not yes:
-        typer.confirm(f"Delete {email} and all its data? This cannot be undone", abort=True)
+        typer.confirm(_say("delete_confirm", email=email), abort=True)
     accounts.admin_delete(load_settings(), email=email)
-    typer.echo(f"Deleted {email.strip().lower()} and all its data.")
+    typer.echo(_say("deleted", email=email.strip().lower()))
 
 
 command = typer.main.get_command(app)

@@ -93,6 +93,83 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "sources": frozenset({"sources"}), "badge_attention": _NONE, "badge_consider": _NONE,
         "badge_info": _NONE, "column_week": _NONE, "column_km": _NONE,
         "column_longest": _NONE, "column_share": _NONE, "column_change": _NONE,
+        "acwr_rolling": frozenset({"method", "value"}),
+    },
+    "text.purpose": {"intended": _NONE},
+    "text.checkin": {"saved": _NONE},
+    "text.chart": {"written": frozenset({"kind", "path"})},
+    "text.report": {"written": frozenset({"path"})},
+    "text.review": {"recorded": frozenset({"reviewer", "at"})},
+    "text.shoes": {
+        "added": frozenset({"name"}), "empty": _NONE, "title": frozenset({"km"}),
+        "column_name": _NONE, "column_km": _NONE, "column_runs": _NONE, "column_status": _NONE,
+        "status_retired": _NONE, "status_inspect": _NONE, "status_in_use": _NONE,
+        "in_rotation": frozenset({"pairs"}), "assigned_one": frozenset({"name"}),
+        "assigned_many": frozenset({"name", "count"}), "retired": frozenset({"name"}),
+        "unretired": frozenset({"name"}),
+    },
+    "text.activity": {
+        "empty": _NONE,
+        "row": frozenset({"id", "start", "sport", "distance", "shoe", "surface"}),
+        "tagged": frozenset({"id", "surface"}), "cleared": frozenset({"id"}),
+        "tag_refused": _NONE,
+    },
+    "text.data": {
+        "exported": frozenset({"format", "path"}), "restored": frozenset({"what", "files"}),
+        "restored_rows": frozenset({"count", "what"}), "restored_nothing": _NONE,
+        "forget_confirm": _NONE, "nothing_deleted": _NONE,
+        "forgotten": frozenset({"records", "files"}),
+    },
+    "text.user": {
+        "password_prompt": _NONE, "password_missing": _NONE, "invited": frozenset({"email"}),
+        "added": frozenset({"email", "roles"}),
+        "row": frozenset({"id", "email", "roles", "consent"}), "row_consent": _NONE,
+        "roles": frozenset({"email", "roles"}), "password_changed": frozenset({"email"}),
+        "consent_refused": frozenset({"answer"}),
+        "consent": frozenset({"email", "answer"}), "delete_confirm": frozenset({"email"}),
+        "deleted": frozenset({"email"}),
+    },
+    "text.cohort": {
+        "source_refused": _NONE, "progress": _NONE,
+        "counts": frozenset({"runners", "analysed", "unchanged", "failed", "activities"}),
+        "failed": frozenset({"athlete", "where", "reason"}), "failed_file": frozenset({"file"}),
+        "written": frozenset({"path"}),
+    },
+    "text.imports": {"progress": _NONE},
+    "text.plan": {
+        "format_refused": frozenset({"formats", "got"}), "findings_refused": _NONE,
+        "pdf_refused": _NONE, "write_refused": frozenset({"path", "reason"}),
+        "wrote": frozenset({"path"}), "title": _NONE,
+        "header_start": frozenset({"start", "weeks", "urgency"}),
+        "header_now": frozenset({"phase"}), "no_phase": _NONE,
+        "header_cautions": frozenset({"cautions"}),
+        "header_kb": frozenset({"version", "digest"}),
+        "phase_title": frozenset({"number", "title", "start", "end"}),
+        "phase_entry": frozenset({"criteria"}), "phase_exit": frozenset({"criteria"}),
+        "made_for_you": _NONE, "treatments": _NONE, "sources": _NONE,
+        "column_what": _NONE, "column_advice": _NONE, "schedule": _NONE, "this_week": _NONE,
+        "column_day": _NONE, "column_phase": _NONE, "column_session": _NONE,
+        "column_learn": _NONE, "how_to": _NONE, "caution": frozenset({"text"}),
+        "reading": _NONE, "safety_net": _NONE,
+    },
+    "text.kb": {
+        "dir_refused": frozenset({"path"}), "valid": frozenset({"version", "digest"}),
+        "column_kind": _NONE, "column_records": _NONE,
+        "seed_covered": frozenset({"covered", "total"}), "seed_uncovered": frozenset({"topics"}),
+        "column_id": _NONE, "column_title": _NONE, "column_sources": _NONE,
+        "listed": frozenset({"count", "what"}), "not_found": frozenset({"id"}),
+        "column_field": _NONE, "column_value": _NONE, "row_kind": _NONE,
+        "row_source": frozenset({"id"}), "source": frozenset({"authors", "year", "title"}),
+        "column_topic": _NONE, "column_covers": _NONE, "missing": _NONE,
+        "column_record": _NONE, "column_checked_by": _NONE, "column_named_by": _NONE,
+        "none": _NONE, "trace_covered": frozenset({"evidence", "covered", "total"}),
+        "evidence_log": _NONE, "evidence_static": _NONE,
+        "trace_text_only": frozenset({"count", "ids"}), "trace_uncovered": frozenset({"ids"}),
+        "trace_unknown": frozenset({"ids"}),
+    },
+    "text.app": {
+        "not_available": frozenset({"command"}), "usage": frozenset({"message", "where"}),
+        "aborted": _NONE, "interrupted": _NONE, "format_refused": frozenset({"got"}),
     },
 }  # fmt: skip
 
@@ -132,11 +209,16 @@ def question_text(kb: KnowledgeBase, key: str) -> str:
     return kb.one(InterviewQuestion, f"question.{key}").text
 
 
-def screen_text(kb: KnowledgeBase, screen: str, name: str, **values: object) -> str:
+def screen_text(kb: KnowledgeBase, screen: str, name: str, /, **values: object) -> str:
     """One sentence of a screen (`text.<screen>`), its fields filled from `values`."""
     record = kb.one(ScreenTexts, f"text.{screen}")
     note_served(record.id)
     return fill(record.texts[name], values)
+
+
+def intended_purpose(kb: KnowledgeBase) -> str:
+    """What backstride is for and what it is not, as every shell and report states it."""
+    return screen_text(kb, "purpose", "intended")
 
 
 TEXT_KINDS: dict[str, type[BaseModel]] = {

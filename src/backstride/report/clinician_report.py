@@ -10,10 +10,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from backstride import INTENDED_PURPOSE
 from backstride.analytics.spikes import week_totals
 from backstride.knowledge.analytics_params import REPORT_SPANS_ID, ReportSpans
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.texts import intended_purpose
 from backstride.progress.association import Association, RunLoad
 from backstride.progress.change import ProgressSummary, RmdqPoint
 from backstride.progress.escalation import Escalation
@@ -86,7 +86,7 @@ def report_context(data: ReportData, kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "data": data,
         "safety_net": None if leading == "emergency" else safety_net_view(safety_net_lists(kb), kb),
-        "purpose": INTENDED_PURPOSE,
+        "purpose": intended_purpose(kb),
         "assessments": [_assessment_row(a) for a in data.assessments],
         "training": weekly_training(
             data.runs, end=data.generated_on, weeks=spans.clinician_training_weeks

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
-from backstride import INTENDED_PURPOSE, __version__
+from backstride import __version__
 from backstride.config import Settings, load_settings
 from backstride.web import (
     api,
@@ -73,6 +73,14 @@ def _cite(source_ids: Any) -> str:
     return cite_line(knowledge_base(), source_ids)
 
 
+def _purpose() -> str:
+    """What backstride is for and what it is not, shown on every page."""
+    from backstride.knowledge.texts import intended_purpose
+    from backstride.services.assessment import knowledge_base
+
+    return intended_purpose(knowledge_base())
+
+
 def _templates(settings: Settings) -> Jinja2Templates:
     # Escape everything: templates end in .j2, which select_autoescape would not escape.
     # Templates are compiled once: the installed files do not change while serving.
@@ -80,7 +88,7 @@ def _templates(settings: Settings) -> Jinja2Templates:
                       auto_reload=False)  # fmt: skip
     templates = Jinja2Templates(env=env, context_processors=[_page_globals])
     templates.env.filters["cite"] = _cite
-    templates.env.globals.update(purpose=INTENDED_PURPOSE, version=__version__,
+    templates.env.globals.update(purpose=_purpose(), version=__version__,
                                  emergency_number=settings.emergency_number)  # fmt: skip
     return templates
 

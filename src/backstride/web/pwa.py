@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from backstride import INTENDED_PURPOSE
+from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.texts import intended_purpose
 from backstride.web.deps import TemplatesDep
 
 router = APIRouter()
@@ -26,8 +27,9 @@ ICONS = [
 @router.get("/manifest.webmanifest", include_in_schema=False)
 def manifest() -> Response:
     """The web app manifest: name, start page, colours and icons (installable on a phone)."""
+    purpose = intended_purpose(load_knowledge_base())
     body: dict[str, Any] = {
-        "name": "backstride", "short_name": "backstride", "description": INTENDED_PURPOSE,
+        "name": "backstride", "short_name": "backstride", "description": purpose,
         "id": "/", "start_url": "/", "scope": "/", "display": "standalone", "lang": "en",
         "background_color": "#ffffff", "theme_color": THEME, "icons": ICONS,
     }  # fmt: skip
