@@ -1291,6 +1291,240 @@ done:
     return out;
 }
 
+/* ---- strap heart rate (fit_hr.merged_heart_rate's steps after the columns) -------- */
+
+/* A C-contiguous float64 array of 1 or 2 dimensions as rows x width, or NULL (no
+ * exception) when it is something else. */
+static double *float_rows(PyObject *array, Py_buffer *view, Py_ssize_t *rows, Py_ssize_t *width) {
+    if (PyObject_GetBuffer(array, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) {
+        PyErr_Clear();
+        return NULL;
+    }
+    const char *f = view->format ? view->format : "B";
+    if (*f == '<' || *f == '=' || *f == '@') f++;
+    if (view->itemsize != 8 || strcmp(f, "d") != 0 || view->ndim < 1 || view->ndim > 2 || !view->shape) {
+        PyBuffer_Release(view);
+        return NULL;
+    }
+    *rows = view->shape[0];
+    *width = view->ndim == 2 ? view->shape[1] : 1;
+    return view->buf;
+}
+
+/* Python's float modulo: the result takes the divisor's sign. */
+static double py_mod(double a, double b) {
+    double r = fmod(a, b);
+    if (r != 0.0 && ((r < 0.0) != (b < 0.0))) r += b;
+    return r;
+}
+
+/* The index of the first value of sorted `t` (n values) greater than `key` (NaN: n),
+ * searched outward from `hint` (the previous answer: record times mostly increase). */
+static Py_ssize_t after(const double *t, Py_ssize_t n, double key, Py_ssize_t hint) {
+    if (isnan(key)) return n;
+    Py_ssize_t lo = hint < 0 ? 0 : hint > n ? n : hint, hi, step = 1;
+    if (lo > 0 && key < t[lo - 1]) { /* the answer is before the hint */
+        hi = lo - 1;
+        lo = hi;
+        while (lo > 0 && key < t[lo - 1]) {
+            hi = lo - 1;
+            lo = hi >= step ? hi - step : 0;
+            step <<= 1;
+        }
+    } else { /* every value before lo is <= key */
+        hi = lo;
+        while (hi < n && t[hi] <= key) {
+            lo = hi + 1;
+            hi = n - lo > step ? lo + step : n;
+            step <<= 1;
+        }
+    }
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (key < t[mid]) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+/* Stable ascending order of times (no NaN among them): a merge sort of (time, value). */
+static void sort_pairs(double *t, double *v, double *tt, double *vv, Py_ssize_t n) {
+    for (Py_ssize_t width = 1; width < n; width *= 2) {
+        for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
+            Py_ssize_t mid = lo + width < n ? lo + width : n;
+            Py_ssize_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            Py_ssize_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                if (t[j] < t[i]) { tt[k] = t[j]; vv[k++] = v[j++]; }
+                else { tt[k] = t[i]; vv[k++] = v[i++]; }
+            }
+            while (i < mid) { tt[k] = t[i]; vv[k++] = v[i++]; }
+            while (j < hi) { tt[k] = t[j]; vv[k++] = v[j++]; }
+        }
+        memcpy(t, tt, (size_t)n * sizeof(double));
+        memcpy(v, vv, (size_t)n * sizeof(double));
+    }
+}
+
+#define HR_TICKS 1024.0
+#define HR_ROLLOVER 4096.0
+#define HR_MAX_STEPS 20
+
+/* hr_merge(bpm, full, packed, anchors, record_s) -> per-record bpm (float64, NaN where
+ * none), 0 when no beat can be placed, or None when an input is not as expected (the
+ * Python steps then run). bpm, full (event_timestamp in s) and packed
+ * (event_timestamp_12 bytes) are rows of the hr messages (full, packed may be None);
+ * anchors are their timestamps in s plus the fractional part. */
+static PyObject *hr_merge(PyObject *self, PyObject *args) {
+    PyObject *objects[5];
+    if (!PyArg_ParseTuple(args, "OOOOO", &objects[0], &objects[1], &objects[2], &objects[3], &objects[4]))
+        return NULL;
+    Py_buffer views[5];
+    double *data[5] = {NULL, NULL, NULL, NULL, NULL};
+    Py_ssize_t rows[5] = {0}, width[5] = {0};
+    int held[5] = {0};
+    PyObject *out = NULL;
+    double *work = NULL;
+    for (int a = 0; a < 5; a++) {
+        if (objects[a] == Py_None && (a == 1 || a == 2)) continue;
+        data[a] = float_rows(objects[a], &views[a], &rows[a], &width[a]);
+        if (!data[a]) goto fallback;
+        held[a] = 1;
+    }
+    Py_ssize_t n = rows[0], wb = width[0], m = rows[4];
+    if (rows[3] != n || width[3] != 1 || width[4] != 1 || m < 1 || (data[1] && rows[1] != n) ||
+        (data[2] && rows[2] != n))
+        goto fallback;
+    const double *bpm = data[0], *full = data[1], *packed = data[2], *anchors = data[3];
+    const double *record_s = data[4];
+    Py_ssize_t wf = data[1] ? width[1] : 0;
+    Py_ssize_t wp = data[2] && width[2] >= 3 ? width[2] / 3 * 3 : 0; /* bytes used */
+    Py_ssize_t np12 = wp / 3 * 2;                                    /* 12-bit values per row */
+    if (wp)
+        for (Py_ssize_t r = 0; r < n; r++)
+            for (Py_ssize_t c = 0; c < wp; c++) {
+                double b = packed[r * width[2] + c];
+                if (isfinite(b) && !(b >= 0.0 && b < 9007199254740992.0 && b == floor(b)))
+                    goto fallback; /* not a byte: the Python steps decide */
+            }
+    /* every finite bpm value, row by row: its message, ticks (full or 12-bit), value */
+    Py_ssize_t cap = n * wb;
+    if (cap < 1) cap = 1;
+    Py_ssize_t extra_cap = cap * (HR_MAX_STEPS + 1); /* with the carried values */
+    work = PyMem_Malloc((size_t)(cap * 6 + extra_cap * 4) * sizeof(double));
+    if (!work) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    double *ticks_full = work, *low = work + cap, *value = work + 2 * cap, *ticks = work + 3 * cap;
+    double *msg = work + 4 * cap, *times = work + 5 * cap;
+    double *all_t = work + 6 * cap, *all_v = all_t + extra_cap, *tmp_t = all_v + extra_cap,
+           *tmp_v = tmp_t + extra_cap;
+    Py_ssize_t used = 0;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        int row_ok = 1;
+        for (Py_ssize_t c = 0; c < wp; c++) row_ok &= isfinite(packed[r * width[2] + c]) != 0;
+        for (Py_ssize_t k = 0; k < wb; k++) {
+            double v = bpm[r * wb + k];
+            if (!isfinite(v)) continue;
+            double f = k < wf ? rint(full[r * wf + k] * HR_TICKS) : NAN;
+            double l = NAN;
+            if (k < np12 && row_ok) {
+                const double *p = packed + r * width[2] + (k / 2) * 3;
+                int64_t b0 = (int64_t)p[0], b1 = (int64_t)p[1], b2 = (int64_t)p[2];
+                l = (double)(k % 2 == 0 ? (b0 | (b1 & 0x0F) << 8) : (b1 >> 4 | b2 << 4));
+            }
+            if (!isfinite(f) && !isfinite(l)) continue;
+            ticks_full[used] = f;
+            low[used] = l;
+            value[used] = v;
+            msg[used] = (double)r;
+            used++;
+        }
+    }
+    /* ticks: a full value restarts the count, each 12-bit value adds its increment */
+    double running = 0.0, base = 0.0, at_base = 0.0, previous_low = 0.0;
+    int have_base = 0;
+    for (Py_ssize_t j = 0; j < used; j++) {
+        int is_full = isfinite(ticks_full[j]);
+        double own_low = is_full ? py_mod(ticks_full[j], HR_ROLLOVER) : low[j];
+        double step = j == 0 || is_full ? 0.0 : py_mod(own_low - previous_low, HR_ROLLOVER);
+        previous_low = own_low;
+        running += step;
+        if (is_full) {
+            base = ticks_full[j];
+            at_base = running;
+            have_base = 1;
+        }
+        ticks[j] = have_base ? base + running - at_base : NAN;
+    }
+    /* times: an anchor message pins its first event time; later ones count from it */
+    Py_ssize_t latest = -1, kept = 0;
+    for (Py_ssize_t j = 0; j < used; j++) {
+        Py_ssize_t r = (Py_ssize_t)msg[j];
+        int first = j == 0 || msg[j] != msg[j - 1];
+        if (first && isfinite(anchors[r])) latest = j;
+        double seconds = ticks[j] / HR_TICKS;
+        times[j] = latest >= 0
+                       ? anchors[(Py_ssize_t)msg[latest]] + seconds - ticks[latest] / HR_TICKS
+                       : NAN;
+    }
+    for (Py_ssize_t j = 0; j < used; j++)
+        if (isfinite(times[j]) && value[j] > 0) {
+            times[kept] = times[j];
+            value[kept++] = value[j];
+        }
+    if (!kept) {
+        out = PyLong_FromLong(0);
+        goto done;
+    }
+    /* carry each value forward in 0.25 s steps over gaps, for at most 5 s */
+    Py_ssize_t total = 0;
+    for (Py_ssize_t j = 0; j < kept; j++) {
+        all_t[total] = times[j];
+        all_v[total++] = value[j];
+        if (j + 1 == kept) break;
+        double gap_ms = fabs(times[j + 1] - times[j]) * 1000.0;
+        double e = ceil(gap_ms / 250.0 - 1e-9) - 1;
+        int extra = !(e > 0) ? 0 : e > HR_MAX_STEPS ? HR_MAX_STEPS : (int)e;
+        for (int s = 1; s <= extra; s++) {
+            all_t[total] = times[j] + 0.25 * s;
+            all_v[total++] = value[j];
+        }
+    }
+    int sorted = 1;
+    for (Py_ssize_t j = 1; j < total && sorted; j++) sorted = !(all_t[j] < all_t[j - 1]);
+    if (!sorted) sort_pairs(all_t, all_v, tmp_t, tmp_v, total);
+    double *sums = tmp_t; /* sums[i]: the first i values added in order */
+    sums[0] = 0.0;
+    for (Py_ssize_t j = 0; j < total; j++) sums[j + 1] = sums[j] + all_v[j];
+    void *buf;
+    out = new_array(m, 1, NULL, &buf);
+    if (!out) goto done;
+    double *merged = buf;
+    Py_ssize_t lo = 0, hi = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        double end = record_s[i];
+        double start = i == 0 ? end - 1.0 : record_s[i - 1];
+        if (start >= end) start = end - 1.0;
+        lo = after(all_t, total, start, lo);
+        hi = after(all_t, total, end, hi);
+        Py_ssize_t count = hi - lo;
+        merged[i] = isfinite(end) && count > 0
+                        ? floor((sums[hi] - sums[lo]) / (double)count + 0.5)
+                        : NAN;
+    }
+    goto done;
+fallback:
+    Py_INCREF(Py_None);
+    out = Py_None;
+done:
+    PyMem_Free(work);
+    for (int a = 0; a < 5; a++)
+        if (held[a]) PyBuffer_Release(&views[a]);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Set the profile subset and numpy.empty (once)."},
     {"decode", decode, METH_VARARGS, "Scan and decode a FIT file into merged columns."},
@@ -1300,6 +1534,7 @@ static PyMethodDef methods[] = {
     {"any_number", any_number, METH_VARARGS, "Whether a float array holds a non-NaN value."},
     {"times", times, METH_VARARGS, "FIT seconds as datetime64[ms] (NaT for missing)."},
     {"any_below", any_below, METH_VARARGS, "Whether a finite value is below a limit."},
+    {"hr_merge", hr_merge, METH_VARARGS, "Strap heart rate merged into the records."},
     {NULL, NULL, 0, NULL},
 };
 
