@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from backstride.domain.activity import Activity, FloatArray, Lap, Leg, Samples
 from backstride.errors import CorruptFileError, IngestError, NotActivityFileError
-from backstride.ingest.fit_decode import DecodedFit, MessageTable, decode_fit
+from backstride.ingest.fit_decode import DecodedFit, MessageTable, decode_fit, decode_unguarded
 from backstride.ingest.fit_profile import GARMIN_PRODUCT_MAKERS, enum_name
 from backstride.ingest.fit_samples import record_samples
 
@@ -78,7 +78,7 @@ def read_fit(data: bytes, *, source_name: str = "", source_hash: str | None = No
 
 
 def _read(data: bytes, label: str, source_hash: str | None) -> Activity:
-    decoded = decode_fit(data, wanted=WANTED)
+    decoded = decode_unguarded(data, WANTED)  # read_fit has set numpy's error state
     sessions = decoded.table("session")
     records = decoded.table("record")
     if not _has_rows(sessions) and not _has_rows(records):
@@ -91,13 +91,17 @@ def _read(data: bytes, label: str, source_hash: str | None) -> Activity:
     start = _start_time(decoded, samples)
     if start is None:
         raise NotActivityFileError(f"{label}FIT file has no start time in any message")
+    elapsed, timer, distance = (
+        _session_sum(sessions, name)
+        for name in ("total_elapsed_time", "total_timer_time", "total_distance")
+    )
     return Activity(
         sport=sport,
         sub_sport=sub_sport,
         start_time=start,
-        duration_s=_duration_s(sessions, samples),
-        moving_time_s=_session_sum(sessions, "total_timer_time"),
-        distance_m=_distance_m(sessions, samples),
+        duration_s=elapsed if elapsed is not None else _records_duration_s(samples),
+        moving_time_s=timer,
+        distance_m=distance if distance is not None else _records_distance_m(samples),
         device=_device(decoded),
         source_format="fit",
         source_hash=source_hash or hashlib.sha256(data).hexdigest(),
@@ -121,8 +125,14 @@ def _first_value(table: MessageTable | None, field: str) -> float | None:
     column = None if table is None else table.number(field)
     if column is None:
         return None
+    if len(column) <= _SMALL:  # a list is cheaper than numpy for a few values
+        return next((v for v in column.tolist() if v == v), None)
     valid = column[~np.isnan(column)]
     return float(valid[0]) if len(valid) else None
+
+
+#: columns up to this length are handled as Python lists (numpy costs more per call)
+_SMALL = 32
 
 
 def _first_enum(table: MessageTable | None, field: str, enum: str) -> str | None:
@@ -133,9 +143,9 @@ def _sport(decoded: DecodedFit) -> tuple[str, str | None]:
     """The activity's sport: the sessions' sport, `multisport` when they differ."""
     sessions = decoded.table("session")
     source = sessions if _has_rows(sessions) else decoded.table("sport")
-    sports = _column(source, "sport")
-    subs = _column(source, "sub_sport")
-    names = [enum_name("sport", v) for v in sports[~np.isnan(sports)]] if len(sports) else []
+    sports = _column(source, "sport").tolist()
+    subs = _column(source, "sub_sport").tolist()
+    names = [enum_name("sport", v) for v in sports if v == v]
     distinct = [n for n in dict.fromkeys(names) if n and n != "transition"]
     if len(distinct) > 1:
         return "multisport", None
@@ -151,26 +161,36 @@ def _column(table: MessageTable | None, field: str) -> FloatArray:
     return np.zeros(0) if column is None else column
 
 
-def _times(table: MessageTable | None, field: str) -> npt.NDArray[np.datetime64]:
-    column = None if table is None else table.get(field)
-    if column is None or column.dtype.kind != "M":
-        return np.zeros(0, dtype="datetime64[ms]")
-    return column[~np.isnat(column)]
-
-
 def _start_time(decoded: DecodedFit, samples: Samples) -> datetime | None:
     """Earliest session start, else first record, else the file's creation time."""
-    sources: tuple[Callable[[], npt.NDArray[np.datetime64]], ...] = (  # most stop at the first
-        lambda: _times(decoded.table("session"), "start_time"),
-        lambda: samples.timestamp[~np.isnat(samples.timestamp)],
-        lambda: _times(decoded.table("activity"), "timestamp"),
-        lambda: _times(decoded.table("file_id"), "time_created"),
+    sources: tuple[Callable[[], npt.NDArray[np.datetime64] | None], ...] = (  # most stop early
+        lambda: _time_column(decoded.table("session"), "start_time"),
+        lambda: samples.timestamp,
+        lambda: _time_column(decoded.table("activity"), "timestamp"),
+        lambda: _time_column(decoded.table("file_id"), "time_created"),
     )
     for candidates in sources:
-        found = candidates()
-        if len(found):
-            return _to_datetime(found.min())
+        found = _earliest_ms(candidates())
+        if found is not None:
+            return datetime.fromtimestamp(found / 1000.0, tz=UTC)
     return None
+
+
+def _time_column(table: MessageTable | None, field: str) -> npt.NDArray[np.datetime64] | None:
+    column = None if table is None else table.get(field)
+    return column if column is not None and column.dtype.kind == "M" else None
+
+
+def _earliest_ms(times: npt.NDArray[np.datetime64] | None) -> int | None:
+    """The earliest valid time of a datetime64 column in Unix ms, None when there is none."""
+    if times is None or not len(times):
+        return None
+    ms = times.astype("datetime64[ms]", copy=False).view(np.int64)
+    if len(ms) <= _SMALL:
+        valid = [v for v in ms.tolist() if v != _NAT]
+        return min(valid) if valid else None
+    valid_ms = ms[~np.isnat(times)]
+    return int(valid_ms.min()) if len(valid_ms) else None
 
 
 def _to_datetime(value: np.datetime64) -> datetime:
@@ -180,24 +200,22 @@ def _to_datetime(value: np.datetime64) -> datetime:
 
 def _session_sum(sessions: MessageTable | None, field: str) -> float | None:
     values = _column(sessions, field)
+    if len(values) <= _SMALL:
+        valid = [v for v in values.tolist() if v == v]
+        if len(valid) < 8:  # numpy adds fewer than 8 values one after the other, as here
+            return float(sum(valid)) if valid else None
     values = values[~np.isnan(values)]
     return float(values.sum()) if len(values) else None
 
 
-def _duration_s(sessions: MessageTable | None, samples: Samples) -> float:
-    total = _session_sum(sessions, "total_elapsed_time")
-    if total is not None:
-        return total
+def _records_duration_s(samples: Samples) -> float:
     stamps = samples.timestamp
     if len(stamps) < 2:
         return 0.0
     return float((stamps.max() - stamps.min()) / np.timedelta64(1, "ms")) / 1000.0
 
 
-def _distance_m(sessions: MessageTable | None, samples: Samples) -> float | None:
-    total = _session_sum(sessions, "total_distance")
-    if total is not None:
-        return total
+def _records_distance_m(samples: Samples) -> float | None:
     distance = samples.get("distance_m")
     if distance is None or np.isnan(distance).all():
         return None

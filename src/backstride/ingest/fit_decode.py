@@ -107,11 +107,16 @@ def decode_fit(data: bytes, *, wanted: Wanted | None = None, native: bool = True
     Raises NotActivityFileError when the bytes are not FIT and CorruptFileError when
     nothing can be salvaged; recoverable damage is reported in `warnings`.
     """
+    with np.errstate(all="ignore"):  # damaged values may overflow; they become NaN/NaT
+        return decode_unguarded(data, wanted, native=native)
+
+
+def decode_unguarded(data: bytes, wanted: Wanted | None, *, native: bool = True) -> DecodedFit:
+    """decode_fit for a caller that has set numpy's error state already (read_fit)."""
     try:
-        with np.errstate(all="ignore"):  # damaged values may overflow; they become NaN/NaT
-            if native and fit_native.CORE is not None:
-                return _decode_native(data, wanted)
-            return _decode(bytes(data), _wanted_numbers(wanted))
+        if native and fit_native.CORE is not None:
+            return _decode_native(data, wanted)
+        return _decode(bytes(data), _wanted_numbers(wanted))
     except IngestError:
         raise
     except Exception as err:  # a defect in a damaged file we did not foresee: stay typed
