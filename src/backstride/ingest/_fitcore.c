@@ -1525,6 +1525,240 @@ done:
     return out;
 }
 
+/* ---- compressed speed/distance and compressed-header times (fit_decode's steps) ---- */
+
+/* speed_distance(packed) -> (speed, distance): record.compressed_speed_distance split as
+ * fit_decode._expand_speed_distance does (12-bit speed in 1/100 m/s, 12-bit rolling
+ * distance in 1/16 m), or None when the column is not rows of byte values. */
+static PyObject *speed_distance(PyObject *self, PyObject *args) {
+    PyObject *array;
+    if (!PyArg_ParseTuple(args, "O", &array)) return NULL;
+    Py_buffer view;
+    Py_ssize_t n, w;
+    double *packed = float_rows(array, &view, &n, &w);
+    if (!packed) Py_RETURN_NONE;
+    PyObject *out = NULL, *speed = NULL, *distance = NULL;
+    if (w < 3) goto fallback;
+    for (Py_ssize_t i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++) {
+            double b = packed[i * w + c];
+            if (!isnan(b) && !(b >= 0.0 && b < 2147483648.0 && b == floor(b))) goto fallback;
+        }
+    void *sbuf, *dbuf;
+    speed = new_array(n, 1, NULL, &sbuf);
+    distance = speed ? new_array(n, 1, NULL, &dbuf) : NULL;
+    if (!distance) goto done;
+    double *s = sbuf, *d = dbuf;
+    int64_t previous = 0, total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double *p = packed + i * w;
+        if (isnan(p[0])) {
+            s[i] = d[i] = NAN;
+            continue;
+        }
+        int64_t b0 = isnan(p[0]) ? 0 : (int64_t)p[0], b1 = isnan(p[1]) ? 0 : (int64_t)p[1],
+                b2 = isnan(p[2]) ? 0 : (int64_t)p[2];
+        s[i] = (double)(b0 | (b1 & 0x0F) << 8) / 100.0;
+        int64_t d12 = b1 >> 4 | b2 << 4;
+        total += (d12 - previous) & 0xFFF;
+        previous = d12;
+        d[i] = (double)total / 16.0;
+    }
+    out = PyTuple_Pack(2, speed, distance);
+    goto done;
+fallback:
+    Py_INCREF(Py_None);
+    out = Py_None;
+done:
+    Py_XDECREF(speed);
+    Py_XDECREF(distance);
+    PyBuffer_Release(&view);
+    return out;
+}
+
+/* The first index of sorted int64 `v` (n values) not below `key` (numpy's searchsorted),
+ * walking from `from`, the answer for a key not above this one (keys come in order). */
+static Py_ssize_t not_below(const int64_t *v, Py_ssize_t n, int64_t key, Py_ssize_t from) {
+    while (from < n && v[from] < key) from++;
+    return from;
+}
+
+/* place_compressed(positions, global_of, comp_pos, comp_offset, [(num, order, stamp)])
+ * -> (some left empty, [(num, new stamp)]): fit_decode._resolve_compressed's steps. Each
+ * compressed-header message's time is the latest full timestamp before it (or the
+ * previous compressed time when that is later), advanced by its 5-bit offset; `stamp` is a
+ * table's float64 timestamp column or None. None when an input is not as expected. */
+static PyObject *place_compressed(PyObject *self, PyObject *args) {
+    PyObject *objects[4], *tables;
+    if (!PyArg_ParseTuple(args, "OOOOO!", &objects[0], &objects[1], &objects[2], &objects[3],
+                          &PyList_Type, &tables))
+        return NULL;
+    Py_buffer views[4];
+    int64_t *data[4];
+    Py_ssize_t sizes[4];
+    int got = 0;
+    PyObject *out = NULL, *placed = NULL;
+    double *full_at = NULL, *resolved = NULL;
+    Py_ssize_t *comp_order = NULL;
+    for (; got < 4; got++) {
+        data[got] = array_of(objects[got], &views[got], 'i', &sizes[got]);
+        if (!data[got]) goto fallback;
+    }
+    Py_ssize_t n = sizes[0], m = sizes[2], n_tables = PyList_GET_SIZE(tables);
+    if (sizes[1] != n || sizes[3] != m) goto fallback;
+    full_at = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(double));
+    resolved = PyMem_Malloc((size_t)(m ? m : 1) * sizeof(double));
+    comp_order = PyMem_Malloc((size_t)(m ? m : 1) * sizeof(Py_ssize_t));
+    if (!full_at || !resolved || !comp_order) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) full_at[i] = NAN;
+    for (Py_ssize_t t = 0; t < n_tables; t++) { /* every full timestamp, by file order */
+        PyObject *item = PyList_GET_ITEM(tables, t);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3) goto fallback;
+        PyObject *stamp = PyTuple_GET_ITEM(item, 2);
+        if (stamp == Py_None) continue;
+        Py_buffer ov, sv;
+        Py_ssize_t rows, count;
+        int64_t *order = array_of(PyTuple_GET_ITEM(item, 1), &ov, 'i', &rows);
+        if (!order) goto fallback;
+        double *values = float_data(stamp, &sv);
+        if (!values) {
+            PyBuffer_Release(&ov);
+            goto fallback;
+        }
+        count = sv.shape ? sv.shape[0] : sv.len / 8;
+        int ok = count == rows;
+        for (Py_ssize_t r = 0; ok && r < rows; r++) {
+            if (order[r] < 0 || order[r] >= n || (r && order[r] <= order[r - 1])) ok = 0;
+            else if (!isnan(values[r])) {
+                if (!(fabs(values[r]) < 4e18)) ok = 0; /* beyond int64: Python decides */
+                else full_at[order[r]] = values[r];
+            }
+        }
+        PyBuffer_Release(&sv);
+        PyBuffer_Release(&ov);
+        if (!ok) goto fallback;
+    }
+    const int64_t *positions = data[0], *comp_pos = data[2], *offsets = data[3];
+    for (Py_ssize_t i = 1; i < n; i++)
+        if (positions[i] < positions[i - 1]) goto fallback; /* the walks need file order */
+    for (Py_ssize_t k = 0; k < m; k++) {
+        if (k && comp_pos[k] < comp_pos[k - 1]) goto fallback; /* not in file order */
+        comp_order[k] = not_below(positions, n, comp_pos[k], k ? comp_order[k - 1] : 0);
+        if (comp_order[k] >= n) goto fallback;
+    }
+    /* walk the file order: the latest full timestamp before each compressed message */
+    int have = 0, empty = 0;
+    int64_t last = 0;
+    Py_ssize_t next = 0, latest = -1, last_order = -1;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        for (; next < comp_order[k]; next++)
+            if (!isnan(full_at[next])) latest = next;
+        if (latest >= 0 && latest > last_order) {
+            last = (int64_t)full_at[latest];
+            have = 1;
+        }
+        if (!have) {
+            resolved[k] = NAN;
+            empty = 1;
+            continue;
+        }
+        last += (offsets[k] - last) & 0x1F;
+        last_order = comp_order[k];
+        resolved[k] = (double)last;
+    }
+    /* write them into their tables' timestamp columns */
+    placed = PyList_New(0);
+    if (!placed) goto done;
+    const int64_t *global_of = data[1];
+    for (Py_ssize_t t = 0; t < n_tables; t++) {
+        PyObject *item = PyList_GET_ITEM(tables, t);
+        long num = PyLong_AsLong(PyTuple_GET_ITEM(item, 0));
+        if (num == -1 && PyErr_Occurred()) goto done;
+        Py_ssize_t mine = 0;
+        for (Py_ssize_t k = 0; k < m; k++) mine += global_of[comp_order[k]] == num;
+        if (!mine) continue;
+        Py_buffer ov, sv;
+        Py_ssize_t rows;
+        int64_t *order = array_of(PyTuple_GET_ITEM(item, 1), &ov, 'i', &rows);
+        if (!order) goto fallback;
+        PyObject *stamp = PyTuple_GET_ITEM(item, 2);
+        double *values = stamp == Py_None ? NULL : float_data(stamp, &sv);
+        void *buf;
+        PyObject *column = new_array(rows, 1, NULL, &buf);
+        if (!column) {
+            if (values) PyBuffer_Release(&sv);
+            PyBuffer_Release(&ov);
+            goto done;
+        }
+        double *times = buf;
+        for (Py_ssize_t r = 0; r < rows; r++) times[r] = values ? values[r] : NAN;
+        if (values) PyBuffer_Release(&sv);
+        int ok = 1;
+        Py_ssize_t at = 0;
+        for (Py_ssize_t k = 0; k < m && ok; k++) {
+            if (global_of[comp_order[k]] != num) continue;
+            at = not_below(order, rows, comp_order[k], at);
+            if (at >= rows) ok = 0;
+            else times[at] = resolved[k];
+        }
+        PyBuffer_Release(&ov);
+        PyObject *pair = ok ? Py_BuildValue("(lN)", num, column) : NULL;
+        if (!ok) Py_DECREF(column);
+        if (!ok) goto fallback;
+        if (!pair || PyList_Append(placed, pair) < 0) {
+            Py_XDECREF(pair);
+            goto done;
+        }
+        Py_DECREF(pair);
+    }
+    out = Py_BuildValue("(OO)", empty ? Py_True : Py_False, placed);
+    goto done;
+fallback:
+    Py_INCREF(Py_None);
+    out = Py_None;
+done:
+    Py_XDECREF(placed);
+    PyMem_Free(full_at);
+    PyMem_Free(resolved);
+    PyMem_Free(comp_order);
+    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    return out;
+}
+
+/* shifted(values, offset, limit) -> a copy of a 1-D float64 array with `offset` added to
+ * every finite value below `limit` (fit_time's relative times), False when no value is
+ * such, None when `values` is something else. */
+static PyObject *shifted(PyObject *self, PyObject *args) {
+    PyObject *array;
+    double offset, limit;
+    if (!PyArg_ParseTuple(args, "Odd", &array, &offset, &limit)) return NULL;
+    Py_buffer view;
+    double *values = float_data(array, &view);
+    if (!values) Py_RETURN_NONE;
+    Py_ssize_t n = view.shape ? view.shape[0] : view.len / 8, first = 0;
+    while (first < n && !(isfinite(values[first]) && values[first] < limit)) first++;
+    PyObject *out;
+    if (first == n) {
+        Py_INCREF(Py_False);
+        out = Py_False;
+    } else {
+        void *buf;
+        out = new_array(n, 1, NULL, &buf);
+        if (out) {
+            double *moved = buf;
+            for (Py_ssize_t i = 0; i < n; i++) {
+                double v = values[i];
+                moved[i] = isfinite(v) && v < limit ? v + offset : v;
+            }
+        }
+    }
+    PyBuffer_Release(&view);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Set the profile subset and numpy.empty (once)."},
     {"decode", decode, METH_VARARGS, "Scan and decode a FIT file into merged columns."},
@@ -1535,6 +1769,9 @@ static PyMethodDef methods[] = {
     {"times", times, METH_VARARGS, "FIT seconds as datetime64[ms] (NaT for missing)."},
     {"any_below", any_below, METH_VARARGS, "Whether a finite value is below a limit."},
     {"hr_merge", hr_merge, METH_VARARGS, "Strap heart rate merged into the records."},
+    {"speed_distance", speed_distance, METH_VARARGS, "record.compressed_speed_distance split."},
+    {"shifted", shifted, METH_VARARGS, "Relative times moved by an offset."},
+    {"place_compressed", place_compressed, METH_VARARGS, "Compressed-header times placed."},
     {NULL, NULL, 0, NULL},
 };
 

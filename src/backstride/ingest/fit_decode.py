@@ -313,6 +313,12 @@ def _expand_speed_distance(cols: dict[str, Column]) -> None:
     packed = cols.get("compressed_speed_distance")
     if packed is None or packed.dtype == object or packed.ndim != 2 or packed.shape[1] < 3:
         return
+    core = fit_native.CORE
+    split = None if core is None else core.speed_distance(np.ascontiguousarray(packed))
+    if split is not None:  # the same steps, compiled
+        cols.setdefault("speed", split[0])
+        cols.setdefault("distance", split[1])
+        return
     ok = ~np.isnan(packed[:, 0])
     raw = np.nan_to_num(packed[:, :3]).astype(np.int64)
     speed = np.where(ok, (raw[:, 0] | (raw[:, 1] & 0x0F) << 8) / 100.0, np.nan)
@@ -327,6 +333,9 @@ def _expand_speed_distance(cols: dict[str, Column]) -> None:
 def _resolve_compressed(tables: Tables, located: Located, warnings: list[str]) -> None:
     """Fill the timestamps of compressed-header messages (5-bit offset, rollover rule)."""
     positions, global_of, comp_pos, comp_offset = located
+    core = fit_native.CORE
+    if core is not None and _place_natively(core, tables, located, warnings):
+        return
     full_order, full_time = _full_timestamps(tables)
     comp_order = np.searchsorted(positions, comp_pos)  # byte position -> file order
     previous = np.searchsorted(full_order, comp_order) - 1
@@ -339,8 +348,32 @@ def _resolve_compressed(tables: Tables, located: Located, warnings: list[str]) -
     if times is None:
         times = _compressed_times(comp_order, comp_offset, previous, (full_order, full_time))
     if np.isnan(times).any():
-        warnings.append("compressed timestamps before any full timestamp were left empty")
+        warnings.append(_EMPTY_COMPRESSED)
     _write_times(tables, comp_order, times, global_of)
+
+
+_EMPTY_COMPRESSED = "compressed timestamps before any full timestamp were left empty"
+
+
+def _place_natively(core: Any, tables: Tables, located: Located, warnings: list[str]) -> bool:
+    """The compiled core's placing of compressed times; False when it declines."""
+    items = []
+    for num, (order, cols) in tables.items():
+        stamp = cols.get("timestamp")
+        if stamp is not None and (stamp.dtype == object or stamp.ndim != 1):
+            stamp = None  # no full timestamp here; placed times go into a new column
+        elif stamp is not None and stamp.dtype != np.float64:
+            return False
+        items.append((num, order, stamp))
+    found = core.place_compressed(*located, items)
+    if found is None:
+        return False
+    empty, placed = found
+    if empty:
+        warnings.append(_EMPTY_COMPRESSED)
+    for num, stamp in placed:
+        tables[num][1]["timestamp"] = stamp
+    return True
 
 
 def _compressed_times(

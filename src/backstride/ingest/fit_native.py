@@ -3,7 +3,9 @@
 The package build compiles `_fitcore.c` when a C compiler is present. It does the work of
 fit_scan, fit_columns and the per-definition merge in one call per file, with the same
 results and warnings; developer fields, compressed and relative times stay in Python.
-It also merges strap heart rate (`hr_merge`, the steps of fit_hr after the columns).
+It also merges strap heart rate (`hr_merge`, the steps of fit_hr after the columns),
+places compressed-header times, moves relative times and splits compressed speed and
+distance; each of these declines (None) on input it was not made for, and Python runs.
 Without it (`CORE is None`) the pure-Python decoder runs; both are tested to agree on
 every corpus file.
 """
