@@ -193,11 +193,6 @@ def _earliest_ms(times: npt.NDArray[np.datetime64] | None) -> int | None:
     return int(valid_ms.min()) if len(valid_ms) else None
 
 
-def _to_datetime(value: np.datetime64) -> datetime:
-    ms = int(value.astype("datetime64[ms]").astype(np.int64))
-    return datetime.fromtimestamp(ms / 1000.0, tz=UTC)
-
-
 def _session_sum(sessions: MessageTable | None, field: str) -> float | None:
     values = _column(sessions, field)
     if len(values) <= _SMALL:
@@ -267,15 +262,17 @@ def _legs(sessions: MessageTable | None) -> tuple[Leg, ...]:
     starts = None if sessions is None else sessions.get("start_time")
     if sessions is None or starts is None or starts.dtype.kind != "M":
         return ()
-    sports = _column(sessions, "sport")
-    elapsed = _column(sessions, "total_elapsed_time")
-    distance = _column(sessions, "total_distance")
+    sports = _column(sessions, "sport").tolist()
+    elapsed = _column(sessions, "total_elapsed_time").tolist()
+    distance = _column(sessions, "total_distance").tolist()
+    start_ms = starts.astype("datetime64[ms]", copy=False).view(np.int64).tolist()
     legs = []
     for i in np.argsort(starts, kind="stable").tolist():
-        if np.isnat(starts[i]):
+        if start_ms[i] == _NAT:
             continue
-        seconds = float(elapsed[i]) if len(elapsed) and not np.isnan(elapsed[i]) else 0.0
-        metres = float(distance[i]) if len(distance) and not np.isnan(distance[i]) else None
-        sport = enum_name("sport", sports[i]) if len(sports) else None
-        legs.append(Leg(sport or "generic", _to_datetime(starts[i]), seconds, metres))
+        seconds = elapsed[i] if elapsed and elapsed[i] == elapsed[i] else 0.0
+        metres = distance[i] if distance and distance[i] == distance[i] else None
+        sport = enum_name("sport", sports[i]) if sports else None
+        start = datetime.fromtimestamp(start_ms[i] / 1000.0, tz=UTC)
+        legs.append(Leg(sport or "generic", start, seconds, metres))
     return tuple(legs)
