@@ -24,7 +24,6 @@ from tests.ingest.fit_encoder import CORPUS_SEEDS, apply, random_mutations, self
 from backstride.errors import IngestError
 from backstride.ingest.fit import read_fit
 
-
 #: corpus files that reach the compiled core's strap heart-rate merge and compressed times
 STRAP_AND_COMPRESSED_SEEDS = (
     "fit-python-sdk__HrmPluginTestActivity.fit",

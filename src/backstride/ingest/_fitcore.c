@@ -377,6 +377,7 @@ typedef struct {
     int is_time;
     int column;      /* index into the message's columns */
     int offset, size, kind, count;
+    int values; /* values in the field's bytes (count is 1 for a date_time array) */
     int is_string;
     double scale, offset_value;
     int scaled;
@@ -653,6 +654,7 @@ static int plan_definitions(Decode *z, PyObject *wanted) {
             p->kind = kind;
             p->is_string = is_string;
             p->count = fp->is_time ? 1 : count; /* a date_time is never an array */
+            p->values = count;
             p->scale = fp->scale;
             p->offset_value = fp->offset;
             p->scaled = !(fp->scale == 1.0 && fp->offset == 0.0);
@@ -743,9 +745,9 @@ static int fill(Decode *z) {
             if (cc->is_object) continue; /* a number where other definitions hold a string */
             double *out = cc->values + row * cc->width;
             int step = base_size[p->kind];
-            if (p->kind == BYTE_TYPE && p->count > 1) { /* invalid only when every byte is */
-                int all = 1;
-                for (int k = 0; k < p->count; k++)
+            if (p->kind == BYTE_TYPE && p->values > 1) { /* invalid only when every byte is */
+                int all = 1; /* (of the whole array, also when only its first value is kept) */
+                for (int k = 0; k < p->values; k++)
                     if (at[k] != 0xFF) all = 0;
                 for (int k = 0; k < p->count; k++) out[k] = all ? NAN : (double)at[k];
             } else {
