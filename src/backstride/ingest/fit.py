@@ -244,7 +244,7 @@ def _laps(laps: MessageTable | None) -> tuple[Lap, ...]:
     elapsed = _column(laps, "total_elapsed_time").tolist()
     distance = _column(laps, "total_distance").tolist()
     out = []
-    for i, ms in enumerate(starts.astype("datetime64[ms]").astype(np.int64).tolist()):
+    for i, ms in enumerate(starts.astype("datetime64[ms]", copy=False).view(np.int64).tolist()):
         if ms == _NAT:
             continue
         seconds = elapsed[i] if elapsed and elapsed[i] == elapsed[i] else 0.0

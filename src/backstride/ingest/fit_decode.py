@@ -283,10 +283,16 @@ def _finish(
         resolve_relative_times(tables, warnings)
     if RECORD in tables:
         _expand_speed_distance(tables[RECORD][1])
-    messages = {
-        num: _table(num, order, cols, developer.get(num, _NONE), converted=converted)
-        for num, (order, cols) in tables.items()
-    }
+    if converted:  # the common case, inlined: a small file has few messages per table
+        messages = {
+            num: MessageTable(MESSAGES[num].name, order, cols, developer.get(num, _NONE))
+            for num, (order, cols) in tables.items()
+        }
+    else:
+        messages = {
+            num: _table(num, order, cols, developer.get(num, _NONE), converted=False)
+            for num, (order, cols) in tables.items()
+        }
     return DecodedFit(messages, known, tuple(warnings), *counts)
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from backstride.ingest.fit_columns import Column, Rows, decode_fields, scaled
-from backstride.ingest.fit_profile import MESSAGES, FieldProfile
+from backstride.ingest.fit_columns import Column, Rows, decode_fields, scaled, scaled_by
+from backstride.ingest.fit_profile import MESSAGES
 
 FIELD_DESCRIPTION = 206
 
@@ -184,9 +184,8 @@ def developer_columns(
         if column is None:
             continue
         column = _mask_early(column, rows.order, described, warnings)
-        profile = FieldProfile(described.name, described.scale, described.offset, False, False)
         name = _column_name(described, known)
-        out[name] = scaled(column, profile)
+        out[name] = scaled_by(column, described.scale, described.offset)
     return out
 
 
