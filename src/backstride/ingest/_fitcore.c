@@ -4,8 +4,11 @@
  * of every data message) and decodes every wanted field of every data message straight
  * into its message's merged float64 column: the work of fit_scan.scan, fit_columns and
  * the per-definition merge of fit_decode, with the same results and the same warnings.
- * Developer fields, compressed timestamps and relative times stay in Python; this module
- * returns what they need (the rows of the definitions concerned, every message position).
+ * Developer fields stay in Python; this module returns what they need (the rows of the
+ * definitions concerned, every message position). Separate calls do fit_decode's and
+ * fit_hr's later numeric steps (compressed-header times, relative-time shifts, compressed
+ * speed/distance, strap heart rate merged into the records); each returns None on input
+ * it was not made for, and the numpy steps run instead.
  *
  * Built by the package build when a C compiler is present; without it the pure-Python
  * decoder runs unchanged.
