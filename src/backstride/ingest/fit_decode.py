@@ -210,24 +210,24 @@ def _native_developer(
     described = FIELD_DESCRIPTION in tables and (
         wanted is None or wanted.get("field_description", frozenset()) is None
     )  # every field of the descriptions is in their table: read them from there
-    groups = [
-        Rows(Definition(num, bool(big), fields, dev, size, index), _LAZY, order)
-        if described and not dev
-        else Rows(
+    descriptions = (
+        descriptions_in_table(
+            [(num, index, order) for num, _, _, _, _, index, order, _ in raw],
+            *tables[FIELD_DESCRIPTION],
+        )
+        if described
+        else None
+    )
+    groups = [  # the bytes of every group whose descriptions or developer fields are read
+        Rows(
             Definition(num, bool(big), fields, dev, size, index),
             row_block(arr, at + 1, size - 1),
             order,
         )
         for num, big, fields, dev, size, index, order, at in raw
+        if dev or descriptions is None
     ]
-    descriptions = descriptions_in_table(groups, *tables[FIELD_DESCRIPTION]) if described else None
     if descriptions is None:
-        groups = [
-            Rows(g.definition, row_block(arr, at + 1, g.definition.size - 1), g.order)
-            if g.block is _LAZY
-            else g
-            for g, (*_, at) in zip(groups, raw, strict=True)
-        ]
         descriptions = read_descriptions(groups)
     numbers = None if wanted is None else {MESSAGE_NUMBERS[name] for name in wanted}
     parts: dict[int, list[tuple[npt.NDArray[np.int64], dict[str, Column]]]] = defaultdict(list)
@@ -461,7 +461,6 @@ def _table(
 
 
 _NONE: dict[str, Column] = {}
-_LAZY = np.zeros((0, 0), dtype=np.uint8)  # a description group's bytes, not yet needed
 
 
 def to_datetime64(seconds: Column) -> Column:

@@ -69,8 +69,12 @@ _NUMBER_FIELDS = (
 )
 
 
+#: (global message number, file index in the chain, file order of its rows) of a group
+Group = tuple[int, int, npt.NDArray[np.int64]]
+
+
 def descriptions_in_table(
-    groups: list[Rows], order: npt.NDArray[np.int64], columns: dict[str, Column]
+    groups: list[Group], order: npt.NDArray[np.int64], columns: dict[str, Column]
 ) -> dict[Key, list[DeveloperField]] | None:
     """read_descriptions from the merged field_description table (every field decoded),
     or None when it could differ: the same descriptions in the same order, each group's
@@ -84,15 +88,18 @@ def descriptions_in_table(
             return None
     listed = _listed(columns)
     found: dict[Key, list[DeveloperField]] = {}
-    for rows in groups:
-        definition = rows.definition
-        if definition.global_num != FIELD_DESCRIPTION:
+    row_of = {at: i for i, at in enumerate(order.tolist())}  # file order -> table row
+    for global_num, file_index, group_order in groups:
+        if global_num != FIELD_DESCRIPTION:
             continue
-        slots = np.searchsorted(order, rows.order).tolist()
-        for i, at in zip(slots, rows.order.tolist(), strict=True):
+        orders = group_order.tolist()
+        slots = [row_of.get(at, -1) for at in orders]
+        if -1 in slots:  # not a row of the table: its insertion point, as numpy gives it
+            slots = np.searchsorted(order, group_order).tolist()
+        for i, at in zip(slots, orders, strict=True):
             described = _description(listed, i, at)
             if described is not None:
-                key = (definition.file_index, described.developer_index, described.field_num)
+                key = (file_index, described.developer_index, described.field_num)
                 found.setdefault(key, []).append(described)
     return found
 
