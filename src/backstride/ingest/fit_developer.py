@@ -122,29 +122,26 @@ def _listed(columns: dict[str, Column]) -> tuple[Any, ...]:
     return numbers + texts
 
 
-def _value(column: list[float] | None, i: int) -> float | None:
-    if column is None:
-        return None
-    item = column[i]
-    return None if item != item else item
-
-
 def _description(listed: tuple[Any, ...], i: int, order: int) -> DeveloperField | None:
     index_of, number_of, base_of, native_of, scale_of, offset_of, names, units = listed
-    index, number, base = _value(index_of, i), _value(number_of, i), _value(base_of, i)
-    if index is None or number is None or base is None:
+    if index_of is None or number_of is None or base_of is None:
+        return None
+    index, number, base = index_of[i], number_of[i], base_of[i]
+    if index != index or number != number or base != base:  # NaN: missing
         return None
     name = names[i] if names is not None else None
-    native = _value(native_of, i)
+    native = None if native_of is None else native_of[i]
+    scale = None if scale_of is None else scale_of[i]
+    offset = None if offset_of is None else offset_of[i]
     return DeveloperField(
         name=str(name or f"developer_{int(index)}_{int(number)}"),
         units=str(units[i]) if units is not None and units[i] else None,
         developer_index=int(index),
         field_num=int(number),
         base_type=int(base),
-        scale=_value(scale_of, i) or 1.0,
-        offset=_value(offset_of, i) or 0.0,
-        native_field=None if native is None else int(native),
+        scale=scale if scale is not None and scale == scale and scale else 1.0,
+        offset=offset if offset is not None and offset == offset and offset else 0.0,
+        native_field=None if native is None or native != native else int(native),
         order=order,
     )
 
