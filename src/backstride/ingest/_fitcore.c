@@ -807,6 +807,23 @@ static int convert_times(Decode *z) {
     return 1;
 }
 
+/* A 1-D numpy object array holding the items of a list (fit_columns.object_array). */
+static PyObject *object_array(PyObject *items) {
+    PyObject *shape = PyLong_FromSsize_t(PyList_GET_SIZE(items));
+    PyObject *array = shape ? PyObject_CallFunctionObjArgs(np_empty, shape,
+                                                           (PyObject *)&PyBaseObject_Type, NULL)
+                            : NULL;
+    Py_XDECREF(shape);
+    PyObject *all = array ? PySlice_New(NULL, NULL, NULL) : NULL;
+    if (!all || PyObject_SetItem(array, all, items) < 0) {
+        Py_XDECREF(all);
+        Py_XDECREF(array);
+        return NULL;
+    }
+    Py_DECREF(all);
+    return array;
+}
+
 static PyObject *tables_dict(Decode *z) {
     PyObject *tables = PyDict_New();
     if (!tables) return NULL;
@@ -815,10 +832,15 @@ static PyObject *tables_dict(Decode *z) {
         PyObject *cols = PyDict_New();
         if (!cols) goto error;
         for (int k = 0; k < m->n_cols; k++) {
-            if (PyDict_SetItem(cols, m->cols[k].name, m->cols[k].array) < 0) {
+            PyObject *column = m->cols[k].array;
+            PyObject *texts = m->cols[k].is_object ? object_array(column) : NULL;
+            if ((m->cols[k].is_object && !texts) ||
+                PyDict_SetItem(cols, m->cols[k].name, texts ? texts : column) < 0) {
+                Py_XDECREF(texts);
                 Py_DECREF(cols);
                 goto error;
             }
+            Py_XDECREF(texts);
         }
         PyObject *key = PyLong_FromLong(m->global_num);
         PyObject *pair = key ? PyTuple_Pack(2, m->order_array, cols) : NULL;

@@ -7,7 +7,6 @@ headers, then every field of every message sharing a definition decoded at once 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import numpy as np
@@ -163,17 +162,14 @@ def _column(table: MessageTable | None, field: str) -> FloatArray:
 
 def _start_time(decoded: DecodedFit, samples: Samples) -> datetime | None:
     """Earliest session start, else first record, else the file's creation time."""
-    sources: tuple[Callable[[], npt.NDArray[np.datetime64] | None], ...] = (  # most stop early
-        lambda: _time_column(decoded.table("session"), "start_time"),
-        lambda: samples.timestamp,
-        lambda: _time_column(decoded.table("activity"), "timestamp"),
-        lambda: _time_column(decoded.table("file_id"), "time_created"),
-    )
-    for candidates in sources:
-        found = _earliest_ms(candidates())
-        if found is not None:
-            return datetime.fromtimestamp(found / 1000.0, tz=UTC)
-    return None
+    found = _earliest_ms(_time_column(decoded.table("session"), "start_time"))
+    if found is None:  # most files stop at the sessions
+        found = _earliest_ms(samples.timestamp)
+    if found is None:
+        found = _earliest_ms(_time_column(decoded.table("activity"), "timestamp"))
+    if found is None:
+        found = _earliest_ms(_time_column(decoded.table("file_id"), "time_created"))
+    return None if found is None else datetime.fromtimestamp(found / 1000.0, tz=UTC)
 
 
 def _time_column(table: MessageTable | None, field: str) -> npt.NDArray[np.datetime64] | None:

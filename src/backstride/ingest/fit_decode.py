@@ -18,7 +18,6 @@ from backstride.ingest.fit_columns import (
     decode_fields,
     merge,
     message_rows,
-    object_array,
     row_block,
     scaled,
 )
@@ -186,10 +185,6 @@ def _decode_native(data: bytes, wanted: Wanted | None) -> DecodedFit:
     _, tables, raw, warnings, n_files, n_messages, located, converted = result
     if n_messages == 0:
         _no_messages(warnings)
-    for _order, cols in tables.values():
-        for name, column in cols.items():
-            if type(column) is list:
-                cols[name] = object_array(column)
     known: dict[str, DeveloperField] = {}
     developer = _native_developer(data, raw, tables, wanted, (known, warnings)) if raw else {}
     return _finish(

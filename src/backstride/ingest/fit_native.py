@@ -72,7 +72,7 @@ def plan_of(wanted: Mapping[str, frozenset[str] | None]) -> Plan:
 
 def decode(data: bytes, plan: Plan | None) -> tuple[Any, ...]:
     """The core's raw result: (error kind, message), or (0, tables, raw groups, warnings,
-    n_files, n_messages, located, times converted); string columns come back as lists,
+    n_files, n_messages, located, times converted); string columns come back as object arrays,
     date_time columns as datetime64[ms] when `times converted` (no time to move)."""
     assert CORE is not None
     result: tuple[Any, ...] = CORE.decode(data, plan)
