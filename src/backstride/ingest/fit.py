@@ -90,10 +90,9 @@ def _read(data: bytes, label: str, source_hash: str | None) -> Activity:
     start = _start_time(decoded, samples)
     if start is None:
         raise NotActivityFileError(f"{label}FIT file has no start time in any message")
-    elapsed, timer, distance = (
-        _session_sum(sessions, name)
-        for name in ("total_elapsed_time", "total_timer_time", "total_distance")
-    )
+    elapsed = _session_sum(sessions, "total_elapsed_time")
+    timer = _session_sum(sessions, "total_timer_time")
+    distance = _session_sum(sessions, "total_distance")
     return Activity(
         sport=sport,
         sub_sport=sub_sport,
@@ -125,7 +124,10 @@ def _first_value(table: MessageTable | None, field: str) -> float | None:
     if column is None:
         return None
     if len(column) <= _SMALL:  # a list is cheaper than numpy for a few values
-        return next((v for v in column.tolist() if v == v), None)
+        for value in column.tolist():
+            if value == value:  # not NaN
+                return float(value)
+        return None
     valid = column[~np.isnan(column)]
     return float(valid[0]) if len(valid) else None
 
