@@ -3,6 +3,11 @@ pyfitparsernative (Rust/PyO3, one dict per message), with a check that their rec
 values equal ours. Both come with the `bench` dependency group; absent, they are skipped.
 
     .venv/bin/python benchmarks/fit_peers.py [--corpus DIR]   # per-file ratios and checks
+    .venv/bin/python benchmarks/fit_peers.py --runs 9 --peer fitfast --clock thread --slower
+
+Times are CPU seconds by default (`--clock process`: user + system of the process);
+`--clock thread` counts this thread only (numpy's idle BLAS threads left out), `--clock
+wall` the elapsed time. `--slower` lists the files where the peer is faster.
 """
 
 from __future__ import annotations
@@ -149,18 +154,28 @@ CHECKS: dict[str, Callable[[bytes], str | None]] = {
 }
 
 
+CLOCKS: dict[str, Callable[[], int]] = {
+    "process": time.process_time_ns,
+    "thread": time.thread_time_ns,
+    "wall": time.perf_counter_ns,
+}
+#: the clock run_times reads (main() sets it from --clock)
+clock: Callable[[], int] = time.process_time_ns
+
+
 def run_times(reader: Callable[[bytes], object], data: bytes, runs: int) -> list[float] | None:
-    """CPU seconds (user + system, this process) of each of `runs` reads of `data`; None
-    when the reader fails on it. CPU time, not wall time: on a shared machine the waits
-    for a core would count against whichever reader ran when others were busy."""
+    """Seconds of each of `runs` reads of `data` (CPU time of the process unless --clock
+    says otherwise); None when the reader fails on it. CPU time, not wall time: on a
+    shared machine the waits for a core would count against whichever reader ran when
+    others were busy."""
     times = []
     for _ in range(runs):
-        started = time.process_time()
+        started = clock()
         try:
             reader(data)
         except Exception:
             return None
-        times.append(time.process_time() - started)
+        times.append((clock() - started) / 1e9)
     return times
 
 
@@ -195,7 +210,12 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--peer", choices=sorted(READERS), action="append", help="only these")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="process")
+    parser.add_argument("--slower", action="store_true", help="list the files the peer wins")
     args = parser.parse_args()
+    global clock
+    clock = CLOCKS[args.clock]
+    print(f"clock: {args.clock}; best of {args.runs} runs per file")
     for peer in args.peer or READERS:
         rows = per_file(args.corpus, peer, args.runs)
         ratios = [theirs / ours for _, _, ours, theirs in rows]
@@ -206,9 +226,16 @@ def main() -> int:
         print(
             f"{peer}: {len(rows)} files; ours faster on {len(rows) - slower}, slower on {slower}; "
             f"median ratio {statistics.median(ratios):.2f}× (files < 50 kB: "
-            f"{statistics.median(small):.2f}×); total ours {ours_total:.3f} s, "
-            f"{peer} {theirs_total:.3f} s ({theirs_total / ours_total:.2f}×)"
+            f"{statistics.median(small):.2f}×), slowest {min(ratios):.2f}×; total ours "
+            f"{ours_total:.3f} s, {peer} {theirs_total:.3f} s ({theirs_total / ours_total:.2f}×)"
         )
+        if args.slower:
+            for name, size, ours_s, theirs_s in sorted(rows, key=lambda r: r[3] / r[2]):
+                if theirs_s < ours_s:
+                    print(
+                        f"  {theirs_s / ours_s:5.2f}×  {size:7d} B  ours {ours_s * 1e6:7.1f} µs"
+                        f"  {peer} {theirs_s * 1e6:7.1f} µs  {name}"
+                    )
         differ = []
         for name, *_ in rows:
             problem = CHECKS[peer]((args.corpus / name).read_bytes())

@@ -24,11 +24,18 @@ from tests.ingest.fit_encoder import CORPUS_SEEDS, apply, random_mutations, self
 from backstride.errors import IngestError
 from backstride.ingest.fit import read_fit
 
+#: corpus files that reach the compiled core's strap heart-rate merge and compressed times
+STRAP_AND_COMPRESSED_SEEDS = (
+    "fit-python-sdk__HrmPluginTestActivity.fit",
+    "python-fitparse__antfs-dump.63.fit",
+    "python-fitparse__compressed-speed-distance.fit",
+)
+
 
 def seeds() -> list[bytes]:
     """Self-made seed files plus the small corpus seeds when the corpus is present."""
     found = self_made_seeds()
-    for name in CORPUS_SEEDS:
+    for name in CORPUS_SEEDS + STRAP_AND_COMPRESSED_SEEDS:
         path = CORPUS / "fit" / name
         if path.is_file():
             found.append(path.read_bytes())

@@ -16,6 +16,8 @@ from backstride.ingest import fit_decode, fit_native
 from backstride.ingest.fit import WANTED, read_fit
 from backstride.ingest.fit_crc import crc16, crc16_loop
 from backstride.ingest.fit_decode import DecodedFit, decode_fit
+from backstride.ingest.fit_profile import FIT_EPOCH_S
+from tests.ingest.fit_encoder import FieldSpec, FitWriter
 
 pytestmark = [
     pytest.mark.corpus,
@@ -151,3 +153,18 @@ def test_the_core_crc_is_the_fit_crc() -> None:
     for size in [*range(40), 511, 512, 513, 4096, 100_001]:
         data = rng.randbytes(size)
         assert fit_native.CORE.crc(data) == crc16(data) == crc16_loop(data), size
+
+
+def test_a_date_time_held_as_a_byte_array_keeps_its_first_byte_as_python_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A damaged definition gives record.timestamp as 4 bytes: only a row of all 0xFF is
+    invalid, also when just the first byte (0xFF here) is kept as the time."""
+    writer = FitWriter().define(0, 20, [FieldSpec(253, 0x0D, 4), FieldSpec(3, 2)])
+    writer.message(0, [0xFF, 1, 2, 3], 150).message(0, [0xFF] * 4, 151)
+    native, python = _both(monkeypatch, writer.to_bytes(), None)
+    _assert_same(native, python, "byte-array time")
+    assert isinstance(native, DecodedFit)
+    stamps = native.messages[20].fields["timestamp"]
+    assert stamps[0] == np.datetime64(FIT_EPOCH_S * 1000 + 255_000, "ms")
+    assert np.isnat(stamps[1])

@@ -4,8 +4,11 @@
  * of every data message) and decodes every wanted field of every data message straight
  * into its message's merged float64 column: the work of fit_scan.scan, fit_columns and
  * the per-definition merge of fit_decode, with the same results and the same warnings.
- * Developer fields, compressed timestamps and relative times stay in Python; this module
- * returns what they need (the rows of the definitions concerned, every message position).
+ * Developer fields stay in Python; this module returns what they need (the rows of the
+ * definitions concerned, every message position). Separate calls do fit_decode's and
+ * fit_hr's later numeric steps (compressed-header times, relative-time shifts, compressed
+ * speed/distance, strap heart rate merged into the records); each returns None on input
+ * it was not made for, and the numpy steps run instead.
  *
  * Built by the package build when a C compiler is present; without it the pure-Python
  * decoder runs unchanged.
@@ -377,6 +380,7 @@ typedef struct {
     int is_time;
     int column;      /* index into the message's columns */
     int offset, size, kind, count;
+    int values; /* values in the field's bytes (count is 1 for a date_time array) */
     int is_string;
     double scale, offset_value;
     int scaled;
@@ -653,6 +657,7 @@ static int plan_definitions(Decode *z, PyObject *wanted) {
             p->kind = kind;
             p->is_string = is_string;
             p->count = fp->is_time ? 1 : count; /* a date_time is never an array */
+            p->values = count;
             p->scale = fp->scale;
             p->offset_value = fp->offset;
             p->scaled = !(fp->scale == 1.0 && fp->offset == 0.0);
@@ -743,9 +748,9 @@ static int fill(Decode *z) {
             if (cc->is_object) continue; /* a number where other definitions hold a string */
             double *out = cc->values + row * cc->width;
             int step = base_size[p->kind];
-            if (p->kind == BYTE_TYPE && p->count > 1) { /* invalid only when every byte is */
-                int all = 1;
-                for (int k = 0; k < p->count; k++)
+            if (p->kind == BYTE_TYPE && p->values > 1) { /* invalid only when every byte is */
+                int all = 1; /* (of the whole array, also when only its first value is kept) */
+                for (int k = 0; k < p->values; k++)
                     if (at[k] != 0xFF) all = 0;
                 for (int k = 0; k < p->count; k++) out[k] = all ? NAN : (double)at[k];
             } else {
@@ -802,6 +807,23 @@ static int convert_times(Decode *z) {
     return 1;
 }
 
+/* A 1-D numpy object array holding the items of a list (fit_columns.object_array). */
+static PyObject *object_array(PyObject *items) {
+    PyObject *shape = PyLong_FromSsize_t(PyList_GET_SIZE(items));
+    PyObject *array = shape ? PyObject_CallFunctionObjArgs(np_empty, shape,
+                                                           (PyObject *)&PyBaseObject_Type, NULL)
+                            : NULL;
+    Py_XDECREF(shape);
+    PyObject *all = array ? PySlice_New(NULL, NULL, NULL) : NULL;
+    if (!all || PyObject_SetItem(array, all, items) < 0) {
+        Py_XDECREF(all);
+        Py_XDECREF(array);
+        return NULL;
+    }
+    Py_DECREF(all);
+    return array;
+}
+
 static PyObject *tables_dict(Decode *z) {
     PyObject *tables = PyDict_New();
     if (!tables) return NULL;
@@ -810,10 +832,15 @@ static PyObject *tables_dict(Decode *z) {
         PyObject *cols = PyDict_New();
         if (!cols) goto error;
         for (int k = 0; k < m->n_cols; k++) {
-            if (PyDict_SetItem(cols, m->cols[k].name, m->cols[k].array) < 0) {
+            PyObject *column = m->cols[k].array;
+            PyObject *texts = m->cols[k].is_object ? object_array(column) : NULL;
+            if ((m->cols[k].is_object && !texts) ||
+                PyDict_SetItem(cols, m->cols[k].name, texts ? texts : column) < 0) {
+                Py_XDECREF(texts);
                 Py_DECREF(cols);
                 goto error;
             }
+            Py_XDECREF(texts);
         }
         PyObject *key = PyLong_FromLong(m->global_num);
         PyObject *pair = key ? PyTuple_Pack(2, m->order_array, cols) : NULL;
@@ -1291,6 +1318,474 @@ done:
     return out;
 }
 
+/* ---- strap heart rate (fit_hr.merged_heart_rate's steps after the columns) -------- */
+
+/* A C-contiguous float64 array of 1 or 2 dimensions as rows x width, or NULL (no
+ * exception) when it is something else. */
+static double *float_rows(PyObject *array, Py_buffer *view, Py_ssize_t *rows, Py_ssize_t *width) {
+    if (PyObject_GetBuffer(array, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) {
+        PyErr_Clear();
+        return NULL;
+    }
+    const char *f = view->format ? view->format : "B";
+    if (*f == '<' || *f == '=' || *f == '@') f++;
+    if (view->itemsize != 8 || strcmp(f, "d") != 0 || view->ndim < 1 || view->ndim > 2 || !view->shape) {
+        PyBuffer_Release(view);
+        return NULL;
+    }
+    *rows = view->shape[0];
+    *width = view->ndim == 2 ? view->shape[1] : 1;
+    return view->buf;
+}
+
+/* Python's float modulo: the result takes the divisor's sign. */
+static double py_mod(double a, double b) {
+    double r = fmod(a, b);
+    if (r != 0.0 && ((r < 0.0) != (b < 0.0))) r += b;
+    return r;
+}
+
+/* The index of the first value of sorted `t` (n values) greater than `key` (NaN: n),
+ * searched outward from `hint` (the previous answer: record times mostly increase). */
+static Py_ssize_t after(const double *t, Py_ssize_t n, double key, Py_ssize_t hint) {
+    if (isnan(key)) return n;
+    Py_ssize_t lo = hint < 0 ? 0 : hint > n ? n : hint, hi, step = 1;
+    if (lo > 0 && key < t[lo - 1]) { /* the answer is before the hint */
+        hi = lo - 1;
+        lo = hi;
+        while (lo > 0 && key < t[lo - 1]) {
+            hi = lo - 1;
+            lo = hi >= step ? hi - step : 0;
+            step <<= 1;
+        }
+    } else { /* every value before lo is <= key */
+        hi = lo;
+        while (hi < n && t[hi] <= key) {
+            lo = hi + 1;
+            hi = n - lo > step ? lo + step : n;
+            step <<= 1;
+        }
+    }
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (key < t[mid]) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+/* Stable ascending order of times (no NaN among them): a merge sort of (time, value). */
+static void sort_pairs(double *t, double *v, double *tt, double *vv, Py_ssize_t n) {
+    for (Py_ssize_t width = 1; width < n; width *= 2) {
+        for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
+            Py_ssize_t mid = lo + width < n ? lo + width : n;
+            Py_ssize_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            Py_ssize_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                if (t[j] < t[i]) { tt[k] = t[j]; vv[k++] = v[j++]; }
+                else { tt[k] = t[i]; vv[k++] = v[i++]; }
+            }
+            while (i < mid) { tt[k] = t[i]; vv[k++] = v[i++]; }
+            while (j < hi) { tt[k] = t[j]; vv[k++] = v[j++]; }
+        }
+        memcpy(t, tt, (size_t)n * sizeof(double));
+        memcpy(v, vv, (size_t)n * sizeof(double));
+    }
+}
+
+#define HR_TICKS 1024.0
+#define HR_ROLLOVER 4096.0
+#define HR_MAX_STEPS 20
+
+/* hr_merge(bpm, full, packed, anchors, record_s) -> per-record bpm (float64, NaN where
+ * none), 0 when no beat can be placed, or None when an input is not as expected (the
+ * Python steps then run). bpm, full (event_timestamp in s) and packed
+ * (event_timestamp_12 bytes) are rows of the hr messages (full, packed may be None);
+ * anchors are their timestamps in s plus the fractional part. */
+static PyObject *hr_merge(PyObject *self, PyObject *args) {
+    PyObject *objects[5];
+    if (!PyArg_ParseTuple(args, "OOOOO", &objects[0], &objects[1], &objects[2], &objects[3], &objects[4]))
+        return NULL;
+    Py_buffer views[5];
+    double *data[5] = {NULL, NULL, NULL, NULL, NULL};
+    Py_ssize_t rows[5] = {0}, width[5] = {0};
+    int held[5] = {0};
+    PyObject *out = NULL;
+    double *work = NULL;
+    for (int a = 0; a < 5; a++) {
+        if (objects[a] == Py_None && (a == 1 || a == 2)) continue;
+        data[a] = float_rows(objects[a], &views[a], &rows[a], &width[a]);
+        if (!data[a]) goto fallback;
+        held[a] = 1;
+    }
+    Py_ssize_t n = rows[0], wb = width[0], m = rows[4];
+    if (rows[3] != n || width[3] != 1 || width[4] != 1 || m < 1 || (data[1] && rows[1] != n) ||
+        (data[2] && rows[2] != n))
+        goto fallback;
+    const double *bpm = data[0], *full = data[1], *packed = data[2], *anchors = data[3];
+    const double *record_s = data[4];
+    Py_ssize_t wf = data[1] ? width[1] : 0;
+    Py_ssize_t wp = data[2] && width[2] >= 3 ? width[2] / 3 * 3 : 0; /* bytes used */
+    Py_ssize_t np12 = wp / 3 * 2;                                    /* 12-bit values per row */
+    if (wp)
+        for (Py_ssize_t r = 0; r < n; r++)
+            for (Py_ssize_t c = 0; c < wp; c++) {
+                double b = packed[r * width[2] + c];
+                if (isfinite(b) && !(b >= 0.0 && b < 9007199254740992.0 && b == floor(b)))
+                    goto fallback; /* not a byte: the Python steps decide */
+            }
+    /* every finite bpm value, row by row: its message, ticks (full or 12-bit), value */
+    Py_ssize_t cap = n * wb;
+    if (cap < 1) cap = 1;
+    Py_ssize_t extra_cap = cap * (HR_MAX_STEPS + 1); /* with the carried values */
+    work = PyMem_Malloc((size_t)(cap * 6 + extra_cap * 4) * sizeof(double));
+    if (!work) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    double *ticks_full = work, *low = work + cap, *value = work + 2 * cap, *ticks = work + 3 * cap;
+    double *msg = work + 4 * cap, *times = work + 5 * cap;
+    double *all_t = work + 6 * cap, *all_v = all_t + extra_cap, *tmp_t = all_v + extra_cap,
+           *tmp_v = tmp_t + extra_cap;
+    Py_ssize_t used = 0;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        int row_ok = 1;
+        for (Py_ssize_t c = 0; c < wp; c++) row_ok &= isfinite(packed[r * width[2] + c]) != 0;
+        for (Py_ssize_t k = 0; k < wb; k++) {
+            double v = bpm[r * wb + k];
+            if (!isfinite(v)) continue;
+            double f = k < wf ? rint(full[r * wf + k] * HR_TICKS) : NAN;
+            double l = NAN;
+            if (k < np12 && row_ok) {
+                const double *p = packed + r * width[2] + (k / 2) * 3;
+                int64_t b0 = (int64_t)p[0], b1 = (int64_t)p[1], b2 = (int64_t)p[2];
+                l = (double)(k % 2 == 0 ? (b0 | (b1 & 0x0F) << 8) : (b1 >> 4 | b2 << 4));
+            }
+            if (!isfinite(f) && !isfinite(l)) continue;
+            ticks_full[used] = f;
+            low[used] = l;
+            value[used] = v;
+            msg[used] = (double)r;
+            used++;
+        }
+    }
+    /* ticks: a full value restarts the count, each 12-bit value adds its increment */
+    double running = 0.0, base = 0.0, at_base = 0.0, previous_low = 0.0;
+    int have_base = 0;
+    for (Py_ssize_t j = 0; j < used; j++) {
+        int is_full = isfinite(ticks_full[j]);
+        double own_low = is_full ? py_mod(ticks_full[j], HR_ROLLOVER) : low[j];
+        double step = j == 0 || is_full ? 0.0 : py_mod(own_low - previous_low, HR_ROLLOVER);
+        previous_low = own_low;
+        running += step;
+        if (is_full) {
+            base = ticks_full[j];
+            at_base = running;
+            have_base = 1;
+        }
+        ticks[j] = have_base ? base + running - at_base : NAN;
+    }
+    /* times: an anchor message pins its first event time; later ones count from it */
+    Py_ssize_t latest = -1, kept = 0;
+    for (Py_ssize_t j = 0; j < used; j++) {
+        Py_ssize_t r = (Py_ssize_t)msg[j];
+        int first = j == 0 || msg[j] != msg[j - 1];
+        if (first && isfinite(anchors[r])) latest = j;
+        double seconds = ticks[j] / HR_TICKS;
+        times[j] = latest >= 0
+                       ? anchors[(Py_ssize_t)msg[latest]] + seconds - ticks[latest] / HR_TICKS
+                       : NAN;
+    }
+    for (Py_ssize_t j = 0; j < used; j++)
+        if (isfinite(times[j]) && value[j] > 0) {
+            times[kept] = times[j];
+            value[kept++] = value[j];
+        }
+    if (!kept) {
+        out = PyLong_FromLong(0);
+        goto done;
+    }
+    /* carry each value forward in 0.25 s steps over gaps, for at most 5 s */
+    Py_ssize_t total = 0;
+    for (Py_ssize_t j = 0; j < kept; j++) {
+        all_t[total] = times[j];
+        all_v[total++] = value[j];
+        if (j + 1 == kept) break;
+        double gap_ms = fabs(times[j + 1] - times[j]) * 1000.0;
+        double e = ceil(gap_ms / 250.0 - 1e-9) - 1;
+        int extra = !(e > 0) ? 0 : e > HR_MAX_STEPS ? HR_MAX_STEPS : (int)e;
+        for (int s = 1; s <= extra; s++) {
+            all_t[total] = times[j] + 0.25 * s;
+            all_v[total++] = value[j];
+        }
+    }
+    int sorted = 1;
+    for (Py_ssize_t j = 1; j < total && sorted; j++) sorted = !(all_t[j] < all_t[j - 1]);
+    if (!sorted) sort_pairs(all_t, all_v, tmp_t, tmp_v, total);
+    double *sums = tmp_t; /* sums[i]: the first i values added in order */
+    sums[0] = 0.0;
+    for (Py_ssize_t j = 0; j < total; j++) sums[j + 1] = sums[j] + all_v[j];
+    void *buf;
+    out = new_array(m, 1, NULL, &buf);
+    if (!out) goto done;
+    double *merged = buf;
+    Py_ssize_t lo = 0, hi = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        double end = record_s[i];
+        double start = i == 0 ? end - 1.0 : record_s[i - 1];
+        if (start >= end) start = end - 1.0;
+        lo = after(all_t, total, start, lo);
+        hi = after(all_t, total, end, hi);
+        Py_ssize_t count = hi - lo;
+        merged[i] = isfinite(end) && count > 0
+                        ? floor((sums[hi] - sums[lo]) / (double)count + 0.5)
+                        : NAN;
+    }
+    goto done;
+fallback:
+    Py_INCREF(Py_None);
+    out = Py_None;
+done:
+    PyMem_Free(work);
+    for (int a = 0; a < 5; a++)
+        if (held[a]) PyBuffer_Release(&views[a]);
+    return out;
+}
+
+/* ---- compressed speed/distance and compressed-header times (fit_decode's steps) ---- */
+
+/* speed_distance(packed) -> (speed, distance): record.compressed_speed_distance split as
+ * fit_decode._expand_speed_distance does (12-bit speed in 1/100 m/s, 12-bit rolling
+ * distance in 1/16 m), or None when the column is not rows of byte values. */
+static PyObject *speed_distance(PyObject *self, PyObject *args) {
+    PyObject *array;
+    if (!PyArg_ParseTuple(args, "O", &array)) return NULL;
+    Py_buffer view;
+    Py_ssize_t n, w;
+    double *packed = float_rows(array, &view, &n, &w);
+    if (!packed) Py_RETURN_NONE;
+    PyObject *out = NULL, *speed = NULL, *distance = NULL;
+    if (w < 3) goto fallback;
+    for (Py_ssize_t i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++) {
+            double b = packed[i * w + c];
+            if (!isnan(b) && !(b >= 0.0 && b < 2147483648.0 && b == floor(b))) goto fallback;
+        }
+    void *sbuf, *dbuf;
+    speed = new_array(n, 1, NULL, &sbuf);
+    distance = speed ? new_array(n, 1, NULL, &dbuf) : NULL;
+    if (!distance) goto done;
+    double *s = sbuf, *d = dbuf;
+    int64_t previous = 0, total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double *p = packed + i * w;
+        if (isnan(p[0])) {
+            s[i] = d[i] = NAN;
+            continue;
+        }
+        int64_t b0 = isnan(p[0]) ? 0 : (int64_t)p[0], b1 = isnan(p[1]) ? 0 : (int64_t)p[1],
+                b2 = isnan(p[2]) ? 0 : (int64_t)p[2];
+        s[i] = (double)(b0 | (b1 & 0x0F) << 8) / 100.0;
+        int64_t d12 = b1 >> 4 | b2 << 4;
+        total += (d12 - previous) & 0xFFF;
+        previous = d12;
+        d[i] = (double)total / 16.0;
+    }
+    out = PyTuple_Pack(2, speed, distance);
+    goto done;
+fallback:
+    Py_INCREF(Py_None);
+    out = Py_None;
+done:
+    Py_XDECREF(speed);
+    Py_XDECREF(distance);
+    PyBuffer_Release(&view);
+    return out;
+}
+
+/* The first index of sorted int64 `v` (n values) not below `key` (numpy's searchsorted),
+ * walking from `from`, the answer for a key not above this one (keys come in order). */
+static Py_ssize_t not_below(const int64_t *v, Py_ssize_t n, int64_t key, Py_ssize_t from) {
+    while (from < n && v[from] < key) from++;
+    return from;
+}
+
+/* place_compressed(positions, global_of, comp_pos, comp_offset, [(num, order, stamp)])
+ * -> (some left empty, [(num, new stamp)]): fit_decode._resolve_compressed's steps. Each
+ * compressed-header message's time is the latest full timestamp before it (or the
+ * previous compressed time when that is later), advanced by its 5-bit offset; `stamp` is a
+ * table's float64 timestamp column or None. None when an input is not as expected. */
+static PyObject *place_compressed(PyObject *self, PyObject *args) {
+    PyObject *objects[4], *tables;
+    if (!PyArg_ParseTuple(args, "OOOOO!", &objects[0], &objects[1], &objects[2], &objects[3],
+                          &PyList_Type, &tables))
+        return NULL;
+    Py_buffer views[4];
+    int64_t *data[4];
+    Py_ssize_t sizes[4];
+    int got = 0;
+    PyObject *out = NULL, *placed = NULL;
+    double *full_at = NULL, *resolved = NULL;
+    Py_ssize_t *comp_order = NULL;
+    for (; got < 4; got++) {
+        data[got] = array_of(objects[got], &views[got], 'i', &sizes[got]);
+        if (!data[got]) goto fallback;
+    }
+    Py_ssize_t n = sizes[0], m = sizes[2], n_tables = PyList_GET_SIZE(tables);
+    if (sizes[1] != n || sizes[3] != m) goto fallback;
+    full_at = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(double));
+    resolved = PyMem_Malloc((size_t)(m ? m : 1) * sizeof(double));
+    comp_order = PyMem_Malloc((size_t)(m ? m : 1) * sizeof(Py_ssize_t));
+    if (!full_at || !resolved || !comp_order) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) full_at[i] = NAN;
+    for (Py_ssize_t t = 0; t < n_tables; t++) { /* every full timestamp, by file order */
+        PyObject *item = PyList_GET_ITEM(tables, t);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3) goto fallback;
+        PyObject *stamp = PyTuple_GET_ITEM(item, 2);
+        if (stamp == Py_None) continue;
+        Py_buffer ov, sv;
+        Py_ssize_t rows, count;
+        int64_t *order = array_of(PyTuple_GET_ITEM(item, 1), &ov, 'i', &rows);
+        if (!order) goto fallback;
+        double *values = float_data(stamp, &sv);
+        if (!values) {
+            PyBuffer_Release(&ov);
+            goto fallback;
+        }
+        count = sv.shape ? sv.shape[0] : sv.len / 8;
+        int ok = count == rows;
+        for (Py_ssize_t r = 0; ok && r < rows; r++) {
+            if (order[r] < 0 || order[r] >= n || (r && order[r] <= order[r - 1])) ok = 0;
+            else if (!isnan(values[r])) {
+                if (!(fabs(values[r]) < 4e18)) ok = 0; /* beyond int64: Python decides */
+                else full_at[order[r]] = values[r];
+            }
+        }
+        PyBuffer_Release(&sv);
+        PyBuffer_Release(&ov);
+        if (!ok) goto fallback;
+    }
+    const int64_t *positions = data[0], *comp_pos = data[2], *offsets = data[3];
+    for (Py_ssize_t i = 1; i < n; i++)
+        if (positions[i] < positions[i - 1]) goto fallback; /* the walks need file order */
+    for (Py_ssize_t k = 0; k < m; k++) {
+        if (k && comp_pos[k] < comp_pos[k - 1]) goto fallback; /* not in file order */
+        comp_order[k] = not_below(positions, n, comp_pos[k], k ? comp_order[k - 1] : 0);
+        if (comp_order[k] >= n) goto fallback;
+    }
+    /* walk the file order: the latest full timestamp before each compressed message */
+    int have = 0, empty = 0;
+    int64_t last = 0;
+    Py_ssize_t next = 0, latest = -1, last_order = -1;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        for (; next < comp_order[k]; next++)
+            if (!isnan(full_at[next])) latest = next;
+        if (latest >= 0 && latest > last_order) {
+            last = (int64_t)full_at[latest];
+            have = 1;
+        }
+        if (!have) {
+            resolved[k] = NAN;
+            empty = 1;
+            continue;
+        }
+        last += (offsets[k] - last) & 0x1F;
+        last_order = comp_order[k];
+        resolved[k] = (double)last;
+    }
+    /* write them into their tables' timestamp columns */
+    placed = PyList_New(0);
+    if (!placed) goto done;
+    const int64_t *global_of = data[1];
+    for (Py_ssize_t t = 0; t < n_tables; t++) {
+        PyObject *item = PyList_GET_ITEM(tables, t);
+        long num = PyLong_AsLong(PyTuple_GET_ITEM(item, 0));
+        if (num == -1 && PyErr_Occurred()) goto done;
+        Py_ssize_t mine = 0;
+        for (Py_ssize_t k = 0; k < m; k++) mine += global_of[comp_order[k]] == num;
+        if (!mine) continue;
+        Py_buffer ov, sv;
+        Py_ssize_t rows;
+        int64_t *order = array_of(PyTuple_GET_ITEM(item, 1), &ov, 'i', &rows);
+        if (!order) goto fallback;
+        PyObject *stamp = PyTuple_GET_ITEM(item, 2);
+        double *values = stamp == Py_None ? NULL : float_data(stamp, &sv);
+        void *buf;
+        PyObject *column = new_array(rows, 1, NULL, &buf);
+        if (!column) {
+            if (values) PyBuffer_Release(&sv);
+            PyBuffer_Release(&ov);
+            goto done;
+        }
+        double *times = buf;
+        for (Py_ssize_t r = 0; r < rows; r++) times[r] = values ? values[r] : NAN;
+        if (values) PyBuffer_Release(&sv);
+        int ok = 1;
+        Py_ssize_t at = 0;
+        for (Py_ssize_t k = 0; k < m && ok; k++) {
+            if (global_of[comp_order[k]] != num) continue;
+            at = not_below(order, rows, comp_order[k], at);
+            if (at >= rows) ok = 0;
+            else times[at] = resolved[k];
+        }
+        PyBuffer_Release(&ov);
+        PyObject *pair = ok ? Py_BuildValue("(lN)", num, column) : NULL;
+        if (!ok) Py_DECREF(column);
+        if (!ok) goto fallback;
+        if (!pair || PyList_Append(placed, pair) < 0) {
+            Py_XDECREF(pair);
+            goto done;
+        }
+        Py_DECREF(pair);
+    }
+    out = Py_BuildValue("(OO)", empty ? Py_True : Py_False, placed);
+    goto done;
+fallback:
+    Py_INCREF(Py_None);
+    out = Py_None;
+done:
+    Py_XDECREF(placed);
+    PyMem_Free(full_at);
+    PyMem_Free(resolved);
+    PyMem_Free(comp_order);
+    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    return out;
+}
+
+/* shifted(values, offset, limit) -> a copy of a 1-D float64 array with `offset` added to
+ * every finite value below `limit` (fit_time's relative times), False when no value is
+ * such, None when `values` is something else. */
+static PyObject *shifted(PyObject *self, PyObject *args) {
+    PyObject *array;
+    double offset, limit;
+    if (!PyArg_ParseTuple(args, "Odd", &array, &offset, &limit)) return NULL;
+    Py_buffer view;
+    double *values = float_data(array, &view);
+    if (!values) Py_RETURN_NONE;
+    Py_ssize_t n = view.shape ? view.shape[0] : view.len / 8, first = 0;
+    while (first < n && !(isfinite(values[first]) && values[first] < limit)) first++;
+    PyObject *out;
+    if (first == n) {
+        Py_INCREF(Py_False);
+        out = Py_False;
+    } else {
+        void *buf;
+        out = new_array(n, 1, NULL, &buf);
+        if (out) {
+            double *moved = buf;
+            for (Py_ssize_t i = 0; i < n; i++) {
+                double v = values[i];
+                moved[i] = isfinite(v) && v < limit ? v + offset : v;
+            }
+        }
+    }
+    PyBuffer_Release(&view);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Set the profile subset and numpy.empty (once)."},
     {"decode", decode, METH_VARARGS, "Scan and decode a FIT file into merged columns."},
@@ -1300,6 +1795,10 @@ static PyMethodDef methods[] = {
     {"any_number", any_number, METH_VARARGS, "Whether a float array holds a non-NaN value."},
     {"times", times, METH_VARARGS, "FIT seconds as datetime64[ms] (NaT for missing)."},
     {"any_below", any_below, METH_VARARGS, "Whether a finite value is below a limit."},
+    {"hr_merge", hr_merge, METH_VARARGS, "Strap heart rate merged into the records."},
+    {"speed_distance", speed_distance, METH_VARARGS, "record.compressed_speed_distance split."},
+    {"shifted", shifted, METH_VARARGS, "Relative times moved by an offset."},
+    {"place_compressed", place_compressed, METH_VARARGS, "Compressed-header times placed."},
     {NULL, NULL, 0, NULL},
 };
 

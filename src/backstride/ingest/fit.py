@@ -7,7 +7,6 @@ headers, then every field of every message sharing a definition decoded at once 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import numpy as np
@@ -15,7 +14,7 @@ import numpy.typing as npt
 
 from backstride.domain.activity import Activity, FloatArray, Lap, Leg, Samples
 from backstride.errors import CorruptFileError, IngestError, NotActivityFileError
-from backstride.ingest.fit_decode import DecodedFit, MessageTable, decode_fit
+from backstride.ingest.fit_decode import DecodedFit, MessageTable, decode_fit, decode_unguarded
 from backstride.ingest.fit_profile import GARMIN_PRODUCT_MAKERS, enum_name
 from backstride.ingest.fit_samples import record_samples
 
@@ -78,7 +77,7 @@ def read_fit(data: bytes, *, source_name: str = "", source_hash: str | None = No
 
 
 def _read(data: bytes, label: str, source_hash: str | None) -> Activity:
-    decoded = decode_fit(data, wanted=WANTED)
+    decoded = decode_unguarded(data, WANTED)  # read_fit has set numpy's error state
     sessions = decoded.table("session")
     records = decoded.table("record")
     if not _has_rows(sessions) and not _has_rows(records):
@@ -91,13 +90,16 @@ def _read(data: bytes, label: str, source_hash: str | None) -> Activity:
     start = _start_time(decoded, samples)
     if start is None:
         raise NotActivityFileError(f"{label}FIT file has no start time in any message")
+    elapsed = _session_sum(sessions, "total_elapsed_time")
+    timer = _session_sum(sessions, "total_timer_time")
+    distance = _session_sum(sessions, "total_distance")
     return Activity(
         sport=sport,
         sub_sport=sub_sport,
         start_time=start,
-        duration_s=_duration_s(sessions, samples),
-        moving_time_s=_session_sum(sessions, "total_timer_time"),
-        distance_m=_distance_m(sessions, samples),
+        duration_s=elapsed if elapsed is not None else _records_duration_s(samples),
+        moving_time_s=timer,
+        distance_m=distance if distance is not None else _records_distance_m(samples),
         device=_device(decoded),
         source_format="fit",
         source_hash=source_hash or hashlib.sha256(data).hexdigest(),
@@ -121,8 +123,17 @@ def _first_value(table: MessageTable | None, field: str) -> float | None:
     column = None if table is None else table.number(field)
     if column is None:
         return None
+    if len(column) <= _SMALL:  # a list is cheaper than numpy for a few values
+        for value in column.tolist():
+            if value == value:  # not NaN
+                return float(value)
+        return None
     valid = column[~np.isnan(column)]
     return float(valid[0]) if len(valid) else None
+
+
+#: columns up to this length are handled as Python lists (numpy costs more per call)
+_SMALL = 32
 
 
 def _first_enum(table: MessageTable | None, field: str, enum: str) -> str | None:
@@ -133,9 +144,9 @@ def _sport(decoded: DecodedFit) -> tuple[str, str | None]:
     """The activity's sport: the sessions' sport, `multisport` when they differ."""
     sessions = decoded.table("session")
     source = sessions if _has_rows(sessions) else decoded.table("sport")
-    sports = _column(source, "sport")
-    subs = _column(source, "sub_sport")
-    names = [enum_name("sport", v) for v in sports[~np.isnan(sports)]] if len(sports) else []
+    sports = _column(source, "sport").tolist()
+    subs = _column(source, "sub_sport").tolist()
+    names = [enum_name("sport", v) for v in sports if v == v]
     distinct = [n for n in dict.fromkeys(names) if n and n != "transition"]
     if len(distinct) > 1:
         return "multisport", None
@@ -151,53 +162,53 @@ def _column(table: MessageTable | None, field: str) -> FloatArray:
     return np.zeros(0) if column is None else column
 
 
-def _times(table: MessageTable | None, field: str) -> npt.NDArray[np.datetime64]:
-    column = None if table is None else table.get(field)
-    if column is None or column.dtype.kind != "M":
-        return np.zeros(0, dtype="datetime64[ms]")
-    return column[~np.isnat(column)]
-
-
 def _start_time(decoded: DecodedFit, samples: Samples) -> datetime | None:
     """Earliest session start, else first record, else the file's creation time."""
-    sources: tuple[Callable[[], npt.NDArray[np.datetime64]], ...] = (  # most stop at the first
-        lambda: _times(decoded.table("session"), "start_time"),
-        lambda: samples.timestamp[~np.isnat(samples.timestamp)],
-        lambda: _times(decoded.table("activity"), "timestamp"),
-        lambda: _times(decoded.table("file_id"), "time_created"),
-    )
-    for candidates in sources:
-        found = candidates()
-        if len(found):
-            return _to_datetime(found.min())
-    return None
+    found = _earliest_ms(_time_column(decoded.table("session"), "start_time"))
+    if found is None:  # most files stop at the sessions
+        found = _earliest_ms(samples.timestamp)
+    if found is None:
+        found = _earliest_ms(_time_column(decoded.table("activity"), "timestamp"))
+    if found is None:
+        found = _earliest_ms(_time_column(decoded.table("file_id"), "time_created"))
+    return None if found is None else datetime.fromtimestamp(found / 1000.0, tz=UTC)
 
 
-def _to_datetime(value: np.datetime64) -> datetime:
-    ms = int(value.astype("datetime64[ms]").astype(np.int64))
-    return datetime.fromtimestamp(ms / 1000.0, tz=UTC)
+def _time_column(table: MessageTable | None, field: str) -> npt.NDArray[np.datetime64] | None:
+    column = None if table is None else table.get(field)
+    return column if column is not None and column.dtype.kind == "M" else None
+
+
+def _earliest_ms(times: npt.NDArray[np.datetime64] | None) -> int | None:
+    """The earliest valid time of a datetime64 column in Unix ms, None when there is none."""
+    if times is None or not len(times):
+        return None
+    ms = times.astype("datetime64[ms]", copy=False).view(np.int64)
+    if len(ms) <= _SMALL:
+        valid = [v for v in ms.tolist() if v != _NAT]
+        return min(valid) if valid else None
+    valid_ms = ms[~np.isnat(times)]
+    return int(valid_ms.min()) if len(valid_ms) else None
 
 
 def _session_sum(sessions: MessageTable | None, field: str) -> float | None:
     values = _column(sessions, field)
+    if len(values) <= _SMALL:
+        valid = [v for v in values.tolist() if v == v]
+        if len(valid) < 8:  # numpy adds fewer than 8 values one after the other, as here
+            return float(sum(valid)) if valid else None
     values = values[~np.isnan(values)]
     return float(values.sum()) if len(values) else None
 
 
-def _duration_s(sessions: MessageTable | None, samples: Samples) -> float:
-    total = _session_sum(sessions, "total_elapsed_time")
-    if total is not None:
-        return total
+def _records_duration_s(samples: Samples) -> float:
     stamps = samples.timestamp
     if len(stamps) < 2:
         return 0.0
     return float((stamps.max() - stamps.min()) / np.timedelta64(1, "ms")) / 1000.0
 
 
-def _distance_m(sessions: MessageTable | None, samples: Samples) -> float | None:
-    total = _session_sum(sessions, "total_distance")
-    if total is not None:
-        return total
+def _records_distance_m(samples: Samples) -> float | None:
     distance = samples.get("distance_m")
     if distance is None or np.isnan(distance).all():
         return None
@@ -231,7 +242,7 @@ def _laps(laps: MessageTable | None) -> tuple[Lap, ...]:
     elapsed = _column(laps, "total_elapsed_time").tolist()
     distance = _column(laps, "total_distance").tolist()
     out = []
-    for i, ms in enumerate(starts.astype("datetime64[ms]").astype(np.int64).tolist()):
+    for i, ms in enumerate(starts.astype("datetime64[ms]", copy=False).view(np.int64).tolist()):
         if ms == _NAT:
             continue
         seconds = elapsed[i] if elapsed and elapsed[i] == elapsed[i] else 0.0
@@ -249,15 +260,17 @@ def _legs(sessions: MessageTable | None) -> tuple[Leg, ...]:
     starts = None if sessions is None else sessions.get("start_time")
     if sessions is None or starts is None or starts.dtype.kind != "M":
         return ()
-    sports = _column(sessions, "sport")
-    elapsed = _column(sessions, "total_elapsed_time")
-    distance = _column(sessions, "total_distance")
+    sports = _column(sessions, "sport").tolist()
+    elapsed = _column(sessions, "total_elapsed_time").tolist()
+    distance = _column(sessions, "total_distance").tolist()
+    start_ms = starts.astype("datetime64[ms]", copy=False).view(np.int64).tolist()
     legs = []
     for i in np.argsort(starts, kind="stable").tolist():
-        if np.isnat(starts[i]):
+        if start_ms[i] == _NAT:
             continue
-        seconds = float(elapsed[i]) if len(elapsed) and not np.isnan(elapsed[i]) else 0.0
-        metres = float(distance[i]) if len(distance) and not np.isnan(distance[i]) else None
-        sport = enum_name("sport", sports[i]) if len(sports) else None
-        legs.append(Leg(sport or "generic", _to_datetime(starts[i]), seconds, metres))
+        seconds = elapsed[i] if elapsed and elapsed[i] == elapsed[i] else 0.0
+        metres = distance[i] if distance and distance[i] == distance[i] else None
+        sport = enum_name("sport", sports[i]) if sports else None
+        start = datetime.fromtimestamp(start_ms[i] / 1000.0, tz=UTC)
+        legs.append(Leg(sport or "generic", start, seconds, metres))
     return tuple(legs)

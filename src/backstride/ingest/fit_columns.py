@@ -102,6 +102,13 @@ def row_block(arr: Block, starts: Ints, width: int) -> Block:
         return view
     if width == 0:
         return np.zeros((n, 0), dtype=np.uint8)
+    if arr.ndim == 1 and arr.flags.c_contiguous and len(arr) >= width:
+        # every window of the bytes as a view (what sliding_window_view gives, without
+        # its Python wrapper), then the rows gathered
+        windows: Block = np.ndarray(
+            (len(arr) - width + 1, width), dtype=np.uint8, buffer=arr, strides=(1, 1)
+        )
+        return windows[starts]
     gathered: Block = np.lib.stride_tricks.sliding_window_view(arr, width)[starts]
     return gathered
 
@@ -177,9 +184,14 @@ def object_array(items: list[Any]) -> npt.NDArray[np.object_]:
 
 def scaled(values: Column, profile: FieldProfile) -> Column:
     """Apply the profile's scale and offset (value = raw / scale - offset)."""
-    if values.dtype == object or (profile.scale == 1.0 and profile.offset == 0.0):
+    return scaled_by(values, profile.scale, profile.offset)
+
+
+def scaled_by(values: Column, scale: float, offset: float) -> Column:
+    """value = raw / scale - offset (strings and unscaled values unchanged)."""
+    if values.dtype == object or (scale == 1.0 and offset == 0.0):
         return values
-    return values / profile.scale - profile.offset
+    return values / scale - offset
 
 
 def merge(

@@ -18,7 +18,6 @@ from backstride.ingest.fit_columns import (
     decode_fields,
     merge,
     message_rows,
-    object_array,
     row_block,
     scaled,
 )
@@ -107,11 +106,16 @@ def decode_fit(data: bytes, *, wanted: Wanted | None = None, native: bool = True
     Raises NotActivityFileError when the bytes are not FIT and CorruptFileError when
     nothing can be salvaged; recoverable damage is reported in `warnings`.
     """
+    with np.errstate(all="ignore"):  # damaged values may overflow; they become NaN/NaT
+        return decode_unguarded(data, wanted, native=native)
+
+
+def decode_unguarded(data: bytes, wanted: Wanted | None, *, native: bool = True) -> DecodedFit:
+    """decode_fit for a caller that has set numpy's error state already (read_fit)."""
     try:
-        with np.errstate(all="ignore"):  # damaged values may overflow; they become NaN/NaT
-            if native and fit_native.CORE is not None:
-                return _decode_native(data, wanted)
-            return _decode(bytes(data), _wanted_numbers(wanted))
+        if native and fit_native.CORE is not None:
+            return _decode_native(data, wanted)
+        return _decode(bytes(data), _wanted_numbers(wanted))
     except IngestError:
         raise
     except Exception as err:  # a defect in a damaged file we did not foresee: stay typed
@@ -181,10 +185,6 @@ def _decode_native(data: bytes, wanted: Wanted | None) -> DecodedFit:
     _, tables, raw, warnings, n_files, n_messages, located, converted = result
     if n_messages == 0:
         _no_messages(warnings)
-    for _order, cols in tables.values():
-        for name, column in cols.items():
-            if type(column) is list:
-                cols[name] = object_array(column)
     known: dict[str, DeveloperField] = {}
     developer = _native_developer(data, raw, tables, wanted, (known, warnings)) if raw else {}
     return _finish(
@@ -205,24 +205,24 @@ def _native_developer(
     described = FIELD_DESCRIPTION in tables and (
         wanted is None or wanted.get("field_description", frozenset()) is None
     )  # every field of the descriptions is in their table: read them from there
-    groups = [
-        Rows(Definition(num, bool(big), fields, dev, size, index), _LAZY, order)
-        if described and not dev
-        else Rows(
+    descriptions = (
+        descriptions_in_table(
+            [(num, index, order) for num, _, _, _, _, index, order, _ in raw],
+            *tables[FIELD_DESCRIPTION],
+        )
+        if described
+        else None
+    )
+    groups = [  # the bytes of every group whose descriptions or developer fields are read
+        Rows(
             Definition(num, bool(big), fields, dev, size, index),
             row_block(arr, at + 1, size - 1),
             order,
         )
         for num, big, fields, dev, size, index, order, at in raw
+        if dev or descriptions is None
     ]
-    descriptions = descriptions_in_table(groups, *tables[FIELD_DESCRIPTION]) if described else None
     if descriptions is None:
-        groups = [
-            Rows(g.definition, row_block(arr, at + 1, g.definition.size - 1), g.order)
-            if g.block is _LAZY
-            else g
-            for g, (*_, at) in zip(groups, raw, strict=True)
-        ]
         descriptions = read_descriptions(groups)
     numbers = None if wanted is None else {MESSAGE_NUMBERS[name] for name in wanted}
     parts: dict[int, list[tuple[npt.NDArray[np.int64], dict[str, Column]]]] = defaultdict(list)
@@ -278,10 +278,16 @@ def _finish(
         resolve_relative_times(tables, warnings)
     if RECORD in tables:
         _expand_speed_distance(tables[RECORD][1])
-    messages = {
-        num: _table(num, order, cols, developer.get(num, _NONE), converted=converted)
-        for num, (order, cols) in tables.items()
-    }
+    if converted:  # the common case, inlined: a small file has few messages per table
+        messages = {
+            num: MessageTable(MESSAGES[num].name, order, cols, developer.get(num, _NONE))
+            for num, (order, cols) in tables.items()
+        }
+    else:
+        messages = {
+            num: _table(num, order, cols, developer.get(num, _NONE), converted=False)
+            for num, (order, cols) in tables.items()
+        }
     return DecodedFit(messages, known, tuple(warnings), *counts)
 
 
@@ -308,6 +314,12 @@ def _expand_speed_distance(cols: dict[str, Column]) -> None:
     packed = cols.get("compressed_speed_distance")
     if packed is None or packed.dtype == object or packed.ndim != 2 or packed.shape[1] < 3:
         return
+    core = fit_native.CORE
+    split = None if core is None else core.speed_distance(np.ascontiguousarray(packed))
+    if split is not None:  # the same steps, compiled
+        cols.setdefault("speed", split[0])
+        cols.setdefault("distance", split[1])
+        return
     ok = ~np.isnan(packed[:, 0])
     raw = np.nan_to_num(packed[:, :3]).astype(np.int64)
     speed = np.where(ok, (raw[:, 0] | (raw[:, 1] & 0x0F) << 8) / 100.0, np.nan)
@@ -322,6 +334,9 @@ def _expand_speed_distance(cols: dict[str, Column]) -> None:
 def _resolve_compressed(tables: Tables, located: Located, warnings: list[str]) -> None:
     """Fill the timestamps of compressed-header messages (5-bit offset, rollover rule)."""
     positions, global_of, comp_pos, comp_offset = located
+    core = fit_native.CORE
+    if core is not None and _place_natively(core, tables, located, warnings):
+        return
     full_order, full_time = _full_timestamps(tables)
     comp_order = np.searchsorted(positions, comp_pos)  # byte position -> file order
     previous = np.searchsorted(full_order, comp_order) - 1
@@ -334,8 +349,32 @@ def _resolve_compressed(tables: Tables, located: Located, warnings: list[str]) -
     if times is None:
         times = _compressed_times(comp_order, comp_offset, previous, (full_order, full_time))
     if np.isnan(times).any():
-        warnings.append("compressed timestamps before any full timestamp were left empty")
+        warnings.append(_EMPTY_COMPRESSED)
     _write_times(tables, comp_order, times, global_of)
+
+
+_EMPTY_COMPRESSED = "compressed timestamps before any full timestamp were left empty"
+
+
+def _place_natively(core: Any, tables: Tables, located: Located, warnings: list[str]) -> bool:
+    """The compiled core's placing of compressed times; False when it declines."""
+    items = []
+    for num, (order, cols) in tables.items():
+        stamp = cols.get("timestamp")
+        if stamp is not None and (stamp.dtype == object or stamp.ndim != 1):
+            stamp = None  # no full timestamp here; placed times go into a new column
+        elif stamp is not None and stamp.dtype != np.float64:
+            return False
+        items.append((num, order, stamp))
+    found = core.place_compressed(*located, items)
+    if found is None:
+        return False
+    empty, placed = found
+    if empty:
+        warnings.append(_EMPTY_COMPRESSED)
+    for num, stamp in placed:
+        tables[num][1]["timestamp"] = stamp
+    return True
 
 
 def _compressed_times(
@@ -417,7 +456,6 @@ def _table(
 
 
 _NONE: dict[str, Column] = {}
-_LAZY = np.zeros((0, 0), dtype=np.uint8)  # a description group's bytes, not yet needed
 
 
 def to_datetime64(seconds: Column) -> Column:

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from backstride.ingest.fit_columns import Column, Rows, decode_fields, scaled
-from backstride.ingest.fit_profile import MESSAGES, FieldProfile
+from backstride.ingest.fit_columns import Column, Rows, decode_fields, scaled, scaled_by
+from backstride.ingest.fit_profile import MESSAGES
 
 FIELD_DESCRIPTION = 206
 
@@ -69,8 +69,12 @@ _NUMBER_FIELDS = (
 )
 
 
+#: (global message number, file index in the chain, file order of its rows) of a group
+Group = tuple[int, int, npt.NDArray[np.int64]]
+
+
 def descriptions_in_table(
-    groups: list[Rows], order: npt.NDArray[np.int64], columns: dict[str, Column]
+    groups: list[Group], order: npt.NDArray[np.int64], columns: dict[str, Column]
 ) -> dict[Key, list[DeveloperField]] | None:
     """read_descriptions from the merged field_description table (every field decoded),
     or None when it could differ: the same descriptions in the same order, each group's
@@ -84,15 +88,18 @@ def descriptions_in_table(
             return None
     listed = _listed(columns)
     found: dict[Key, list[DeveloperField]] = {}
-    for rows in groups:
-        definition = rows.definition
-        if definition.global_num != FIELD_DESCRIPTION:
+    row_of = {at: i for i, at in enumerate(order.tolist())}  # file order -> table row
+    for global_num, file_index, group_order in groups:
+        if global_num != FIELD_DESCRIPTION:
             continue
-        slots = np.searchsorted(order, rows.order).tolist()
-        for i, at in zip(slots, rows.order.tolist(), strict=True):
+        orders = group_order.tolist()
+        slots = [row_of.get(at, -1) for at in orders]
+        if -1 in slots:  # not a row of the table: its insertion point, as numpy gives it
+            slots = np.searchsorted(order, group_order).tolist()
+        for i, at in zip(slots, orders, strict=True):
             described = _description(listed, i, at)
             if described is not None:
-                key = (definition.file_index, described.developer_index, described.field_num)
+                key = (file_index, described.developer_index, described.field_num)
                 found.setdefault(key, []).append(described)
     return found
 
@@ -115,29 +122,26 @@ def _listed(columns: dict[str, Column]) -> tuple[Any, ...]:
     return numbers + texts
 
 
-def _value(column: list[float] | None, i: int) -> float | None:
-    if column is None:
-        return None
-    item = column[i]
-    return None if item != item else item
-
-
 def _description(listed: tuple[Any, ...], i: int, order: int) -> DeveloperField | None:
     index_of, number_of, base_of, native_of, scale_of, offset_of, names, units = listed
-    index, number, base = _value(index_of, i), _value(number_of, i), _value(base_of, i)
-    if index is None or number is None or base is None:
+    if index_of is None or number_of is None or base_of is None:
+        return None
+    index, number, base = index_of[i], number_of[i], base_of[i]
+    if index != index or number != number or base != base:  # NaN: missing
         return None
     name = names[i] if names is not None else None
-    native = _value(native_of, i)
+    native = None if native_of is None else native_of[i]
+    scale = None if scale_of is None else scale_of[i]
+    offset = None if offset_of is None else offset_of[i]
     return DeveloperField(
         name=str(name or f"developer_{int(index)}_{int(number)}"),
         units=str(units[i]) if units is not None and units[i] else None,
         developer_index=int(index),
         field_num=int(number),
         base_type=int(base),
-        scale=_value(scale_of, i) or 1.0,
-        offset=_value(offset_of, i) or 0.0,
-        native_field=None if native is None else int(native),
+        scale=scale if scale is not None and scale == scale and scale else 1.0,
+        offset=offset if offset is not None and offset == offset and offset else 0.0,
+        native_field=None if native is None or native != native else int(native),
         order=order,
     )
 
@@ -184,9 +188,8 @@ def developer_columns(
         if column is None:
             continue
         column = _mask_early(column, rows.order, described, warnings)
-        profile = FieldProfile(described.name, described.scale, described.offset, False, False)
         name = _column_name(described, known)
-        out[name] = scaled(column, profile)
+        out[name] = scaled_by(column, described.scale, described.offset)
     return out
 
 

@@ -12,10 +12,13 @@ values after the previous record's time up to its own.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
 from backstride.domain.activity import FloatArray
+from backstride.ingest import fit_native
 from backstride.ingest.fit_decode import MessageTable
 
 STEP_S = 0.25
@@ -33,11 +36,33 @@ def merged_heart_rate(hr: MessageTable, record_s: FloatArray) -> FloatArray | No
     bpm_column, stamp = hr.get("filtered_bpm"), hr.get("timestamp")
     if bpm_column is None or stamp is None or stamp.dtype.kind != "M" or bpm_column.dtype == object:
         return None
-    times, beats = _beat_times(hr, seconds_of(stamp))
+    anchor_s = seconds_of(stamp)
+    core = fit_native.CORE
+    if core is not None:  # the same steps in one compiled call
+        merged = _merged_natively(core, hr, anchor_s, record_s)
+        if merged is not None:
+            return None if isinstance(merged, int) else merged
+    times, beats = _beat_times(hr, anchor_s)
     if len(times) == 0:
         return None
     times, beats = _carry_forward(times, beats)
     return _per_record(times, beats, record_s)
+
+
+def _merged_natively(
+    core: Any, hr: MessageTable, anchor_s: FloatArray, record_s: FloatArray
+) -> FloatArray | int | None:
+    """The core's merge: per-record bpm, 0 when no beat is placed, None when it declines."""
+    n = len(hr)
+    columns = [_numeric(hr.get(name), n) for name in ("event_timestamp", "event_timestamp_12")]
+    fraction = _numeric(hr.get("fractional_timestamp"), n)
+    anchors = anchor_s + (0.0 if fraction is None else np.nan_to_num(fraction[:, 0]))
+    full, packed = (None if c is None else np.ascontiguousarray(c) for c in columns)
+    bpm = np.ascontiguousarray(_rows(hr.fields["filtered_bpm"], n))
+    found: FloatArray | int | None = core.hr_merge(
+        bpm, full, packed, np.ascontiguousarray(anchors), np.ascontiguousarray(record_s)
+    )
+    return found
 
 
 def seconds_of(stamps: npt.NDArray[np.datetime64]) -> FloatArray:

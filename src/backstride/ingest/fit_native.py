@@ -3,6 +3,9 @@
 The package build compiles `_fitcore.c` when a C compiler is present. It does the work of
 fit_scan, fit_columns and the per-definition merge in one call per file, with the same
 results and warnings; developer fields, compressed and relative times stay in Python.
+It also merges strap heart rate (`hr_merge`, the steps of fit_hr after the columns),
+places compressed-header times, moves relative times and splits compressed speed and
+distance; each of these declines (None) on input it was not made for, and Python runs.
 Without it (`CORE is None`) the pure-Python decoder runs; both are tested to agree on
 every corpus file.
 """
@@ -69,7 +72,7 @@ def plan_of(wanted: Mapping[str, frozenset[str] | None]) -> Plan:
 
 def decode(data: bytes, plan: Plan | None) -> tuple[Any, ...]:
     """The core's raw result: (error kind, message), or (0, tables, raw groups, warnings,
-    n_files, n_messages, located, times converted); string columns come back as lists,
+    n_files, n_messages, located, times converted); string columns come back as object arrays,
     date_time columns as datetime64[ms] when `times converted` (no time to move)."""
     assert CORE is not None
     result: tuple[Any, ...] = CORE.decode(data, plan)

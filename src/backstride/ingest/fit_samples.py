@@ -61,15 +61,17 @@ def record_samples(decoded: DecodedFit, *, default_sport: str) -> tuple[Samples,
     stamps = records.get("timestamp")
     if stamps is None or stamps.dtype.kind != "M":
         stamps = np.full(len(records), np.datetime64("NaT"), dtype="datetime64[ms]")
-    keep = ~np.isnat(stamps)
+    untimed = np.isnat(stamps)
+    some_untimed = bool(untimed.any())
     warnings: tuple[str, ...] = ()
-    if not keep.all():
-        dropped = int((~keep).sum())
+    if some_untimed:
+        dropped = int(untimed.sum())
         warnings = (f"{dropped} record messages without a timestamp were dropped",)
     channels = _channels(decoded, records)
     channels.update(_cadence(decoded, records, stamps, default_sport))
     warnings += _merge_hr_messages(decoded, stamps, channels)
-    if not keep.all():
+    if some_untimed:
+        keep = ~untimed
         stamps = stamps[keep]
         channels = {name: values[keep] for name, values in channels.items()}
     samples = Samples(
@@ -129,12 +131,17 @@ def _channels(decoded: DecodedFit, records: MessageTable) -> dict[str, FloatArra
     lat, lon = _number(records, "position_lat"), _number(records, "position_long")
     if lat is not None and lon is not None:
         out["lat_deg"], out["lon_deg"] = lat * SEMICIRCLE_DEG, lon * SEMICIRCLE_DEG
+    present = records.fields.keys()
     for channel, (preferred, fallback) in _NATIVE.items():
+        if preferred not in present and fallback not in present:
+            continue  # most files carry a few of these fields
         first, second = _number(records, preferred), _number(records, fallback)
         if first is not None and second is not None:
             out[channel] = np.where(np.isnan(first), second, first)
         elif first is not None or second is not None:
             out[channel] = first if first is not None else second  # type: ignore[assignment]
+    if not decoded.developer_fields:
+        return out
     for channel, values in _developer_channels(decoded, records).items():
         out.setdefault(channel, values)  # native fields win over developer fields
     return out

@@ -40,10 +40,16 @@ def resolve_relative_times(tables: Tables, warnings: list[str]) -> None:
         warnings.append(CLOCK_UNKNOWN if offset is None else LOCAL_CLOCK)
     if offset is None:
         return
+    core = fit_native.CORE
     for num, (_order, cols) in tables.items():
         for name in _time_fields(num) & cols.keys():
             values = cols[name]
             if values.dtype == object:
+                continue
+            moved = None if core is None else core.shifted(values, offset, RELATIVE_LIMIT_S)
+            if moved is not None:  # the same step, compiled (False: nothing relative)
+                if moved is not False:
+                    cols[name] = moved
                 continue
             relative = np.isfinite(values) & (values < RELATIVE_LIMIT_S)
             if relative.any():
