@@ -9,6 +9,7 @@ created on first use, which keeps a single-person install working as before.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -55,7 +56,8 @@ def open_store(settings: Settings) -> Engine:
             _engines.move_to_end(url)
             return engine
         engine = open_database(settings)
-        cache.register_store(engine, settings.home)
+        config = hashlib.sha256(settings.model_dump_json().encode("utf-8")).hexdigest()[:16]
+        cache.register_store(engine, settings.home, config=config)
         _engines[url] = engine
         while len(_engines) > MAX_OPEN_ENGINES:
             _url, oldest = _engines.popitem(last=False)
