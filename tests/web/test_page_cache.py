@@ -200,3 +200,37 @@ def test_a_bearer_token_request_is_never_answered_from_a_kept_page(anon: TestCli
     assert "etag" not in with_token.headers
     bad = device.get("/api/v1/activities", headers={"Authorization": "Bearer not-a-token"})
     assert bad.status_code == 401
+
+
+def test_each_kept_assessment_answers_with_its_own_id_and_becomes_current(
+    anon: TestClient,
+) -> None:
+    sign_up(anon, "ann@example.org")
+    ids = []
+    for case in (CASE, {**CASE, "age": 52}, CASE):
+        created = anon.post("/api/v1/assessments", json=case)
+        assert created.status_code == 201, created.text
+        ids.append(created.json()["id"])
+        current = anon.get("/api/v1/assessments/current").json()
+        assert current["id"] == ids[-1]
+        assert current["case"]["age"] == case["age"]
+    assert len(set(ids)) == 3
+
+
+def test_the_same_case_gets_the_engines_result_again_and_an_emergency_still_leads(
+    anon: TestClient,
+) -> None:
+    from backstride.assess.casefile import case_from_data
+    from backstride.assess.triage import assess
+    from backstride.services.assessment import assess_case, knowledge_base
+
+    urgent = {**CASE, "neuro": {"bladder_change": True}}
+    for data in (CASE, urgent):
+        first = assess_case(case_from_data(data))
+        assert assess_case(case_from_data(data)) is first  # reused: the same case and base
+        assert first == assess(case_from_data(data), knowledge_base())  # as computed afresh
+    assert assess_case(case_from_data(urgent)).urgency == "emergency"
+    sign_up(anon, "ann@example.org")
+    for _round in range(2):
+        answer = anon.post("/api/v1/assessments", json=urgent).json()
+        assert answer["urgency"] == "emergency"

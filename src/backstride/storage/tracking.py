@@ -146,6 +146,19 @@ def add_assessment(
     return row.id
 
 
+def latest_assessment(session: Session, *, runner_id: int) -> StoredAssessment | None:
+    """The runner's newest assessment (the last of `list_assessments`), or None."""
+    r = session.scalars(
+        select(AssessmentRow)
+        .where(AssessmentRow.runner_id == runner_id)
+        .order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc())
+        .limit(1)
+    ).first()
+    if r is None:
+        return None
+    return StoredAssessment(r.id, utc(r.created_at), r.case, r.result, r.urgency, r.kb_version)
+
+
 def list_assessments(session: Session, *, runner_id: int) -> list[StoredAssessment]:
     """Every assessment of the runner, oldest first."""
     rows = session.scalars(
