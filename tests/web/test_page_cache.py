@@ -17,7 +17,7 @@ from backstride.services import cache
 from backstride.services.versions import kept_dir
 from backstride.web.pagecache import KEPT_PATHS
 from tests.conftest import run_backstride
-from tests.web.conftest import page_cache, sign_up
+from tests.web.conftest import PASSWORD, page_cache, sign_up
 
 CASE = {"age": 35, "pain": {"intensity": 3, "started_days_ago": 5}}
 PAGES = ("/", "/diary", "/progress", "/plan", "/training", "/settings", "/api/v1/progress")
@@ -72,7 +72,7 @@ def test_a_result_built_in_one_process_is_read_in_another_until_the_data_changes
     _kept(anon, "first")
     today = date.today()
     built = anon.get("/api/v1/progress").json()
-    assert list(kept_dir(settings.home).glob("*.pickle"))
+    assert list(kept_dir(settings.home).rglob("*.pickle"))
     elsewhere = _read_elsewhere(settings, me["id"], today)
     assert elsewhere == {"computed": 0, "days_tracked": built["days_tracked"]}
     done = run_backstride("diary", "add", "--pain", "2", env=_env(settings))
@@ -234,3 +234,48 @@ def test_the_same_case_gets_the_engines_result_again_and_an_emergency_still_lead
     for _round in range(2):
         answer = anon.post("/api/v1/assessments", json=urgent).json()
         assert answer["urgency"] == "emergency"
+
+
+def test_a_page_kept_by_one_worker_is_served_by_another_and_follows_a_change(
+    settings: Settings, anon: TestClient
+) -> None:
+    from backstride.web.app import create_app
+
+    sign_up(anon, "ann@example.org")
+    _kept(anon, "first words")
+    for _round in range(3):
+        built = anon.get("/diary")
+    assert "etag" in built.headers
+    with TestClient(create_app(settings), base_url=str(anon.base_url)) as other_worker:
+        other_worker.cookies.update(dict(anon.cookies))
+        served = other_worker.get("/diary")
+        assert served.text == built.text
+        assert served.headers["etag"] == built.headers["etag"]
+        assert len(page_cache(other_worker).pages) == 1  # read from the first worker's file
+        today = date.today().isoformat()
+        anon.post("/api/v1/diary", json={"date": today, "pain": 3, "note": "second words"})
+        assert "second words" in other_worker.get("/diary").text
+
+
+def test_deleting_an_account_removes_its_kept_results_and_pages(
+    settings: Settings, anon: TestClient
+) -> None:
+    from backstride.services.accounts import admin_delete
+
+    sign_up(anon, "ann@example.org")
+    bob_client = TestClient(anon.app, base_url=str(anon.base_url))
+    sign_up(bob_client, "bob@example.org")
+    runners = []
+    for client in (anon, bob_client):
+        _kept(client, "words")
+        for path in PAGES:
+            client.get(path)
+        folders = [f for f in kept_dir(settings.home).iterdir() if f.is_dir()]
+        runners.append(next(f for f in folders if f not in runners))
+        assert list(runners[-1].rglob("*.pickle"))
+        assert list((runners[-1] / "pages").glob("*.pickle"))
+    ann_folder, bob_folder = runners
+    anon.request("DELETE", "/api/v1/me", json={"password": PASSWORD}).raise_for_status()
+    assert not ann_folder.exists()
+    admin_delete(settings, email="bob@example.org")
+    assert not bob_folder.exists()

@@ -41,9 +41,17 @@ def versions_dir(home: Path) -> Path:
     return home / "versions"
 
 
-def kept_dir(home: Path) -> Path:
-    """Where the kept results of the database kept in `home` are shared between processes."""
-    return home / "kept"
+def kept_dir(home: Path, runner_id: int | None = None) -> Path:
+    """Where the kept results of the database kept in `home` are shared between processes
+    (those of one runner, when given, in a folder of their own)."""
+    return home / "kept" if runner_id is None else home / "kept" / str(runner_id)
+
+
+def forget_runner(home: Path, runner_id: int) -> None:
+    """Remove every kept result and page of a runner (their account is deleted)."""
+    import shutil
+
+    shutil.rmtree(kept_dir(home, runner_id), ignore_errors=True)
 
 
 def register_config(home: Path, digest: str) -> None:
@@ -95,7 +103,7 @@ class Slot(Generic[T]):
         self, key: Hashable | None, stamp: tuple[object, ...], folder: Path | None = None
     ) -> None:
         self.key, self.stamp, self.hit, self.value = key, stamp, False, cast("T", None)
-        self.path = None if key is None or folder is None else folder / _file_name(key)
+        self.path = None if key is None or folder is None else kept_file(folder, key)
         with _lock:
             found = _entries.get(key) if key is not None else None
             if found is not None and found[0] == stamp:
@@ -106,15 +114,10 @@ class Slot(Generic[T]):
 
     def _read_file(self) -> None:
         assert self.path is not None
-        try:
-            with open(self.path, "rb") as handle:
-                name, stamp, value = pickle.load(handle)  # the server's own file
-        except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError,
-                pickle.UnpicklingError):  # fmt: skip
-            return  # absent, half-gone or from other code: computed again
-        if name == repr(self.key) and stamp == self.stamp:
-            self.hit, self.value = True, value
-            self._remember(value)
+        found = read_kept(self.path, self.key, self.stamp)
+        if found is not None:
+            self.hit, self.value = True, found[0]
+            self._remember(found[0])
 
     def _remember(self, value: T) -> None:
         with _lock:
@@ -128,19 +131,37 @@ class Slot(Generic[T]):
             return value
         self._remember(value)
         if self.path is not None:
-            _write_file(self.path, (repr(self.key), self.stamp, value))
+            write_kept(self.path, self.key, self.stamp, value)
         return value
+
+
+def kept_file(folder: Path, key: Hashable) -> Path:
+    """The file under `folder` that keeps the value for `key` (its repr names it)."""
+    return folder / _file_name(key)
 
 
 def _file_name(key: Hashable) -> str:
     return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:40] + ".pickle"
 
 
-def _write_file(path: Path, content: tuple[str, tuple[object, ...], Any]) -> None:
-    """Write a kept result for other processes (a result that cannot be pickled stays in
-    this process only)."""
+def read_kept(path: Path, key: Hashable, stamp: tuple[object, ...]) -> tuple[Any] | None:
+    """(the value) kept in `path` for `key` with this very stamp, else None."""
     try:
-        data = pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL)
+        with open(path, "rb") as handle:
+            name, kept_stamp, value = pickle.load(handle)  # the server's own file
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError,
+            pickle.UnpicklingError):  # fmt: skip
+        return None  # absent, half-gone or from other code: computed again
+    if name != repr(key) or kept_stamp != stamp:
+        return None
+    return (value,)
+
+
+def write_kept(path: Path, key: Hashable, stamp: tuple[object, ...], value: Any) -> None:
+    """Keep `value` for `key` and `stamp` in `path` for other processes (a value that
+    cannot be pickled stays in this process only)."""
+    try:
+        data = pickle.dumps((repr(key), stamp, value), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
     try:
@@ -171,7 +192,8 @@ def prune_kept(folder: Path, *, now_s: float) -> int:
 def slot_at(home: Path, url: str, runner_id: int, key: Hashable) -> Slot[Any]:
     """The slot for `key` of this runner of the database at `url` kept in `home` (its
     version read now, before the data is read; outside any transaction that wrote)."""
-    return Slot((url, runner_id, key), runner_stamp(home, runner_id), kept_dir(home))
+    folder = kept_dir(home, runner_id)
+    return Slot((url, runner_id, key), runner_stamp(home, runner_id), folder)
 
 
 def runner_stamp(home: Path, runner_id: int) -> tuple[object, ...]:

@@ -4,10 +4,12 @@ A signed-in GET of one of `KEPT_PATHS` is answered with the response built for t
 cookies, host, path and query while nothing it was built from has changed: the runner's
 and everyone's data versions, the account's own version (its audit log, shares, sessions,
 tokens), every credential's version, the code and knowledge base, the settings, and the day.
-The session must be one this process already knows to be valid (read without the
-database, as every request does); any other request goes to the app as usual, and so does
-any request with a bearer token. A kept response carries an ETag and `Cache-Control:
-private, no-cache`; a request whose If-None-Match names it gets 304 and no body.
+The session is checked as every request's is (remembered while no credential changed,
+else looked up); a request without a valid session, or with a bearer token, goes to the app
+as usual. A kept response carries an ETag and `Cache-Control: private, no-cache`; a request
+whose If-None-Match names it gets 304 and no body. Kept pages are also written under the
+data directory (`kept/pages`, beside the database that holds the same sessions), so the
+other worker processes serve them without building them again.
 
 Only pages that show nothing but that account's own data and write nothing when read are
 listed (a clinician's view of a runner records an audit event on every visit: never kept).
@@ -20,14 +22,17 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backstride.config import Settings
 from backstride.services.cache import page_stamp
 from backstride.services.store import open_store
-from backstride.web.deps import cookie_name, remembered_session
+from backstride.services.versions import kept_dir, kept_file, read_kept, write_kept
+from backstride.web.deps import cookie_name, look_up_session, remembered_session
 
 #: The pages kept whole: each reads only the signed-in account's own data and writes nothing.
 KEPT_PATHS = frozenset({
@@ -57,29 +62,47 @@ class PageCacheMiddleware:
         self.pages: OrderedDict[tuple[object, ...], _Page] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
+        self.home = settings.home
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] not in KEPT_PATHS:
             await self.app(scope, receive, send)
             return
-        found = self._request_key(scope)
+        found = await self._request_key(scope)
         if found is None:
             await self.app(scope, receive, send)
             return
-        key, stamp, wanted = found
+        key, stamp, wanted, runner_id = found
         with self.lock:
             page = self.pages.get(key)
             if page is not None:
                 self.pages.move_to_end(key)
-        if page is not None and page.stamp == stamp:
+        folder = kept_dir(self.home, runner_id) / "pages"
+        if page is None or page.stamp != stamp:
+            page = self._from_file(folder, key, stamp)
+        if page is not None:
             await _answer(send, page, not_modified=page.etag in wanted)
             return
-        await self._build(scope, receive, send, key=key, stamp=stamp, wanted=wanted)
+        await self._build(scope, receive, send, key=key, stamp=stamp, wanted=wanted,
+                          file=kept_file(folder, key))  # fmt: skip
 
-    def _request_key(
+    def _from_file(
+        self, folder: Path, key: tuple[object, ...], stamp: tuple[object, ...]
+    ) -> _Page | None:
+        """The page another process kept for this key and stamp (kept here too), or None."""
+        found = read_kept(kept_file(folder, key), key, stamp)
+        if found is None:
+            return None
+        status, headers, body, etag = found[0]
+        page = _Page(stamp, status, headers, body, etag)
+        self._keep(key, page)
+        return page
+
+    async def _request_key(
         self, scope: Scope
-    ) -> tuple[tuple[object, ...], tuple[object, ...], list[bytes]] | None:
-        """(the key, the stamp read now, the If-None-Match tags), or None: not keepable."""
+    ) -> tuple[tuple[object, ...], tuple[object, ...], list[bytes], int] | None:
+        """(the key, the stamp read now, the If-None-Match tags, the runner), or None: this
+        request is not answered from kept pages."""
         cookies = host = b""
         wanted: list[bytes] = []
         for name, value in scope["headers"]:
@@ -94,7 +117,10 @@ class PageCacheMiddleware:
         secret = _cookie(cookies.decode("latin-1"), self.cookie)
         if secret is None:
             return None
-        credential = remembered_session(self.settings, secret, now=datetime.now(UTC))
+        now = datetime.now(UTC)
+        credential = remembered_session(self.settings, secret, now=now)
+        if credential is None:  # looked up (and remembered) as the app would
+            credential = await run_in_threadpool(look_up_session, self.settings, secret, now=now)
         if credential is None or credential.runner_id is None:
             return None
         stamp = page_stamp(open_store(self.settings), runner_id=credential.runner_id,
@@ -104,11 +130,11 @@ class PageCacheMiddleware:
         today = (date.today(), datetime.now(UTC).date())  # pages show the local and UTC day
         who = hashlib.sha256(cookies + b"\0" + host).digest()
         where = (scope.get("scheme"), scope["path"], scope.get("query_string", b""))
-        return (who, *where), (*stamp, *today), wanted
+        return (who, *where), (*stamp, *today), wanted, credential.runner_id
 
     async def _build(self, scope: Scope, receive: Receive, send: Send, *,
-                     key: tuple[object, ...], stamp: tuple[object, ...], wanted: list[bytes]
-                     ) -> None:  # fmt: skip
+                     key: tuple[object, ...], stamp: tuple[object, ...], wanted: list[bytes],
+                     file: Path) -> None:  # fmt: skip
         """Run the app, keep a plain 200 answer, and send it (304 when the tag matches)."""
         start: Message = {}
         parts: list[bytes] = []
@@ -134,6 +160,7 @@ class PageCacheMiddleware:
         headers += [(b"etag", etag), (b"cache-control", b"private, no-cache")]
         page = _Page(stamp, 200, headers, body, etag)
         self._keep(key, page)
+        write_kept(file, key, stamp, (200, headers, body, etag))
         await _answer(send, page, not_modified=etag in wanted)
 
     def _keep(self, key: tuple[object, ...], page: _Page) -> None:
