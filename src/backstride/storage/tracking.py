@@ -154,8 +154,10 @@ def latest_assessment(session: Session, *, runner_id: int) -> StoredAssessment |
         .order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc())
         .limit(1)
     ).first()
-    if r is None:
-        return None
+    return None if r is None else _stored_assessment(r)
+
+
+def _stored_assessment(r: AssessmentRow) -> StoredAssessment:
     return StoredAssessment(r.id, utc(r.created_at), r.case, r.result, r.urgency, r.kb_version)
 
 
@@ -166,10 +168,7 @@ def list_assessments(session: Session, *, runner_id: int) -> list[StoredAssessme
         .where(AssessmentRow.runner_id == runner_id)
         .order_by(AssessmentRow.created_at, AssessmentRow.id)
     )
-    return [
-        StoredAssessment(r.id, utc(r.created_at), r.case, r.result, r.urgency, r.kb_version)
-        for r in rows
-    ]
+    return [_stored_assessment(r) for r in rows]
 
 
 def add_plan_snapshot(
