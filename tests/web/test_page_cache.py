@@ -82,7 +82,9 @@ def test_a_result_built_in_one_process_is_read_in_another_until_the_data_changes
     assert anon.get("/api/v1/progress").json()["days_tracked"] == built["days_tracked"] + 1
 
 
-def test_a_kept_result_is_not_read_for_other_code_or_settings(settings: Settings) -> None:
+def test_a_kept_result_carries_the_code_stamp_and_is_not_read_for_other_settings(
+    settings: Settings,
+) -> None:
     from backstride.services import versions
 
     stamp = versions.runner_stamp(settings.home, 7)
