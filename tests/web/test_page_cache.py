@@ -281,3 +281,16 @@ def test_deleting_an_account_removes_its_kept_results_and_pages(
     assert not ann_folder.exists()
     admin_delete(settings, email="bob@example.org")
     assert not bob_folder.exists()
+
+
+def test_forgetting_everything_removes_every_kept_result_and_page(
+    settings: Settings, client: TestClient
+) -> None:
+    from backstride.services.data_export import forget
+
+    _kept(client, "words")
+    for path in PAGES:
+        client.get(path)
+    assert list(kept_dir(settings.home).rglob("*.pickle"))
+    forget(settings)
+    assert not kept_dir(settings.home).exists()
