@@ -19,6 +19,7 @@ from backstride.assess.interview import Question
 from backstride.config import Settings
 from backstride.services.assessment import knowledge_base
 from backstride.web.app import create_app
+from backstride.web.pagecache import PageCacheMiddleware
 from backstride.web.wizard import load_state, next_page
 
 BASE = "http://localhost"
@@ -33,6 +34,14 @@ def sign_up(client: TestClient, email: str, password: str = PASSWORD) -> dict[st
     body: dict[str, Any] = response.json()
     client.headers["X-CSRF-Token"] = body["csrf_token"]
     return body
+
+
+def page_cache(client: TestClient) -> PageCacheMiddleware:
+    """The app's page cache (the middleware stack is built on the first request)."""
+    layer: Any = client.app.middleware_stack  # type: ignore[attr-defined]
+    while not isinstance(layer, PageCacheMiddleware):
+        layer = layer.app
+    return layer
 
 
 def wait_for_job(client: TestClient, job_id: str, *, timeout_s: float = 60) -> dict[str, Any]:

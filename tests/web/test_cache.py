@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
 from typing import Any
 
@@ -9,10 +10,19 @@ from fastapi.testclient import TestClient
 
 from backstride.config import Settings
 from backstride.services import cache
+from backstride.services.versions import kept_dir
 from tests.conftest import run_backstride
-from tests.web.conftest import sign_up
+from tests.web.conftest import page_cache, sign_up
 
 CASE = {"age": 35, "pain": {"intensity": 3, "started_days_ago": 5}}
+
+
+def forget_everything(client: TestClient) -> None:
+    """Forget every kept result and page (in memory and in files), as a fresh install would."""
+    cache.clear()
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    shutil.rmtree(kept_dir(settings.home), ignore_errors=True)
+    page_cache(client).pages.clear()
 
 
 def _progress(client: TestClient) -> dict[str, Any]:
@@ -122,7 +132,7 @@ def test_a_kept_plan_is_only_ever_its_own_runners(anon: TestClient) -> None:
     assert anon.get("/api/v1/plan").json() == ann_plan  # Ann's kept plan is still hers
     runners = {key[1] for key in cache._entries if key[2][0] == "plan"}
     assert len(runners) == 2
-    cache.clear()  # built afresh, each plan is what was kept
+    forget_everything(anon)  # built afresh, each plan is what was kept
     assert other.get("/api/v1/plan").json() == bob_plan
     assert anon.get("/api/v1/plan").json() == ann_plan
 
@@ -136,7 +146,7 @@ def test_the_plan_given_is_kept_once_and_again_when_it_changes(
         assert client.get(path).status_code == 200
     assert client.get("/plan").text == first
     assert _snapshots(settings) == 1  # every view showed the same plan: one snapshot
-    cache.clear()  # another worker builds the same plan: still one snapshot
+    forget_everything(client)  # built again from the data: still one snapshot
     assert client.get("/plan").text == first
     assert _snapshots(settings) == 1
     worse = {"age": 52, "pain": {"intensity": 8, "started_days_ago": 40}}
@@ -168,7 +178,7 @@ def test_kept_pages_are_each_runners_own_and_as_built_afresh(anon: TestClient) -
         seen[path] = (ann.text, bob.text)
     assert "Ann&#39;s own words" in seen["/diary"][0]
     assert len({key[1] for key in cache._entries if key[2][0] == "diary-page"}) == 2
-    cache.clear()
+    forget_everything(anon)
     for path in KEPT_PAGES:  # built afresh (Bob first this time), each is what was kept
         assert other.get(path).text == seen[path][1], path
         assert anon.get(path).text == seen[path][0], path

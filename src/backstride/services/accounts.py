@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from backstride.config import Settings
 from backstride.errors import BackstrideError, InputError, NotFoundError
 from backstride.services.store import OWNER_EMAIL, store_session
+from backstride.services.versions import forget_runner
 from backstride.storage import accounts as users_repo
 from backstride.storage import credentials as repo
 from backstride.storage.account_tables import UserRow
@@ -393,4 +394,7 @@ def admin_delete(settings: Settings, *, email: str) -> None:
         user = users_repo.find_user(session, email=email)
         if user is None:
             raise NotFoundError(f"account: no account with email {email.strip().lower()}")
+        runner_id = user.runner_id
         users_repo.delete_user(session, user)
+    if runner_id is not None:
+        forget_runner(settings.home, runner_id)  # its kept results and pages go with it

@@ -7,6 +7,8 @@ No database is involved, so this module imports neither storage nor settings: th
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,11 @@ from backstride.errors import InputError
 from backstride.knowledge import KnowledgeBase, load_knowledge_base
 
 _FORMATS: dict[str, CaseFormat] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+#: Results of cases assessed lately, by the case's content and the knowledge base's version
+#: and digest (the assessment is a pure function of both), at most ASSESSED_MAX of them.
+ASSESSED_MAX = 256
+_assessed: OrderedDict[tuple[str, str, str], AssessmentResult] = OrderedDict()
+_assessed_lock = threading.Lock()
 
 
 def knowledge_base() -> KnowledgeBase:
@@ -53,8 +60,24 @@ def read_case_file(source: str) -> Case:
 
 
 def assess_case(case: Case) -> AssessmentResult:
-    """Assess a case already validated (from the questionnaire)."""
-    return assess(case, knowledge_base())
+    """Assess a case already validated (from the questionnaire).
+
+    The same case answered again against the same knowledge base gets the result the
+    engine gave it (an immutable value: nothing in it can go stale while both are the same).
+    """
+    kb = knowledge_base()
+    key = (case.model_dump_json(), kb.version, kb.digest)
+    with _assessed_lock:
+        found = _assessed.get(key)
+        if found is not None:
+            _assessed.move_to_end(key)
+            return found
+    result = assess(case, kb)
+    with _assessed_lock:
+        _assessed[key] = result
+        while len(_assessed) > ASSESSED_MAX:
+            _assessed.popitem(last=False)
+    return result
 
 
 def screen_answers(answers: Mapping[str, Any]) -> AssessmentResult:

@@ -19,7 +19,17 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from backstride.services.versions import EVERYONE, MAX_ENTRIES, Slot, _entries, _lock, versions_dir
+from backstride.services.versions import (
+    EVERYONE,
+    MAX_ENTRIES,
+    Slot,
+    _entries,
+    _lock,
+    register_config,
+    runner_stamp,
+    slot_at,
+    versions_dir,
+)
 from backstride.services.versions import bump as _bump
 from backstride.services.versions import version as _version
 
@@ -41,9 +51,11 @@ _homes: dict[str, Path] = {}  # database URL -> the data directory that keeps it
 __all__ = ["MAX_ENTRIES", "Slot", "_entries"]
 
 
-def register_store(engine: Engine, home: Path) -> None:
-    """Keep the data versions of this engine's database under `home`."""
+def register_store(engine: Engine, home: Path, *, config: str = "") -> None:
+    """Keep the data versions (and kept results) of this engine's database under `home`;
+    `config` is a digest of the settings it is served with."""
     _homes[engine.url.render_as_string(hide_password=False)] = home
+    register_config(home, config)
 
 
 def _stamp_dir(session: Session) -> Path | None:
@@ -83,9 +95,7 @@ def slot_of(engine: Engine, runner_id: int, key: Hashable) -> Slot[Any]:
     home = _homes.get(url)
     if home is None:
         return Slot(None, ())
-    folder = home / "versions"
-    stamp = (*_version(folder, str(runner_id)), *_version(folder, EVERYONE))
-    return Slot((str(engine.url), runner_id, key), stamp)
+    return slot_at(home, str(engine.url), runner_id, key)
 
 
 def cached(session: Session, runner_id: int, key: Hashable, compute: Callable[[], T]) -> T:
@@ -101,6 +111,32 @@ def credentials_stamp(engine: Engine) -> tuple[object, ...] | None:
         return None
     folder = home / "versions"
     return (*_version(folder, CREDENTIALS), *_version(folder, EVERYONE))
+
+
+def account_version(user_id: int) -> str:
+    """The name of an account's own version: bumped by every write to a row of that account
+    (its sessions, tokens, audit log, shares, jobs, the account itself)."""
+    return f"account-{user_id}"
+
+
+def _accounts_of(row: object, table: str | None) -> tuple[int | None, ...]:
+    if table == "users":
+        return (getattr(row, "id", None),)
+    if table == "share":
+        return (getattr(row, "runner_user_id", None), getattr(row, "clinician_user_id", None))
+    return (getattr(row, "user_id", None),)
+
+
+def page_stamp(engine: Engine, *, runner_id: int, user_id: int) -> tuple[object, ...] | None:
+    """Everything a whole page of this account depends on besides the day: the runner's
+    kept-result stamp, the account's own version and every credential's (None: the
+    database is not versioned)."""
+    home = _homes.get(engine.url.render_as_string(hide_password=False))
+    if home is None:
+        return None
+    folder = versions_dir(home)
+    return (*runner_stamp(home, runner_id), *_version(folder, account_version(user_id)),
+            *_version(folder, CREDENTIALS))  # fmt: skip
 
 
 def clear() -> None:
@@ -122,6 +158,7 @@ def _after_flush(session: Session, _context: object) -> None:
         changed.add(CREDENTIALS)
     for row in (*session.new, *session.dirty, *session.deleted):
         table = getattr(row, "__tablename__", None)
+        changed.update(account_version(u) for u in _accounts_of(row, table) if u is not None)
         if table in UNCACHED_TABLES:
             continue
         runner_id = getattr(row, "runner_id", None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -24,6 +25,7 @@ from backstride.errors import InputError
 from backstride.report import fhir
 from backstride.services import cache
 from backstride.services.store import local_runner, open_store, release_store
+from backstride.services.versions import kept_dir
 from backstride.storage import tracking as repo
 from backstride.storage.db import session_scope
 
@@ -123,6 +125,7 @@ def forget(settings: Settings) -> RestoreCounts:
         cache.rows_replaced(engine)
     finally:
         release_store(engine)
+    shutil.rmtree(kept_dir(settings.home), ignore_errors=True)  # results kept from that data
     removed = 0
     if settings.samples_dir.is_dir():
         for file in sorted(settings.samples_dir.rglob("*")):

@@ -24,6 +24,7 @@ from backstride.services.store import (
     open_store,
     store_session,
 )
+from backstride.services.versions import forget_runner
 from backstride.storage import accounts as users_repo
 from backstride.storage import tracking as repo
 from backstride.storage.activity_tables import ActivityRow
@@ -40,10 +41,9 @@ T = TypeVar("T")
 def current_assessment(settings: Settings) -> dict[str, Any]:
     """The newest stored assessment: its id, when, the case and the contract's result."""
     with store_session(settings) as session:
-        found = repo.list_assessments(session, runner_id=local_runner(session).id)
-    if not found:
+        latest = repo.latest_assessment(session, runner_id=local_runner(session).id)
+    if latest is None:
         raise NotFoundError("assessment: there is no current assessment yet; send one first")
-    latest = found[-1]
     return {"id": latest.id, "created_at": latest.created_at.isoformat(), "case": latest.case,
             "result": latest.result}  # fmt: skip
 
@@ -223,6 +223,7 @@ def delete_account(settings: Settings, *, user_id: int, password: str) -> None:
             )
         )
         users_repo.delete_user(session, user)
+    forget_runner(settings.home, runner.id)  # its kept results and pages go with it
     for name in names:
         if name:
             (settings.samples_dir / name).unlink(missing_ok=True)

@@ -9,6 +9,7 @@ created on first use, which keeps a single-person install working as before.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -55,12 +56,23 @@ def open_store(settings: Settings) -> Engine:
             _engines.move_to_end(url)
             return engine
         engine = open_database(settings)
-        cache.register_store(engine, settings.home)
+        cache.register_store(engine, settings.home, config=_results_config(settings))
         _engines[url] = engine
         while len(_engines) > MAX_OPEN_ENGINES:
             _url, oldest = _engines.popitem(last=False)
             oldest.dispose()
         return engine
+
+
+#: Settings no kept result depends on (who may register, how the server is reached, its
+#: worker count): the terminal and the server share what they keep whatever these say.
+SHELL_ONLY_SETTINGS = frozenset({"workers", "registration", "allowed_hosts", "public_url"})
+
+
+def _results_config(settings: Settings) -> str:
+    """A digest of the settings kept results may depend on."""
+    values = settings.model_dump_json(exclude=set(SHELL_ONLY_SETTINGS))
+    return hashlib.sha256(values.encode("utf-8")).hexdigest()[:16]
 
 
 def migrate_once(settings: Settings) -> None:

@@ -326,9 +326,15 @@ def clinician_report(settings: Settings, *, fmt: str, today: date) -> bytes:
 
 def store_assessment(settings: Settings, case: Case, *, now: datetime) -> AssessmentResult:
     """Assess a case and keep it as the diary's baseline (and for the report)."""
+    return keep_assessment(settings, case, now=now)[0]
+
+
+def keep_assessment(
+    settings: Settings, case: Case, *, now: datetime
+) -> tuple[AssessmentResult, int]:
+    """`store_assessment`, with the id the kept assessment was given."""
     from backstride.services.assessment import assess_case
 
     result = assess_case(case)
     with store_session(settings) as session:
-        record_assessment(session, case, result, now=now)
-    return result
+        return result, record_assessment(session, case, result, now=now)

@@ -146,6 +146,21 @@ def add_assessment(
     return row.id
 
 
+def latest_assessment(session: Session, *, runner_id: int) -> StoredAssessment | None:
+    """The runner's newest assessment (the last of `list_assessments`), or None."""
+    r = session.scalars(
+        select(AssessmentRow)
+        .where(AssessmentRow.runner_id == runner_id)
+        .order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc())
+        .limit(1)
+    ).first()
+    return None if r is None else _stored_assessment(r)
+
+
+def _stored_assessment(r: AssessmentRow) -> StoredAssessment:
+    return StoredAssessment(r.id, utc(r.created_at), r.case, r.result, r.urgency, r.kb_version)
+
+
 def list_assessments(session: Session, *, runner_id: int) -> list[StoredAssessment]:
     """Every assessment of the runner, oldest first."""
     rows = session.scalars(
@@ -153,10 +168,7 @@ def list_assessments(session: Session, *, runner_id: int) -> list[StoredAssessme
         .where(AssessmentRow.runner_id == runner_id)
         .order_by(AssessmentRow.created_at, AssessmentRow.id)
     )
-    return [
-        StoredAssessment(r.id, utc(r.created_at), r.case, r.result, r.urgency, r.kb_version)
-        for r in rows
-    ]
+    return [_stored_assessment(r) for r in rows]
 
 
 def add_plan_snapshot(

@@ -35,6 +35,7 @@ from backstride.web import (
     training,
 )
 from backstride.web.bodies import BodyLimitMiddleware
+from backstride.web.pagecache import PageCacheMiddleware
 from backstride.web.security import SecurityMiddleware
 
 HERE = Path(__file__).resolve().parent
@@ -124,5 +125,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (api, auth, dashboard, check, checkin, plan, diary, training, clinician, pwa):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(PageCacheMiddleware, settings=settings)
     app.add_middleware(SecurityMiddleware, settings=settings)
     return app

@@ -54,11 +54,10 @@ def _now() -> datetime:
 )
 def api_assessment_create(_user: AssessWrite, settings: SettingsDep, case: CaseBody) -> Response:
     """Assess a case file and keep it as the current assessment: the result plus its id."""
-    from backstride.services.runner_data import current_assessment
-    from backstride.services.tracking import store_assessment
+    from backstride.services.tracking import keep_assessment
 
-    result = store_assessment(settings, case, now=datetime.now(UTC))
-    document = result.to_dict() | {"id": current_assessment(settings)["id"]}
+    result, kept_id = keep_assessment(settings, case, now=datetime.now(UTC))
+    document = result.to_dict() | {"id": kept_id}
     return Response(json.dumps(document), status_code=201, media_type=JSON)
 
 

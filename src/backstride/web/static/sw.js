@@ -99,7 +99,17 @@ function withToken(item, token) {
   return Object.assign({}, item, { csrf: token });
 }
 
+// One flush at a time: the background sync and the page's request can both ask at once, and
+// two flushes reading the same outbox would send each kept entry twice.
+var flushing = Promise.resolve(0);
+
 function flush(token) {
+  var next = function () { return flushOnce(token); };
+  flushing = flushing.then(next, next);
+  return flushing;
+}
+
+function flushOnce(token) {
   return outbox("readonly", function (store) { return store.getAll(); }).then(function (items) {
     var sent = 0;
     return items.reduce(function (done, stored) {
