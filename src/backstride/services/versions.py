@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import threading
 import time
 import uuid
@@ -148,6 +149,8 @@ def read_kept(path: Path, key: Hashable, stamp: tuple[object, ...]) -> tuple[Any
     """(the value) kept in `path` for `key` with this very stamp, else None."""
     try:
         with open(path, "rb") as handle:
+            if not _own_private_file(os.fstat(handle.fileno())):
+                return None  # written by someone else, or writable by others: never unpickled
             name, kept_stamp, value = pickle.load(handle)  # the server's own file
     except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError,
             pickle.UnpicklingError):  # fmt: skip
@@ -165,15 +168,26 @@ def write_kept(path: Path, key: Hashable, stamp: tuple[object, ...], value: Any)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         scratch = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-        scratch.write_bytes(data)
+        # Only this account of the machine may read or write a kept file (it holds health
+        # data, and a pickle runs code when read); a file that is not so is never read.
+        descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
         os.replace(scratch, path)
     except OSError:
         return
     _writes[0] += 1
     if _writes[0] % PRUNE_EVERY == 0:
         prune_kept(path.parent, now_s=time.time())
+
+
+def _own_private_file(status: os.stat_result) -> bool:
+    """Whether a kept file belongs to the user running this process and no one else may
+    write to it."""
+    owner = os.geteuid() if hasattr(os, "geteuid") else status.st_uid
+    return status.st_uid == owner and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def prune_kept(folder: Path, *, now_s: float) -> int:
