@@ -257,6 +257,8 @@ class FitnessFatigue:
     fitness: FloatArray
     fatigue: FloatArray
     convention: EwmaConvention
+    fitness_days: float  # the time constants the series were computed with
+    fatigue_days: float
 
     @property
     def form(self) -> FloatArray:
@@ -277,4 +279,5 @@ def fitness_fatigue(
     """
     fitness = ewma(daily, span_days=fitness_days, convention=convention, seed=0.0)
     fatigue = ewma(daily, span_days=fatigue_days, convention=convention, seed=0.0)
-    return FitnessFatigue(fitness=fitness, fatigue=fatigue, convention=convention)
+    return FitnessFatigue(fitness=fitness, fatigue=fatigue, convention=convention,
+                          fitness_days=fitness_days, fatigue_days=fatigue_days)  # fmt: skip

@@ -93,6 +93,22 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "badge_info": _NONE, "column_week": _NONE, "column_km": _NONE,
         "column_longest": _NONE, "column_share": _NONE, "column_change": _NONE,
     },
+    # The use cases' notes and refusals (services_texts.yaml) and the web's pages and form
+    # messages (web_texts.yaml): one block, kept together.
+    "text.analysis": {
+        "load_unit": _NONE, "acwr_note": _NONE,
+        "fitness_fatigue": frozenset({"convention", "fitness_days", "fatigue_days"}),
+        "note": _NONE, "window_refused": frozenset({"start", "end"}),
+        "chart_refused": frozenset({"kinds", "kind"}), "chart_out_refused": frozenset({"file"}),
+        "no_runs": _NONE, "no_runs_in_window": frozenset({"since", "today", "first", "last"}),
+        "no_such_shoe": frozenset({"shoe"}), "assign_needs_runs": _NONE,
+        "no_such_activity": frozenset({"id"}), "no_such_shoe_id": frozenset({"id"}),
+    },
+    "text.cohort": {
+        "note": _NONE, "needs_extra": _NONE, "no_consenting_account": _NONE,
+        "worker_died": _NONE, "scheduler_unreachable": frozenset({"scheduler", "detail"}),
+        "workers_refused": frozenset({"workers"}), "no_summary": frozenset({"folder", "summary"}),
+    },
 }  # fmt: skip
 
 
@@ -131,7 +147,7 @@ def question_text(kb: KnowledgeBase, key: str) -> str:
     return kb.one(InterviewQuestion, f"question.{key}").text
 
 
-def screen_text(kb: KnowledgeBase, screen: str, name: str, **values: object) -> str:
+def screen_text(kb: KnowledgeBase, screen: str, name: str, /, **values: object) -> str:
     """One sentence of a screen (`text.<screen>`), its fields filled from `values`."""
     return fill(kb.one(ScreenTexts, f"text.{screen}").texts[name], values)
 
