@@ -109,6 +109,78 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "worker_died": _NONE, "scheduler_unreachable": frozenset({"scheduler", "detail"}),
         "workers_refused": frozenset({"workers"}), "no_summary": frozenset({"folder", "summary"}),
     },
+    "text.web_diary": {
+        "intro": _NONE, "leg_question": _NONE, "new_signs_question": _NONE, "sign_stays": _NONE,
+        "field_on": _NONE, "field_pain_now": _NONE, "field_pain_worst": _NONE,
+        "field_pain_during_run": _NONE, "field_pain_next_morning": _NONE, "field_stiffness": _NONE,
+        "field_steps": _NONE, "field_other": _NONE, "new_signs_unanswered": _NONE,
+        "not_a_date": frozenset({"raw"}), "in_future": _NONE, "too_early": frozenset({"earliest"}),
+        "score_refused": frozenset({"field", "high", "low", "raw"}),
+        "check_entry": frozenset({"detail"}), "no_such_entry": _NONE, "chart_title": _NONE,
+        "chart_line": frozenset({"days"}), "chart_unit": _NONE,
+    },
+    "text.web_progress": {
+        "start": _NONE, "now": frozenset({"days"}), "change": _NONE,
+        "change_scale": _NONE, "meaningful": _NONE, "recovered": _NONE,
+        "recovered_yes": _NONE, "recovered_not_yet": _NONE,
+        "hypothesis": frozenset({"days", "hypothesis"}),
+    },
+    "text.web_together": {
+        "intro": frozenset({"days", "entries", "km", "runs"}), "chart_title": frozenset({"days"}),
+        "pain_line": _NONE, "load_line": _NONE,
+    },
+    "text.web_escalation": {
+        "on_hold": _NONE,
+    },
+    "text.web_home": {
+        "rest_day": _NONE, "pain_question": _NONE,
+    },
+    "text.web_welcome": {
+        "title": _NONE, "intro": _NONE, "time": _NONE,
+    },
+    "text.web_result": {
+        "stopped_early": _NONE, "warning_signs": frozenset({"signs"}),
+        "how_long": frozenset({"duration"}),
+        "start_back": frozenset({"psychosocial", "risk", "total"}), "rmdq": frozenset({"score"}),
+        "nothing_to_keep": _NONE,
+    },
+    "text.web_check": {
+        "tick_or_none": _NONE, "pick_from_list": frozenset({"question"}),
+        "answer": frozenset({"question"}), "yes_or_no": frozenset({"question"}),
+        "pick_one": frozenset({"question"}),
+        "number_refused": frozenset({"kind", "question", "raw", "span"}), "whole_number": _NONE,
+        "number": _NONE, "span": frozenset({"high", "low"}), "state_damaged": _NONE,
+    },
+    "text.web_checkin": {
+        "intro": _NONE, "field_pain": _NONE, "field_function": _NONE, "field_sessions_done": _NONE,
+        "field_runs_done": _NONE, "field_steps_per_day": _NONE,
+        "number_missing": frozenset({"field", "high", "low"}),
+        "number_refused": frozenset({"field", "high", "low", "raw"}),
+        "goal_too_long": frozenset({"most"}), "not_a_date": frozenset({"raw"}), "in_future": _NONE,
+        "too_early": frozenset({"earliest"}),
+    },
+    "text.web_shoes": {
+        "intro": _NONE, "reminder": frozenset({"km", "pairs", "weeks"}), "retired": _NONE,
+        "check_them": _NONE, "in_use": _NONE, "fine": _NONE, "field_name": _NONE,
+        "field_brand": _NONE, "field_model": _NONE, "field_first_worn": _NONE,
+        "field_since": _NONE, "field_until": _NONE, "too_long": frozenset({"field", "most"}),
+        "no_name": _NONE, "name_taken": frozenset({"shoe"}),
+        "start_km_refused": frozenset({"most", "raw"}), "not_a_date": frozenset({"field", "raw"}),
+        "in_future": frozenset({"field"}), "too_early": frozenset({"earliest", "field"}),
+        "days_swapped": _NONE, "no_such_shoes": _NONE, "no_such_run": _NONE, "choose_shoes": _NONE,
+    },
+    "text.web_training": {
+        "findings_note": _NONE, "nothing_stands_out": _NONE,
+    },
+    "text.web_import": {
+        "intro": _NONE, "too_many_files": frozenset({"most"}), "field_too_long": _NONE,
+        "file_too_large": frozenset({"file", "mb"}), "not_multipart": _NONE, "cut_off": _NONE,
+        "no_files": _NONE,
+    },
+    "text.web_errors": {
+        "unexpected": _NONE, "storage": _NONE, "no_page": _NONE, "wrong_method": _NONE,
+        "no_plan": _NONE,
+    },
 }  # fmt: skip
 
 

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 DEFAULT_WINDOW_DAYS = 28
+#: The weeks back a pair of shoes counts as in rotation.
+ROTATION_WEEKS = 8
 
 
 def _say(key: str, /, **values: object) -> str:
@@ -403,7 +405,10 @@ def list_shoes(settings: Settings, *, today: date) -> ShoeList:
         runner = local_runner(session)
         stored = repo.list_shoes(session, runner_id=runner.id)
         recent = repo.list_activity_summaries(
-            session, runner_id=runner.id, since=today - timedelta(weeks=8), sport="running"
+            session,
+            runner_id=runner.id,
+            since=today - timedelta(weeks=ROTATION_WEEKS),
+            sport="running",
         )
     lines = [
         ShoeLine(

@@ -36,6 +36,7 @@ from backstride.web import (
 )
 from backstride.web.bodies import BodyLimitMiddleware
 from backstride.web.security import SecurityMiddleware
+from backstride.web.words import say
 
 HERE = Path(__file__).resolve().parent
 
@@ -80,6 +81,7 @@ def _templates(settings: Settings) -> Jinja2Templates:
                       auto_reload=False)  # fmt: skip
     templates = Jinja2Templates(env=env, context_processors=[_page_globals])
     templates.env.filters["cite"] = _cite
+    templates.env.globals["say"] = say
     templates.env.globals.update(purpose=INTENDED_PURPOSE, version=__version__,
                                  emergency_number=settings.emergency_number)  # fmt: skip
     return templates
