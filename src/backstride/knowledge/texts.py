@@ -111,6 +111,7 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
     },
     "text.web_diary": {
         "intro": _NONE, "leg_question": _NONE, "new_signs_question": _NONE, "sign_stays": _NONE,
+        "step_goal": frozenset({"checkin", "steps"}), "checkin_link": _NONE,
         "field_on": _NONE, "field_pain_now": _NONE, "field_pain_worst": _NONE,
         "field_pain_during_run": _NONE, "field_pain_next_morning": _NONE, "field_stiffness": _NONE,
         "field_steps": _NONE, "field_other": _NONE, "new_signs_unanswered": _NONE,
@@ -133,19 +134,22 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "on_hold": _NONE,
     },
     "text.web_home": {
-        "rest_day": _NONE, "pain_question": _NONE,
+        "rest_day": _NONE, "pain_question": _NONE, "new_signs_question": frozenset({"signs"}),
+        "signs_link": _NONE, "no_plan": frozenset({"check"}), "check_link": _NONE,
     },
     "text.web_welcome": {
         "title": _NONE, "intro": _NONE, "time": _NONE,
     },
     "text.web_result": {
         "stopped_early": _NONE, "warning_signs": frozenset({"signs"}),
+        "likely": frozenset({"pattern", "also"}), "also": frozenset({"patterns"}),
         "how_long": frozenset({"duration"}),
         "start_back": frozenset({"psychosocial", "risk", "total"}), "rmdq": frozenset({"score"}),
         "nothing_to_keep": _NONE,
     },
     "text.web_check": {
-        "tick_or_none": _NONE, "pick_from_list": frozenset({"question"}),
+        "tick_or_none": _NONE, "list_legend": _NONE, "rmdq_legend": _NONE,
+        "pick_from_list": frozenset({"question"}),
         "answer": frozenset({"question"}), "yes_or_no": frozenset({"question"}),
         "pick_one": frozenset({"question"}),
         "number_refused": frozenset({"kind", "question", "raw", "span"}), "whole_number": _NONE,

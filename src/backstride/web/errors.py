@@ -87,9 +87,11 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
 
 async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    details = {404: "no_page", 405: "wrong_method"}
-    name = details.get(exc.status_code)
-    detail = say("errors", name) if name else TITLES.get(exc.status_code, "Error")
+    detail = TITLES.get(exc.status_code, "Error")
+    if exc.status_code == 404:
+        detail = say("errors", "no_page")
+    elif exc.status_code == 405:
+        detail = say("errors", "wrong_method")
     return problem(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
 
 
