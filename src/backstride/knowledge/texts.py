@@ -109,6 +109,16 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "worker_died": _NONE, "scheduler_unreachable": frozenset({"scheduler", "detail"}),
         "workers_refused": frozenset({"workers"}), "no_summary": frozenset({"folder", "summary"}),
     },
+    "text.accounts": {
+        "password_short": frozenset({"least"}), "password_long": frozenset({"most"}),
+        "password_repetitive": _NONE, "password_guessable": _NONE,
+        "email_taken": frozenset({"address"}), "registration_closed": _NONE,
+        "registration_invite": _NONE, "wrong_sign_in": _NONE, "throttled": _NONE,
+        "wrong_password": _NONE, "token_name": frozenset({"most"}),
+        "token_scopes": frozenset({"scopes"}), "no_account": frozenset({"address"}),
+        "owner_stays": _NONE, "no_clinician": _NONE, "not_clinician": _NONE,
+        "no_share": frozenset({"id"}),
+    },
     "text.web_diary": {
         "intro": _NONE, "leg_question": _NONE, "new_signs_question": _NONE, "sign_stays": _NONE,
         "step_goal": frozenset({"checkin", "steps"}), "checkin_link": _NONE,

@@ -29,8 +29,8 @@ from backstride.config import Settings
 from backstride.domain.finding import Finding
 from backstride.errors import InputError, NotFoundError, StorageError
 from backstride.knowledge import load_knowledge_base
-from backstride.knowledge.texts import screen_text
 from backstride.services.direct_store import acting_runner_id, direct_store
+from backstride.services.texts import service_text
 from backstride.services.versions import Slot, slot_at
 from backstride.storage import direct
 
@@ -40,11 +40,6 @@ if TYPE_CHECKING:
 DEFAULT_WINDOW_DAYS = 28
 #: The weeks back a pair of shoes counts as in rotation.
 ROTATION_WEEKS = 8
-
-
-def _say(key: str, /, **values: object) -> str:
-    """One note or refusal of the analysis, in the words of its record (text.analysis)."""
-    return screen_text(load_knowledge_base(), "analysis", key, **values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +116,7 @@ def _window(since: date | None, as_of: date | None, today: date) -> tuple[date, 
     end = as_of or today
     start = since or end - timedelta(days=DEFAULT_WINDOW_DAYS - 1)
     if start > end:
-        raise InputError(_say("window_refused", start=start, end=end))
+        raise InputError(service_text("analysis", "window_refused", start=start, end=end))
     return start, end
 
 
@@ -232,18 +227,19 @@ def current_metrics(analysis: TrainingAnalysis) -> dict[str, Any]:
     week = analysis.series.distance_km[max(0, last - 6) :]
     fit = analysis.fitness
     return {
-        "load_unit": _say("load_unit"),
+        "load_unit": service_text("analysis", "load_unit"),
         "last_7_days_km": round(float(week.sum()), 3),
         "acwr": {name: _finite(series[last]) for name, series in analysis.acwr.items()},
         "acwr_method": ACWR_METHOD,
-        "acwr_note": _say("acwr_note"),
+        "acwr_note": service_text("analysis", "acwr_note"),
         "monotony_7_days": _finite(analysis.monotony[last]),
         "monotony_high": FindingRules.from_kb(load_knowledge_base()).value(
             "high_monotony", "monotony_high"
         ),
         "fitness": _finite(fit.fitness[last]),
         "fatigue": _finite(fit.fatigue[last]),
-        "fitness_fatigue_convention": _say(
+        "fitness_fatigue_convention": service_text(
+            "analysis",
             "fitness_fatigue",
             convention=fit.convention,
             fitness_days=fit.fitness_days,
@@ -291,7 +287,7 @@ def report_json(report: AnalysisReport) -> dict[str, Any]:
             for s in a.shoes
         ],
         "findings": [_finding_json(f, report.labels) for f in report.findings],
-        "note": _say("note"),
+        "note": service_text("analysis", "note"),
     }
 
 
@@ -307,13 +303,15 @@ def draw_chart(
     from backstride.report import charts
 
     if kind not in charts.CHARTS:
-        raise InputError(_say("chart_refused", kinds=", ".join(charts.CHARTS), kind=kind))
+        raise InputError(
+            service_text("analysis", "chart_refused", kinds=", ".join(charts.CHARTS), kind=kind)
+        )
     if out.suffix.lower() not in {".png", ".svg"}:
-        raise InputError(_say("chart_out_refused", file=out.name))
+        raise InputError(service_text("analysis", "chart_out_refused", file=out.name))
     end = as_of
     report = analyze(settings, since=since or end - timedelta(days=181), as_of=end, all_forms=True)
     if report.empty:
-        raise InputError(_say("no_runs"))
+        raise InputError(service_text("analysis", "no_runs"))
     if kind == "load":
         _require_runs_in_window(report.analysis)
     charts.CHARTS[kind](report.analysis, report.findings, out)
@@ -327,8 +325,8 @@ def _require_runs_in_window(analysis: TrainingAnalysis) -> None:
     if any(analysis.since <= day <= analysis.today for day in days):
         return
     raise InputError(
-        _say("no_runs_in_window", since=analysis.since, today=analysis.today, first=days[0],
-             last=days[-1])
+        service_text("analysis", "no_runs_in_window", since=analysis.since,
+                     today=analysis.today, first=days[0], last=days[-1])
     )  # fmt: skip
 
 
@@ -362,7 +360,7 @@ def _shoe_id(session: Session, runner_id: int, name: str) -> int:
 
     found = repo.find_shoe(session, runner_id=runner_id, name=name)
     if found is None:
-        raise NotFoundError(_say("no_such_shoe", shoe=name))
+        raise NotFoundError(service_text("analysis", "no_such_shoe", shoe=name))
     return found
 
 
@@ -442,7 +440,7 @@ def assign_shoe(
     from backstride.storage import activities as repo
 
     if not activity_ids and since is None and until is None:
-        raise InputError(_say("assign_needs_runs"))
+        raise InputError(service_text("analysis", "assign_needs_runs"))
     with store_session(settings) as session:
         runner = local_runner(session)
         shoe_id = _shoe_id(session, runner.id, name)
@@ -455,7 +453,7 @@ def assign_shoe(
         for activity_id in dict.fromkeys(chosen):
             row = session.get(repo.ActivityRow, activity_id)
             if row is None or row.runner_id != runner.id:  # another runner's run is not found
-                raise NotFoundError(_say("no_such_activity", id=activity_id))
+                raise NotFoundError(service_text("analysis", "no_such_activity", id=activity_id))
             repo.assign_shoe(session, activity_id=activity_id, shoe_id=shoe_id)
     return len(dict.fromkeys(chosen))
 
@@ -487,7 +485,7 @@ def edit_shoe(
     with store_session(settings) as session:
         runner = local_runner(session)
         if shoe_id not in {s.id for s in repo.list_shoes(session, runner_id=runner.id)}:
-            raise NotFoundError(_say("no_such_shoe_id", id=shoe_id))
+            raise NotFoundError(service_text("analysis", "no_such_shoe_id", id=shoe_id))
         repo.update_shoe(
             session, shoe_id=shoe_id, name=name, brand=brand or "", model=model or "",
             start_km=start_km,

@@ -25,7 +25,6 @@ from backstride.config import Settings
 from backstride.errors import InputError
 from backstride.ingest.archive import Limits
 from backstride.knowledge import load_knowledge_base
-from backstride.knowledge.texts import screen_text
 from backstride.services.cohort_db import AccountJob, consenting_accounts, run_account
 from backstride.services.cohort_sources import RunnerFolder, discover_runners
 from backstride.services.cohort_tables import (
@@ -43,17 +42,13 @@ from backstride.services.cohort_tasks import (
     RunnerOutcome,
     run_runner,
 )
+from backstride.services.texts import service_text
 
 ProgressCallback = Callable[[int, int], None]
 SUMMARY = "summary.json"
 MANIFEST = "manifest"  # a table of its own: OUTDIR/manifest/part.parquet
 #: Tasks in flight per worker: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 8
-
-
-def _say(key: str, /, **values: object) -> str:
-    """One note or refusal of a cohort run, in the words of its record (text.cohort)."""
-    return screen_text(load_knowledge_base(), "cohort", key, **values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +89,7 @@ class CohortSummary:
             "failures": self.failures,
             "versions": self.versions,
             "tables": list(TABLES),
-            "note": _say("note"),
+            "note": service_text("cohort", "note"),
         }
 
 
@@ -103,7 +98,7 @@ def distributed_module() -> Any:
     try:
         import distributed
     except ImportError:
-        raise InputError(_say("needs_extra")) from None
+        raise InputError(service_text("cohort", "needs_extra")) from None
     return distributed
 
 
@@ -136,7 +131,7 @@ def analyze_accounts(
     distributed_module(), pyarrow_modules()
     found = consenting_accounts(settings)
     if not found:
-        raise InputError(_say("no_consenting_account"))
+        raise InputError(service_text("cohort", "no_consenting_account"))
     out = _output_folder(out)
     previous = read_manifest(out)
     jobs = [
@@ -243,7 +238,9 @@ def _outcome(future: Any, job: Job) -> RunnerOutcome:
         outcome = future.result()
     except Exception as exc:
         name = type(exc).__name__
-        detail = _say("worker_died") if name == "KilledWorker" else f"{name}: {exc}"
+        detail = (
+            service_text("cohort", "worker_died") if name == "KilledWorker" else f"{name}: {exc}"
+        )
         return RunnerOutcome(job.athlete, FAILED, "", detail=detail)
     assert isinstance(outcome, RunnerOutcome)
     return outcome
@@ -262,13 +259,15 @@ def _client(cluster: ClusterChoice) -> Iterator[Any]:
             client = distributed.Client(cluster.scheduler, timeout="30s")
         except OSError as exc:
             raise InputError(
-                _say("scheduler_unreachable", scheduler=cluster.scheduler, detail=exc)
+                service_text(
+                    "cohort", "scheduler_unreachable", scheduler=cluster.scheduler, detail=exc
+                )
             ) from exc
         with client:
             yield client
         return
     if cluster.workers < 1:
-        raise InputError(_say("workers_refused", workers=cluster.workers))
+        raise InputError(service_text("cohort", "workers_refused", workers=cluster.workers))
     local = distributed.LocalCluster(
         n_workers=cluster.workers,
         processes=True,
@@ -368,6 +367,6 @@ def read_summary(out: Path) -> dict[str, Any]:
     """The summary.json of a finished cohort run (InputError when there is none)."""
     path = out / SUMMARY
     if not path.is_file():
-        raise InputError(_say("no_summary", folder=out, summary=SUMMARY))
+        raise InputError(service_text("cohort", "no_summary", folder=out, summary=SUMMARY))
     document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return document

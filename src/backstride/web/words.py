@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from backstride.knowledge.texts import ScreenTexts, screen_text
+from backstride.knowledge.texts import ScreenTexts
+from backstride.services.texts import service_text
 
 
 def say(page: str, name: str, /, **values: object) -> str:
     """The sentence `name` of `page` (record `text.web_<page>`), its fields filled."""
-    from backstride.services.assessment import knowledge_base
-
-    return screen_text(knowledge_base(), f"web_{page}", name, **values)
+    return service_text(f"web_{page}", name, **values)
 
 
 def say_marked(page: str, name: str, /, **values: object) -> Markup:
