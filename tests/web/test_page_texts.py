@@ -81,3 +81,11 @@ def test_a_marked_sentence_escapes_its_words_and_values_and_keeps_only_its_links
     assert "&lt;b&gt;8000&lt;/b&gt;" in marked
     assert "<b>" not in marked
     assert marked.striptags().startswith("Your daily step goal from this week")
+
+
+def test_every_audit_action_has_its_words_on_the_settings_page() -> None:
+    from backstride.services.sharing import AUDIT_ACTIONS
+
+    assert {f"action_{a}" for a in AUDIT_ACTIONS} | {"action_other"} == {
+        name for name in SCREENS["text.web_settings"] if name.startswith("action_")
+    }

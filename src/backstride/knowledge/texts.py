@@ -191,6 +191,15 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "file_too_large": frozenset({"file", "mb"}), "not_multipart": _NONE, "cut_off": _NONE,
         "no_files": _NONE,
     },
+    "text.web_settings": {
+        "new_password": frozenset({"least"}), "action_signed_in": _NONE,
+        "action_password_changed": _NONE, "action_signed_out_everywhere": _NONE,
+        "action_token_created": _NONE, "action_token_revoked": _NONE,
+        "action_share_created": _NONE, "action_share_revoked": _NONE,
+        "action_clinician_viewed": _NONE, "action_clinician_reviewed": _NONE,
+        "action_exported": _NONE, "action_device_upload": _NONE, "action_device_write": _NONE,
+        "action_other": _NONE,
+    },
     "text.web_errors": {
         "unexpected": _NONE, "storage": _NONE, "no_page": _NONE, "wrong_method": _NONE,
         "no_plan": _NONE,
