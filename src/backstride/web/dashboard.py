@@ -94,11 +94,11 @@ def together_page(
                                                     for d in days])  # fmt: skip
     load = Line(say("together", "load_line"), [round(km.get(d, 0.0), 2) for d in days],
                 bars=True)  # fmt: skip
-    count = Line("Runs", [runs.get(d, 0) for d in days], bars=True)
+    count = Line(say("together", "runs_line"), [runs.get(d, 0) for d in days], bars=True)
     chart = render(Chart(say("together", "chart_title", days=TOGETHER_DAYS), day_seconds(days),
                          "date", (Panel(say("diary", "chart_unit"), (pain_line,), 0, 10),
-                                  Panel("km per day", (load,), 0),
-                                  Panel("runs per day", (count,), 0)),
+                                  Panel(say("training", "km_per_day"), (load,), 0),
+                                  Panel(say("together", "runs_per_day"), (count,), 0)),
                          ))  # fmt: skip
     entries = sum(len(v) for v in pain.values())
     context = {"chart": chart, "entries": entries, "runs": sum(runs.values()),
