@@ -122,6 +122,7 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
     "text.web_diary": {
         "intro": _NONE, "leg_question": _NONE, "new_signs_question": _NONE, "sign_stays": _NONE,
         "step_goal": frozenset({"checkin", "steps"}), "checkin_link": _NONE,
+        "more_scores": _NONE, "ask_steps": _NONE,
         "field_on": _NONE, "field_pain_now": _NONE, "field_pain_worst": _NONE,
         "field_pain_during_run": _NONE, "field_pain_next_morning": _NONE, "field_stiffness": _NONE,
         "field_steps": _NONE, "field_other": _NONE, "new_signs_unanswered": _NONE,
@@ -134,7 +135,7 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "start": _NONE, "now": frozenset({"days"}), "change": _NONE,
         "change_scale": _NONE, "meaningful": _NONE, "recovered": _NONE,
         "recovered_yes": _NONE, "recovered_not_yet": _NONE,
-        "hypothesis": frozenset({"days", "hypothesis"}),
+        "hypothesis": frozenset({"days", "hypothesis"}), "no_escalation": _NONE,
     },
     "text.web_together": {
         "intro": frozenset({"days", "entries", "km", "runs"}), "chart_title": frozenset({"days"}),
@@ -167,7 +168,10 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
     },
     "text.web_checkin": {
         "intro": _NONE, "field_pain": _NONE, "field_function": _NONE, "field_sessions_done": _NONE,
-        "field_runs_done": _NONE, "field_steps_per_day": _NONE,
+        "field_runs_done": _NONE, "field_steps_per_day": _NONE, "ask_pain": _NONE,
+        "ask_function": _NONE, "ask_sessions_done": _NONE, "ask_runs_done": _NONE,
+        "ask_steps_per_day": _NONE, "ask_goal": _NONE, "plan_reminder": frozenset({"checkin"}),
+        "checkin_link": _NONE,
         "number_missing": frozenset({"field", "high", "low"}),
         "number_refused": frozenset({"field", "high", "low", "raw"}),
         "goal_too_long": frozenset({"most"}), "not_a_date": frozenset({"raw"}), "in_future": _NONE,

@@ -111,6 +111,6 @@ def page(
         "checkins": list(reversed(list_checkins(request.app.state.settings)))[:8],
         "typed": dict(typed) if typed is not None else {}, "error": error,
         "outcome": outcome, "saved": saved, "today": today.isoformat(),
-        "earliest": (today - OLDEST_WEEK).isoformat(),
+        "earliest": (today - OLDEST_WEEK).isoformat(), "limits": NUMBERS, "goal_max": GOAL_MAX,
     }  # fmt: skip
     return templates.TemplateResponse(request, "checkin.html.j2", context, status_code=status)
