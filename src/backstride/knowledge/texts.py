@@ -188,7 +188,7 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "days_swapped": _NONE, "no_such_shoes": _NONE, "no_such_run": _NONE, "choose_shoes": _NONE,
     },
     "text.web_training": {
-        "findings_note": _NONE, "nothing_stands_out": _NONE, "weekly_title": _NONE,
+        "findings_note": _NONE, "nothing_stands_out": frozenset({"weeks"}), "weekly_title": _NONE,
         "distance": _NONE, "km_per_week": _NONE, "daily_title": _NONE, "km_per_day": _NONE,
         "route_label": _NONE, "route_caption": _NONE, "run_title": _NONE, "pace": _NONE,
         "pace_unit": _NONE, "heart_rate": _NONE, "heart_rate_unit": _NONE, "cadence": _NONE,

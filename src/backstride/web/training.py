@@ -29,7 +29,7 @@ from backstride.web.words import say
 router = APIRouter()
 router.include_router(shoes.router)  # the shoe pages belong to training
 #: The training page: findings and charts over this many days; at most this many runs listed.
-WINDOW_DAYS, LIST_MAX = 182, 60
+WINDOW_DAYS, LIST_MAX = 182, 60  # 182 days: 26 whole weeks
 #: Points drawn per chart of one run; slower than this (m/s) is standing, not a pace.
 SAMPLE_POINTS, PACE_FLOOR_MPS = 600, 0.5
 ActivitiesRead = Annotated[Credential, Depends(scoped("activities:read"))]
@@ -172,7 +172,7 @@ def _training_context(settings: Any, today: Any) -> dict[str, Any]:
     rows = list_history(settings)
     report = analyze(settings, since=today - timedelta(days=WINDOW_DAYS - 1), as_of=today)
     return {"runs": list(reversed(rows))[:LIST_MAX], "total": len(rows),
-            "report": None if report.empty else report,
+            "report": None if report.empty else report, "window_weeks": WINDOW_DAYS // 7,
             "charts": [] if report.empty else _load_charts(report.analysis)}  # fmt: skip
 
 
