@@ -71,6 +71,20 @@ def test_the_default_period_is_the_report_spans_records(settings):
     assert (date(2024, 3, 2) - report.analysis.since).days + 1 == spans.analysis_days == 28
 
 
+def test_the_notes_are_the_records_filled_with_the_time_constants_applied(settings):
+    from backstride.knowledge import load_knowledge_base
+    from backstride.knowledge.texts import screen_text
+
+    kb = load_knowledge_base()
+    data = analysis.report_json(analysis.analyze(settings, as_of=date(2024, 3, 2)))
+    fit = analysis.analyze(settings, as_of=date(2024, 3, 2)).analysis.fitness
+    assert data["note"] == screen_text(kb, "analysis", "note")
+    assert data["metrics"]["acwr_note"] == screen_text(kb, "analysis", "acwr_note")
+    convention = data["metrics"]["fitness_fatigue_convention"]
+    assert convention.endswith(f"N = {fit.fitness_days:g} and {fit.fatigue_days:g} days")
+    assert convention.startswith(f"{fit.convention}: ")
+
+
 def test_a_chart_of_an_empty_history_is_a_user_error(settings, tmp_path):
     with pytest.raises(InputError, match="no running activities"):
         analysis.draw_chart(settings, "load", tmp_path / "load.png", as_of=date(2024, 3, 2))

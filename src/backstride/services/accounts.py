@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from backstride.config import Settings
 from backstride.errors import BackstrideError, InputError, NotFoundError
 from backstride.services.store import OWNER_EMAIL, store_session
+from backstride.services.texts import service_text
 from backstride.services.versions import forget_runner
 from backstride.storage import accounts as users_repo
 from backstride.storage import credentials as repo
@@ -26,6 +27,7 @@ from backstride.storage.account_tables import UserRow
 SESSION_DAYS = 14
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024
+TOKEN_NAME_MAX = 200
 #: Failures allowed before a key is locked, and the first lock (it doubles per failure).
 ACCOUNT_FREE_FAILURES = 5
 ADDRESS_FREE_FAILURES = 20
@@ -113,14 +115,14 @@ def account_of(user: UserRow) -> Account:
 def check_password(password: str, *, email: str) -> None:
     """Refuse a weak password, saying why."""
     if len(password) < MIN_PASSWORD_CHARS:
-        raise InputError(f"password: use at least {MIN_PASSWORD_CHARS} characters")
+        raise InputError(service_text("accounts", "password_short", least=MIN_PASSWORD_CHARS))
     if len(password) > MAX_PASSWORD_CHARS:
-        raise InputError(f"password: at most {MAX_PASSWORD_CHARS} characters")
+        raise InputError(service_text("accounts", "password_long", most=MAX_PASSWORD_CHARS))
     if len(set(password)) < 4:
-        raise InputError("password: use more different characters")
+        raise InputError(service_text("accounts", "password_repetitive"))
     lowered = password.lower()
     if lowered in COMMON_PASSWORDS or lowered == email.strip().lower():
-        raise InputError("password: this password is too easy to guess")
+        raise InputError(service_text("accounts", "password_guessable"))
 
 
 def hash_password(password: str) -> str:
@@ -136,17 +138,17 @@ def register(
     check_password(password, email=address)
     with store_session(settings) as session:
         if users_repo.find_user(session, email=address) is not None:
-            raise EmailTakenError(f"email: an account for {address} already exists")
+            raise EmailTakenError(service_text("accounts", "email_taken", address=address))
         existing = users_repo.list_users(session)
         people = [u for u in existing if not (u.email == OWNER_EMAIL and u.password_hash is None)]
         if not people:
             return account_of(_first_account(session, existing, address, password, name, now))
         if settings.registration == "first":
-            raise RegistrationClosedError("registration: this server accepts no new accounts")
+            raise RegistrationClosedError(service_text("accounts", "registration_closed"))
         if settings.registration == "invite" and not users_repo.take_invitation(
             session, email=address
         ):
-            raise RegistrationClosedError("registration: you need an invitation from an admin")
+            raise RegistrationClosedError(service_text("accounts", "registration_invite"))
         user = users_repo.add_user(session, email=address, password_hash=hash_password(password),
                                    roles=[], now=now, name=name)  # fmt: skip
         return account_of(user)
@@ -187,7 +189,7 @@ def sign_in(
                              expires_at=now + timedelta(days=SESSION_DAYS))  # fmt: skip
             signed = SignedIn(account_of(user), secret, csrf)
     if failed:  # raised after the commit, so the failure is counted
-        raise SignInError("sign-in: wrong email or password")
+        raise SignInError(service_text("accounts", "wrong_sign_in"))
     return signed
 
 
@@ -209,9 +211,7 @@ def _refuse_if_locked(session: Session, keys: tuple[str, str], now: datetime) ->
             if left > 0:
                 waits.append(math.ceil(left))
     if waits:
-        raise ThrottledError(
-            "sign-in: too many failed attempts; please wait before trying again", max(waits)
-        )
+        raise ThrottledError(service_text("accounts", "throttled"), max(waits))
 
 
 def _count_failure(session: Session, keys: tuple[str, str], now: datetime) -> None:
@@ -264,7 +264,7 @@ def change_password(
     with store_session(settings) as session:
         user = users_repo.get_user(session, user_id)
         if not _verify(user, current):
-            raise SignInError("password: the current password is not right")
+            raise SignInError(service_text("accounts", "wrong_password"))
         check_password(new, email=user.email)
         user.password_hash = hash_password(new)
         repo.end_all_sessions(session, user_id=user_id)
@@ -275,11 +275,11 @@ def create_token(
 ) -> tuple[int, str]:
     """A new personal access token: (id, the secret, shown only this once)."""
     clean = name.strip()
-    if not clean or len(clean) > 200:
-        raise InputError("name: give the token a name of 1 to 200 characters")
+    if not clean or len(clean) > TOKEN_NAME_MAX:
+        raise InputError(service_text("accounts", "token_name", most=TOKEN_NAME_MAX))
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
-        raise InputError(f"scopes: choose from {', '.join(SCOPES)}")
+        raise InputError(service_text("accounts", "token_scopes", scopes=", ".join(SCOPES)))
     secret = "bst_" + secrets.token_urlsafe(32)
     with store_session(settings) as session:
         row = repo.add_token(session, user_id=user_id, name=clean, secret=secret, scopes=scopes,
@@ -315,7 +315,9 @@ def find_account(settings: Settings, email: str) -> Account:
     with store_session(settings) as session:
         user = users_repo.find_user(session, email=email)
         if user is None:
-            raise NotFoundError(f"account: no account with email {email.strip().lower()}")
+            raise NotFoundError(
+                service_text("accounts", "no_account", address=email.strip().lower())
+            )
         return account_of(user)
 
 
@@ -345,7 +347,7 @@ def admin_add(
         check_password(password, email=address)
     with store_session(settings) as session:
         if users_repo.find_user(session, email=address) is not None:
-            raise EmailTakenError(f"email: an account for {address} already exists")
+            raise EmailTakenError(service_text("accounts", "email_taken", address=address))
         digest = hash_password(password) if password is not None else None
         user = users_repo.add_user(session, email=address, password_hash=digest, roles=roles,
                                    now=now)  # fmt: skip
@@ -369,10 +371,12 @@ def admin_role(settings: Settings, *, email: str, role: str, remove: bool) -> Ac
     with store_session(settings) as session:
         user = users_repo.find_user(session, email=email)
         if user is None:
-            raise NotFoundError(f"account: no account with email {email.strip().lower()}")
+            raise NotFoundError(
+                service_text("accounts", "no_account", address=email.strip().lower())
+            )
         roles = set(user.roles) - {role} if remove else set(user.roles) | {role}
         if remove and role == "owner":
-            raise InputError("role: the owner role cannot be taken away")
+            raise InputError(service_text("accounts", "owner_stays"))
         users_repo.set_roles(session, user, sorted(roles))
         return account_of(user)
 
@@ -382,7 +386,9 @@ def admin_reset_password(settings: Settings, *, email: str, password: str) -> No
     with store_session(settings) as session:
         user = users_repo.find_user(session, email=email)
         if user is None:
-            raise NotFoundError(f"account: no account with email {email.strip().lower()}")
+            raise NotFoundError(
+                service_text("accounts", "no_account", address=email.strip().lower())
+            )
         check_password(password, email=user.email)
         user.password_hash = hash_password(password)
         repo.end_all_sessions(session, user_id=user.id)
@@ -393,7 +399,9 @@ def admin_delete(settings: Settings, *, email: str) -> None:
     with store_session(settings) as session:
         user = users_repo.find_user(session, email=email)
         if user is None:
-            raise NotFoundError(f"account: no account with email {email.strip().lower()}")
+            raise NotFoundError(
+                service_text("accounts", "no_account", address=email.strip().lower())
+            )
         runner_id = user.runner_id
         users_repo.delete_user(session, user)
     if runner_id is not None:

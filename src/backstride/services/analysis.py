@@ -25,6 +25,7 @@ from backstride.errors import InputError, NotFoundError, StorageError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.analytics_params import REPORT_SPANS_ID, FormSampling, ReportSpans
 from backstride.services.direct_store import acting_runner_id, direct_store
+from backstride.services.texts import service_text
 from backstride.services.versions import Slot, slot_at
 from backstride.storage import direct
 
@@ -105,6 +106,12 @@ def _forms(
     return forms
 
 
+def rotation_weeks() -> int:
+    """The weeks back a pair of shoes counts as in rotation (`finding.shoe_inspection_due`)."""
+    weeks: int = FindingRules.from_kb(load_knowledge_base()).params.rotation_weeks
+    return weeks
+
+
 def report_spans() -> ReportSpans:
     """The default periods of the analysis, the charts and the reports (`report.spans`)."""
     return load_knowledge_base().one(ReportSpans, REPORT_SPANS_ID)
@@ -114,7 +121,7 @@ def _window(since: date | None, as_of: date | None, today: date) -> tuple[date, 
     end = as_of or today
     start = since or end - timedelta(days=report_spans().analysis_days - 1)
     if start > end:
-        raise InputError(f"--since must be on or before {end}, got {start}")
+        raise InputError(service_text("analysis", "window_refused", start=start, end=end))
     return start, end
 
 
@@ -228,19 +235,24 @@ def current_metrics(analysis: TrainingAnalysis) -> dict[str, Any]:
     week = analysis.series.distance_km[max(0, last - 6) :]
     fit = analysis.fitness
     return {
-        "load_unit": "running distance, km per day",
+        "load_unit": service_text("analysis", "load_unit"),
         "last_7_days_km": round(float(week.sum()), 3),
         "acwr": {name: _finite(series[last]) for name, series in analysis.acwr.items()},
         "acwr_method": analysis.acwr_method,
-        "acwr_note": "contested measure: a trend of your own load, not a risk figure",
+        "acwr_note": service_text("analysis", "acwr_note"),
         "monotony_7_days": _finite(analysis.monotony[last]),
         "monotony_high": FindingRules.from_kb(load_knowledge_base()).value(
             "high_monotony", "monotony_high"
         ),
         "fitness": _finite(fit.fitness[last]),
         "fatigue": _finite(fit.fatigue[last]),
-        "fitness_fatigue_convention": f"{fit.convention}: λ = 1 − e^(−1/N), "
-        f"N = {fit.fitness_days:g} and {fit.fatigue_days:g} days",
+        "fitness_fatigue_convention": service_text(
+            "analysis",
+            "fitness_fatigue",
+            convention=fit.convention,
+            fitness_days=fit.fitness_days,
+            fatigue_days=fit.fatigue_days,
+        ),
         "shoes_in_rotation_8_weeks": analysis.shoes_in_rotation,
     }
 
@@ -283,7 +295,7 @@ def report_json(report: AnalysisReport) -> dict[str, Any]:
             for s in a.shoes
         ],
         "findings": [_finding_json(f, report.labels) for f in report.findings],
-        "note": "Associations in your own data to consider, not diagnoses or risk figures.",
+        "note": service_text("analysis", "note"),
     }
 
 
@@ -299,15 +311,17 @@ def draw_chart(
     from backstride.report import charts
 
     if kind not in charts.CHARTS:
-        raise InputError(f"chart must be one of {', '.join(charts.CHARTS)}, got {kind!r}")
+        raise InputError(
+            service_text("analysis", "chart_refused", kinds=", ".join(charts.CHARTS), kind=kind)
+        )
     if out.suffix.lower() not in {".png", ".svg"}:
-        raise InputError(f"--out must end in .png or .svg, got {out.name!r}")
+        raise InputError(service_text("analysis", "chart_out_refused", file=out.name))
     end = as_of
     chart_days = report_spans().chart_days
     start = since or end - timedelta(days=chart_days - 1)
     report = analyze(settings, since=start, as_of=end, all_forms=True)
     if report.empty:
-        raise InputError("no running activities imported yet: run `backstride import PATH` first")
+        raise InputError(service_text("analysis", "no_runs"))
     if kind == "load":
         _require_runs_in_window(report.analysis)
     charts.CHARTS[kind](report.analysis, report.findings, out)
@@ -321,10 +335,9 @@ def _require_runs_in_window(analysis: TrainingAnalysis) -> None:
     if any(analysis.since <= day <= analysis.today for day in days):
         return
     raise InputError(
-        f"no runs between {analysis.since} and {analysis.today}, so there is no load to draw "
-        f"(your imported runs are from {days[0]} to {days[-1]}): "
-        "choose that period with --since and --as-of"
-    )
+        service_text("analysis", "no_runs_in_window", since=analysis.since,
+                     today=analysis.today, first=days[0], last=days[-1])
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +370,7 @@ def _shoe_id(session: Session, runner_id: int, name: str) -> int:
 
     found = repo.find_shoe(session, runner_id=runner_id, name=name)
     if found is None:
-        raise NotFoundError(f"no shoe named {name!r}: add it with `backstride shoes add {name!r}`")
+        raise NotFoundError(service_text("analysis", "no_such_shoe", shoe=name))
     return found
 
 
@@ -396,7 +409,7 @@ def list_shoes(settings: Settings, *, today: date) -> ShoeList:
     from backstride.services.store import local_runner, store_session
     from backstride.storage import activities as repo
 
-    weeks = FindingRules.from_kb(load_knowledge_base()).params.rotation_weeks
+    weeks = rotation_weeks()
     with store_session(settings) as session:
         runner = local_runner(session)
         stored = repo.list_shoes(session, runner_id=runner.id)
@@ -435,7 +448,7 @@ def assign_shoe(
     from backstride.storage import activities as repo
 
     if not activity_ids and since is None and until is None:
-        raise InputError("shoes assign needs activity ids or --since/--until to pick runs")
+        raise InputError(service_text("analysis", "assign_needs_runs"))
     with store_session(settings) as session:
         runner = local_runner(session)
         shoe_id = _shoe_id(session, runner.id, name)
@@ -448,7 +461,7 @@ def assign_shoe(
         for activity_id in dict.fromkeys(chosen):
             row = session.get(repo.ActivityRow, activity_id)
             if row is None or row.runner_id != runner.id:  # another runner's run is not found
-                raise NotFoundError(f"activity id {activity_id} does not exist")
+                raise NotFoundError(service_text("analysis", "no_such_activity", id=activity_id))
             repo.assign_shoe(session, activity_id=activity_id, shoe_id=shoe_id)
     return len(dict.fromkeys(chosen))
 
@@ -480,7 +493,7 @@ def edit_shoe(
     with store_session(settings) as session:
         runner = local_runner(session)
         if shoe_id not in {s.id for s in repo.list_shoes(session, runner_id=runner.id)}:
-            raise NotFoundError(f"shoe id {shoe_id} does not exist")
+            raise NotFoundError(service_text("analysis", "no_such_shoe_id", id=shoe_id))
         repo.update_shoe(
             session, shoe_id=shoe_id, name=name, brand=brand or "", model=model or "",
             start_km=start_km,

@@ -42,6 +42,7 @@ from backstride.services.cohort_tasks import (
     RunnerOutcome,
     run_runner,
 )
+from backstride.services.texts import service_text
 
 ProgressCallback = Callable[[int, int], None]
 SUMMARY = "summary.json"
@@ -88,7 +89,7 @@ class CohortSummary:
             "failures": self.failures,
             "versions": self.versions,
             "tables": list(TABLES),
-            "note": "Associations within each runner's own data; no risk figures.",
+            "note": service_text("cohort", "note"),
         }
 
 
@@ -97,9 +98,7 @@ def distributed_module() -> Any:
     try:
         import distributed
     except ImportError:
-        raise InputError(
-            "cohort analysis needs the cohort extra: pip install 'backstride[cohort]'"
-        ) from None
+        raise InputError(service_text("cohort", "needs_extra")) from None
     return distributed
 
 
@@ -132,7 +131,7 @@ def analyze_accounts(
     distributed_module(), pyarrow_modules()
     found = consenting_accounts(settings)
     if not found:
-        raise InputError("no account in that database has agreed to research use")
+        raise InputError(service_text("cohort", "no_consenting_account"))
     out = _output_folder(out)
     previous = read_manifest(out)
     jobs = [
@@ -240,9 +239,7 @@ def _outcome(future: Any, job: Job) -> RunnerOutcome:
     except Exception as exc:
         name = type(exc).__name__
         detail = (
-            "its worker process died repeatedly while analysing it"
-            if name == "KilledWorker"
-            else f"{name}: {exc}"
+            service_text("cohort", "worker_died") if name == "KilledWorker" else f"{name}: {exc}"
         )
         return RunnerOutcome(job.athlete, FAILED, "", detail=detail)
     assert isinstance(outcome, RunnerOutcome)
@@ -261,12 +258,16 @@ def _client(cluster: ClusterChoice) -> Iterator[Any]:
         try:
             client = distributed.Client(cluster.scheduler, timeout="30s")
         except OSError as exc:
-            raise InputError(f"cannot reach the Dask scheduler {cluster.scheduler}: {exc}") from exc
+            raise InputError(
+                service_text(
+                    "cohort", "scheduler_unreachable", scheduler=cluster.scheduler, detail=exc
+                )
+            ) from exc
         with client:
             yield client
         return
     if cluster.workers < 1:
-        raise InputError(f"--workers must be 1 or more, got {cluster.workers}")
+        raise InputError(service_text("cohort", "workers_refused", workers=cluster.workers))
     local = distributed.LocalCluster(
         n_workers=cluster.workers,
         processes=True,
@@ -366,6 +367,6 @@ def read_summary(out: Path) -> dict[str, Any]:
     """The summary.json of a finished cohort run (InputError when there is none)."""
     path = out / SUMMARY
     if not path.is_file():
-        raise InputError(f"{out} has no {SUMMARY}: run `backstride cohort analyze` first")
+        raise InputError(service_text("cohort", "no_summary", folder=out, summary=SUMMARY))
     document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return document

@@ -10,6 +10,7 @@ from typing import Any
 from backstride.config import Settings
 from backstride.errors import BackstrideError, NotFoundError
 from backstride.services.store import acting_as, store_session
+from backstride.services.texts import service_text
 from backstride.storage import accounts as users_repo
 from backstride.storage import reviews
 from backstride.storage import sharing as repo
@@ -59,9 +60,7 @@ def share(settings: Settings, *, user_id: int, clinician_email: str, now: dateti
     with store_session(settings) as session:
         clinician = users_repo.find_user(session, email=clinician_email)
         if clinician is None or "clinician" not in clinician.roles or clinician.id == user_id:
-            raise NotClinicianError(
-                "clinician_email: no clinician account with this email (an admin gives the role)"
-            )
+            raise NotClinicianError(service_text("accounts", "no_clinician"))
         row = repo.add_share(session, runner_user_id=user_id, clinician_user_id=clinician.id,
                              now=now)  # fmt: skip
         me = users_repo.get_user(session, user_id)
@@ -90,7 +89,7 @@ def revoke(settings: Settings, *, user_id: int, share_id: int, now: datetime) ->
 
 def _require_clinician(roles: tuple[str, ...]) -> None:
     if "clinician" not in roles:
-        raise ForbiddenError("clinician: this needs an account with the clinician role")
+        raise ForbiddenError(service_text("accounts", "not_clinician"))
 
 
 def shared_runners(
@@ -111,7 +110,7 @@ def _check_shared(settings: Settings, *, clinician_id: int, runner_id: int) -> s
     with store_session(settings) as session:
         if repo.active_share(session, runner_user_id=runner_id, clinician_user_id=clinician_id):
             return users_repo.get_user(session, clinician_id).email
-    raise NotFoundError(f"runner: no runner with id {runner_id} shares with you")
+    raise NotFoundError(service_text("accounts", "no_share", id=runner_id))
 
 
 def runner_summary(

@@ -37,6 +37,7 @@ from backstride.web import (
 from backstride.web.bodies import BodyLimitMiddleware
 from backstride.web.pagecache import PageCacheMiddleware
 from backstride.web.security import SecurityMiddleware
+from backstride.web.words import link, say, say_marked, strong
 
 HERE = Path(__file__).resolve().parent
 
@@ -89,6 +90,7 @@ def _templates(settings: Settings) -> Jinja2Templates:
                       auto_reload=False)  # fmt: skip
     templates = Jinja2Templates(env=env, context_processors=[_page_globals])
     templates.env.filters["cite"] = _cite
+    templates.env.globals.update(say=say, say_marked=say_marked, link=link, strong=strong)
     templates.env.globals.update(purpose=_purpose(), version=__version__,
                                  emergency_number=settings.emergency_number)  # fmt: skip
     return templates

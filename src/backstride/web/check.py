@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from backstride.errors import BackstrideError
 from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep
 from backstride.web.wizard import WizardState, apply_page, current_page, load_state
+from backstride.web.words import say
 
 router = APIRouter()
 #: Plan formats a person can fetch from the result page: media type and download name.
@@ -81,7 +82,7 @@ async def keep_assessment(request: Request, settings: SettingsDep, _user: Signed
 
     case_json = (await request.form()).get("case")
     if not isinstance(case_json, str) or not case_json:
-        raise BackstrideError("case: nothing to keep; please do the check first")
+        raise BackstrideError(say("result", "nothing_to_keep"))
     case = case_from_json(case_json, name="case")
     store_assessment(settings, case, now=datetime.now(UTC))
     return RedirectResponse("/diary", status_code=303)

@@ -13,16 +13,18 @@ from starlette.datastructures import FormData
 from backstride.domain.dates import read_day
 from backstride.errors import BackstrideError, InputError
 from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep
+from backstride.web.words import say
 
 router = APIRouter()
-#: The form's whole-number fields: plain name, lowest, highest, required.
+#: The form's whole-number fields (plain names: the page's record): lowest, highest, required.
 NUMBERS = {
-    "pain": ("Your usual pain this week", 0, 10, True),
-    "function": ("How well you managed daily activities", 0, 10, True),
-    "sessions_done": ("Exercise sessions done", 0, 21, True),
-    "runs_done": ("Runs done", 0, 21, False),
-    "steps_per_day": ("Average steps a day", 0, 100_000, False),
+    "pain": (0, 10, True),
+    "function": (0, 10, True),
+    "sessions_done": (0, 21, True),
+    "runs_done": (0, 21, False),
+    "steps_per_day": (0, 100_000, False),
 }
+GOAL_MAX = 300
 #: How far back a check-in's week may end.
 OLDEST_WEEK = timedelta(days=28)
 
@@ -54,8 +56,8 @@ def checkin_of(form: FormData, *, today: date) -> Any:
     values = {name: _number(form, name) for name in NUMBERS}
     goal = form.get("goal")
     goal_text = goal.strip() if isinstance(goal, str) and goal.strip() else None
-    if goal_text is not None and len(goal_text) > 300:
-        raise InputError("Your goal can be at most 300 characters; please shorten it.")
+    if goal_text is not None and len(goal_text) > GOAL_MAX:
+        raise InputError(say("checkin", "goal_too_long", most=GOAL_MAX))
     met = form.get("goal_met")
     goal_met = {"yes": True, "no": False}.get(met) if isinstance(met, str) else None
     return CheckIn(
@@ -67,14 +69,15 @@ def checkin_of(form: FormData, *, today: date) -> Any:
 
 
 def _number(form: FormData, name: str) -> int | None:
-    words, low, high, required = NUMBERS[name]
+    low, high, required = NUMBERS[name]
+    words = say("checkin", f"field_{name}")
     raw = form.get(name)
     text = raw.strip() if isinstance(raw, str) else ""
     if not text:
         if required:
-            raise InputError(f"{words}: please give a whole number from {low} to {high}.")
+            raise InputError(say("checkin", "number_missing", field=words, low=low, high=high))
         return None
-    message = f"{words} needs a whole number from {low} to {high}; you typed “{text}”."
+    message = say("checkin", "number_refused", field=words, low=low, high=high, raw=text)
     try:
         value = int(text)
     except ValueError:
@@ -90,15 +93,11 @@ def _week_end(raw: Any, today: date) -> date:
     try:
         day = read_day(raw.strip(), "the last day of the week")
     except InputError:
-        raise InputError(
-            f"The last day of the week “{raw}” is not a date; please pick one."
-        ) from None
+        raise InputError(say("checkin", "not_a_date", raw=raw)) from None
     if day > today:
-        raise InputError("The last day of the week cannot be in the future.")
+        raise InputError(say("checkin", "in_future"))
     if day < today - OLDEST_WEEK:
-        raise InputError(
-            f"The last day of the week must be on or after {today - OLDEST_WEEK:%d %B %Y}."
-        )
+        raise InputError(say("checkin", "too_early", earliest=today - OLDEST_WEEK))
     return day
 
 
@@ -113,6 +112,6 @@ def page(
         "checkins": list(reversed(list_checkins(request.app.state.settings)))[:8],
         "typed": dict(typed) if typed is not None else {}, "error": error,
         "outcome": outcome, "saved": saved, "today": today.isoformat(),
-        "earliest": (today - OLDEST_WEEK).isoformat(),
+        "earliest": (today - OLDEST_WEEK).isoformat(), "limits": NUMBERS, "goal_max": GOAL_MAX,
     }  # fmt: skip
     return templates.TemplateResponse(request, "checkin.html.j2", context, status_code=status)

@@ -26,6 +26,7 @@ from backstride.web.models import (
     ShareList,
     ShareOut,
 )
+from backstride.web.words import say
 
 router = APIRouter()
 JSON = "application/json"
@@ -118,14 +119,22 @@ def api_delete_me(body: DeleteMeIn, settings: SettingsDep, user: SessionOnly) ->
 # ---- pages ---------------------------------------------------------------------------------
 
 
+def _action_words(action: str) -> str:
+    """What an audit entry's action was, in the settings page's words."""
+    known = action in sharing.AUDIT_ACTIONS
+    return say("settings", f"action_{action}") if known else say("settings", "action_other")
+
+
 @router.get("/settings", response_class=HTMLResponse)
 def settings_page(
     request: Request, settings: SettingsDep, templates: TemplatesDep, user: SessionOnly,
     error: str | None = None,
 ) -> Response:  # fmt: skip
-    context = {"shares": sharing.list_shares(settings, user_id=user.account.id),
-               "audit": sharing.audit_log(settings, user_id=user.account.id)[:100],
-               "me": accounts.get_account(settings, user.account.id), "error": error}  # fmt: skip
+    audit = [e | {"words": _action_words(str(e["action"]))}
+             for e in sharing.audit_log(settings, user_id=user.account.id)[:100]]  # fmt: skip
+    context = {"shares": sharing.list_shares(settings, user_id=user.account.id), "audit": audit,
+               "me": accounts.get_account(settings, user.account.id), "error": error,
+               "least_password_chars": accounts.MIN_PASSWORD_CHARS}  # fmt: skip
     return templates.TemplateResponse(request, "settings.html.j2", context)
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from backstride.errors import NotFoundError
 from backstride.web.deps import OptionalCredential, SettingsDep, SignedIn, TemplatesDep
+from backstride.web.words import say
 
 router = APIRouter()
 #: Days the pain-and-training view shows.
@@ -89,14 +90,15 @@ def together_page(
         if run.sport == "running":
             km[run.start_time.date()] += (run.distance_m or 0) / 1000
             runs[run.start_time.date()] += 1
-    pain_line = Line("Pain now, highest of the day", [max(pain[d]) if pain.get(d) else None
-                                                     for d in days])  # fmt: skip
-    load = Line("Running distance", [round(km.get(d, 0.0), 2) for d in days], bars=True)
-    count = Line("Runs", [runs.get(d, 0) for d in days], bars=True)
-    chart = render(Chart(f"Pain and running, the last {TOGETHER_DAYS} days", day_seconds(days),
-                         "date", (Panel("pain 0–10", (pain_line,), 0, 10),
-                                  Panel("km per day", (load,), 0),
-                                  Panel("runs per day", (count,), 0)),
+    pain_line = Line(say("together", "pain_line"), [max(pain[d]) if pain.get(d) else None
+                                                    for d in days])  # fmt: skip
+    load = Line(say("together", "load_line"), [round(km.get(d, 0.0), 2) for d in days],
+                bars=True)  # fmt: skip
+    count = Line(say("together", "runs_line"), [runs.get(d, 0) for d in days], bars=True)
+    chart = render(Chart(say("together", "chart_title", days=TOGETHER_DAYS), day_seconds(days),
+                         "date", (Panel(say("diary", "chart_unit"), (pain_line,), 0, 10),
+                                  Panel(say("training", "km_per_day"), (load,), 0),
+                                  Panel(say("together", "runs_per_day"), (count,), 0)),
                          ))  # fmt: skip
     entries = sum(len(v) for v in pain.values())
     context = {"chart": chart, "entries": entries, "runs": sum(runs.values()),

@@ -16,6 +16,7 @@ from backstride.services.accounts import Credential
 from backstride.services.sharing import audit
 from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep, scoped
 from backstride.web.models import DiaryEntryOut, DiaryIn, DiaryList, DiaryPatch, Document, Id
+from backstride.web.words import say
 
 router = APIRouter()
 DiaryRead = Annotated[Credential, Depends(scoped("diary:read"))]
@@ -94,10 +95,8 @@ def api_progress(settings: SettingsDep, _user: ProgressRead) -> dict[str, Any]:
 
 
 # ---- pages ---------------------------------------------------------------------------------
-#: Plain names of the diary form's fields (for messages).
-FIELD_WORDS = {"on": "The day", "pain_now": "Pain now", "pain_worst": "Worst today",
-               "pain_during_run": "Pain during your run", "pain_next_morning": "This morning",
-               "stiffness": "Stiffness", "steps": "Steps today"}  # fmt: skip
+#: The diary form's fields that have a plain name in the page's record (for messages).
+NAMED_FIELDS = ("on", *SCORES, "steps")
 
 
 @router.get("/diary", response_class=HTMLResponse)
@@ -115,7 +114,7 @@ async def diary_add(
     if form.get("quick") == "yes" and form.get("new_signs") != "no":
         # a quick entry that is not sure about warning signs goes to the full form
         return diary(request, templates, typed=form, error=None if form.get("new_signs") else
-                     "Please say whether anything on the warning-sign list is new.",
+                     say("diary", "new_signs_unanswered"),
                      status=200 if form.get("new_signs") else 422)  # fmt: skip
     try:
         entry = parse_diary_form(diary_values(form, settings=settings))
@@ -176,7 +175,7 @@ def _entry(settings: Any, entry_id: int) -> dict[str, Any]:
     try:
         return diary_entry(settings, entry_id)
     except NotFoundError:
-        raise NotFoundError("There is no such diary entry in your account.") from None
+        raise NotFoundError(say("diary", "no_such_entry")) from None
 
 
 @router.get("/progress", response_class=HTMLResponse)
@@ -195,13 +194,15 @@ def _progress_context(settings: Any, today: date) -> dict[str, Any]:
     """What the progress page shows (kept until the runner's data changes)."""
     from backstride.knowledge import load_knowledge_base
     from backstride.knowledge.labels import plain
+    from backstride.progress.change import change_rule
     from backstride.progress.status import status_dict
     from backstride.services.tracking import progress_status
 
     status = status_dict(progress_status(settings, today=today))
-    trend = plain(load_knowledge_base(), "trend", str(status["trend"]))
+    kb = load_knowledge_base()
+    trend = plain(kb, "trend", str(status["trend"]))
     return {"status": status, "chart": progress_chart(status["rolling_7d"]),
-            "trend_words": trend}  # fmt: skip
+            "trend_words": trend, "window_days": change_rule(kb).window_days}  # fmt: skip
 
 
 def diary_values(form: FormData, *, settings: Any = None) -> dict[str, Any]:
@@ -233,20 +234,19 @@ def _day(raw: Any, settings: Any) -> date:
     try:
         day = read_day(raw.strip(), "the day")
     except InputError:
-        raise InputError(f"The day “{raw}” is not a date; please pick one.") from None
+        raise InputError(say("diary", "not_a_date", raw=raw)) from None
     earliest, latest = (diary_date_window(settings, today=today) if settings is not None
                         else (date.min, today))  # fmt: skip
     if day > latest:
-        raise InputError("The day cannot be in the future; please pick today or an earlier day.")
+        raise InputError(say("diary", "in_future"))
     if day < earliest:
-        raise InputError(f"The day must be on or after {earliest:%d %B %Y} (a year before your "
-                         "first check).")  # fmt: skip
+        raise InputError(say("diary", "too_early", earliest=earliest))
     return day
 
 
 def _whole(name: str, raw: str, *, high: int = 10) -> int:
-    words = FIELD_WORDS.get(name, "This score")
-    message = f"{words} needs a whole number from 0 to {high}; you typed “{raw.strip()}”."
+    field = say("diary", f"field_{name}" if name in NAMED_FIELDS else "field_other")
+    message = say("diary", "score_refused", field=field, low=0, high=high, raw=raw.strip())
     try:
         value = int(raw.strip())
     except ValueError:
@@ -260,7 +260,7 @@ def plain_error(exc: BackstrideError) -> str:
     """The service's message without its internal field name."""
     text = str(exc)
     if text.startswith("diary "):
-        return "Please check the entry: " + text.partition(": ")[2]
+        return say("diary", "check_entry", detail=text.partition(": ")[2])
     return text
 
 
@@ -319,12 +319,15 @@ def _as_dict(typed: Any) -> dict[str, Any]:
 
 def progress_chart(points: list[dict[str, Any]]) -> Any:
     """7-day mean pain per day (0–10) as a chart with dates; None with fewer than 2 days."""
+    from backstride.knowledge import load_knowledge_base
+    from backstride.progress.change import change_rule
     from backstride.web.charts import Chart, Line, Panel, day_seconds, render
 
     days = [p for p in points if p.get("mean_pain") is not None]
     if len(days) < 2:
         return None
     x = day_seconds([date.fromisoformat(str(p["date"])[:10]) for p in days])
-    pain = Line("Pain, mean of the last 7 days", [float(p["mean_pain"]) for p in days])
-    return render(Chart("Your pain over time", x, "date",
-                        (Panel("pain 0–10", (pain,), 0, 10),)))  # fmt: skip
+    window_days = change_rule(load_knowledge_base()).window_days
+    pain = Line(say("diary", "chart_line", days=window_days), [float(p["mean_pain"]) for p in days])
+    return render(Chart(say("diary", "chart_title"), x, "date",
+                        (Panel(say("diary", "chart_unit"), (pain,), 0, 10),)))  # fmt: skip

@@ -16,6 +16,7 @@ from backstride.errors import BackstrideError, NotFoundError, OversizedInputErro
 from backstride.services import accounts, sharing
 from backstride.services.store import NoActingUserError
 from backstride.web.deps import CsrfError, ScopeDeniedError, SignInRequiredError
+from backstride.web.words import say
 
 PROBLEM = "application/problem+json"
 log = logging.getLogger("backstride.web")
@@ -38,8 +39,6 @@ TITLES = {400: "Bad request", 401: "Sign-in needed", 403: "Not allowed", 404: "N
           405: "Method not allowed", 409: "Already exists", 413: "Too large",
           422: "Cannot use this input", 429: "Too many attempts", 500: "Something went wrong",
           503: "Try again later"}  # fmt: skip
-UNEXPECTED = "Something went wrong on our side; nothing you did caused it. Please try again."
-STORAGE = "The data store is busy or unavailable right now; please try again in a moment."
 
 
 def is_api(request: Request) -> bool:
@@ -70,7 +69,7 @@ async def on_backstride_error(request: Request, exc: Exception) -> Response:
     headers = None
     if isinstance(exc, accounts.ThrottledError):
         headers = {"Retry-After": str(exc.retry_after_s)}
-    detail = STORAGE if status == 503 else str(exc)
+    detail = say("errors", "storage") if status == 503 else str(exc)
     if status == 503:
         log.error("storage error: %s", exc)  # the operator's log keeps the detail
     return problem(request, status, detail, headers=headers)
@@ -88,9 +87,11 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
 
 async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    details = {404: "There is no page at this address.", 405: "This address does not accept "
-               "that kind of request."}  # fmt: skip
-    detail = details.get(exc.status_code, TITLES.get(exc.status_code, "Error"))
+    detail = TITLES.get(exc.status_code, "Error")
+    if exc.status_code == 404:
+        detail = say("errors", "no_page")
+    elif exc.status_code == 405:
+        detail = say("errors", "wrong_method")
     return problem(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
 
 
@@ -98,7 +99,7 @@ async def on_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s", request.url.path)
     if isinstance(exc, RecursionError):
         return problem(request, 422, "request body: too deeply nested or malformed")
-    return problem(request, 500, UNEXPECTED)
+    return problem(request, 500, say("errors", "unexpected"))
 
 
 def register(app: FastAPI) -> None:

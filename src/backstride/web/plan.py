@@ -14,6 +14,7 @@ from backstride.errors import InputError, NotFoundError
 from backstride.services.accounts import Credential
 from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep, scoped
 from backstride.web.models import CaseIn, Document
+from backstride.web.words import say
 
 router = APIRouter()
 AssessWrite = Annotated[Credential, Depends(scoped("assessments:write"))]
@@ -114,7 +115,7 @@ def plan_page(
     try:
         page = current_plan_as(settings, "html", today=date.today(), now=_now(), app_nav=nav)
     except NotFoundError:
-        raise NotFoundError("You have no plan yet: do the check and keep it to get one.") from None
+        raise NotFoundError(say("errors", "no_plan")) from None
     return HTMLResponse(str(page))
 
 

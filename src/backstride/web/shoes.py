@@ -14,13 +14,14 @@ from starlette.datastructures import FormData
 from backstride.errors import BackstrideError, InputError, NotFoundError
 from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep
 from backstride.web.models import Id
+from backstride.web.words import say
 
 router = APIRouter()
 #: Longest shoe name, brand or model; most distance a pair may already have (km).
 TEXT_MAX, START_KM_MAX = 200, 5000
 #: How long ago a pair may first have been worn, or a range of runs start.
 OLDEST_SHOE = timedelta(days=20 * 366)
-SHOE_FIELDS = {"name": "The name", "brand": "The brand", "model": "The model"}
+SHOE_FIELDS = ("name", "brand", "model")  # plain names: the page's record
 
 
 @router.get("/training/shoes", response_class=HTMLResponse)
@@ -40,7 +41,7 @@ async def shoes_add(
     try:
         values = _shoe_values(form, settings=settings, shoe_id=None)
         add_shoe(settings, **values, today=today, added_on=_shoe_day(
-            form.get("first_worn"), today, "The day you first wore them"))  # fmt: skip
+            form.get("first_worn"), today, "first_worn"))  # fmt: skip
     except BackstrideError as exc:
         return _shoes(request, templates, error=str(exc), typed=form, status=422)
     return RedirectResponse("/training/shoes", status_code=303)
@@ -85,10 +86,10 @@ async def shoe_runs(
     form = await request.form()
     today = date.today()
     try:
-        since = _shoe_day(form.get("since"), today, "The first day")
-        until = _shoe_day(form.get("until"), today, "The last day")
+        since = _shoe_day(form.get("since"), today, "since")
+        until = _shoe_day(form.get("until"), today, "until")
         if until < since:
-            raise InputError("The last day cannot be before the first day; please swap them.")
+            raise InputError(say("shoes", "days_swapped"))
         count = assign_shoe(settings, name=shoe.name, since=since, until=until)
     except BackstrideError as exc:
         return _shoe(request, templates, shoe, error=str(exc), typed=form, status=422)
@@ -101,7 +102,7 @@ def _own_shoe(settings: Any, shoe_id: int) -> Any:
 
     found = [s for s in list_shoes(settings, today=date.today()).shoes if s.id == shoe_id]
     if not found:
-        raise NotFoundError("There are no such shoes in your account.")
+        raise NotFoundError(say("shoes", "no_such_shoes"))
     return found[0]
 
 
@@ -110,19 +111,19 @@ def _shoe_values(form: FormData, *, settings: Any, shoe_id: int | None) -> dict[
     from backstride.services.analysis import list_shoes
 
     values: dict[str, Any] = {}
-    for field, words in SHOE_FIELDS.items():
+    for field in SHOE_FIELDS:
         raw = form.get(field)
         text = raw.strip() if isinstance(raw, str) else ""
         if len(text) > TEXT_MAX:
-            raise InputError(f"{words} can be at most {TEXT_MAX} characters; please shorten it.")
+            words = say("shoes", f"field_{field}")
+            raise InputError(say("shoes", "too_long", field=words, most=TEXT_MAX))
         values[field] = text or None
     if values["name"] is None:
-        raise InputError("Please give the shoes a name you will recognise, e.g. Blue trainers.")
+        raise InputError(say("shoes", "no_name"))
     taken = [s for s in list_shoes(settings, today=date.today()).shoes
              if s.name.lower() == values["name"].lower() and s.id != shoe_id]  # fmt: skip
     if taken:
-        raise InputError(f"You already have shoes named “{taken[0].name}”; please pick "
-                         "another name.")  # fmt: skip
+        raise InputError(say("shoes", "name_taken", shoe=taken[0].name))
     values["start_km"] = _start_km(form.get("start_km"))
     return values
 
@@ -131,8 +132,7 @@ def _start_km(raw: Any) -> float:
     text = raw.strip().replace(",", ".") if isinstance(raw, str) else ""
     if not text:
         return 0.0
-    message = (f"The distance already on them needs a number of kilometres from 0 to "
-               f"{START_KM_MAX}; you typed “{raw.strip()}”.")  # fmt: skip
+    message = say("shoes", "start_km_refused", most=START_KM_MAX, raw=raw.strip())
     try:
         value = float(text)
     except ValueError:
@@ -142,18 +142,19 @@ def _start_km(raw: Any) -> float:
     return value
 
 
-def _shoe_day(raw: Any, today: date, words: str) -> date:
+def _shoe_day(raw: Any, today: date, field: str) -> date:
     """A day from the form: a real date, not in the future, not decades ago."""
     if not isinstance(raw, str) or not raw.strip():
         return today
+    words = say("shoes", f"field_{field}")
     try:
         day = date.fromisoformat(raw.strip())
     except ValueError:
-        raise InputError(f"{words}: “{raw}” is not a date; please pick one.") from None
+        raise InputError(say("shoes", "not_a_date", field=words, raw=raw)) from None
     if day > today:
-        raise InputError(f"{words} cannot be in the future; please pick today or earlier.")
+        raise InputError(say("shoes", "in_future", field=words))
     if day < today - OLDEST_SHOE:
-        raise InputError(f"{words} must be on or after {today - OLDEST_SHOE:%d %B %Y}.")
+        raise InputError(say("shoes", "too_early", field=words, earliest=today - OLDEST_SHOE))
     return day
 
 
@@ -161,10 +162,11 @@ def _shoes(
     request: Request, templates: Jinja2Templates, *, error: str | None = None,
     typed: Any = None, status: int = 200,
 ) -> Response:  # fmt: skip
-    from backstride.services.analysis import list_shoes
+    from backstride.services.analysis import list_shoes, rotation_weeks
 
     today = date.today()
     context = {"listing": list_shoes(request.app.state.settings, today=today),
+               "rotation_weeks": rotation_weeks(),
                "typed": dict(typed) if typed is not None else {}, "error": error,
                "today": today.isoformat(), "earliest": (today - OLDEST_SHOE).isoformat(),
                "start_km_max": START_KM_MAX}  # fmt: skip
@@ -197,10 +199,10 @@ async def activity_shoe(
     try:
         get_activity(settings, activity_id)  # someone else's run: 404 before anything
     except NotFoundError:
-        raise NotFoundError("There is no such run in your account.") from None
+        raise NotFoundError(say("shoes", "no_such_run")) from None
     chosen = (await request.form()).get("shoe_id")
     if not isinstance(chosen, str) or not chosen.isdigit():
-        raise InputError("Please choose the shoes you ran in.")
+        raise InputError(say("shoes", "choose_shoes"))
     shoe = _own_shoe(settings, int(chosen))
     assign_shoe(settings, name=shoe.name, activity_ids=[activity_id])
     return RedirectResponse(f"/training/activities/{activity_id}", status_code=303)

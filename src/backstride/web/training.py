@@ -24,6 +24,7 @@ from backstride.web.models import (
     JobCreated,
     JobOut,
 )
+from backstride.web.words import say
 
 router = APIRouter()
 router.include_router(shoes.router)  # the shoe pages belong to training
@@ -170,10 +171,11 @@ def _training_context(settings: Any, today: Any) -> dict[str, Any]:
     from backstride.services.analysis import analyze, report_spans
 
     rows = list_history(settings)
-    since = today - timedelta(days=report_spans().chart_days - 1)
+    days = report_spans().chart_days
+    since = today - timedelta(days=days - 1)
     report = analyze(settings, since=since, as_of=today)
     return {"runs": list(reversed(rows))[:LIST_MAX], "total": len(rows),
-            "report": None if report.empty else report,
+            "report": None if report.empty else report, "window_weeks": days // 7,
             "charts": [] if report.empty else _load_charts(report.analysis)}  # fmt: skip
 
 
@@ -181,17 +183,19 @@ def _load_charts(analysis: Any) -> list[Any]:
     from backstride.web.charts import Chart, Line, Panel, day_seconds, render
 
     weeks = [w for w in analysis.weeks if analysis.in_window(w.week_start + timedelta(days=6))]
-    weekly = render(Chart("Running distance per week", day_seconds([w.week_start for w in weeks]),
-                          "date", (Panel("km per week", (Line("Distance", [round(w.distance_km, 1)
-                                   for w in weeks], bars=True),), 0),)))  # fmt: skip
+    distance = Line(say("training", "distance"), [round(w.distance_km, 1) for w in weeks],
+                    bars=True)  # fmt: skip
+    weekly = render(Chart(say("training", "weekly_title"),
+                          day_seconds([w.week_start for w in weeks]), "date",
+                          (Panel(say("training", "km_per_week"), (distance,), 0),)))  # fmt: skip
     series = analysis.series
     first = series.first_day
     days = [first + timedelta(days=i) for i in range(len(series))]
     keep = [i for i, d in enumerate(days) if analysis.in_window(d)]
-    daily = Line("Running distance", [round(float(series.distance_km[i]), 2) for i in keep],
-                 bars=True)  # fmt: skip
-    load = render(Chart("Daily load (running distance)", day_seconds([days[i] for i in keep]),
-                        "date", (Panel("km per day", (daily,), 0),)))  # fmt: skip
+    daily = Line(say("together", "load_line"),
+                 [round(float(series.distance_km[i]), 2) for i in keep], bars=True)  # fmt: skip
+    load = render(Chart(say("training", "daily_title"), day_seconds([days[i] for i in keep]),
+                        "date", (Panel(say("training", "km_per_day"), (daily,), 0),)))  # fmt: skip
     return [weekly, load]
 
 
@@ -210,8 +214,7 @@ def activity_page(
     lat = None if samples is None else samples.get("lat_deg")
     lon = None if samples is None else samples.get("lon_deg")
     if lat is not None and lon is not None:
-        drawn = route(lat.tolist(), lon.tolist(), label="The route of this run, north up; "
-                      "green is the start, red the finish")  # fmt: skip
+        drawn = route(lat.tolist(), lon.tolist(), label=say("training", "route_label"))
     context = {"run": summary, "route": drawn, "chart": _sample_chart(samples),
                "shoes": wearable(settings, summary.shoe_name)}  # fmt: skip
     return templates.TemplateResponse(request, "activity.html.j2", context)
@@ -231,13 +234,16 @@ def _sample_chart(samples: Any) -> Any:
     speed = samples.get("speed_mps")
     if speed is not None:
         pace = [round(1000 / v / 60, 2) if v > PACE_FLOOR_MPS else None for v in speed[::step]]
-        panels.append(Panel("min per km", (Line("Pace", pace),)))
-    for channel, unit, label in (("hr_bpm", "beats per minute", "Heart rate"),
-                                 ("cadence_spm", "steps per minute", "Cadence")):  # fmt: skip
+        panels.append(Panel(say("training", "pace_unit"), (Line(say("training", "pace"), pace),)))
+    for channel, unit, label in (
+        ("hr_bpm", say("training", "heart_rate_unit"), say("training", "heart_rate")),
+        ("cadence_spm", say("training", "cadence_unit"), say("training", "cadence")),
+    ):
         values = samples.get(channel)
         if values is not None:
             clean = [None if v != v else round(float(v), 1) for v in values[::step]]
             panels.append(Panel(unit, (Line(label, clean),)))
     if not panels:
         return None
-    return render(Chart("This run, minute by minute", seconds.tolist(), "minutes", tuple(panels)))
+    title = say("training", "run_title")
+    return render(Chart(title, seconds.tolist(), "minutes", tuple(panels)))

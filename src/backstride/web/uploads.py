@@ -22,6 +22,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from backstride.config import Settings
 from backstride.errors import InputError, OversizedInputError
 from backstride.web.bodies import BodyTooLargeError
+from backstride.web.words import say
 
 MAX_FILES = 1000
 
@@ -84,7 +85,7 @@ class _Receiver:
         self.part.name = options.get(b"name", b"").decode("utf-8", "replace")
         if b"filename" in options and self.part.name == "files":
             if len(self.paths) >= MAX_FILES:
-                raise InputError(f"files: at most {MAX_FILES} files in one upload")
+                raise InputError(say("import", "too_many_files", most=MAX_FILES))
             chosen = options[b"filename"].decode("utf-8", "replace")
             target = self.scratch / f"{len(self.paths):05d}-{safe_name(chosen)}"
             self.part.filename, self.part.out = shown_name(chosen), target.open("wb")
@@ -95,15 +96,15 @@ class _Receiver:
         chunk = data[start:end]
         if self.part.out is None:
             if len(self.part.value) + len(chunk) > 64 * 1024:
-                raise InputError("upload: a form field is too long")
+                raise InputError(say("import", "field_too_long"))
             self.part.value += chunk
             return
         self.part.written += len(chunk)
         if self.part.written > self.max_file:
             raise OversizedInputError(
-                f"{self.part.filename}: larger than the {self.max_file // (1024 * 1024)} MB "
-                "limit for one file"
-            )
+                say("import", "file_too_large", file=self.part.filename,
+                    mb=self.max_file // (1024 * 1024))
+            )  # fmt: skip
         self.part.out.write(chunk)
 
     def end(self) -> None:
@@ -116,7 +117,7 @@ async def receive_uploads(request: Request, settings: Settings) -> Received:
     _kind, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
     if not boundary:
-        raise InputError("files: send the files as multipart/form-data")
+        raise InputError(say("import", "not_multipart"))
     scratch = Path(tempfile.mkdtemp(prefix="backstride-upload-"))
     receiver = _Receiver(scratch, settings)
     try:
@@ -131,13 +132,13 @@ async def receive_uploads(request: Request, settings: Settings) -> Received:
         shutil.rmtree(scratch, ignore_errors=True)
         if isinstance(exc, InputError | OversizedInputError):
             raise
-        raise InputError("files: the upload was cut off or is not valid form data") from None
+        raise InputError(say("import", "cut_off")) from None
     finally:
         if receiver.part.out is not None:
             receiver.part.out.close()
     if not receiver.paths:
         shutil.rmtree(scratch, ignore_errors=True)
-        raise InputError("files: choose at least one FIT, GPX, TCX, .gz or .zip file")
+        raise InputError(say("import", "no_files"))
     return Received(scratch, receiver.paths, receiver.names)
 
 

@@ -20,6 +20,7 @@ from backstride.assess.flow import Flow, is_checklist
 from backstride.assess.interview import Answers, Question, questions, record
 from backstride.errors import InputError
 from backstride.knowledge import KnowledgeBase
+from backstride.web.words import say
 
 YES, NO = "yes", "no"
 #: The buttons of a list page: "none of these" or "the ones I ticked".
@@ -58,7 +59,7 @@ def load_state(text: str | None) -> WizardState:
         data = json.loads(text)
         steps = tuple(dict(step) for step in data["steps"])
     except (ValueError, KeyError, TypeError):
-        raise InputError("state: the questionnaire state was damaged; please start again") from None
+        raise InputError(say("check", "state_damaged")) from None
     return WizardState(steps)
 
 
@@ -118,7 +119,7 @@ def _ticks(page: Page, form: Mapping[str, Any]) -> dict[str, Any]:
     every_no = all(_value(form, q.key) == NO for q in group)
     said_none = _value(form, "answer") == NONE_OF_THESE or every_no
     if not ticked and not said_none and page.layout == "list":
-        raise InputError("Please tick each one you have, or choose “None of these”.")
+        raise InputError(say("check", "tick_or_none"))
     step.update({q.key: q.key in ticked for q in group})
     return step
 
@@ -141,29 +142,29 @@ def parse_answer(question: Question, form: Mapping[str, Any]) -> Any:
         values = form.get(question.key) or []
         picked = [values] if isinstance(values, str) else list(values)
         if any(v not in question.choices for v in picked):
-            raise InputError(f"Please pick from the list for “{question.text}”.")
+            raise InputError(say("check", "pick_from_list", question=question.text))
         return tuple(picked)
     raw = _value(form, question.key)
     if raw in (None, ""):
         if question.optional:
             return None
-        raise InputError(f"Please answer “{question.text}”.")
+        raise InputError(say("check", "answer", question=question.text))
     if question.kind == "yes_no":
         if raw not in (YES, NO):
-            raise InputError(f"Please answer yes or no to “{question.text}”.")
+            raise InputError(say("check", "yes_or_no", question=question.text))
         return raw == YES
     if question.kind == "choice":
         if raw not in question.choices:
-            raise InputError(f"Please pick one answer for “{question.text}”.")
+            raise InputError(say("check", "pick_one", question=question.text))
         return raw
     return _number(question, str(raw))
 
 
 def _number(question: Question, raw: str) -> int | float:
-    kind = "a whole number" if question.kind == "integer" else "a number"
+    kind = say("check", "whole_number" if question.kind == "integer" else "number")
     low, high = question.low, question.high
-    span = f" from {low:g} to {high:g}" if low is not None and high is not None else ""
-    message = f"“{question.text}” needs {kind}{span}; you typed “{raw}”. Please try again."
+    span = say("check", "span", low=low, high=high) if low is not None and high is not None else ""
+    message = say("check", "number_refused", question=question.text, kind=kind, span=span, raw=raw)
     try:
         value: int | float = int(raw) if question.kind == "integer" else float(raw)
     except ValueError:
