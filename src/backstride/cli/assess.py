@@ -249,12 +249,16 @@ def _render(result: AssessmentResult, *, all_sources: bool = False) -> None:
     from rich.markup import escape
     from rich.panel import Panel
 
-    from backstride.knowledge.texts import intended_purpose
+    from backstride.knowledge.texts import intended_purpose, screen_text
     from backstride.report.plain import key_sources, more_sources_line
     from backstride.report.plan_view import source_line
     from backstride.services.assessment import knowledge_base
 
     kb = knowledge_base()
+
+    def say(name: str, **values: object) -> str:
+        return escape(screen_text(kb, "assess_result", name, **values))
+
     console = Console(highlight=False)
     style = {"emergency": "bold red", "urgent": "bold yellow"}.get(result.urgency, "bold green")
     console.print(
@@ -263,10 +267,10 @@ def _render(result: AssessmentResult, *, all_sources: bool = False) -> None:
     flagged = result.urgency in ("emergency", "urgent")
     if not flagged:
         _render_safety_net(console, result)
-    console.print("[bold]What we found[/bold]")
+    console.print(f"[bold]{say('found')}[/bold]")
     for line in _findings(result, kb, flagged=flagged):
         console.print(f"  {escape(line)}")
-    console.print("  [dim]Because:[/dim]")
+    console.print(f"  [dim]{say('because')}[/dim]")
     for reason in result.reasons:
         if flagged and reason.rule.split(".", 1)[0] not in result.red_flags:
             continue
@@ -275,13 +279,15 @@ def _render(result: AssessmentResult, *, all_sources: bool = False) -> None:
         _render_safety_net(console, result)
     cited = _urgency_sources(result, kb) + [s for p in result.safety_net for s in p.sources]
     shown, more = key_sources(kb, cited, all_sources=all_sources)
-    console.print("\n[bold]Sources[/bold]")
+    console.print(f"\n[bold]{say('sources')}[/bold]")
     for source in shown:
         console.print(f"  {source_line(source, kb)}", markup=False)
     if more:
-        console.print(f"  [dim]{more_sources_line(more)}[/dim]")
-    console.print(f"\n[dim]{intended_purpose(kb)}[/dim]")
-    console.print(f"[dim]Knowledge base {result.kb_version} ({result.kb_digest[:12]}).[/dim]")
+        console.print(f"  [dim]{escape(more_sources_line(kb, more))}[/dim]")
+    console.print(f"\n[dim]{escape(intended_purpose(kb))}[/dim]")
+    console.print(
+        f"[dim]{say('kb', version=result.kb_version, digest=result.kb_digest[:12])}[/dim]"
+    )
 
 
 def _render_safety_net(console: Any, result: AssessmentResult) -> None:

@@ -146,7 +146,7 @@ def print_sources(
     for source in shown:
         console.print(Text(f"  {source_line(source, kb)}", style="dim"))
     if more:
-        console.print(Text(more_sources_line(more), style="dim"))
+        console.print(Text(more_sources_line(kb, more), style="dim"))
 
 
 def _header(plan: Plan, kb: KnowledgeBase, today: date) -> Panel:

@@ -289,6 +289,24 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "unexpected": _NONE, "storage": _NONE, "no_page": _NONE, "wrong_method": _NONE,
         "no_plan": _NONE,
     },
+    # The plan as a document (Markdown, HTML, PDF), the assessment's result on the terminal
+    # and the note under a shortened source list (report_texts.yaml): one block, kept together.
+    "text.plan_document": {
+        "start": frozenset({"start", "weeks"}), "assessment_line": frozenset({"urgency"}),
+        "kb_line": frozenset({"version", "digest"}), "from_line": frozenset({"start", "weeks"}),
+        "kb_short": frozenset({"version", "digest"}), "first": _NONE, "assessment": _NONE,
+        "start_back": frozenset({"total", "risk"}), "left_out": frozenset({"cautions"}),
+        "phases": _NONE, "entry": _NONE, "exit": _NONE, "personal": _NONE,
+        "week": frozenset({"number"}), "each_day": _NONE, "reading": _NONE, "how_to": _NONE,
+        "first_dose": frozenset({"dose"}), "caution": _NONE, "treatments": _NONE,
+        "column_option": _NONE, "column_status": _NONE, "column_in_short": _NONE,
+        "prevention": _NONE, "staying_well": _NONE, "for_clinician": _NONE,
+    },
+    "text.assess_result": {
+        "found": _NONE, "because": _NONE, "sources": _NONE,
+        "kb": frozenset({"version", "digest"}),
+    },
+    "text.sources": {"more": frozenset({"count"})},
 }  # fmt: skip
 
 

@@ -65,7 +65,7 @@ def plan_html(
     return template.render(
         plan=plan,
         view=view,
-        more_sources=more_sources_line(view.more_sources) if view.more_sources else "",
+        more_sources=more_sources_line(kb, view.more_sources) if view.more_sources else "",
         source_lines=[source_line(s, kb) for s in view.sources],
         css=stylesheet(screen=not clinician_first),
         clinician_first=clinician_first,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.texts import screen_text
 from backstride.plan.model import PhaseBlock, Plan, PlanItem
 from backstride.report.plain import (
     caution_words,
@@ -13,6 +15,7 @@ from backstride.report.plain import (
     pattern_names,
 )
 from backstride.report.plan_view import (
+    COLUMNS,
     STATUS_WORDS,
     PlanView,
     day_summary,
@@ -27,29 +30,41 @@ def plan_markdown(
 ) -> str:
     """The whole plan as a Markdown document (the key sources; all with `all_sources`)."""
     view = plan_view(plan, kb, today=today, all_sources=all_sources)
-    parts = [_header(view), _items("First", plan.top), _safety_net(view)]
+    say = _words(kb)
+    parts = [_header(view, kb, say), _items(say("first"), plan.top), _safety_net(view)]
     if plan.status != "no_self_care":
         parts += [
-            _assessment(view, kb),
-            "\n".join(_phase(p) for p in plan.phases),
-            _items("Your personal plan", plan.personal),
-            _schedule(view, phase_words(kb)),
-            _reading(plan),
-            _exercises(view),
-            _items("Treatment options and what the evidence says", plan.treatments),
-            _items("Staying well: prevention", plan.prevention),
+            _assessment(view, kb, say),
+            "\n".join(_phase(p, say) for p in plan.phases),
+            _items(say("personal"), plan.personal),
+            _schedule(view, phase_words(kb), kb),
+            _reading(plan, say),
+            _exercises(view, say),
+            _items(say("treatments"), plan.treatments),
+            _items(say("prevention"), plan.prevention),
         ]
     parts += [_sources(view, kb), f"_{plan.disclaimer}_\n"]
     return "\n".join(p for p in parts if p)
 
 
-def _header(view: PlanView) -> str:
+def _words(kb: KnowledgeBase) -> Callable[..., str]:
+    """The document's sentences by name (record `text.plan_document`), fields filled."""
+
+    def say(name: str, /, **values: object) -> str:
+        return screen_text(kb, "plan_document", name, **values)
+
+    return say
+
+
+def _header(view: PlanView, kb: KnowledgeBase, say: Callable[..., str]) -> str:
     plan = view.plan
+    start = say("start", start=plan.start.isoformat(), weeks=plan.weeks)
+    kb_line = say("kb_line", version=plan.kb_version, digest=plan.kb_digest[:12])
     return (
-        f"# Your back and running plan\n\n"
-        f"- Start: {plan.start.isoformat()} ({plan.weeks} weeks)\n"
-        f"- Assessment: {plan.urgency_heading}\n"
-        f"- Knowledge base: version {plan.kb_version}, digest {plan.kb_digest[:12]}\n"
+        f"# {screen_text(kb, 'plan', 'title')}\n\n"
+        f"- {start}\n"
+        f"- {say('assessment_line', urgency=plan.urgency_heading)}\n"
+        f"- {kb_line}\n"
     )
 
 
@@ -81,39 +96,42 @@ def _items(title: str, items: tuple[PlanItem, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _assessment(view: PlanView, kb: KnowledgeBase) -> str:
+def _assessment(view: PlanView, kb: KnowledgeBase, say: Callable[..., str]) -> str:
     a = view.plan.assessment
-    lines = ["## Your assessment\n"]
+    lines = [f"## {say('assessment')}\n"]
     if a.patterns:
-        lines.append(f"- Most likely (not a diagnosis): {', '.join(pattern_names(kb, a.patterns))}")
+        likely = ", ".join(pattern_names(kb, a.patterns))
+        lines.append(f"- {screen_text(kb, 'assess', 'likely', patterns=likely)}")
     if a.duration:
-        lines.append(f"- How long: {duration_words(kb, a.duration)}")
+        how_long = duration_words(kb, a.duration)
+        lines.append(f"- {screen_text(kb, 'assess', 'how_long', duration=how_long)}")
     if a.start_back_risk:
-        lines.append(f"- STarT Back: {a.start_back_total}/9, {a.start_back_risk} risk")
+        lines.append(f"- {say('start_back', total=a.start_back_total, risk=a.start_back_risk)}")
     if view.plan.cautions:
-        lines.append(f"- Exercises left out because of: {caution_words(kb, view.plan.cautions)}")
+        lines.append(f"- {say('left_out', cautions=caution_words(kb, view.plan.cautions))}")
     return "\n".join(lines) + "\n"
 
 
-def _phase(block: PhaseBlock) -> str:
+def _phase(block: PhaseBlock, say: Callable[..., str]) -> str:
     lines = [
         f"## {block.title} ({block.start.isoformat()} to {block.end.isoformat()})\n",
         f"{block.goal}\n",
-        "Start when: " + " ".join(block.entry),
+        f"{say('entry')}: " + " ".join(block.entry),
         "",
-        "Move on when: " + " ".join(block.exit),
+        f"{say('exit')}: " + " ".join(block.exit),
         "",
     ]
     lines += [f"- **{i.title}**: {i.text}{_cite(i)}" for i in block.items]
     return "\n".join(lines) + "\n"
 
 
-def _schedule(view: PlanView, phases: dict[str, str]) -> str:
-    lines = ["## Day by day\n"]
+def _schedule(view: PlanView, phases: dict[str, str], kb: KnowledgeBase) -> str:
+    columns = " | ".join(screen_text(kb, "plan", f"column_{c}") for c in COLUMNS)
+    lines = [f"## {screen_text(kb, 'plan', 'schedule')}\n"]
     for week in view.weeks:
         lines += [
-            f"### Week {week.number}\n",
-            "| Day | Phase | Session | Learn |",
+            f"### {screen_text(kb, 'plan_document', 'week', number=week.number)}\n",
+            f"| {columns} |",
             "|---|---|---|---|",
         ]
         for day in week.days:
@@ -126,26 +144,26 @@ def _schedule(view: PlanView, phases: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _reading(plan: Plan) -> str:
+def _reading(plan: Plan, say: Callable[..., str]) -> str:
     """The education topics of the schedule, each with its whole text."""
     if not plan.education:
         return ""
-    lines = ["## What to read: the topics in your plan\n"]
+    lines = [f"## {say('reading')}\n"]
     for item in plan.education:
         lines += [f"### {item.title}\n", f"{item.text}\n"]
     return "\n".join(lines)
 
 
-def _exercises(view: PlanView) -> str:
+def _exercises(view: PlanView, say: Callable[..., str]) -> str:
     if not view.exercises:
         return ""
-    lines = ["## How to do the exercises\n"]
+    lines = [f"## {say('how_to')}\n"]
     for p in view.exercises:
         lines.append(f"### {p.name}\n")
-        lines.append(f"First dose in your plan: {p.dose_text}\n")
+        lines.append(f"{say('first_dose', dose=p.dose_text)}\n")
         lines += [f"{n}. {step}" for n, step in enumerate(p.steps, 1)]
         if p.caution_text:
-            lines.append(f"\n> Caution: {p.caution_text}")
+            lines.append(f"\n> {say('caution')}: {p.caution_text}")
         for a in p.alternatives:
             lines.append(f"\n{a.label}: **{a.name}**\n")
             lines += [f"   {n}. {step}" for n, step in enumerate(a.steps, 1)]
@@ -154,8 +172,8 @@ def _exercises(view: PlanView) -> str:
 
 
 def _sources(view: PlanView, kb: KnowledgeBase) -> str:
-    lines = ["## Sources\n"]
+    lines = [f"## {screen_text(kb, 'plan', 'sources')}\n"]
     lines += [f"- {source_line(s, kb)}" for s in view.sources]
     if view.more_sources:
-        lines.append(f"\n{more_sources_line(view.more_sources)}")
+        lines.append(f"\n{more_sources_line(kb, view.more_sources)}")
     return "\n".join(lines) + "\n"

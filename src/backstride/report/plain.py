@@ -13,6 +13,7 @@ from backstride.knowledge import urgency
 from backstride.knowledge.labels import plain
 from backstride.knowledge.model import KnowledgeBase, Source
 from backstride.knowledge.rules import DurationClass, Pattern, RedFlag
+from backstride.knowledge.texts import screen_text
 
 #: How many sources a person sees by default: the ones the main advice rests on.
 KEY_SOURCES = 3
@@ -62,6 +63,6 @@ def key_sources(
     return shown, len(found) - len(shown)
 
 
-def more_sources_line(count: int) -> str:
-    """The note under a shortened source list."""
-    return f"{count} more source(s) behind this advice: add --sources to see them all."
+def more_sources_line(kb: KnowledgeBase, count: int) -> str:
+    """The note under a shortened source list (its words: `text.sources`)."""
+    return screen_text(kb, "sources", "more", count=count)

@@ -14,6 +14,9 @@ from backstride.knowledge.rules import SafetyText
 from backstride.plan.model import Day, Plan, Prescription
 from backstride.report.plain import KEY_SOURCES
 
+#: The schedule's columns, by the name of their heading in `text.plan` (`column_<name>`).
+COLUMNS = ("day", "phase", "session", "learn")
+
 STATUS_WORDS = {
     "recommended": "Recommended",
     "consider": "Can be considered",
