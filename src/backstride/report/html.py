@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from backstride.knowledge.content import Exercise
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.texts import screen_text
 from backstride.plan.model import Plan
 from backstride.report.exercise_figure import exercise_svg
 from backstride.report.plain import more_sources_line
 from backstride.report.plan_view import (
+    COLUMNS,
     STATUS_WORDS,
     PlanView,
     phase_words,
@@ -76,6 +78,9 @@ def plan_html(
         status_words=PLAN_STATUS_WORDS,
         status_words_t=STATUS_WORDS,
         figures={p.exercise_id: _picture(kb, p.exercise_id) for p in view.exercises},
+        say=partial(screen_text, kb, "plan_document"),
+        shared=partial(screen_text, kb, "plan"),
+        columns=COLUMNS,
     )
 
 
