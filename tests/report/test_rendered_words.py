@@ -5,11 +5,13 @@ screen sentence) lookups are watched."""
 
 from __future__ import annotations
 
+import html
 import json
 import warnings
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import get_args
 
 import click
 import pytest
@@ -19,14 +21,17 @@ from backstride.assess.casefile import case_from_data
 from backstride.assess.flow import VOCABULARY
 from backstride.assess.interview import Question, questions
 from backstride.assess.triage import assess
+from backstride.knowledge.content import TreatmentStatus
 from backstride.knowledge.labels import PlainLabel, Vocabulary
 from backstride.knowledge.served import records_served
+from backstride.plan.model import PlanStatus
 from backstride.progress.monitoring import check_run, monitoring_rule
 from backstride.progress.questions import DIARY_LOCATIONS
 from backstride.progress.status import ProgressStatus
+from backstride.report.html import plan_html
 from backstride.report.markdown import plan_markdown
 from backstride.report.plain import duration_words, pattern_names
-from backstride.report.plan_view import safety_net_view, source_line
+from backstride.report.plan_view import plan_view, safety_net_view, source_line
 from tests.activity_files import GPX_T0, gpx_bytes, straight_run
 from tests.assess.conftest import load_vignettes
 from tests.plan.report_plans import KB, plan_for
@@ -209,3 +214,43 @@ def test_the_plans_safety_net_is_headed_by_its_title_record() -> None:
     text = _shown(plan_markdown(plan, KB))
     assert f"## {_shown(view.title)}" in text
     assert _shown(view.intro) in text
+
+
+def test_every_treatment_and_plan_status_has_its_label() -> None:
+    assert set(_values("treatment_status")) == set(get_args(TreatmentStatus))
+    assert set(_values("plan_status")) == set(get_args(PlanStatus))
+
+
+@pytest.mark.parametrize("status", _values("treatment_status"))
+def test_each_treatment_status_is_shown_in_its_labels_words(status: str) -> None:
+    plan = plan_for("self_care_runner")
+    first = replace(plan.treatments[0], status=status)
+    plan = replace(plan, treatments=(first, *plan.treatments[1:]))
+    label = _label("treatment_status", status)
+    for render in (plan_markdown, plan_html):
+        with records_served() as served:
+            text = render(plan, KB)
+        assert_labelled(text, served, label.id)
+
+
+@pytest.mark.parametrize("status", _values("plan_status"))
+def test_the_clinician_page_names_the_plan_status_in_its_labels_words(status: str) -> None:
+    plan = replace(plan_for("self_care_runner"), status=status)
+    with records_served() as served:
+        page = plan_html(plan, KB)
+    assert_labelled(page, served, _label("plan_status", status).id)
+
+
+def test_the_plans_markdown_and_html_read_the_same_sentences() -> None:
+    """Both documents head their parts with the words of one record, so they cannot drift."""
+    plan = plan_for("self_care_runner")
+    dose = plan_view(plan, KB).exercises[0].dose_text
+    for render in (plan_markdown, plan_html):
+        with records_served() as served:
+            text = html.unescape(render(plan, KB))
+        for name in ("entry", "exit", "how_to", "reading", "treatments"):
+            assert_said(text, served, "plan_document", name)
+        assert_said(text, served, "plan_document", "first_dose", dose=dose)
+        assert_said(text, served, "plan_document", "week", number=1)
+        for name in ("title", "schedule", "sources", "column_session"):
+            assert_said(text, served, "plan", name)

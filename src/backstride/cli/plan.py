@@ -21,7 +21,7 @@ from backstride.knowledge import urgency
 from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.model import Day, Plan, PlanItem, Prescription
 from backstride.report.plain import caution_words, key_sources, more_sources_line
-from backstride.report.plan_view import STATUS_WORDS, source_line
+from backstride.report.plan_view import source_line, status_words
 from backstride.services import guided, plans
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -128,11 +128,11 @@ def _print(console: Console, outcome: plans.PlanOutcome, today: date, *, all_sou
         return
     console.print(_phases(plan))
     if plan.personal:
-        console.print(_items(_say("made_for_you"), plan.personal))
+        console.print(_items(_say("made_for_you"), plan.personal, kb))
     console.print(_schedule(plan))
     console.print(_how_to(plan, today))
     console.print(_reading(plan, today))
-    console.print(_items(_say("treatments"), plan.treatments))
+    console.print(_items(_say("treatments"), plan.treatments, kb))
     print_sources(console, kb, _sources(plan), all_sources=all_sources)
     console.print(Text(plan.disclaimer, style="dim"))
 
@@ -196,13 +196,12 @@ def _phases(plan: Plan) -> Group:
     return Group(*panels)
 
 
-def _items(title: str, items: tuple[PlanItem, ...]) -> Table:
+def _items(title: str, items: tuple[PlanItem, ...], kb: KnowledgeBase) -> Table:
     table = Table(title=title, show_header=False, show_lines=True, expand=True)
     table.add_column(_say("column_what"), style="bold", ratio=1)
     table.add_column(_say("column_advice"), ratio=3)
     for item in items:
-        status = f" ({STATUS_WORDS.get(item.status, item.status)})" if item.status else ""
-        table.add_row(item.title + status, Text(item.text))
+        table.add_row(item.title + status_words(kb, item.status), Text(item.text))
     return table
 
 

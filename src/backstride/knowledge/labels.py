@@ -16,7 +16,7 @@ from backstride.knowledge.served import note_served
 
 Vocabulary = Literal[
     "location", "onset", "worse_with", "better_with", "sex", "trend", "caution", "run_advice",
-    "evidence", "alternative",
+    "evidence", "alternative", "treatment_status", "plan_status",
 ]  # fmt: skip
 
 

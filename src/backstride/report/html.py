@@ -9,6 +9,7 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from backstride.knowledge.content import Exercise
+from backstride.knowledge.labels import plain
 from backstride.knowledge.model import KnowledgeBase
 from backstride.knowledge.texts import screen_text
 from backstride.plan.model import Plan
@@ -16,18 +17,11 @@ from backstride.report.exercise_figure import exercise_svg
 from backstride.report.plain import more_sources_line
 from backstride.report.plan_view import (
     COLUMNS,
-    STATUS_WORDS,
     PlanView,
     phase_words,
     plan_view,
     source_line,
 )
-
-PLAN_STATUS_WORDS = {
-    "self_care": "Self-care plan",
-    "interim": "Interim plan until a clinician review",
-    "no_self_care": "No self-care plan: clinician first",
-}
 
 
 @cache
@@ -75,8 +69,7 @@ def plan_html(
         served=bool(app_nav),
         open_week=_open_week(view, today or plan.start),
         phase_words=phase_words(kb),
-        status_words=PLAN_STATUS_WORDS,
-        status_words_t=STATUS_WORDS,
+        label=partial(plain, kb),
         figures={p.exercise_id: _picture(kb, p.exercise_id) for p in view.exercises},
         say=partial(screen_text, kb, "plan_document"),
         shared=partial(screen_text, kb, "plan"),

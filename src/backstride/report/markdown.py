@@ -16,12 +16,12 @@ from backstride.report.plain import (
 )
 from backstride.report.plan_view import (
     COLUMNS,
-    STATUS_WORDS,
     PlanView,
     day_summary,
     phase_words,
     plan_view,
     source_line,
+    status_words,
 )
 
 
@@ -31,17 +31,17 @@ def plan_markdown(
     """The whole plan as a Markdown document (the key sources; all with `all_sources`)."""
     view = plan_view(plan, kb, today=today, all_sources=all_sources)
     say = _words(kb)
-    parts = [_header(view, kb, say), _items(say("first"), plan.top), _safety_net(view)]
+    parts = [_header(view, kb, say), _items(say("first"), plan.top, kb), _safety_net(view)]
     if plan.status != "no_self_care":
         parts += [
             _assessment(view, kb, say),
             "\n".join(_phase(p, say) for p in plan.phases),
-            _items(say("personal"), plan.personal),
+            _items(say("personal"), plan.personal, kb),
             _schedule(view, phase_words(kb), kb),
             _reading(plan, say),
             _exercises(view, say),
-            _items(say("treatments"), plan.treatments),
-            _items(say("prevention"), plan.prevention),
+            _items(say("treatments"), plan.treatments, kb),
+            _items(say("prevention"), plan.prevention, kb),
         ]
     parts += [_sources(view, kb), f"_{plan.disclaimer}_\n"]
     return "\n".join(p for p in parts if p)
@@ -86,12 +86,12 @@ def _cite(item: PlanItem) -> str:
     return ""
 
 
-def _items(title: str, items: tuple[PlanItem, ...]) -> str:
+def _items(title: str, items: tuple[PlanItem, ...], kb: KnowledgeBase) -> str:
     if not items:
         return ""
     lines = [f"## {title}\n"]
     for item in items:
-        status = f" ({STATUS_WORDS.get(item.status, item.status)})" if item.status else ""
+        status = status_words(kb, item.status)
         lines.append(f"- **{item.title}**{status}: {item.text}{_cite(item)}")
     return "\n".join(lines) + "\n"
 

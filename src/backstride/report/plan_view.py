@@ -17,14 +17,10 @@ from backstride.report.plain import KEY_SOURCES
 #: The schedule's columns, by the name of their heading in `text.plan` (`column_<name>`).
 COLUMNS = ("day", "phase", "session", "learn")
 
-STATUS_WORDS = {
-    "recommended": "Recommended",
-    "consider": "Can be considered",
-    "optional_comfort": "Optional comfort",
-    "clinician_only": "Only with a clinician",
-    "insufficient_evidence": "Not enough evidence",
-    "not_recommended": "Not recommended",
-}
+
+def status_words(kb: KnowledgeBase, status: str | None) -> str:
+    """' (Recommended)' after an item with a treatment status, in its label's words; ''."""
+    return f" ({plain(kb, 'treatment_status', status)})" if status else ""
 
 
 @dataclass(frozen=True, slots=True)
