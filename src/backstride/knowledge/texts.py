@@ -302,6 +302,9 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "column_option": _NONE, "column_status": _NONE, "column_in_short": _NONE,
         "prevention": _NONE, "staying_well": _NONE, "for_clinician": _NONE,
     },
+    "text.plan_calendar": {
+        "name": _NONE, "summary": frozenset({"title"}), "learn": frozenset({"title"}),
+    },
     "text.assess_result": {
         "found": _NONE, "because": _NONE, "sources": _NONE,
         "kb": frozenset({"version", "digest"}),

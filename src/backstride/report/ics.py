@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from icalendar import Alarm, Calendar, Event
 
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.texts import screen_text
 from backstride.plan.model import Day, Plan
 from backstride.report.plan_view import phase_words, safety_net_text
 
@@ -27,14 +28,16 @@ def plan_ics(plan: Plan, kb: KnowledgeBase, *, reminder: bool = True) -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "Back and running plan")
+    cal.add("x-wr-calname", screen_text(kb, "plan_calendar", "name"))
     stamp = datetime.combine(plan.start, time(0, 0), tzinfo=UTC)
     key = _plan_key(plan)
     for day in plan.days:
         if day.kind == "rest":
             continue
-        text = describe(day, words[day.phase]) + (f"\n\n{net}" if net else "")
-        cal.add_component(_event(day, key=key, stamp=stamp, reminder=reminder, text=text))
+        text = describe(day, words[day.phase], kb) + (f"\n\n{net}" if net else "")
+        summary = screen_text(kb, "plan_calendar", "summary", title=day.title)
+        event = _event(day, key=key, stamp=stamp, reminder=reminder, text=text, summary=summary)
+        cal.add_component(event)
     return bytes(cal.to_ical())
 
 
@@ -43,13 +46,15 @@ def _plan_key(plan: Plan) -> str:
     return hashlib.sha256(plan.to_json().encode()).hexdigest()[:16]
 
 
-def _event(day: Day, *, key: str, stamp: datetime, reminder: bool, text: str) -> Event:
+def _event(
+    day: Day, *, key: str, stamp: datetime, reminder: bool, text: str, summary: str
+) -> Event:
     event = Event()
     event.add("uid", f"{day.on:%Y%m%d}-{key}@backstride")
     event.add("dtstamp", stamp)
     event.add("dtstart", day.on)
     event.add("dtend", day.on + timedelta(days=1))
-    event.add("summary", f"Back plan: {day.title}")
+    event.add("summary", summary)
     event.add("description", text)
     event.add("transp", "TRANSPARENT")
     if reminder:
@@ -61,7 +66,7 @@ def _event(day: Day, *, key: str, stamp: datetime, reminder: bool, text: str) ->
     return event
 
 
-def describe(day: Day, phase: str) -> str:
+def describe(day: Day, phase: str, kb: KnowledgeBase) -> str:
     """The session in plain text for a calendar event: exercises with dose, run, activity."""
     lines = [f"{day.title} ({phase})"]
     if day.run is not None:
@@ -72,5 +77,5 @@ def describe(day: Day, phase: str) -> str:
         lines.append(day.activity)
     lines += list(day.notes)
     if day.education_title:
-        lines.append(f"Learn today: {day.education_title}")
+        lines.append(screen_text(kb, "plan_calendar", "learn", title=day.education_title))
     return "\n".join(lines)
