@@ -302,6 +302,16 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "column_option": _NONE, "column_status": _NONE, "column_in_short": _NONE,
         "prevention": _NONE, "staying_well": _NONE, "for_clinician": _NONE,
     },
+    "text.plan_clinician": {
+        "title": _NONE, "intro": frozenset({"start"}), "triage": _NONE, "action": _NONE,
+        "red_flags": _NONE, "none_reported": _NONE, "referral_reasons": _NONE, "none": _NONE,
+        "pattern": _NONE, "not_assessed": _NONE, "duration": _NONE, "unknown": _NONE,
+        "start_back": _NONE, "start_back_score": frozenset({"total", "psychosocial", "risk"}),
+        "not_completed": _NONE, "rmdq": _NONE, "rmdq_score": frozenset({"score"}),
+        "plan_status": _NONE, "current_phase": _NONE, "no_phase": _NONE, "progress": _NONE,
+        "excluded": _NONE, "kb": _NONE, "kb_value": frozenset({"version", "digest"}),
+        "safety_net": _NONE, "why": _NONE, "sources": _NONE,
+    },
     "text.plan_calendar": {
         "name": _NONE, "summary": frozenset({"title"}), "learn": frozenset({"title"}),
     },

@@ -73,6 +73,7 @@ def plan_html(
         figures={p.exercise_id: _picture(kb, p.exercise_id) for p in view.exercises},
         say=partial(screen_text, kb, "plan_document"),
         shared=partial(screen_text, kb, "plan"),
+        doctor=partial(screen_text, kb, "plan_clinician"),
         columns=COLUMNS,
     )
 
