@@ -16,6 +16,7 @@ from typing import get_args
 import click
 import pytest
 from click.testing import CliRunner
+from icalendar import Calendar
 
 from backstride.assess.casefile import case_from_data
 from backstride.assess.flow import VOCABULARY
@@ -29,6 +30,7 @@ from backstride.progress.monitoring import check_run, monitoring_rule
 from backstride.progress.questions import DIARY_LOCATIONS
 from backstride.progress.status import ProgressStatus
 from backstride.report.html import plan_html
+from backstride.report.ics import plan_ics
 from backstride.report.markdown import plan_markdown
 from backstride.report.plain import duration_words, pattern_names
 from backstride.report.plan_view import plan_view, safety_net_view, source_line
@@ -178,6 +180,10 @@ def test_the_assessment_screen_says_the_likely_pattern_and_how_long_in_its_sente
     patterns = ", then ".join(pattern_names(KB, result.patterns))
     assert_said(text, served, "assess", "likely", patterns=patterns)
     assert_said(text, served, "assess", "how_long", duration=duration_words(KB, result.duration))
+    for name in ("found", "because", "sources"):
+        assert_said(text, served, "assess_result", name)
+    digest = result.kb_digest[:12]
+    assert_said(text, served, "assess_result", "kb", version=result.kb_version, digest=digest)
 
 
 def test_the_import_summary_counts_the_files_in_its_sentence(home: Path, tmp_path: Path) -> None:
@@ -254,3 +260,34 @@ def test_the_plans_markdown_and_html_read_the_same_sentences() -> None:
         assert_said(text, served, "plan_document", "week", number=1)
         for name in ("title", "schedule", "sources", "column_session"):
             assert_said(text, served, "plan", name)
+
+
+def test_a_shortened_source_list_says_how_many_more_in_its_sentence() -> None:
+    plan = plan_for("self_care_runner")
+    more = plan_view(plan, KB).more_sources
+    assert more > 0
+    for render in (plan_markdown, plan_html):
+        with records_served() as served:
+            text = render(plan, KB)
+        assert_said(text, served, "sources", "more", count=more)
+
+
+def test_the_calendar_names_its_events_and_topics_in_their_sentences() -> None:
+    plan = plan_for("self_care_runner")
+    day = next(d for d in plan.days if d.kind != "rest" and d.education_title)
+    with records_served() as served:
+        calendar = Calendar.from_ical(plan_ics(plan, KB))
+    event = next(e for e in calendar.walk("VEVENT") if e.decoded("dtstart") == day.on)
+    assert_said(str(calendar["x-wr-calname"]), served, "plan_calendar", "name")
+    assert_said(str(event["summary"]), served, "plan_calendar", "summary", title=day.title)
+    learn = str(event["description"])
+    assert_said(learn, served, "plan_calendar", "learn", title=day.education_title)
+
+
+def test_the_clinician_page_heads_its_summary_in_its_sentences() -> None:
+    plan = plan_for("self_care_runner")
+    with records_served() as served:
+        page = html.unescape(plan_html(plan, KB))
+    for name in ("title", "triage", "plan_status", "current_phase", "why", "sources"):
+        assert_said(page, served, "plan_clinician", name)
+    assert_said(page, served, "plan_clinician", "intro", start=plan.start.isoformat())
