@@ -26,6 +26,7 @@ from backstride.services import guided, plans
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 _say = screen("plan")
+_document = screen("plan_document")  # the words the plan shares with its documents
 
 WEEK = timedelta(days=7)
 FORMATS = ("text", "json", "md", "html", "pdf", "ics")
@@ -185,8 +186,8 @@ def _phases(plan: Plan) -> Group:
     panels = []
     for n, block in enumerate(plan.phases, 1):
         body = Text(block.goal + "\n", style="bold")
-        body.append(_say("phase_entry", criteria=" ".join(block.entry)) + "\n")
-        body.append(_say("phase_exit", criteria=" ".join(block.exit)) + "\n")
+        body.append(f"{_document('entry')}: {' '.join(block.entry)}\n")
+        body.append(f"{_document('exit')}: {' '.join(block.exit)}\n")
         for item in block.items:
             body.append(f"• {item.title}: ", style="bold")
             body.append(item.text + "\n")
@@ -245,7 +246,7 @@ def _how_to(plan: Plan, today: date) -> Group:
     for p in seen.values():
         body = Text("\n".join(f"{n}. {step}" for n, step in enumerate(p.steps, 1)))
         if p.caution_text:
-            body.append("\n" + _say("caution", text=p.caution_text), style="yellow")
+            body.append(f"\n{_document('caution')}: {p.caution_text}", style="yellow")
         for a in p.alternatives:
             body.append(f"\n{a.label}: {a.name}", style="dim")
         panels.append(Panel(body, title=f"{p.name} · {p.dose_text}", title_align="left"))

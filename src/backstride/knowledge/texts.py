@@ -149,11 +149,10 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "header_cautions": frozenset({"cautions"}),
         "header_kb": frozenset({"version", "digest"}),
         "phase_title": frozenset({"number", "title", "start", "end"}),
-        "phase_entry": frozenset({"criteria"}), "phase_exit": frozenset({"criteria"}),
         "made_for_you": _NONE, "treatments": _NONE, "sources": _NONE,
         "column_what": _NONE, "column_advice": _NONE, "schedule": _NONE, "this_week": _NONE,
         "column_day": _NONE, "column_phase": _NONE, "column_session": _NONE,
-        "column_learn": _NONE, "how_to": _NONE, "caution": frozenset({"text"}),
+        "column_learn": _NONE, "how_to": _NONE,
         "reading": _NONE, "safety_net": _NONE,
     },
     "text.kb": {
