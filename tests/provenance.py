@@ -49,7 +49,9 @@ def assert_labelled(rendered: str, served: set[str], *label_ids: str) -> None:
     _log(label_ids)
 
 
-def assert_said(rendered: str, served: set[str], screen: str, name: str, **values: object) -> None:
+def assert_said(
+    rendered: str, served: set[str], screen: str, name: str, /, **values: object
+) -> None:
     """Fail unless the screen's sentences (`text.<screen>`) were looked up while `rendered`
     was made and it shows the sentence `name` filled with `values`."""
     record = load_knowledge_base().one(ScreenTexts, f"text.{screen}")

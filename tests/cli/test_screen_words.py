@@ -3,13 +3,18 @@ real and its answer compared with the record's sentence, read from the knowledge
 
 from __future__ import annotations
 
+import io
+import sys
+import warnings
 from pathlib import Path
 
 import pytest
 
 from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.served import records_served
 from backstride.knowledge.texts import intended_purpose, screen_text
 from tests.conftest import run_backstride
+from tests.provenance import assert_said
 
 KB = load_knowledge_base()
 
@@ -83,3 +88,34 @@ def test_a_restore_counts_what_it_restored_in_plain_words(home: Path, tmp_path: 
     assert "1 shoe" in result.stdout
     assert "1 weekly checkin" in result.stdout
     assert ids_in(result.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "screen", "name", "values", "stream", "code"),
+    ANSWERS,
+    ids=[f"{' '.join(row[0][:2])} {row[3]}" for row in ANSWERS],
+)
+def test_the_sentence_shown_was_read_from_its_record(
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    stdin: str | None,
+    screen: str,
+    name: str,
+    values: dict[str, object],
+    stream: str,
+    code: int,
+) -> None:
+    """The same commands run in this process while the sentence lookups are watched: the
+    record was looked up for this very answer (what `kb trace` counts as produced)."""
+    from backstride.cli.app import main
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin or ""))
+    with warnings.catch_warnings():  # typer uses click names click deprecates
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with records_served() as served, pytest.raises(SystemExit) as exit_info:
+            main(argv)
+    assert exit_info.value.code == code
+    said = capsys.readouterr()
+    assert_said(said.out if stream == "stdout" else said.err, served, screen, name, **values)
