@@ -24,6 +24,7 @@ from backstride.progress.change import ProgressSummary, change_rule, summarise_p
 from backstride.report.clinician_report import ReportData, report_context
 from backstride.services.analysis import current_metrics
 from tests.analytics.history_builders import RULES, day, run
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.kb_copy import Edit, edited, setting
 from tests.progress.limits import RMDQ_POINTS, RMDQ_RECOVERED_MAX
 
@@ -31,7 +32,12 @@ from tests.progress.limits import RMDQ_POINTS, RMDQ_RECOVERED_MAX
 def analysed(rules: FindingRules, history: list[Any], *, days: int, forms: Any = ()) -> Any:
     """The analysis of `history` up to `days` after the start, with `rules`' parameters."""
     return analyze_training(
-        history, today=day(days), since=day(0), forms=forms, params=rules.params
+        history,
+        today=day(days),
+        since=day(0),
+        forms=forms,
+        params=rules.params,
+        shoe_inspection_km=SHOE_INSPECTION_KM,
     )
 
 
@@ -188,7 +194,11 @@ def _surface_history() -> list[Any]:
 
 def _surface_findings(rules: FindingRules) -> list[Any]:
     analysis = analyze_training(
-        _surface_history(), today=day(34), since=day(28), params=rules.params
+        _surface_history(),
+        today=day(34),
+        since=day(28),
+        params=rules.params,
+        shoe_inspection_km=SHOE_INSPECTION_KM,
     )
     return [f for f in findings_from(analysis, rules) if f.id == "surface_change"]
 
@@ -278,7 +288,12 @@ def test_the_shoe_rotation_weeks_follow_the_record(tmp_path: Path) -> None:
 
     def shoe_finding(rules: FindingRules) -> Any:
         analysis = analyze_training(
-            history, today=day(27), since=day(0), shoes=shoes, params=rules.params
+            history,
+            today=day(27),
+            since=day(0),
+            shoes=shoes,
+            params=rules.params,
+            shoe_inspection_km=SHOE_INSPECTION_KM,
         )
         return next(f for f in findings_from(analysis, rules) if f.id == "shoe_inspection_due")
 

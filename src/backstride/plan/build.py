@@ -69,7 +69,7 @@ def build_plan(
     *,
     weeks: int = 6,
     start: date | None = None,
-    shoe_inspection_km: float = 600.0,
+    shoe_inspection_km: float,
     reviewed_at: datetime | None = None,
     checkins: Sequence[CheckIn] = (),
 ) -> Plan:
