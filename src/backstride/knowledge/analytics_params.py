@@ -147,6 +147,7 @@ class ReportSpans(Record):
     clinician_training_weeks: int = Field(ge=1)
     clinician_chart_days: int = Field(ge=1)
     clinician_recent_checks: int = Field(ge=1)
+    clinician_diary_entries: int = Field(ge=1, description="the latest diary entries shown")
 
 
 ANALYTICS_PARAM_KINDS: dict[str, type[BaseModel]] = {

@@ -67,7 +67,7 @@ def build_plan(
     today: date,
     kb: KnowledgeBase,
     *,
-    weeks: int = 6,
+    weeks: int | None = None,
     start: date | None = None,
     shoe_inspection_km: float,
     reviewed_at: datetime | None = None,
@@ -80,6 +80,7 @@ def build_plan(
 
     References: nice-ng59, acp-2017, trials-2023-walkrun, silbernagel-2007, hill-2011-startback
     """
+    weeks = plan_dosing(kb).default_weeks if weeks is None else weeks
     case = profile if isinstance(profile, Case) else None
     running = profile.running if isinstance(profile, Case) else _running(profile)
     diary = [e for e in progress if e.at.date() <= today]

@@ -80,7 +80,7 @@ def plan_for_case(
     settings: Settings,
     today: date,
     start: date | None = None,
-    weeks: int = 6,
+    weeks: int | None = None,
     findings: list[Finding] | None = None,
     use_store: bool = False,
     keep: bool = False,
@@ -89,7 +89,7 @@ def plan_for_case(
 ) -> PlanOutcome:
     """Build the plan of an assessed case (the stored history too with `use_store`; a stored
     warning sign leads it with `lead_with_store` or `use_store`)."""
-    if not 1 <= weeks <= MAX_WEEKS:
+    if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
         raise InputError(f"--weeks: expected a whole number of weeks 1–{MAX_WEEKS}, got {weeks}")
     kb = knowledge_base()
     findings = list(findings or [])
