@@ -143,7 +143,7 @@ REPORT_SPANS_ID = "report.spans"
 
 
 class ReportSpans(Record):
-    """The periods the reports cover by default."""
+    """The periods the reports cover by default, and how far back the diary reaches."""
 
     analysis_days: int = Field(ge=1, description="the analysis when no start is given")
     chart_days: int = Field(ge=1, description="the charts and training page, by default")
@@ -151,6 +151,7 @@ class ReportSpans(Record):
     clinician_chart_days: int = Field(ge=1)
     clinician_recent_checks: int = Field(ge=1)
     clinician_diary_entries: int = Field(ge=1, description="the latest diary entries shown")
+    diary_days_before_first_check: int = Field(ge=0, description="the diary's earliest day")
 
 
 ANALYTICS_PARAM_KINDS: dict[str, type[BaseModel]] = {
