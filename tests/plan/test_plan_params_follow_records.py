@@ -13,6 +13,7 @@ from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.plan_rules import DOSING_ID, plan_dosing
 from backstride.plan import build_plan
 from backstride.plan.adapt import decide
+from backstride.plan.stage import start_item, start_rule
 from tests.defaults import SHOE_INSPECTION_KM
 from tests.kb_copy import edited, setting
 from tests.plan.builders import START, case, entry, result
@@ -74,3 +75,15 @@ def test_the_phase_lengths_follow_the_dosing_record_and_the_last_phase_fills_the
     after = lengths(edited(tmp_path, "plan_dosing.yaml", DOSING_ID, longer_strengthen))
     assert after["strengthen"] == before["strengthen"] + 7
     assert sum(after.values()) == sum(before.values()) == 7 * plan_dosing(KB).default_weeks
+
+
+def test_a_plan_without_a_case_starts_from_the_dosing_records_pain(tmp_path: Path) -> None:
+    def start(kb: Any) -> str:
+        assessment = result(kb)
+        return start_rule(None, assessment, kb).id
+
+    severe = edited(tmp_path, "plan_dosing.yaml", DOSING_ID, setting(caseless_pain=8))
+    assert start(KB) != "start.severe_or_worsening"
+    assert start(severe) == "start.severe_or_worsening"
+    item = start_item(start_rule(None, result(severe), severe), None, result(severe), severe)
+    assert "8/10" in item.text

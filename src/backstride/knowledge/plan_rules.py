@@ -64,6 +64,7 @@ class PlanDosing(Record):
     phase_min_days: dict[Phase, int]  # earliest length of a phase (the diary moves on)
     exercise_recent_days: int = Field(ge=1, le=90)  # exercises logged since place the phase
     default_weeks: int = Field(ge=1, le=52)  # a plan's length unless the person asks
+    caseless_pain: int = Field(ge=0, le=10)  # the pain a plan made without a case starts from
     reduced_start_fraction: float = Field(gt=0, le=1)  # of the usual weekly distance
     reduced_deload_fraction: float = Field(gt=0, le=1)  # after a flare
     reduced_weekly_rise_pct: float = Field(gt=0, le=100)  # capped by the weekly-jump rule

@@ -119,7 +119,7 @@ def build_plan(
     )
     days = build_days(blocks, ctx, ledger(limits, bare.start))
     checkin_items = (week.item,) if week is not None else ()
-    start_items = () if decision is not None else (stage.start_item(rule, case, assessment),)
+    start_items = () if decision is not None else (stage.start_item(rule, case, assessment, kb),)
     return replace(
         bare,
         top=bare.top + start_items + _decision_items(decision, kb) + checkin_items,

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from backstride.domain.dates import read_day
+from backstride.domain.diary import SCORE_RANGE, STEPS_RANGE
 from backstride.errors import BackstrideError, InputError, NotFoundError
 from backstride.services.accounts import Credential
 from backstride.services.sharing import audit
@@ -25,7 +26,7 @@ ProgressRead = Annotated[Credential, Depends(scoped("progress:read"))]
 #: Diary form fields that carry scores (blank means not answered).
 SCORES = ("pain_now", "pain_worst", "pain_during_run", "pain_next_morning", "stiffness")
 #: The lowest and highest number each numeric field takes: the checks here and the form's.
-LIMITS: dict[str, tuple[int, int]] = {**dict.fromkeys(SCORES, (0, 10)), "steps": (0, 100_000)}
+LIMITS: dict[str, tuple[int, int]] = {**dict.fromkeys(SCORES, SCORE_RANGE), "steps": STEPS_RANGE}
 
 
 def device_audit(request: Request, user: Credential, action: str) -> None:
