@@ -25,6 +25,7 @@ from backstride.analytics.findings import findings_from
 from backstride.analytics.form import RunForm, run_form
 from backstride.analytics.history import TrainingActivity
 from backstride.analytics.rules import FindingRules
+from backstride.config import Settings
 from backstride.domain.activity import Samples
 from backstride.knowledge import load_knowledge_base
 
@@ -116,12 +117,14 @@ def main() -> int:
     def analyse() -> None:
         analysis = analyze_training(
         runs, today=today, since=START, forms=run_forms, shoes=shoes,
+        shoe_inspection_km=Settings().shoe_inspection_km,
         params=FindingRules.from_kb(load_knowledge_base()).params,
     )  # fmt: skip
         findings_from(analysis, FindingRules.from_kb(load_knowledge_base()))
 
     analysis = analyze_training(
         runs, today=today, since=START, forms=run_forms, shoes=shoes,
+        shoe_inspection_km=Settings().shoe_inspection_km,
         params=FindingRules.from_kb(load_knowledge_base()).params,
     )  # fmt: skip
     found = findings_from(analysis, FindingRules.from_kb(load_knowledge_base()))

@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from distributed import Client, LocalCluster
 from tests.activity_files import FIRST_DAY, fit_run
 
+from backstride.config import Settings
 from backstride.ingest.archive import Limits
 from backstride.services.cohort import ClusterChoice, analyze_cohort
 
@@ -117,11 +118,24 @@ def measure(source: Path, out: Path, workers: int) -> dict[str, float]:
 
         choice = ClusterChoice(scheduler=cluster.scheduler_address)
         cpu_before = sum(client.run(_cpu_s).values())
-        summary = analyze_cohort(source, out, cluster=choice, limits=Limits(), on_progress=progress)
+        summary = analyze_cohort(
+            source,
+            out,
+            cluster=choice,
+            limits=Limits(),
+            on_progress=progress,
+            shoe_inspection_km=Settings().shoe_inspection_km,
+        )
         work_s = marks["last"] - marks["first"]
         cpu_s = sum(client.run(_cpu_s).values()) - cpu_before
         rerun_began = time.perf_counter()
-        again = analyze_cohort(source, out, cluster=choice, limits=Limits())
+        again = analyze_cohort(
+            source,
+            out,
+            cluster=choice,
+            limits=Limits(),
+            shoe_inspection_km=Settings().shoe_inspection_km,
+        )
         rerun_s = time.perf_counter() - rerun_began
         peaks = list(client.run(_peak_rss_mb).values())
     assert summary.failed == 0, summary.failures

@@ -14,6 +14,7 @@ from backstride.analytics.history import TrainingActivity
 from backstride.domain.activity import Activity
 from backstride.ingest.fit import read_fit
 from tests.analytics.history_builders import RULES
+from tests.defaults import SHOE_INSPECTION_KM
 
 pytestmark = pytest.mark.corpus
 
@@ -78,7 +79,13 @@ def test_real_runs_replayed_in_order_show_a_spike_on_the_long_run_only(corpus):
         )
         for i, a in enumerate([*easy, longest])
     ]
-    found = build_findings(history, today=history[-1].day, since=history[0].day, rules=RULES)
+    found = build_findings(
+        history,
+        today=history[-1].day,
+        since=history[0].day,
+        rules=RULES,
+        shoe_inspection_km=SHOE_INSPECTION_KM,
+    )
     spikes = [f for f in found if f.id == "single_run_spike"]
     assert [f.runs for f in spikes][-1] == (longest.source_hash,)
     assert spikes[-1].severity == "attention"  # the longest corpus run is > 2x the easy ones
@@ -104,7 +111,12 @@ def test_form_findings_on_real_runs_follow_their_measured_values(corpus):
     found = {
         f.id
         for f in build_findings(
-            [], today=day0 + timedelta(days=6), since=day0, forms=forms, rules=RULES
+            [],
+            today=day0 + timedelta(days=6),
+            since=day0,
+            forms=forms,
+            rules=RULES,
+            shoe_inspection_km=SHOE_INSPECTION_KM,
         )
     }
     vo = time_weighted_median(forms, "vertical_oscillation_mm")

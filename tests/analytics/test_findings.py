@@ -8,14 +8,20 @@ from typing import get_args
 import numpy as np
 import pytest
 
+from backstride.analytics import findings as engine
 from backstride.analytics.equipment import Shoe
-from backstride.analytics.findings import build_findings
 from backstride.analytics.form import run_form
 from backstride.domain.activity import Samples
 from backstride.domain.finding import FindingId
 from backstride.knowledge import load_knowledge_base
 from tests.analytics.history_builders import RULES, day, run
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.provenance import assert_produced
+
+
+def build_findings(history, **options) -> list:
+    """The engine's findings, at the default inspection distance unless a test sets one."""
+    return engine.build_findings(history, **{"shoe_inspection_km": SHOE_INSPECTION_KM, **options})
 
 
 def ids(findings) -> list[str]:

@@ -16,14 +16,18 @@ from backstride.analytics.form import RunForm, population_position, run_form
 from backstride.analytics.load import banister_trimp
 from backstride.analytics.params import AnalysisParams
 from backstride.analytics.rules import FindingRules
+from backstride.assess.intake import Running
 from backstride.domain.activity import Samples
 from backstride.domain.diary import DiaryEntry
+from backstride.errors import BackstrideError
 from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.model import KnowledgeBase
+from backstride.plan.personal import profile_signals
 from backstride.progress.change import ProgressSummary, change_rule, summarise_progress
 from backstride.report.clinician_report import ReportData, report_context
 from backstride.services.analysis import current_metrics
 from tests.analytics.history_builders import RULES, day, run
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.kb_copy import Edit, edited, setting
 from tests.progress.limits import RMDQ_POINTS, RMDQ_RECOVERED_MAX
 
@@ -31,7 +35,12 @@ from tests.progress.limits import RMDQ_POINTS, RMDQ_RECOVERED_MAX
 def analysed(rules: FindingRules, history: list[Any], *, days: int, forms: Any = ()) -> Any:
     """The analysis of `history` up to `days` after the start, with `rules`' parameters."""
     return analyze_training(
-        history, today=day(days), since=day(0), forms=forms, params=rules.params
+        history,
+        today=day(days),
+        since=day(0),
+        forms=forms,
+        params=rules.params,
+        shoe_inspection_km=SHOE_INSPECTION_KM,
     )
 
 
@@ -174,6 +183,33 @@ def test_the_population_band_and_its_note_follow_the_record(tmp_path: Path) -> N
     assert (position, note) == ("within", "within most users (150-173 spm)")
 
 
+def test_a_low_cadence_is_one_below_the_population_bands_lower_edge(tmp_path: Path) -> None:
+    def lower(record: dict[str, Any]) -> None:
+        record["bands"]["cadence_spm"]["low"] = 150
+
+    edge = RULES.params.population.bands["cadence_spm"].low
+    assert (RULES.is_low_cadence(edge - 0.1), RULES.is_low_cadence(edge)) == (True, False)
+    kb = edited(tmp_path, "population_bands.yaml", "form.population_middle", lower)
+    changed = FindingRules.from_kb(kb)
+    assert (changed.is_low_cadence(149.9), changed.is_low_cadence(edge - 0.1)) == (True, False)
+    packaged = load_knowledge_base()
+    running = Running.model_validate({"cadence_spm": 155})
+    assert "signal.cadence" in dict(
+        profile_signals(running, packaged, shoe_inspection_km=SHOE_INSPECTION_KM)
+    )
+    assert "signal.cadence" not in dict(
+        profile_signals(running, kb, shoe_inspection_km=SHOE_INSPECTION_KM)
+    )
+
+
+def test_a_population_record_without_a_cadence_band_stops_the_load(tmp_path: Path) -> None:
+    def drop(record: dict[str, Any]) -> None:
+        del record["bands"]["cadence_spm"]
+
+    with pytest.raises(BackstrideError, match="cadence_spm"):
+        edited(tmp_path, "population_bands.yaml", "form.population_middle", drop)
+
+
 # finding.surface_change: the surface-change rule's thresholds
 
 
@@ -188,7 +224,11 @@ def _surface_history() -> list[Any]:
 
 def _surface_findings(rules: FindingRules) -> list[Any]:
     analysis = analyze_training(
-        _surface_history(), today=day(34), since=day(28), params=rules.params
+        _surface_history(),
+        today=day(34),
+        since=day(28),
+        params=rules.params,
+        shoe_inspection_km=SHOE_INSPECTION_KM,
     )
     return [f for f in findings_from(analysis, rules) if f.id == "surface_change"]
 
@@ -278,7 +318,12 @@ def test_the_shoe_rotation_weeks_follow_the_record(tmp_path: Path) -> None:
 
     def shoe_finding(rules: FindingRules) -> Any:
         analysis = analyze_training(
-            history, today=day(27), since=day(0), shoes=shoes, params=rules.params
+            history,
+            today=day(27),
+            since=day(0),
+            shoes=shoes,
+            params=rules.params,
+            shoe_inspection_km=SHOE_INSPECTION_KM,
         )
         return next(f for f in findings_from(analysis, rules) if f.id == "shoe_inspection_due")
 

@@ -20,6 +20,7 @@ from backstride.analytics.spikes import (
     weekly_distances,
 )
 from tests.analytics.history_builders import RULES, START, day, run
+from tests.defaults import SHOE_INSPECTION_KM
 
 WINDOW = RULES.spike.lookback_days  # the spike rule's own window (30 days)
 
@@ -65,7 +66,13 @@ def test_a_spike_finding_appears_when_and_only_when_the_run_reaches_ten_percent(
     history = [run(0, longest * 0.5), run(10, longest), run(20, longest * 0.8), run(35, new)]
     found = [
         f
-        for f in build_findings(history, today=day(35), since=day(30), rules=RULES)
+        for f in build_findings(
+            history,
+            today=day(35),
+            since=day(30),
+            rules=RULES,
+            shoe_inspection_km=SHOE_INSPECTION_KM,
+        )
         if f.id == "single_run_spike"
     ]
     if band is None:
@@ -89,7 +96,11 @@ def test_runs_older_than_thirty_days_do_not_count_as_the_reference():
 
 def test_a_run_with_no_run_in_the_previous_thirty_days_is_never_a_spike():
     history = [run(0, 5.0), run(40, 30.0)]
-    assert not list(build_findings(history, today=day(40), since=day(0), rules=RULES))
+    assert not list(
+        build_findings(
+            history, today=day(40), since=day(0), rules=RULES, shoe_inspection_km=SHOE_INSPECTION_KM
+        )
+    )
 
 
 def test_weekly_change_is_measured_between_calendar_weeks():
@@ -104,7 +115,9 @@ def test_weekly_change_is_measured_between_calendar_weeks():
 @pytest.mark.parametrize(("second_week_km", "fires"), [(13.0, False), (13.1, True), (26.0, True)])
 def test_a_weekly_jump_finding_needs_more_than_thirty_percent(second_week_km, fires):
     history = [run(0, 10.0), run(7, second_week_km)]
-    found = build_findings(history, today=day(13), since=day(7), rules=RULES)
+    found = build_findings(
+        history, today=day(13), since=day(7), rules=RULES, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     assert any(f.id == "weekly_distance_jump" for f in found) is fires
 
 

@@ -31,6 +31,7 @@ from tests.cohort.builders import FIRST_DAY, link_corpus, write_runs
 from tests.cohort.compare import cohort_findings, cohort_weeks, json_findings
 from tests.cohort.conftest import ENV, DaskProcesses
 from tests.conftest import run_backstride
+from tests.defaults import SHOE_INSPECTION_KM
 
 pytestmark = [pytest.mark.slow, pytest.mark.corpus]
 NOW = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
@@ -56,7 +57,9 @@ def _analyze(source: Path, out: Path, address: str) -> dict[str, Any]:
 def _analyze_in_process(source: Path, out: Path, address: str) -> dict[str, Any]:
     """The service the command calls (reruns need no fresh interpreter)."""
     cluster = ClusterChoice(scheduler=address)
-    return analyze_cohort(source, out, cluster=cluster, limits=Limits()).as_json()
+    return analyze_cohort(
+        source, out, cluster=cluster, limits=Limits(), shoe_inspection_km=SHOE_INSPECTION_KM
+    ).as_json()
 
 
 def _counts(summary: dict[str, Any]) -> tuple[int, int, int]:

@@ -17,6 +17,7 @@ from backstride.services.cohort_report import cohort_report
 from backstride.services.cohort_runner import analyse_runner
 from backstride.services.cohort_tables import write_runner
 from tests.cohort.builders import SPIKY_RUNS, write_runs
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.provenance import assert_produced
 
 
@@ -26,7 +27,9 @@ def diaryless_cohort(tmp_path: Path) -> Path:
     folder = tmp_path / "source" / "solo"
     write_runs(folder, SPIKY_RUNS)
     out = tmp_path / "out"
-    write_runner(out, "solo", analyse_runner(folder, limits=Limits()))
+    write_runner(
+        out, "solo", analyse_runner(folder, limits=Limits(), shoe_inspection_km=SHOE_INSPECTION_KM)
+    )
     summary = CohortSummary(runners=1, analysed=1, activities=len(SPIKY_RUNS))
     (out / "summary.json").write_text(json.dumps(summary.as_json()))
     return out

@@ -20,6 +20,7 @@ from backstride.knowledge.load import data_dir
 from backstride.knowledge.model import EvidenceKind
 from backstride.knowledge.plan_texts import PlanText
 from backstride.plan import build_plan
+from tests.defaults import SHOE_INSPECTION_KM
 
 KB = load_knowledge_base()
 SOURCE_FILES = sorted(data_dir().glob("sources*.yaml"))
@@ -99,7 +100,15 @@ def test_borrowed_advice_says_so_where_people_read_it() -> None:
 def test_the_ng59_medicine_additions_reach_the_plans_relief_advice() -> None:
     case = case_from_data({"age": 40, "pain": {"intensity": 5, "started_days_ago": 6,
                                                "locations": ["low_back_central"]}})  # fmt: skip
-    plan = build_plan(assess(case, KB), case, [], [], date(2026, 11, 23), KB)
+    plan = build_plan(
+        assess(case, KB),
+        case,
+        [],
+        [],
+        date(2026, 11, 23),
+        KB,
+        shoe_inspection_km=SHOE_INSPECTION_KM,
+    )
     items = [i for block in plan.phases for i in block.items if i.kind == "medicine"]
     assert items, "the settle phase carries the medicine advice"
     medicine = items[0]

@@ -21,6 +21,7 @@ from backstride.knowledge.plan_texts import (
     WalkRunTemplate,
 )
 from backstride.plan import build_plan
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.plan.builders import case, result
 from tests.provenance import assert_produced
 
@@ -33,7 +34,16 @@ def test_every_phase_has_exactly_one_record() -> None:
 
 @pytest.mark.covers("phase.settle", "phase.restore", "phase.strengthen", "walk_run.template")
 def test_the_plan_shows_each_phase_and_walk_run_stage_as_its_record_says() -> None:
-    plan = build_plan(result(KB), case(), [], [], date(2026, 11, 23), KB, weeks=10)
+    plan = build_plan(
+        result(KB),
+        case(),
+        [],
+        [],
+        date(2026, 11, 23),
+        KB,
+        weeks=10,
+        shoe_inspection_km=SHOE_INSPECTION_KM,
+    )
     for block in plan.phases:
         record = KB.one(PlanPhase, f"phase.{block.phase}")
         assert (block.title, block.goal, block.entry, block.exit) == (
@@ -97,7 +107,15 @@ def test_a_broken_template_or_limit_stops_the_load_naming_the_field(
 def test_education_starts_with_the_topics_the_priority_record_names(
     overrides: dict[str, object], record_id: str
 ) -> None:
-    plan = build_plan(result(KB, **overrides), case(), [], [], date(2026, 11, 23), KB)
+    plan = build_plan(
+        result(KB, **overrides),
+        case(),
+        [],
+        [],
+        date(2026, 11, 23),
+        KB,
+        shoe_inspection_km=SHOE_INSPECTION_KM,
+    )
     first = KB.one(EducationPriority, record_id).first
     shown = list(dict.fromkeys(d.education_id for d in plan.days))
     assert shown[: len(first)] == list(first)

@@ -27,6 +27,7 @@ from backstride.plan.personal import personal_items
 from backstride.progress.change import ProgressSummary
 from backstride.progress.escalation import escalations, red_flag_escalation
 from tests.assess.conftest import load_vignettes
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.progress.limits import CHANGE, summarise
 from tests.provenance import assert_produced
 
@@ -98,7 +99,7 @@ def _assessed(vignette: str) -> tuple[Any, AssessmentResult]:
 @cache
 def _plan(vignette: str) -> Plan:
     case, result = _assessed(vignette)
-    return build_plan(result, case, [], [], TODAY, KB)
+    return build_plan(result, case, [], [], TODAY, KB, shoe_inspection_km=SHOE_INSPECTION_KM)
 
 
 @pytest.mark.parametrize(

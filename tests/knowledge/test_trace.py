@@ -24,6 +24,7 @@ from backstride.knowledge.trace import (
     read_log,
 )
 from backstride.plan import build_plan
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.plan.builders import case, result
 from tests.provenance import assert_labelled, assert_produced
 
@@ -186,7 +187,9 @@ def test_a_label_counts_only_when_the_lookup_served_it_and_the_text_shows_it() -
 
 @pytest.mark.covers("phase.settle", "superficial-heat")
 def test_the_ids_an_engine_output_carries_are_its_provenance_fields_only() -> None:
-    plan = build_plan(result(KB), case(), [], [], date(2026, 11, 23), KB)
+    plan = build_plan(
+        result(KB), case(), [], [], date(2026, 11, 23), KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     carried = produced_ids(plan)
     assert {"phase.settle", "superficial-heat", "text.settle.heat"} <= carried
     assert "nice-ng59" not in carried  # sources are not records

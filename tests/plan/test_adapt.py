@@ -11,6 +11,7 @@ from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.plan_texts import PlanText
 from backstride.plan import build_plan
 from backstride.plan.adapt import decide
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.plan.builders import case, entry, result
 from tests.provenance import assert_produced
 
@@ -39,7 +40,7 @@ def _runs(n: int, *, during: int = 3, morning: int | None = 2, pain: int = 2) ->
 
 def test_no_diary_means_no_decision_and_the_plan_starts_at_settle() -> None:
     assert decide([], today=TODAY, kb=KB, leg_symptoms_at_start=False) is None
-    plan = build_plan(result(KB), case(), [], [], TODAY, KB)
+    plan = build_plan(result(KB), case(), [], [], TODAY, KB, shoe_inspection_km=SHOE_INSPECTION_KM)
     assert plan.phases[0].phase == "settle"
     assert plan.decision is None
 
@@ -109,7 +110,9 @@ def test_a_new_red_flag_in_the_diary_stops_the_plan() -> None:
     decision = decide(entries, today=TODAY, kb=KB, leg_symptoms_at_start=False)
     assert decision is not None
     assert decision.decision == "stop"
-    plan = build_plan(result(KB), case(), [], entries, TODAY, KB)
+    plan = build_plan(
+        result(KB), case(), [], entries, TODAY, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     assert plan.status == "no_self_care"
     assert not plan.has_exercise_content
     assert plan.assessment.urgency == "emergency"
@@ -131,7 +134,9 @@ def test_too_few_entries_hold_the_step() -> None:
 
 
 def test_the_plan_starts_where_the_diary_decision_points_and_says_why() -> None:
-    plan = build_plan(result(KB), case(), [], _runs(4), TODAY, KB)
+    plan = build_plan(
+        result(KB), case(), [], _runs(4), TODAY, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     assert plan.phases[0].phase == "return_to_run"
     first_run = next(d.run for d in plan.days if d.run)
     assert first_run is not None
@@ -147,7 +152,9 @@ def test_the_plan_starts_where_the_diary_decision_points_and_says_why() -> None:
 def test_the_progress_item_is_titled_from_its_decisions_words(
     entries: list[DiaryEntry], decision: str
 ) -> None:
-    plan = build_plan(result(KB), case(), [], entries, TODAY, KB)
+    plan = build_plan(
+        result(KB), case(), [], entries, TODAY, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     item = plan.top[-1]
     assert (item.key, plan.decision and plan.decision.decision) == ("top.progress", decision)
     assert_produced(

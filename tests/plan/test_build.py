@@ -19,6 +19,7 @@ from backstride.knowledge.content import (
     Treatment,
 )
 from backstride.plan import Plan, build_plan
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.kb_copy import edited
 from tests.plan.builders import START, case, result
 from tests.provenance import assert_produced
@@ -39,6 +40,7 @@ def _plan(kb: KnowledgeBase, the_case: object = None, **overrides: object) -> Pl
         [],
         START,
         kb,  # type: ignore[arg-type]
+        shoe_inspection_km=SHOE_INSPECTION_KM,
     )
 
 
@@ -341,7 +343,9 @@ def test_findings_from_analytics_map_onto_the_same_personal_items(kb: KnowledgeB
         "Your run on 2 Nov was 45 % longer than your longest in the previous 30 days.",
         sources=("frandsen-2025", "not-a-source"),
     )
-    plan = build_plan(result(kb), case(), [spike], [], START, kb)
+    plan = build_plan(
+        result(kb), case(), [spike], [], START, kb, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     item = next(i for i in plan.personal if i.key == "personal.single_run_spike")
     assert "45 %" in item.text
     assert "frandsen-2025" in item.sources
@@ -357,14 +361,16 @@ def test_same_input_gives_the_same_plan(kb: KnowledgeBase) -> None:
 
 def test_a_running_profile_alone_is_enough_to_personalise_the_plan(kb: KnowledgeBase) -> None:
     running = Running.model_validate({"cadence_spm": 160, "warm_up": False})
-    plan = build_plan(result(kb), running, [], [], START, kb)
+    plan = build_plan(result(kb), running, [], [], START, kb, shoe_inspection_km=SHOE_INSPECTION_KM)
     keys = {i.key for i in plan.personal}
     assert {"personal.cadence", "personal.warm_up"} <= keys
     assert len(plan.days) == 42
 
 
 def test_no_profile_still_gives_a_plan_with_default_cross_training(kb: KnowledgeBase) -> None:
-    plan = build_plan(result(kb), None, [], [], START, kb, weeks=3)
+    plan = build_plan(
+        result(kb), None, [], [], START, kb, weeks=3, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     assert len(plan.days) == 21
     assert any("swimming" in (d.activity or "") for d in plan.days)
 
@@ -372,7 +378,9 @@ def test_no_profile_still_gives_a_plan_with_default_cross_training(kb: Knowledge
 def test_every_treatment_prevention_and_education_record_reaches_a_long_plan(
     kb: KnowledgeBase,
 ) -> None:
-    plan = build_plan(result(kb), case(), [], [], START, kb, weeks=26)
+    plan = build_plan(
+        result(kb), case(), [], [], START, kb, weeks=26, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     records = [r.id for kind in (Treatment, PreventionItem, EducationTopic) for r in kb.of(kind)]
     assert_produced(plan, *records)
 

@@ -11,6 +11,7 @@ from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.plan_rules import CheckInRule
 from backstride.plan import build_plan
 from backstride.plan.checkin import retailor
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.plan.builders import START, case, result
 
 KB = load_knowledge_base()
@@ -66,8 +67,10 @@ def test_an_eased_check_in_leads_the_plan_and_deloads_the_running() -> None:
         running={"weekly_km": 30, "runs_per_week": 3, "longest_run_km": 12},
     )
     weeks = [_week(LAST_WEEK, 1, 8, 4), _week(THIS_WEEK, 3, 8, 4)]
-    plain = build_plan(result(KB), runner, [], [], START, KB)
-    eased = build_plan(result(KB), runner, [], [], START, KB, checkins=weeks)
+    plain = build_plan(result(KB), runner, [], [], START, KB, shoe_inspection_km=SHOE_INSPECTION_KM)
+    eased = build_plan(
+        result(KB), runner, [], [], START, KB, checkins=weeks, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     item = next(i for i in eased.top if i.key == "top.checkin")
     assert item.kind == "warning"
     assert "step back" in item.text

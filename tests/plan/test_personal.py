@@ -10,13 +10,16 @@ from backstride.assess.intake import Running
 from backstride.knowledge import load_knowledge_base
 from backstride.plan import build_plan
 from backstride.plan.personal import personal_items, profile_signals
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.plan.builders import START, case, result
 from tests.provenance import assert_produced
 
 KB = load_knowledge_base()
 
 
-def _keys(running: dict[str, object], *, shoe_inspection_km: float = 600.0) -> list[str]:
+def _keys(
+    running: dict[str, object], *, shoe_inspection_km: float = SHOE_INSPECTION_KM
+) -> list[str]:
     profile = Running.model_validate(running)
     signals = profile_signals(profile, KB, shoe_inspection_km=shoe_inspection_km)
     return [k.removeprefix("signal.") for k, _ in signals]
@@ -88,7 +91,15 @@ def test_personal_items_cite_the_matching_prevention_record_and_its_sources() ->
 
 
 def test_cross_training_is_chosen_from_what_they_already_do() -> None:
-    plan = build_plan(result(KB), case(running={"cross_training": ["swimming"]}), [], [], START, KB)
+    plan = build_plan(
+        result(KB),
+        case(running={"cross_training": ["swimming"]}),
+        [],
+        [],
+        START,
+        KB,
+        shoe_inspection_km=SHOE_INSPECTION_KM,
+    )
     offers = [d.activity for d in plan.days if d.activity and "minutes of easy" in d.activity]
     assert offers
     assert all("swimming" in a for a in offers)
@@ -99,7 +110,9 @@ def test_sitting_heavy_cross_training_is_dropped_when_sitting_hurts() -> None:
         pain={"intensity": 4, "worse_with": ["sitting"]},
         running={"cross_training": ["cycling", "swimming"]},
     )
-    plan = build_plan(result(KB), the_case, [], [], START, KB)
+    plan = build_plan(
+        result(KB), the_case, [], [], START, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     activities = " ".join(d.activity or "" for d in plan.days)
     assert "swimming" in activities
     assert "cycling" not in activities

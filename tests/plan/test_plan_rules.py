@@ -25,6 +25,7 @@ from backstride.assess.triage import assess
 from backstride.domain.diary import DiaryEntry
 from backstride.plan import Plan, build_plan
 from backstride.plan.stage import running_now
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.plan.builders import START, entry
 from tests.plan.test_properties import KB, SETTINGS, assessments, cases, diaries
 
@@ -80,7 +81,9 @@ def test_every_vignette_plan_has_rest_days_and_no_spike_or_weekly_jump(
     data: dict[str, Any],
 ) -> None:
     case = case_from_data(data)
-    plan = build_plan(assess(case, KB), case, [], [], START, KB)
+    plan = build_plan(
+        assess(case, KB), case, [], [], START, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     assert_obeys_its_rules(plan, case)
 
 
@@ -90,7 +93,9 @@ def test_random_plans_obey_rest_spike_and_weekly_rules(
     assessment: AssessmentResult, case: Case, diary: list[DiaryEntry], shift: int, weeks: int
 ) -> None:
     start = START + timedelta(days=shift)  # any weekday
-    plan = build_plan(assessment, case, [], diary, start, KB, weeks=weeks)
+    plan = build_plan(
+        assessment, case, [], diary, start, KB, weeks=weeks, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     assert_obeys_its_rules(plan, case)
 
 
@@ -118,7 +123,9 @@ def test_a_mild_settling_runner_keeps_running_at_a_reduced_volume_and_effort(
     data: dict[str, Any], latest_first_run: int
 ) -> None:
     case = case_from_data(data)
-    plan = build_plan(assess(case, KB), case, [], [], START, KB)
+    plan = build_plan(
+        assess(case, KB), case, [], [], START, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     runs = [d for d in plan.days if d.run is not None]
     first = (runs[0].on - START).days
     assert first < latest_first_run, "relative rest lasts days"
@@ -132,7 +139,9 @@ def test_a_severe_or_worsening_case_rests_from_running_for_days_not_weeks() -> N
     case = case_from_data(
         {"age": 40, "pain": {"intensity": 8, "started_days_ago": 2}, "running": {"weekly_km": 20}}
     )
-    plan = build_plan(assess(case, KB), case, [], [], START, KB)
+    plan = build_plan(
+        assess(case, KB), case, [], [], START, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     settle = [d for d in plan.days if d.phase == "settle"]
     assert 0 < len(settle) <= 7
     assert all(d.run is None for d in settle)
@@ -145,8 +154,12 @@ def test_after_a_flare_doses_step_back_before_rising_again() -> None:
     good = [entry(d, 2, pain_during_run=2, pain_next_morning=2) for d in runs]
     good += [entry(START - timedelta(days=n), 2) for n in (3, 2, 1)]
     flare = [*good[:-1], entry(START - timedelta(days=1), 7, pain_during_run=7)]
-    steady = build_plan(assessment, case, [], good, START, KB)
-    flared = build_plan(assessment, case, [], flare, START, KB)
+    steady = build_plan(
+        assessment, case, [], good, START, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
+    flared = build_plan(
+        assessment, case, [], flare, START, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     assert flared.decision is not None
     assert flared.decision.decision == "step_back"
 

@@ -17,6 +17,7 @@ from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.content import Exercise
 from backstride.plan import Plan, build_plan
 from backstride.plan.stage import start_rule
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.plan.builders import START, entry, result
 
 KB = load_knowledge_base()
@@ -127,7 +128,9 @@ def _expected_cautions(
 
 
 def _build(assessment: AssessmentResult, case: Case, diary: list[DiaryEntry]) -> Plan:
-    return build_plan(assessment, case, [], diary, START, KB, weeks=6)
+    return build_plan(
+        assessment, case, [], diary, START, KB, weeks=6, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
 
 
 SETTINGS: dict[str, Any] = {
@@ -198,7 +201,9 @@ findings = st.lists(
 def test_every_item_cites_a_source_and_record_that_exist(
     assessment: AssessmentResult, case: Case, diary: list[DiaryEntry], found: list[Finding]
 ) -> None:
-    plan = build_plan(assessment, case, found, diary, START, KB)
+    plan = build_plan(
+        assessment, case, found, diary, START, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     for item in plan.all_items():
         assert item.sources, item.key
         assert set(item.sources) <= set(KB.sources), item.key
@@ -212,8 +217,19 @@ def test_every_item_cites_a_source_and_record_that_exist(
 def test_same_input_gives_byte_identical_plan_json(
     assessment: AssessmentResult, case: Case, diary: list[DiaryEntry], weeks: int
 ) -> None:
-    first = build_plan(assessment, case, [], diary, START, KB, weeks=weeks)
-    second = build_plan(assessment, case, [], list(diary), START, KB, weeks=weeks)
+    first = build_plan(
+        assessment, case, [], diary, START, KB, weeks=weeks, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
+    second = build_plan(
+        assessment,
+        case,
+        [],
+        list(diary),
+        START,
+        KB,
+        weeks=weeks,
+        shoe_inspection_km=SHOE_INSPECTION_KM,
+    )
     assert first.to_json() == second.to_json()
     if first.days:
         assert len(first.days) == weeks * 7

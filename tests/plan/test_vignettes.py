@@ -16,6 +16,7 @@ from backstride.knowledge.plan_rules import plan_dosing
 from backstride.plan import build_plan
 from backstride.plan.cautions import case_cautions
 from backstride.plan.stage import start_rule
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.plan.builders import START
 
 KB = load_knowledge_base()
@@ -41,7 +42,7 @@ def _cases() -> list[Any]:
 def test_every_vignette_gets_a_plan_that_matches_its_urgency(data: dict[str, Any]) -> None:
     case = case_from_data(data)
     assessment = assess(case, KB)
-    plan = build_plan(assessment, case, [], [], START, KB)
+    plan = build_plan(assessment, case, [], [], START, KB, shoe_inspection_km=SHOE_INSPECTION_KM)
     if (
         assessment.urgency in ("emergency", "urgent")
         or case.age < 16

@@ -13,6 +13,7 @@ from backstride.knowledge import load_knowledge_base
 from backstride.plan import build_plan
 from backstride.progress.escalation import escalations
 from backstride.progress.monitoring import check_runs, monitoring_rule, recent_runs, week_verdict
+from tests.defaults import SHOE_INSPECTION_KM
 from tests.plan.builders import case, result
 from tests.progress.limits import CHANGE, summarise
 from tests.provenance import assert_produced
@@ -64,7 +65,9 @@ def _progress(entries: list[DiaryEntry], *, leg_at_start: bool = False) -> tuple
 @pytest.mark.covers("rule.pain_monitoring")
 def test_the_issue_diary_steps_back_in_the_plan_and_in_progress_with_the_same_reason() -> None:
     entries = _issue_diary()
-    plan = build_plan(result(KB), case(), [], entries, TODAY, KB)
+    plan = build_plan(
+        result(KB), case(), [], entries, TODAY, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     advice, flaring = _progress(entries)
     assert plan.decision is not None
     assert (plan.decision.decision, advice, flaring) == ("step_back", "step_back", True)
@@ -100,7 +103,9 @@ def test_random_diaries_never_advance_in_one_and_step_back_in_the_other(
         if logged
     ]
     legs = {"neuro": {"leg_weakness": "stable_one_side"}} if leg_at_start else {}
-    plan = build_plan(result(KB), case(**legs), [], entries, TODAY, KB)
+    plan = build_plan(
+        result(KB), case(**legs), [], entries, TODAY, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
     verdict = week_verdict(entries, RULE, today=TODAY, leg_symptoms_at_start=leg_at_start)
     decision = plan.decision.decision if plan.decision else None
     advice = verdict.advice if verdict else None

@@ -26,6 +26,7 @@ from backstride.report.ics import plan_ics
 from backstride.report.markdown import plan_markdown
 from backstride.report.pdf import pdf_document, plan_pdf
 from tests.assess.conftest import load_vignettes
+from tests.defaults import SHOE_INSPECTION_KM
 
 KB = load_knowledge_base()
 TODAY = date(2026, 11, 23)
@@ -49,7 +50,9 @@ def _flat(text: str) -> str:
 
 def _plan(vignette: dict[str, Any]) -> Any:
     case = case_from_data(vignette["case"])
-    return build_plan(assess(case, KB), case, [], [], TODAY, KB)
+    return build_plan(
+        assess(case, KB), case, [], [], TODAY, KB, shoe_inspection_km=SHOE_INSPECTION_KM
+    )
 
 
 def _terminal(plan: Any) -> str:

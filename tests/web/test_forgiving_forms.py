@@ -8,11 +8,15 @@ from __future__ import annotations
 import html
 import re
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from backstride.knowledge.analytics_params import REPORT_SPANS_ID
+from backstride.web.diary import LIMITS
+from tests.kb_copy import edited, setting
 from tests.web.conftest import calm_answer, page_questions, page_state
 from tests.web.ui_world import html_pages, seed
 
@@ -204,3 +208,36 @@ def test_the_three_tap_entry_saves_and_an_unsure_answer_opens_the_full_form(
     assert "Is any of these NEW" in unsure.text
     assert 'name="pain_now" min="0" max="10" value="4"' in unsure.text
     assert len(client.get("/api/v1/diary").json()["entries"]) == 1  # nothing saved unasked
+
+
+def test_the_diary_reaches_back_as_far_as_the_spans_record_says_and_says_so(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    month = edited(
+        tmp_path, "report_spans.yaml", REPORT_SPANS_ID, setting(diary_days_before_first_check=30)
+    )
+    forty_days_ago = (date.today() - timedelta(days=40)).isoformat()
+    packaged = client.post("/diary", data=_diary_form(on="1900-01-01"))
+    assert "(365 days before your first check)" in html.unescape(packaged.text)
+    assert client.post("/diary", data=_diary_form(on=forty_days_ago)).status_code == 200
+    monkeypatch.setattr("backstride.knowledge.load.load_knowledge_base", lambda: month)
+    refused = client.post("/diary", data=_diary_form(on=forty_days_ago))
+    assert refused.status_code == 422
+    assert "(30 days before your first check)" in html.unescape(refused.text)
+    twenty_days_ago = (date.today() - timedelta(days=20)).isoformat()
+    assert client.post("/diary", data=_diary_form(on=twenty_days_ago)).status_code == 200
+
+
+def test_the_diary_forms_limits_are_one_table_for_the_page_and_the_check(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = client.get("/diary").text
+    assert 'name="steps" min="0" max="100000"' in page
+    assert "Pain now (0–10)" in page
+    monkeypatch.setitem(LIMITS, "steps", (0, 50_000))
+    monkeypatch.setitem(LIMITS, "pain_now", (0, 5))
+    refused = client.post("/diary", data=_diary_form(steps="60000"))  # the form shown again
+    assert refused.status_code == 422
+    assert "from 0 to 50000" in html.unescape(refused.text)
+    assert 'name="steps" min="0" max="50000"' in refused.text
+    assert "Pain now (0–5)" in refused.text

@@ -4,12 +4,16 @@ recorded reviews, the runner's audit log, and export and delete from settings.""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
+from backstride.knowledge.analytics_params import REPORT_SPANS_ID
 from backstride.services import accounts
 from backstride.services.store import store_session
 from backstride.storage.reviews import latest_review
+from tests.kb_copy import edited, setting
 from tests.web.conftest import BASE, PASSWORD, sign_up
 
 CASE = {"age": 35, "pain": {"intensity": 3, "started_days_ago": 5}}
@@ -114,3 +118,22 @@ def test_research_consent_starts_off_and_the_runner_can_change_it(client: TestCl
     assert client.get("/api/v1/me").json()["research_consent"] is True
     assert client.patch("/api/v1/me", json={"research_consent": False}).json()[
         "research_consent"] is False  # fmt: skip
+
+
+def test_the_summary_shows_as_many_latest_diary_entries_as_the_spans_record_says(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doctor = _clinician(client)
+    for day, pain in zip(range(1, 5), (1, 2, 3, 4), strict=True):
+        client.post("/api/v1/diary", json={"date": f"2026-01-0{day}", "pain": pain})
+    client.post("/api/v1/shares", json={"clinician_email": "dr@example.org"})
+    me = client.get("/api/v1/me").json()
+
+    def shown() -> list[int]:
+        summary = doctor.get(f"/api/v1/clinician/runners/{me['id']}").json()
+        return [e["pain"] for e in summary["recent_diary"]]
+
+    assert shown() == [1, 2, 3, 4]  # fewer entries than the record's span: all of them
+    two = edited(tmp_path, "report_spans.yaml", REPORT_SPANS_ID, setting(clinician_diary_entries=2))
+    monkeypatch.setattr("backstride.knowledge.load_knowledge_base", lambda: two)
+    assert shown() == [3, 4]

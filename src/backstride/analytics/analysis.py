@@ -120,7 +120,7 @@ def analyze_training(
     since: date,
     forms: Sequence[RunForm] = (),
     shoes: Sequence[Shoe] = (),
-    shoe_inspection_km: float = 600.0,
+    shoe_inspection_km: float,
     params: AnalysisParams,
 ) -> TrainingAnalysis:
     """Daily series, ACWR (three methods), monotony, fitness/fatigue, spikes, weekly change,

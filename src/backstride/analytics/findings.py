@@ -227,7 +227,7 @@ def build_findings(
     since: date,
     forms: Sequence[RunForm] = (),
     shoes: Sequence[Shoe] = (),
-    shoe_inspection_km: float = 600.0,
+    shoe_inspection_km: float,
     rules: FindingRules,
 ) -> list[Finding]:
     """Findings for since … today from a runner's activities, run forms and shoes.

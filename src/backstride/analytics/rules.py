@@ -48,7 +48,7 @@ class FindingRules:
 
         References: garmin-running-dynamics, heiderscheit-2011
         """
-        return cadence_spm < self.value("low_cadence_for_speed", "low_cadence_spm")
+        return cadence_spm < self.params.population.bands["cadence_spm"].low
 
     def cadence_targets(self, cadence_spm: float) -> tuple[float, float]:
         """The step-rate range to try: the rule's +low–high % of the runner's own cadence."""

@@ -39,7 +39,9 @@ def plan(
         None, "--input", "-i", help="Case file (.yaml/.json, - = stdin); default: your last check."
     ),
     start: str = typer.Option(None, "--start", help="First day of the plan, YYYY-MM-DD."),
-    weeks: int = typer.Option(6, "--weeks", help="Number of weeks to schedule."),
+    weeks: int | None = typer.Option(
+        None, "--weeks", help="Number of weeks to schedule (default: the plan's usual length)."
+    ),
     fmt: str = typer.Option("text", "--format", "-f", help="text, json, md, html, pdf or ics."),
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")

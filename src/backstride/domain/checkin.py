@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from backstride.domain.diary import SCORE_RANGE, STEPS_RANGE
+
+#: The lowest and highest value of each number a check-in holds, and a goal's longest text.
+CHECKIN_BOUNDS: dict[str, tuple[int, int]] = {
+    "pain": SCORE_RANGE, "function": SCORE_RANGE, "sessions_done": (0, 21),
+    "runs_done": (0, 21), "steps_per_day": STEPS_RANGE,
+}  # fmt: skip
+GOAL_MAX_CHARS = 300
+
 
 @dataclass(frozen=True, slots=True)
 class CheckIn:

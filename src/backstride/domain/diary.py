@@ -7,6 +7,10 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+#: The lowest and highest pain or stiffness score (0–10 NRS) and steps a day an entry holds.
+SCORE_RANGE = (0, 10)
+STEPS_RANGE = (0, 100_000)
+
 
 @dataclass(frozen=True, slots=True)
 class DiaryEntry:

@@ -123,7 +123,8 @@ POPULATION_NOTE_FIELDS = frozenset({"position", "low", "high", "unit"})
 
 
 class PopulationBands(Record):
-    """Middle bands of a device maker's user population: context, never a threshold, and
+    """Middle bands of a device maker's user population: context (the cadence band's lower
+    edge is also where the one cadence rule calls a cadence low), and
     the note that says where a runner's value sits."""
 
     bands: dict[FormMetric, Band] = Field(min_length=1)
@@ -132,6 +133,8 @@ class PopulationBands(Record):
     @model_validator(mode="after")
     def _note_names_the_band(self) -> PopulationBands:
         check_template(self.note, POPULATION_NOTE_FIELDS)
+        if "cadence_spm" not in self.bands:
+            raise ValueError("bands: expected cadence_spm (the cadence rule's lower edge)")
         return self
 
 
@@ -140,13 +143,15 @@ REPORT_SPANS_ID = "report.spans"
 
 
 class ReportSpans(Record):
-    """The periods the reports cover by default."""
+    """The periods the reports cover by default, and how far back the diary reaches."""
 
     analysis_days: int = Field(ge=1, description="the analysis when no start is given")
     chart_days: int = Field(ge=1, description="the charts and training page, by default")
     clinician_training_weeks: int = Field(ge=1)
     clinician_chart_days: int = Field(ge=1)
     clinician_recent_checks: int = Field(ge=1)
+    clinician_diary_entries: int = Field(ge=1, description="the latest diary entries shown")
+    diary_days_before_first_check: int = Field(ge=0, description="the diary's earliest day")
 
 
 ANALYTICS_PARAM_KINDS: dict[str, type[BaseModel]] = {

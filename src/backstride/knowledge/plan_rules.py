@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from backstride.knowledge.content import Phase
+from backstride.knowledge.content import PHASES, Phase
 from backstride.knowledge.model import KnowledgeBase, Record, Strict
 from backstride.knowledge.templates import check_template
 
@@ -62,6 +62,9 @@ class PlanDosing(Record):
     deload_weeks: int = Field(ge=1, le=4)  # ramp weeks given back after a flare
     rest_day: int = Field(ge=0, le=6)  # the plan-week day (0 = first) that is a full rest day
     phase_min_days: dict[Phase, int]  # earliest length of a phase (the diary moves on)
+    exercise_recent_days: int = Field(ge=1, le=90)  # exercises logged since place the phase
+    default_weeks: int = Field(ge=1, le=52)  # a plan's length unless the person asks
+    caseless_pain: int = Field(ge=0, le=10)  # the pain a plan made without a case starts from
     reduced_start_fraction: float = Field(gt=0, le=1)  # of the usual weekly distance
     reduced_deload_fraction: float = Field(gt=0, le=1)  # after a flare
     reduced_weekly_rise_pct: float = Field(gt=0, le=100)  # capped by the weekly-jump rule
@@ -74,6 +77,13 @@ class PlanDosing(Record):
     only_with_care: tuple[str, ...] = Field(
         default=(), json_schema_extra={"refers_to_records": True}
     )
+
+    @model_validator(mode="after")
+    def _every_phase_before_running_has_a_length(self) -> PlanDosing:
+        before = PHASES[: PHASES.index("return_to_run")]
+        if missing := [p for p in before if p not in self.phase_min_days]:
+            raise ValueError(f"phase_min_days: missing {', '.join(missing)}")
+        return self
 
 
 def start_rules(kb: KnowledgeBase) -> tuple[StartRule, ...]:

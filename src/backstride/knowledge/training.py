@@ -47,7 +47,7 @@ FINDING_THRESHOLDS: dict[FindingId, frozenset[str]] = {
     "high_monotony": frozenset({"monotony_high"}),
     "acwr_rising": frozenset({"acwr_low", "acwr_high", "acwr_rise", "rise_days"}),
     "no_rest_days": frozenset({"streak_days"}),
-    "low_cadence_for_speed": frozenset({"low_cadence_spm", "target_low_pct", "target_high_pct"}),
+    "low_cadence_for_speed": frozenset({"target_low_pct", "target_high_pct"}),
     "cadence_drop": frozenset({"drop_pct"}),
     "high_vertical_oscillation": frozenset(),
     "shoe_inspection_due": frozenset({"rotation_weeks"}),

@@ -13,6 +13,7 @@ from backstride.domain.diary import DiaryEntry
 from backstride.knowledge.care import PainMonitoringRule
 from backstride.knowledge.content import PHASES, Exercise, Phase
 from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.plan_rules import plan_dosing
 from backstride.knowledge.plan_texts import WALK_RUN_ID, WalkRunTemplate, phase_record
 from backstride.knowledge.templates import fill
 from backstride.plan.model import Decision, ProgressDecision
@@ -86,7 +87,8 @@ def _current(
         values = {"runs": len(runs), "stage": stage, "recent_weeks": rule.recent_days // 7}
         where = fill(rule.reasons["where_runs"], values)
         return "return_to_run", stage, where, len(runs) >= stage * per
-    done = {x for e in recent if e.at.date() > today - timedelta(14) for x in e.exercises_done}
+    since = today - timedelta(plan_dosing(kb).exercise_recent_days)
+    done = {x for e in recent if e.at.date() > since for x in e.exercises_done}
     phases = [_entry_phase(kb.records[x]) for x in sorted(done) if x in kb.records]
     known = [p for p in phases if p is not None]
     if known:

@@ -67,9 +67,9 @@ def build_plan(
     today: date,
     kb: KnowledgeBase,
     *,
-    weeks: int = 6,
+    weeks: int | None = None,
     start: date | None = None,
-    shoe_inspection_km: float = 600.0,
+    shoe_inspection_km: float,
     reviewed_at: datetime | None = None,
     checkins: Sequence[CheckIn] = (),
 ) -> Plan:
@@ -80,6 +80,7 @@ def build_plan(
 
     References: nice-ng59, acp-2017, trials-2023-walkrun, silbernagel-2007, hill-2011-startback
     """
+    weeks = plan_dosing(kb).default_weeks if weeks is None else weeks
     case = profile if isinstance(profile, Case) else None
     running = profile.running if isinstance(profile, Case) else _running(profile)
     diary = [e for e in progress if e.at.date() <= today]
@@ -118,7 +119,7 @@ def build_plan(
     )
     days = build_days(blocks, ctx, ledger(limits, bare.start))
     checkin_items = (week.item,) if week is not None else ()
-    start_items = () if decision is not None else (stage.start_item(rule, case, assessment),)
+    start_items = () if decision is not None else (stage.start_item(rule, case, assessment, kb),)
     return replace(
         bare,
         top=bare.top + start_items + _decision_items(decision, kb) + checkin_items,

@@ -117,13 +117,14 @@ def layout(
             check = mode == "walk_run" and run_stage <= 1
             runs = (stages - max(run_stage, 1) + 1) * runs_per_stage
             length = (
-                lengths.get("return_to_run", 7)
+                lengths["return_to_run"]
                 if mode == "reduced"
                 else _walk_run_length(first, runs, check, rest_day)
             )
             block = Block(phase, first, length, max(run_stage, 1), check, mode)
         else:
-            block = Block(phase, first, lengths.get(phase, 7), mode=mode)
+            # a phase without a length of its own (the last, prevent) fills the plan
+            block = Block(phase, first, lengths.get(phase, total_days - first), mode=mode)
         if block.length <= 0:
             continue
         last = index == len(phases) - 1

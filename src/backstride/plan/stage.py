@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from backstride.assess.intake import Case, Running
 from backstride.assess.result import AssessmentResult
 from backstride.knowledge.model import KnowledgeBase
-from backstride.knowledge.plan_rules import StartRule, StartWhen, start_rules
+from backstride.knowledge.plan_rules import StartRule, StartWhen, plan_dosing, start_rules
 from backstride.knowledge.templates import fill
 from backstride.plan.cautions import has_leg_symptoms
 from backstride.plan.model import PlanItem
@@ -33,11 +33,13 @@ class Facts:
     weekly_km: float | None
 
 
-def facts(case: Case | None, assessment: AssessmentResult) -> Facts:
-    """The start facts of a case (a case-less plan counts as moderate pain of unknown story)."""
+def facts(case: Case | None, assessment: AssessmentResult, kb: KnowledgeBase) -> Facts:
+    """The start facts of a case (a case-less plan counts as the dosing record's moderate pain,
+    of unknown story)."""
     if case is None:
-        return Facts(5, 5, assessment.duration or "unknown", "unknown", False, None, False,
-                     None, None)  # fmt: skip
+        moderate = plan_dosing(kb).caseless_pain
+        return Facts(moderate, moderate, assessment.duration or "unknown", "unknown", False,
+                     None, False, None, None)  # fmt: skip
     pain = case.pain
     return Facts(
         pain_now=pain.intensity,
@@ -81,14 +83,16 @@ def start_rule(case: Case | None, assessment: AssessmentResult, kb: KnowledgeBas
 
     References: nice-ng59, silbernagel-2007
     """
-    f = facts(case, assessment)
+    f = facts(case, assessment, kb)
     rules = start_rules(kb)
     return next((r for r in rules if matches(r.when, f)), rules[-1])
 
 
-def start_item(rule: StartRule, case: Case | None, assessment: AssessmentResult) -> PlanItem:
+def start_item(
+    rule: StartRule, case: Case | None, assessment: AssessmentResult, kb: KnowledgeBase
+) -> PlanItem:
     """The start rule as the plan's 'where you start' item, filled from the case."""
-    f = facts(case, assessment)
+    f = facts(case, assessment, kb)
     values = {"pain": f.pain_now, "worst": f.worst, "days": f.days, "rest_days": rule.rest_days,
               "weekly_km": f.weekly_km}  # fmt: skip
     return PlanItem(

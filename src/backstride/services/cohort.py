@@ -108,7 +108,7 @@ def analyze_cohort(
     *,
     cluster: ClusterChoice,
     limits: Limits,
-    shoe_inspection_km: float = 600.0,
+    shoe_inspection_km: float,
     on_progress: ProgressCallback | None = None,
 ) -> CohortSummary:
     """Analyse every runner folder under `source` into `out` (Parquet parts + summary)."""

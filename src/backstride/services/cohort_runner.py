@@ -70,9 +70,7 @@ class _Read:
     runs: _RunIndex
 
 
-def analyse_runner(
-    folder: Path, *, limits: Limits, shoe_inspection_km: float = 600.0
-) -> RunnerAnalysis:
+def analyse_runner(folder: Path, *, limits: Limits, shoe_inspection_km: float) -> RunnerAnalysis:
     """Read, dedupe and analyse one runner folder (IngestError when nothing is readable).
 
     References: frandsen-2025, nielsen-2014, foster-1998, williams-2017, silbernagel-2007

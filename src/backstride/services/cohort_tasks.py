@@ -29,7 +29,7 @@ class RunnerJob:
     out: str
     previous_hash: str | None
     limits: Limits
-    shoe_inspection_km: float = 600.0
+    shoe_inspection_km: float
 
 
 @dataclass(frozen=True, slots=True)

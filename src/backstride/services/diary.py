@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backstride.config import Settings
-from backstride.domain.diary import DiaryEntry
+from backstride.domain.diary import SCORE_RANGE, STEPS_RANGE, DiaryEntry
 from backstride.errors import InputError
 from backstride.knowledge import load as kb_load
 from backstride.progress.association import RunLoad
@@ -25,7 +25,7 @@ from backstride.services.standing import standing_from
 from backstride.services.versions import bump, versions_dir
 from backstride.storage import direct
 
-Score = Annotated[int, Field(ge=0, le=10)]
+Score = Annotated[int, Field(ge=SCORE_RANGE[0], le=SCORE_RANGE[1])]
 
 
 class DiaryForm(BaseModel):
@@ -48,7 +48,7 @@ class DiaryForm(BaseModel):
     rmdq_items: tuple[Annotated[int, Field(ge=1, le=24)], ...] | None = None
     note: Annotated[str, Field(max_length=4000)] | None = None
     run_keys: tuple[str, ...] = ()
-    steps: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    steps: Annotated[int, Field(ge=STEPS_RANGE[0], le=STEPS_RANGE[1])] | None = None
     link_runs: bool = True
 
 

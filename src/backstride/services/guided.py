@@ -89,7 +89,7 @@ def plan_from_check(
     today: date,
     now: datetime,
     start: date | None = None,
-    weeks: int = 6,
+    weeks: int | None = None,
 ) -> PlanOutcome:
     """The plan of the latest kept check with the stored history, kept for the report."""
     case = latest_case(settings)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from backstride.assess.intake import Case
 from backstride.assess.result import AssessmentResult, urgency_rank
 from backstride.config import Settings
-from backstride.domain.checkin import CheckIn
+from backstride.domain.checkin import CHECKIN_BOUNDS, GOAL_MAX_CHARS, CheckIn
 from backstride.domain.diary import DiaryEntry
 from backstride.domain.finding import Finding, FindingId, Severity
 from backstride.errors import InputError
@@ -80,7 +80,7 @@ def plan_for_case(
     settings: Settings,
     today: date,
     start: date | None = None,
-    weeks: int = 6,
+    weeks: int | None = None,
     findings: list[Finding] | None = None,
     use_store: bool = False,
     keep: bool = False,
@@ -89,7 +89,7 @@ def plan_for_case(
 ) -> PlanOutcome:
     """Build the plan of an assessed case (the stored history too with `use_store`; a stored
     warning sign leads it with `lead_with_store` or `use_store`)."""
-    if not 1 <= weeks <= MAX_WEEKS:
+    if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
         raise InputError(f"--weeks: expected a whole number of weeks 1–{MAX_WEEKS}, got {weeks}")
     kb = knowledge_base()
     findings = list(findings or [])
@@ -149,8 +149,6 @@ def _store_standing(
 
 
 #: A check-in's bounds: (low, high) per field a person types.
-CHECKIN_BOUNDS = {"pain": (0, 10), "function": (0, 10), "sessions_done": (0, 21),
-                  "runs_done": (0, 21), "steps_per_day": (0, 100_000)}  # fmt: skip
 
 
 def record_checkin(settings: Settings, checkin: CheckIn, *, now: datetime) -> Retailored | None:
@@ -159,8 +157,8 @@ def record_checkin(settings: Settings, checkin: CheckIn, *, now: datetime) -> Re
         value = getattr(checkin, name)
         if value is not None and not low <= value <= high:
             raise InputError(f"{name.replace('_', ' ')}: expected {low}–{high}, got {value}")
-    if checkin.goal is not None and len(checkin.goal) > 300:
-        raise InputError("goal: expected at most 300 characters")
+    if checkin.goal is not None and len(checkin.goal) > GOAL_MAX_CHARS:
+        raise InputError(f"goal: expected at most {GOAL_MAX_CHARS} characters")
     from backstride.services.store import local_runner, store_session
     from backstride.storage import checkins as repo
 

@@ -48,7 +48,9 @@ def current_assessment(settings: Settings) -> dict[str, Any]:
             "result": latest.result}  # fmt: skip
 
 
-def current_plan(settings: Settings, *, today: date, now: datetime, weeks: int = 6) -> Any:
+def current_plan(
+    settings: Settings, *, today: date, now: datetime, weeks: int | None = None
+) -> Any:
     """The plan built from the current assessment (with stored training and diary).
 
     It is kept until the runner's data (or the day) changes, so every view of that day shows
@@ -65,7 +67,7 @@ def current_plan_as(
     *,
     today: date,
     now: datetime,
-    weeks: int = 6,
+    weeks: int | None = None,
     **options: Any,
 ) -> Any:
     """The current plan rendered as `fmt` with the renderer's `options` (kept like the plan
@@ -87,7 +89,7 @@ def kept_for_runner(settings: Settings, key: Hashable, compute: Callable[[], T])
     return kept.value if kept.hit else kept.keep(compute())
 
 
-def _build_plan(settings: Settings, *, today: date, now: datetime, weeks: int) -> Any:
+def _build_plan(settings: Settings, *, today: date, now: datetime, weeks: int | None) -> Any:
     from backstride.assess.casefile import case_from_data
     from backstride.services.assessment import assess_case
     from backstride.services.plans import plan_for_case

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError, NotFoundError
@@ -15,6 +15,9 @@ from backstride.storage import accounts as users_repo
 from backstride.storage import reviews
 from backstride.storage import sharing as repo
 from backstride.storage.credentials import aware
+
+if TYPE_CHECKING:
+    from backstride.knowledge.analytics_params import ReportSpans
 
 #: Audit actions (ids; the pages turn them into words).
 AUDIT_ACTIONS = (
@@ -131,7 +134,8 @@ def runner_summary(
             assessment: dict[str, Any] | None = current_assessment(settings)
         except NotFoundError:
             assessment = None
-        diary = [_entry_json(e.id, e.entry) for e in list_entries(settings)[-14:]]
+        shown = _spans().clinician_diary_entries
+        diary = [_entry_json(e.id, e.entry) for e in list_entries(settings)[-shown:]]
         weekly = _weekly_training(settings, today=today)
     with store_session(settings) as session:
         runner = users_repo.get_user(session, runner_id)
@@ -159,14 +163,19 @@ def _entry_json(entry_id: int, entry: Any) -> dict[str, Any]:
     return {name: full[name] for name in ("id", "at", "pain", "worst", "red_flags")}
 
 
-def _weekly_training(settings: Settings, *, today: date) -> list[dict[str, Any]]:
-    """Distance and run count per week (Monday first) over the clinician report's weeks
-    (eight in the `report.spans` record)."""
+def _spans() -> ReportSpans:
+    """The periods the clinician report covers (the `report.spans` record)."""
     from backstride.knowledge import load_knowledge_base
     from backstride.knowledge.analytics_params import REPORT_SPANS_ID, ReportSpans
+
+    return load_knowledge_base().one(ReportSpans, REPORT_SPANS_ID)
+
+
+def _weekly_training(settings: Settings, *, today: date) -> list[dict[str, Any]]:
+    """Distance and run count per week (Monday first) over the clinician report's weeks."""
     from backstride.services.activities import list_history
 
-    weeks_shown = load_knowledge_base().one(ReportSpans, REPORT_SPANS_ID).clinician_training_weeks
+    weeks_shown = _spans().clinician_training_weeks
     start = today - timedelta(days=today.weekday(), weeks=weeks_shown - 1)
     weeks: dict[date, dict[str, Any]] = {}
     for row in list_history(settings, since=start):

@@ -20,6 +20,7 @@ from backstride.config import Settings
 from backstride.domain.diary import DiaryEntry
 from backstride.errors import InputError
 from backstride.knowledge import load as kb_load
+from backstride.knowledge.analytics_params import REPORT_SPANS_ID, ReportSpans
 from backstride.knowledge.care import AssociationWords
 from backstride.progress.association import (
     WORDS_ID,
@@ -83,12 +84,19 @@ def record_plan(
     )
 
 
+def diary_days_before_first_check() -> int:
+    """How many days before the first check a diary entry may be for (`report.spans`)."""
+    spans = kb_load.load_knowledge_base().one(ReportSpans, REPORT_SPANS_ID)
+    return spans.diary_days_before_first_check
+
+
 def diary_date_window(settings: Settings, *, today: date) -> tuple[date, date]:
-    """The days a diary entry may be for: from a year before the first check to today."""
+    """The days a diary entry may be for: from the record's span before the first check to
+    today."""
     with store_session(settings) as session:
         found = repo.list_assessments(session, runner_id=local_runner(session).id)
     first = found[0].created_at.date() if found else today
-    return first - timedelta(days=365), today
+    return first - timedelta(days=diary_days_before_first_check()), today
 
 
 def add_rmdq(settings: Settings, *, on: date, items: tuple[int, ...], now: datetime) -> int:

@@ -66,7 +66,7 @@ async def plan_page(request: Request, settings: SettingsDep, _user: SignedIn) ->
         content = await render_case_pdf(case, settings=settings, today=date.today())
     else:
         outcome = plan_for_case(case, assess_case(case), settings=settings,
-                                today=date.today(), weeks=6, lead_with_store=True)  # fmt: skip
+                                today=date.today(), lead_with_store=True)  # fmt: skip
         body = render(outcome, cast("PlanFormat", fmt))  # checked against DOWNLOADS above
         content = body.encode("utf-8") if isinstance(body, str) else body
     media, filename = DOWNLOADS[fmt]

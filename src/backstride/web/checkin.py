@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
+from backstride.domain.checkin import CHECKIN_BOUNDS, GOAL_MAX_CHARS
 from backstride.domain.dates import read_day
 from backstride.errors import BackstrideError, InputError
 from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep
@@ -18,13 +19,9 @@ from backstride.web.words import say
 router = APIRouter()
 #: The form's whole-number fields (plain names: the page's record): lowest, highest, required.
 NUMBERS = {
-    "pain": (0, 10, True),
-    "function": (0, 10, True),
-    "sessions_done": (0, 21, True),
-    "runs_done": (0, 21, False),
-    "steps_per_day": (0, 100_000, False),
+    name: (low, high, name in ("pain", "function", "sessions_done"))
+    for name, (low, high) in CHECKIN_BOUNDS.items()
 }
-GOAL_MAX = 300
 #: How far back a check-in's week may end.
 OLDEST_WEEK = timedelta(days=28)
 
@@ -56,8 +53,8 @@ def checkin_of(form: FormData, *, today: date) -> Any:
     values = {name: _number(form, name) for name in NUMBERS}
     goal = form.get("goal")
     goal_text = goal.strip() if isinstance(goal, str) and goal.strip() else None
-    if goal_text is not None and len(goal_text) > GOAL_MAX:
-        raise InputError(say("checkin", "goal_too_long", most=GOAL_MAX))
+    if goal_text is not None and len(goal_text) > GOAL_MAX_CHARS:
+        raise InputError(say("checkin", "goal_too_long", most=GOAL_MAX_CHARS))
     met = form.get("goal_met")
     goal_met = {"yes": True, "no": False}.get(met) if isinstance(met, str) else None
     return CheckIn(
@@ -112,6 +109,7 @@ def page(
         "checkins": list(reversed(list_checkins(request.app.state.settings)))[:8],
         "typed": dict(typed) if typed is not None else {}, "error": error,
         "outcome": outcome, "saved": saved, "today": today.isoformat(),
-        "earliest": (today - OLDEST_WEEK).isoformat(), "limits": NUMBERS, "goal_max": GOAL_MAX,
+        "earliest": (today - OLDEST_WEEK).isoformat(), "limits": NUMBERS,
+        "goal_max": GOAL_MAX_CHARS,
     }  # fmt: skip
     return templates.TemplateResponse(request, "checkin.html.j2", context, status_code=status)

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from backstride.domain.dates import read_day
+from backstride.domain.diary import SCORE_RANGE, STEPS_RANGE
 from backstride.errors import BackstrideError, InputError, NotFoundError
 from backstride.services.accounts import Credential
 from backstride.services.sharing import audit
@@ -22,8 +23,10 @@ router = APIRouter()
 DiaryRead = Annotated[Credential, Depends(scoped("diary:read"))]
 DiaryWrite = Annotated[Credential, Depends(scoped("diary:write"))]
 ProgressRead = Annotated[Credential, Depends(scoped("progress:read"))]
-#: Diary form fields that carry numbers 0–10 (blank means not answered).
+#: Diary form fields that carry scores (blank means not answered).
 SCORES = ("pain_now", "pain_worst", "pain_during_run", "pain_next_morning", "stiffness")
+#: The lowest and highest number each numeric field takes: the checks here and the form's.
+LIMITS: dict[str, tuple[int, int]] = {**dict.fromkeys(SCORES, SCORE_RANGE), "steps": STEPS_RANGE}
 
 
 def device_audit(request: Request, user: Credential, action: str) -> None:
@@ -217,7 +220,7 @@ def diary_values(form: FormData, *, settings: Any = None) -> dict[str, Any]:
     values["leg_symptoms"] = form.get("leg_symptoms") == "yes"
     steps = form.get("steps")
     if isinstance(steps, str) and steps.strip():
-        values["steps"] = _whole("steps", steps, high=100_000)
+        values["steps"] = _whole("steps", steps)
     note = form.get("note")
     if isinstance(note, str) and note.strip():
         values["note"] = note.strip()
@@ -226,7 +229,7 @@ def diary_values(form: FormData, *, settings: Any = None) -> dict[str, Any]:
 
 def _day(raw: Any, settings: Any) -> date:
     """The entry's day: a real date, not in the future, not long before the first check."""
-    from backstride.services.tracking import diary_date_window
+    from backstride.services.tracking import diary_date_window, diary_days_before_first_check
 
     today = date.today()
     if not isinstance(raw, str) or not raw.strip():
@@ -240,18 +243,20 @@ def _day(raw: Any, settings: Any) -> date:
     if day > latest:
         raise InputError(say("diary", "in_future"))
     if day < earliest:
-        raise InputError(say("diary", "too_early", earliest=earliest))
+        days = diary_days_before_first_check()
+        raise InputError(say("diary", "too_early", earliest=earliest, days=days))
     return day
 
 
-def _whole(name: str, raw: str, *, high: int = 10) -> int:
+def _whole(name: str, raw: str) -> int:
+    low, high = LIMITS[name]
     field = say("diary", f"field_{name}" if name in NAMED_FIELDS else "field_other")
-    message = say("diary", "score_refused", field=field, low=0, high=high, raw=raw.strip())
+    message = say("diary", "score_refused", field=field, low=low, high=high, raw=raw.strip())
     try:
         value = int(raw.strip())
     except ValueError:
         raise InputError(message) from None
-    if not 0 <= value <= high:
+    if not low <= value <= high:
         raise InputError(message)
     return value
 
@@ -283,7 +288,12 @@ def diary(
     settings = request.app.state.settings
     today = date.today()
     kept = kept_for_runner(settings, ("diary-page", today), lambda: _diary_context(settings, today))
-    context = kept | {"editing": editing, "typed": _as_dict(typed), "error": error}
+    context = kept | {
+        "limits": LIMITS,
+        "editing": editing,
+        "typed": _as_dict(typed),
+        "error": error,
+    }
     return templates.TemplateResponse(request, "diary.html.j2", context, status_code=status)
 
 

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from backstride.domain.diary import SCORE_RANGE, STEPS_RANGE
+
 #: A record id in a path: a positive whole number the database can hold.
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Email = str  # checked by the accounts service (one plain message when it is not an address)
@@ -111,18 +113,18 @@ class JobOut(BaseModel):
 
 class DiaryPatch(Strict):
     date: dt.date | None = None
-    pain: int | None = Field(default=None, ge=0, le=10)
-    worst: int | None = Field(default=None, ge=0, le=10)
-    during: int | None = Field(default=None, ge=0, le=10)
-    morning: int | None = Field(default=None, ge=0, le=10)
-    stiffness: int | None = Field(default=None, ge=0, le=10)
+    pain: int | None = Field(default=None, ge=SCORE_RANGE[0], le=SCORE_RANGE[1])
+    worst: int | None = Field(default=None, ge=SCORE_RANGE[0], le=SCORE_RANGE[1])
+    during: int | None = Field(default=None, ge=SCORE_RANGE[0], le=SCORE_RANGE[1])
+    morning: int | None = Field(default=None, ge=SCORE_RANGE[0], le=SCORE_RANGE[1])
+    stiffness: int | None = Field(default=None, ge=SCORE_RANGE[0], le=SCORE_RANGE[1])
     locations: list[str] | None = Field(default=None, max_length=20)
     leg_symptoms: bool | None = None
     red_flags: list[str] | None = Field(default=None, max_length=40)
     exercises: list[str] | None = Field(default=None, max_length=60)
     sleep_hours: float | None = Field(default=None, ge=0, le=24)
     note: str | None = Field(default=None, max_length=4000)
-    steps: int | None = Field(default=None, ge=0, le=100_000)
+    steps: int | None = Field(default=None, ge=STEPS_RANGE[0], le=STEPS_RANGE[1])
 
 
 class DiaryIn(DiaryPatch):

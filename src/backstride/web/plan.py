@@ -20,7 +20,7 @@ router = APIRouter()
 AssessWrite = Annotated[Credential, Depends(scoped("assessments:write"))]
 AssessRead = Annotated[Credential, Depends(scoped("assessments:read"))]
 PlanRead = Annotated[Credential, Depends(scoped("plan:read"))]
-Weeks = Annotated[int, Query(ge=1, le=52)]
+Weeks = Annotated[int | None, Query(ge=1, le=52)]  # none: the plan's own length
 JSON = "application/json"
 
 
@@ -71,7 +71,7 @@ def api_assessment_current(settings: SettingsDep, _user: AssessRead) -> Response
 
 
 @router.get("/api/v1/plan", response_model=Document)
-def api_plan_current(settings: SettingsDep, _user: PlanRead, weeks: Weeks = 6) -> Response:
+def api_plan_current(settings: SettingsDep, _user: PlanRead, weeks: Weeks = None) -> Response:
     """The plan for the current assessment, as JSON."""
     from backstride.services.runner_data import current_plan_as
 
@@ -130,7 +130,7 @@ def api_assess(_user: SignedIn, case: CaseBody) -> Response:
 
 @router.post("/api/plan", response_model=Document, openapi_extra=CASE_BODY)
 def api_plan(
-    _user: SignedIn, settings: SettingsDep, case: CaseBody, weeks: Weeks = 6,
+    _user: SignedIn, settings: SettingsDep, case: CaseBody, weeks: Weeks = None,
     start: date | None = None,
 ) -> Response:  # fmt: skip
     """Build the plan for a case file without keeping it; the plan as JSON."""
