@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from backstride.assess.intake import Case
 from backstride.errors import InputError, NotFoundError
 from backstride.services.accounts import Credential
+from backstride.services.plans import MAX_WEEKS
 from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep, scoped
 from backstride.web.models import CaseIn, Document
 from backstride.web.words import say
@@ -20,7 +21,7 @@ router = APIRouter()
 AssessWrite = Annotated[Credential, Depends(scoped("assessments:write"))]
 AssessRead = Annotated[Credential, Depends(scoped("assessments:read"))]
 PlanRead = Annotated[Credential, Depends(scoped("plan:read"))]
-Weeks = Annotated[int | None, Query(ge=1, le=52)]  # none: the plan's own length
+Weeks = Annotated[int | None, Query(ge=1, le=MAX_WEEKS)]  # none: the plan's own length
 JSON = "application/json"
 
 
