@@ -95,6 +95,8 @@ class _ProgressBar:
 
     def update(self, done: int, total: int) -> None:
         """Show `done` of `total` files."""
+        if not self.console.is_terminal:
+            return  # nothing is drawn: the bar's word (a knowledge-base record) is not read
         if self.progress is None:
             self.progress = Progress(
                 "[progress.description]{task.description}",
@@ -103,7 +105,6 @@ class _ProgressBar:
                 TimeElapsedColumn(),
                 console=self.console,
                 transient=True,
-                disable=not self.console.is_terminal,
             )
             self.progress.start()
             self.task = self.progress.add_task(screen("imports")("progress"), total=total)
