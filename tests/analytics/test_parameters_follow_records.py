@@ -24,7 +24,7 @@ from backstride.knowledge import load_knowledge_base
 from backstride.knowledge.model import KnowledgeBase
 from backstride.plan.personal import profile_signals
 from backstride.progress.change import ProgressSummary, change_rule, summarise_progress
-from backstride.report.clinician_report import ReportData, report_context
+from backstride.report.clinician_report import ReportData, render_html, report_context
 from backstride.services.analysis import current_metrics
 from tests.analytics.history_builders import RULES, day, run
 from tests.defaults import SHOE_INSPECTION_KM
@@ -295,6 +295,27 @@ def test_the_clinician_report_spans_follow_the_record(tmp_path: Path) -> None:
     )  # fmt: skip
     assert len(report_context(data, load_knowledge_base())["training"]) == 8
     assert len(report_context(data, kb)["training"]) == 3
+
+
+def test_the_clinician_report_notes_state_the_limits_applied(tmp_path: Path) -> None:
+    """The notes under the pain table and the chart are filled from the change rule, the
+    RMDQ thresholds and the chart's span: change a limit, the sentence follows."""
+    data = ReportData(
+        generated_on=day(70), assessments=(), summary=_summary(load_knowledge_base(), [3] * 5),
+        escalations=(), run_checks=(), associations=(), rmdq=(), runs=(), new_red_flags=(),
+        plan_phase=None, plan_created=None,
+    )  # fmt: skip
+    packaged = report_context(data, load_knowledge_base())
+    assert "2 points or 30 % on the 0–10 scale, 5 points on the RMDQ" in packaged["change_note"]
+    assert "RMDQ 2 or less" in packaged["change_note"]
+    assert "last 12 weeks" in packaged["chart_note"]
+    assert "its 7-day mean" in packaged["chart_note"]
+    kb = edited(tmp_path, "change.yaml", "rule.meaningful_change",
+                setting(pain_points=3, fraction=0.4, window_days=5))  # fmt: skip
+    changed = report_context(data, kb)
+    assert "3 points or 40 % on the 0–10 scale" in changed["change_note"]
+    assert "its 5-day mean" in changed["chart_note"]
+    assert changed["change_note"] in render_html(data, kb)
 
 
 def _run_load(offset: int, km: float) -> Any:

@@ -320,6 +320,11 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "kb": frozenset({"version", "digest"}),
     },
     "text.sources": {"more": frozenset({"count"})},
+    # The clinician report's notes, filled from the limits the report applied.
+    "text.clinician_report": {
+        "change_note": frozenset({"pain_points", "percent", "rmdq_points", "rmdq_max"}),
+        "chart_note": frozenset({"weeks", "window_days"}),
+    },
 }  # fmt: skip
 
 

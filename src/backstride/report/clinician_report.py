@@ -13,9 +13,10 @@ from typing import Any
 from backstride.analytics.spikes import week_totals
 from backstride.knowledge.analytics_params import REPORT_SPANS_ID, ReportSpans
 from backstride.knowledge.model import KnowledgeBase
-from backstride.knowledge.texts import intended_purpose
+from backstride.knowledge.rules import Questionnaire
+from backstride.knowledge.texts import intended_purpose, screen_text
 from backstride.progress.association import Association, RunLoad
-from backstride.progress.change import ProgressSummary, RmdqPoint
+from backstride.progress.change import ProgressSummary, RmdqPoint, change_rule
 from backstride.progress.escalation import Escalation
 from backstride.progress.history import AssessmentRecord
 from backstride.progress.monitoring import RunCheck
@@ -95,7 +96,21 @@ def report_context(data: ReportData, kb: KnowledgeBase) -> dict[str, Any]:
         "sources": _sources(data, kb),
         "kb_version": kb.version,
         "recent_checks": list(data.run_checks)[-spans.clinician_recent_checks :],
+        **_notes(kb, chart_days=spans.clinician_chart_days),
     }
+
+
+def _notes(kb: KnowledgeBase, *, chart_days: int) -> dict[str, str]:
+    """The report's two notes, filled from the limits its figures were computed with: the
+    meaningful-change rule, the RMDQ's thresholds and the chart's span and mean."""
+    rule = change_rule(kb)
+    rmdq = kb.one(Questionnaire, "rmdq").thresholds
+    change = screen_text(kb, "clinician_report", "change_note", pain_points=rule.pain_points,
+                         percent=rule.fraction * 100, rmdq_points=rmdq["meaningful_change_points"],
+                         rmdq_max=rmdq["recovered_max"])  # fmt: skip
+    chart = screen_text(kb, "clinician_report", "chart_note", weeks=chart_days // 7,
+                        window_days=rule.window_days)  # fmt: skip
+    return {"change_note": change, "chart_note": chart}
 
 
 def render_html(data: ReportData, kb: KnowledgeBase) -> str:
