@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from backstride.knowledge import load_knowledge_base
+from backstride.knowledge.texts import screen_text
 from tests.cli.analytics_store import PERIOD, imported_home
 from tests.conftest import run_backstride
 
@@ -47,3 +49,8 @@ def test_every_chart_of_imported_runs_is_written(tmp_path, corpus):
         data = out.read_bytes()
         assert data.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in data[:400]
         assert len(data) > 10_000
+    # The SVG keeps each text as a comment beside its glyphs: the words are the record's.
+    svg = (tmp_path / "cadence.svg").read_text(encoding="utf-8")
+    kb = load_knowledge_base()
+    for name in ("cadence_title", "cadence_axis", "speed_scale"):
+        assert f"<!-- {screen_text(kb, 'charts', name)} -->" in svg

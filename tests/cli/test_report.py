@@ -137,4 +137,4 @@ def test_pain_and_load_hypotheses_and_the_training_weeks_are_rendered() -> None:
 def test_the_pain_chart_draws_even_without_any_data() -> None:
     from backstride.report.pain_chart import pain_chart_png
 
-    assert pain_chart_png([], [], {}).startswith(b"\x89PNG")
+    assert pain_chart_png([], [], {}, kb=load_knowledge_base()).startswith(b"\x89PNG")

@@ -325,6 +325,24 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
         "change_note": frozenset({"pain_points", "percent", "rmdq_points", "rmdq_max"}),
         "chart_note": frozenset({"weeks", "window_days"}),
     },
+    # The charts' titles, axes, legends and refusals (report/charts.py, report/pain_chart.py).
+    "text.charts": {
+        "findings_strip": _NONE, "daily_distance": _NONE, "ewma": frozenset({"days"}),
+        "distance_axis": _NONE, "load_title": frozenset({"since", "today"}),
+        "acwr_band": frozenset({"low", "high"}), "acwr_line": _NONE, "acwr_axis": _NONE,
+        "acwr_title": frozenset({"method", "days"}), "date": _NONE,
+        "population_band": frozenset({"low", "high", "unit"}),
+        "no_runs_with": frozenset({"what"}), "cadence_what": _NONE, "dynamics_what": _NONE,
+        "speed_scale": _NONE, "baseline": frozenset({"value"}), "recent": frozenset({"value"}),
+        "cadence_axis": _NONE, "cadence_date_axis": _NONE, "cadence_title": _NONE,
+        "flagged": frozenset({"severity", "title"}), "vertical_oscillation_mm": _NONE,
+        "vertical_ratio_pct": _NONE, "stance_time_ms": _NONE, "step_length_m": _NONE,
+        "no_device_data": _NONE, "form_title": _NONE, "form_title_flagged": frozenset({"finding"}),
+        "no_shoes": _NONE, "retired": frozenset({"name"}), "inspect_at": frozenset({"km"}),
+        "shoe_axis": _NONE, "shoes_title": frozenset({"pairs", "weeks"}),
+        "pain_chart_distance": _NONE, "pain_chart_day": _NONE,
+        "pain_chart_mean": frozenset({"days"}), "pain_chart_axis": _NONE,
+    },
 }  # fmt: skip
 
 

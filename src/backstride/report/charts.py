@@ -43,6 +43,13 @@ def _rules() -> FindingRules:
     return FindingRules.from_kb(load_knowledge_base())
 
 
+def _say(name: str, /, **values: object) -> str:
+    """One of the charts' words (`text.charts`), filled with the values drawn."""
+    from backstride.knowledge.texts import screen_text
+
+    return screen_text(load_knowledge_base(), "charts", name, **values)
+
+
 def _dates(analysis: TrainingAnalysis, lo: int, hi: int) -> list[date]:
     return [analysis.series.first_day + timedelta(days=i) for i in range(lo, hi)]
 
@@ -88,7 +95,7 @@ def _finding_strip(ax: Axes, analysis: TrainingAnalysis, findings: Sequence[Find
     labels = _rules().records
     ax.set_yticks(range(len(rows)), [labels[r].label.lower() for r in rows], fontsize=7)
     ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.set_title("findings (colour: red attention, orange consider, blue info)", fontsize=8)
+    ax.set_title(_say("findings_strip"), fontsize=8)
 
 
 def load_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: Path) -> None:
@@ -102,30 +109,33 @@ def load_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: Pat
     fig = Figure(figsize=(11, 8))
     top, strip, bottom = fig.subplots(3, 1, sharex=True, height_ratios=(3, 1.4, 2))
     if len(days) <= 190:
-        top.bar(days, km[lo:hi], color="#92c5de", width=0.9, label="daily distance")
+        top.bar(days, km[lo:hi], color="#92c5de", width=0.9, label=_say("daily_distance"))
     else:  # one polygon instead of thousands of bars for long histories
-        top.fill_between(days, km[lo:hi], step="mid", color="#92c5de", label="daily distance")
-    top.plot(days, ewma(km, span_days=acute)[lo:hi], color="#d6604d", label=f"{acute}-day EWMA")
-    top.plot(days, ewma(km, span_days=chronic)[lo:hi], color="#2166ac", label=f"{chronic}-day EWMA")
-    top.set_ylabel("running distance (km/day)")
+        top.fill_between(days, km[lo:hi], step="mid", color="#92c5de", label=_say("daily_distance"))
+    top.plot(
+        days, ewma(km, span_days=acute)[lo:hi], color="#d6604d", label=_say("ewma", days=acute)
+    )
+    top.plot(
+        days, ewma(km, span_days=chronic)[lo:hi], color="#2166ac", label=_say("ewma", days=chronic)
+    )
+    top.set_ylabel(_say("distance_axis"))
     top.legend(loc="upper left", fontsize=8)
-    top.set_title(f"Training load {analysis.since} – {analysis.today}")
+    top.set_title(_say("load_title", since=analysis.since, today=analysis.today))
     _finding_strip(strip, analysis, findings)
     ratio = analysis.acwr["ewma"][lo:hi]
     low = _rules().value("acwr_rising", "acwr_low")
     high = _rules().value("acwr_rising", "acwr_high")
-    band = f"{low:g}–{high:g}: often quoted range (contested)"
+    band = _say("acwr_band", low=low, high=high)
     bottom.axhspan(low, high, color="#e0e0e0", label=band)
-    bottom.plot(days, ratio, color="#542788", label="acute:chronic ratio")
+    bottom.plot(days, ratio, color="#542788", label=_say("acwr_line"))
     bottom.axhline(1.0, color="black", linewidth=0.6)
-    bottom.set_ylabel("ACWR (ratio)")
+    bottom.set_ylabel(_say("acwr_axis"))
     bottom.set_title(
-        f"ACWR — {analysis.acwr_method}; a trend, not a risk figure; "
-        f"blank until {chronic} days are covered",
+        _say("acwr_title", method=analysis.acwr_method, days=chronic),
         fontsize=8,
     )
     bottom.legend(loc="upper left", fontsize=8)
-    bottom.set_xlabel("date")
+    bottom.set_xlabel(_say("date"))
     for ax in (top, strip, bottom):
         _date_axis(ax)
     _save(fig, out)
@@ -145,8 +155,7 @@ def _population_band(ax: Axes, band: Band) -> None:
         band.high,
         color="#fee090",
         alpha=0.5,
-        label=f"Garmin population middle band {band.low:g}–{band.high:g} {band.unit} "
-        "(context only)",
+        label=_say("population_band", low=band.low, high=band.high, unit=band.unit),
     )
 
 
@@ -154,13 +163,13 @@ def _require(points: Sequence[object], what: str) -> None:
     from backstride.errors import InputError
 
     if not points:
-        raise InputError(f"no runs with {what} in this period: nothing to chart")
+        raise InputError(_say("no_runs_with", what=what))
 
 
 def cadence_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: Path) -> None:
     """Median cadence per run over time, coloured by the run's median speed."""
     forms = [f for f in analysis.forms if f.day >= analysis.since and f.cadence_spm is not None]
-    _require(forms, "cadence")
+    _require(forms, _say("cadence_what"))
     fig = Figure(figsize=(11, 5))
     ax = fig.subplots()
     _population_band(ax, analysis.params.population.bands["cadence_spm"])
@@ -172,7 +181,7 @@ def cadence_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: 
         s=36,
         zorder=3,
     )
-    fig.colorbar(points, ax=ax, label="median speed (m/s)")
+    fig.colorbar(points, ax=ax, label=_say("speed_scale"))
     flagged = [f for f in findings if f.id in {"cadence_drop", "low_cadence_for_speed"}]
     for finding in flagged:
         if finding.id == "cadence_drop":
@@ -182,45 +191,50 @@ def cadence_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: 
                     value,
                     color=COLORS[finding.severity],
                     linestyle=style,
-                    label=f"{key.split('_')[0]} at matched speed: {value:.0f} spm",
+                    label=_say(key.removesuffix("_spm"), value=value),
                 )
-    ax.set_ylabel("cadence (steps/min, both feet)")
-    ax.set_xlabel("date — compare yourself with your own runs at the same speed")
-    ax.set_title("\n".join(["Cadence per run", *(f"{f.severity}: {f.title}" for f in flagged)]))
+    ax.set_ylabel(_say("cadence_axis"))
+    ax.set_xlabel(_say("cadence_date_axis"))
+    ax.set_title(
+        "\n".join(
+            [
+                _say("cadence_title"),
+                *(_say("flagged", severity=f.severity, title=f.title) for f in flagged),
+            ]
+        )
+    )
     ax.legend(loc="best", fontsize=8)
     _date_axis(ax)
     _save(fig, out)
 
 
-FORM_PANELS = (
-    ("vertical_oscillation_mm", "vertical oscillation (mm)"),
-    ("vertical_ratio_pct", "vertical ratio (%)"),
-    ("stance_time_ms", "ground contact (ms)"),
-    ("step_length_m", "step length (m)"),
-)
+#: The running-dynamics panels, top to bottom (each one's axis words: `text.charts`).
+FORM_PANELS = ("vertical_oscillation_mm", "vertical_ratio_pct", "stance_time_ms", "step_length_m")
 
 
 def form_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: Path) -> None:
     """Running dynamics per run: oscillation, vertical ratio, ground contact, step length."""
-    series = {m: _form_points(analysis.forms, m, analysis.since) for m, _ in FORM_PANELS}
-    _require([m for m, (d, _) in series.items() if d], "running dynamics")
+    series = {m: _form_points(analysis.forms, m, analysis.since) for m in FORM_PANELS}
+    _require([m for m, (d, _) in series.items() if d], _say("dynamics_what"))
     fig = Figure(figsize=(11, 9))
     axes = fig.subplots(len(FORM_PANELS), 1, sharex=True)
     bands: dict[str, Band] = {str(k): v for k, v in analysis.params.population.bands.items()}
-    for ax, (metric, label) in zip(axes, FORM_PANELS, strict=True):
+    for ax, metric in zip(axes, FORM_PANELS, strict=True):
         if metric in bands:
             _population_band(ax, bands[metric])
         days, values = series[metric]
         ax.plot(days, values, "o-", markersize=4, color="#2166ac")
-        ax.set_ylabel(label, fontsize=9)
+        ax.set_ylabel(_say(metric), fontsize=9)
         if metric in bands:
             ax.legend(loc="best", fontsize=7)
         if not days:
-            ax.text(0.5, 0.5, "no data from this device", transform=ax.transAxes, ha="center")
+            ax.text(0.5, 0.5, _say("no_device_data"), transform=ax.transAxes, ha="center")
         _date_axis(ax)
     flagged = [f.title for f in findings if f.id == "high_vertical_oscillation"]
-    axes[0].set_title("Running form per run" + (f" — {flagged[0]}" if flagged else ""))
-    axes[-1].set_xlabel("date")
+    axes[0].set_title(
+        _say("form_title_flagged", finding=flagged[0]) if flagged else _say("form_title")
+    )
+    axes[-1].set_xlabel(_say("date"))
     _save(fig, out)
 
 
@@ -229,10 +243,10 @@ def shoes_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: Pa
     if not analysis.shoes:
         from backstride.errors import InputError
 
-        raise InputError("no shoes registered: add one with `backstride shoes add NAME`")
+        raise InputError(_say("no_shoes"))
     fig = Figure(figsize=(9, 1.2 + 0.5 * len(analysis.shoes)))
     ax = fig.subplots()
-    names = [s.name + (" (retired)" if s.retired else "") for s in analysis.shoes]
+    names = [_say("retired", name=s.name) if s.retired else s.name for s in analysis.shoes]
     colors = [COLORS["consider"] if s.inspection_due else "#92c5de" for s in analysis.shoes]
     ax.barh(
         names,
@@ -244,11 +258,11 @@ def shoes_chart(analysis: TrainingAnalysis, findings: Sequence[Finding], out: Pa
         analysis.shoe_inspection_km,
         color="black",
         linestyle="--",
-        label=f"inspect at {analysis.shoe_inspection_km:.0f} km (soft, your setting)",
+        label=_say("inspect_at", km=analysis.shoe_inspection_km),
     )
-    ax.set_xlabel("distance (km)")
+    ax.set_xlabel(_say("shoe_axis"))
     weeks = analysis.params.rotation_weeks
-    ax.set_title(f"Shoes — {analysis.shoes_in_rotation} pair(s) used in the last {weeks} weeks")
+    ax.set_title(_say("shoes_title", pairs=analysis.shoes_in_rotation, weeks=weeks))
     ax.legend(loc="lower right", fontsize=8)
     ax.invert_yaxis()
     _save(fig, out)

@@ -79,6 +79,7 @@ def report_context(data: ReportData, kb: KnowledgeBase) -> dict[str, Any]:
         [d for d in data.summary.daily if start <= d.on <= data.generated_on],
         [(d, m) for d, m in data.summary.rolling if start <= d <= data.generated_on],
         dict(distance),
+        kb=kb,
     )
     from backstride.assess.triage import safety_net_lists
     from backstride.report.plan_view import safety_net_view

@@ -1,4 +1,4 @@
-"""Pain over the training calendar: daily pain and its 7-day mean over daily distance bars."""
+"""Pain over the training calendar: daily pain and its rolling mean over daily distance bars."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from backstride.progress.change import DailyPain
+from backstride.knowledge.model import KnowledgeBase
+from backstride.knowledge.texts import screen_text
+from backstride.progress.change import DailyPain, change_rule
 
 
 def pain_chart_png(
@@ -17,9 +19,15 @@ def pain_chart_png(
     rolling: Sequence[tuple[date, float]],
     distance_km_by_day: Mapping[date, float],
     *,
+    kb: KnowledgeBase,
     dpi: int = 110,
 ) -> bytes:
-    """A PNG chart: pain (0–10) as points and 7-day mean line, distance (km) as bars."""
+    """A PNG chart: pain (0–10) as points and the change rule's rolling mean as a line,
+    distance (km) as bars; its words are `text.charts`'."""
+
+    def say(name: str, **values: object) -> str:
+        return screen_text(kb, "charts", name, **values)
+
     import matplotlib
 
     matplotlib.use("Agg")
@@ -36,17 +44,17 @@ def pain_chart_png(
                 _dates(days),
                 [distance_km_by_day[d] for d in days],
                 color="#c9d8e8",
-                label="distance (km)",
+                label=say("pain_chart_distance"),
             )
             distance_axis.set_ylim(0, max(distance_km_by_day.values()) * 1.35 or 1.0)
-        distance_axis.set_ylabel("distance (km)")
+        distance_axis.set_ylabel(say("pain_chart_distance"))
         if daily:
             pain_axis.scatter(
                 _dates([d.on for d in daily]),
                 [d.mean_pain for d in daily],
                 s=12,
                 color="#b03a2e",
-                label="pain (day mean)",
+                label=say("pain_chart_day"),
             )
         if rolling:
             pain_axis.plot(
@@ -54,10 +62,10 @@ def pain_chart_png(
                 [m for _, m in rolling],
                 color="#6e2c00",
                 linewidth=1.8,
-                label="pain, 7-day mean",
+                label=say("pain_chart_mean", days=change_rule(kb).window_days),
             )
         pain_axis.set_ylim(0, 11.5)  # headroom for the legend
-        pain_axis.set_ylabel("pain (0–10)")
+        pain_axis.set_ylabel(say("pain_chart_axis"))
         distance_axis.yaxis.tick_right()
         distance_axis.yaxis.set_label_position("right")
         pain_axis.yaxis.tick_left()
