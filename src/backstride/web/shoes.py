@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
+from backstride.domain.dates import read_day
 from backstride.errors import BackstrideError, InputError, NotFoundError
 from backstride.web.deps import SettingsDep, SignedIn, TemplatesDep
 from backstride.web.models import Id
@@ -148,8 +149,8 @@ def _shoe_day(raw: Any, today: date, field: str) -> date:
         return today
     words = say("shoes", f"field_{field}")
     try:
-        day = date.fromisoformat(raw.strip())
-    except ValueError:
+        day = read_day(raw.strip(), words)
+    except InputError:
         raise InputError(say("shoes", "not_a_date", field=words, raw=raw)) from None
     if day > today:
         raise InputError(say("shoes", "in_future", field=words))
