@@ -90,27 +90,18 @@ def test_a_restore_counts_what_it_restored_in_plain_words(home: Path, tmp_path: 
     assert ids_in(result.stdout) == []
 
 
-@pytest.mark.parametrize(
-    ("argv", "stdin", "screen", "name", "values", "stream", "code"),
-    ANSWERS,
-    ids=[f"{' '.join(row[0][:2])} {row[3]}" for row in ANSWERS],
-)
+@pytest.mark.parametrize("row", ANSWERS, ids=[f"{' '.join(r[0][:2])} {r[3]}" for r in ANSWERS])
 def test_the_sentence_shown_was_read_from_its_record(
     home: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    argv: list[str],
-    stdin: str | None,
-    screen: str,
-    name: str,
-    values: dict[str, object],
-    stream: str,
-    code: int,
+    row: tuple[list[str], str | None, str, str, dict[str, object], str, int],
 ) -> None:
     """The same commands run in this process while the sentence lookups are watched: the
     record was looked up for this very answer (what `kb trace` counts as produced)."""
     from backstride.cli.app import main
 
+    argv, stdin, screen, name, values, stream, code = row
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin or ""))
     with warnings.catch_warnings():  # typer uses click names click deprecates
         warnings.simplefilter("ignore", DeprecationWarning)
