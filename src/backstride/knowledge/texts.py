@@ -322,6 +322,19 @@ SCREENS: dict[str, dict[str, frozenset[str]]] = {
     "text.sources": {"more": frozenset({"count"})},
     # The clinician report's notes, filled from the limits the report applied.
     "text.clinician_report": {
+        **dict.fromkeys((
+            "title", "assessments_heading", "date", "urgency", "red_flags", "referral_reasons",
+            "most_likely", "duration", "pain", "start_back", "rmdq", "no_assessment",
+            "flags_heading", "no_new_flags", "progress_heading", "baseline_pain", "change",
+            "meaningful_improvement", "trend", "recovered", "days_logged", "yes", "no",
+            "rmdq_date", "rmdq_score", "chart_alt", "runs_heading", "pain_during",
+            "next_morning", "advice", "why", "hypotheses_heading", "week_of", "distance_km",
+            "runs", "longest_km", "plan_heading", "plan_phase", "no_plan", "sources_heading",
+        ), _NONE),
+        "prepared": frozenset({"day"}), "weak": frozenset({"flags"}),
+        "new_flags": frozenset({"flags"}), "pain_now": frozenset({"days"}),
+        "training_heading": frozenset({"weeks"}), "plan_made": frozenset({"day"}),
+        "footer": frozenset({"version"}),
         "change_note": frozenset({"pain_points", "percent", "rmdq_points", "rmdq_max"}),
         "chart_note": frozenset({"weeks", "window_days"}),
     },

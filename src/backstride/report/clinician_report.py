@@ -101,7 +101,7 @@ def report_context(data: ReportData, kb: KnowledgeBase) -> dict[str, Any]:
     }
 
 
-def _notes(kb: KnowledgeBase, *, chart_days: int) -> dict[str, str]:
+def _notes(kb: KnowledgeBase, *, chart_days: int) -> dict[str, Any]:
     """The report's two notes, filled from the limits its figures were computed with: the
     meaningful-change rule, the RMDQ's thresholds and the chart's span and mean."""
     rule = change_rule(kb)
@@ -111,7 +111,12 @@ def _notes(kb: KnowledgeBase, *, chart_days: int) -> dict[str, str]:
                          rmdq_max=rmdq["recovered_max"])  # fmt: skip
     chart = screen_text(kb, "clinician_report", "chart_note", weeks=chart_days // 7,
                         window_days=rule.window_days)  # fmt: skip
-    return {"change_note": change, "chart_note": chart}
+
+    def say(name: str, /, **values: object) -> str:
+        return screen_text(kb, "clinician_report", name, **values)
+
+    return {"change_note": change, "chart_note": chart, "say": say,
+            "window_days": rule.window_days}  # fmt: skip
 
 
 def render_html(data: ReportData, kb: KnowledgeBase) -> str:
