@@ -15,6 +15,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -398,6 +399,7 @@ typedef struct {
     Py_ssize_t n;
     Py_ssize_t next_row;
     int64_t *order;
+    int64_t *order_store; /* plain memory behind `order` (the Activity path) */
     PyObject *order_array;
     int n_cols, cap_cols;
     Column *cols;
@@ -572,6 +574,8 @@ typedef struct {
     DefPlan *plans;
     Message *msgs;
     int n_msgs;
+    /* the Activity path: only record columns become numpy arrays, the rest plain memory */
+    int plain;
 } Decode;
 
 static void free_decode(Decode *z) {
@@ -582,8 +586,12 @@ static void free_decode(Decode *z) {
     if (z->msgs) {
         for (int i = 0; i < z->n_msgs; i++) {
             Message *m = &z->msgs[i];
-            for (int k = 0; k < m->n_cols; k++) Py_XDECREF(m->cols[k].array);
+            for (int k = 0; k < m->n_cols; k++) {
+                if (!m->cols[k].array) free(m->cols[k].values); /* plain memory */
+                Py_XDECREF(m->cols[k].array);
+            }
             free(m->cols);
+            free(m->order_store);
             Py_XDECREF(m->order_array);
         }
         free(z->msgs);
@@ -695,9 +703,14 @@ static int allocate(Decode *z) {
     for (int i = 0; i < z->n_msgs; i++) {
         Message *m = &z->msgs[i];
         void *data;
-        m->order_array = new_array(m->n, 1, "int64", &data);
-        if (!m->order_array) return -1;
-        m->order = data;
+        if (z->plain) { /* the Activity path reads no message order */
+            m->order = m->order_store = malloc((size_t)(m->n ? m->n : 1) * sizeof(int64_t));
+            if (!m->order) return -1;
+        } else {
+            m->order_array = new_array(m->n, 1, "int64", &data);
+            if (!m->order_array) return -1;
+            m->order = data;
+        }
         for (int k = 0; k < m->n_cols; k++) {
             Column *cc = &m->cols[k];
             if (cc->is_object) {
@@ -710,9 +723,14 @@ static int allocate(Decode *z) {
                 continue;
             }
             if (!cc->width) cc->width = 1;
-            cc->array = new_array(m->n, cc->width, NULL, &data);
-            if (!cc->array) return -1;
-            cc->values = data;
+            if (z->plain && m->global_num != 20) {
+                cc->values = malloc((size_t)(m->n ? m->n : 1) * (size_t)cc->width * sizeof(double));
+                if (!cc->values) return -1;
+            } else {
+                cc->array = new_array(m->n, cc->width, NULL, &data);
+                if (!cc->array) return -1;
+                cc->values = data;
+            }
             if (cc->covered != m->n) {
                 Py_ssize_t total = m->n * cc->width;
                 for (Py_ssize_t r = 0; r < total; r++) cc->values[r] = NAN;
@@ -977,7 +995,7 @@ static PyObject *decode(PyObject *self, PyObject *args) {
     c.len = buffer.len;
     c.warnings = PyList_New(0);
     PyObject *result = NULL;
-    Decode z = {&c, NULL, NULL, 0};
+    Decode z = {&c, NULL, NULL, 0, 0};
     if (!c.warnings) goto done;
     int r = scan(&c);
     if (r < 0) goto done;
@@ -1786,6 +1804,1244 @@ static PyObject *shifted(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* ---- the Activity in one call (fit.read_fit's steps, compiled) ------------------------
+ *
+ * activity(data, plan, source_hash) builds the Activity that fit._read builds from the
+ * same bytes, without the message tables in between: the scan and the field decoding
+ * above, then the sport, the record channels (developer fields included), cadence, the
+ * start time, the session totals, device, laps and legs. It declines (None) on what it
+ * was not made for, and read_fit runs the Python steps: errors, compressed-header or
+ * power-on-relative times, strap heart-rate messages, compressed speed/distance, more
+ * than 16 sessions, or any exception on the way. Its results are tested to equal the
+ * Python steps on every corpus file and on damaged copies. */
+
+#include <datetime.h>
+
+static struct {
+    int ready;
+    PyObject *activity_type, *samples_type, *lap_type, *leg_type;
+    PyObject *sha256;                      /* hashlib.sha256 */
+    PyObject *sports, *sub_sports, *makers, *products; /* enum dicts: int -> name */
+    PyObject *garmin_makers;               /* frozenset of maker numbers */
+    PyObject *on_foot;                     /* frozenset of sport names */
+    PyObject *native;                      /* tuple of (channel, preferred, fallback|None) */
+    int n_native;
+    PyObject *native_channel[16], *native_first[16], *native_second[16]; /* interned; second may be None */
+    PyObject *native_numbers;              /* dict: record field number -> channel */
+    PyObject *dev_names;                   /* dict: lower-case developer name -> channel */
+    PyObject *to_mm;                       /* dict: unit -> factor */
+    PyObject *untimed, *undescribed, *early; /* warning templates (str.format) */
+    double semicircle_deg;
+    PyObject *empty_tuple, *s_fit, *s_multisport, *s_generic, *s_transition, *s_mm;
+    /* profile field names (interned, so a pointer comparison finds a column) */
+    PyObject *f_timestamp, *f_start_time, *f_sport, *f_sub_sport, *f_elapsed, *f_timer, *f_distance,
+        *f_manufacturer, *f_product, *f_product_name, *f_time_created, *f_lat, *f_lon, *f_cadence,
+        *f_fraction, *f_packed;
+    /* channel names */
+    PyObject *c_lat, *c_lon, *c_spm, *c_rpm, *c_vo, *c_distance;
+    /* attribute names */
+    PyObject *a_activity[15], *a_samples[2], *a_lap[3], *a_leg[4];
+} K;
+
+static const char *ACTIVITY_FIELDS[15] = {"sport", "sub_sport", "start_time", "duration_s", "moving_time_s",
+                                          "distance_m", "device", "source_format", "source_hash", "samples",
+                                          "laps", "name", "gear", "warnings", "legs"};
+static const char *SAMPLES_FIELDS[2] = {"timestamp", "channels"};
+static const char *LAP_FIELDS[3] = {"start_time", "duration_s", "distance_m"};
+static const char *LEG_FIELDS[4] = {"sport", "start_time", "duration_s", "distance_m"};
+
+#define NAT_MS INT64_MIN
+
+static PyObject *interned(const char *text) { return PyUnicode_InternFromString(text); }
+
+/* init_activity(kit): the classes, enum names, channel table and warnings the Activity
+ * path needs, all from the Python modules that define them (fit_native.activity_kit). */
+static PyObject *init_activity(PyObject *self, PyObject *args) {
+    PyObject *kit;
+    if (!PyArg_ParseTuple(args, "O!", &PyDict_Type, &kit)) return NULL;
+    struct {
+        const char *key;
+        PyObject **slot;
+    } items[] = {
+        {"activity", &K.activity_type}, {"samples", &K.samples_type}, {"lap", &K.lap_type},
+        {"leg", &K.leg_type}, {"sha256", &K.sha256}, {"sports", &K.sports}, {"sub_sports", &K.sub_sports},
+        {"makers", &K.makers}, {"products", &K.products}, {"garmin_makers", &K.garmin_makers},
+        {"on_foot", &K.on_foot}, {"native", &K.native}, {"native_numbers", &K.native_numbers},
+        {"dev_names", &K.dev_names}, {"to_mm", &K.to_mm}, {"untimed", &K.untimed},
+        {"undescribed", &K.undescribed}, {"early", &K.early},
+    };
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        PyObject *value = PyDict_GetItemString(kit, items[i].key);
+        if (!value) return PyErr_Format(PyExc_KeyError, "activity kit lacks %s", items[i].key);
+        Py_INCREF(value);
+        Py_XSETREF(*items[i].slot, value);
+    }
+    PyObject *semi = PyDict_GetItemString(kit, "semicircle_deg");
+    if (!semi || (K.semicircle_deg = PyFloat_AsDouble(semi)) == -1.0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "activity kit lacks semicircle_deg");
+        return NULL;
+    }
+    if (!PyTuple_Check(K.native) || PyTuple_GET_SIZE(K.native) > 16)
+        return PyErr_Format(PyExc_TypeError, "native must be a tuple of at most 16 rows");
+    K.n_native = (int)PyTuple_GET_SIZE(K.native);
+    for (int i = 0; i < K.n_native; i++) {
+        PyObject *row = PyTuple_GET_ITEM(K.native, i);
+        if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != 3)
+            return PyErr_Format(PyExc_TypeError, "native rows are (channel, preferred, fallback)");
+        PyObject **slots[3] = {&K.native_channel[i], &K.native_first[i], &K.native_second[i]};
+        for (int k = 0; k < 3; k++) {
+            PyObject *name = PyTuple_GET_ITEM(row, k);
+            Py_INCREF(name);
+            if (name != Py_None) PyUnicode_InternInPlace(&name); /* the profile's own object */
+            Py_XSETREF(*slots[k], name);
+        }
+    }
+    /* the channel names the dicts give, interned: channels are compared by identity */
+    PyObject **dicts[2] = {&K.native_numbers, &K.dev_names};
+    for (int k = 0; k < 2; k++) {
+        PyObject *copy = PyDict_New();
+        if (!copy) return NULL;
+        Py_ssize_t pos = 0;
+        PyObject *key, *value;
+        while (PyDict_Next(*dicts[k], &pos, &key, &value)) {
+            Py_INCREF(value);
+            PyUnicode_InternInPlace(&value);
+            int failed = PyDict_SetItem(copy, key, value) < 0;
+            Py_DECREF(value);
+            if (failed) {
+                Py_DECREF(copy);
+                return NULL;
+            }
+        }
+        Py_SETREF(*dicts[k], copy);
+    }
+    PyDateTime_IMPORT;
+    if (!PyDateTimeAPI) return NULL;
+    K.empty_tuple = PyTuple_New(0);
+    K.s_fit = interned("fit");
+    K.s_multisport = interned("multisport");
+    K.s_generic = interned("generic");
+    K.s_transition = interned("transition");
+    K.s_mm = interned("mm");
+    K.f_timestamp = interned("timestamp");
+    K.f_start_time = interned("start_time");
+    K.f_sport = interned("sport");
+    K.f_sub_sport = interned("sub_sport");
+    K.f_elapsed = interned("total_elapsed_time");
+    K.f_timer = interned("total_timer_time");
+    K.f_distance = interned("total_distance");
+    K.f_manufacturer = interned("manufacturer");
+    K.f_product = interned("product");
+    K.f_product_name = interned("product_name");
+    K.f_time_created = interned("time_created");
+    K.f_lat = interned("position_lat");
+    K.f_lon = interned("position_long");
+    K.f_cadence = interned("cadence");
+    K.f_fraction = interned("fractional_cadence");
+    K.f_packed = interned("compressed_speed_distance");
+    K.c_lat = interned("lat_deg");
+    K.c_lon = interned("lon_deg");
+    K.c_spm = interned("cadence_spm");
+    K.c_rpm = interned("cadence_rpm");
+    K.c_vo = interned("vertical_oscillation_mm");
+    K.c_distance = interned("distance_m");
+    for (int i = 0; i < 15; i++) K.a_activity[i] = interned(ACTIVITY_FIELDS[i]);
+    for (int i = 0; i < 2; i++) K.a_samples[i] = interned(SAMPLES_FIELDS[i]);
+    for (int i = 0; i < 3; i++) K.a_lap[i] = interned(LAP_FIELDS[i]);
+    for (int i = 0; i < 4; i++) K.a_leg[i] = interned(LEG_FIELDS[i]);
+    if (PyErr_Occurred()) return NULL;
+    K.ready = 1;
+    Py_RETURN_NONE;
+}
+
+/* An instance of a frozen, slotted dataclass with its fields set (no __init__ runs: the
+ * values are what the Python steps pass, already checked). Steals nothing. */
+static PyObject *instance(PyObject *type, PyObject **names, PyObject **values, int n) {
+    PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)type, K.empty_tuple, NULL);
+    if (!obj) return NULL;
+    for (int i = 0; i < n; i++)
+        if (PyObject_GenericSetAttr(obj, names[i], values[i]) < 0) {
+            Py_DECREF(obj);
+            return NULL;
+        }
+    return obj;
+}
+
+/* Python's rounding of a float to an integer, half to even (_PyTime_Round). */
+static double round_half_even(double x) {
+    double rounded = round(x);
+    if (fabs(x - rounded) == 0.5) rounded = 2.0 * round(x / 2.0);
+    return rounded;
+}
+
+/* datetime.fromtimestamp(ms / 1000.0, tz=UTC), with Python's float-to-microseconds steps
+ * (_PyTime_DoubleToDenominator), then the civil date of the day count. */
+static PyObject *utc_datetime(int64_t ms) {
+    double intpart, floatpart = modf((double)ms / 1000.0, &intpart);
+    floatpart = round_half_even(floatpart * 1e6);
+    if (floatpart >= 1e6) {
+        floatpart -= 1e6;
+        intpart += 1.0;
+    } else if (floatpart < 0) {
+        floatpart += 1e6;
+        intpart -= 1.0;
+    }
+    int64_t seconds = (int64_t)intpart;
+    int us = (int)floatpart;
+    int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+    int64_t rest = seconds - days * 86400; /* 0 .. 86399 */
+    /* civil date of a day count (Howard Hinnant's civil_from_days) */
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    y += m <= 2;
+    if (y < 1 || y > 9999) {
+        PyErr_SetString(PyExc_OverflowError, "date out of range");
+        return NULL;
+    }
+    int s = (int)rest;
+    return PyDateTimeAPI->DateTime_FromDateAndTime((int)y, m, d, s / 3600, s / 60 % 60, s % 60, us,
+                                                   PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
+}
+
+static inline int64_t ms_of(double seconds) {
+    return (isfinite(seconds) && fabs(seconds) <= MAX_FIT_SECONDS) ? (int64_t)((seconds + FIT_EPOCH_S) * 1000.0)
+                                                                   : NAT_MS;
+}
+
+static Message *message_of(Decode *z, int num) {
+    for (int i = 0; i < z->n_msgs; i++)
+        if (z->msgs[i].global_num == num) return &z->msgs[i];
+    return NULL;
+}
+
+static Column *column_named(Message *m, PyObject *name) {
+    if (!m || !name || name == Py_None) return NULL;
+    for (int i = 0; i < m->n_cols; i++)
+        if (m->cols[i].name == name) return &m->cols[i];
+    return NULL;
+}
+
+/* MessageTable.number: a numeric column (its first value per row), NULL otherwise. */
+static Column *number_column(Message *m, PyObject *name) {
+    Column *cc = column_named(m, name);
+    return cc && !cc->is_object && !cc->is_time ? cc : NULL;
+}
+
+/* A date_time column (datetime64 in the tables), NULL otherwise. */
+static Column *time_column(Message *m, PyObject *name) {
+    Column *cc = column_named(m, name);
+    return cc && cc->is_time && !cc->is_object && cc->width == 1 ? cc : NULL;
+}
+
+static inline double first_of(Column *cc, Py_ssize_t row) { return cc->values[row * cc->width]; }
+
+/* fit_profile.enum_name: None for NaN, the profile name, else the number as text. */
+static PyObject *enum_name_of(PyObject *names, double value) {
+    if (isnan(value)) Py_RETURN_NONE;
+    PyObject *number = PyLong_FromDouble(value);
+    if (!number) return NULL;
+    PyObject *name = PyDict_GetItemWithError(names, number);
+    if (name) {
+        Py_DECREF(number);
+        Py_INCREF(name);
+        return name;
+    }
+    if (PyErr_Occurred()) {
+        Py_DECREF(number);
+        return NULL;
+    }
+    name = PyObject_Str(number);
+    Py_DECREF(number);
+    return name;
+}
+
+/* numpy's pairwise summation (add.reduce on a contiguous float64 array). */
+static double pairwise_sum(const double *a, Py_ssize_t n) {
+    if (n < 8) {
+        double res = 0.;
+        for (Py_ssize_t i = 0; i < n; i++) res += a[i];
+        return res;
+    }
+    if (n <= 128) {
+        double r[8];
+        Py_ssize_t i;
+        for (int k = 0; k < 8; k++) r[k] = a[k];
+        for (i = 8; i < n - (n % 8); i += 8)
+            for (int k = 0; k < 8; k++) r[k] += a[i + k];
+        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; i++) res += a[i];
+        return res;
+    }
+    Py_ssize_t n2 = n / 2;
+    n2 -= n2 % 8;
+    return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
+}
+
+/* fit._session_sum: the sum of a session column's valid values; 0 = none (*found 0). */
+static double session_sum(Message *sessions, PyObject *name, int *found) {
+    *found = 0;
+    Column *cc = number_column(sessions, name);
+    if (!cc || !sessions->n) return 0.0;
+    double small[32];
+    double *valid = sessions->n <= 32 ? small : malloc((size_t)sessions->n * sizeof(double));
+    if (!valid) return 0.0;
+    Py_ssize_t k = 0;
+    for (Py_ssize_t r = 0; r < sessions->n; r++) {
+        double v = first_of(cc, r);
+        if (v == v) valid[k++] = v;
+    }
+    double total = 0.0;
+    if (k) {
+        *found = 1;
+        if (sessions->n <= 32 && k < 8) /* Python's sum from 0, one after the other */
+            for (Py_ssize_t i = 0; i < k; i++) total += valid[i];
+        else
+            total = pairwise_sum(valid, k);
+    }
+    if (valid != small) free(valid);
+    return total;
+}
+
+/* A developer field description (fit_developer.DeveloperField). */
+typedef struct {
+    int file_index;
+    int64_t dev_index, field_num, base_type, native; /* native -1: none */
+    double scale, offset;
+    Py_ssize_t order;
+    PyObject *name, *units; /* owned; units may be NULL */
+} DevDesc;
+
+/* A decoded developer field of one definition (fit_developer.developer_columns). */
+typedef struct {
+    int def;
+    int triple;
+    DevDesc *desc;
+    PyObject *name; /* borrowed from the known list */
+    int kind, count, is_string;
+} DevCol;
+
+typedef struct {
+    PyObject *name; /* owned */
+    DevDesc *desc;
+} Known;
+
+typedef struct {
+    DevDesc *descs;
+    int n_descs;
+    DevCol *cols;
+    int n_cols;
+    Known *known;
+    int n_known;
+} Dev;
+
+static void free_dev(Dev *v) {
+    for (int i = 0; i < v->n_descs; i++) {
+        Py_XDECREF(v->descs[i].name);
+        Py_XDECREF(v->descs[i].units);
+    }
+    for (int i = 0; i < v->n_known; i++) Py_XDECREF(v->known[i].name);
+    free(v->descs);
+    free(v->cols);
+    free(v->known);
+}
+
+/* The first triple of a definition with field number `num`, or NULL. */
+static Triple *triple_of(Def *def, int num) {
+    for (int i = 0; i < def->n_fields; i++)
+        if (def->fields[i].num == num) return &def->fields[i];
+    return NULL;
+}
+
+/* A field_description number field as read_descriptions reads it: NaN when absent, held
+ * as text or as an array (those columns count as absent there), else its value.
+ * *present 0 when the column is absent. */
+static double description_number(Def *def, const uint8_t *row, int num, int *present) {
+    Triple *t = triple_of(def, num);
+    *present = 0;
+    if (!t) return NAN;
+    int kind = t->type & 0x1F;
+    if (kind == STRING_TYPE || kind > 0x10 || kind == 7 || !t->size || t->size % base_size[kind]) return NAN;
+    if (t->size / base_size[kind] != 1) return NAN;
+    *present = 1;
+    if (kind == BYTE_TYPE) return row[t->offset] == 0xFF ? NAN : (double)row[t->offset];
+    return value_of(row + t->offset, kind, def->big_endian);
+}
+
+/* A field_description text field: a new reference, None when absent or not text. */
+static PyObject *description_text(Def *def, const uint8_t *row, int num) {
+    Triple *t = triple_of(def, num);
+    if (!t || (t->type & 0x1F) != STRING_TYPE) Py_RETURN_NONE;
+    return string_of(row + t->offset, t->size);
+}
+
+static int as_int64(double v, int64_t *out) {
+    if (!(v > -9.2e18 && v < 9.2e18)) return -1; /* beyond what the C side compares */
+    *out = (int64_t)v;
+    return 0;
+}
+
+/* read_descriptions: every field_description of the file, in definition then row order.
+ * -1 with an exception; -2 when a value is beyond what this path handles (decline). */
+static int read_dev_descriptions(Ctx *c, Dev *v) {
+    int cap = 0;
+    for (int i = 0; i < c->n_defs; i++)
+        if (c->defs[i].global_num == 206) cap += (int)c->defs[i].rows;
+    if (!cap) return 0;
+    v->descs = calloc((size_t)cap, sizeof(DevDesc));
+    if (!v->descs) return -1;
+    for (int i = 0; i < c->n_defs; i++) {
+        Def *def = &c->defs[i];
+        if (def->global_num != 206 || !def->rows) continue;
+        for (Py_ssize_t k = 0; k < c->n_msgs; k++) {
+            if (c->def_of[k] != i) continue;
+            const uint8_t *row = c->d + c->pos[k] + 1;
+            int has_index, has_number, has_base, has_native, has_scale, has_offset;
+            double index = description_number(def, row, 0, &has_index);
+            double number = description_number(def, row, 1, &has_number);
+            double base = description_number(def, row, 2, &has_base);
+            if (isnan(index) || isnan(number) || isnan(base)) continue;
+            double scale = description_number(def, row, 6, &has_scale);
+            double offset = description_number(def, row, 7, &has_offset);
+            double native = description_number(def, row, 15, &has_native);
+            DevDesc *d = &v->descs[v->n_descs];
+            if (as_int64(index, &d->dev_index) || as_int64(number, &d->field_num) || as_int64(base, &d->base_type))
+                return -2;
+            d->native = -1;
+            if (!isnan(native) && as_int64(native, &d->native)) return -2;
+            if (!isnan(native) && d->native < 0) return -2;
+            d->file_index = def->file_index;
+            d->scale = (scale == scale && scale != 0.0) ? scale : 1.0;
+            d->offset = (offset == offset && offset != 0.0) ? offset : 0.0;
+            d->order = k;
+            PyObject *name = description_text(def, row, 3);
+            if (!name) return -1;
+            if (name == Py_None) {
+                Py_DECREF(name);
+                name = PyUnicode_FromFormat("developer_%lld_%lld", (long long)d->dev_index, (long long)d->field_num);
+                if (!name) return -1;
+            }
+            d->name = name;
+            PyObject *units = description_text(def, row, 8);
+            if (!units) return -1;
+            if (units == Py_None) {
+                Py_DECREF(units);
+                units = NULL;
+            }
+            d->units = units;
+            v->n_descs++;
+        }
+    }
+    return 0;
+}
+
+/* fit_developer._warn_once: the text is added unless the warnings hold it (steals it). */
+static int add_warning_once(Ctx *c, PyObject *text) {
+    if (!text) return -1;
+    int seen = PySequence_Contains(c->warnings, text);
+    if (seen < 0 || (!seen && PyList_Append(c->warnings, text) < 0)) {
+        Py_DECREF(text);
+        return -1;
+    }
+    Py_DECREF(text);
+    return 0;
+}
+
+/* fit_developer._column_name: the name a described field gets in the tables. */
+static PyObject *known_name(Dev *v, DevDesc *d, int *cap) {
+    PyObject *name = d->name;
+    Py_INCREF(name);
+    for (int i = 0; i < v->n_known; i++) {
+        int same = PyUnicode_Compare(v->known[i].name, name);
+        if (same == -1 && PyErr_Occurred()) {
+            Py_DECREF(name);
+            return NULL;
+        }
+        if (same != 0) continue;
+        DevDesc *other = v->known[i].desc;
+        if (other->dev_index != d->dev_index || other->field_num != d->field_num) {
+            Py_DECREF(name);
+            name = PyUnicode_FromFormat("%U#%lld.%lld", d->name, (long long)d->dev_index, (long long)d->field_num);
+            if (!name) return NULL;
+        }
+        break;
+    }
+    for (int i = 0; i < v->n_known; i++) {
+        int same = PyUnicode_Compare(v->known[i].name, name);
+        if (same == -1 && PyErr_Occurred()) {
+            Py_DECREF(name);
+            return NULL;
+        }
+        if (same == 0) { /* setdefault: the first description keeps the name */
+            Py_DECREF(name);
+            return v->known[i].name;
+        }
+    }
+    if (v->n_known == *cap) {
+        int grown = *cap ? *cap * 2 : 8;
+        Known *p = realloc(v->known, (size_t)grown * sizeof(Known));
+        if (!p) {
+            Py_DECREF(name);
+            PyErr_NoMemory();
+            return NULL;
+        }
+        v->known = p;
+        *cap = grown;
+    }
+    v->known[v->n_known].name = name; /* owned by the list */
+    v->known[v->n_known].desc = d;
+    v->n_known++;
+    return name;
+}
+
+/* The developer fields of every wanted definition (fit_decode._native_developer, then
+ * developer_columns per definition): which description each uses, their warnings, the
+ * known names. Values are read later, for the records only. */
+static int read_dev_fields(Ctx *c, PyObject *plan, Dev *v) {
+    int cap_cols = 0, cap_known = 0;
+    for (int i = 0; i < c->n_defs; i++) {
+        Def *def = &c->defs[i];
+        if (!def->rows || !def->n_dev || !profiles[def->global_num]) continue;
+        PyObject *key = PyLong_FromLong(def->global_num);
+        if (!key) return -1;
+        int wanted = PyDict_Contains(plan, key);
+        Py_DECREF(key);
+        if (wanted < 0) return -1;
+        if (!wanted) continue;
+        Py_ssize_t first = -1, last = -1;
+        for (Py_ssize_t k = 0; k < c->n_msgs; k++)
+            if (c->def_of[k] == i) {
+                if (first < 0) first = k;
+                last = k;
+            }
+        for (int t = 0; t < def->n_dev; t++) {
+            Triple *tr = &def->dev[t];
+            DevDesc *chosen = NULL, *first_usable = NULL;
+            for (int q = 0; q < v->n_descs; q++) {
+                DevDesc *d = &v->descs[q];
+                if (d->file_index != def->file_index || d->dev_index != tr->type || d->field_num != tr->num) continue;
+                if (d->order >= last) continue;
+                if (!first_usable) first_usable = d;
+                if (d->order < first) chosen = d; /* the last one before the first row */
+            }
+            if (!chosen) chosen = first_usable;
+            if (!chosen) {
+                PyObject *text = PyObject_CallMethod(K.undescribed, "format", "ii", (int)tr->num, (int)tr->type);
+                if (add_warning_once(c, text) < 0) return -1;
+                continue;
+            }
+            int kind = (int)(chosen->base_type & 0x1F);
+            int is_string = kind == STRING_TYPE;
+            int count = 1;
+            if (!is_string) {
+                if (kind > 0x10 || !tr->size || tr->size % base_size[kind]) continue; /* not decoded */
+                count = tr->size / base_size[kind];
+            }
+            if (first < chosen->order) {
+                PyObject *text = PyObject_CallMethod(K.early, "format", "O", chosen->name);
+                if (add_warning_once(c, text) < 0) return -1;
+            }
+            PyObject *name = known_name(v, chosen, &cap_known);
+            if (!name) return -1;
+            /* a name given twice in one definition: the later field's values win */
+            int slot = -1;
+            for (int q = 0; q < v->n_cols; q++)
+                if (v->cols[q].def == i && PyUnicode_Compare(v->cols[q].name, name) == 0) slot = q;
+            if (slot < 0) {
+                if (v->n_cols == cap_cols) {
+                    int grown = cap_cols ? cap_cols * 2 : 8;
+                    DevCol *p = realloc(v->cols, (size_t)grown * sizeof(DevCol));
+                    if (!p) {
+                        PyErr_NoMemory();
+                        return -1;
+                    }
+                    v->cols = p;
+                    cap_cols = grown;
+                }
+                slot = v->n_cols++;
+            }
+            DevCol *col = &v->cols[slot];
+            col->def = i;
+            col->triple = t;
+            col->desc = chosen;
+            col->name = name;
+            col->kind = kind;
+            col->count = count;
+            col->is_string = is_string;
+        }
+    }
+    return 0;
+}
+
+/* A channel under construction: a 1-D float64 numpy array of every record row. */
+typedef struct {
+    PyObject *name;  /* borrowed */
+    PyObject *array; /* owned */
+    double *data;
+} Channel;
+
+typedef struct {
+    Channel items[24];
+    int n;
+} Channels;
+
+static double *new_floats(Py_ssize_t n, PyObject **array) {
+    void *data;
+    *array = new_array(n, 1, NULL, &data);
+    return *array ? data : NULL;
+}
+
+static int add_channel(Channels *ch, PyObject *name, PyObject *array, double *data) {
+    if (ch->n == 24) {
+        Py_DECREF(array);
+        PyErr_SetString(PyExc_RuntimeError, "too many channels");
+        return -1;
+    }
+    ch->items[ch->n].name = name;
+    ch->items[ch->n].array = array;
+    ch->items[ch->n].data = data;
+    ch->n++;
+    return 0;
+}
+
+/* fit_samples._number on a record column: usable when numeric with a value in its first
+ * column. */
+static Column *record_number(Message *records, PyObject *name) {
+    Column *cc = number_column(records, name);
+    if (!cc) return NULL;
+    for (Py_ssize_t r = 0; r < records->n; r++)
+        if (!isnan(first_of(cc, r))) return cc;
+    return NULL;
+}
+
+/* A channel's own array holding a column's first values (the column's array itself when
+ * it is 1-D: nothing else reads it on this path). */
+static double *column_values(Column *cc, Py_ssize_t n, PyObject **array) {
+    if (cc->width == 1 && cc->array) {
+        Py_INCREF(cc->array);
+        *array = cc->array;
+        return cc->values;
+    }
+    double *out = new_floats(n, array);
+    if (out)
+        for (Py_ssize_t r = 0; r < n; r++) out[r] = first_of(cc, r);
+    return out;
+}
+
+/* fit_samples._developer_channels and the setdefault into the native channels. */
+static int developer_channels(Ctx *c, Message *records, Dev *v, Channels *ch, int n_native) {
+    Py_ssize_t n = records->n;
+    PyObject *devs_done[24];
+    int n_done = 0;
+    for (int i = 0; i < v->n_known; i++) {
+        DevDesc *d = v->known[i].desc;
+        PyObject *name = v->known[i].name;
+        PyObject *channel = NULL; /* borrowed */
+        if (d->native >= 0) {
+            PyObject *key = PyLong_FromLongLong(d->native);
+            if (!key) return -1;
+            channel = PyDict_GetItemWithError(K.native_numbers, key);
+            Py_DECREF(key);
+            if (!channel && PyErr_Occurred()) return -1;
+        }
+        if (!channel) {
+            PyObject *stripped = PyObject_CallMethod(d->name, "strip", NULL);
+            PyObject *lower = stripped ? PyObject_CallMethod(stripped, "lower", NULL) : NULL;
+            Py_XDECREF(stripped);
+            if (!lower) return -1;
+            channel = PyDict_GetItemWithError(K.dev_names, lower);
+            Py_DECREF(lower);
+            if (!channel && PyErr_Occurred()) return -1;
+        }
+        if (!channel) continue; /* the kit's channel names are interned (init_activity) */
+        /* the record rows' values of this name, NaN where a definition lacks it */
+        int any = 0, string = 0;
+        for (int q = 0; q < v->n_cols; q++) {
+            DevCol *col = &v->cols[q];
+            if (c->defs[col->def].global_num != 20 || PyUnicode_Compare(col->name, name) != 0) continue;
+            any = 1;
+            string |= col->is_string;
+        }
+        if (!any || string) continue;
+        int done = 0;
+        for (int q = 0; q < n_done; q++) done |= devs_done[q] == channel;
+        if (done) continue;
+        PyObject *array;
+        double *out = new_floats(n, &array);
+        if (!out) return -1;
+        for (Py_ssize_t r = 0; r < n; r++) out[r] = NAN;
+        int found = 0;
+        for (Py_ssize_t r = 0; r < n; r++) {
+            Py_ssize_t k = records->order[r];
+            int def = c->def_of[k];
+            for (int q = 0; q < v->n_cols; q++) {
+                DevCol *col = &v->cols[q];
+                if (col->def != def || PyUnicode_Compare(col->name, name) != 0) continue;
+                Def *dd = &c->defs[def];
+                const uint8_t *at = c->d + c->pos[k] + 1 + dd->dev[col->triple].offset;
+                double value;
+                if (col->kind == BYTE_TYPE && col->count > 1) {
+                    int all = 1;
+                    for (int b = 0; b < col->count; b++)
+                        if (at[b] != 0xFF) all = 0;
+                    value = all ? NAN : (double)at[0];
+                } else {
+                    value = value_of(at, col->kind, dd->big_endian);
+                }
+                if (k < col->desc->order) value = NAN; /* used before its description */
+                if (!(col->desc->scale == 1.0 && col->desc->offset == 0.0))
+                    value = value / col->desc->scale - col->desc->offset;
+                out[r] = value;
+            }
+            if (!isnan(out[r])) found = 1;
+        }
+        if (!found) {
+            Py_DECREF(array);
+            continue;
+        }
+        if (channel == K.c_vo) { /* Stryd says cm even when naming field 39 */
+            PyObject *units = d->units ? d->units : K.s_mm;
+            PyObject *stripped = PyObject_CallMethod(units, "strip", NULL);
+            PyObject *lower = stripped ? PyObject_CallMethod(stripped, "lower", NULL) : NULL;
+            Py_XDECREF(stripped);
+            if (!lower) {
+                Py_DECREF(array);
+                return -1;
+            }
+            PyObject *factor = PyDict_GetItemWithError(K.to_mm, lower);
+            Py_DECREF(lower);
+            if (!factor && PyErr_Occurred()) {
+                Py_DECREF(array);
+                return -1;
+            }
+            double f = factor ? PyFloat_AsDouble(factor) : 1.0;
+            if (f == -1.0 && PyErr_Occurred()) {
+                Py_DECREF(array);
+                return -1;
+            }
+            for (Py_ssize_t r = 0; r < n; r++) out[r] = out[r] * f;
+        }
+        devs_done[n_done++] = channel;
+        int native_has = 0;
+        for (int q = 0; q < n_native; q++) native_has |= ch->items[q].name == channel;
+        if (native_has || n_done > 23) {
+            Py_DECREF(array);
+            continue;
+        }
+        if (add_channel(ch, channel, array, out) < 0) return -1;
+    }
+    return 0;
+}
+
+static void free_channels(Channels *ch) {
+    for (int i = 0; i < ch->n; i++) Py_XDECREF(ch->items[i].array);
+    ch->n = 0;
+}
+
+/* Sessions by start time (NaT last), as numpy's argsort gives them for up to 16 rows. */
+static void order_by_start(const int64_t *start, int n, int *out) {
+    for (int i = 0; i < n; i++) out[i] = i;
+    for (int i = 1; i < n; i++) {
+        int item = out[i], j = i;
+        uint64_t key = (uint64_t)start[item] ^ (1ull << 63); /* NaT (INT64_MIN) ... */
+        if (start[item] == NAT_MS) key = UINT64_MAX;          /* ... sorts last */
+        while (j > 0) {
+            int prev = out[j - 1];
+            uint64_t pkey = start[prev] == NAT_MS ? UINT64_MAX : (uint64_t)start[prev] ^ (1ull << 63);
+            if (pkey <= key) break;
+            out[j] = prev;
+            j--;
+        }
+        out[j] = item;
+    }
+}
+
+/* Whether a sport name is on foot (fit_samples: running, walking, hiking). */
+static int on_foot(PyObject *name) {
+    if (name == Py_None) return 0;
+    return PySet_Contains(K.on_foot, name);
+}
+
+/* fit._first_value: the first valid number of a column, NaN when none. */
+static double first_valid(Message *m, PyObject *name) {
+    Column *cc = number_column(m, name);
+    if (!cc) return NAN;
+    for (Py_ssize_t r = 0; r < m->n; r++) {
+        double v = first_of(cc, r);
+        if (v == v) return v;
+    }
+    return NAN;
+}
+
+/* fit._device: "<manufacturer> <product>" from the first file_id. */
+static PyObject *device_of(Message *file_id) {
+    double maker_code = first_valid(file_id, K.f_manufacturer);
+    PyObject *maker = enum_name_of(K.makers, maker_code);
+    if (!maker || maker == Py_None) return maker;
+    double product_code = first_valid(file_id, K.f_product);
+    PyObject *product = NULL;
+    Column *names = column_named(file_id, K.f_product_name);
+    if (names && names->is_object)
+        for (Py_ssize_t r = 0; r < file_id->n && !product; r++) {
+            PyObject *text = PyList_GET_ITEM(names->array, r);
+            if (text != Py_None && PyObject_IsTrue(text) == 1) {
+                product = text;
+                Py_INCREF(product);
+            }
+        }
+    if (!product && !isnan(product_code)) {
+        PyObject *code = PyLong_FromDouble(maker_code);
+        int garmin = code ? PySet_Contains(K.garmin_makers, code) : -1;
+        Py_XDECREF(code);
+        if (garmin < 0) {
+            Py_DECREF(maker);
+            return NULL;
+        }
+        if (garmin) {
+            product = enum_name_of(K.products, product_code);
+            if (!product) {
+                Py_DECREF(maker);
+                return NULL;
+            }
+        }
+        if (!product) {
+            PyObject *number = PyLong_FromDouble(product_code);
+            product = number ? PyObject_Str(number) : NULL;
+            Py_XDECREF(number);
+            if (!product) {
+                Py_DECREF(maker);
+                return NULL;
+            }
+        }
+    }
+    if (!product) return maker;
+    PyObject *out = PyUnicode_FromFormat("%U %U", maker, product);
+    Py_DECREF(maker);
+    Py_DECREF(product);
+    return out;
+}
+
+/* fit._laps and fit._legs: rows with a start time, as Lap or Leg instances. */
+static PyObject *parts_of(Message *m, int legs) {
+    Column *starts = time_column(m, K.f_start_time);
+    if (!m || !m->n || !starts) return PyTuple_New(0);
+    Column *elapsed = number_column(m, K.f_elapsed), *distance = number_column(m, K.f_distance);
+    Column *sports = legs ? number_column(m, K.f_sport) : NULL;
+    Py_ssize_t n = m->n;
+    int64_t *ms = malloc((size_t)n * sizeof(int64_t));
+    int *rows = malloc((size_t)n * sizeof(int));
+    PyObject *out = PyList_New(0);
+    if (!ms || !rows || !out) goto error;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        ms[r] = ms_of(starts->values[r]);
+        rows[r] = (int)r;
+    }
+    if (legs) { /* numpy's stable argsort: NaT last */
+        for (Py_ssize_t i = 1; i < n; i++) {
+            int item = rows[i];
+            Py_ssize_t j = i;
+            while (j > 0) {
+                int prev = rows[j - 1];
+                int later = ms[item] == NAT_MS ? 0 : ms[prev] == NAT_MS ? 1 : ms[prev] > ms[item];
+                if (!later) break;
+                rows[j] = prev;
+                j--;
+            }
+            rows[j] = item;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int r = rows[i];
+        if (ms[r] == NAT_MS) continue;
+        double seconds = elapsed && !isnan(first_of(elapsed, r)) ? first_of(elapsed, r) : 0.0;
+        double metres = distance ? first_of(distance, r) : NAN;
+        PyObject *start = utc_datetime(ms[r]);
+        PyObject *duration = start ? PyFloat_FromDouble(seconds) : NULL;
+        PyObject *length = duration ? (isnan(metres) ? Py_NewRef(Py_None) : PyFloat_FromDouble(metres)) : NULL;
+        PyObject *sport = NULL, *item = NULL;
+        if (length && legs) {
+            sport = sports ? enum_name_of(K.sports, first_of(sports, r)) : Py_NewRef(Py_None);
+            if (sport == Py_None) Py_SETREF(sport, Py_NewRef(K.s_generic));
+            if (sport) {
+                PyObject *values[4] = {sport, start, duration, length};
+                item = instance(K.leg_type, K.a_leg, values, 4);
+            }
+        } else if (length) {
+            PyObject *values[3] = {start, duration, length};
+            item = instance(K.lap_type, K.a_lap, values, 3);
+        }
+        Py_XDECREF(start);
+        Py_XDECREF(duration);
+        Py_XDECREF(length);
+        Py_XDECREF(sport);
+        if (!item || PyList_Append(out, item) < 0) {
+            Py_XDECREF(item);
+            goto error;
+        }
+        Py_DECREF(item);
+    }
+    free(ms);
+    free(rows);
+    PyObject *tuple = PyList_AsTuple(out);
+    Py_DECREF(out);
+    return tuple;
+error:
+    free(ms);
+    free(rows);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* The record channels (fit_samples.record_samples), the untimed rows dropped: the Samples
+ * instance, and the warning about the dropped rows (or NULL) in *dropped_warning. 1 = decline. */
+static int samples_of(Ctx *c, Decode *z, Dev *v, PyObject *sport, PyObject **samples, PyObject **dropped_warning,
+                      int64_t *first_ms, int64_t *last_ms, int *has_distance, double *max_distance) {
+    Message *records = message_of(z, 20), *sessions = message_of(z, 18);
+    Py_ssize_t n = records ? records->n : 0;
+    Channels ch = {0};
+    int64_t *ms = NULL;
+    PyObject *dict = NULL, *stamps = NULL;
+    int rc = -1;
+    *first_ms = *last_ms = NAT_MS;
+    *has_distance = 0;
+    *dropped_warning = NULL;
+    ms = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    if (!ms) goto done;
+    Column *ts = n ? time_column(records, K.f_timestamp) : NULL;
+    Py_ssize_t untimed = 0;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        ms[r] = ts ? ms_of(ts->values[r]) : NAT_MS;
+        untimed += ms[r] == NAT_MS;
+    }
+    if (n) {
+        Column *lat = record_number(records, K.f_lat), *lon = record_number(records, K.f_lon);
+        if (lat && lon) {
+            Column *both[2] = {lat, lon};
+            PyObject *names[2] = {K.c_lat, K.c_lon};
+            for (int k = 0; k < 2; k++) {
+                PyObject *array;
+                double *out = column_values(both[k], n, &array);
+                if (!out) goto done;
+                for (Py_ssize_t r = 0; r < n; r++) out[r] = out[r] * K.semicircle_deg;
+                if (add_channel(&ch, names[k], array, out) < 0) goto done;
+            }
+        }
+        for (int i = 0; i < K.n_native; i++) {
+            PyObject *second_name = K.native_second[i] == Py_None ? NULL : K.native_second[i];
+            if (!column_named(records, K.native_first[i]) && !column_named(records, second_name)) continue;
+            Column *first = record_number(records, K.native_first[i]);
+            Column *second = record_number(records, second_name);
+            if (!first && !second) continue;
+            PyObject *array;
+            double *out = column_values(first ? first : second, n, &array);
+            if (!out) goto done;
+            if (first && second)
+                for (Py_ssize_t r = 0; r < n; r++)
+                    if (isnan(out[r])) out[r] = first_of(second, r);
+            if (add_channel(&ch, K.native_channel[i], array, out) < 0) goto done;
+        }
+        if (v->n_known && developer_channels(c, records, v, &ch, ch.n) < 0) goto done;
+        Column *cadence = record_number(records, K.f_cadence);
+        if (cadence) {
+            Column *fraction = record_number(records, K.f_fraction);
+            PyObject *array;
+            double *values = column_values(cadence, n, &array);
+            if (!values) goto done;
+            if (fraction)
+                for (Py_ssize_t r = 0; r < n; r++) {
+                    double part = first_of(fraction, r);
+                    if (isnan(part)) part = 0.0;
+                    if (isinf(part)) part = part > 0 ? DBL_MAX : -DBL_MAX; /* as nan_to_num */
+                    values[r] = values[r] + part;
+                }
+            Column *starts = time_column(sessions, K.f_start_time);
+            Column *sports = number_column(sessions, K.f_sport);
+            if (!starts || !sports || sessions->n < 2) {
+                int foot = on_foot(sport);
+                if (foot < 0) {
+                    Py_DECREF(array);
+                    goto done;
+                }
+                if (foot)
+                    for (Py_ssize_t r = 0; r < n; r++) values[r] = values[r] * 2.0;
+                if (add_channel(&ch, foot ? K.c_spm : K.c_rpm, array, values) < 0) goto done;
+            } else {
+                int count = (int)sessions->n;
+                if (count > 16) { /* numpy's argsort is no longer an insertion sort */
+                    Py_DECREF(array);
+                    rc = 1;
+                    goto done;
+                }
+                int64_t start[16];
+                int order[16];
+                for (int i = 0; i < count; i++) start[i] = ms_of(starts->values[i]);
+                order_by_start(start, count, order);
+                char *foot = malloc((size_t)n);
+                PyObject *spm_array, *rpm_array;
+                double *spm = foot ? new_floats(n, &spm_array) : NULL;
+                double *rpm = spm ? new_floats(n, &rpm_array) : NULL;
+                if (!rpm) {
+                    free(foot);
+                    if (spm) Py_DECREF(spm_array);
+                    Py_DECREF(array);
+                    goto done;
+                }
+                memset(foot, 0, (size_t)n);
+                int first = 1, failed = 0;
+                for (int i = 0; i < count && !failed; i++) {
+                    int s = order[i];
+                    if (start[s] == NAT_MS) continue;
+                    PyObject *name = enum_name_of(K.sports, first_of(sports, s));
+                    int is_foot = name ? on_foot(name) : -1;
+                    Py_XDECREF(name);
+                    if (is_foot < 0) {
+                        failed = 1;
+                        break;
+                    }
+                    for (Py_ssize_t r = 0; r < n; r++)
+                        if (first || (ms[r] != NAT_MS && ms[r] >= start[s])) foot[r] = (char)is_foot;
+                    first = 0;
+                }
+                for (Py_ssize_t r = 0; r < n; r++) {
+                    spm[r] = foot[r] ? values[r] * 2.0 : NAN;
+                    rpm[r] = foot[r] ? NAN : values[r];
+                }
+                free(foot);
+                Py_DECREF(array);
+                if (failed) {
+                    Py_DECREF(spm_array);
+                    Py_DECREF(rpm_array);
+                    goto done;
+                }
+                if (add_channel(&ch, K.c_spm, spm_array, spm) < 0) {
+                    Py_DECREF(rpm_array);
+                    goto done;
+                }
+                if (add_channel(&ch, K.c_rpm, rpm_array, rpm) < 0) goto done;
+            }
+        }
+    }
+    Py_ssize_t kept = n - untimed;
+    if (untimed) {
+        *dropped_warning = PyObject_CallMethod(K.untimed, "format", "n", untimed);
+        if (!*dropped_warning) goto done;
+        for (int i = 0; i < ch.n; i++) {
+            PyObject *array;
+            double *out = new_floats(kept, &array);
+            if (!out) goto done;
+            Py_ssize_t k = 0;
+            for (Py_ssize_t r = 0; r < n; r++)
+                if (ms[r] != NAT_MS) out[k++] = ch.items[i].data[r];
+            Py_SETREF(ch.items[i].array, array);
+            ch.items[i].data = out;
+        }
+    }
+    void *data;
+    stamps = new_array(kept, 1, "datetime64[ms]", &data);
+    if (!stamps) goto done;
+    int64_t *out = data;
+    Py_ssize_t k = 0;
+    for (Py_ssize_t r = 0; r < n; r++)
+        if (ms[r] != NAT_MS) {
+            out[k++] = ms[r];
+            if (*first_ms == NAT_MS || ms[r] < *first_ms) *first_ms = ms[r];
+            if (*last_ms == NAT_MS || ms[r] > *last_ms) *last_ms = ms[r];
+        }
+    dict = PyDict_New();
+    if (!dict) goto done;
+    for (int i = 0; i < ch.n; i++) {
+        int any = 0;
+        double top = -INFINITY;
+        for (Py_ssize_t r = 0; r < kept; r++) {
+            double value = ch.items[i].data[r];
+            if (!isnan(value)) {
+                any = 1;
+                if (value > top) top = value;
+            }
+        }
+        if (!any) continue;
+        if (ch.items[i].name == K.c_distance) {
+            *has_distance = 1;
+            *max_distance = top;
+        }
+        if (PyDict_SetItem(dict, ch.items[i].name, ch.items[i].array) < 0) goto done;
+    }
+    PyObject *values[2] = {stamps, dict};
+    *samples = instance(K.samples_type, K.a_samples, values, 2);
+    rc = *samples ? 0 : -1;
+done:
+    if (rc < 0) Py_CLEAR(*dropped_warning);
+    free(ms);
+    free_channels(&ch);
+    Py_XDECREF(dict);
+    Py_XDECREF(stamps);
+    return rc;
+}
+
+/* fit._sport: the sessions' sport (else the sport messages'), multisport when they differ.
+ * New references in *sport and *sub_sport. */
+static int sport_of(Decode *z, PyObject **sport, PyObject **sub_sport) {
+    Message *sessions = message_of(z, 18);
+    Message *source = sessions && sessions->n ? sessions : message_of(z, 12);
+    Column *sports = number_column(source, K.f_sport), *subs = number_column(source, K.f_sub_sport);
+    Py_ssize_t n = sports ? source->n : 0;
+    PyObject *names = PyList_New(0), *distinct = PyList_New(0);
+    int rc = -1;
+    *sport = *sub_sport = NULL;
+    if (!names || !distinct) goto done;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        double value = first_of(sports, r);
+        if (value != value) continue;
+        PyObject *name = enum_name_of(K.sports, value);
+        if (!name || PyList_Append(names, name) < 0) {
+            Py_XDECREF(name);
+            goto done;
+        }
+        int seen = PySequence_Contains(distinct, name);
+        int transition = PyUnicode_Compare(name, K.s_transition) == 0;
+        if (seen < 0 || PyErr_Occurred() || (!seen && !transition && PyObject_IsTrue(name) == 1 &&
+                                             PyList_Append(distinct, name) < 0)) {
+            Py_DECREF(name);
+            goto done;
+        }
+        Py_DECREF(name);
+    }
+    if (PyList_GET_SIZE(distinct) > 1) {
+        *sport = Py_NewRef(K.s_multisport);
+        *sub_sport = Py_NewRef(Py_None);
+    } else if (!PyList_GET_SIZE(distinct)) {
+        *sport = Py_NewRef(K.s_generic);
+        *sub_sport = Py_NewRef(Py_None);
+    } else {
+        PyObject *chosen = PyList_GET_ITEM(distinct, 0);
+        Py_ssize_t first = PySequence_Index(names, chosen);
+        if (first < 0) goto done;
+        *sport = Py_NewRef(chosen);
+        *sub_sport = subs && source->n > first ? enum_name_of(K.sub_sports, first_of(subs, first)) : Py_NewRef(Py_None);
+        if (!*sub_sport) goto done;
+    }
+    rc = 0;
+done:
+    if (rc) {
+        Py_CLEAR(*sport);
+        Py_CLEAR(*sub_sport);
+    }
+    Py_XDECREF(names);
+    Py_XDECREF(distinct);
+    return rc;
+}
+
+/* The earliest valid time of a message's date_time column, NaT when none. */
+static int64_t earliest(Message *m, PyObject *name) {
+    Column *cc = time_column(m, name);
+    int64_t found = NAT_MS;
+    if (!cc) return found;
+    for (Py_ssize_t r = 0; r < m->n; r++) {
+        int64_t t = ms_of(cc->values[r]);
+        if (t != NAT_MS && (found == NAT_MS || t < found)) found = t;
+    }
+    return found;
+}
+
+static PyObject *float_or_none(int found, double value) {
+    return found ? PyFloat_FromDouble(value) : Py_NewRef(Py_None);
+}
+
+/* activity(data, plan, source_hash or None) -> the Activity fit._read builds, or None
+ * when this path declines (see above). */
+static PyObject *activity(PyObject *self, PyObject *args) {
+    PyObject *data, *plan, *given_hash;
+    if (!PyArg_ParseTuple(args, "OOO", &data, &plan, &given_hash)) return NULL;
+    if (!K.ready || !np_empty || !direct_data || !PyBytes_Check(data) || !PyDict_Check(plan)) Py_RETURN_NONE;
+    Ctx c;
+    memset(&c, 0, sizeof c);
+    c.d = (const uint8_t *)PyBytes_AS_STRING(data);
+    c.len = PyBytes_GET_SIZE(data);
+    c.warnings = PyList_New(0);
+    Decode z = {&c, NULL, NULL, 0, 1};
+    Dev v;
+    memset(&v, 0, sizeof v);
+    PyObject *result = NULL, *sport = NULL, *sub_sport = NULL, *samples = NULL, *dropped = NULL;
+    PyObject *fields[15] = {NULL};
+    if (!c.warnings || scan(&c) != 0 || !c.n_msgs || c.n_comp) goto done;
+    for (int i = 0; i < c.n_defs; i++)
+        if (c.defs[i].global_num == 132 && c.defs[i].rows) goto done; /* strap heart rate: Python merges it */
+    if (plan_definitions(&z, plan) < 0 || allocate(&z) < 0 || fill(&z) < 0 || has_relative_times(&z)) goto done;
+    Message *sessions = message_of(&z, 18), *records = message_of(&z, 20);
+    if ((!sessions || !sessions->n) && (!records || !records->n)) goto done; /* not an activity: Python says so */
+    Column *packed = column_named(records, K.f_packed);
+    if (packed && !packed->is_object && packed->width >= 3) goto done;
+    int r = read_dev_descriptions(&c, &v);
+    if (r || read_dev_fields(&c, plan, &v) < 0) goto done;
+    if (sport_of(&z, &sport, &sub_sport) < 0) goto done;
+    int64_t first_ms, last_ms;
+    int has_distance;
+    double max_distance = 0.0;
+    if (samples_of(&c, &z, &v, sport, &samples, &dropped, &first_ms, &last_ms, &has_distance, &max_distance))
+        goto done;
+    int64_t start = earliest(sessions, K.f_start_time);
+    if (start == NAT_MS) start = first_ms;
+    if (start == NAT_MS) start = earliest(message_of(&z, 34), K.f_timestamp);
+    if (start == NAT_MS) start = earliest(message_of(&z, 0), K.f_time_created);
+    if (start == NAT_MS) goto done;
+    int has_elapsed, has_timer, has_total;
+    double elapsed = session_sum(sessions, K.f_elapsed, &has_elapsed);
+    double timer = session_sum(sessions, K.f_timer, &has_timer);
+    double total = session_sum(sessions, K.f_distance, &has_total);
+    if (!has_elapsed) elapsed = first_ms != last_ms ? (double)(last_ms - first_ms) / 1000.0 : 0.0;
+    if (!has_total && has_distance) {
+        total = max_distance;
+        has_total = 1;
+    }
+    if (dropped && PyList_Append(c.warnings, dropped) < 0) goto done;
+    PyObject *hash = given_hash != Py_None && PyObject_IsTrue(given_hash) == 1 ? Py_NewRef(given_hash) : NULL;
+    if (!hash) {
+        PyObject *digest = PyObject_CallOneArg(K.sha256, data);
+        hash = digest ? PyObject_CallMethod(digest, "hexdigest", NULL) : NULL;
+        Py_XDECREF(digest);
+        if (!hash) goto done;
+    }
+    int multisport = PyUnicode_Compare(sport, K.s_multisport) == 0;
+    fields[0] = Py_NewRef(sport);
+    fields[1] = Py_NewRef(sub_sport);
+    fields[2] = utc_datetime(start);
+    fields[3] = PyFloat_FromDouble(elapsed);
+    fields[4] = float_or_none(has_timer, timer);
+    fields[5] = float_or_none(has_total, total);
+    fields[6] = device_of(message_of(&z, 0));
+    fields[7] = Py_NewRef(K.s_fit);
+    fields[8] = hash;
+    fields[9] = Py_NewRef(samples);
+    fields[10] = parts_of(message_of(&z, 19), 0);
+    fields[11] = Py_NewRef(Py_None);
+    fields[12] = Py_NewRef(Py_None);
+    fields[13] = PyList_AsTuple(c.warnings);
+    fields[14] = multisport ? parts_of(sessions, 1) : PyTuple_New(0);
+    for (int i = 0; i < 15; i++)
+        if (!fields[i]) goto done;
+    result = instance(K.activity_type, K.a_activity, fields, 15);
+done:
+    for (int i = 0; i < 15; i++) Py_XDECREF(fields[i]);
+    Py_XDECREF(sport);
+    Py_XDECREF(sub_sport);
+    Py_XDECREF(samples);
+    Py_XDECREF(dropped);
+    free_dev(&v);
+    free_decode(&z);
+    free_ctx(&c);
+    if (!result) {
+        PyErr_Clear(); /* whatever went wrong, the Python steps run and say it */
+        Py_RETURN_NONE;
+    }
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"init", init, METH_VARARGS, "Set the profile subset and numpy.empty (once)."},
     {"decode", decode, METH_VARARGS, "Scan and decode a FIT file into merged columns."},
@@ -1799,6 +3055,8 @@ static PyMethodDef methods[] = {
     {"speed_distance", speed_distance, METH_VARARGS, "record.compressed_speed_distance split."},
     {"shifted", shifted, METH_VARARGS, "Relative times moved by an offset."},
     {"place_compressed", place_compressed, METH_VARARGS, "Compressed-header times placed."},
+    {"init_activity", init_activity, METH_VARARGS, "Set what the Activity path needs (once)."},
+    {"activity", activity, METH_VARARGS, "The Activity of a FIT file, or None to run Python."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
 
 from backstride.domain.activity import Activity, FloatArray, Lap, Leg, Samples
 from backstride.errors import CorruptFileError, IngestError, NotActivityFileError
+from backstride.ingest import fit_developer, fit_native, fit_samples
 from backstride.ingest.fit_decode import DecodedFit, MessageTable, decode_fit, decode_unguarded
-from backstride.ingest.fit_profile import GARMIN_PRODUCT_MAKERS, enum_name
-from backstride.ingest.fit_samples import record_samples
+from backstride.ingest.fit_profile import ENUMS, GARMIN_PRODUCT_MAKERS, enum_name
+from backstride.ingest.fit_samples import RECORD_FIELDS, record_samples
 
 __all__ = ["DecodedFit", "MessageTable", "decode_fit", "read_fit"]
 
 #: What an Activity is built from: every record field, a few fields of the rest.
 WANTED: dict[str, frozenset[str] | None] = {
-    "record": None,
+    "record": RECORD_FIELDS,
     "file_id": frozenset({"type", "manufacturer", "product", "product_name", "time_created"}),
     "session": frozenset(
         {
@@ -45,6 +47,41 @@ WANTED: dict[str, frozenset[str] | None] = {
 }
 
 
+#: What the compiled core's Activity path decodes: the same messages (their developer
+#: fields count), without the fields of those it only needs to find (it declines files
+#: with strap heart rate or relative times, and reads field descriptions from the bytes).
+_CORE_WANTED: dict[str, frozenset[str] | None] = WANTED | {
+    name: frozenset()
+    for name in ("hr", "timestamp_correlation", "field_description", "developer_data_id")
+}
+
+
+def _activity_core() -> tuple[ModuleType, fit_native.Plan] | None:
+    """The compiled core set up to build Activities (None without it)."""
+    core = fit_native.CORE
+    if core is None:
+        return None
+    kit = fit_samples.core_kit() | {
+        "activity": Activity,
+        "samples": Samples,
+        "lap": Lap,
+        "leg": Leg,
+        "sha256": hashlib.sha256,
+        "sports": ENUMS["sport"],
+        "sub_sports": ENUMS["sub_sport"],
+        "makers": ENUMS["manufacturer"],
+        "products": ENUMS["garmin_product"],
+        "garmin_makers": GARMIN_PRODUCT_MAKERS,
+        "undescribed": fit_developer.UNDESCRIBED,
+        "early": fit_developer.EARLY,
+    }
+    core.init_activity(kit)
+    return core, fit_native.plan_of(_CORE_WANTED)
+
+
+_CORE = _activity_core()
+
+
 def read_fit(data: bytes, *, source_name: str = "", source_hash: str | None = None) -> Activity:
     """Decode a FIT activity into an Activity with columnar samples.
 
@@ -63,7 +100,14 @@ def read_fit(data: bytes, *, source_name: str = "", source_hash: str | None = No
     becomes `warnings`; non-FIT bytes raise NotActivityFileError, unsalvageable files
     CorruptFileError. Records without a valid timestamp are dropped (with a warning).
     `source_hash` is the bytes' sha256 when the caller has already computed it.
+    The compiled core, when built, does all of this in one call; on a file it was not
+    made for (errors, relative or compressed times, strap heart rate) it declines and
+    the steps below run.
     """
+    if _CORE is not None and fit_native.CORE is not None and type(data) is bytes:
+        found: Activity | None = _CORE[0].activity(data, _CORE[1], source_hash)
+        if found is not None:
+            return found
     label = f"{source_name}: " if source_name else ""
     try:
         with np.errstate(all="ignore"):  # damaged values may overflow; they become NaN/NaT

@@ -12,6 +12,11 @@ from backstride.ingest.fit_columns import Column, Rows, decode_fields, scaled, s
 from backstride.ingest.fit_profile import MESSAGES
 
 FIELD_DESCRIPTION = 206
+#: the warnings about developer fields (str.format templates; the compiled core uses them too)
+UNDESCRIBED = (
+    "developer field {} of developer {} is used without a preceding field_description; skipped it"
+)
+EARLY = "developer field '{}' is used before its field_description; skipped those values"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,11 +183,7 @@ def developer_columns(
         zip(definition.dev_fields, chosen, strict=True)
     ):
         if described is None:
-            _warn_once(
-                warnings,
-                f"developer field {num} of developer {index} is used without "
-                "a preceding field_description; skipped it",
-            )
+            _warn_once(warnings, UNDESCRIBED.format(num, index))
             continue
         column = decoded.get(str(k))
         if column is None:
@@ -199,11 +200,7 @@ def _mask_early(
     if int(order[0]) >= described.order:  # rows are in file order: none is early
         return column
     early = order < described.order
-    _warn_once(
-        warnings,
-        f"developer field '{described.name}' is used before its "
-        "field_description; skipped those values",
-    )
+    _warn_once(warnings, EARLY.format(described.name))
     column = column.copy()
     column[early] = None if column.dtype == object else np.nan
     return column

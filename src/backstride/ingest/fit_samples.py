@@ -51,6 +51,28 @@ _DEV_NAMES = {
     "vertical oscillation": "vertical_oscillation_mm",
 }
 _TO_MM = {"mm": 1.0, "millimeters": 1.0, "cm": 10.0, "centimeters": 10.0, "m": 1000.0}
+#: the warning about records without a time (a str.format template; the core uses it too)
+UNTIMED = "{} record messages without a timestamp were dropped"
+#: every record field the samples are made from (read_fit decodes these alone)
+RECORD_FIELDS = frozenset(
+    {"timestamp", "position_lat", "position_long", "cadence", "fractional_cadence"}
+    | {"compressed_speed_distance"}  # split into speed and distance (fit_decode)
+    | {name for pair in _NATIVE.values() for name in pair if name}
+)
+
+
+def core_kit() -> dict[str, object]:
+    """What the compiled core's Activity path reads from this module (one copy of each
+    table: the channels, their record and developer fields, units and warnings)."""
+    return {
+        "native": tuple((channel, *pair) for channel, pair in _NATIVE.items()),
+        "native_numbers": dict(_NATIVE_NUMBERS),
+        "dev_names": dict(_DEV_NAMES),
+        "to_mm": dict(_TO_MM),
+        "untimed": UNTIMED,
+        "on_foot": ON_FOOT,
+        "semicircle_deg": SEMICIRCLE_DEG,
+    }
 
 
 def record_samples(decoded: DecodedFit, *, default_sport: str) -> tuple[Samples, tuple[str, ...]]:
@@ -66,7 +88,7 @@ def record_samples(decoded: DecodedFit, *, default_sport: str) -> tuple[Samples,
     warnings: tuple[str, ...] = ()
     if some_untimed:
         dropped = int(untimed.sum())
-        warnings = (f"{dropped} record messages without a timestamp were dropped",)
+        warnings = (UNTIMED.format(dropped),)
     channels = _channels(decoded, records)
     channels.update(_cadence(decoded, records, stamps, default_sport))
     warnings += _merge_hr_messages(decoded, stamps, channels)
