@@ -45,6 +45,65 @@ static PyObject *np_empty;   /* numpy.empty */
  * the limit below which a date_time counts from power-on */
 static double FIT_EPOCH_S, MAX_FIT_SECONDS, RELATIVE_LIMIT_S;
 
+/* ---- memory ------------------------------------------------------------------------------
+ * The Activity path makes many small allocations per file (definitions, plans, columns);
+ * during one activity() call they come from a bump arena, freed at once when it returns.
+ * Outside it, or once the arena is full, these are malloc and free. */
+
+#define ARENA_BYTES (64 * 1024)
+static struct {
+    int depth; /* activity() calls running (a nested one keeps the outer one's blocks) */
+    size_t used;
+    _Alignas(16) uint8_t bytes[ARENA_BYTES];
+} arena;
+
+static int in_arena(const void *p) {
+    return (const uint8_t *)p >= arena.bytes && (const uint8_t *)p < arena.bytes + ARENA_BYTES;
+}
+
+static void *mem_alloc(size_t size) {
+    if (arena.depth) {
+        size_t need = (size + 16 + 15) & ~(size_t)15; /* a 16-byte header holds the size */
+        if (arena.used + need <= ARENA_BYTES) {
+            uint8_t *block = arena.bytes + arena.used;
+            arena.used += need;
+            memcpy(block, &size, sizeof size);
+            return block + 16;
+        }
+    }
+    return malloc(size);
+}
+
+static void *mem_calloc(size_t count, size_t size) {
+    if (size && count > SIZE_MAX / size) return NULL;
+    void *p = mem_alloc(count * size);
+    if (p) memset(p, 0, count * size);
+    return p;
+}
+
+static void mem_free(void *p) {
+    if (p && !in_arena(p)) free(p);
+}
+
+static void *mem_realloc(void *p, size_t size) {
+    if (!p || !in_arena(p)) {
+        if (!p) return mem_alloc(size);
+        return realloc(p, size);
+    }
+    size_t old;
+    memcpy(&old, (uint8_t *)p - 16, sizeof old);
+    if (size <= old) return p;
+    void *q = mem_alloc(size);
+    if (q) memcpy(q, p, old);
+    return q;
+}
+
+static void arena_enter(void) { arena.depth++; }
+
+static void arena_leave(void) {
+    if (--arena.depth == 0) arena.used = 0;
+}
+
 /* ---- base types ----------------------------------------------------------------------- */
 
 static const int base_size[17] = {1, 1, 1, 2, 2, 4, 4, 0, 4, 8, 1, 2, 4, 1, 8, 8, 8};
@@ -141,10 +200,10 @@ static int stop(Ctx *c, PyObject *text) {
 static int grow(int64_t **first, int32_t **second, Py_ssize_t used, Py_ssize_t *cap) {
     if (used < *cap) return 0;
     Py_ssize_t size = *cap ? *cap * 2 : 256;
-    int64_t *p = realloc(*first, (size_t)size * sizeof(int64_t));
+    int64_t *p = mem_realloc(*first, (size_t)size * sizeof(int64_t));
     if (!p) return -1;
     *first = p;
-    int32_t *q = realloc(*second, (size_t)size * sizeof(int32_t));
+    int32_t *q = mem_realloc(*second, (size_t)size * sizeof(int32_t));
     if (!q) return -1;
     *second = q;
     *cap = size;
@@ -175,7 +234,7 @@ static int field_triples(Ctx *c, Py_ssize_t p, Py_ssize_t end, int32_t *offset, 
     int n = c->d[p];
     Py_ssize_t last = p + 1 + 3 * (Py_ssize_t)n;
     if (last > end) return stop(c, PyUnicode_FromFormat("definition field list at byte %zd is cut short", p));
-    Triple *t = n ? malloc((size_t)n * sizeof(Triple)) : NULL;
+    Triple *t = n ? mem_alloc((size_t)n * sizeof(Triple)) : NULL;
     if (n && !t) return -1;
     for (int i = 0; i < n; i++) {
         const uint8_t *b = c->d + p + 1 + 3 * i;
@@ -214,7 +273,7 @@ static int definition_id(Ctx *c, Py_ssize_t pos, Py_ssize_t end, int *index, Py_
                                             pos, architecture));
     if (c->n_defs == c->cap_defs) {
         int cap = c->cap_defs ? c->cap_defs * 2 : 32;
-        Def *p = realloc(c->defs, (size_t)cap * sizeof(Def));
+        Def *p = mem_realloc(c->defs, (size_t)cap * sizeof(Def));
         if (!p) return -1;
         c->defs = p;
         c->cap_defs = cap;
@@ -230,7 +289,7 @@ static int definition_id(Ctx *c, Py_ssize_t pos, Py_ssize_t end, int *index, Py_
     if (d[pos] & 0x20) {
         r = field_triples(c, cursor, end, &offset, &def.dev, &def.n_dev, &cursor);
         if (r) {
-            free(def.fields);
+            mem_free(def.fields);
             return r;
         }
     }
@@ -410,7 +469,7 @@ static int column_of(Message *m, PyObject *name) {
         if (m->cols[i].name == name) return i;
     if (m->n_cols == m->cap_cols) {
         int cap = m->cap_cols ? m->cap_cols * 2 : 16;
-        Column *p = realloc(m->cols, (size_t)cap * sizeof(Column));
+        Column *p = mem_realloc(m->cols, (size_t)cap * sizeof(Column));
         if (!p) return -1;
         m->cols = p;
         m->cap_cols = cap;
@@ -569,6 +628,10 @@ static int is_chosen(PyObject *chosen, int num) {
     return r;
 }
 
+/* Up to this many rows the Activity path keeps record columns in plain memory: a numpy
+ * array costs more to make than the few values cost to copy into the channel's own. */
+#define SMALL_ROWS 64
+
 typedef struct {
     Ctx *c;
     DefPlan *plans;
@@ -580,30 +643,44 @@ typedef struct {
 
 static void free_decode(Decode *z) {
     if (z->plans) {
-        for (int i = 0; i < z->c->n_defs; i++) free(z->plans[i].plan);
-        free(z->plans);
+        for (int i = 0; i < z->c->n_defs; i++) mem_free(z->plans[i].plan);
+        mem_free(z->plans);
     }
     if (z->msgs) {
         for (int i = 0; i < z->n_msgs; i++) {
             Message *m = &z->msgs[i];
             for (int k = 0; k < m->n_cols; k++) {
-                if (!m->cols[k].array) free(m->cols[k].values); /* plain memory */
+                if (!m->cols[k].array) mem_free(m->cols[k].values); /* plain memory */
                 Py_XDECREF(m->cols[k].array);
             }
-            free(m->cols);
-            free(m->order_store);
+            mem_free(m->cols);
+            mem_free(m->order_store);
             Py_XDECREF(m->order_array);
         }
-        free(z->msgs);
+        mem_free(z->msgs);
     }
+}
+
+/* The Activity path's plan, compiled once (init_activity): per message number the index
+ * of its entry (-1: not wanted), each entry every field or a bitmap of field numbers. */
+typedef struct {
+    int all;
+    uint8_t bits[32];
+} Wanted;
+static Wanted activity_plan[32];
+static int8_t activity_plan_of[65536];
+
+static int compiled_chosen(int entry, int num) {
+    const Wanted *w = &activity_plan[entry];
+    return w->all || (w->bits[num >> 3] >> (num & 7) & 1);
 }
 
 /* Which definitions are decoded, their field plans and the merged columns' shapes. */
 static int plan_definitions(Decode *z, PyObject *wanted) {
     Ctx *c = z->c;
     int has_compressed = c->n_comp > 0;
-    z->plans = calloc((size_t)(c->n_defs ? c->n_defs : 1), sizeof(DefPlan));
-    z->msgs = calloc((size_t)(c->n_defs ? c->n_defs : 1), sizeof(Message));
+    z->plans = mem_calloc((size_t)(c->n_defs ? c->n_defs : 1), sizeof(DefPlan));
+    z->msgs = mem_calloc((size_t)(c->n_defs ? c->n_defs : 1), sizeof(Message));
     if (!z->plans || !z->msgs) return -1;
     for (int i = 0; i < c->n_defs; i++) {
         Def *def = &c->defs[i];
@@ -611,7 +688,11 @@ static int plan_definitions(Decode *z, PyObject *wanted) {
         MsgProf *prof = profiles[def->global_num];
         if (!def->rows || !prof) continue;
         PyObject *chosen = Py_None; /* borrowed */
-        if (wanted != Py_None) {
+        int entry = -1;
+        if (z->plain) { /* the compiled plan; compressed files never come here */
+            entry = activity_plan_of[def->global_num];
+            if (entry < 0) continue;
+        } else if (wanted != Py_None) {
             PyObject *key = PyLong_FromLong(def->global_num);
             if (!key) return -1;
             chosen = PyDict_GetItemWithError(wanted, key);
@@ -633,7 +714,7 @@ static int plan_definitions(Decode *z, PyObject *wanted) {
         dp->message = m_index;
         Message *m = &z->msgs[m_index];
         m->n += def->rows;
-        dp->plan = def->n_fields ? calloc((size_t)def->n_fields, sizeof(Plan)) : NULL;
+        dp->plan = def->n_fields ? mem_calloc((size_t)def->n_fields, sizeof(Plan)) : NULL;
         if (def->n_fields && !dp->plan) return -1;
         /* which fields count, in field order (a field number defined twice: the first
          * one counts), then their columns: strings first, then numbers, as the
@@ -642,7 +723,7 @@ static int plan_definitions(Decode *z, PyObject *wanted) {
             Triple *t = &def->fields[f];
             FieldProf *fp = prof->by_num[t->num];
             if (!fp) continue;
-            int r = is_chosen(chosen, t->num);
+            int r = entry >= 0 ? compiled_chosen(entry, t->num) : is_chosen(chosen, t->num);
             if (r < 0) return -1;
             if (!r) continue;
             int dup = 0;
@@ -704,7 +785,7 @@ static int allocate(Decode *z) {
         Message *m = &z->msgs[i];
         void *data;
         if (z->plain) { /* the Activity path reads no message order */
-            m->order = m->order_store = malloc((size_t)(m->n ? m->n : 1) * sizeof(int64_t));
+            m->order = m->order_store = mem_alloc((size_t)(m->n ? m->n : 1) * sizeof(int64_t));
             if (!m->order) return -1;
         } else {
             m->order_array = new_array(m->n, 1, "int64", &data);
@@ -723,8 +804,8 @@ static int allocate(Decode *z) {
                 continue;
             }
             if (!cc->width) cc->width = 1;
-            if (z->plain && m->global_num != 20) {
-                cc->values = malloc((size_t)(m->n ? m->n : 1) * (size_t)cc->width * sizeof(double));
+            if (z->plain && (m->global_num != 20 || cc->is_time || m->n <= SMALL_ROWS)) {
+                cc->values = mem_alloc((size_t)(m->n ? m->n : 1) * (size_t)cc->width * sizeof(double));
                 if (!cc->values) return -1;
             } else {
                 cc->array = new_array(m->n, cc->width, NULL, &data);
@@ -899,8 +980,8 @@ static PyObject *raw_groups(Decode *z, PyObject *wanted) {
             }
         }
         if (def->global_num != 206 && !wanted_dev) continue;
-        order = malloc((size_t)def->rows * sizeof(int64_t));
-        pos = malloc((size_t)def->rows * sizeof(int64_t));
+        order = mem_alloc((size_t)def->rows * sizeof(int64_t));
+        pos = mem_alloc((size_t)def->rows * sizeof(int64_t));
         if (!order || !pos) goto error;
         Py_ssize_t n = 0;
         for (Py_ssize_t k = 0; k < c->n_msgs; k++)
@@ -920,8 +1001,8 @@ static PyObject *raw_groups(Decode *z, PyObject *wanted) {
         Py_XDECREF(dev);
         Py_XDECREF(order_array);
         Py_XDECREF(pos_array);
-        free(order);
-        free(pos);
+        mem_free(order);
+        mem_free(pos);
         order = pos = NULL;
         if (!item || PyList_Append(out, item) < 0) {
             Py_XDECREF(item);
@@ -931,8 +1012,8 @@ static PyObject *raw_groups(Decode *z, PyObject *wanted) {
     }
     return out;
 error:
-    free(order);
-    free(pos);
+    mem_free(order);
+    mem_free(pos);
     Py_DECREF(out);
     return NULL;
 }
@@ -965,14 +1046,14 @@ static PyObject *located(Ctx *c) {
 
 static void free_ctx(Ctx *c) {
     for (int i = 0; i < c->n_defs; i++) {
-        free(c->defs[i].fields);
-        free(c->defs[i].dev);
+        mem_free(c->defs[i].fields);
+        mem_free(c->defs[i].dev);
     }
-    free(c->defs);
-    free(c->pos);
-    free(c->def_of);
-    free(c->comp_pos);
-    free(c->comp_off);
+    mem_free(c->defs);
+    mem_free(c->pos);
+    mem_free(c->def_of);
+    mem_free(c->comp_pos);
+    mem_free(c->comp_off);
     Py_XDECREF(c->warnings);
     Py_XDECREF(c->error);
     Py_XDECREF(c->stopped);
@@ -1039,7 +1120,7 @@ static PyObject *init(PyObject *self, PyObject *args) {
             return NULL;
         }
         if (!profiles[num]) {
-            profiles[num] = calloc(1, sizeof(MsgProf));
+            profiles[num] = mem_calloc(1, sizeof(MsgProf));
             if (!profiles[num]) return PyErr_NoMemory();
         }
         PyObject *seq = PySequence_Fast(fields, "fields must be a sequence");
@@ -1057,7 +1138,7 @@ static PyObject *init(PyObject *self, PyObject *args) {
             }
             FieldProf *fp = profiles[num]->by_num[fnum];
             if (!fp) {
-                fp = calloc(1, sizeof(FieldProf));
+                fp = mem_calloc(1, sizeof(FieldProf));
                 if (!fp) {
                     Py_DECREF(seq);
                     return PyErr_NoMemory();
@@ -1806,7 +1887,7 @@ static PyObject *shifted(PyObject *self, PyObject *args) {
 
 /* ---- the Activity in one call (fit.read_fit's steps, compiled) ------------------------
  *
- * activity(data, plan, source_hash) builds the Activity that fit._read builds from the
+ * activity(data, source_hash) builds the Activity that fit._read builds from the
  * same bytes, without the message tables in between: the scan and the field decoding
  * above, then the sport, the record channels (developer fields included), cadence, the
  * start time, the session totals, device, laps and legs. It declines (None) on what it
@@ -1830,7 +1911,8 @@ static struct {
     PyObject *native_numbers;              /* dict: record field number -> channel */
     PyObject *dev_names;                   /* dict: lower-case developer name -> channel */
     PyObject *to_mm;                       /* dict: unit -> factor */
-    PyObject *untimed, *undescribed, *early; /* warning templates (str.format) */
+    PyObject *untimed, *undescribed, *early; /* warning templates (printf-style) */
+    PyObject *plan; /* {message number: frozenset of field numbers | None} */
     double semicircle_deg;
     PyObject *empty_tuple, *s_fit, *s_multisport, *s_generic, *s_transition, *s_mm;
     /* profile field names (interned, so a pointer comparison finds a column) */
@@ -1868,7 +1950,7 @@ static PyObject *init_activity(PyObject *self, PyObject *args) {
         {"makers", &K.makers}, {"products", &K.products}, {"garmin_makers", &K.garmin_makers},
         {"on_foot", &K.on_foot}, {"native", &K.native}, {"native_numbers", &K.native_numbers},
         {"dev_names", &K.dev_names}, {"to_mm", &K.to_mm}, {"untimed", &K.untimed},
-        {"undescribed", &K.undescribed}, {"early", &K.early},
+        {"undescribed", &K.undescribed}, {"early", &K.early}, {"plan", &K.plan},
     };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         PyObject *value = PyDict_GetItemString(kit, items[i].key);
@@ -1915,6 +1997,28 @@ static PyObject *init_activity(PyObject *self, PyObject *args) {
         }
         Py_SETREF(*dicts[k], copy);
     }
+    memset(activity_plan_of, 0xFF, sizeof activity_plan_of);
+    if (!PyDict_Check(K.plan) || PyDict_GET_SIZE(K.plan) > 32)
+        return PyErr_Format(PyExc_TypeError, "plan must be a dict of at most 32 messages");
+    Py_ssize_t at = 0;
+    PyObject *number, *fields;
+    int entries = 0;
+    while (PyDict_Next(K.plan, &at, &number, &fields)) {
+        long num = PyLong_AsLong(number);
+        if (num < 0 || num > 65535) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "message number out of range");
+            return NULL;
+        }
+        Wanted *w = &activity_plan[entries];
+        memset(w, 0, sizeof *w);
+        w->all = fields == Py_None;
+        for (int f = 0; !w->all && f < 256; f++) {
+            int r = is_chosen(fields, f);
+            if (r < 0) return NULL;
+            if (r) w->bits[f >> 3] |= (uint8_t)(1 << (f & 7));
+        }
+        activity_plan_of[num] = (int8_t)entries++;
+    }
     PyDateTime_IMPORT;
     if (!PyDateTimeAPI) return NULL;
     K.empty_tuple = PyTuple_New(0);
@@ -1952,6 +2056,188 @@ static PyObject *init_activity(PyObject *self, PyObject *args) {
     if (PyErr_Occurred()) return NULL;
     K.ready = 1;
     Py_RETURN_NONE;
+}
+
+/* ---- SHA-256 (Activity.source_hash) ----------------------------------------------------
+ * FIPS 180-4, with the x86 SHA extensions when the processor has them (then it is as fast
+ * as OpenSSL's); without them hashlib hashes anything but small files. Tested against
+ * hashlib for every length up to several blocks, both ways. */
+
+static const uint32_t SHA_K[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+#define ROTR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha256_portable(uint32_t state[8], const uint8_t *data, size_t blocks) {
+    for (; blocks--; data += 64) {
+        uint32_t w[64];
+        for (int i = 0; i < 16; i++)
+            w[i] = (uint32_t)data[4 * i] << 24 | (uint32_t)data[4 * i + 1] << 16 | (uint32_t)data[4 * i + 2] << 8 |
+                   (uint32_t)data[4 * i + 3];
+        for (int i = 16; i < 64; i++) {
+            uint32_t s0 = ROTR(w[i - 15], 7) ^ ROTR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+            uint32_t s1 = ROTR(w[i - 2], 17) ^ ROTR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+        uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+        uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+        for (int i = 0; i < 64; i++) {
+            uint32_t t1 = h + (ROTR(e, 6) ^ ROTR(e, 11) ^ ROTR(e, 25)) + ((e & f) ^ (~e & g)) + SHA_K[i] + w[i];
+            uint32_t t2 = (ROTR(a, 2) ^ ROTR(a, 13) ^ ROTR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+            h = g;
+            g = f;
+            f = e;
+            e = d + t1;
+            d = c;
+            c = b;
+            b = a;
+            a = t1 + t2;
+        }
+        state[0] += a;
+        state[1] += b;
+        state[2] += c;
+        state[3] += d;
+        state[4] += e;
+        state[5] += f;
+        state[6] += g;
+        state[7] += h;
+    }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHA_NI_BUILD 1
+
+__attribute__((target("sha,sse4.1"))) static void sha256_ni(uint32_t state[8], const uint8_t *data,
+                                                               size_t blocks) {
+    const __m128i MASK = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i tmp = _mm_loadu_si128((const __m128i *)&state[0]);
+    __m128i state1 = _mm_loadu_si128((const __m128i *)&state[4]);
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);          /* CDAB */
+    state1 = _mm_shuffle_epi32(state1, 0x1B);    /* EFGH */
+    __m128i state0 = _mm_alignr_epi8(tmp, state1, 8); /* ABEF */
+    state1 = _mm_blend_epi16(state1, tmp, 0xF0); /* CDGH */
+    for (; blocks--; data += 64) {
+        __m128i abef = state0, cdgh = state1, g[4];
+        for (int j = 0; j < 16; j++) {
+            __m128i m;
+            if (j < 4) {
+                m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * j)), MASK);
+            } else {
+                __m128i x = _mm_sha256msg1_epu32(g[j & 3], g[(j + 1) & 3]);
+                x = _mm_add_epi32(x, _mm_alignr_epi8(g[(j + 3) & 3], g[(j + 2) & 3], 4));
+                m = _mm_sha256msg2_epu32(x, g[(j + 3) & 3]);
+            }
+            g[j & 3] = m;
+            __m128i k = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)&SHA_K[4 * j]));
+            state1 = _mm_sha256rnds2_epu32(state1, state0, k);
+            state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(k, 0x0E));
+        }
+        state0 = _mm_add_epi32(state0, abef);
+        state1 = _mm_add_epi32(state1, cdgh);
+    }
+    tmp = _mm_shuffle_epi32(state0, 0x1B);       /* FEBA */
+    state1 = _mm_shuffle_epi32(state1, 0xB1);    /* DCHG */
+    state0 = _mm_blend_epi16(tmp, state1, 0xF0); /* DCBA */
+    state1 = _mm_alignr_epi8(state1, tmp, 8);    /* HGFE */
+    _mm_storeu_si128((__m128i *)&state[0], state0);
+    _mm_storeu_si128((__m128i *)&state[4], state1);
+}
+
+static int has_sha_ni(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    if (!(b & (1u << 29))) return 0; /* SHA */
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    return (c & (1u << 19)) && (c & (1u << 9)); /* SSE4.1, SSSE3 */
+}
+#else
+static int has_sha_ni(void) { return 0; }
+#endif
+
+/* 0 portable, 1 SHA extensions; -1 not yet known */
+static int sha_kind = -1;
+
+static void sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks, int kind) {
+#ifdef HAVE_SHA_NI_BUILD
+    if (kind == 1) {
+        sha256_ni(state, data, blocks);
+        return;
+    }
+#endif
+    sha256_portable(state, data, blocks);
+}
+
+/* The lower-case hex SHA-256 of n bytes into out[64]. */
+static void sha256_hex(const uint8_t *data, size_t n, int kind, char out[64]) {
+    uint32_t state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    size_t full = n / 64;
+    sha256_blocks(state, data, full, kind);
+    uint8_t last[128];
+    size_t rest = n - full * 64;
+    memcpy(last, data + full * 64, rest);
+    last[rest] = 0x80;
+    size_t tail = rest < 56 ? 64 : 128;
+    memset(last + rest + 1, 0, tail - rest - 1);
+    uint64_t bits = (uint64_t)n * 8;
+    for (int i = 0; i < 8; i++) last[tail - 1 - i] = (uint8_t)(bits >> (8 * i));
+    sha256_blocks(state, last, tail / 64, kind);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++)
+        for (int k = 0; k < 4; k++) {
+            uint8_t byte = (uint8_t)(state[i] >> (24 - 8 * k));
+            out[8 * i + 2 * k] = hex[byte >> 4];
+            out[8 * i + 2 * k + 1] = hex[byte & 15];
+        }
+}
+
+/* Up to this size the portable code hashes (without the SHA extensions) faster than a
+ * call into hashlib does. */
+#define PORTABLE_SHA_BYTES 1024
+
+/* The file's sha256 hex: compiled with the SHA extensions or for a small file, else
+ * hashlib's. A new reference. */
+static PyObject *file_hash(PyObject *data) {
+    if (sha_kind < 0) sha_kind = has_sha_ni();
+    Py_ssize_t n = PyBytes_GET_SIZE(data);
+    if (sha_kind == 1 || n <= PORTABLE_SHA_BYTES) {
+        char hex[64];
+        sha256_hex((const uint8_t *)PyBytes_AS_STRING(data), (size_t)n, sha_kind, hex);
+        return PyUnicode_FromStringAndSize(hex, 64);
+    }
+    PyObject *digest = PyObject_CallOneArg(K.sha256, data);
+    PyObject *hash = digest ? PyObject_CallMethod(digest, "hexdigest", NULL) : NULL;
+    Py_XDECREF(digest);
+    return hash;
+}
+
+/* sha256(data, kind) -> hex digest: the compiled SHA-256 (kind 0 portable, 1 with the SHA
+ * extensions, None what this processor uses), for the tests; None when kind 1 is not
+ * available here. */
+static PyObject *sha256_of(PyObject *self, PyObject *args) {
+    Py_buffer buffer;
+    PyObject *kind_obj;
+    if (!PyArg_ParseTuple(args, "y*O", &buffer, &kind_obj)) return NULL;
+    if (sha_kind < 0) sha_kind = has_sha_ni();
+    int kind = kind_obj == Py_None ? sha_kind : PyObject_IsTrue(kind_obj);
+    if (kind == 1 && !sha_kind) {
+        PyBuffer_Release(&buffer);
+        Py_RETURN_NONE;
+    }
+    char hex[64];
+    sha256_hex(buffer.buf, (size_t)buffer.len, kind, hex);
+    PyBuffer_Release(&buffer);
+    return PyUnicode_FromStringAndSize(hex, 64);
 }
 
 /* An instance of a frozen, slotted dataclass with its fields set (no __init__ runs: the
@@ -2090,7 +2376,7 @@ static double session_sum(Message *sessions, PyObject *name, int *found) {
     Column *cc = number_column(sessions, name);
     if (!cc || !sessions->n) return 0.0;
     double small[32];
-    double *valid = sessions->n <= 32 ? small : malloc((size_t)sessions->n * sizeof(double));
+    double *valid = sessions->n <= 32 ? small : mem_alloc((size_t)sessions->n * sizeof(double));
     if (!valid) return 0.0;
     Py_ssize_t k = 0;
     for (Py_ssize_t r = 0; r < sessions->n; r++) {
@@ -2105,7 +2391,7 @@ static double session_sum(Message *sessions, PyObject *name, int *found) {
         else
             total = pairwise_sum(valid, k);
     }
-    if (valid != small) free(valid);
+    if (valid != small) mem_free(valid);
     return total;
 }
 
@@ -2147,9 +2433,9 @@ static void free_dev(Dev *v) {
         Py_XDECREF(v->descs[i].units);
     }
     for (int i = 0; i < v->n_known; i++) Py_XDECREF(v->known[i].name);
-    free(v->descs);
-    free(v->cols);
-    free(v->known);
+    mem_free(v->descs);
+    mem_free(v->cols);
+    mem_free(v->known);
 }
 
 /* The first triple of a definition with field number `num`, or NULL. */
@@ -2194,7 +2480,7 @@ static int read_dev_descriptions(Ctx *c, Dev *v) {
     for (int i = 0; i < c->n_defs; i++)
         if (c->defs[i].global_num == 206) cap += (int)c->defs[i].rows;
     if (!cap) return 0;
-    v->descs = calloc((size_t)cap, sizeof(DevDesc));
+    v->descs = mem_calloc((size_t)cap, sizeof(DevDesc));
     if (!v->descs) return -1;
     for (int i = 0; i < c->n_defs; i++) {
         Def *def = &c->defs[i];
@@ -2241,6 +2527,15 @@ static int read_dev_descriptions(Ctx *c, Dev *v) {
     return 0;
 }
 
+/* A warning template (printf-style, from the Python module that owns it) filled with the
+ * values of a tuple (stolen). */
+static PyObject *formatted(PyObject *template, PyObject *values) {
+    if (!values) return NULL;
+    PyObject *text = PyUnicode_Format(template, values);
+    Py_DECREF(values);
+    return text;
+}
+
 /* fit_developer._warn_once: the text is added unless the warnings hold it (steals it). */
 static int add_warning_once(Ctx *c, PyObject *text) {
     if (!text) return -1;
@@ -2285,7 +2580,7 @@ static PyObject *known_name(Dev *v, DevDesc *d, int *cap) {
     }
     if (v->n_known == *cap) {
         int grown = *cap ? *cap * 2 : 8;
-        Known *p = realloc(v->known, (size_t)grown * sizeof(Known));
+        Known *p = mem_realloc(v->known, (size_t)grown * sizeof(Known));
         if (!p) {
             Py_DECREF(name);
             PyErr_NoMemory();
@@ -2303,17 +2598,12 @@ static PyObject *known_name(Dev *v, DevDesc *d, int *cap) {
 /* The developer fields of every wanted definition (fit_decode._native_developer, then
  * developer_columns per definition): which description each uses, their warnings, the
  * known names. Values are read later, for the records only. */
-static int read_dev_fields(Ctx *c, PyObject *plan, Dev *v) {
+static int read_dev_fields(Ctx *c, Dev *v) {
     int cap_cols = 0, cap_known = 0;
     for (int i = 0; i < c->n_defs; i++) {
         Def *def = &c->defs[i];
         if (!def->rows || !def->n_dev || !profiles[def->global_num]) continue;
-        PyObject *key = PyLong_FromLong(def->global_num);
-        if (!key) return -1;
-        int wanted = PyDict_Contains(plan, key);
-        Py_DECREF(key);
-        if (wanted < 0) return -1;
-        if (!wanted) continue;
+        if (activity_plan_of[def->global_num] < 0) continue; /* not a wanted message */
         Py_ssize_t first = -1, last = -1;
         for (Py_ssize_t k = 0; k < c->n_msgs; k++)
             if (c->def_of[k] == i) {
@@ -2332,7 +2622,7 @@ static int read_dev_fields(Ctx *c, PyObject *plan, Dev *v) {
             }
             if (!chosen) chosen = first_usable;
             if (!chosen) {
-                PyObject *text = PyObject_CallMethod(K.undescribed, "format", "ii", (int)tr->num, (int)tr->type);
+                PyObject *text = formatted(K.undescribed, Py_BuildValue("(ii)", (int)tr->num, (int)tr->type));
                 if (add_warning_once(c, text) < 0) return -1;
                 continue;
             }
@@ -2344,7 +2634,7 @@ static int read_dev_fields(Ctx *c, PyObject *plan, Dev *v) {
                 count = tr->size / base_size[kind];
             }
             if (first < chosen->order) {
-                PyObject *text = PyObject_CallMethod(K.early, "format", "O", chosen->name);
+                PyObject *text = formatted(K.early, PyTuple_Pack(1, chosen->name));
                 if (add_warning_once(c, text) < 0) return -1;
             }
             PyObject *name = known_name(v, chosen, &cap_known);
@@ -2356,7 +2646,7 @@ static int read_dev_fields(Ctx *c, PyObject *plan, Dev *v) {
             if (slot < 0) {
                 if (v->n_cols == cap_cols) {
                     int grown = cap_cols ? cap_cols * 2 : 8;
-                    DevCol *p = realloc(v->cols, (size_t)grown * sizeof(DevCol));
+                    DevCol *p = mem_realloc(v->cols, (size_t)grown * sizeof(DevCol));
                     if (!p) {
                         PyErr_NoMemory();
                         return -1;
@@ -2382,7 +2672,7 @@ static int read_dev_fields(Ctx *c, PyObject *plan, Dev *v) {
 /* A channel under construction: a 1-D float64 numpy array of every record row. */
 typedef struct {
     PyObject *name;  /* borrowed */
-    PyObject *array; /* owned */
+    PyObject *array; /* owned numpy array holding `data`, or NULL: `data` is plain memory */
     double *data;
 } Channel;
 
@@ -2391,15 +2681,30 @@ typedef struct {
     int n;
 } Channels;
 
+/* A channel's buffer of n values: a numpy array when large (*array set), else plain
+ * memory (*array NULL), copied into an array of the kept rows at the end. */
 static double *new_floats(Py_ssize_t n, PyObject **array) {
     void *data;
+    if (n <= SMALL_ROWS) {
+        *array = NULL;
+        data = mem_alloc((size_t)(n ? n : 1) * sizeof(double));
+        if (!data) PyErr_NoMemory();
+        return data;
+    }
     *array = new_array(n, 1, NULL, &data);
     return *array ? data : NULL;
 }
 
+static void drop_floats(PyObject *array, double *data) {
+    if (array)
+        Py_DECREF(array);
+    else
+        mem_free(data);
+}
+
 static int add_channel(Channels *ch, PyObject *name, PyObject *array, double *data) {
     if (ch->n == 24) {
-        Py_DECREF(array);
+        drop_floats(array, data);
         PyErr_SetString(PyExc_RuntimeError, "too many channels");
         return -1;
     }
@@ -2502,7 +2807,7 @@ static int developer_channels(Ctx *c, Message *records, Dev *v, Channels *ch, in
             if (!isnan(out[r])) found = 1;
         }
         if (!found) {
-            Py_DECREF(array);
+            drop_floats(array, out);
             continue;
         }
         if (channel == K.c_vo) { /* Stryd says cm even when naming field 39 */
@@ -2511,18 +2816,18 @@ static int developer_channels(Ctx *c, Message *records, Dev *v, Channels *ch, in
             PyObject *lower = stripped ? PyObject_CallMethod(stripped, "lower", NULL) : NULL;
             Py_XDECREF(stripped);
             if (!lower) {
-                Py_DECREF(array);
+                drop_floats(array, out);
                 return -1;
             }
             PyObject *factor = PyDict_GetItemWithError(K.to_mm, lower);
             Py_DECREF(lower);
             if (!factor && PyErr_Occurred()) {
-                Py_DECREF(array);
+                drop_floats(array, out);
                 return -1;
             }
             double f = factor ? PyFloat_AsDouble(factor) : 1.0;
             if (f == -1.0 && PyErr_Occurred()) {
-                Py_DECREF(array);
+                drop_floats(array, out);
                 return -1;
             }
             for (Py_ssize_t r = 0; r < n; r++) out[r] = out[r] * f;
@@ -2531,7 +2836,7 @@ static int developer_channels(Ctx *c, Message *records, Dev *v, Channels *ch, in
         int native_has = 0;
         for (int q = 0; q < n_native; q++) native_has |= ch->items[q].name == channel;
         if (native_has || n_done > 23) {
-            Py_DECREF(array);
+            drop_floats(array, out);
             continue;
         }
         if (add_channel(ch, channel, array, out) < 0) return -1;
@@ -2540,7 +2845,7 @@ static int developer_channels(Ctx *c, Message *records, Dev *v, Channels *ch, in
 }
 
 static void free_channels(Channels *ch) {
-    for (int i = 0; i < ch->n; i++) Py_XDECREF(ch->items[i].array);
+    for (int i = 0; i < ch->n; i++) drop_floats(ch->items[i].array, ch->items[i].data);
     ch->n = 0;
 }
 
@@ -2634,8 +2939,8 @@ static PyObject *parts_of(Message *m, int legs) {
     Column *elapsed = number_column(m, K.f_elapsed), *distance = number_column(m, K.f_distance);
     Column *sports = legs ? number_column(m, K.f_sport) : NULL;
     Py_ssize_t n = m->n;
-    int64_t *ms = malloc((size_t)n * sizeof(int64_t));
-    int *rows = malloc((size_t)n * sizeof(int));
+    int64_t *ms = mem_alloc((size_t)n * sizeof(int64_t));
+    int *rows = mem_alloc((size_t)n * sizeof(int));
     PyObject *out = PyList_New(0);
     if (!ms || !rows || !out) goto error;
     for (Py_ssize_t r = 0; r < n; r++) {
@@ -2686,14 +2991,14 @@ static PyObject *parts_of(Message *m, int legs) {
         }
         Py_DECREF(item);
     }
-    free(ms);
-    free(rows);
+    mem_free(ms);
+    mem_free(rows);
     PyObject *tuple = PyList_AsTuple(out);
     Py_DECREF(out);
     return tuple;
 error:
-    free(ms);
-    free(rows);
+    mem_free(ms);
+    mem_free(rows);
     Py_XDECREF(out);
     return NULL;
 }
@@ -2711,7 +3016,7 @@ static int samples_of(Ctx *c, Decode *z, Dev *v, PyObject *sport, PyObject **sam
     *first_ms = *last_ms = NAT_MS;
     *has_distance = 0;
     *dropped_warning = NULL;
-    ms = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    ms = mem_alloc((size_t)(n ? n : 1) * sizeof(int64_t));
     if (!ms) goto done;
     Column *ts = n ? time_column(records, K.f_timestamp) : NULL;
     Py_ssize_t untimed = 0;
@@ -2765,7 +3070,7 @@ static int samples_of(Ctx *c, Decode *z, Dev *v, PyObject *sport, PyObject **sam
             if (!starts || !sports || sessions->n < 2) {
                 int foot = on_foot(sport);
                 if (foot < 0) {
-                    Py_DECREF(array);
+                    drop_floats(array, values);
                     goto done;
                 }
                 if (foot)
@@ -2774,7 +3079,7 @@ static int samples_of(Ctx *c, Decode *z, Dev *v, PyObject *sport, PyObject **sam
             } else {
                 int count = (int)sessions->n;
                 if (count > 16) { /* numpy's argsort is no longer an insertion sort */
-                    Py_DECREF(array);
+                    drop_floats(array, values);
                     rc = 1;
                     goto done;
                 }
@@ -2782,14 +3087,14 @@ static int samples_of(Ctx *c, Decode *z, Dev *v, PyObject *sport, PyObject **sam
                 int order[16];
                 for (int i = 0; i < count; i++) start[i] = ms_of(starts->values[i]);
                 order_by_start(start, count, order);
-                char *foot = malloc((size_t)n);
+                char *foot = mem_alloc((size_t)n);
                 PyObject *spm_array, *rpm_array;
                 double *spm = foot ? new_floats(n, &spm_array) : NULL;
                 double *rpm = spm ? new_floats(n, &rpm_array) : NULL;
                 if (!rpm) {
-                    free(foot);
-                    if (spm) Py_DECREF(spm_array);
-                    Py_DECREF(array);
+                    mem_free(foot);
+                    if (spm) drop_floats(spm_array, spm);
+                    drop_floats(array, values);
                     goto done;
                 }
                 memset(foot, 0, (size_t)n);
@@ -2812,15 +3117,15 @@ static int samples_of(Ctx *c, Decode *z, Dev *v, PyObject *sport, PyObject **sam
                     spm[r] = foot[r] ? values[r] * 2.0 : NAN;
                     rpm[r] = foot[r] ? NAN : values[r];
                 }
-                free(foot);
-                Py_DECREF(array);
+                mem_free(foot);
+                drop_floats(array, values);
                 if (failed) {
-                    Py_DECREF(spm_array);
-                    Py_DECREF(rpm_array);
+                    drop_floats(spm_array, spm);
+                    drop_floats(rpm_array, rpm);
                     goto done;
                 }
                 if (add_channel(&ch, K.c_spm, spm_array, spm) < 0) {
-                    Py_DECREF(rpm_array);
+                    drop_floats(rpm_array, rpm);
                     goto done;
                 }
                 if (add_channel(&ch, K.c_rpm, rpm_array, rpm) < 0) goto done;
@@ -2829,18 +3134,8 @@ static int samples_of(Ctx *c, Decode *z, Dev *v, PyObject *sport, PyObject **sam
     }
     Py_ssize_t kept = n - untimed;
     if (untimed) {
-        *dropped_warning = PyObject_CallMethod(K.untimed, "format", "n", untimed);
+        *dropped_warning = formatted(K.untimed, Py_BuildValue("(n)", untimed));
         if (!*dropped_warning) goto done;
-        for (int i = 0; i < ch.n; i++) {
-            PyObject *array;
-            double *out = new_floats(kept, &array);
-            if (!out) goto done;
-            Py_ssize_t k = 0;
-            for (Py_ssize_t r = 0; r < n; r++)
-                if (ms[r] != NAT_MS) out[k++] = ch.items[i].data[r];
-            Py_SETREF(ch.items[i].array, array);
-            ch.items[i].data = out;
-        }
     }
     void *data;
     stamps = new_array(kept, 1, "datetime64[ms]", &data);
@@ -2855,29 +3150,44 @@ static int samples_of(Ctx *c, Decode *z, Dev *v, PyObject *sport, PyObject **sam
         }
     dict = PyDict_New();
     if (!dict) goto done;
-    for (int i = 0; i < ch.n; i++) {
+    for (int i = 0; i < ch.n; i++) { /* the kept rows of every channel with a value */
+        Channel *item = &ch.items[i];
         int any = 0;
         double top = -INFINITY;
-        for (Py_ssize_t r = 0; r < kept; r++) {
-            double value = ch.items[i].data[r];
-            if (!isnan(value)) {
+        for (Py_ssize_t r = 0; r < n; r++) {
+            double value = item->data[r];
+            if (ms[r] != NAT_MS && !isnan(value)) {
                 any = 1;
                 if (value > top) top = value;
             }
         }
         if (!any) continue;
-        if (ch.items[i].name == K.c_distance) {
+        if (item->name == K.c_distance) {
             *has_distance = 1;
             *max_distance = top;
         }
-        if (PyDict_SetItem(dict, ch.items[i].name, ch.items[i].array) < 0) goto done;
+        PyObject *array = item->array;
+        if (untimed || !array) {
+            void *kept_data;
+            array = new_array(kept, 1, NULL, &kept_data);
+            if (!array) goto done;
+            double *values = kept_data;
+            Py_ssize_t q = 0;
+            for (Py_ssize_t r = 0; r < n; r++)
+                if (ms[r] != NAT_MS) values[q++] = item->data[r];
+        } else {
+            Py_INCREF(array);
+        }
+        int failed = PyDict_SetItem(dict, item->name, array) < 0;
+        Py_DECREF(array);
+        if (failed) goto done;
     }
     PyObject *values[2] = {stamps, dict};
     *samples = instance(K.samples_type, K.a_samples, values, 2);
     rc = *samples ? 0 : -1;
 done:
     if (rc < 0) Py_CLEAR(*dropped_warning);
-    free(ms);
+    mem_free(ms);
     free_channels(&ch);
     Py_XDECREF(dict);
     Py_XDECREF(stamps);
@@ -2953,12 +3263,16 @@ static PyObject *float_or_none(int found, double value) {
     return found ? PyFloat_FromDouble(value) : Py_NewRef(Py_None);
 }
 
-/* activity(data, plan, source_hash or None) -> the Activity fit._read builds, or None
- * when this path declines (see above). */
-static PyObject *activity(PyObject *self, PyObject *args) {
-    PyObject *data, *plan, *given_hash;
-    if (!PyArg_ParseTuple(args, "OOO", &data, &plan, &given_hash)) return NULL;
-    if (!K.ready || !np_empty || !direct_data || !PyBytes_Check(data) || !PyDict_Check(plan)) Py_RETURN_NONE;
+/* activity(data, source_hash or None) -> the Activity fit._read builds, or None when this
+ * path declines (see above). */
+static PyObject *activity(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "activity(data, source_hash)");
+        return NULL;
+    }
+    PyObject *data = args[0], *given_hash = args[1];
+    if (!K.ready || !np_empty || !direct_data || !PyBytes_Check(data)) Py_RETURN_NONE;
+    arena_enter();
     Ctx c;
     memset(&c, 0, sizeof c);
     c.d = (const uint8_t *)PyBytes_AS_STRING(data);
@@ -2972,13 +3286,13 @@ static PyObject *activity(PyObject *self, PyObject *args) {
     if (!c.warnings || scan(&c) != 0 || !c.n_msgs || c.n_comp) goto done;
     for (int i = 0; i < c.n_defs; i++)
         if (c.defs[i].global_num == 132 && c.defs[i].rows) goto done; /* strap heart rate: Python merges it */
-    if (plan_definitions(&z, plan) < 0 || allocate(&z) < 0 || fill(&z) < 0 || has_relative_times(&z)) goto done;
+    if (plan_definitions(&z, Py_None) < 0 || allocate(&z) < 0 || fill(&z) < 0 || has_relative_times(&z)) goto done;
     Message *sessions = message_of(&z, 18), *records = message_of(&z, 20);
     if ((!sessions || !sessions->n) && (!records || !records->n)) goto done; /* not an activity: Python says so */
     Column *packed = column_named(records, K.f_packed);
     if (packed && !packed->is_object && packed->width >= 3) goto done;
     int r = read_dev_descriptions(&c, &v);
-    if (r || read_dev_fields(&c, plan, &v) < 0) goto done;
+    if (r || read_dev_fields(&c, &v) < 0) goto done;
     if (sport_of(&z, &sport, &sub_sport) < 0) goto done;
     int64_t first_ms, last_ms;
     int has_distance;
@@ -3001,12 +3315,7 @@ static PyObject *activity(PyObject *self, PyObject *args) {
     }
     if (dropped && PyList_Append(c.warnings, dropped) < 0) goto done;
     PyObject *hash = given_hash != Py_None && PyObject_IsTrue(given_hash) == 1 ? Py_NewRef(given_hash) : NULL;
-    if (!hash) {
-        PyObject *digest = PyObject_CallOneArg(K.sha256, data);
-        hash = digest ? PyObject_CallMethod(digest, "hexdigest", NULL) : NULL;
-        Py_XDECREF(digest);
-        if (!hash) goto done;
-    }
+    if (!hash && !(hash = file_hash(data))) goto done;
     int multisport = PyUnicode_Compare(sport, K.s_multisport) == 0;
     fields[0] = Py_NewRef(sport);
     fields[1] = Py_NewRef(sub_sport);
@@ -3035,6 +3344,7 @@ done:
     free_dev(&v);
     free_decode(&z);
     free_ctx(&c);
+    arena_leave();
     if (!result) {
         PyErr_Clear(); /* whatever went wrong, the Python steps run and say it */
         Py_RETURN_NONE;
@@ -3055,8 +3365,10 @@ static PyMethodDef methods[] = {
     {"speed_distance", speed_distance, METH_VARARGS, "record.compressed_speed_distance split."},
     {"shifted", shifted, METH_VARARGS, "Relative times moved by an offset."},
     {"place_compressed", place_compressed, METH_VARARGS, "Compressed-header times placed."},
+    {"sha256", sha256_of, METH_VARARGS, "The compiled SHA-256 hex digest (for the tests)."},
     {"init_activity", init_activity, METH_VARARGS, "Set what the Activity path needs (once)."},
-    {"activity", activity, METH_VARARGS, "The Activity of a FIT file, or None to run Python."},
+    {"activity", (PyCFunction)(void (*)(void))activity, METH_FASTCALL,
+     "The Activity of a FIT file, or None to run Python."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -56,7 +56,7 @@ _CORE_WANTED: dict[str, frozenset[str] | None] = WANTED | {
 }
 
 
-def _activity_core() -> tuple[ModuleType, fit_native.Plan] | None:
+def _activity_core() -> ModuleType | None:
     """The compiled core set up to build Activities (None without it)."""
     core = fit_native.CORE
     if core is None:
@@ -74,9 +74,10 @@ def _activity_core() -> tuple[ModuleType, fit_native.Plan] | None:
         "garmin_makers": GARMIN_PRODUCT_MAKERS,
         "undescribed": fit_developer.UNDESCRIBED,
         "early": fit_developer.EARLY,
+        "plan": fit_native.plan_of(_CORE_WANTED),
     }
     core.init_activity(kit)
-    return core, fit_native.plan_of(_CORE_WANTED)
+    return core
 
 
 _CORE = _activity_core()
@@ -105,7 +106,7 @@ def read_fit(data: bytes, *, source_name: str = "", source_hash: str | None = No
     the steps below run.
     """
     if _CORE is not None and fit_native.CORE is not None and type(data) is bytes:
-        found: Activity | None = _CORE[0].activity(data, _CORE[1], source_hash)
+        found: Activity | None = _CORE.activity(data, source_hash)
         if found is not None:
             return found
     label = f"{source_name}: " if source_name else ""

@@ -183,7 +183,7 @@ def developer_columns(
         zip(definition.dev_fields, chosen, strict=True)
     ):
         if described is None:
-            _warn_once(warnings, UNDESCRIBED.format(num, index))
+            _warn_once(warnings, UNDESCRIBED % (num, index))
             continue
         column = decoded.get(str(k))
         if column is None:
@@ -200,7 +200,7 @@ def _mask_early(
     if int(order[0]) >= described.order:  # rows are in file order: none is early
         return column
     early = order < described.order
-    _warn_once(warnings, EARLY.format(described.name))
+    _warn_once(warnings, EARLY % described.name)
     column = column.copy()
     column[early] = None if column.dtype == object else np.nan
     return column

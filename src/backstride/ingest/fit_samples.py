@@ -51,8 +51,8 @@ _DEV_NAMES = {
     "vertical oscillation": "vertical_oscillation_mm",
 }
 _TO_MM = {"mm": 1.0, "millimeters": 1.0, "cm": 10.0, "centimeters": 10.0, "m": 1000.0}
-#: the warning about records without a time (a str.format template; the core uses it too)
-UNTIMED = "{} record messages without a timestamp were dropped"
+#: the warning about records without a time (a %-template; the compiled core fills it too)
+UNTIMED = "%d record messages without a timestamp were dropped"
 #: every record field the samples are made from (read_fit decodes these alone)
 RECORD_FIELDS = frozenset(
     {"timestamp", "position_lat", "position_long", "cadence", "fractional_cadence"}
@@ -88,7 +88,7 @@ def record_samples(decoded: DecodedFit, *, default_sport: str) -> tuple[Samples,
     warnings: tuple[str, ...] = ()
     if some_untimed:
         dropped = int(untimed.sum())
-        warnings = (UNTIMED.format(dropped),)
+        warnings = (UNTIMED % dropped,)
     channels = _channels(decoded, records)
     channels.update(_cadence(decoded, records, stamps, default_sport))
     warnings += _merge_hr_messages(decoded, stamps, channels)
