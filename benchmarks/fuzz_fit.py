@@ -1,8 +1,12 @@
 """Long FIT fuzz run: mutate self-made and small corpus FIT files and count what read_fit
 does with them. Anything but an Activity or a typed IngestError is a defect; so is an
 IngestError raised by the safety net around unforeseen exceptions (it has a __cause__).
+With --compare, every input is also read by the pure-Python steps, and an Activity (or
+error) of the compiled core that differs from theirs in any field, channel or warning is
+a defect too.
 
     .venv/bin/python benchmarks/fuzz_fit.py --inputs 100000 --workers 2 --seconds 900
+    .venv/bin/python benchmarks/fuzz_fit.py --inputs 200000 --compare --seconds 900
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import numpy as np
 from tests.conftest import CORPUS
 from tests.ingest.fit_encoder import CORPUS_SEEDS, apply, random_mutations, self_made_seeds
 
+from backstride.domain.activity import Activity
 from backstride.errors import IngestError
-from backstride.ingest.fit import read_fit
+from backstride.ingest import fit_native
+from backstride.ingest.fit import activity_core_serves, read_fit
 
 #: corpus files that reach the compiled core's strap heart-rate merge and compressed times
 STRAP_AND_COMPRESSED_SEEDS = (
@@ -55,9 +62,53 @@ def outcome(data: bytes) -> str:
     return "activity with warnings" if activity.warnings else "activity"
 
 
-def work(job: tuple[int, int, float]) -> tuple[Counter[str], int, list[tuple[int, str]]]:
+def _read(data: bytes) -> object:
+    try:
+        return read_fit(data)
+    except IngestError as err:
+        return (type(err).__name__, str(err))
+
+
+def _same_array(a: np.ndarray, b: np.ndarray) -> bool:
+    return (
+        a.dtype == b.dtype
+        and a.shape == b.shape
+        and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+    )
+
+
+def difference(data: bytes) -> str | None:
+    """What the core's reading of `data` and the pure-Python steps' differ in, or None."""
+    core = fit_native.CORE
+    mine = _read(data)
+    fit_native.CORE = None
+    try:
+        theirs = _read(data)
+    finally:
+        fit_native.CORE = core
+    if not isinstance(theirs, Activity) or not isinstance(mine, Activity):
+        return None if mine == theirs else f"result: {mine!r:.60} vs {theirs!r:.60}"
+    for field in Activity.__dataclass_fields__:
+        if field == "samples":
+            continue
+        a, b = getattr(mine, field), getattr(theirs, field)
+        if a != b or type(a) is not type(b):
+            return f"{field}: {a!r:.60} vs {b!r:.60}"
+    if not _same_array(mine.samples.timestamp, theirs.samples.timestamp):
+        return "timestamps"
+    if list(mine.samples.channels) != list(theirs.samples.channels):
+        return f"channels {list(mine.samples.channels)} vs {list(theirs.samples.channels)}"
+    for name, values in theirs.samples.channels.items():
+        if not _same_array(mine.samples.channels[name], values):
+            return f"channel {name}"
+    return None
+
+
+def work(
+    job: tuple[int, int, float, bool],
+) -> tuple[Counter[str], int, list[tuple[int, str]]]:
     """Run `count` mutated inputs from random seed `seed` until `deadline`."""
-    seed, count, deadline = job
+    seed, count, deadline, compare = job
     warnings.simplefilter("error")  # a numpy warning on damaged input counts as a defect
     rng = random.Random(seed)
     corpus = seeds()
@@ -70,6 +121,12 @@ def work(job: tuple[int, int, float]) -> tuple[Counter[str], int, list[tuple[int
         state = rng.getstate()
         data = apply(rng.choice(corpus), random_mutations(rng))
         result = outcome(data)
+        if compare and not result.startswith("DEFECT"):
+            if activity_core_serves(data):
+                counts["compared: built by the core"] += 1
+            differs = difference(data)
+            if differs is not None:
+                result = f"DEFECT core and Python differ: {differs}"[:200]
         counts[result] += 1
         done += 1
         if result.startswith("DEFECT") and len(examples) < 5:
@@ -83,10 +140,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=900.0, help="time bound for the run")
     parser.add_argument("--seed", type=int, default=20261121)
+    parser.add_argument(
+        "--compare", action="store_true", help="also check the core's Activity equals Python's"
+    )
     args = parser.parse_args()
     chunks = 50
     deadline = time.time() + args.seconds
-    jobs = [(args.seed + i, args.inputs // chunks, deadline) for i in range(chunks)]
+    jobs = [(args.seed + i, args.inputs // chunks, deadline, args.compare) for i in range(chunks)]
     started = time.perf_counter()
     total: Counter[str] = Counter()
     done = 0
@@ -103,6 +163,8 @@ def main() -> None:
     )
     for key, n in total.most_common():
         print(f"  {n:8d}  {key}")
+    for seed, example in defects:
+        print(f"  example (state {seed}): {example}")
     bad = sum(n for key, n in total.items() if key.startswith("DEFECT"))
     print(f"defects: {bad}")
     sys.exit(1 if bad else 0)

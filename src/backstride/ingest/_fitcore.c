@@ -58,7 +58,8 @@ static struct {
 } arena;
 
 static int in_arena(const void *p) {
-    return (const uint8_t *)p >= arena.bytes && (const uint8_t *)p < arena.bytes + ARENA_BYTES;
+    uintptr_t at = (uintptr_t)p, start = (uintptr_t)arena.bytes;
+    return at >= start && at - start < ARENA_BYTES;
 }
 
 static void *mem_alloc(size_t size) {
@@ -689,9 +690,12 @@ static int plan_definitions(Decode *z, PyObject *wanted) {
         if (!def->rows || !prof) continue;
         PyObject *chosen = Py_None; /* borrowed */
         int entry = -1;
-        if (z->plain) { /* the compiled plan; compressed files never come here */
+        if (z->plain) { /* the compiled plan */
             entry = activity_plan_of[def->global_num];
-            if (entry < 0) continue;
+            if (entry < 0) {
+                if (!has_compressed) continue;
+                chosen = NULL; /* only the timestamp, which compressed times count from */
+            }
         } else if (wanted != Py_None) {
             PyObject *key = PyLong_FromLong(def->global_num);
             if (!key) return -1;
@@ -1890,10 +1894,10 @@ static PyObject *shifted(PyObject *self, PyObject *args) {
  * activity(data, source_hash) builds the Activity that fit._read builds from the
  * same bytes, without the message tables in between: the scan and the field decoding
  * above, then the sport, the record channels (developer fields included), cadence, the
- * start time, the session totals, device, laps and legs. It declines (None) on what it
- * was not made for, and read_fit runs the Python steps: errors, compressed-header or
- * power-on-relative times, strap heart-rate messages, compressed speed/distance, more
- * than 16 sessions, or any exception on the way. Its results are tested to equal the
+ * start time, the session totals, device, laps and legs, with compressed-header and
+ * power-on-relative times placed. It declines (None) on what it was not made for, and
+ * read_fit runs the Python steps: errors, strap heart-rate messages, more than 16
+ * sessions, or any exception on the way. Its results are tested to equal the
  * Python steps on every corpus file and on damaged copies. */
 
 #include <datetime.h>
@@ -1913,12 +1917,14 @@ static struct {
     PyObject *to_mm;                       /* dict: unit -> factor */
     PyObject *untimed, *undescribed, *early; /* warning templates (printf-style) */
     PyObject *plan; /* {message number: frozenset of field numbers | None} */
+    PyObject *compressed_empty, *clock_unknown, *local_clock; /* warnings, as they are */
     double semicircle_deg;
     PyObject *empty_tuple, *s_fit, *s_multisport, *s_generic, *s_transition, *s_mm;
     /* profile field names (interned, so a pointer comparison finds a column) */
     PyObject *f_timestamp, *f_start_time, *f_sport, *f_sub_sport, *f_elapsed, *f_timer, *f_distance,
         *f_manufacturer, *f_product, *f_product_name, *f_time_created, *f_lat, *f_lon, *f_cadence,
-        *f_fraction, *f_packed;
+        *f_fraction, *f_packed, *f_system_timestamp, *f_local_timestamp,
+        *f_speed, *f_distance_record;
     /* channel names */
     PyObject *c_lat, *c_lon, *c_spm, *c_rpm, *c_vo, *c_distance;
     /* attribute names */
@@ -1951,6 +1957,8 @@ static PyObject *init_activity(PyObject *self, PyObject *args) {
         {"on_foot", &K.on_foot}, {"native", &K.native}, {"native_numbers", &K.native_numbers},
         {"dev_names", &K.dev_names}, {"to_mm", &K.to_mm}, {"untimed", &K.untimed},
         {"undescribed", &K.undescribed}, {"early", &K.early}, {"plan", &K.plan},
+        {"compressed_empty", &K.compressed_empty}, {"clock_unknown", &K.clock_unknown},
+        {"local_clock", &K.local_clock},
     };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         PyObject *value = PyDict_GetItemString(kit, items[i].key);
@@ -2043,6 +2051,10 @@ static PyObject *init_activity(PyObject *self, PyObject *args) {
     K.f_cadence = interned("cadence");
     K.f_fraction = interned("fractional_cadence");
     K.f_packed = interned("compressed_speed_distance");
+    K.f_system_timestamp = interned("system_timestamp");
+    K.f_speed = interned("speed");
+    K.f_distance_record = interned("distance");
+    K.f_local_timestamp = interned("local_timestamp");
     K.c_lat = interned("lat_deg");
     K.c_lon = interned("lon_deg");
     K.c_spm = interned("cadence_spm");
@@ -3263,6 +3275,210 @@ static PyObject *float_or_none(int found, double value) {
     return found ? PyFloat_FromDouble(value) : Py_NewRef(Py_None);
 }
 
+/* fit_decode._resolve_compressed on the Activity path: each compressed-header message's
+ * time is the latest full timestamp before it (or the previous compressed time when that
+ * is later), advanced by its 5-bit offset, written into its message's timestamp column.
+ * 0 done, 1 decline, -1 error. */
+static int place_compressed_times(Decode *z) {
+    Ctx *c = z->c;
+    Py_ssize_t n = c->n_msgs;
+    double *full = mem_alloc((size_t)(n ? n : 1) * sizeof(double));
+    Message **owner = mem_alloc((size_t)(n ? n : 1) * sizeof(Message *));
+    Py_ssize_t *row = mem_alloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    int rc = -1;
+    if (!full || !owner || !row) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        full[k] = NAN;
+        owner[k] = NULL;
+    }
+    for (int i = 0; i < z->n_msgs; i++) {
+        Message *m = &z->msgs[i];
+        Column *stamp = column_named(m, K.f_timestamp);
+        if (stamp && (stamp->is_object || stamp->width != 1)) { /* Python's own case */
+            rc = 1;
+            goto done;
+        }
+        for (Py_ssize_t r = 0; r < m->n; r++) {
+            Py_ssize_t k = m->order[r];
+            owner[k] = m;
+            row[k] = r;
+            if (stamp && !isnan(stamp->values[r])) {
+                if (!(fabs(stamp->values[r]) < 4e18)) { /* beyond int64: Python decides */
+                    rc = 1;
+                    goto done;
+                }
+                full[k] = stamp->values[r];
+            }
+        }
+    }
+    int have = 0, empty = 0;
+    int64_t last = 0;
+    Py_ssize_t next = 0, latest = -1, last_order = -1, at = 0;
+    for (Py_ssize_t j = 0; j < c->n_comp; j++) {
+        if (j && c->comp_pos[j] < c->comp_pos[j - 1]) {
+            rc = 1;
+            goto done;
+        }
+        at = not_below(c->pos, n, c->comp_pos[j], at);
+        if (at >= n) {
+            rc = 1;
+            goto done;
+        }
+        for (; next < at; next++)
+            if (!isnan(full[next])) latest = next;
+        double time = NAN;
+        if (latest >= 0 && latest > last_order) {
+            last = (int64_t)full[latest];
+            have = 1;
+        }
+        if (have) {
+            last += (c->comp_off[j] - last) & 0x1F;
+            last_order = at;
+            time = (double)last;
+        } else {
+            empty = 1;
+        }
+        Message *m = owner[at];
+        if (!m) continue; /* a message no table holds */
+        Column *stamp = column_named(m, K.f_timestamp);
+        if (!stamp) { /* a new column: NaN but for the placed times */
+            int col = column_of(m, K.f_timestamp);
+            if (col < 0) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            stamp = &m->cols[col];
+            stamp->is_time = 1;
+            stamp->width = 1;
+            stamp->values = mem_alloc((size_t)(m->n ? m->n : 1) * sizeof(double));
+            if (!stamp->values) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            for (Py_ssize_t r = 0; r < m->n; r++) stamp->values[r] = NAN;
+        }
+        stamp->values[row[at]] = time;
+    }
+    if (empty && PyList_Append(c->warnings, K.compressed_empty) < 0) goto done;
+    rc = 0;
+done:
+    mem_free(full);
+    mem_free(owner);
+    mem_free(row);
+    return rc;
+}
+
+/* fit_time._first_pair: absolute - relative of the first message of `m` holding a real
+ * and a relative time; 0 when there is none. */
+static int first_pair(Message *m, PyObject *absolute, PyObject *relative, double *offset) {
+    Column *real = column_named(m, absolute), *counted = column_named(m, relative);
+    if (!real || !counted || real->is_object || counted->is_object) return 0;
+    for (Py_ssize_t r = 0; r < m->n; r++) {
+        double a = real->values[r * real->width], b = counted->values[r * counted->width];
+        if (isfinite(a) && a >= RELATIVE_LIMIT_S && isfinite(b) && b < RELATIVE_LIMIT_S) {
+            *offset = a - b;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* fit_time.resolve_relative_times on the Activity path: every date_time below the limit
+ * moved by the file's correlation (else local clock) offset, or a warning. */
+static int resolve_relative(Decode *z) {
+    if (!has_relative_times(z)) return 0;
+    double offset = 0.0;
+    int found = first_pair(message_of(z, 162), K.f_timestamp, K.f_system_timestamp, &offset);
+    if (!found) {
+        found = first_pair(message_of(z, 34), K.f_local_timestamp, K.f_timestamp, &offset);
+        if (PyList_Append(z->c->warnings, found ? K.local_clock : K.clock_unknown) < 0) return -1;
+    }
+    if (!found) return 0;
+    for (int i = 0; i < z->n_msgs; i++) {
+        Message *m = &z->msgs[i];
+        for (int k = 0; k < m->n_cols; k++) {
+            Column *cc = &m->cols[k];
+            if (!cc->is_time || cc->is_object) continue;
+            for (Py_ssize_t r = 0; r < m->n * cc->width; r++)
+                if (isfinite(cc->values[r]) && cc->values[r] < RELATIVE_LIMIT_S) cc->values[r] += offset;
+        }
+    }
+    return 0;
+}
+
+/* A record column added on the Activity path (plain memory, NaN), or the one there. */
+static Column *added_column(Message *m, PyObject *name, int *existed) {
+    Column *cc = column_named(m, name);
+    *existed = cc != NULL;
+    if (cc) return cc;
+    int col = column_of(m, name);
+    if (col < 0) return NULL;
+    cc = &m->cols[col];
+    cc->width = 1;
+    cc->values = mem_alloc((size_t)(m->n ? m->n : 1) * sizeof(double));
+    if (!cc->values) return NULL;
+    for (Py_ssize_t r = 0; r < m->n; r++) cc->values[r] = NAN;
+    return cc;
+}
+
+/* fit_decode._expand_speed_distance on the Activity path: record.compressed_speed_distance
+ * (12-bit speed, 12-bit rolling distance) as speed and distance where the records have
+ * none. 0 done, 1 decline (values the compiled split was not made for), -1 error. */
+static int split_speed_distance(Decode *z) {
+    Message *records = message_of(z, 20);
+    Column *packed = column_named(records, K.f_packed);
+    if (!packed || packed->is_object || packed->width < 3) return 0;
+    Py_ssize_t n = records->n;
+    int w = packed->width;
+    for (Py_ssize_t i = 0; i < n; i++)
+        for (int k = 0; k < 3; k++) {
+            double b = packed->values[i * w + k];
+            if (!isnan(b) && !(b >= 0.0 && b < 2147483648.0 && b == floor(b))) return 1;
+        }
+    double *speed = mem_alloc((size_t)(n ? n : 1) * sizeof(double));
+    double *distance = mem_alloc((size_t)(n ? n : 1) * sizeof(double));
+    if (!speed || !distance) {
+        mem_free(speed);
+        mem_free(distance);
+        PyErr_NoMemory();
+        return -1;
+    }
+    int64_t previous = 0, total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double *p = packed->values + i * w;
+        if (isnan(p[0])) {
+            speed[i] = distance[i] = NAN;
+            continue;
+        }
+        int64_t b0 = (int64_t)p[0], b1 = isnan(p[1]) ? 0 : (int64_t)p[1], b2 = isnan(p[2]) ? 0 : (int64_t)p[2];
+        speed[i] = (double)(b0 | (b1 & 0x0F) << 8) / 100.0;
+        int64_t d12 = b1 >> 4 | b2 << 4;
+        total += (d12 - previous) & 0xFFF;
+        previous = d12;
+        distance[i] = (double)total / 16.0;
+    }
+    /* setdefault: columns the records have already stay as they are */
+    PyObject *names[2] = {K.f_speed, K.f_distance_record};
+    double *values[2] = {speed, distance};
+    int rc = 0;
+    for (int k = 0; k < 2 && !rc; k++) {
+        int existed;
+        Column *cc = added_column(records, names[k], &existed);
+        if (!cc) {
+            PyErr_NoMemory();
+            rc = -1;
+        } else if (!existed) {
+            memcpy(cc->values, values[k], (size_t)n * sizeof(double));
+        }
+    }
+    mem_free(speed);
+    mem_free(distance);
+    return rc;
+}
+
 /* activity(data, source_hash or None) -> the Activity fit._read builds, or None when this
  * path declines (see above). */
 static PyObject *activity(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -3283,16 +3499,16 @@ static PyObject *activity(PyObject *self, PyObject *const *args, Py_ssize_t narg
     memset(&v, 0, sizeof v);
     PyObject *result = NULL, *sport = NULL, *sub_sport = NULL, *samples = NULL, *dropped = NULL;
     PyObject *fields[15] = {NULL};
-    if (!c.warnings || scan(&c) != 0 || !c.n_msgs || c.n_comp) goto done;
+    if (!c.warnings || scan(&c) != 0 || !c.n_msgs) goto done;
     for (int i = 0; i < c.n_defs; i++)
         if (c.defs[i].global_num == 132 && c.defs[i].rows) goto done; /* strap heart rate: Python merges it */
-    if (plan_definitions(&z, Py_None) < 0 || allocate(&z) < 0 || fill(&z) < 0 || has_relative_times(&z)) goto done;
+    if (plan_definitions(&z, Py_None) < 0 || allocate(&z) < 0 || fill(&z) < 0) goto done;
     Message *sessions = message_of(&z, 18), *records = message_of(&z, 20);
     if ((!sessions || !sessions->n) && (!records || !records->n)) goto done; /* not an activity: Python says so */
-    Column *packed = column_named(records, K.f_packed);
-    if (packed && !packed->is_object && packed->width >= 3) goto done;
     int r = read_dev_descriptions(&c, &v);
     if (r || read_dev_fields(&c, &v) < 0) goto done;
+    if (c.n_comp && place_compressed_times(&z)) goto done;
+    if (resolve_relative(&z) < 0 || split_speed_distance(&z)) goto done;
     if (sport_of(&z, &sport, &sub_sport) < 0) goto done;
     int64_t first_ms, last_ms;
     int has_distance;

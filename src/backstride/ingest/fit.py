@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from backstride.domain.activity import Activity, FloatArray, Lap, Leg, Samples
 from backstride.errors import CorruptFileError, IngestError, NotActivityFileError
-from backstride.ingest import fit_developer, fit_native, fit_samples
+from backstride.ingest import fit_decode, fit_developer, fit_native, fit_samples, fit_time
 from backstride.ingest.fit_decode import DecodedFit, MessageTable, decode_fit, decode_unguarded
 from backstride.ingest.fit_profile import ENUMS, GARMIN_PRODUCT_MAKERS, enum_name
 from backstride.ingest.fit_samples import RECORD_FIELDS, record_samples
@@ -48,11 +48,11 @@ WANTED: dict[str, frozenset[str] | None] = {
 
 
 #: What the compiled core's Activity path decodes: the same messages (their developer
-#: fields count), without the fields of those it only needs to find (it declines files
-#: with strap heart rate or relative times, and reads field descriptions from the bytes).
+#: fields count), and of those it only needs to find just the timestamp (compressed times
+#: count from it): it declines files with strap heart rate and reads field descriptions
+#: from the bytes.
 _CORE_WANTED: dict[str, frozenset[str] | None] = WANTED | {
-    name: frozenset()
-    for name in ("hr", "timestamp_correlation", "field_description", "developer_data_id")
+    name: frozenset({"timestamp"}) for name in ("hr", "field_description", "developer_data_id")
 }
 
 
@@ -75,12 +75,21 @@ def _activity_core() -> ModuleType | None:
         "undescribed": fit_developer.UNDESCRIBED,
         "early": fit_developer.EARLY,
         "plan": fit_native.plan_of(_CORE_WANTED),
+        "compressed_empty": fit_decode.EMPTY_COMPRESSED,
+        "clock_unknown": fit_time.CLOCK_UNKNOWN,
+        "local_clock": fit_time.LOCAL_CLOCK,
     }
     core.init_activity(kit)
     return core
 
 
 _CORE = _activity_core()
+
+
+def activity_core_serves(data: bytes) -> bool:
+    """Whether the compiled core builds this file's Activity itself (for tests and
+    benchmarks: otherwise read_fit's Python steps do)."""
+    return _CORE is not None and _CORE.activity(data, "-") is not None
 
 
 def read_fit(data: bytes, *, source_name: str = "", source_hash: str | None = None) -> Activity:

@@ -349,11 +349,11 @@ def _resolve_compressed(tables: Tables, located: Located, warnings: list[str]) -
     if times is None:
         times = _compressed_times(comp_order, comp_offset, previous, (full_order, full_time))
     if np.isnan(times).any():
-        warnings.append(_EMPTY_COMPRESSED)
+        warnings.append(EMPTY_COMPRESSED)
     _write_times(tables, comp_order, times, global_of)
 
 
-_EMPTY_COMPRESSED = "compressed timestamps before any full timestamp were left empty"
+EMPTY_COMPRESSED = "compressed timestamps before any full timestamp were left empty"
 
 
 def _place_natively(core: Any, tables: Tables, located: Located, warnings: list[str]) -> bool:
@@ -371,7 +371,7 @@ def _place_natively(core: Any, tables: Tables, located: Located, warnings: list[
         return False
     empty, placed = found
     if empty:
-        warnings.append(_EMPTY_COMPRESSED)
+        warnings.append(EMPTY_COMPRESSED)
     for num, stamp in placed:
         tables[num][1]["timestamp"] = stamp
     return True

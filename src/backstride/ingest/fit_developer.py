@@ -12,11 +12,12 @@ from backstride.ingest.fit_columns import Column, Rows, decode_fields, scaled, s
 from backstride.ingest.fit_profile import MESSAGES
 
 FIELD_DESCRIPTION = 206
-#: the warnings about developer fields (str.format templates; the compiled core uses them too)
+#: the warnings about developer fields (%-templates; the compiled core fills them too)
 UNDESCRIBED = (
-    "developer field {} of developer {} is used without a preceding field_description; skipped it"
+    "developer field %d of developer %d is used without a preceding field_description; "
+    "skipped it"
 )
-EARLY = "developer field '{}' is used before its field_description; skipped those values"
+EARLY = "developer field '%s' is used before its field_description; skipped those values"
 
 
 @dataclass(frozen=True, slots=True)
