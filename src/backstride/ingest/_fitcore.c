@@ -491,9 +491,11 @@ static int direct_data = 0;
 /* The numpy dtype named `name` (a new reference), kept after its first use: numpy takes a
  * dtype object faster than it parses its name. */
 static PyObject *dtype_of(const char *name) {
-    static const char *names[2] = {"int64", "datetime64[ms]"};
-    static PyObject *dtypes[2];
-    int slot = strcmp(name, names[0]) == 0 ? 0 : strcmp(name, names[1]) == 0 ? 1 : -1;
+    static const char *names[3] = {"int64", "datetime64[ms]", "float64"};
+    static PyObject *dtypes[3];
+    int slot = -1;
+    for (int i = 0; i < 3 && slot < 0; i++)
+        if (strcmp(name, names[i]) == 0) slot = i;
     if (slot >= 0 && dtypes[slot]) {
         Py_INCREF(dtypes[slot]);
         return dtypes[slot];
@@ -515,7 +517,25 @@ static PyObject *dtype_of(const char *name) {
     return dtype;
 }
 
+/* numpy's C-API table (its _ARRAY_API capsule), when init found it and checked that it
+ * makes the arrays numpy.empty makes: PyArray_NewFromDescr without an argument parse.
+ * The table's slots are numpy's stable ABI (2: PyArray_Type, 94: PyArray_NewFromDescr). */
+static void **np_api;
+typedef PyObject *(*NewFromDescr)(PyTypeObject *, PyObject *, int, const Py_ssize_t *, const Py_ssize_t *,
+                                   void *, int, PyObject *);
+
+static PyObject *api_array(Py_ssize_t n, int width, const char *dtype, void **data) {
+    PyObject *descr = dtype_of(dtype ? dtype : "float64"); /* stolen by NewFromDescr */
+    if (!descr) return NULL;
+    Py_ssize_t dims[2] = {n, width};
+    PyObject *array = ((NewFromDescr)np_api[94])((PyTypeObject *)np_api[2], descr, width > 1 ? 2 : 1, dims, NULL,
+                                                 NULL, 0, NULL);
+    if (array) *data = ((ArrayHead *)array)->data;
+    return array;
+}
+
 static PyObject *new_array(Py_ssize_t n, int width, const char *dtype, void **data) {
+    if (np_api) return api_array(n, width, dtype, data);
     PyObject *shape = width > 1 ? Py_BuildValue("(ni)", n, width) : PyLong_FromSsize_t(n);
     if (!shape) return NULL;
     PyObject *array;
@@ -556,6 +576,57 @@ static int check_direct_data(void) {
         if (!same) return 0;
     }
     direct_data = 1;
+    return 0;
+}
+
+/* Find numpy's C-API table and keep it when the arrays it makes are numpy.empty's own
+ * (type, dtype, shape, writable data where the header says); else np.empty is used. */
+static int find_numpy_api(void) {
+    np_api = NULL;
+    if (!direct_data) return 0;
+    const char *modules[2] = {"numpy._core._multiarray_umath", "numpy.core._multiarray_umath"};
+    void **table = NULL;
+    for (int i = 0; i < 2 && !table; i++) {
+        PyObject *module = PyImport_ImportModule(modules[i]);
+        PyObject *capsule = module ? PyObject_GetAttrString(module, "_ARRAY_API") : NULL;
+        Py_XDECREF(module);
+        if (capsule && PyCapsule_CheckExact(capsule)) table = PyCapsule_GetPointer(capsule, NULL);
+        Py_XDECREF(capsule);
+        PyErr_Clear();
+    }
+    if (!table || !table[2] || !table[94]) return 0;
+    const char *kinds[3] = {"float64", "int64", "datetime64[ms]"};
+    int good = 1;
+    for (int k = 0; k < 3 && good; k++)
+        for (int width = 1; width <= 2 && good; width++) {
+            void *mine_data, *their_data;
+            np_api = table;
+            PyObject *mine = api_array(3, width, kinds[k], &mine_data);
+            np_api = NULL;
+            PyObject *theirs = new_array(3, width, kinds[k], &their_data);
+            PyObject *a = mine ? PyObject_GetAttrString(mine, "dtype") : NULL;
+            PyObject *b = theirs ? PyObject_GetAttrString(theirs, "dtype") : NULL;
+            PyObject *sa = mine ? PyObject_GetAttrString(mine, "shape") : NULL;
+            PyObject *sb = theirs ? PyObject_GetAttrString(theirs, "shape") : NULL;
+            good = mine && theirs && a && b && sa && sb && Py_TYPE(mine) == Py_TYPE(theirs) &&
+                   PyObject_RichCompareBool(a, b, Py_EQ) == 1 && PyObject_RichCompareBool(sa, sb, Py_EQ) == 1;
+            if (good) {
+                Py_buffer view; /* the data pointer is the buffer's, and writable */
+                good = PyObject_GetBuffer(mine, &view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) == 0;
+                if (good) {
+                    good = view.buf == mine_data && view.len == 3 * width * 8;
+                    PyBuffer_Release(&view);
+                }
+            }
+            Py_XDECREF(mine);
+            Py_XDECREF(theirs);
+            Py_XDECREF(a);
+            Py_XDECREF(b);
+            Py_XDECREF(sa);
+            Py_XDECREF(sb);
+            PyErr_Clear();
+        }
+    if (good) np_api = table;
     return 0;
 }
 
@@ -866,6 +937,9 @@ static int fill(Decode *z) {
     return 0;
 }
 
+/* "timestamp" and "start_time", interned as the profile's names are (init) */
+static PyObject *name_timestamp, *name_start_time;
+
 /* Whether a record or session time counts from power-on (fit_time._has_relative_times). */
 static int has_relative_times(Decode *z) {
     for (int i = 0; i < z->n_msgs; i++) {
@@ -874,9 +948,7 @@ static int has_relative_times(Decode *z) {
         for (int k = 0; k < m->n_cols; k++) {
             Column *cc = &m->cols[k];
             if (cc->is_object || cc->width != 1) continue;
-            if (PyUnicode_CompareWithASCIIString(cc->name, "timestamp") != 0 &&
-                PyUnicode_CompareWithASCIIString(cc->name, "start_time") != 0)
-                continue;
+            if (cc->name != name_timestamp && cc->name != name_start_time) continue;
             for (Py_ssize_t r = 0; r < m->n; r++)
                 if (isfinite(cc->values[r]) && cc->values[r] < RELATIVE_LIMIT_S) return 1;
         }
@@ -1163,7 +1235,10 @@ static PyObject *init(PyObject *self, PyObject *args) {
     Py_XDECREF(np_empty);
     Py_INCREF(empty);
     np_empty = empty;
-    if (check_direct_data() < 0) return NULL;
+    if (!name_timestamp) name_timestamp = PyUnicode_InternFromString("timestamp");
+    if (!name_start_time) name_start_time = PyUnicode_InternFromString("start_time");
+    if (!name_timestamp || !name_start_time) return NULL;
+    if (check_direct_data() < 0 || find_numpy_api() < 0) return NULL;
     Py_RETURN_NONE;
 }
 
@@ -1901,6 +1976,7 @@ static PyObject *shifted(PyObject *self, PyObject *args) {
  * Python steps on every corpus file and on damaged copies. */
 
 #include <datetime.h>
+#include <structmember.h>
 
 static struct {
     int ready;
@@ -1941,6 +2017,28 @@ static const char *LEG_FIELDS[4] = {"sport", "start_time", "duration_s", "distan
 #define NAT_MS INT64_MIN
 
 static PyObject *interned(const char *text) { return PyUnicode_InternFromString(text); }
+
+/* Where each field of a slotted dataclass lives in its instances: the offsets of its
+ * member descriptors (object slots), found once; -1 when a field is something else, and
+ * then instances are filled through PyObject_GenericSetAttr. */
+static int slot_offsets(PyObject *type, PyObject **names, int n, Py_ssize_t *offsets) {
+    for (int i = 0; i < n; i++) {
+        offsets[i] = -1;
+        PyObject *descr = PyObject_GetAttr(type, names[i]);
+        if (!descr) {
+            PyErr_Clear();
+            continue;
+        }
+        if (Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
+            PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+            if (member->type == T_OBJECT_EX && !(member->flags & READONLY)) offsets[i] = member->offset;
+        }
+        Py_DECREF(descr);
+    }
+    return 0;
+}
+
+static Py_ssize_t activity_slots[15], samples_slots[2], lap_slots[3], leg_slots[4];
 
 /* init_activity(kit): the classes, enum names, channel table and warnings the Activity
  * path needs, all from the Python modules that define them (fit_native.activity_kit). */
@@ -2066,6 +2164,10 @@ static PyObject *init_activity(PyObject *self, PyObject *args) {
     for (int i = 0; i < 3; i++) K.a_lap[i] = interned(LAP_FIELDS[i]);
     for (int i = 0; i < 4; i++) K.a_leg[i] = interned(LEG_FIELDS[i]);
     if (PyErr_Occurred()) return NULL;
+    slot_offsets(K.activity_type, K.a_activity, 15, activity_slots);
+    slot_offsets(K.samples_type, K.a_samples, 2, samples_slots);
+    slot_offsets(K.lap_type, K.a_lap, 3, lap_slots);
+    slot_offsets(K.leg_type, K.a_leg, 4, leg_slots);
     K.ready = 1;
     Py_RETURN_NONE;
 }
@@ -2255,13 +2357,21 @@ static PyObject *sha256_of(PyObject *self, PyObject *args) {
 /* An instance of a frozen, slotted dataclass with its fields set (no __init__ runs: the
  * values are what the Python steps pass, already checked). Steals nothing. */
 static PyObject *instance(PyObject *type, PyObject **names, PyObject **values, int n) {
+    Py_ssize_t *slots = type == K.activity_type ? activity_slots
+                        : type == K.samples_type ? samples_slots
+                        : type == K.lap_type     ? lap_slots
+                                                 : leg_slots;
     PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)type, K.empty_tuple, NULL);
     if (!obj) return NULL;
-    for (int i = 0; i < n; i++)
-        if (PyObject_GenericSetAttr(obj, names[i], values[i]) < 0) {
+    for (int i = 0; i < n; i++) {
+        if (slots[i] >= 0) { /* what the member descriptor's setter does */
+            PyObject **slot = (PyObject **)((char *)obj + slots[i]);
+            Py_XSETREF(*slot, Py_NewRef(values[i]));
+        } else if (PyObject_GenericSetAttr(obj, names[i], values[i]) < 0) {
             Py_DECREF(obj);
             return NULL;
         }
+    }
     return obj;
 }
 
@@ -2938,7 +3048,7 @@ static PyObject *device_of(Message *file_id) {
         }
     }
     if (!product) return maker;
-    PyObject *out = PyUnicode_FromFormat("%U %U", maker, product);
+    PyObject *out = PyUnicode_FromFormat("%U %U", maker, product); /* f"{maker} {product}" */
     Py_DECREF(maker);
     Py_DECREF(product);
     return out;
@@ -3479,6 +3589,8 @@ static int split_speed_distance(Decode *z) {
     return rc;
 }
 
+static PyObject *numpy_api(PyObject *self, PyObject *unused) { return PyBool_FromLong(np_api != NULL); }
+
 /* activity(data, source_hash or None) -> the Activity fit._read builds, or None when this
  * path declines (see above). */
 static PyObject *activity(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -3582,6 +3694,7 @@ static PyMethodDef methods[] = {
     {"shifted", shifted, METH_VARARGS, "Relative times moved by an offset."},
     {"place_compressed", place_compressed, METH_VARARGS, "Compressed-header times placed."},
     {"sha256", sha256_of, METH_VARARGS, "The compiled SHA-256 hex digest (for the tests)."},
+    {"numpy_api", numpy_api, METH_NOARGS, "Whether arrays are made through numpy's C-API table."},
     {"init_activity", init_activity, METH_VARARGS, "Set what the Activity path needs (once)."},
     {"activity", (PyCFunction)(void (*)(void))activity, METH_FASTCALL,
      "The Activity of a FIT file, or None to run Python."},

@@ -14,8 +14,7 @@ from backstride.ingest.fit_profile import MESSAGES
 FIELD_DESCRIPTION = 206
 #: the warnings about developer fields (%-templates; the compiled core fills them too)
 UNDESCRIBED = (
-    "developer field %d of developer %d is used without a preceding field_description; "
-    "skipped it"
+    "developer field %d of developer %d is used without a preceding field_description; skipped it"
 )
 EARLY = "developer field '%s' is used before its field_description; skipped those values"
 
