@@ -239,6 +239,21 @@ def test_sessions_named_by_sport_messages_and_unknown_enums(
     assert mine.device is not None
 
 
+def test_strap_heart_rate_is_merged_by_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    writer = FitWriter().define(0, 20, [FieldSpec(253, UINT32), FieldSpec(3, UINT8)])
+    for i in range(20):
+        writer.message(0, fit_seconds(START + i), None if 5 <= i < 15 else 120)  # a gap
+    hr = [FieldSpec(253, UINT32), FieldSpec(6, UINT8, 8), FieldSpec(9, UINT32, 16)]
+    writer.define(1, 132, hr)  # filtered_bpm x8, event_timestamp (1/1024 s) x4
+    for k in range(3):
+        beats = [130 + k + j for j in range(8)]
+        ticks = [round((5 + 4 * k + j) * 1024) for j in range(4)]
+        writer.message(1, fit_seconds(START + 5 + 4 * k), beats, ticks)
+    mine, _ = _both(monkeypatch, _served(writer.to_bytes()))
+    assert any("stored by the strap was merged into" in w for w in mine.warnings)
+    assert not np.isnan(mine.samples.channels["hr_bpm"][5:12]).any()
+
+
 def test_a_given_hash_is_kept_and_a_missing_one_is_the_sha256() -> None:
     data = _served(activity_writer(5).to_bytes())
     assert read_fit(data, source_hash="abc").source_hash == "abc"

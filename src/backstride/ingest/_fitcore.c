@@ -1970,9 +1970,9 @@ static PyObject *shifted(PyObject *self, PyObject *args) {
  * same bytes, without the message tables in between: the scan and the field decoding
  * above, then the sport, the record channels (developer fields included), cadence, the
  * start time, the session totals, device, laps and legs, with compressed-header and
- * power-on-relative times placed. It declines (None) on what it was not made for, and
- * read_fit runs the Python steps: errors, strap heart-rate messages, more than 16
- * sessions, or any exception on the way. Its results are tested to equal the
+ * power-on-relative times placed and strap heart rate merged. It declines (None) on what it was not made for, and
+ * read_fit runs the Python steps: errors, more than 16 sessions, inputs the compiled
+ * steps above decline, or any exception on the way. Its results are tested to equal the
  * Python steps on every corpus file and on damaged copies. */
 
 #include <datetime.h>
@@ -1987,6 +1987,7 @@ static struct {
     PyObject *on_foot;                     /* frozenset of sport names */
     PyObject *native;                      /* tuple of (channel, preferred, fallback|None) */
     int n_native;
+    PyObject *native_channel_hr; /* "hr_bpm" (interned) */
     PyObject *native_channel[16], *native_first[16], *native_second[16]; /* interned; second may be None */
     PyObject *native_numbers;              /* dict: record field number -> channel */
     PyObject *dev_names;                   /* dict: lower-case developer name -> channel */
@@ -1994,13 +1995,14 @@ static struct {
     PyObject *untimed, *undescribed, *early; /* warning templates (printf-style) */
     PyObject *plan; /* {message number: frozenset of field numbers | None} */
     PyObject *compressed_empty, *clock_unknown, *local_clock; /* warnings, as they are */
+    PyObject *strap_merged;                                   /* a printf-style warning */
     double semicircle_deg;
     PyObject *empty_tuple, *s_fit, *s_multisport, *s_generic, *s_transition, *s_mm;
     /* profile field names (interned, so a pointer comparison finds a column) */
     PyObject *f_timestamp, *f_start_time, *f_sport, *f_sub_sport, *f_elapsed, *f_timer, *f_distance,
         *f_manufacturer, *f_product, *f_product_name, *f_time_created, *f_lat, *f_lon, *f_cadence,
         *f_fraction, *f_packed, *f_system_timestamp, *f_local_timestamp,
-        *f_speed, *f_distance_record;
+        *f_speed, *f_distance_record, *f_bpm, *f_event, *f_event_12, *f_fraction_s;
     /* channel names */
     PyObject *c_lat, *c_lon, *c_spm, *c_rpm, *c_vo, *c_distance;
     /* attribute names */
@@ -2056,7 +2058,7 @@ static PyObject *init_activity(PyObject *self, PyObject *args) {
         {"dev_names", &K.dev_names}, {"to_mm", &K.to_mm}, {"untimed", &K.untimed},
         {"undescribed", &K.undescribed}, {"early", &K.early}, {"plan", &K.plan},
         {"compressed_empty", &K.compressed_empty}, {"clock_unknown", &K.clock_unknown},
-        {"local_clock", &K.local_clock},
+        {"local_clock", &K.local_clock}, {"strap_merged", &K.strap_merged},
     };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         PyObject *value = PyDict_GetItemString(kit, items[i].key);
@@ -2151,6 +2153,10 @@ static PyObject *init_activity(PyObject *self, PyObject *args) {
     K.f_packed = interned("compressed_speed_distance");
     K.f_system_timestamp = interned("system_timestamp");
     K.f_speed = interned("speed");
+    K.f_bpm = interned("filtered_bpm");
+    K.f_event = interned("event_timestamp");
+    K.f_event_12 = interned("event_timestamp_12");
+    K.f_fraction_s = interned("fractional_timestamp");
     K.f_distance_record = interned("distance");
     K.f_local_timestamp = interned("local_timestamp");
     K.c_lat = interned("lat_deg");
@@ -2159,6 +2165,7 @@ static PyObject *init_activity(PyObject *self, PyObject *args) {
     K.c_rpm = interned("cadence_rpm");
     K.c_vo = interned("vertical_oscillation_mm");
     K.c_distance = interned("distance_m");
+    K.native_channel_hr = interned("hr_bpm");
     for (int i = 0; i < 15; i++) K.a_activity[i] = interned(ACTIVITY_FIELDS[i]);
     for (int i = 0; i < 2; i++) K.a_samples[i] = interned(SAMPLES_FIELDS[i]);
     for (int i = 0; i < 3; i++) K.a_lap[i] = interned(LAP_FIELDS[i]);
@@ -3125,10 +3132,99 @@ error:
     return NULL;
 }
 
+static PyObject *hr_merge(PyObject *self, PyObject *args);
+
+/* A numpy copy of a plain column (rows x width), or None when there is no such numeric
+ * column (fit_hr._numeric). */
+static PyObject *rows_copy(Column *cc, Py_ssize_t n) {
+    if (!cc || cc->is_object) Py_RETURN_NONE;
+    void *data;
+    PyObject *array = new_array(n, cc->width, NULL, &data);
+    if (array) memcpy(data, cc->values, (size_t)n * (size_t)cc->width * sizeof(double));
+    return array;
+}
+
+/* fit_samples._merge_hr_messages on the Activity path: records without a heart rate take
+ * the strap's (`hr` messages, merged by hr_merge as fit_hr does). 0 done, 1 decline. */
+static int merge_strap_hr(Decode *z, const int64_t *ms, Py_ssize_t n, Channels *ch, PyObject **warning) {
+    Message *hr = message_of(z, 132);
+    *warning = NULL;
+    if (!hr || !hr->n || !n) return 0;
+    Column *bpm = column_named(hr, K.f_bpm), *stamp = time_column(hr, K.f_timestamp);
+    if (!bpm || bpm->is_object || bpm->is_time || !stamp) return 0; /* merged_heart_rate: None */
+    Column *fraction = number_column(hr, K.f_fraction_s);
+    Column *full = column_named(hr, K.f_event), *packed = column_named(hr, K.f_event_12);
+    Py_ssize_t m = hr->n;
+    PyObject *args = NULL, *merged = NULL;
+    void *anchor_data, *record_data;
+    PyObject *bpm_rows = rows_copy(bpm, m);
+    PyObject *full_rows = bpm_rows ? rows_copy(full && !full->is_time ? full : NULL, m) : NULL;
+    PyObject *packed_rows = full_rows ? rows_copy(packed && !packed->is_time ? packed : NULL, m) : NULL;
+    PyObject *anchors = packed_rows ? new_array(m, 1, NULL, &anchor_data) : NULL;
+    PyObject *record_s = anchors ? new_array(n, 1, NULL, &record_data) : NULL;
+    int rc = -1;
+    if (!record_s) goto done;
+    double *a = anchor_data, *t = record_data;
+    for (Py_ssize_t r = 0; r < m; r++) {
+        int64_t at = ms_of(stamp->values[r]);
+        double part = fraction ? first_of(fraction, r) : 0.0;
+        if (isnan(part)) part = 0.0;
+        if (isinf(part)) part = part > 0 ? DBL_MAX : -DBL_MAX; /* nan_to_num */
+        a[r] = (at == NAT_MS ? NAN : (double)at / 1000.0) + part;
+    }
+    for (Py_ssize_t r = 0; r < n; r++) t[r] = ms[r] == NAT_MS ? NAN : (double)ms[r] / 1000.0;
+    args = PyTuple_Pack(5, bpm_rows, full_rows, packed_rows, anchors, record_s);
+    merged = args ? hr_merge(NULL, args) : NULL;
+    if (!merged) goto done;
+    if (merged == Py_None) { /* the compiled merge declines: so does this path */
+        rc = 1;
+        goto done;
+    }
+    rc = 0;
+    if (PyLong_Check(merged)) goto done; /* no beat placed */
+    Py_buffer view;
+    double *values = float_data(merged, &view);
+    if (!values) {
+        rc = 1;
+        goto done;
+    }
+    Channel *own = NULL;
+    for (int i = 0; i < ch->n; i++)
+        if (ch->items[i].name == K.native_channel_hr) own = &ch->items[i];
+    Py_ssize_t filled = 0;
+    for (Py_ssize_t r = 0; r < n; r++)
+        filled += !isnan(values[r]) && (!own || isnan(own->data[r]));
+    if (filled && own) {
+        for (Py_ssize_t r = 0; r < n; r++)
+            if (isnan(own->data[r]) && !isnan(values[r])) own->data[r] = values[r];
+    } else if (filled) {
+        PyObject *array;
+        double *out = new_floats(n, &array);
+        if (!out || add_channel(ch, K.native_channel_hr, array, out) < 0) {
+            PyBuffer_Release(&view);
+            rc = -1;
+            goto done;
+        }
+        memcpy(out, values, (size_t)n * sizeof(double));
+    }
+    PyBuffer_Release(&view);
+    if (filled && !(*warning = formatted(K.strap_merged, Py_BuildValue("(n)", filled)))) rc = -1;
+done:
+    Py_XDECREF(bpm_rows);
+    Py_XDECREF(full_rows);
+    Py_XDECREF(packed_rows);
+    Py_XDECREF(anchors);
+    Py_XDECREF(record_s);
+    Py_XDECREF(args);
+    Py_XDECREF(merged);
+    return rc;
+}
+
 /* The record channels (fit_samples.record_samples), the untimed rows dropped: the Samples
  * instance, and the warning about the dropped rows (or NULL) in *dropped_warning. 1 = decline. */
 static int samples_of(Ctx *c, Decode *z, Dev *v, PyObject *sport, PyObject **samples, PyObject **dropped_warning,
-                      int64_t *first_ms, int64_t *last_ms, int *has_distance, double *max_distance) {
+                      PyObject **strap_warning, int64_t *first_ms, int64_t *last_ms, int *has_distance,
+                      double *max_distance) {
     Message *records = message_of(z, 20), *sessions = message_of(z, 18);
     Py_ssize_t n = records ? records->n : 0;
     Channels ch = {0};
@@ -3137,7 +3233,7 @@ static int samples_of(Ctx *c, Decode *z, Dev *v, PyObject *sport, PyObject **sam
     int rc = -1;
     *first_ms = *last_ms = NAT_MS;
     *has_distance = 0;
-    *dropped_warning = NULL;
+    *dropped_warning = *strap_warning = NULL;
     ms = mem_alloc((size_t)(n ? n : 1) * sizeof(int64_t));
     if (!ms) goto done;
     Column *ts = n ? time_column(records, K.f_timestamp) : NULL;
@@ -3254,6 +3350,11 @@ static int samples_of(Ctx *c, Decode *z, Dev *v, PyObject *sport, PyObject **sam
             }
         }
     }
+    int merged = merge_strap_hr(z, ms, n, &ch, strap_warning);
+    if (merged) {
+        rc = merged;
+        goto done;
+    }
     Py_ssize_t kept = n - untimed;
     if (untimed) {
         *dropped_warning = formatted(K.untimed, Py_BuildValue("(n)", untimed));
@@ -3308,7 +3409,10 @@ static int samples_of(Ctx *c, Decode *z, Dev *v, PyObject *sport, PyObject **sam
     *samples = instance(K.samples_type, K.a_samples, values, 2);
     rc = *samples ? 0 : -1;
 done:
-    if (rc < 0) Py_CLEAR(*dropped_warning);
+    if (rc) {
+        Py_CLEAR(*dropped_warning);
+        Py_CLEAR(*strap_warning);
+    }
     mem_free(ms);
     free_channels(&ch);
     Py_XDECREF(dict);
@@ -3609,11 +3713,9 @@ static PyObject *activity(PyObject *self, PyObject *const *args, Py_ssize_t narg
     Decode z = {&c, NULL, NULL, 0, 1};
     Dev v;
     memset(&v, 0, sizeof v);
-    PyObject *result = NULL, *sport = NULL, *sub_sport = NULL, *samples = NULL, *dropped = NULL;
+    PyObject *result = NULL, *sport = NULL, *sub_sport = NULL, *samples = NULL, *dropped = NULL, *strap = NULL;
     PyObject *fields[15] = {NULL};
     if (!c.warnings || scan(&c) != 0 || !c.n_msgs) goto done;
-    for (int i = 0; i < c.n_defs; i++)
-        if (c.defs[i].global_num == 132 && c.defs[i].rows) goto done; /* strap heart rate: Python merges it */
     if (plan_definitions(&z, Py_None) < 0 || allocate(&z) < 0 || fill(&z) < 0) goto done;
     Message *sessions = message_of(&z, 18), *records = message_of(&z, 20);
     if ((!sessions || !sessions->n) && (!records || !records->n)) goto done; /* not an activity: Python says so */
@@ -3625,7 +3727,8 @@ static PyObject *activity(PyObject *self, PyObject *const *args, Py_ssize_t narg
     int64_t first_ms, last_ms;
     int has_distance;
     double max_distance = 0.0;
-    if (samples_of(&c, &z, &v, sport, &samples, &dropped, &first_ms, &last_ms, &has_distance, &max_distance))
+    if (samples_of(&c, &z, &v, sport, &samples, &dropped, &strap, &first_ms, &last_ms, &has_distance,
+                   &max_distance))
         goto done;
     int64_t start = earliest(sessions, K.f_start_time);
     if (start == NAT_MS) start = first_ms;
@@ -3642,6 +3745,7 @@ static PyObject *activity(PyObject *self, PyObject *const *args, Py_ssize_t narg
         has_total = 1;
     }
     if (dropped && PyList_Append(c.warnings, dropped) < 0) goto done;
+    if (strap && PyList_Append(c.warnings, strap) < 0) goto done;
     PyObject *hash = given_hash != Py_None && PyObject_IsTrue(given_hash) == 1 ? Py_NewRef(given_hash) : NULL;
     if (!hash && !(hash = file_hash(data))) goto done;
     int multisport = PyUnicode_Compare(sport, K.s_multisport) == 0;
@@ -3669,6 +3773,7 @@ done:
     Py_XDECREF(sub_sport);
     Py_XDECREF(samples);
     Py_XDECREF(dropped);
+    Py_XDECREF(strap);
     free_dev(&v);
     free_decode(&z);
     free_ctx(&c);

@@ -48,11 +48,10 @@ WANTED: dict[str, frozenset[str] | None] = {
 
 
 #: What the compiled core's Activity path decodes: the same messages (their developer
-#: fields count), and of those it only needs to find just the timestamp (compressed times
-#: count from it): it declines files with strap heart rate and reads field descriptions
-#: from the bytes.
+#: fields count), and of the two it reads from the bytes or not at all just the timestamp
+#: (compressed times count from it).
 _CORE_WANTED: dict[str, frozenset[str] | None] = WANTED | {
-    name: frozenset({"timestamp"}) for name in ("hr", "field_description", "developer_data_id")
+    name: frozenset({"timestamp"}) for name in ("field_description", "developer_data_id")
 }
 
 

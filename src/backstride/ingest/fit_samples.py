@@ -53,6 +53,8 @@ _DEV_NAMES = {
 _TO_MM = {"mm": 1.0, "millimeters": 1.0, "cm": 10.0, "centimeters": 10.0, "m": 1000.0}
 #: the warning about records without a time (a %-template; the compiled core fills it too)
 UNTIMED = "%d record messages without a timestamp were dropped"
+#: the warning about strap heart rate merged into the records (a %-template, as UNTIMED)
+STRAP_MERGED = "heart rate stored by the strap was merged into %d records"
 #: every record field the samples are made from (read_fit decodes these alone)
 RECORD_FIELDS = frozenset(
     {"timestamp", "position_lat", "position_long", "cadence", "fractional_cadence"}
@@ -70,6 +72,7 @@ def core_kit() -> dict[str, object]:
         "dev_names": dict(_DEV_NAMES),
         "to_mm": dict(_TO_MM),
         "untimed": UNTIMED,
+        "strap_merged": STRAP_MERGED,
         "on_foot": ON_FOOT,
         "semicircle_deg": SEMICIRCLE_DEG,
     }
@@ -119,7 +122,7 @@ def _merge_hr_messages(
     if filled == 0:
         return ()
     channels["hr_bpm"] = merged if own is None else np.where(missing, merged, own)
-    return (f"heart rate stored by the strap was merged into {filled} records",)
+    return (STRAP_MERGED % filled,)
 
 
 def _any_value(values: FloatArray) -> bool:
