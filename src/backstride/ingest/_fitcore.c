@@ -1,14 +1,17 @@
 /* Optional compiled core of the FIT decoder (see fit_native.py).
  *
- * One call walks the message headers (file headers, CRCs, definitions, the byte position
- * of every data message) and decodes every wanted field of every data message straight
- * into its message's merged float64 column: the work of fit_scan.scan, fit_columns and
- * the per-definition merge of fit_decode, with the same results and the same warnings.
- * Developer fields stay in Python; this module returns what they need (the rows of the
- * definitions concerned, every message position). Separate calls do fit_decode's and
- * fit_hr's later numeric steps (compressed-header times, relative-time shifts, compressed
- * speed/distance, strap heart rate merged into the records); each returns None on input
- * it was not made for, and the numpy steps run instead.
+ * activity() reads a FIT file into the Activity read_fit returns, in one call: the scan
+ * of the message headers (file headers, CRCs, definitions, the byte position of every
+ * data message), every wanted field decoded straight into its message's column, then
+ * fit.read_fit's steps on those columns (developer fields, compressed-header and
+ * power-on-relative times, compressed speed/distance, strap heart rate, sport, channels,
+ * cadence, start time, totals, device, laps, legs) and the file's SHA-256. On a file it
+ * was not made for it returns None and the Python steps run. decode() gives the message
+ * tables of fit_decode.decode_fit (the work of fit_scan.scan, fit_columns and the
+ * per-definition merge, with the same results and warnings), and separate calls do
+ * fit_decode's and fit_hr's later numeric steps for the Python steps; each returns None
+ * on input it was not made for, and the numpy steps run instead. Every result is tested
+ * to equal the pure-Python decoder's on every corpus file and on damaged copies.
  *
  * Built by the package build when a C compiler is present; without it the pure-Python
  * decoder runs unchanged.

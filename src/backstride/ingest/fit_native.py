@@ -1,13 +1,15 @@
 """The optional compiled FIT core (`_fitcore`, C) and what it needs from the profile.
 
-The package build compiles `_fitcore.c` when a C compiler is present. It does the work of
-fit_scan, fit_columns and the per-definition merge in one call per file, with the same
-results and warnings; developer fields, compressed and relative times stay in Python.
-It also merges strap heart rate (`hr_merge`, the steps of fit_hr after the columns),
-places compressed-header times, moves relative times and splits compressed speed and
-distance; each of these declines (None) on input it was not made for, and Python runs.
-Without it (`CORE is None`) the pure-Python decoder runs; both are tested to agree on
-every corpus file.
+The package build compiles `_fitcore.c` when a C compiler is present. Its `activity`
+call does all of fit.read_fit in one step, from the bytes to the Activity (fit.py sets it
+up with what it reads from the Python modules: classes, enum names, channel tables,
+warning texts, the read plan); it declines (None) on what it was not made for, and the
+Python steps run. Its `decode` does the work of fit_scan, fit_columns and the
+per-definition merge for decode_fit, and separate calls do the later numeric steps (strap
+heart rate, compressed-header times, relative-time shifts, compressed speed/distance);
+each of these declines on input it was not made for, and numpy runs. Without it
+(`CORE is None`) the pure-Python decoder runs; both are tested to agree on every corpus
+file and on damaged copies.
 """
 
 from __future__ import annotations
