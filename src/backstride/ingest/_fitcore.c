@@ -1738,6 +1738,35 @@ done:
 /* speed_distance(packed) -> (speed, distance): record.compressed_speed_distance split as
  * fit_decode._expand_speed_distance does (12-bit speed in 1/100 m/s, 12-bit rolling
  * distance in 1/16 m), or None when the column is not rows of byte values. */
+/* Whether rows of packed speed/distance bytes (n x w, w >= 3) are what the split is made
+ * for: bytes or NaN. */
+static int packed_bytes(const double *packed, Py_ssize_t n, Py_ssize_t w) {
+    for (Py_ssize_t i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++) {
+            double b = packed[i * w + c];
+            if (!isnan(b) && !(b >= 0.0 && b < 2147483648.0 && b == floor(b))) return 0;
+        }
+    return 1;
+}
+
+/* The split of record.compressed_speed_distance rows: speed (m/s) and rolling distance. */
+static void split_packed(const double *packed, Py_ssize_t n, Py_ssize_t w, double *s, double *d) {
+    int64_t previous = 0, total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double *p = packed + i * w;
+        if (isnan(p[0])) {
+            s[i] = d[i] = NAN;
+            continue;
+        }
+        int64_t b0 = (int64_t)p[0], b1 = isnan(p[1]) ? 0 : (int64_t)p[1], b2 = isnan(p[2]) ? 0 : (int64_t)p[2];
+        s[i] = (double)(b0 | (b1 & 0x0F) << 8) / 100.0;
+        int64_t d12 = b1 >> 4 | b2 << 4;
+        total += (d12 - previous) & 0xFFF;
+        previous = d12;
+        d[i] = (double)total / 16.0;
+    }
+}
+
 static PyObject *speed_distance(PyObject *self, PyObject *args) {
     PyObject *array;
     if (!PyArg_ParseTuple(args, "O", &array)) return NULL;
@@ -1746,32 +1775,12 @@ static PyObject *speed_distance(PyObject *self, PyObject *args) {
     double *packed = float_rows(array, &view, &n, &w);
     if (!packed) Py_RETURN_NONE;
     PyObject *out = NULL, *speed = NULL, *distance = NULL;
-    if (w < 3) goto fallback;
-    for (Py_ssize_t i = 0; i < n; i++)
-        for (int c = 0; c < 3; c++) {
-            double b = packed[i * w + c];
-            if (!isnan(b) && !(b >= 0.0 && b < 2147483648.0 && b == floor(b))) goto fallback;
-        }
+    if (w < 3 || !packed_bytes(packed, n, w)) goto fallback;
     void *sbuf, *dbuf;
     speed = new_array(n, 1, NULL, &sbuf);
     distance = speed ? new_array(n, 1, NULL, &dbuf) : NULL;
     if (!distance) goto done;
-    double *s = sbuf, *d = dbuf;
-    int64_t previous = 0, total = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        const double *p = packed + i * w;
-        if (isnan(p[0])) {
-            s[i] = d[i] = NAN;
-            continue;
-        }
-        int64_t b0 = isnan(p[0]) ? 0 : (int64_t)p[0], b1 = isnan(p[1]) ? 0 : (int64_t)p[1],
-                b2 = isnan(p[2]) ? 0 : (int64_t)p[2];
-        s[i] = (double)(b0 | (b1 & 0x0F) << 8) / 100.0;
-        int64_t d12 = b1 >> 4 | b2 << 4;
-        total += (d12 - previous) & 0xFFF;
-        previous = d12;
-        d[i] = (double)total / 16.0;
-    }
+    split_packed(packed, n, w, sbuf, dbuf);
     out = PyTuple_Pack(2, speed, distance);
     goto done;
 fallback:
@@ -1789,6 +1798,34 @@ done:
 static Py_ssize_t not_below(const int64_t *v, Py_ssize_t n, int64_t key, Py_ssize_t from) {
     while (from < n && v[from] < key) from++;
     return from;
+}
+
+/* The walk of the file order behind compressed-header times: each one is the latest full
+ * timestamp before it (full_at[k], NaN: none; by file order), or the previous compressed
+ * time when that is later, advanced by its 5-bit offset. comp_order: the compressed
+ * messages' file orders, ascending. Whether some were left empty (no full time before). */
+static int compressed_walk(const double *full_at, const Py_ssize_t *comp_order, const int64_t *offsets,
+                           Py_ssize_t m, double *resolved) {
+    int have = 0, empty = 0;
+    int64_t last = 0;
+    Py_ssize_t next = 0, latest = -1, last_order = -1;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        for (; next < comp_order[k]; next++)
+            if (!isnan(full_at[next])) latest = next;
+        if (latest >= 0 && latest > last_order) {
+            last = (int64_t)full_at[latest];
+            have = 1;
+        }
+        if (!have) {
+            resolved[k] = NAN;
+            empty = 1;
+            continue;
+        }
+        last += (offsets[k] - last) & 0x1F;
+        last_order = comp_order[k];
+        resolved[k] = (double)last;
+    }
+    return empty;
 }
 
 /* place_compressed(positions, global_of, comp_pos, comp_offset, [(num, order, stamp)])
@@ -1857,26 +1894,7 @@ static PyObject *place_compressed(PyObject *self, PyObject *args) {
         comp_order[k] = not_below(positions, n, comp_pos[k], k ? comp_order[k - 1] : 0);
         if (comp_order[k] >= n) goto fallback;
     }
-    /* walk the file order: the latest full timestamp before each compressed message */
-    int have = 0, empty = 0;
-    int64_t last = 0;
-    Py_ssize_t next = 0, latest = -1, last_order = -1;
-    for (Py_ssize_t k = 0; k < m; k++) {
-        for (; next < comp_order[k]; next++)
-            if (!isnan(full_at[next])) latest = next;
-        if (latest >= 0 && latest > last_order) {
-            last = (int64_t)full_at[latest];
-            have = 1;
-        }
-        if (!have) {
-            resolved[k] = NAN;
-            empty = 1;
-            continue;
-        }
-        last += (offsets[k] - last) & 0x1F;
-        last_order = comp_order[k];
-        resolved[k] = (double)last;
-    }
+    int empty = compressed_walk(full_at, comp_order, offsets, m, resolved);
     /* write them into their tables' timestamp columns */
     placed = PyList_New(0);
     if (!placed) goto done;
@@ -3531,55 +3549,57 @@ static int place_compressed_times(Decode *z) {
             }
         }
     }
-    int have = 0, empty = 0;
-    int64_t last = 0;
-    Py_ssize_t next = 0, latest = -1, last_order = -1, at = 0;
-    for (Py_ssize_t j = 0; j < c->n_comp; j++) {
-        if (j && c->comp_pos[j] < c->comp_pos[j - 1]) {
+    Py_ssize_t m = c->n_comp, at = 0;
+    Py_ssize_t *order = mem_alloc((size_t)(m ? m : 1) * sizeof(Py_ssize_t));
+    int64_t *offsets = mem_alloc((size_t)(m ? m : 1) * sizeof(int64_t));
+    double *times = mem_alloc((size_t)(m ? m : 1) * sizeof(double));
+    if (!order || !offsets || !times) {
+        PyErr_NoMemory();
+        goto walked;
+    }
+    for (Py_ssize_t j = 0; j < m; j++) {
+        if (j && c->comp_pos[j] < c->comp_pos[j - 1]) { /* not in file order */
             rc = 1;
-            goto done;
+            goto walked;
         }
         at = not_below(c->pos, n, c->comp_pos[j], at);
         if (at >= n) {
             rc = 1;
-            goto done;
+            goto walked;
         }
-        for (; next < at; next++)
-            if (!isnan(full[next])) latest = next;
-        double time = NAN;
-        if (latest >= 0 && latest > last_order) {
-            last = (int64_t)full[latest];
-            have = 1;
-        }
-        if (have) {
-            last += (c->comp_off[j] - last) & 0x1F;
-            last_order = at;
-            time = (double)last;
-        } else {
-            empty = 1;
-        }
-        Message *m = owner[at];
-        if (!m) continue; /* a message no table holds */
-        Column *stamp = column_named(m, K.f_timestamp);
+        order[j] = at;
+        offsets[j] = c->comp_off[j];
+    }
+    int empty = compressed_walk(full, order, offsets, m, times);
+    for (Py_ssize_t j = 0; j < m; j++) {
+        Message *owner_of = owner[order[j]];
+        if (!owner_of) continue; /* a message no table holds */
+        Column *stamp = column_named(owner_of, K.f_timestamp);
         if (!stamp) { /* a new column: NaN but for the placed times */
-            int col = column_of(m, K.f_timestamp);
+            int col = column_of(owner_of, K.f_timestamp);
             if (col < 0) {
                 PyErr_NoMemory();
-                goto done;
+                goto walked;
             }
-            stamp = &m->cols[col];
+            stamp = &owner_of->cols[col];
             stamp->is_time = 1;
             stamp->width = 1;
-            stamp->values = mem_alloc((size_t)(m->n ? m->n : 1) * sizeof(double));
+            stamp->values = mem_alloc((size_t)(owner_of->n ? owner_of->n : 1) * sizeof(double));
             if (!stamp->values) {
                 PyErr_NoMemory();
-                goto done;
+                goto walked;
             }
-            for (Py_ssize_t r = 0; r < m->n; r++) stamp->values[r] = NAN;
+            for (Py_ssize_t r = 0; r < owner_of->n; r++) stamp->values[r] = NAN;
         }
-        stamp->values[row[at]] = time;
+        stamp->values[row[order[j]]] = times[j];
     }
-    if (empty && PyList_Append(c->warnings, K.compressed_empty) < 0) goto done;
+    rc = 2; /* walked: the warning next */
+    if (empty && PyList_Append(c->warnings, K.compressed_empty) < 0) rc = -1;
+walked:
+    mem_free(order);
+    mem_free(offsets);
+    mem_free(times);
+    if (rc != 2) goto done;
     rc = 0;
 done:
     mem_free(full);
@@ -3649,12 +3669,7 @@ static int split_speed_distance(Decode *z) {
     Column *packed = column_named(records, K.f_packed);
     if (!packed || packed->is_object || packed->width < 3) return 0;
     Py_ssize_t n = records->n;
-    int w = packed->width;
-    for (Py_ssize_t i = 0; i < n; i++)
-        for (int k = 0; k < 3; k++) {
-            double b = packed->values[i * w + k];
-            if (!isnan(b) && !(b >= 0.0 && b < 2147483648.0 && b == floor(b))) return 1;
-        }
+    if (!packed_bytes(packed->values, n, packed->width)) return 1;
     double *speed = mem_alloc((size_t)(n ? n : 1) * sizeof(double));
     double *distance = mem_alloc((size_t)(n ? n : 1) * sizeof(double));
     if (!speed || !distance) {
@@ -3663,20 +3678,7 @@ static int split_speed_distance(Decode *z) {
         PyErr_NoMemory();
         return -1;
     }
-    int64_t previous = 0, total = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        const double *p = packed->values + i * w;
-        if (isnan(p[0])) {
-            speed[i] = distance[i] = NAN;
-            continue;
-        }
-        int64_t b0 = (int64_t)p[0], b1 = isnan(p[1]) ? 0 : (int64_t)p[1], b2 = isnan(p[2]) ? 0 : (int64_t)p[2];
-        speed[i] = (double)(b0 | (b1 & 0x0F) << 8) / 100.0;
-        int64_t d12 = b1 >> 4 | b2 << 4;
-        total += (d12 - previous) & 0xFFF;
-        previous = d12;
-        distance[i] = (double)total / 16.0;
-    }
+    split_packed(packed->values, n, packed->width, speed, distance);
     /* setdefault: columns the records have already stay as they are */
     PyObject *names[2] = {K.f_speed, K.f_distance_record};
     double *values[2] = {speed, distance};
