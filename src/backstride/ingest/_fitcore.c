@@ -450,11 +450,22 @@ typedef struct {
     int scaled;
 } Plan;
 
+/* A plan entry of the common kind, one number into a numeric column: what fill reads
+ * per message, packed together. */
+typedef struct {
+    int offset, kind, scaled, width;
+    double scale, offset_value;
+    double *values; /* the column's data */
+} Quick;
+
 typedef struct {
     int selected;
     int n_plan;
     Plan *plan;
     int message; /* index into the messages list */
+    int n_quick, n_slow;
+    Quick *quick;   /* the single numbers (after allocate) */
+    int *slow;      /* the other plan entries: strings, arrays, byte arrays */
 } DefPlan;
 
 typedef struct {
@@ -642,23 +653,57 @@ static inline uint64_t read_uint(const uint8_t *p, int size, int big) {
     return v;
 }
 
+/* Unaligned 2-, 4- and 8-byte reads in either byte order (one load, a swap when big). */
+static inline uint16_t u16_at(const uint8_t *p, int big) {
+    uint16_t v;
+    memcpy(&v, p, 2);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && (defined(__GNUC__) || defined(__clang__))
+    return big ? __builtin_bswap16(v) : v;
+#else
+    return (uint16_t)read_uint(p, 2, big);
+#endif
+}
+
+static inline uint32_t u32_at(const uint8_t *p, int big) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && (defined(__GNUC__) || defined(__clang__))
+    return big ? __builtin_bswap32(v) : v;
+#else
+    return (uint32_t)read_uint(p, 4, big);
+#endif
+}
+
+static inline uint64_t u64_at(const uint8_t *p, int big) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && (defined(__GNUC__) || defined(__clang__))
+    return big ? __builtin_bswap64(v) : v;
+#else
+    return read_uint(p, 8, big);
+#endif
+}
+
 /* One value of base type `kind` as float64, NaN when it is the type's invalid value. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
+#endif
 static inline double value_of(const uint8_t *p, int kind, int big) {
     switch (kind) {
     case 0x00: case 0x02: case 0x0D: return p[0] == 0xFF ? NAN : (double)p[0];
     case 0x0A: return p[0] == 0 ? NAN : (double)p[0];
     case 0x01: return p[0] == 0x7F ? NAN : (double)(int8_t)p[0];
-    case 0x03: { uint16_t v = (uint16_t)read_uint(p, 2, big); return v == 0x7FFF ? NAN : (double)(int16_t)v; }
-    case 0x04: { uint16_t v = (uint16_t)read_uint(p, 2, big); return v == 0xFFFF ? NAN : (double)v; }
-    case 0x0B: { uint16_t v = (uint16_t)read_uint(p, 2, big); return v == 0 ? NAN : (double)v; }
-    case 0x05: { uint32_t v = (uint32_t)read_uint(p, 4, big); return v == 0x7FFFFFFFu ? NAN : (double)(int32_t)v; }
-    case 0x06: { uint32_t v = (uint32_t)read_uint(p, 4, big); return v == 0xFFFFFFFFu ? NAN : (double)v; }
-    case 0x0C: { uint32_t v = (uint32_t)read_uint(p, 4, big); return v == 0 ? NAN : (double)v; }
-    case 0x08: { uint32_t v = (uint32_t)read_uint(p, 4, big); float f; memcpy(&f, &v, 4); return (double)f; }
-    case 0x09: { uint64_t v = read_uint(p, 8, big); double f; memcpy(&f, &v, 8); return f; }
-    case 0x0E: { uint64_t v = read_uint(p, 8, big); return v == 0x7FFFFFFFFFFFFFFFull ? NAN : (double)(int64_t)v; }
-    case 0x0F: { uint64_t v = read_uint(p, 8, big); return v == 0xFFFFFFFFFFFFFFFFull ? NAN : (double)v; }
-    case 0x10: { uint64_t v = read_uint(p, 8, big); return v == 0 ? NAN : (double)v; }
+    case 0x03: { uint16_t v = u16_at(p, big); return v == 0x7FFF ? NAN : (double)(int16_t)v; }
+    case 0x04: { uint16_t v = u16_at(p, big); return v == 0xFFFF ? NAN : (double)v; }
+    case 0x0B: { uint16_t v = u16_at(p, big); return v == 0 ? NAN : (double)v; }
+    case 0x05: { uint32_t v = u32_at(p, big); return v == 0x7FFFFFFFu ? NAN : (double)(int32_t)v; }
+    case 0x06: { uint32_t v = u32_at(p, big); return v == 0xFFFFFFFFu ? NAN : (double)v; }
+    case 0x0C: { uint32_t v = u32_at(p, big); return v == 0 ? NAN : (double)v; }
+    case 0x08: { uint32_t v = u32_at(p, big); float f; memcpy(&f, &v, 4); return (double)f; }
+    case 0x09: { uint64_t v = u64_at(p, big); double f; memcpy(&f, &v, 8); return f; }
+    case 0x0E: { uint64_t v = u64_at(p, big); return v == 0x7FFFFFFFFFFFFFFFull ? NAN : (double)(int64_t)v; }
+    case 0x0F: { uint64_t v = u64_at(p, big); return v == 0xFFFFFFFFFFFFFFFFull ? NAN : (double)v; }
+    case 0x10: { uint64_t v = u64_at(p, big); return v == 0 ? NAN : (double)v; }
     }
     return NAN;
 }
@@ -718,7 +763,11 @@ typedef struct {
 
 static void free_decode(Decode *z) {
     if (z->plans) {
-        for (int i = 0; i < z->c->n_defs; i++) mem_free(z->plans[i].plan);
+        for (int i = 0; i < z->c->n_defs; i++) {
+            mem_free(z->plans[i].plan);
+            mem_free(z->plans[i].quick);
+            mem_free(z->plans[i].slow);
+        }
         mem_free(z->plans);
     }
     if (z->msgs) {
@@ -899,9 +948,42 @@ static int allocate(Decode *z) {
     return 0;
 }
 
+/* Split each definition's plan into the single numbers (most fields) and the rest. */
+static int quick_plans(Decode *z) {
+    for (int i = 0; i < z->c->n_defs; i++) {
+        DefPlan *dp = &z->plans[i];
+        if (!dp->selected || !dp->n_plan) continue;
+        Message *m = &z->msgs[dp->message];
+        dp->quick = mem_alloc((size_t)dp->n_plan * sizeof(Quick));
+        dp->slow = mem_alloc((size_t)dp->n_plan * sizeof(int));
+        if (!dp->quick || !dp->slow) return -1;
+        for (int q = 0; q < dp->n_plan; q++) {
+            Plan *p = &dp->plan[q];
+            Column *cc = &m->cols[p->column];
+            if (p->is_string || cc->is_object || p->count != 1 || (p->kind == BYTE_TYPE && p->values > 1)) {
+                dp->slow[dp->n_slow++] = q;
+                continue;
+            }
+            Quick *k = &dp->quick[dp->n_quick++];
+            k->offset = p->offset;
+            k->kind = p->kind;
+            k->scaled = p->scaled;
+            k->width = cc->width;
+            k->scale = p->scale;
+            k->offset_value = p->offset_value;
+            k->values = cc->values;
+        }
+    }
+    return 0;
+}
+
 static int fill(Decode *z) {
     Ctx *c = z->c;
     const uint8_t *d = c->d;
+    if (quick_plans(z) < 0) {
+        PyErr_NoMemory();
+        return -1;
+    }
     for (Py_ssize_t i = 0; i < c->n_msgs; i++) {
         int def_index = c->def_of[i];
         DefPlan *dp = &z->plans[def_index];
@@ -911,8 +993,13 @@ static int fill(Decode *z) {
         m->order[row] = i;
         const uint8_t *base = d + c->pos[i] + 1;
         int big = c->defs[def_index].big_endian;
-        for (int q = 0; q < dp->n_plan; q++) {
-            Plan *p = &dp->plan[q];
+        for (int q = 0; q < dp->n_quick; q++) {
+            const Quick *k = &dp->quick[q];
+            double value = value_of(base + k->offset, k->kind, big);
+            k->values[row * k->width] = k->scaled ? value / k->scale - k->offset_value : value;
+        }
+        for (int s = 0; s < dp->n_slow; s++) {
+            Plan *p = &dp->plan[dp->slow[s]];
             Column *cc = &m->cols[p->column];
             const uint8_t *at = base + p->offset;
             if (p->is_string) {
