@@ -5,6 +5,7 @@ copies, for the whole profile and for what read_fit asks for."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -90,22 +91,29 @@ def test_the_core_decodes_every_corpus_file_as_the_python_decoder_does(
         _assert_same(*_both(monkeypatch, path.read_bytes(), wanted), path.name)
 
 
-def test_the_core_agrees_on_damaged_copies(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cuts and flipped bytes reach every stop and warning of the scan."""
-    rng = random.Random(16)
-    files = [p for p in _fit_files(corpus) if p.stat().st_size < 60_000]
-    for path in rng.sample(files, 25):
+def _damaged_copies(
+    corpus: Path, seed: int, *, files: int, copies: int, cut: float
+) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of cut (with chance `cut`) and byte-flipped copies of small files."""
+    rng = random.Random(seed)
+    small = [p for p in _fit_files(corpus) if p.stat().st_size < 60_000]
+    for path in rng.sample(small, files):
         data = path.read_bytes()
-        for _ in range(12):
+        for _ in range(copies):
             damaged = bytearray(data)
-            if rng.random() < 0.4:
+            if rng.random() < cut:
                 damaged = damaged[: rng.randrange(1, len(data))]
             for _ in range(rng.randrange(1, 6)):
                 at = rng.randrange(len(damaged))
                 damaged[at] = rng.randrange(256)
-            copy = bytes(damaged)
-            for wanted in (None, WANTED):
-                _assert_same(*_both(monkeypatch, copy, wanted), f"{path.name} damaged")
+            yield f"{path.name} damaged", bytes(damaged)
+
+
+def test_the_core_agrees_on_damaged_copies(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cuts and flipped bytes reach every stop and warning of the scan."""
+    for name, copy in _damaged_copies(corpus, 16, files=25, copies=12, cut=0.4):
+        for wanted in (None, WANTED):
+            _assert_same(*_both(monkeypatch, copy, wanted), name)
 
 
 def _assert_same_activity(mine: object, theirs: object, name: str) -> None:
@@ -175,21 +183,10 @@ def test_the_activity_path_agrees_on_damaged_copies(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Cut and bit-flipped copies of small files: the same Activity or the same error."""
-    rng = random.Random(1716)
-    files = [p for p in _fit_files(corpus) if p.stat().st_size < 60_000]
     served = 0
-    for path in rng.sample(files, 40):
-        data = path.read_bytes()
-        for _ in range(15):
-            damaged = bytearray(data)
-            if rng.random() < 0.3:
-                damaged = damaged[: rng.randrange(1, len(data))]
-            for _ in range(rng.randrange(1, 6)):
-                at = rng.randrange(len(damaged))
-                damaged[at] = rng.randrange(256)
-            copy = bytes(damaged)
-            served += fit_read.activity_core_serves(copy)
-            _assert_same_activity(*_read_both(monkeypatch, copy, "-"), f"{path.name} damaged")
+    for name, copy in _damaged_copies(corpus, 1716, files=40, copies=15, cut=0.3):
+        served += fit_read.activity_core_serves(copy)
+        _assert_same_activity(*_read_both(monkeypatch, copy, "-"), name)
     assert served > 200  # most damaged copies still go through the compiled path
 
 
