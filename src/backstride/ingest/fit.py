@@ -22,7 +22,7 @@ from backstride.ingest.fit_samples import RECORD_FIELDS, record_samples
 
 __all__ = ["DecodedFit", "MessageTable", "decode_fit", "read_fit"]
 
-#: What an Activity is built from: every record field, a few fields of the rest.
+#: What an Activity is built from: the record fields the samples use, a few of the rest.
 WANTED: dict[str, frozenset[str] | None] = {
     "record": RECORD_FIELDS,
     "file_id": frozenset({"type", "manufacturer", "product", "product_name", "time_created"}),
@@ -110,8 +110,8 @@ def read_fit(data: bytes, *, source_name: str = "", source_hash: str | None = No
     CorruptFileError. Records without a valid timestamp are dropped (with a warning).
     `source_hash` is the bytes' sha256 when the caller has already computed it.
     The compiled core, when built, does all of this in one call; on a file it was not
-    made for (errors, relative or compressed times, strap heart rate) it declines and
-    the steps below run.
+    made for (errors, more than 16 sessions, values outside its compiled steps) it
+    declines and the steps below run.
     """
     if _CORE is not None and fit_native.CORE is not None and type(data) is bytes:
         found: Activity | None = _CORE.activity(data, source_hash)
